@@ -1,0 +1,3 @@
+using Dumpkit;
+
+return Multicall.Run(Multicall.InvokedName(), args);

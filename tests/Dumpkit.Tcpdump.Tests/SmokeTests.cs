@@ -1,0 +1,7 @@
+namespace Dumpkit.Tcpdump.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void UnknownBuildSaysSo() => Assert.Equal(1, TcpdumpCommand.Run([]));
+}
