@@ -1,0 +1,70 @@
+using System.IO.Compression;
+
+namespace Dumpkit.Formats.Codecs;
+
+/// <summary>
+/// Compresses one page at a time with one codec. Not thread safe: use one instance per worker.
+/// A page is stored compressed only when that is smaller than the page (as makedumpfile does);
+/// <see cref="Compress"/> returns -1 otherwise and the caller stores it raw.
+/// </summary>
+public sealed class PageCompressor : IDisposable
+{
+    /// <summary>
+    /// zlib level. makedumpfile uses zlib's level 1 (Z_BEST_SPEED). .NET carries zlib-ng, whose
+    /// level 1 is a different, weaker algorithm (deflate_quick); its level 2 uses the classic
+    /// lazy-less matcher of zlib's level 1 and gives the same size or smaller.
+    /// </summary>
+    public const int ZlibLevel = 2;
+
+    private readonly PageCodec _codec;
+    private readonly int _pageSize;
+    private readonly BufferSinkStream _sink = new();
+    private readonly ZLibCompressionOptions _zlibOptions = new() { CompressionLevel = ZlibLevel };
+    private ZstdSharp.Compressor? _zstd;
+
+    public PageCompressor(PageCodec codec, int pageSize)
+    {
+        _codec = codec;
+        _pageSize = pageSize;
+        if (codec == PageCodec.Zstd)
+            _zstd = new ZstdSharp.Compressor(1);
+    }
+
+    public PageCodec Codec => _codec;
+
+    /// <summary>Scratch space <paramref name="output"/> must be at least this large.</summary>
+    public int ScratchSize => Math.Max(_pageSize, Lzo1x.MaxCompressedLength(_pageSize)) + 64;
+
+    /// <summary>Compress <paramref name="page"/> into <paramref name="output"/>; the compressed size, or -1 when not smaller than a page.</summary>
+    public int Compress(ReadOnlySpan<byte> page, byte[] output)
+    {
+        int n = _codec switch
+        {
+            PageCodec.Zlib => CompressZlib(page, output),
+            PageCodec.Lzo => Lzo1x.Compress(page, output),
+            PageCodec.Snappy => CompressSnappy(page, output),
+            PageCodec.Zstd => _zstd!.TryWrap(page, output, out var written) ? written : -1,
+            _ => -1,
+        };
+        return n > 0 && n < page.Length ? n : -1;
+    }
+
+    private int CompressZlib(ReadOnlySpan<byte> page, byte[] output)
+    {
+        _sink.Reset(output);
+        using (var z = new ZLibStream(_sink, _zlibOptions, leaveOpen: true))
+            z.Write(page);
+        return _sink.Overflowed ? -1 : _sink.Written;
+    }
+
+    private static int CompressSnappy(ReadOnlySpan<byte> page, byte[] output)
+    {
+        return Snappier.Snappy.TryCompress(page, output, out int written) ? written : -1;
+    }
+
+    public void Dispose()
+    {
+        _zstd?.Dispose();
+        _zstd = null;
+    }
+}

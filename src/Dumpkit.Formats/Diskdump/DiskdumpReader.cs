@@ -1,0 +1,225 @@
+using Dumpkit.Formats.Codecs;
+using Dumpkit.Formats.IO;
+
+namespace Dumpkit.Formats.Diskdump;
+
+/// <summary>
+/// kdump-compressed ("diskdump") files, header versions 1–6, signatures <c>KDUMP   </c> and
+/// <c>DISKDUMP</c>; zlib, lzo, snappy, zstd and raw pages; the shared zero page; incomplete
+/// dumps (descriptor offset 0, status 0x8); and split sets opened together.
+/// </summary>
+public sealed class DiskdumpReader : DumpReader
+{
+    private sealed record Part(IRandomAccess File, DiskdumpHeader Header, KdumpSubHeader? Sub,
+        ulong StartPfn, ulong EndPfn, long DescTableOffset, ulong RankAtStart);
+
+    private readonly Part[] _parts;
+    private readonly PfnBitmap _ram;      // 1st bitmap: frames that exist
+    private readonly PfnBitmap _dumpable; // 2nd bitmap: frames that were dumped
+
+    [ThreadStatic] private static PageDecompressor? t_decompressor;
+    [ThreadStatic] private static byte[]? t_buffer;
+
+    public DiskdumpHeader Header => _parts[0].Header;
+    public KdumpSubHeader? SubHeader => _parts[0].Sub;
+    public int PartCount => _parts.Length;
+    public PfnBitmap RamBitmap => _ram;
+    public PfnBitmap DumpableBitmap => _dumpable;
+
+    public override string Path => _parts[0].File.Name;
+    public override DumpKind Kind => DumpKind.Kdump;
+    public override bool IsIncomplete => _parts.Any(p => (p.Header.Status & DiskdumpFlags.Incomplete) != 0);
+
+    /// <summary>The codec of the header status (the one all compressed pages should use).</summary>
+    public PageCodec HeaderCodec => PageCodecInfo.FromFlags(Header.Status) ?? PageCodec.None;
+
+    public DiskdumpReader(IRandomAccess file) : this([file]) { }
+
+    public DiskdumpReader(IReadOnlyList<IRandomAccess> files)
+    {
+        if (files.Count == 0) throw new ArgumentException("no files", nameof(files));
+        var parts = new List<Part>();
+        PfnBitmap? ram = null, dumpable = null;
+        ulong maxPfn = 0;
+        byte[] notes = [];
+        foreach (var file in files)
+        {
+            var (header, sub, frames, bitmapOffset, bitmapBytes, twoBitmaps) = ReadHeaders(file);
+            if (parts.Count == 0)
+            {
+                PageSize = header.BlockSize;
+                maxPfn = frames;
+                // Bitmaps: identical in every part of a split set, so take the first.
+                var b1 = new byte[bitmapBytes];
+                file.ReadExactly(bitmapOffset, b1, "the first bitmap");
+                byte[] b2;
+                if (twoBitmaps)
+                {
+                    b2 = new byte[bitmapBytes];
+                    file.ReadExactly(bitmapOffset + bitmapBytes, b2, "the second bitmap");
+                }
+                else
+                {
+                    b2 = b1; // old diskdump: one bitmap serves both roles
+                }
+                ram = new PfnBitmap(b1, frames);
+                dumpable = new PfnBitmap(b2, frames);
+                if (header.HeaderVersion >= 4 && sub is not null && sub.OffsetNote > 0 && sub.SizeNote > 0)
+                {
+                    if (sub.SizeNote > 64 << 20 || sub.OffsetNote > file.Length || (long)sub.SizeNote > file.Length - sub.OffsetNote)
+                        throw new DumpFormatException(file.Name, header.BlockSize + 48,
+                            $"note area (0x{sub.OffsetNote:x}, {sub.SizeNote} bytes) lies outside the file");
+                    notes = new byte[sub.SizeNote];
+                    file.ReadExactly(sub.OffsetNote, notes, "the note area");
+                }
+            }
+            else if (header.BlockSize != parts[0].Header.BlockSize || frames != maxPfn)
+            {
+                throw new DumpFormatException(file.Name, 428, "not part of the same split dump (block size or frame count differ)");
+            }
+            ulong start = 0, end = frames;
+            if (sub is not null && sub.Split != 0)
+            {
+                start = header.HeaderVersion >= 6 ? sub.StartPfn64 : sub.StartPfn;
+                end = header.HeaderVersion >= 6 ? sub.EndPfn64 : sub.EndPfn;
+                if (start > end || end > frames)
+                    throw new DumpFormatException(file.Name, header.BlockSize + 80,
+                        $"split range [0x{start:x}, 0x{end:x}) outside the dump's 0x{frames:x} frames");
+            }
+            long descTable = (1L + header.SubHeaderBlocks + header.BitmapBlocks) * header.BlockSize;
+            parts.Add(new Part(file, header, sub, start, end, descTable, dumpable!.Rank(start)));
+        }
+        parts.Sort((a, b) => a.StartPfn.CompareTo(b.StartPfn));
+        for (int i = 1; i < parts.Count; i++)
+            if (parts[i].StartPfn < parts[i - 1].EndPfn)
+                throw new DumpFormatException(parts[i].File.Name, parts[i].Header.BlockSize + 80,
+                    $"split range overlaps {parts[i - 1].File.Name}");
+        _parts = parts.ToArray();
+        _ram = ram!;
+        _dumpable = dumpable!;
+        MaxPfn = maxPfn;
+        Notes = notes;
+    }
+
+    private static (DiskdumpHeader, KdumpSubHeader?, ulong frames, long bitmapOffset, long bitmapBytes, bool twoBitmaps)
+        ReadHeaders(IRandomAccess file)
+    {
+        Span<byte> hb = stackalloc byte[DiskdumpHeader.Size];
+        file.ReadExactly(0, hb, "the kdump header");
+        if (!DiskdumpHeader.HasSignature(hb))
+            throw new DumpFormatException(file.Name, 0, "not a kdump-compressed file (bad signature)");
+        var h = DiskdumpHeader.Read(hb);
+        if (h.HeaderVersion < 0 || h.HeaderVersion > 100)
+            throw new DumpFormatException(file.Name, 8, $"header version {h.HeaderVersion} is not supported");
+        if (h.BlockSize < 512 || h.BlockSize > 1 << 20 || (h.BlockSize & (h.BlockSize - 1)) != 0)
+            throw new DumpFormatException(file.Name, 428, $"block size {h.BlockSize} is not a power of two between 512 and 1 MiB");
+        if (h.SubHeaderBlocks < 0 || (long)h.SubHeaderBlocks * h.BlockSize > file.Length)
+            throw new DumpFormatException(file.Name, 432, $"sub header of {h.SubHeaderBlocks} blocks does not fit in the file");
+        KdumpSubHeader? sub = null;
+        ulong frames = h.MaxMapNr;
+        if (h.HeaderVersion >= 1 && h.Signature == DiskdumpHeader.KdumpSignature)
+        {
+            if (h.SubHeaderBlocks < 1)
+                throw new DumpFormatException(file.Name, 432, "header version needs a sub header, but its size is 0 blocks");
+            Span<byte> sb = stackalloc byte[KdumpSubHeader.Size];
+            file.ReadExactly(h.BlockSize, sb, "the kdump sub header");
+            sub = KdumpSubHeader.Read(sb);
+            if (h.HeaderVersion >= 6 && sub.MaxMapNr64 != 0)
+                frames = sub.MaxMapNr64;
+        }
+        if (frames > 1UL << 40)
+            throw new DumpFormatException(file.Name, 440, $"max_mapnr {frames} is implausibly large");
+        long bitmapOffset = (1L + h.SubHeaderBlocks) * h.BlockSize;
+        long bitmapTotal = (long)h.BitmapBlocks * h.BlockSize;
+        long oneBitmap = (long)((frames + 7) / 8);
+        oneBitmap = (oneBitmap + h.BlockSize - 1) / h.BlockSize * h.BlockSize;
+        if (bitmapTotal < (long)((frames + 7) / 8))
+            throw new DumpFormatException(file.Name, 436,
+                $"bitmap of {h.BitmapBlocks} blocks cannot cover {frames} page frames");
+        if (bitmapOffset + bitmapTotal > file.Length)
+            throw new DumpFormatException(file.Name, 436,
+                $"bitmaps end at 0x{bitmapOffset + bitmapTotal:x}, past the end of the file (0x{file.Length:x})");
+        bool two = bitmapTotal >= 2 * oneBitmap;
+        long bytes = two ? bitmapTotal / 2 : bitmapTotal;
+        return (h, sub, frames, bitmapOffset, bytes, two);
+    }
+
+    public override IEnumerable<PfnRange> RamRanges() => _ram.Runs();
+
+    /// <summary>Runs of frames that the dump holds data for (second bitmap).</summary>
+    public IEnumerable<PfnRange> DumpableRanges() => _dumpable.Runs();
+
+    private Part? PartOf(ulong pfn)
+    {
+        foreach (var p in _parts)
+            if (pfn >= p.StartPfn && pfn < p.EndPfn)
+                return p;
+        return null;
+    }
+
+    public override PageState GetPageState(ulong pfn)
+    {
+        if (pfn >= MaxPfn || !_ram[pfn] && !_dumpable[pfn])
+            return PageState.Hole;
+        if (!_dumpable[pfn])
+            return PageState.Excluded;
+        var part = PartOf(pfn);
+        if (part is null)
+            return PageState.Incomplete;
+        var d = ReadDescriptor(part, pfn);
+        return d.Offset == 0 ? PageState.Incomplete : PageState.Present;
+    }
+
+    /// <summary>The descriptor of a dumped frame (offset 0 when its data never landed).</summary>
+    public PageDescriptor GetDescriptor(ulong pfn)
+    {
+        var part = PartOf(pfn);
+        if (part is null || !_dumpable[pfn])
+            return default;
+        return ReadDescriptor(part, pfn);
+    }
+
+    private PageDescriptor ReadDescriptor(Part part, ulong pfn)
+    {
+        ulong index = _dumpable.Rank(pfn) - part.RankAtStart;
+        long at = part.DescTableOffset + (long)index * PageDescriptor.Size_;
+        Span<byte> b = stackalloc byte[PageDescriptor.Size_];
+        int n = part.File.Read(at, b);
+        if (n == 0 && part.Header.Status is var s && (s & DiskdumpFlags.Incomplete) != 0)
+            return default; // the table itself was cut short
+        if (n != b.Length)
+            throw new DumpFormatException(part.File.Name, at, $"file ends inside the descriptor of page frame 0x{pfn:x}");
+        return PageDescriptor.Read(b);
+    }
+
+    public override void ReadPage(ulong pfn, Span<byte> page)
+    {
+        if (pfn >= MaxPfn || !_dumpable[pfn])
+            throw new PageNotAvailableException(pfn, pfn < MaxPfn && _ram[pfn] ? PageState.Excluded : PageState.Hole);
+        var part = PartOf(pfn) ?? throw new PageNotAvailableException(pfn, PageState.Incomplete);
+        var d = ReadDescriptor(part, pfn);
+        if (d.Offset == 0)
+            throw new PageNotAvailableException(pfn, PageState.Incomplete);
+        long descAt = part.DescTableOffset + (long)(_dumpable.Rank(pfn) - part.RankAtStart) * PageDescriptor.Size_;
+        if (d.Size == 0 || d.Size > (uint)PageSize)
+            throw new DumpFormatException(part.File.Name, descAt,
+                $"page frame 0x{pfn:x}: stored size {d.Size} is not between 1 and the page size {PageSize}");
+        if (d.Offset < 0 || d.Offset > part.File.Length - d.Size)
+            throw new DumpFormatException(part.File.Name, descAt,
+                $"page frame 0x{pfn:x}: data at 0x{d.Offset:x} (+{d.Size}) lies outside the file");
+        var codec = PageCodecInfo.FromFlags(d.Flags)
+            ?? throw new DumpFormatException(part.File.Name, descAt + 12, $"page frame 0x{pfn:x}: more than one compression flag (0x{d.Flags:x})");
+        var buffer = t_buffer is { } tb && tb.Length >= PageSize ? tb : t_buffer = new byte[Math.Max(PageSize, 65536)];
+        var src = buffer.AsSpan(0, (int)d.Size);
+        part.File.ReadExactly(d.Offset, src, $"the data of page frame 0x{pfn:x}");
+        var error = (t_decompressor ??= new PageDecompressor()).Decompress(codec, src, page[..PageSize]);
+        if (error is not null)
+            throw new DumpFormatException(part.File.Name, d.Offset, $"page frame 0x{pfn:x}: {error}");
+    }
+
+    public override void Dispose()
+    {
+        foreach (var p in _parts)
+            p.File.Dispose();
+    }
+}

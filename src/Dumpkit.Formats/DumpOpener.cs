@@ -1,0 +1,66 @@
+using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
+using Dumpkit.Formats.Flattened;
+using Dumpkit.Formats.IO;
+
+namespace Dumpkit.Formats;
+
+/// <summary>Detects a dump's format by content and opens the matching reader.</summary>
+internal static class DumpOpener
+{
+    public static DumpReader Open(IReadOnlyList<string> paths)
+    {
+        var sources = new List<IRandomAccess>();
+        try
+        {
+            foreach (var path in paths)
+                sources.Add(Unwrap(OpenFile(path)));
+            return Open(sources);
+        }
+        catch
+        {
+            foreach (var s in sources) s.Dispose();
+            throw;
+        }
+    }
+
+    private static FileRandomAccess OpenFile(string path)
+    {
+        try
+        {
+            return new FileRandomAccess(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DumpFormatException(path, null, $"cannot open: {e.Message}");
+        }
+    }
+
+    /// <summary>A flattened stream is read as the file it describes.</summary>
+    public static IRandomAccess Unwrap(IRandomAccess source)
+    {
+        Span<byte> head = stackalloc byte[16];
+        int n = source.Read(0, head);
+        if (FlattenedFormat.HasSignature(head[..n]))
+            return new FlattenedReader(source);
+        return source;
+    }
+
+    public static DumpReader Open(IReadOnlyList<IRandomAccess> sources)
+    {
+        Span<byte> head = stackalloc byte[8];
+        var first = sources[0];
+        int n = first.Read(0, head);
+        if (n < 4)
+            throw new DumpFormatException(first.Name, 0, n == 0 ? "empty file" : "file too short to be a dump");
+        if (ElfHeader.HasMagic(head))
+        {
+            if (sources.Count > 1)
+                throw new DumpFormatException(sources[1].Name, null, "only kdump-compressed files can be opened as a split set");
+            return new ElfDumpReader(first);
+        }
+        if (DiskdumpHeader.HasSignature(head[..n]))
+            return new DiskdumpReader(sources);
+        throw new DumpFormatException(first.Name, 0, "unknown dump format (not ELF, kdump-compressed or flattened)");
+    }
+}

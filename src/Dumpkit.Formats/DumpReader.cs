@@ -1,0 +1,142 @@
+using System.Text;
+using Dumpkit.Formats.Elf;
+
+namespace Dumpkit.Formats;
+
+public enum DumpKind
+{
+    Elf,
+    Kdump,
+}
+
+/// <summary>What a dump holds for one page frame.</summary>
+public enum PageState : byte
+{
+    /// <summary>Not RAM in the dumped machine (a memory hole: not in the first bitmap / no PT_LOAD).</summary>
+    Hole,
+    /// <summary>RAM the dump deliberately left out (filtered by dump level).</summary>
+    Excluded,
+    /// <summary>Should be in the dump but its data never landed (a dump cut short).</summary>
+    Incomplete,
+    /// <summary>Readable.</summary>
+    Present,
+}
+
+/// <summary>A half-open range of page frame numbers.</summary>
+public readonly record struct PfnRange(ulong Start, ulong End)
+{
+    public ulong Count => End - Start;
+}
+
+/// <summary>
+/// A crash dump opened for reading physical memory: an ELF vmcore, a kdump-compressed file
+/// (plain, flattened, or a split set). Page reads are thread safe.
+/// </summary>
+public abstract class DumpReader : IDisposable
+{
+    private List<ElfNote>? _noteList;
+
+    public abstract string Path { get; }
+    public abstract DumpKind Kind { get; }
+    public int PageSize { get; protected init; } = 4096;
+    public int PageShift => System.Numerics.BitOperations.Log2((uint)PageSize);
+
+    /// <summary>One past the highest page frame number the dump can describe (max_mapnr).</summary>
+    public ulong MaxPfn { get; protected init; }
+
+    /// <summary>The ELF note area (PT_NOTE payload of /proc/vmcore: PRSTATUS per CPU, VMCOREINFO, ...).</summary>
+    public byte[] Notes { get; protected init; } = [];
+
+    /// <summary>True when the dump says it was cut short (kdump status 0x8, ELF e_flags bit 0).</summary>
+    public virtual bool IsIncomplete => false;
+
+    public IReadOnlyList<ElfNote> NoteList => _noteList ??= ElfNote.Parse(Notes);
+
+    /// <summary>The VMCOREINFO note's text (KEY=value lines), or null when the dump has none.</summary>
+    public virtual string? VmcoreinfoText
+    {
+        get
+        {
+            foreach (var n in NoteList)
+                if (n.Name == "VMCOREINFO")
+                    return Encoding.ASCII.GetString(n.Desc(Notes)).TrimEnd('\0');
+            return null;
+        }
+    }
+
+    /// <summary>Offset of the VMCOREINFO descriptor inside <see cref="Notes"/> and its size, or (-1, 0).</summary>
+    public (int Offset, int Size) VmcoreinfoLocation
+    {
+        get
+        {
+            foreach (var n in NoteList)
+                if (n.Name == "VMCOREINFO")
+                    return (n.DescOffset, n.DescSize);
+            return (-1, 0);
+        }
+    }
+
+    /// <summary>Number of NT_PRSTATUS notes named CORE: one per CPU that was online.</summary>
+    public int CpuCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var note in NoteList)
+                if (note.Type == ElfNote.NT_PRSTATUS && note.Name == "CORE")
+                    n++;
+            return n;
+        }
+    }
+
+    public abstract PageState GetPageState(ulong pfn);
+
+    /// <summary>Runs of frames that exist in the dumped machine (first bitmap / PT_LOADs), ascending.</summary>
+    public abstract IEnumerable<PfnRange> RamRanges();
+
+    /// <summary>
+    /// Read one page. Throws <see cref="PageNotAvailableException"/> for holes, excluded and
+    /// missing pages, <see cref="DumpFormatException"/> for corrupt data.
+    /// </summary>
+    public abstract void ReadPage(ulong pfn, Span<byte> page);
+
+    /// <summary>Read <paramref name="buffer"/>.Length bytes of physical memory at <paramref name="address"/>.</summary>
+    public void ReadPhysical(ulong address, Span<byte> buffer)
+    {
+        Span<byte> page = PageSize <= 16384 ? stackalloc byte[PageSize] : new byte[PageSize];
+        while (!buffer.IsEmpty)
+        {
+            ulong pfn = address >> PageShift;
+            int inPage = (int)(address & (ulong)(PageSize - 1));
+            int n = Math.Min(buffer.Length, PageSize - inPage);
+            ReadPage(pfn, page);
+            page.Slice(inPage, n).CopyTo(buffer);
+            buffer = buffer[n..];
+            address += (ulong)n;
+        }
+    }
+
+    public abstract void Dispose();
+
+    /// <summary>Open a dump of any supported format, detected by content.</summary>
+    public static DumpReader Open(string path) => DumpOpener.Open([path]);
+
+    /// <summary>Open a split kdump set (files of one <c>--split</c> run, any order).</summary>
+    public static DumpReader Open(IReadOnlyList<string> paths) => DumpOpener.Open(paths);
+}
+
+/// <summary>A page the dump does not hold.</summary>
+public sealed class PageNotAvailableException(ulong pfn, PageState state)
+    : Exception($"page frame 0x{pfn:x} is {Describe(state)}")
+{
+    public ulong Pfn { get; } = pfn;
+    public PageState State { get; } = state;
+
+    private static string Describe(PageState s) => s switch
+    {
+        PageState.Hole => "not in the dump (memory hole)",
+        PageState.Excluded => "excluded from the dump",
+        PageState.Incomplete => "missing (the dump is incomplete)",
+        _ => "not available",
+    };
+}
