@@ -1,3 +1,8 @@
+using System.Text;
+using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Tcpdump.Cli;
+using Dumpkit.Tcpdump.Print;
+
 namespace Dumpkit.Tcpdump;
 
 /// <summary>Entry point of the <c>tcpdump</c> personality.</summary>
@@ -5,7 +10,43 @@ public static class TcpdumpCommand
 {
     public static int Run(string[] args)
     {
-        Console.Error.WriteLine("tcpdump: not implemented yet in this build of dumpkit");
-        return 1;
+        using var stdout = Console.OpenStandardOutput();
+        return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local);
+    }
+
+    /// <summary>Runs with text writers (output bytes are mapped 1:1 to Latin-1 characters).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        using var s = new TextWriterStream(stdout);
+        return Run(args, s, stderr, Console.OpenStandardInput, TimeZoneInfo.Local);
+    }
+
+    /// <summary>Runs with a byte stream for standard output; the time zone replaces TZ for local times.</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr, Func<Stream>? stdin = null, TimeZoneInfo? zone = null, CancellationToken cancel = default)
+    {
+        try
+        {
+            return new Session(stdout, stderr, stdin ?? Console.OpenStandardInput, zone ?? TimeZoneInfo.Local, cancel).Run(args);
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"tcpdump: {ex.Message}");
+            if (ex.ShowUsage) stderr.Write(Options.VersionText + Options.Usage);
+            return 1;
+        }
+    }
+
+    private sealed class TextWriterStream(TextWriter w) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => w.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => w.Write(Encoding.Latin1.GetString(buffer, offset, count));
     }
 }

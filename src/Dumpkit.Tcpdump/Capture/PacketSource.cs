@@ -1,0 +1,92 @@
+namespace Dumpkit.Tcpdump.Capture;
+
+/// <summary>One packet's record header; the time stamp is in the precision the source was opened with.</summary>
+internal struct PacketHeader
+{
+    public long Seconds;
+    public long Fraction;   // microseconds or nanoseconds, see PacketSource.Nano
+    public int CapLen;
+    public uint Len;
+}
+
+/// <summary>A capture-file format error; the message is libpcap's wording.</summary>
+internal sealed class CaptureException(string message) : Exception(message);
+
+/// <summary>A source of packets (file or live socket).</summary>
+internal abstract class PacketSource : IDisposable
+{
+    public int LinkType { get; protected set; }
+    public int SnapLen { get; protected set; }
+    /// <summary>True when time stamps are delivered in nanoseconds.</summary>
+    public bool Nano { get; protected init; }
+
+    /// <summary>Reads the next packet into buf (which holds at least MaxCapLen bytes). Returns false at the end.</summary>
+    public abstract bool Next(ref PacketHeader h, ref byte[] buf);
+
+    public virtual void Dispose() { }
+
+    public const int MaxCapLen = 262144;
+
+    /// <summary>Opens a pcap or pcapng file; "-" reads standard input.</summary>
+    public static PacketSource OpenFile(Stream s, bool nano)
+    {
+        var r = new ByteInput(s);
+        Span<byte> magic = stackalloc byte[4];
+        int got = r.Read(magic);
+        if (got < 4)
+        {
+            if (got == 0) throw new CaptureException("truncated dump file; tried to read 4 file header bytes, only got 0");
+            throw new CaptureException($"truncated dump file; tried to read 4 file header bytes, only got {got}");
+        }
+        uint m = (uint)(magic[0] | magic[1] << 8 | magic[2] << 16 | magic[3] << 24);
+        if (m == 0x0A0D0D0A) return new PcapngReader(r, nano);
+        return new PcapReader(r, m, nano);
+    }
+}
+
+/// <summary>Buffered byte input over a stream (file or pipe) with exact-size reads.</summary>
+internal sealed class ByteInput(Stream s)
+{
+    private readonly byte[] _buf = new byte[1 << 20];
+    private int _pos, _end;
+
+    public int Read(Span<byte> dst)
+    {
+        int total = 0;
+        while (total < dst.Length)
+        {
+            if (_pos == _end)
+            {
+                if (dst.Length - total >= _buf.Length)
+                {
+                    int n = s.Read(dst[total..]);
+                    if (n <= 0) break;
+                    total += n;
+                    continue;
+                }
+                _pos = 0;
+                _end = s.Read(_buf, 0, _buf.Length);
+                if (_end <= 0) { _end = 0; break; }
+            }
+            int c = Math.Min(_end - _pos, dst.Length - total);
+            _buf.AsSpan(_pos, c).CopyTo(dst[total..]);
+            _pos += c;
+            total += c;
+        }
+        return total;
+    }
+
+    public long Skip(long n)
+    {
+        long skipped = 0;
+        Span<byte> tmp = stackalloc byte[4096];
+        while (skipped < n)
+        {
+            int want = (int)Math.Min(tmp.Length, n - skipped);
+            int got = Read(tmp[..want]);
+            if (got == 0) break;
+            skipped += got;
+        }
+        return skipped;
+    }
+}

@@ -1,0 +1,190 @@
+namespace Dumpkit.Tcpdump.Cli;
+
+/// <summary>Thrown for a command-line error; the message goes to stderr after "tcpdump: ".</summary>
+internal sealed class UsageException(string message, bool showUsage = false) : Exception(message)
+{
+    public bool ShowUsage { get; } = showUsage;
+}
+
+/// <summary>tcpdump 4.99's command line, parsed GNU getopt_long style (options and operands may mix).</summary>
+internal sealed class Options
+{
+    public int A, X, x, t, v, d, q;
+    public bool e, n, N, S, K, l, U, p, Number, Count, Print, Immediate, ListInterfaces, ListDataLinks, Help, Version, FpType, OptimizeOff, Pcapng;
+    public bool? NanoPrecision;
+    public long CountLimit = -1;
+    public string? ReadFile, WriteFile, Interface, FilterFile, ForcedType, Direction, User, PostRotate, LinkTypeName;
+    public int SnapLen = 262144;
+    public long FileSizeMb, RotateSeconds, FileCount, BufferSizeKb;
+    public readonly List<string> Expression = [];
+
+    private const string WithArg = "BcCEFGiJjmMQrsTVwWyzZ";
+    private const string NoArg = "AbdDefhHIKlLnNOpqStuUvxXY#";
+
+    private static readonly (string Name, char Short, bool Arg)[] Long =
+    [
+        ("buffer-size", 'B', true), ("list-interfaces", 'D', false), ("help", 'h', false), ("interface", 'i', true),
+        ("monitor-mode", 'I', false), ("time-stamp-type", 'j', true), ("list-time-stamp-types", 'J', false),
+        ("micro", '\u0101', false), ("nano", '\u0102', false), ("time-stamp-precision", '\u0103', true),
+        ("dont-verify-checksums", 'K', false), ("list-data-link-types", 'L', false), ("no-optimize", 'O', false),
+        ("no-promiscuous-mode", 'p', false), ("direction", 'Q', true), ("snapshot-length", 's', true),
+        ("absolute-tcp-sequence-numbers", 'S', false), ("packet-buffered", 'U', false), ("linktype", 'y', true),
+        ("immediate-mode", '\u0104', false), ("relinquish-privileges", 'Z', true), ("count", '\u0105', false),
+        ("fp-type", '\u0106', false), ("number", '#', false), ("print", '\u0107', false), ("version", '\u0108', false),
+        ("pcapng", '\u0109', false),
+    ];
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--")
+            {
+                for (i++; i < args.Length; i++) o.Expression.Add(args[i]);
+                break;
+            }
+            if (a.StartsWith("--", StringComparison.Ordinal))
+            {
+                string name = a[2..];
+                string? val = null;
+                int eq = name.IndexOf('=');
+                if (eq >= 0) { val = name[(eq + 1)..]; name = name[..eq]; }
+                var matches = Long.Where(l => l.Name.StartsWith(name, StringComparison.Ordinal)).ToArray();
+                var exact = Long.Where(l => l.Name == name).ToArray();
+                if (exact.Length == 1) matches = exact;
+                if (matches.Length == 0) throw new UsageException($"unrecognized option '{a}'", true);
+                if (matches.Length > 1) throw new UsageException($"option '{a}' is ambiguous", true);
+                var m = matches[0];
+                if (m.Arg)
+                {
+                    if (val == null)
+                    {
+                        if (i + 1 >= args.Length) throw new UsageException($"option '--{m.Name}' requires an argument", true);
+                        val = args[++i];
+                    }
+                }
+                else if (val != null) throw new UsageException($"option '--{m.Name}' doesn't allow an argument", true);
+                o.Apply(m.Short, val);
+                continue;
+            }
+            if (a.Length > 1 && a[0] == '-')
+            {
+                for (int j = 1; j < a.Length; j++)
+                {
+                    char c = a[j];
+                    if (WithArg.Contains(c))
+                    {
+                        string val;
+                        if (j + 1 < a.Length) val = a[(j + 1)..];
+                        else if (i + 1 < args.Length) val = args[++i];
+                        else throw new UsageException($"option requires an argument -- '{c}'", true);
+                        o.Apply(c, val);
+                        break;
+                    }
+                    if (NoArg.Contains(c)) { o.Apply(c, null); continue; }
+                    throw new UsageException($"invalid option -- '{c}'", true);
+                }
+                continue;
+            }
+            o.Expression.Add(a);
+        }
+        return o;
+    }
+
+    private static long ParseNum(string s, string what, long min, long max)
+    {
+        s = s.Trim();
+        long v;
+        bool ok;
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) ok = long.TryParse(s[2..], System.Globalization.NumberStyles.HexNumber, null, out v);
+        else ok = long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, null, out v);
+        if (!ok) throw new UsageException($"invalid {what} {s}");
+        if (v < min || v > max) throw new UsageException($"invalid {what} {s}");
+        return v;
+    }
+
+    private void Apply(char c, string? val)
+    {
+        switch (c)
+        {
+            case 'A': A++; break;
+            case 'b': break;
+            case 'B': BufferSizeKb = ParseNum(val!, "packet buffer size", 1, int.MaxValue); break;
+            case 'c': CountLimit = ParseNum(val!, "packet count", 1, int.MaxValue); break;
+            case 'C': FileSizeMb = ParseNum(val!, "file size", 1, int.MaxValue); break;
+            case 'd': d++; break;
+            case 'D': ListInterfaces = true; break;
+            case 'e': e = true; break;
+            case 'E': break;
+            case 'f': break;
+            case 'F': FilterFile = val; break;
+            case 'G': RotateSeconds = ParseNum(val!, "rotation seconds", 0, int.MaxValue); break;
+            case 'h': Help = true; break;
+            case 'H': break;
+            case 'i': Interface = val; break;
+            case 'I': break;
+            case 'j': break;
+            case 'J': break;
+            case 'K': K = true; break;
+            case 'l': l = true; break;
+            case 'L': ListDataLinks = true; break;
+            case 'm': case 'M': break;
+            case 'n': n = true; break;
+            case 'N': N = true; break;
+            case 'O': OptimizeOff = true; break;
+            case 'p': p = true; break;
+            case 'q': q++; break;
+            case 'Q':
+                if (val != "in" && val != "out" && val != "inout") throw new UsageException($"unknown capture direction '{val}'");
+                Direction = val; break;
+            case 'r': ReadFile = val; break;
+            case 's':
+                SnapLen = (int)ParseNum(val!, "snaplen", 0, 262144);
+                if (SnapLen == 0) SnapLen = 262144;
+                break;
+            case 'S': S = true; break;
+            case 't': t++; break;
+            case 'T': ForcedType = val; break;
+            case 'u': break;
+            case 'U': U = true; break;
+            case 'v': v++; break;
+            case 'V': throw new UsageException("-V is not supported yet");
+            case 'w': WriteFile = val; break;
+            case 'W': FileCount = ParseNum(val!, "number of output files", 1, int.MaxValue); break;
+            case 'x': x++; break;
+            case 'X': X++; break;
+            case 'y': LinkTypeName = val; break;
+            case 'Y': break;
+            case 'z': PostRotate = val; break;
+            case 'Z': User = val; break;
+            case '#': Number = true; break;
+            case '\u0101': NanoPrecision = false; break;
+            case '\u0102': NanoPrecision = true; break;
+            case '\u0103':
+                if (val == "micro") NanoPrecision = false;
+                else if (val == "nano") NanoPrecision = true;
+                else throw new UsageException($"unsupported time stamp precision {val}");
+                break;
+            case '\u0104': Immediate = true; break;
+            case '\u0105': Count = true; break;
+            case '\u0106': FpType = true; break;
+            case '\u0107': Print = true; break;
+            case '\u0108': Version = true; break;
+            case '\u0109': Pcapng = true; break;
+        }
+    }
+
+    public const string Usage =
+        "Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]\n" +
+        "\t\t[ -C file_size ] [ -E algo:secret ] [ -F file ] [ -G seconds ]\n" +
+        "\t\t[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]\n" +
+        "\t\t[ -M secret ] [ --number ] [ --print ] [ -Q in|out|inout ]\n" +
+        "\t\t[ -r file ] [ -s snaplen ] [ -T type ] [ --version ]\n" +
+        "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n" +
+        "\t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]\n" +
+        "\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]\n";
+
+    public const string VersionText = "tcpdump version 4.99.3 (dumpkit)\nlibpcap version none (dumpkit AF_PACKET)\n";
+}

@@ -1,0 +1,154 @@
+using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Tcpdump.Print;
+
+namespace Dumpkit.Tcpdump.Cli;
+
+/// <summary>One tcpdump invocation: open the source, loop over packets, print and/or write.</summary>
+internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> stdin, TimeZoneInfo zone, CancellationToken cancel)
+{
+    public int Run(string[] args)
+    {
+        var o = Options.Parse(args);
+        if (o.FpType)
+        {
+            // Same computation as tcpdump's float-format probe: 9877.895 on IEEE-754 doubles.
+            const string f = "9877.895";
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            w.Write(f + "\n");
+            return 0;
+        }
+        if (o.Version)
+        {
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            w.Write(Options.VersionText);
+            return 0;
+        }
+        if (o.Help)
+        {
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            w.Write(Options.VersionText + Options.Usage);
+            return 0;
+        }
+        if (o.ListInterfaces)
+        {
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            Live.Interfaces.List(w);
+            return 0;
+        }
+        string? filter = null;
+        if (o.FilterFile != null)
+        {
+            try { filter = File.ReadAllText(o.FilterFile); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"can't open {o.FilterFile}: {ex.Message}");
+            }
+        }
+        else if (o.Expression.Count > 0) filter = string.Join(' ', o.Expression);
+        if (filter != null && filter.Trim().Length > 0)
+            throw new UsageException($"filter expressions are not supported yet (see issue 7): '{filter.Trim()}'");
+        if (o.d > 0)
+            throw new UsageException("-d/-dd/-ddd need the filter compiler (issue 7), not available yet");
+        if (o.ReadFile == null)
+            throw new UsageException("live capture is not supported yet in this build; use -r FILE");
+        return ReadFile(o);
+    }
+
+    private int ReadFile(Options o)
+    {
+        Stream input;
+        try
+        {
+            input = o.ReadFile == "-" ? stdin() : new FileStream(o.ReadFile!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException) { stderr.WriteLine($"tcpdump: {o.ReadFile}: No such file or directory"); return 1; }
+        catch (DirectoryNotFoundException) { stderr.WriteLine($"tcpdump: {o.ReadFile}: No such file or directory"); return 1; }
+        catch (UnauthorizedAccessException) { stderr.WriteLine($"tcpdump: {o.ReadFile}: Permission denied"); return 1; }
+        catch (IOException ex) { stderr.WriteLine($"tcpdump: {o.ReadFile}: {ex.Message}"); return 1; }
+
+        using var _ = input;
+        bool nano = o.NanoPrecision == true;
+        PacketSource src;
+        try { src = PacketSource.OpenFile(input, nano); }
+        catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
+        using var __ = src;
+
+        var desc = LinkTypes.Describe(src.LinkType);
+        stderr.WriteLine(desc is { } d
+            ? $"reading from file {o.ReadFile}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
+            : $"reading from file {o.ReadFile}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
+
+        var settings = new PrintSettings
+        {
+            Verbose = o.v, LinkHeader = o.e, Quick = o.q > 0, AbsoluteSeq = o.S, NoChecksum = o.K,
+            HexAscii = o.X, Hex = o.x, Ascii = o.A, TimeFormat = o.t, Nano = nano, Number = o.Number,
+            ForcedType = o.ForcedType,
+        };
+        var output = new Output(stdout);
+        PcapWriter? writer = null;
+        bool print = o.WriteFile == null || o.Print;
+        if (o.Count) print = false;
+        if (o.WriteFile != null)
+        {
+            Stream ws = o.WriteFile == "-" ? stdout : new FileStream(o.WriteFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+            writer = new PcapWriter(ws, src.LinkType, src.SnapLen, nano, o.Pcapng);
+        }
+        PacketPrinter? printer = null;
+        if (print)
+        {
+            if (!PacketPrinter.Supports(src.LinkType))
+            {
+                var n = desc?.Name ?? src.LinkType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                stderr.WriteLine($"tcpdump: packet printing is not supported for link type {n}: use -w");
+                writer?.Dispose();
+                return 1;
+            }
+            printer = new PacketPrinter(new Nd(settings, output), src.LinkType, new Timestamp(zone, o.t, nano));
+        }
+
+        var h = new PacketHeader();
+        byte[] buf = printer?.Nd.Buf ?? new byte[PacketSource.MaxCapLen];
+        uint count = 0;
+        int status = 0;
+        bool flushEach = o.l || o.U;
+        try
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                if (o.CountLimit >= 0 && count >= o.CountLimit) break;
+                bool more;
+                try { more = src.Next(ref h, ref buf); }
+                catch (CaptureException ex)
+                {
+                    output.Flush();
+                    stderr.WriteLine($"tcpdump: pcap_loop: {ex.Message}");
+                    status = 1;
+                    break;
+                }
+                if (!more) break;
+                count++;
+                writer?.Write(h, buf);
+                if (printer != null)
+                {
+                    if (printer.Nd.Buf != buf) printer.Nd.Buf = buf;
+                    printer.Print(h, count);
+                    if (flushEach) output.Flush();
+                    else if (output.Length > 60000) output.Drain();
+                }
+                if (o.U) writer?.Flush();
+            }
+        }
+        finally
+        {
+            output.Flush();
+            if (writer != null && o.WriteFile != "-") writer.Dispose();
+            else writer?.Flush();
+        }
+        if (o.Count)
+        {
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            w.Write($"{count} packet{(count == 1 ? "" : "s")}\n");
+        }
+        return status;
+    }
+}

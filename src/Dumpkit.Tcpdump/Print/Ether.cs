@@ -1,0 +1,312 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>Ethernet II / 802.3 with 802.1Q / QinQ tags, and the ethertype dispatch shared by other links.</summary>
+internal static class Ether
+{
+    public static string? TypeName(int t) => t switch
+    {
+        0x0800 => "IPv4", 0x8847 => "MPLS unicast", 0x8848 => "MPLS multicast", 0x86dd => "IPv6",
+        0x8100 => "802.1Q", 0x9100 => "802.1Q-9100", 0x88a8 => "802.1Q-QinQ", 0x9200 => "802.1Q-9200",
+        0x88e5 => "802.1AE MACsec", 0x0200 => "PUP", 0x0806 => "ARP", 0x8035 => "Reverse ARP",
+        0x0600 => "NS", 0x0500 => "Sprite", 0x1000 => "Trail", 0x6001 => "MOP DL", 0x6002 => "MOP RC",
+        0x6003 => "DN", 0x6004 => "LAT", 0x6007 => "SCA", 0x6558 => "TEB", 0x8038 => "Lanbridge",
+        0x803c => "DEC DNS", 0x803e => "DEC DTS", 0x805b => "VEXP", 0x805c => "VPROD", 0x809b => "Appletalk",
+        0x80f3 => "Appletalk ARP", 0x8137 => "IPX", 0x880b => "PPP", 0x8808 => "MPCP", 0x8809 => "Slow Protocols",
+        0x8863 => "PPPoE D", 0x8864 => "PPPoE S", 0x888e => "EAPOL", 0x8899 => "Realtek protocols",
+        0x886f => "MS NLB heartbeat", 0x8870 => "Jumbo", 0x894f => "NSH", 0x9000 => "Loopback", 0xfefe => "OSI",
+        0x00fe => "GRE-OSI", 0xabcd => "CFM (old)", 0x8902 => "CFM", 0x893a => "IEEE1905.1", 0x88cc => "LLDP",
+        0x88ca => "TIPC", 0x0707 => "GeoNet (old)", 0x8947 => "GeoNet", 0x1111 => "CALM FAST", 0x88a2 => "AoE",
+        0x88f7 => "PTP", 0xd28b => "Arista Vendor Specific Protocol",
+        _ => null,
+    };
+
+    public static void PrintType(Nd nd, int t)
+    {
+        if (!nd.S.Quick) nd.P($"ethertype {TypeName(t) ?? "Unknown"} (0x{t:x4})");
+        else if (TypeName(t) is { } n) nd.P(n);
+        else nd.P($"Unknown Ethertype (0x{t:x4})");
+    }
+
+    private static void Addresses(Nd nd, int off)
+    {
+        nd.Mac(off + 6);
+        nd.P(" > ");
+        nd.Mac(off);
+        nd.P(", ");
+    }
+
+    /// <summary>Prints an Ethernet frame at off; returns the link-layer header length.</summary>
+    public static int Print(Nd nd, int off, int length, int caplen)
+    {
+        nd.Proto = "ether";
+        if (length < caplen)
+        {
+            nd.P($"[length {length} < caplen {caplen}]");
+            nd.PrintInvalid();
+            return length;
+        }
+        if (caplen < 14)
+        {
+            nd.PrintTrunc();
+            return caplen;
+        }
+        int origLength = length;
+        int macOff = off;
+        bool e = nd.S.LinkHeader;
+        length -= 12; caplen -= 12;
+        int p = off + 12;
+        int hdrlen = 12;
+        if (e) Addresses(nd, macOff);
+        int lt = nd.Be16(p);
+        length -= 2; caplen -= 2; p += 2; hdrlen += 2;
+        bool printedLength = false;
+        while (lt is 0x8100 or 0x9100 or 0x9200 or 0x88a8)
+        {
+            if (caplen < 4) { nd.Proto = "vlan"; nd.PrintTrunc(); return hdrlen + caplen; }
+            if (length < 4) { nd.Proto = "vlan"; nd.PrintTrunc(); return hdrlen + length; }
+            if (e)
+            {
+                int tag = nd.Be16(p);
+                PrintType(nd, lt);
+                if (!printedLength) { nd.P($", length {origLength}: "); printedLength = true; }
+                else nd.P(", ");
+                nd.P($"vlan {tag & 0xfff}, p {tag >> 13}{((tag & 0x1000) != 0 ? ", DEI" : "")}, ");
+            }
+            lt = nd.Be16(p + 2);
+            p += 4; length -= 4; caplen -= 4; hdrlen += 4;
+        }
+        if (lt <= 1500)
+        {
+            if (lt < length)
+            {
+                length = lt;
+                if (caplen > length) caplen = length;
+            }
+            int saved = nd.PushSnap(p, length);
+            if (e)
+            {
+                nd.P("802.3");
+                if (!printedLength) nd.P($", length {length}: ");
+            }
+            int llc = Llc.Print(nd, p, length, caplen, macOff);
+            if (llc < 0)
+            {
+                nd.DefaultPrint(p, caplen);
+                llc = -llc;
+            }
+            hdrlen += llc;
+            nd.PopSnap(saved);
+        }
+        else
+        {
+            if (e)
+            {
+                PrintType(nd, lt);
+                if (!printedLength) nd.P($", length {origLength}: ");
+                else nd.P(", ");
+            }
+            if (!EtherType(nd, lt, p, length, caplen))
+            {
+                if (!e)
+                {
+                    Addresses(nd, macOff);
+                    PrintType(nd, lt);
+                    nd.P($", length {origLength}: ");
+                }
+                nd.DefaultPrint(p, caplen);
+            }
+        }
+        return hdrlen;
+    }
+
+    /// <summary>Dispatches on an ethertype; false when the type has no printer.</summary>
+    public static bool EtherType(Nd nd, int type, int p, int length, int caplen)
+    {
+        switch (type)
+        {
+            case 0x0800: Ip.Print(nd, p, length); return true;
+            case 0x86dd: Ip6.Print(nd, p, length); return true;
+            case 0x0806:
+            case 0x8035: Arp.Print(nd, p, length, caplen); return true;
+            case 0x9000: Loopback(nd, p, length); return true;
+            default: return false;
+        }
+    }
+
+    private static void Loopback(Nd nd, int p, int len)
+    {
+        nd.Proto = "loopback";
+        nd.P("Loopback");
+        if (len < 2) { nd.PrintInvalid(); nd.Check(p, len); return; }
+        int skip = nd.Le16(p);
+        p += 2; len -= 2;
+        nd.P($", skipCount {skip}");
+        if (skip % 8 != 0) nd.P(" (bogus)");
+        if (skip > len) { nd.PrintInvalid(); nd.Check(p, len); return; }
+        nd.Check(p, skip);
+        p += skip; len -= skip;
+        if (len < 2) { nd.PrintInvalid(); nd.Check(p, len); return; }
+        int fn = nd.Le16(p);
+        p += 2; len -= 2;
+        nd.P(", ");
+        nd.P(fn switch { 1 => "Reply", 2 => "Forward Data", _ => $" invalid ({fn})" });
+        if (fn == 1)
+        {
+            if (len < 2) { nd.PrintInvalid(); nd.Check(p, len); return; }
+            nd.P($", receipt number {nd.Le16(p)}");
+            p += 2; len -= 2;
+            nd.P($", data ({len} octets)");
+        }
+        else if (fn == 2)
+        {
+            if (len < 6) { nd.PrintInvalid(); nd.Check(p, len); return; }
+            nd.P(", forwarding address ");
+            nd.Mac(p);
+            p += 6; len -= 6;
+            nd.P($", data ({len} octets)");
+        }
+        nd.Check(p, len);
+    }
+}
+
+/// <summary>BSD null / OpenBSD loop link headers.</summary>
+internal static class LinkNull
+{
+    private static string? Af(uint f) => f switch
+    {
+        2 => "IPv4", 6 => "NS", 7 => "ISO", 16 => "Appletalk", 23 => "IPX", 24 or 28 or 30 => "IPv6", _ => null,
+    };
+
+    private static void Hdr(Nd nd, uint family, int length)
+    {
+        if (!nd.S.Quick) nd.P($"AF {Af(family) ?? "Unknown"} ({family})");
+        else nd.P(Af(family) ?? $"Unknown AF {family}");
+        nd.P($", length {length}: ");
+    }
+
+    public static int Print(Nd nd, int length, int caplen, bool loop)
+    {
+        nd.Proto = "null";
+        nd.Check(0, 4);
+        uint family = loop ? nd.Be32(0) : nd.Le32(0);
+        if ((family & 0xFFFF0000) != 0) family = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(family);
+        if (nd.S.LinkHeader) Hdr(nd, family, length);
+        length -= 4; caplen -= 4;
+        switch (family)
+        {
+            case 2: Ip.Print(nd, 4, length); break;
+            case 24: case 28: case 30: Ip6.Print(nd, 4, length); break;
+            default:
+                if (!nd.S.LinkHeader) Hdr(nd, family, length + 4);
+                nd.DefaultPrint(4, caplen);
+                break;
+        }
+        return 4;
+    }
+}
+
+/// <summary>Linux cooked capture v1 and v2.</summary>
+internal static class Sll
+{
+    private static string PktType(int t) => t switch { 0 => "In", 1 => "B", 2 => "M", 3 => "P", 4 => "Out", _ => "?" };
+
+    private static void Proto(Nd nd, int et, int length)
+    {
+        if (nd.S.Quick) return;
+        if (et <= 1500)
+            nd.P(et switch { 1 => "802.3", 4 => "802.2", _ => $"ethertype Unknown (0x{et:x4})" });
+        else nd.P($"ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4})");
+        nd.P($", length {length}: ");
+    }
+
+    private static void Hdr1(Nd nd, int length)
+    {
+        nd.Proto = "sll";
+        nd.P($"{PktType(nd.Be16(0)),3} ");
+        if (nd.Be16(4) == 6) { nd.Mac(6); nd.P(' '); }
+        Proto(nd, nd.Be16(14), length);
+    }
+
+    private static void Hdr2(Nd nd, int length)
+    {
+        nd.Proto = "sll2";
+        nd.P($"ifindex {nd.Be32(4)} ");
+        if (nd.U8(11) == 6) { nd.Mac(12); nd.P(' '); }
+        Proto(nd, nd.Be16(0), length);
+    }
+
+    public static int Print(Nd nd, int length, int caplen)
+    {
+        nd.Proto = "sll";
+        nd.Check(0, 16);
+        if (nd.S.LinkHeader) Hdr1(nd, length);
+        return Body(nd, 16, nd.Be16(14), length - 16, caplen - 16, l => Hdr1(nd, l));
+    }
+
+    public static int Print2(Nd nd, int length, int caplen)
+    {
+        nd.Proto = "sll2";
+        nd.Check(0, 20);
+        int ifindex = (int)nd.Be32(4);
+        string name = IfName(ifindex);
+        nd.P($"{name,-5} ");
+        nd.P($"{PktType(nd.U8(10)),-3} ");
+        if (nd.S.LinkHeader) Hdr2(nd, length);
+        return Body(nd, 20, nd.Be16(0), length - 20, caplen - 20, l => Hdr2(nd, l));
+    }
+
+    private static string IfName(int index)
+    {
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/sys/class/net"))
+            {
+                var f = Path.Combine(dir, "ifindex");
+                if (File.Exists(f) && File.ReadAllText(f).Trim() == index.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    return Path.GetFileName(dir);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return "?";
+    }
+
+    private static int Body(Nd nd, int p, int et, int length, int caplen, Action<int> hdr)
+    {
+        int hdrlen = p;
+        int hdrTotal = p;
+        while (true)
+        {
+            if (et <= 1500)
+            {
+                if (et == 4)
+                {
+                    int l = Llc.Print(nd, p, length, caplen, -1);
+                    if (l < 0) nd.DefaultPrint(p, caplen);
+                }
+                else nd.DefaultPrint(p, caplen);
+                return hdrlen;
+            }
+            if (et == 0x8100)
+            {
+                if (caplen < 4) { nd.Proto = "vlan"; nd.PrintTrunc(); return hdrlen + caplen; }
+                if (nd.S.LinkHeader)
+                {
+                    int tag = nd.Be16(p);
+                    nd.P($"vlan {tag & 0xfff}, p {tag >> 13}{((tag & 0x1000) != 0 ? ", DEI" : "")}, ");
+                }
+                et = nd.Be16(p + 2);
+                if (et <= 1500) et = 4;
+                if (!nd.S.Quick) nd.P($"ethertype {Ether.TypeName(et) ?? "Unknown"}, ");
+                p += 4; length -= 4; caplen -= 4; hdrlen += 4;
+                continue;
+            }
+            if (!Ether.EtherType(nd, et, p, length, caplen))
+            {
+                if (!nd.S.LinkHeader) hdr(length + hdrTotal);
+                nd.DefaultPrint(p, caplen);
+            }
+            return hdrlen;
+        }
+    }
+}

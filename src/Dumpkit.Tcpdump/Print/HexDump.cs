@@ -1,0 +1,87 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>The -x / -X / -A payload dumps.</summary>
+internal static class HexDump
+{
+    private static bool IsGraph(byte b) => b > 0x20 && b < 0x7f;
+
+    public static void HexAscii(Nd nd, string indent, int off, int len)
+    {
+        int avail = nd.Avail(off);
+        bool trunc = false;
+        if (len > avail) { len = avail; trunc = true; }
+        var o = nd.O;
+        Span<byte> hex = stackalloc byte[48];
+        Span<byte> asc = stackalloc byte[16];
+        var buf = nd.Buf;
+        int offset = 0;
+        while (len > 0)
+        {
+            int n = Math.Min(16, len);
+            int h = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if ((i & 1) == 0) hex[h++] = (byte)' ';
+                byte b = buf[off + i];
+                hex[h++] = Output.HexDigits[b >> 4];
+                hex[h++] = Output.HexDigits[b & 15];
+                asc[i] = IsGraph(b) ? b : (byte)'.';
+            }
+            o.Put(indent);
+            o.Put($"0x{offset:x4}: ");
+            var d = o.Reserve(40 + 2 + 16);
+            hex[..h].CopyTo(d);
+            for (int i = h; i < 40; i++) d[i] = (byte)' ';
+            int p = Math.Max(h, 40);
+            d[p] = (byte)' '; d[p + 1] = (byte)' ';
+            asc[..n].CopyTo(d[(p + 2)..]);
+            o.Advance(p + 2 + n);
+            off += n; len -= n; offset += 16;
+        }
+        if (trunc) nd.PrintTrunc();
+    }
+
+    public static void Hex(Nd nd, string indent, int off, int len)
+    {
+        int avail = nd.Avail(off);
+        bool trunc = false;
+        if (len > avail) { len = avail; trunc = true; }
+        var o = nd.O;
+        var buf = nd.Buf;
+        int offset = 0;
+        for (int i = 0; i < len; i += 2)
+        {
+            if ((i & 15) == 0)
+            {
+                o.Put(indent);
+                o.Put($"0x{offset:x4}: ");
+                offset += 16;
+            }
+            o.Put(' ');
+            o.PutHex2(buf[off + i]);
+            if (i + 1 < len) o.PutHex2(buf[off + i + 1]);
+        }
+        if (trunc) nd.PrintTrunc();
+    }
+
+    public static void Ascii(Nd nd, int off, int len)
+    {
+        int avail = nd.Avail(off);
+        bool trunc = false;
+        if (len > avail) { len = avail; trunc = true; }
+        var o = nd.O;
+        var buf = nd.Buf;
+        o.Put('\n');
+        for (int i = 0; i < len; i++)
+        {
+            byte s = buf[off + i];
+            if (s == '\r')
+            {
+                if (i + 1 >= len || buf[off + i + 1] != '\n') o.Put('.');
+            }
+            else if (!IsGraph(s) && s != '\t' && s != ' ' && s != '\n') o.Put('.');
+            else o.PutByte(s);
+        }
+        if (trunc) nd.PrintTrunc();
+    }
+}

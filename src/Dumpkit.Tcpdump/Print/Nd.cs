@@ -1,0 +1,224 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>Thrown (one shared instance) when a printer reads past the captured bytes.</summary>
+internal sealed class TruncatedException : Exception
+{
+    public static readonly TruncatedException Instance = new();
+    private TruncatedException() : base("packet truncated") { }
+}
+
+/// <summary>Printer settings taken from the command line.</summary>
+internal sealed class PrintSettings
+{
+    public int Verbose;
+    public bool LinkHeader;      // -e
+    public bool Quick;           // -q
+    public bool AbsoluteSeq;     // -S
+    public bool NoChecksum;      // -K
+    public int HexAscii;         // -X count
+    public int Hex;              // -x count
+    public int Ascii;            // -A count
+    public int TimeFormat;       // number of -t
+    public bool Nano;            // print nanoseconds
+    public bool Number;          // -#
+    public string? ForcedType;   // -T
+    public int NameResolution;   // unused (always numeric)
+    public bool SuppressDefault => HexAscii > 0 || Hex > 0 || Ascii > 0;
+}
+
+/// <summary>
+/// The dissection context: settings, output, the current packet and a bounds-checked reader over it.
+/// Every read goes through the checked accessors; reading past the captured end throws
+/// <see cref="TruncatedException"/>, which the packet loop turns into <c> [|proto]</c>.
+/// </summary>
+internal sealed partial class Nd
+{
+    public readonly PrintSettings S;
+    public readonly Output O;
+    public byte[] Buf = new byte[MaxSnap];
+    public int CapLen;
+    public int SnapEnd;
+    public string Proto = "";
+    public int LinkHdrLen;
+    public const int MaxSnap = 262144;
+
+    public Nd(PrintSettings s, Output o)
+    {
+        S = s;
+        O = o;
+        Tcp = new TcpState();
+    }
+
+    public int V => S.Verbose;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Trunc() => throw TruncatedException.Instance;
+
+    /// <summary>Bytes available from off to the current snap end (0 when past it).</summary>
+    public int Avail(int off) => off >= SnapEnd ? 0 : SnapEnd - off;
+
+    public bool TTest(int off, int len) => len >= 0 && off >= 0 && (long)off + len <= SnapEnd;
+
+    public void Check(int off, int len)
+    {
+        if (!TTest(off, len)) Trunc();
+    }
+
+    public byte U8(int off)
+    {
+        if ((uint)off >= (uint)SnapEnd) Trunc();
+        return Buf[off];
+    }
+
+    public ushort Be16(int off)
+    {
+        if (off < 0 || off + 2 > SnapEnd) Trunc();
+        return BinaryPrimitives.ReadUInt16BigEndian(Buf.AsSpan(off));
+    }
+
+    public uint Be24(int off)
+    {
+        if (off < 0 || off + 3 > SnapEnd) Trunc();
+        return (uint)(Buf[off] << 16 | Buf[off + 1] << 8 | Buf[off + 2]);
+    }
+
+    public uint Be32(int off)
+    {
+        if (off < 0 || off + 4 > SnapEnd) Trunc();
+        return BinaryPrimitives.ReadUInt32BigEndian(Buf.AsSpan(off));
+    }
+
+    public ulong Be64(int off)
+    {
+        if (off < 0 || off + 8 > SnapEnd) Trunc();
+        return BinaryPrimitives.ReadUInt64BigEndian(Buf.AsSpan(off));
+    }
+
+    public ushort Le16(int off)
+    {
+        if (off < 0 || off + 2 > SnapEnd) Trunc();
+        return BinaryPrimitives.ReadUInt16LittleEndian(Buf.AsSpan(off));
+    }
+
+    public uint Le32(int off)
+    {
+        if (off < 0 || off + 4 > SnapEnd) Trunc();
+        return BinaryPrimitives.ReadUInt32LittleEndian(Buf.AsSpan(off));
+    }
+
+    public ReadOnlySpan<byte> Bytes(int off, int len)
+    {
+        Check(off, len);
+        return Buf.AsSpan(off, len);
+    }
+
+    /// <summary>Narrows the snap end to off+len (never widens); returns the old value for <see cref="PopSnap"/>.</summary>
+    public int PushSnap(int off, int len)
+    {
+        int old = SnapEnd;
+        long end = (long)off + len;
+        if (end < SnapEnd && end >= 0) SnapEnd = (int)end;
+        return old;
+    }
+
+    public void PopSnap(int old) => SnapEnd = old;
+
+    // ---- common output helpers ----
+    public void P(string s) => O.Put(s);
+    public void P(char c) => O.Put(c);
+    public void P([InterpolatedStringHandlerArgument("")] ref OutHandler h) { }
+    public Output Out => O;
+
+    public void PrintTrunc() { O.Put(" [|"); O.Put(Proto); O.Put(']'); }
+    public void PrintInvalid() => O.Put(" (invalid)");
+
+    public void Ip4(int off)
+    {
+        Check(off, 4);
+        Ip4Unchecked(off);
+    }
+
+    public void Ip4Unchecked(int off)
+    {
+        O.PutU(Buf[off]); O.Put('.'); O.PutU(Buf[off + 1]); O.Put('.'); O.PutU(Buf[off + 2]); O.Put('.'); O.PutU(Buf[off + 3]);
+    }
+
+    public void Mac(int off)
+    {
+        Check(off, 6);
+        for (int i = 0; i < 6; i++)
+        {
+            if (i > 0) O.Put(':');
+            O.PutHex2(Buf[off + i]);
+        }
+    }
+
+    public void Ip6(int off)
+    {
+        Check(off, 16);
+        Ip6Format.Write(O, Buf.AsSpan(off, 16));
+    }
+
+    /// <summary>Prints bytes as hex with a separator, e.g. for link addresses of any length.</summary>
+    public void HexColon(int off, int len)
+    {
+        Check(off, len);
+        for (int i = 0; i < len; i++)
+        {
+            if (i > 0) O.Put(':');
+            O.PutHex2(Buf[off + i]);
+        }
+    }
+
+    public void DefaultPrint(int off, int len)
+    {
+        if (!S.SuppressDefault) HexDump.HexAscii(this, "\n\t", off, len);
+    }
+
+    // per-capture state for printers
+    public readonly TcpState Tcp;
+}
+
+internal static class Ip6Format
+{
+    /// <summary>RFC 5952-ish text form as inet_ntop produces it (longest zero run compressed, IPv4-mapped tail).</summary>
+    public static void Write(Output o, ReadOnlySpan<byte> a)
+    {
+        Span<ushort> w = stackalloc ushort[8];
+        for (int i = 0; i < 8; i++) w[i] = (ushort)(a[2 * i] << 8 | a[2 * i + 1]);
+        int bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            if (w[i] == 0)
+            {
+                if (curBase == -1) { curBase = i; curLen = 1; } else curLen++;
+            }
+            else if (curBase != -1)
+            {
+                if (bestBase == -1 || curLen > bestLen) { bestBase = curBase; bestLen = curLen; }
+                curBase = -1;
+            }
+        }
+        if (curBase != -1 && (bestBase == -1 || curLen > bestLen)) { bestBase = curBase; bestLen = curLen; }
+        if (bestBase != -1 && bestLen < 2) bestBase = -1;
+        for (int i = 0; i < 8; i++)
+        {
+            if (bestBase != -1 && i >= bestBase && i < bestBase + bestLen)
+            {
+                if (i == bestBase) o.Put(':');
+                continue;
+            }
+            if (i != 0) o.Put(':');
+            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xffff)))
+            {
+                o.PutU(a[12]); o.Put('.'); o.PutU(a[13]); o.Put('.'); o.PutU(a[14]); o.Put('.'); o.PutU(a[15]);
+                return;
+            }
+            o.Put($"{w[i]:x}");
+        }
+        if (bestBase != -1 && bestBase + bestLen == 8) o.Put(':');
+    }
+}

@@ -1,0 +1,107 @@
+using Dumpkit.Tcpdump.Capture;
+
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>Prints one packet as tcpdump's pretty_print_packet does: number, time, link printer, dumps.</summary>
+internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
+{
+    public Nd Nd { get; } = nd;
+
+    public static bool Supports(int lt) => lt is LinkTypes.Ethernet or LinkTypes.Null or LinkTypes.Loop or LinkTypes.Raw or 12 or 14
+        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2;
+
+    public void Print(in PacketHeader h, uint number)
+    {
+        var o = Nd.O;
+        if (Nd.S.Number) o.Put($"{number,5}  ");
+        bool bad = false;
+        if (h.CapLen == 0) { bad = true; o.Put("[Invalid header: caplen==0"); }
+        if (h.Len == 0)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put(" len==0");
+        }
+        else if (h.Len < h.CapLen)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put($" len({h.Len}) < caplen({h.CapLen})");
+        }
+        if (h.CapLen > Nd.MaxSnap)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put($" caplen({h.CapLen}) > {Nd.MaxSnap}");
+        }
+        if (h.Len > Nd.MaxSnap)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put($" len({h.Len}) > {Nd.MaxSnap}");
+        }
+        if (bad) { o.Put("]\n"); return; }
+
+        ts.Print(o, h.Seconds, h.Fraction);
+        Nd.CapLen = h.CapLen;
+        Nd.SnapEnd = h.CapLen;
+        Nd.Proto = "";
+        Nd.LinkHdrLen = 0;
+        try
+        {
+            Nd.LinkHdrLen = PrintLink((int)h.Len, h.CapLen);
+        }
+        catch (TruncatedException)
+        {
+            Nd.PrintTrunc();
+            Nd.LinkHdrLen = 0;
+        }
+        Nd.SnapEnd = h.CapLen;
+        int hdr = Nd.LinkHdrLen;
+        var s = Nd.S;
+        if (s.HexAscii > 0)
+        {
+            if (s.HexAscii > 1) HexDump.HexAscii(Nd, "\n\t", 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.HexAscii(Nd, "\n\t", hdr, h.CapLen - hdr);
+        }
+        else if (s.Hex > 0)
+        {
+            if (s.Hex > 1) HexDump.Hex(Nd, "\n\t", 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.Hex(Nd, "\n\t", hdr, h.CapLen - hdr);
+        }
+        else if (s.Ascii > 0)
+        {
+            if (s.Ascii > 1) HexDump.Ascii(Nd, 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.Ascii(Nd, hdr, h.CapLen - hdr);
+        }
+        o.Put('\n');
+    }
+
+    private int PrintLink(int len, int caplen)
+    {
+        switch (linkType)
+        {
+            case LinkTypes.Ethernet:
+                Nd.Proto = "ether";
+                return Ether.Print(Nd, 0, len, caplen);
+            case LinkTypes.Null:
+            case LinkTypes.Loop:
+                return LinkNull.Print(Nd, len, caplen, linkType == LinkTypes.Loop);
+            case LinkTypes.Raw:
+            case 12:
+            case 14:
+                Nd.Proto = "raw";
+                if (caplen == 0) { Nd.PrintTrunc(); return 0; }
+                if (Nd.S.LinkHeader) Nd.P("ip: ");
+                Ip.PrintAny(Nd, 0, len);
+                return 0;
+            case LinkTypes.Ipv4:
+                Ip.Print(Nd, 0, len);
+                return 0;
+            case LinkTypes.Ipv6:
+                Ip6.Print(Nd, 0, len);
+                return 0;
+            case LinkTypes.LinuxSll:
+                return Sll.Print(Nd, len, caplen);
+            case LinkTypes.LinuxSll2:
+                return Sll.Print2(Nd, len, caplen);
+        }
+        return 0;
+    }
+}

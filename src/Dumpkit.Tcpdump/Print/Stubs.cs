@@ -1,0 +1,16 @@
+namespace Dumpkit.Tcpdump.Print;
+
+internal static class Icmp6 { public static void Print(Nd nd, int bp, int length, int iph, bool fragmented) { nd.Proto = "icmp6"; nd.P($"ICMP6, length {length}"); } }
+internal static class Igmp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "igmp"; nd.P($"igmp {length}"); } }
+internal static class Dns { public static void Print(Nd nd, int bp, int length, bool tcp, bool mdns) { nd.Proto = "domain"; } }
+internal static class Bootp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "bootp"; nd.P($"BOOTP/DHCP, length {length}"); } }
+internal static class Ntp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "ntp"; nd.P($"NTP, length {length}"); } }
+internal static class Dhcp6 { public static void Print(Nd nd, int bp, int length) { nd.Proto = "dhcp6"; nd.P($"dhcp6"); } }
+internal static class Mptcp { public static bool Print(Nd nd, int bp, int len, int flags) => true; }
+internal static class Arp { public static void Print(Nd nd, int bp, int length, int caplen) { nd.Proto = "arp"; nd.P("ARP"); } }
+internal static class Icmp { public static void Print(Nd nd, int bp, int length, int iph, bool fragmented) { nd.Proto = "icmp"; nd.P($"ICMP, length {length}"); } }
+internal static class Ip6
+{
+    public static void Print(Nd nd, int ip6, int length) { nd.Proto = "ip6"; nd.P("IP6"); }
+    public static int FinalDestination(Nd nd, int ip6) => ip6 + 24;
+}

@@ -1,0 +1,397 @@
+using System.Buffers.Binary;
+
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>Per-capture TCP conversation state for relative sequence numbers.</summary>
+internal sealed class TcpState
+{
+    public readonly record struct Key(UInt128 Src, UInt128 Dst, uint Port);
+    public readonly Dictionary<Key, (uint Seq, uint Ack)> Seqs = [];
+}
+
+/// <summary>TCP header, options, relative sequence numbers and the port-based payload dispatch.</summary>
+internal static class Tcp
+{
+    private static UInt128 Addr(Nd nd, int off, bool v6) =>
+        v6 ? BinaryPrimitives.ReadUInt128BigEndian(nd.Buf.AsSpan(off, 16)) : BinaryPrimitives.ReadUInt32BigEndian(nd.Buf.AsSpan(off, 4));
+
+    public static void Port(Nd nd, int port) => nd.O.PutU((ulong)port);
+
+    public static void PrintAddrs(Nd nd, int iph, bool v6)
+    {
+        if (v6) { nd.Ip6(iph + 8); nd.P(" > "); nd.Ip6(iph + 24); }
+        else { nd.Ip4(iph + 12); nd.P(" > "); nd.Ip4(iph + 16); }
+    }
+
+    public static void Print(Nd nd, int bp, int length, int iph, bool fragmented)
+    {
+        nd.Proto = "tcp";
+        bool v6 = (nd.Buf[iph] >> 4) == 6;
+        if (!nd.TTest(bp + 2, 2))
+        {
+            PrintAddrs(nd, iph, v6);
+            nd.P(":");
+            nd.PrintTrunc();
+            return;
+        }
+        int sport = nd.Be16(bp), dport = nd.Be16(bp + 2);
+        int nxt = v6 ? nd.U8(iph + 6) : nd.U8(iph + 9);
+        if (nxt == 6)
+        {
+            if (v6) nd.Ip6(iph + 8); else nd.Ip4(iph + 12);
+            nd.P($".{sport} > ");
+            if (v6) nd.Ip6(iph + 24); else nd.Ip4(iph + 16);
+            nd.P($".{dport}: ");
+        }
+        else nd.P($"{sport} > {dport}: ");
+        nd.Check(bp, 20);
+        int hlen = (nd.U8(bp + 12) >> 4) * 4;
+        if (hlen < 20)
+        {
+            nd.P($" tcp {length - hlen} [bad hdr length {hlen} - too short, < 20]");
+            return;
+        }
+        uint seq = nd.Be32(bp + 4), ack = nd.Be32(bp + 8);
+        int win = nd.Be16(bp + 14), urp = nd.Be16(bp + 18);
+        if (nd.S.Quick)
+        {
+            nd.P($"tcp {length - hlen}");
+            if (hlen > length) nd.P($" [bad hdr length {hlen} - too long, > {length}]");
+            return;
+        }
+        int flags = nd.U8(bp + 13);
+        nd.P("Flags [");
+        if (flags == 0) nd.P("none");
+        else
+        {
+            if ((flags & 0x01) != 0) nd.P('F');
+            if ((flags & 0x02) != 0) nd.P('S');
+            if ((flags & 0x04) != 0) nd.P('R');
+            if ((flags & 0x08) != 0) nd.P('P');
+            if ((flags & 0x10) != 0) nd.P('.');
+            if ((flags & 0x20) != 0) nd.P('U');
+            if ((flags & 0x40) != 0) nd.P('E');
+            if ((flags & 0x80) != 0) nd.P('W');
+        }
+        nd.P(']');
+        uint thseq = 0, thack = 0;
+        bool rev = false;
+        if (!nd.S.AbsoluteSeq && (flags & 0x10) != 0)
+        {
+            int srcOff = v6 ? iph + 8 : iph + 12, dstOff = v6 ? iph + 24 : iph + 16;
+            int alen = v6 ? 16 : 4;
+            if (sport > dport) rev = true;
+            else if (sport == dport)
+                rev = nd.Buf.AsSpan(srcOff, alen).SequenceCompareTo(nd.Buf.AsSpan(dstOff, alen)) > 0;
+            UInt128 s = Addr(nd, srcOff, v6), d = Addr(nd, dstOff, v6);
+            var key = rev ? new TcpState.Key(d, s, (uint)(dport << 16 | sport)) : new TcpState.Key(s, d, (uint)(sport << 16 | dport));
+            if (v6) key = key with { Port = key.Port }; // distinct from v4 by address width only
+            var map = nd.Tcp.Seqs;
+            if (!map.TryGetValue(key, out var th) || (flags & 0x02) != 0)
+            {
+                th = rev ? (ack - 1, seq) : (seq, ack - 1);
+                map[key] = th;
+            }
+            else
+            {
+                if (rev) { seq -= th.Ack; ack -= th.Seq; }
+                else { seq -= th.Seq; ack -= th.Ack; }
+            }
+            thseq = th.Seq;
+            thack = th.Ack;
+        }
+        if (hlen > length)
+        {
+            nd.P($" [bad hdr length {hlen} - too long, > {length}]");
+            return;
+        }
+        if (nd.V > 0 && !nd.S.NoChecksum && !fragmented)
+        {
+            if (nd.TTest(bp, length))
+            {
+                ushort sum = Checksum.Pseudo(nd, iph, v6, 6, bp, length);
+                ushort tsum = nd.Be16(bp + 16);
+                nd.P($", cksum 0x{tsum:x4}");
+                if (sum != 0) nd.P($" (incorrect -> 0x{Checksum.ShouldBe(tsum, sum):x4})");
+                else nd.P(" (correct)");
+            }
+        }
+        length -= hlen;
+        if (nd.V > 1 || length > 0 || (flags & 0x07) != 0)
+        {
+            nd.P($", seq {seq}");
+            if (length > 0) nd.P($":{seq + (uint)length}");
+        }
+        if ((flags & 0x10) != 0) nd.P($", ack {ack}");
+        nd.P($", win {win}");
+        if ((flags & 0x20) != 0) nd.P($", urg {urp}");
+        if (hlen > 20)
+        {
+            if (!Options(nd, bp, hlen - 20, rev, thseq, thack, flags)) return;
+        }
+        nd.P($", length {length}");
+        if (length == 0) return;
+        int headerLen = (nd.U8(bp + 12) >> 4) * 4;
+        if (!nd.TTest(bp, headerLen))
+        {
+            nd.P($" [remaining caplen({nd.Avail(bp)}) < header length({headerLen})]");
+            Nd.Trunc();
+        }
+        bp += headerLen;
+        if ((flags & 0x04) != 0 && nd.V > 0)
+        {
+            RstData(nd, bp, length);
+            return;
+        }
+        if (nd.S.ForcedType != null)
+        {
+            if (nd.S.ForcedType == "domain") Dns.Print(nd, bp, length, true, false);
+            return;
+        }
+        bool Is(int p) => sport == p || dport == p;
+        if (Is(22)) Ssh(nd, bp, length);
+        else if (Is(21)) { nd.P(": "); Text.Proto(nd, bp, length, "ftp", null, true); }
+        else if (Is(25)) { nd.P(": "); Text.Proto(nd, bp, length, "smtp", null, true); }
+        else if (Is(80) || Is(8080)) { nd.P(": "); Text.Proto(nd, bp, length, "http", Text.HttpCmds, true); }
+        else if (Is(554) || Is(8554)) { nd.P(": "); Text.Proto(nd, bp, length, "rtsp", Text.RtspCmds, true); }
+        else if (Is(53)) Dns.Print(nd, bp, length, true, false);
+    }
+
+    private static bool Options(Nd nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)
+    {
+        int cp = bp + 20;
+        char ch = '\0';
+        nd.P(", options [");
+        try
+        {
+            while (hlen > 0)
+            {
+                if (ch != '\0') nd.P(ch);
+                int opt = nd.U8(cp++);
+                int len;
+                if (opt == 0 || opt == 1) len = 1;
+                else
+                {
+                    len = nd.U8(cp++);
+                    if (len < 2 || len > hlen) goto bad;
+                    --hlen;
+                }
+                --hlen;
+                int datalen = 0;
+                nd.P(opt switch
+                {
+                    0 => "eol", 1 => "nop", 2 => "mss", 3 => "wscale", 4 => "sackOK", 5 => "sack", 6 => "echo",
+                    7 => "echoreply", 8 => "TS", 11 => "cc", 12 => "ccnew", 13 => "", 19 => "md5", 20 => "scps",
+                    28 => "uto", 29 => "tcp-ao", 30 => "mptcp", 34 => "tfo", 254 => "exp", _ => $"unknown-{opt}",
+                });
+                switch (opt)
+                {
+                    case 2:
+                        datalen = 2;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P($" {nd.Be16(cp)}");
+                        break;
+                    case 3:
+                        datalen = 1;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P($" {nd.U8(cp)}");
+                        break;
+                    case 5:
+                        datalen = len - 2;
+                        if (datalen % 8 != 0) nd.P(" invalid sack");
+                        else
+                        {
+                            nd.P($" {datalen / 8} ");
+                            for (int i = 0; i < datalen; i += 8)
+                            {
+                                if (i + 4 > hlen) goto bad;
+                                if (!nd.TTest(cp, i + 4)) goto trunc;
+                                uint s = nd.Be32(cp + i);
+                                if (i + 8 > hlen) goto bad;
+                                if (!nd.TTest(cp, i + 8)) goto trunc;
+                                uint e = nd.Be32(cp + i + 4);
+                                if (rev) { s -= thseq; e -= thseq; } else { s -= thack; e -= thack; }
+                                nd.P($"{{{s}:{e}}}");
+                            }
+                        }
+                        break;
+                    case 11: case 12: case 13: case 6: case 7:
+                        datalen = 4;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P($" {nd.Be32(cp)}");
+                        break;
+                    case 8:
+                        datalen = 8;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P($" val {nd.Be32(cp)} ecr {nd.Be32(cp + 4)}");
+                        break;
+                    case 19:
+                        datalen = 16;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P(" can't check - ");
+                        for (int i = 0; i < 16; i++) nd.O.PutHex2(nd.U8(cp + i));
+                        break;
+                    case 20:
+                        datalen = 2;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P($" cap {nd.U8(cp):x2} id {nd.U8(cp + 1)}");
+                        break;
+                    case 29:
+                        datalen = len - 2;
+                        if (datalen < 2) nd.PrintInvalid();
+                        else
+                        {
+                            if (1 > hlen) goto bad;
+                            if (!nd.TTest(cp, 1)) goto trunc;
+                            nd.P($" keyid {nd.U8(cp)}");
+                            if (2 > hlen) goto bad;
+                            if (!nd.TTest(cp, 2)) goto trunc;
+                            nd.P($" rnextkeyid {nd.U8(cp + 1)}");
+                            if (datalen > 2)
+                            {
+                                nd.P(" mac 0x");
+                                for (int i = 2; i < datalen; i++)
+                                {
+                                    if (i + 1 > hlen) goto bad;
+                                    if (!nd.TTest(cp, i + 1)) goto trunc;
+                                    nd.O.PutHex2(nd.U8(cp + i));
+                                }
+                            }
+                        }
+                        break;
+                    case 0: case 1: case 4:
+                        break;
+                    case 28:
+                    {
+                        datalen = 2;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        int uto = nd.Be16(cp);
+                        nd.P($" 0x{uto:x}");
+                        uto = (uto & 1) != 0 ? (uto >> 1) * 60 : uto >> 1;
+                        nd.P($" {uto}");
+                        break;
+                    }
+                    case 30:
+                    {
+                        datalen = len - 2;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        int saved = nd.PushSnap(cp - 2, len);
+                        bool ok;
+                        try { ok = Mptcp.Print(nd, cp - 2, len, flags); }
+                        finally { nd.PopSnap(saved); }
+                        if (!ok) goto bad;
+                        break;
+                    }
+                    case 34:
+                        datalen = len - 2;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        nd.P(' ');
+                        FastOpen(nd, cp, datalen, false);
+                        break;
+                    case 254:
+                    {
+                        datalen = len - 2;
+                        if (datalen > hlen) goto bad;
+                        if (!nd.TTest(cp, datalen)) goto trunc;
+                        if (datalen < 2) goto bad;
+                        int magic = nd.Be16(cp);
+                        nd.P('-');
+                        if (magic == 0xf989) FastOpen(nd, cp + 2, datalen - 2, true);
+                        else nd.P($"{magic:x4}");
+                        break;
+                    }
+                    default:
+                        datalen = len - 2;
+                        if (datalen != 0) nd.P(" 0x");
+                        for (int i = 0; i < datalen; i++)
+                        {
+                            if (i + 1 > hlen) goto bad;
+                            if (!nd.TTest(cp, i + 1)) goto trunc;
+                            nd.O.PutHex2(nd.U8(cp + i));
+                        }
+                        break;
+                }
+                cp += datalen;
+                hlen -= datalen;
+                datalen++;
+                if (opt != 0 && opt != 1) datalen++;
+                if (datalen != len) nd.P($"[len {len}]");
+                ch = ',';
+                if (opt == 0) break;
+            }
+            nd.P("]");
+            return true;
+        }
+        catch (TruncatedException)
+        {
+            throw;
+        }
+    bad:
+        nd.P("[bad opt]");
+        if (ch != '\0') nd.P("]");
+        return false;
+    trunc:
+        nd.PrintTrunc();
+        if (ch != '\0') nd.P("]");
+        return false;
+    }
+
+    private static void FastOpen(Nd nd, int cp, int datalen, bool exp)
+    {
+        if (exp) nd.P("tfo");
+        if (datalen == 0) nd.P(" cookiereq");
+        else if (datalen % 2 != 0 || datalen < 4 || datalen > 16) nd.PrintInvalid();
+        else
+        {
+            nd.P(" cookie ");
+            for (int i = 0; i < datalen; i++) nd.O.PutHex2(nd.U8(cp + i));
+        }
+    }
+
+    private static void RstData(Nd nd, int sp, int length)
+    {
+        nd.P(nd.TTest(sp, length) ? " [RST" : " [!RST");
+        if (length > 30) { length = 30; nd.P('+'); }
+        nd.P(' ');
+        while (length > 0 && sp < nd.SnapEnd)
+        {
+            Text.PrintChar(nd, nd.U8(sp));
+            sp++;
+            length--;
+        }
+        nd.P(']');
+    }
+
+    private static void Ssh(Nd nd, int p, int len)
+    {
+        nd.Proto = "ssh";
+        if (nd.U8(p) != 'S' || nd.U8(p + 1) != 'S' || nd.U8(p + 2) != 'H' || nd.U8(p + 3) != '-') return;
+        int idx = 4;
+        while (idx < len)
+        {
+            byte c = nd.U8(p + idx);
+            if (c == '\n') goto print;
+            if (c == '\r')
+            {
+                if (idx + 1 >= len) return;
+                if (nd.U8(p + idx + 1) == '\n') goto print;
+                return;
+            }
+            if (c < 0x20 || c > 0x7e) return;
+            idx++;
+        }
+        return;
+    print:
+        nd.P(": SSH: ");
+        for (int i = 0; i < idx; i++) nd.O.PutByte(nd.Buf[p + i]);
+    }
+}
