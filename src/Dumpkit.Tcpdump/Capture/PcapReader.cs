@@ -53,6 +53,7 @@ internal sealed class PcapReader : PacketSource
         h.Seconds = sec;
         if (_fileNano && !Nano) frac /= 1000;
         h.Fraction = !_fileNano && Nano ? (long)frac * 1000 : frac;
+        if (cap > SnapLen) cap = (uint)SnapLen; // libpcap keeps only the file's snapshot length
         h.CapLen = (int)cap;
         h.Len = len;
         return true;

@@ -8,9 +8,3 @@ internal static class Ntp { public static void Print(Nd nd, int bp, int length) 
 internal static class Dhcp6 { public static void Print(Nd nd, int bp, int length) { nd.Proto = "dhcp6"; nd.P($"dhcp6"); } }
 internal static class Mptcp { public static bool Print(Nd nd, int bp, int len, int flags) => true; }
 internal static class Arp { public static void Print(Nd nd, int bp, int length, int caplen) { nd.Proto = "arp"; nd.P("ARP"); } }
-internal static class Icmp { public static void Print(Nd nd, int bp, int length, int iph, bool fragmented) { nd.Proto = "icmp"; nd.P($"ICMP, length {length}"); } }
-internal static class Ip6
-{
-    public static void Print(Nd nd, int ip6, int length) { nd.Proto = "ip6"; nd.P("IP6"); }
-    public static int FinalDestination(Nd nd, int ip6) => ip6 + 24;
-}

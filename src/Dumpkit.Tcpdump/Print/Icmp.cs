@@ -1,0 +1,232 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>ICMP (v4): echo, unreachables, redirects, router discovery, time stamps, quoted datagrams, RFC 4884 extensions.</summary>
+internal static class Icmp
+{
+    private static bool IsErr(int t) => t is 3 or 4 or 5 or 11 or 12;
+
+    private static string Ms(uint t)
+    {
+        uint ms = t % 1000, sec = t / 1000;
+        uint min = sec / 60; sec -= min * 60;
+        uint hrs = min / 60; min -= hrs * 60;
+        return $"{hrs:D2}:{min:D2}:{sec:D2}.{ms:D3}";
+    }
+
+    public static void Print(Nd nd, int bp, int plen, int iph, bool fragmented)
+    {
+        nd.Proto = "icmp";
+        int type = nd.U8(bp), code = nd.U8(bp + 1);
+        var o = nd.O;
+        int mark = o.Length;
+        o.Put("ICMP ");
+        try
+        {
+            Describe(nd, bp, type, code);
+        }
+        catch (TruncatedException)
+        {
+            o.Truncate(mark);
+            throw;
+        }
+        nd.P($", length {plen}");
+        if (nd.V > 0 && !fragmented && nd.TTest(bp, plen))
+        {
+            ushort sum = Checksum.Compute(nd.Buf.AsSpan(bp, plen));
+            if (sum != 0)
+            {
+                ushort isum = nd.Be16(bp + 2);
+                nd.P($" (wrong icmp cksum {isum:x} (->{Checksum.ShouldBe(isum, sum):x})!)");
+            }
+        }
+        if (nd.V >= 1 && IsErr(type))
+        {
+            int ip = bp + 8;
+            nd.P("\n\t");
+            int ilen = nd.Be16(ip + 2);
+            int saved = nd.PushSnap(ip, ilen);
+            try { Ip.Print(nd, ip, ilen); }
+            finally { nd.PopSnap(saved); }
+        }
+        nd.Proto = "icmp";
+        const int ExtdMin = 156 - 20;
+        if (nd.V >= 1 && plen > ExtdMin && type is 3 or 11 or 12)
+        {
+            nd.Check(bp, 8);
+            int ver = bp + 8 + 128;
+            if (nd.U8(bp + 5) == 0 && nd.TTest(ver, plen - ExtdMin))
+            {
+                if (Checksum.Compute(nd.Buf.AsSpan(ver, plen - ExtdMin)) != 0) return;
+            }
+            int v = (nd.U8(ver) & 0xf0) >> 4;
+            nd.P($"\n\tICMP Multi-Part extension v{v}");
+            if (v != 2) { nd.P(" packet not supported"); return; }
+            int hlen = plen - ExtdMin;
+            if (nd.TTest(ver, hlen))
+            {
+                bool bad = Checksum.Compute(nd.Buf.AsSpan(ver, hlen)) != 0;
+                nd.P($", checksum 0x{nd.Be16(ver + 2):x4} ({(bad ? "in" : "")}correct), length {hlen}");
+            }
+            hlen -= 4;
+            int obj = ver + 4;
+            while (hlen > 4)
+            {
+                nd.Check(obj, 4);
+                int tlen = nd.Be16(obj), cls = nd.U8(obj + 2), ctype = nd.U8(obj + 3);
+                obj += 4;
+                string cn = cls switch { 1 => "MPLS Stack Entry", 2 => "Interface Identification", _ => "unknown" };
+                nd.P($"\n\t  {cn} Object ({cls}), Class-Type: {ctype}, length {tlen}");
+                hlen -= 4;
+                if (cls == 0 || tlen < 4) return;
+                tlen -= 4;
+                if (cls == 1 && ctype == 1)
+                {
+                    uint raw = nd.Be32(obj);
+                    nd.P($"\n\t    label {raw >> 12}, tc {(raw >> 9) & 7}");
+                    if ((raw & 0x100) != 0) nd.P(", [S]");
+                    nd.P($", ttl {raw & 0xff}");
+                }
+                else UnknownData(nd, obj, "\n\t    ", tlen);
+                if (hlen < tlen) break;
+                hlen -= tlen;
+                obj += tlen;
+            }
+        }
+    }
+
+    public static void UnknownData(Nd nd, int cp, string indent, int len)
+    {
+        if (!nd.TTest(cp, 0))
+        {
+            nd.P($"{indent}Dissector error: print_unknown_data called with pointer past end of packet");
+            return;
+        }
+        if (nd.Avail(cp) < len) len = nd.Avail(cp);
+        HexDump.Hex(nd, indent, cp, len);
+    }
+
+    private static void Describe(Nd nd, int bp, int type, int code)
+    {
+        int dst = bp + 8 + 16;
+        switch (type)
+        {
+            case 0:
+            case 8:
+                nd.P($"echo {(type == 8 ? "request" : "reply")}, id {nd.Be16(bp + 4)}, seq {nd.Be16(bp + 6)}");
+                break;
+            case 3:
+                switch (code)
+                {
+                    case 0: nd.Check(dst, 4); nd.P("net "); nd.Ip4(dst); nd.P(" unreachable"); break;
+                    case 1: nd.Check(dst, 4); nd.P("host "); nd.Ip4(dst); nd.P(" unreachable"); break;
+                    case 2: nd.Check(dst, 4); nd.U8(bp + 8 + 9); nd.Ip4(dst); nd.P($" protocol {nd.U8(bp + 8 + 9)} unreachable"); break;
+                    case 3:
+                    {
+                        nd.Check(bp + 8 + 9, 1);
+                        int oip = bp + 8;
+                        int hlen = (nd.U8(oip) & 0xf) * 4;
+                        int dport = nd.Be16(oip + hlen + 2);
+                        int p = nd.U8(oip + 9);
+                        nd.Check(oip + 16, 4);
+                        nd.Ip4(oip + 16);
+                        if (p == 6) nd.P($" tcp port {dport} unreachable");
+                        else if (p == 17) nd.P($" udp port {dport} unreachable");
+                        else nd.P($" protocol {p} port {dport} unreachable");
+                        break;
+                    }
+                    case 4:
+                    {
+                        int mtu = nd.Be16(bp + 6);
+                        nd.Check(dst, 4);
+                        nd.Ip4(dst);
+                        nd.P(mtu != 0 ? $" unreachable - need to frag (mtu {mtu})" : " unreachable - need to frag");
+                        break;
+                    }
+                    default:
+                    {
+                        nd.Check(dst, 4);
+                        string pre = code switch { 6 or 9 or 11 => "net ", 7 or 10 or 12 or 13 or 14 or 15 => "host ", _ => "" };
+                        string post = code switch
+                        {
+                            5 => " unreachable - source route failed", 6 or 7 => " unreachable - unknown",
+                            8 => " unreachable - source host isolated", 9 or 10 => " unreachable - admin prohibited",
+                            11 or 12 => " unreachable - tos prohibited", 13 => " unreachable - admin prohibited filter",
+                            14 => " unreachable - host precedence violation", 15 => " unreachable - precedence cutoff",
+                            _ => $" unreachable - #{code}",
+                        };
+                        nd.P(pre); nd.Ip4(dst); nd.P(post);
+                        break;
+                    }
+                }
+                break;
+            case 5:
+            {
+                nd.Check(dst, 4);
+                nd.Check(bp + 4, 4);
+                string w = code switch { 0 => "redirect {0} to net {1}", 1 => "redirect {0} to host {1}", 2 => "redirect-tos {0} to net {1}", 3 => "redirect-tos {0} to host {1}", _ => "" };
+                if (code <= 3)
+                {
+                    nd.P(code >= 2 ? "redirect-tos " : "redirect ");
+                    nd.Ip4(dst);
+                    nd.P((code & 1) == 0 ? " to net " : " to host ");
+                    nd.Ip4(bp + 4);
+                }
+                else
+                {
+                    nd.P($"redirect-#{code} "); nd.Ip4(dst); nd.P(" to "); nd.Ip4(bp + 4);
+                }
+                _ = w;
+                break;
+            }
+            case 9:
+            {
+                nd.P("router advertisement");
+                nd.Check(bp + 4, 4);
+                nd.P(" lifetime ");
+                int life = nd.Be16(bp + 6);
+                if (life < 60) nd.P($"{life}");
+                else if (life < 3600) nd.P($"{life / 60}:{life % 60:D2}");
+                else nd.P($"{life / 3600}:{life % 3600 / 60:D2}:{life % 60:D2}");
+                int num = nd.U8(bp + 4);
+                nd.P($" {num}:");
+                int size = nd.U8(bp + 5);
+                if (size != 2) { nd.P($" [size {size}]"); break; }
+                int idp = bp + 8;
+                while (num-- > 0)
+                {
+                    nd.Check(idp, 8);
+                    nd.P(" {"); nd.Ip4(idp); nd.P($" {nd.Be32(idp + 4)}}}");
+                    idp += 8;
+                }
+                break;
+            }
+            case 11:
+                nd.Check(dst, 4);
+                nd.P(code switch { 0 => "time exceeded in-transit", 1 => "ip reassembly time exceeded", _ => $"time exceeded-#{code}" });
+                break;
+            case 12:
+                if (code != 0) nd.P($"parameter problem - code {code}");
+                else nd.P($"parameter problem - octet {nd.U8(bp + 4)}");
+                break;
+            case 18:
+                nd.P($"address mask is 0x{nd.Be32(bp + 8):x8}");
+                break;
+            case 13:
+                nd.P($"time stamp query id {nd.Be16(bp + 4)} seq {nd.Be16(bp + 6)}");
+                break;
+            case 14:
+                nd.Check(bp + 16, 4);
+                nd.P($"time stamp reply id {nd.Be16(bp + 4)} seq {nd.Be16(bp + 6)}: org {Ms(nd.Be32(bp + 8))}");
+                nd.P($", recv {Ms(nd.Be32(bp + 12))}");
+                nd.P($", xmit {Ms(nd.Be32(bp + 16))}");
+                break;
+            default:
+                nd.P(type switch
+                {
+                    4 => "source quench", 10 => "router solicitation", 15 => "information request",
+                    16 => "information reply", 17 => "address mask request", _ => $"type-#{type}",
+                });
+                break;
+        }
+    }
+}
