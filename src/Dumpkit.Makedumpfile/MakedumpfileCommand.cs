@@ -1,11 +1,361 @@
+using System.Diagnostics;
+using Dumpkit.Formats;
+using Dumpkit.Formats.Codecs;
+using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
+using Dumpkit.Formats.Flattened;
+using Dumpkit.Formats.IO;
+
 namespace Dumpkit.Makedumpfile;
 
-/// <summary>Entry point of the <c>makedumpfile</c> personality.</summary>
+/// <summary>
+/// The <c>makedumpfile</c> personality: same options, output formats and exit codes as
+/// makedumpfile 1.7.x (0 success, 1 failure).
+/// </summary>
 public static class MakedumpfileCommand
 {
-    public static int Run(string[] args)
+    public const string VersionText = "makedumpfile: version 1.7.9 (dumpkit " + "0.1.0" + ")";
+    private const int Ok = 0;
+    private const int Failed = 1;
+
+    public static int Run(string[] args) =>
+        Run(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Out, Console.Error,
+            !Console.IsErrorRedirected);
+
+    public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter outText, TextWriter errText,
+        bool stderrIsTerminal = false)
     {
-        Console.Error.WriteLine("makedumpfile: not implemented yet");
-        return 1;
+        Options o;
+        var msg = new Messages(outText, errText, Messages.DefaultLevel, stderrIsTerminal);
+        try
+        {
+            o = OptionParser.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            msg.Fail(e.Message);
+            msg.Fail("Try 'makedumpfile --help' for more information.");
+            return Failed;
+        }
+        msg.Level = o.MessageLevel;
+        msg.ToStderr = o.Flatten;
+        if (o.Help)
+        {
+            PrintHelp(outText);
+            return Ok;
+        }
+        if (o.Version)
+        {
+            PrintVersion(outText);
+            return Ok;
+        }
+        try
+        {
+            string? problem = Check(o);
+            if (problem is not null)
+            {
+                msg.Fail(problem);
+                msg.Fail("Try 'makedumpfile --help' for more information.");
+                return Failed;
+            }
+            if (o.CheckParams)
+                return Ok;
+            int rc;
+            if (o.Rearrange)
+                rc = RunRearrange(o, stdin, msg);
+            else if (o.DumpDmesg is not null)
+                rc = Unsupported(msg, "--dump-dmesg needs the kernel layer, which this build does not have yet");
+            else
+                rc = RunCreate(o, stdout, msg);
+            msg.Info("");
+            msg.Info(rc == Ok ? "makedumpfile Completed." : "makedumpfile Failed.");
+            return rc;
+        }
+        catch (Exception e) when (e is DumpFormatException or DumpSpaceException or IOException or UnauthorizedAccessException
+                                      or PageNotAvailableException)
+        {
+            msg.Fail(e.Message);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
+            return Failed;
+        }
+    }
+
+    private static int Unsupported(Messages msg, string what)
+    {
+        msg.Fail(what);
+        return Failed;
+    }
+
+    /// <summary>Parameter checks (makedumpfile's check_param_for_*), one message for the first problem.</summary>
+    private static string? Check(Options o)
+    {
+        int n = o.Positional.Count;
+        if (o.Rearrange)
+            return n == 1 ? null : "-R needs exactly one DUMPFILE (the flattened stream comes on stdin).";
+        if (o.DumpDmesg is not null)
+            return n == 2 ? null : "--dump-dmesg needs VMCORE and LOGFILE.";
+        if (o.Split || o.Reassemble)
+            return "--split and --reassemble are not supported yet.";
+        if (o.Elf && o.Codec != PageCodec.None)
+            return "ELF output (-E) cannot be compressed (-c, -l, -p, -z).";
+        if (o.Elf && o.Flatten)
+            return null;
+        if (o.Flatten)
+            return n == 1 ? null : "-F writes to stdout: give only VMCORE.";
+        if (n != 2)
+            return n < 2 ? "Both VMCORE and DUMPFILE are needed." : "Too many arguments.";
+        if (o.Vmlinux is not null)
+            return "-x VMLINUX is not supported: dumpkit works from the kernel's VMCOREINFO alone.";
+        return null;
+    }
+
+    private static int RunRearrange(Options o, Stream stdin, Messages msg)
+    {
+        string output = o.Positional[0];
+        if (o.DryRun) return Ok;
+        using (var sink = new FileDumpSink(output, o.Force))
+        {
+            try
+            {
+                FlattenedRearranger.Rearrange(stdin, "<stdin>", sink);
+            }
+            catch
+            {
+                sink.Dispose();
+                TryDelete(output);
+                throw;
+            }
+        }
+        msg.Info("");
+        msg.Info($"The dumpfile is saved to {output}.");
+        return Ok;
+    }
+
+    private static int RunCreate(Options o, Stream stdout, Messages msg)
+    {
+        string inputPath = o.Positional[0];
+        string outputPath = o.Flatten ? "<stdout>" : o.Positional[1];
+        foreach (int level in o.DumpLevels)
+        {
+            if ((level & ~1) != 0)
+            {
+                msg.Fail($"Dump level {level}: excluding page cache, user or free pages (levels 2-16) needs the kernel layer, which this build does not have yet; use -d 0 or -d 1.");
+                return Failed;
+            }
+        }
+        if (!o.Force && !o.Flatten && !o.DryRun && File.Exists(outputPath))
+        {
+            msg.Fail($"Can't open the dump file ({outputPath}). File exists (use -f to overwrite).");
+            return Failed;
+        }
+
+        using var input = DumpReader.Open(inputPath);
+        Vmcoreinfo? info = null;
+        if (o.VmcoreinfoFile is not null)
+            info = Vmcoreinfo.Parse(File.ReadAllText(o.VmcoreinfoFile));
+        else if (input.VmcoreinfoText is { } text)
+            info = Vmcoreinfo.Parse(text);
+        else
+            msg.Info($"{inputPath}: no VMCOREINFO note; the output will lack kernel information.");
+        if (info?.PageSize is int ps && ps != input.PageSize)
+            msg.Fail($"warning: VMCOREINFO page size {ps} differs from the dump's {input.PageSize}");
+
+        var meta = DumpMetadata.From(input, info, msg.Err);
+        int threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount;
+
+        for (int attempt = 0; attempt < o.DumpLevels.Count; attempt++)
+        {
+            int level = o.DumpLevels[attempt];
+            var (ram, dumpable) = Bitmaps(input);
+            var stats = new Statistics(input, ram, dumpable);
+            if (o.DryRun)
+            {
+                msg.Info("Dry run: nothing written.");
+                return Ok;
+            }
+            var clock = Stopwatch.StartNew();
+            bool outOfSpace;
+            string? reason;
+            if (o.Elf)
+                (outOfSpace, reason) = WriteElf(o, input, outputPath, stdout, ram, dumpable, level, stats, msg, clock);
+            else
+                (outOfSpace, reason) = WriteKdump(o, input, info, meta, outputPath, stdout, ram, dumpable, level, threads, stats, msg, clock);
+            msg.StepTime("Copying data", clock.Elapsed);
+            stats.Print(msg);
+            if (!outOfSpace)
+            {
+                msg.Info("");
+                msg.Info($"The dumpfile is saved to {outputPath}.");
+                return Ok;
+            }
+            if (attempt + 1 < o.DumpLevels.Count && !o.Flatten)
+            {
+                msg.Fail($"{reason}; retrying with dump level {o.DumpLevels[attempt + 1]}.");
+                continue;
+            }
+            msg.Fail($"{reason}: the dump is INCOMPLETE (marked so in its header).");
+            return Failed;
+        }
+        return Failed;
+    }
+
+    private static (PfnBitmap Ram, PfnBitmap Dumpable) Bitmaps(DumpReader input)
+    {
+        if (input is DiskdumpReader kd)
+        {
+            var ram = new PfnBitmap(kd.RamBitmap.Bytes.ToArray(), kd.MaxPfn);
+            var dumpable = new PfnBitmap(kd.DumpableBitmap.Bytes.ToArray(), kd.MaxPfn);
+            return (ram, dumpable);
+        }
+        var r = new PfnBitmap(input.MaxPfn);
+        foreach (var run in input.RamRanges())
+            r.SetRange(run.Start, run.End);
+        var d = new PfnBitmap(r.Bytes.ToArray(), input.MaxPfn);
+        return (r, d);
+    }
+
+    private static (bool, string?) WriteKdump(Options o, DumpReader input, Vmcoreinfo? info, DumpMetadata meta,
+        string outputPath, Stream stdout, PfnBitmap ram, PfnBitmap dumpable, int level, int threads,
+        Statistics stats, Messages msg, Stopwatch clock)
+    {
+        var (viOff, viSize) = input.VmcoreinfoLocation;
+        var header = new DiskdumpHeader
+        {
+            Utsname = meta.Utsname,
+            TimestampSeconds = meta.CrashTime,
+            NrCpus = input is DiskdumpReader kd ? kd.Header.NrCpus : input.CpuCount,
+        };
+        var options = new DiskdumpWriterOptions
+        {
+            Header = header,
+            PhysBase = meta.PhysBase,
+            DumpLevel = level,
+            Notes = input.Notes,
+            VmcoreinfoOffset = viOff,
+            VmcoreinfoSize = viSize,
+            Codec = o.Codec,
+            ExcludeZero = (level & 1) != 0,
+            Threads = threads,
+            Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
+        };
+        using IDumpSink sink = o.Flatten
+            ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
+            : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
+        var result = DiskdumpWriter.Write(sink, input, ram, dumpable, options);
+        stats.ZeroPages = result.ZeroPages;
+        stats.WriteBytes = result.Size;
+        if (result.MissingInputPages > 0)
+            msg.Fail($"warning: {result.MissingInputPages} pages were missing from the (incomplete) input dump.");
+        return (result.Incomplete, result.IncompleteReason);
+    }
+
+    private static (bool, string?) WriteElf(Options o, DumpReader input, string outputPath, Stream stdout,
+        PfnBitmap ram, PfnBitmap dumpable, int level, Statistics stats, Messages msg, Stopwatch clock)
+    {
+        if ((level & 1) != 0)
+        {
+            // ELF output drops zero pages from the kept set (they read back as zero anyway).
+            var page = new byte[input.PageSize];
+            foreach (var run in dumpable.Runs().ToList())
+                for (ulong p = run.Start; p < run.End; p++)
+                {
+                    if (input.GetPageState(p) != PageState.Present) continue;
+                    input.ReadPage(p, page);
+                    if (page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
+                    {
+                        dumpable[p] = false;
+                        stats.ZeroPages++;
+                    }
+                }
+        }
+        var segments = new List<ElfSegment>();
+        if (input is ElfDumpReader elf)
+        {
+            foreach (var p in elf.ProgramHeaders)
+                if (p.Type == ElfLayout.PT_LOAD && p.MemSize > 0)
+                    segments.Add(new ElfSegment(p.PAddr, p.VAddr, p.MemSize));
+        }
+        else
+        {
+            foreach (var run in ram.Runs())
+                segments.Add(new ElfSegment(run.Start << input.PageShift, 0, run.Count << input.PageShift));
+        }
+        using IDumpSink sink = o.Flatten
+            ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
+            : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
+        try
+        {
+            stats.WriteBytes = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes,
+                (done, total) => msg.ShowProgress("Copying data", done, total, clock));
+        }
+        catch (DumpSpaceException e)
+        {
+            return (true, e.Message);
+        }
+        return (false, null);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void PrintVersion(TextWriter w)
+    {
+        w.WriteLine(VersionText);
+        w.WriteLine("lzo\tenabled");
+        w.WriteLine("snappy\tenabled");
+        w.WriteLine("zstd\tenabled");
+        w.WriteLine();
+    }
+
+    private static void PrintHelp(TextWriter w)
+    {
+        PrintVersion(w);
+        w.WriteLine("""
+            Usage:
+              Creating DUMPFILE:
+                # makedumpfile    [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-L SIZE] [-f] [-i VMCOREINFO] VMCORE DUMPFILE
+
+              Creating DUMPFILE with filtered kernel data specified through filter config file:
+                (not supported: dumpkit works from VMCOREINFO alone)
+
+              Creating a flattened stream on stdout (for pipes and ssh):
+                # makedumpfile -F [-c|-l|-p|-z] [-d DL] VMCORE
+
+              Rearranging a flattened stream into DUMPFILE:
+                # makedumpfile -R DUMPFILE < FLATTENED
+
+              Extracting the kernel log:
+                # makedumpfile --dump-dmesg [--partial-dmesg] [-i VMCOREINFO] VMCORE LOGFILE
+
+            Available options:
+              [-c|-l|-p|-z]:   Compress each page with zlib, lzo, snappy or zstd. A page is stored
+                               compressed only when that is smaller than the page.
+              [-d DL[,DL...]]: Dump level 0-31, a sum of: 1 zero pages, 2 page cache without private
+                               data, 4 page cache with private data, 8 user process data, 16 free pages.
+                               With a list, the next level is tried when the output runs out of space.
+              [-E]:            Write an ELF vmcore instead of the kdump-compressed format.
+              [-F]:            Write the flattened format to stdout; messages go to stderr.
+              [-R]:            Rebuild DUMPFILE from a flattened stream on stdin.
+              [-L SIZE]:       Limit the output to SIZE bytes (K, M, G suffixes); a dump that would be
+                               larger is written as a valid INCOMPLETE dump and the exit status is 1.
+              [-f]:            Overwrite DUMPFILE if it exists.
+              [-i VMCOREINFO]: Take VMCOREINFO from this file instead of VMCORE.
+              [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
+                               depend on N.
+              [--non-mmap]:    Read VMCORE with read() (accepted; reads are positional already).
+              [--message-level ML]: 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7).
+              [--show-stats]:  Print the page statistics (= message level bit 16).
+              [-D]:            Debug messages.
+              [--check-params]: Only check the command line.
+              [--dry-run]:     Do everything but write the dump.
+              [-v]:            Show the version and which compressions are built in.
+              [-h]:            Show this help.
+
+              VMCORE:          /proc/vmcore, an ELF vmcore (kexec or QEMU), a kdump-compressed or a
+                               flattened file.
+            """);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Dumpkit.Formats.Codecs;
 
@@ -53,8 +54,10 @@ public static class Lzo1x
     private const int M3MaxDistance = 16384;
     private const int MaxHashBits = 14;
     private const int MinHashBits = 10;
+    private const int HashBitsOverLog2 = 1;          // table entries per input byte, as a power of two
+    private const uint HashMultiplier = 2654435761u;  // Knuth's multiplicative hash
+    private const int FastPathSlack = 24;            // header bytes + 16-byte literal over-copy, with margin
     private const int SkipShift = 5;                 // step grows by one every 32 bytes without a match
-    private const int BlockSpan = 0xFFFF;            // hash table entries are 16-bit offsets from a block base
 
     /// <summary>Worst-case size of <see cref="Compress"/>'s output for <paramref name="n"/> input bytes (liblzo2's bound).</summary>
     public static int MaxCompressedLength(int n)
@@ -84,53 +87,60 @@ public static class Lzo1x
         int ipLimit = n - 4;     // last position a 4-byte probe can be read from
         if (ipLimit > 0)
         {
-            int bits = Math.Clamp(BitOperations.Log2((uint)n) + 1, MinHashBits, MaxHashBits);
+            int bits = Math.Clamp(BitOperations.Log2((uint)n) + HashBitsOverLog2, MinHashBits, MaxHashBits);
             int shift = 32 - bits;
-            Span<ushort> table = stackalloc ushort[1 << MaxHashBits];
+            Span<int> table = stackalloc int[1 << MaxHashBits];
             table = table[..(1 << bits)];
+            table.Clear();      // an empty slot reads as position 0, which the 4-byte compare vets like any other
+            // Every table index is < 1 << bits (a 32-bit hash shifted right by 32 - bits), every stored
+            // position p satisfies p <= ipLimit, and reads are at positions with four (CommonLength: eight)
+            // readable bytes, so the loop uses unchecked accesses.
+            ref int tab = ref MemoryMarshal.GetReference(table);
             ref byte s = ref MemoryMarshal.GetReference(src);
 
-            int ip = 0;
+            int ip = 1;
             while (ip <= ipLimit)
             {
-                // Positions are stored relative to blockBase, so a block spans at most 64 KiB of probes.
-                int blockBase = ip;
-                int blockEnd = Math.Min(ipLimit, blockBase + BlockSpan);
-                table.Clear();
-                while (ip <= blockEnd)
+                uint seq = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, ip));
+                ref int slot = ref Unsafe.Add(ref tab, (nint)((seq * HashMultiplier) >> shift));
+                int cand = slot;
+                slot = ip;
+                int dist = ip - cand;
+                if (dist > MaxDistance || Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, cand)) != seq)
                 {
-                    uint seq = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, ip));
-                    int h = (int)((seq * 2654435761u) >> shift);
-                    int cand = blockBase + table[h];
-                    table[h] = (ushort)(ip - blockBase);
-                    int dist = ip - cand;
-                    if (dist <= 0 || dist > MaxDistance || Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, cand)) != seq)
-                    {
-                        ip += 1 + ((ip - anchor) >> SkipShift);
-                        continue;
-                    }
+                    ip += 1 + ((ip - anchor) >> SkipShift);
+                    continue;
+                }
 
-                    int len = 4 + CommonLength(ref s, cand + 4, ip + 4, n);
-                    // Grow the match backwards over pending literals.
-                    while (ip > anchor && cand > 0 && Unsafe.Add(ref s, ip - 1) == Unsafe.Add(ref s, cand - 1))
-                    {
-                        ip--;
-                        cand--;
-                        len++;
-                    }
+                int len = 4 + CommonLength(ref s, cand + 4, ip + 4, n);
+                // Grow the match backwards over pending literals.
+                while (ip > anchor && cand > 0 && Unsafe.Add(ref s, ip - 1) == Unsafe.Add(ref s, cand - 1))
+                {
+                    ip--;
+                    cand--;
+                    len++;
+                }
 
-                    op = EmitLiterals(src, anchor, ip - anchor, dst, op, sPos);
+                int count = ip - anchor;
+                if (dst.Length - op >= count + count / 255 + len / 255 + FastPathSlack)
+                {
+                    op = EmitFast(ref s, n, ref MemoryMarshal.GetReference(dst), op, anchor, count, len, dist, ref sPos);
+                }
+                else
+                {
+                    // Near the end of dst: exact checks, so -1 means it really does not fit.
+                    op = EmitLiterals(src, anchor, count, dst, op, sPos);
                     if (op < 0) return -1;
                     op = EmitMatch(dst, op, len, dist, out sPos);
                     if (op < 0) return -1;
-                    ip += len;
-                    anchor = ip;
-
-                    // Remember a position inside the match too, which helps repetitive data.
-                    int p = ip - 2;
-                    if (p <= blockEnd)
-                        table[(int)((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, p)) * 2654435761u) >> shift)] = (ushort)(p - blockBase);
                 }
+                ip += len;
+                anchor = ip;
+
+                // Remember a position inside the match too, which helps repetitive data.
+                int p = ip - 2;
+                if (p <= ipLimit)
+                    Unsafe.Add(ref tab, (nint)((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, p)) * HashMultiplier) >> shift)) = p;
             }
         }
 
@@ -164,6 +174,98 @@ public static class Lzo1x
             b++;
         }
         return b - start;
+    }
+
+    /// <summary>
+    /// <see cref="EmitLiterals"/> then <see cref="EmitMatch"/> without per-byte checks: the caller
+    /// proved dst has count + count/255 + len/255 + <see cref="FastPathSlack"/> bytes free, which
+    /// covers every header byte and a 16-byte over-copy of a short literal run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int EmitFast(ref byte s, int n, ref byte d, int op, int from, int count, int len, int dist, ref int sPos)
+    {
+        if (count != 0)
+        {
+            if (op == 0 && count <= 238)
+            {
+                d = (byte)(17 + count);
+                op = 1;
+            }
+            else if (count <= 3)
+            {
+                Unsafe.Add(ref d, sPos) |= (byte)count;   // op > 0: a match was emitted last, S still 0
+            }
+            else if (count <= 18)
+            {
+                Unsafe.Add(ref d, op++) = (byte)(count - 3);
+            }
+            else
+            {
+                Unsafe.Add(ref d, op++) = 0;
+                op = WriteExtFast(ref d, op, count - 18);
+            }
+
+            if (count <= 16 && n - from >= 16)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, op), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref s, from)));
+            }
+            else
+            {
+                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref d, op), ref Unsafe.Add(ref s, from), (uint)count);
+            }
+            op += count;
+        }
+
+        if (len <= 8 && dist <= M2MaxDistance)
+        {
+            int d2 = dist - 1;
+            int code = len <= 4 ? 0x40 | ((len - 3) << 5) : 0x80 | ((len - 5) << 5);
+            Unsafe.Add(ref d, op) = (byte)(code | ((d2 & 7) << 2));
+            Unsafe.Add(ref d, op + 1) = (byte)(d2 >> 3);
+            sPos = op;
+            return op + 2;
+        }
+
+        int field, mask, d14;
+        if (dist <= M3MaxDistance)
+        {
+            field = 0x20;
+            mask = 31;
+            d14 = dist - 1;
+        }
+        else
+        {
+            int d4 = dist - 16384;
+            field = 0x10 | ((d4 >> 11) & 8);
+            mask = 7;
+            d14 = d4 & 0x3FFF;
+        }
+        int v = len - 2;
+        if (v <= mask)
+        {
+            Unsafe.Add(ref d, op++) = (byte)(field | v);
+        }
+        else
+        {
+            Unsafe.Add(ref d, op++) = (byte)field;
+            op = WriteExtFast(ref d, op, v - mask);
+        }
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, op), (ushort)(BitConverter.IsLittleEndian ? d14 << 2 : BinaryPrimitives.ReverseEndianness((ushort)(d14 << 2))));
+        sPos = op;
+        return op + 2;
+    }
+
+    private static int WriteExtFast(ref byte d, int op, int r)
+    {
+        if (r > 255)
+        {
+            int zeros = (r - 1) / 255;
+            Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref d, op), 0, (uint)zeros);
+            op += zeros;
+            r -= zeros * 255;
+        }
+        Unsafe.Add(ref d, op) = (byte)r;
+        return op + 1;
     }
 
     /// <summary>Number of bytes an extended length of <paramref name="r"/> (≥ 1) takes.</summary>
@@ -359,7 +461,7 @@ public static class Lzo1x
                 len = t;
                 if (len == 0)
                 {
-                    len = ReadExtended(src, ref ip, 15, Math.Min(outLen - op, inLen - ip));
+                    len = ReadExtended(src, ref ip, 15, outLen - op);
                     if (len < 0) return len;
                 }
                 len += 3;

@@ -11,10 +11,11 @@ public sealed class PageCompressor : IDisposable
 {
     /// <summary>
     /// zlib level. makedumpfile uses zlib's level 1 (Z_BEST_SPEED). .NET carries zlib-ng, whose
-    /// level 1 is a different, weaker algorithm (deflate_quick); its level 2 uses the classic
-    /// lazy-less matcher of zlib's level 1 and gives the same size or smaller.
+    /// level 1 is a different, much weaker algorithm (deflate_quick: +22% on a real 6.1 vmcore).
+    /// Measured on that vmcore (-c -d 1): zlib-ng level 2 +1.7%, level 3 +0.4%, level 4 -0.3%
+    /// against makedumpfile's size, at about the same speed; so level 4.
     /// </summary>
-    public const int ZlibLevel = 2;
+    public const int ZlibLevel = 4;
 
     private readonly PageCodec _codec;
     private readonly int _pageSize;

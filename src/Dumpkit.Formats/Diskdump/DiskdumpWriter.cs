@@ -1,0 +1,432 @@
+using Dumpkit.Formats.Codecs;
+using Dumpkit.Formats.IO;
+
+namespace Dumpkit.Formats.Diskdump;
+
+/// <summary>What to put in the headers of a kdump-compressed file, and how to store pages.</summary>
+public sealed class DiskdumpWriterOptions
+{
+    /// <summary>utsname, timestamp and nr_cpus; the writer fills in the layout fields and status.</summary>
+    public required DiskdumpHeader Header { get; init; }
+    public ulong PhysBase { get; init; }
+    public int DumpLevel { get; init; }
+    /// <summary>The PT_NOTE payload of the input, copied whole.</summary>
+    public byte[] Notes { get; init; } = [];
+    /// <summary>Where the VMCOREINFO text sits inside <see cref="Notes"/> (-1 when absent).</summary>
+    public int VmcoreinfoOffset { get; init; } = -1;
+    public int VmcoreinfoSize { get; init; }
+    public PageCodec Codec { get; init; }
+    /// <summary>Dump level bit 1: zero pages point at one shared zero block.</summary>
+    public bool ExcludeZero { get; init; }
+    /// <summary>Compression threads (1 = everything on the calling thread).</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Called now and then with (pages done, pages total).</summary>
+    public Action<ulong, ulong>? Progress { get; init; }
+}
+
+public sealed class DiskdumpWriteResult
+{
+    public ulong DumpablePages { get; init; }
+    public ulong WrittenPages { get; set; }
+    public ulong ZeroPages { get; set; }
+    public ulong CompressedPages { get; set; }
+    public ulong RawPages { get; set; }
+    /// <summary>Pages the input could not supply (its own dump was incomplete).</summary>
+    public ulong MissingInputPages { get; set; }
+    /// <summary>The output was cut short (size limit or full disk); its header says so.</summary>
+    public bool Incomplete { get; set; }
+    public string? IncompleteReason { get; set; }
+    public long Size { get; set; }
+}
+
+/// <summary>
+/// Writes the kdump-compressed format: header (version 6), sub header with the full note copy,
+/// both bitmaps, one descriptor per dumpable frame in PFN order, then the page data.
+/// <para>
+/// Pages are read and compressed by worker threads in batches of consecutive frames and
+/// written strictly in order by the calling thread, so the output does not depend on the
+/// thread count. Memory is bounded by the batch ring (a few MiB), not by the dump size.
+/// </para>
+/// <para>
+/// Crash consistency: the header carries the incomplete flag until every page is on disk
+/// (flushed) and only then is rewritten without it. In a file, the descriptor table is
+/// written as zeros first, so a full disk can only strike while page data is written; a
+/// batch's descriptors are written after its data, so no descriptor ever points at data
+/// that did not land (offset 0 = missing, which readers report as incomplete).
+/// </para>
+/// </summary>
+public static class DiskdumpWriter
+{
+    private const int BatchFrames = 512;
+
+    private enum Kind : byte { Data, Zero, Missing }
+
+    private struct Entry
+    {
+        public int Size;
+        public uint Flags;
+        public Kind Kind;
+    }
+
+    private sealed class Batch
+    {
+        public long Sequence;
+        public bool Done;
+        public Exception? Error;
+        public int Count;
+        public int DataLength;
+        public readonly Entry[] Entries = new Entry[BatchFrames];
+        public byte[] Data = [];
+    }
+
+    public static DiskdumpWriteResult Write(IDumpSink sink, DumpReader input, PfnBitmap ram, PfnBitmap dumpable,
+        DiskdumpWriterOptions o, CancellationToken cancel = default)
+    {
+        int bs = input.PageSize;
+        ulong maxPfn = dumpable.Frames;
+        ulong numDumpable = dumpable.PopCount();
+        var result = new DiskdumpWriteResult { DumpablePages = numDumpable };
+
+        int subHdrBlocks = (int)((KdumpSubHeader.Size + o.Notes.Length + bs - 1) / bs);
+        long oneBitmap = (long)((maxPfn + 7) / 8);
+        oneBitmap = (oneBitmap + bs - 1) / bs * bs;
+        if (oneBitmap == 0) oneBitmap = bs;
+        uint bitmapBlocks = checked((uint)(2 * oneBitmap / bs));
+        long bitmapOffset = (1L + subHdrBlocks) * bs;
+        long descOffset = bitmapOffset + 2 * oneBitmap;
+        long dataStart = descOffset + (long)numDumpable * PageDescriptor.Size_;
+
+        var h = o.Header;
+        h.Signature = DiskdumpHeader.KdumpSignature;
+        h.HeaderVersion = 6;
+        h.BlockSize = bs;
+        h.SubHeaderBlocks = subHdrBlocks;
+        h.BitmapBlocks = bitmapBlocks;
+        h.MaxMapNr = (uint)Math.Min(maxPfn, uint.MaxValue);
+        uint status = o.Codec.Flag();
+        h.Status = status | DiskdumpFlags.Incomplete;
+
+        var sub = new KdumpSubHeader
+        {
+            PhysBase = o.PhysBase,
+            DumpLevel = o.DumpLevel,
+            OffsetNote = o.Notes.Length > 0 ? bs + KdumpSubHeader.Size : 0,
+            SizeNote = (ulong)o.Notes.Length,
+            OffsetVmcoreinfo = o.VmcoreinfoOffset >= 0 ? bs + KdumpSubHeader.Size + o.VmcoreinfoOffset : 0,
+            SizeVmcoreinfo = o.VmcoreinfoOffset >= 0 ? (ulong)o.VmcoreinfoSize : 0,
+            MaxMapNr64 = maxPfn,
+        };
+
+        // Block 0, sub header + notes, bitmaps.
+        var block = new byte[Math.Max(bs, subHdrBlocks * bs)];
+        h.Write(block);
+        sink.Write(0, block.AsSpan(0, bs));
+        Array.Clear(block);
+        sub.Write(block);
+        o.Notes.CopyTo(block, KdumpSubHeader.Size);
+        sink.Write(bs, block.AsSpan(0, subHdrBlocks * bs));
+        WriteBitmap(sink, bitmapOffset, ram, oneBitmap);
+        WriteBitmap(sink, bitmapOffset + oneBitmap, dumpable, oneBitmap);
+
+        if (!sink.IsStream)
+        {
+            // Reserve the descriptor table on disk (see the class comment).
+            var zeros = new byte[Math.Min(1 << 20, Math.Max(PageDescriptor.Size_, (long)numDumpable * PageDescriptor.Size_))];
+            long end = dataStart;
+            try
+            {
+                for (long at = descOffset; at < end; at += zeros.Length)
+                    sink.Write(at, zeros.AsSpan(0, (int)Math.Min(zeros.Length, end - at)));
+            }
+            catch (DumpSpaceException e)
+            {
+                result.Incomplete = true;
+                result.IncompleteReason = e.Message;
+                result.Size = descOffset;
+                return result; // header already says incomplete; nothing else fits
+            }
+        }
+
+        long dataCursor = dataStart;
+        var zeroDesc = new PageDescriptor(dataStart, (uint)bs, 0, 0);
+        bool stopped = false;
+        if (o.ExcludeZero)
+        {
+            try
+            {
+                sink.Write(dataCursor, new byte[bs]);
+                dataCursor += bs;
+            }
+            catch (DumpSpaceException e)
+            {
+                stopped = true;
+                result.Incomplete = true;
+                result.IncompleteReason = e.Message;
+            }
+        }
+
+        long descCursor = descOffset;
+        var descBytes = new byte[BatchFrames * PageDescriptor.Size_];
+        ulong batches = (maxPfn + BatchFrames - 1) / BatchFrames;
+        int threads = Math.Max(1, o.Threads);
+        int slotCount = threads == 1 ? 1 : threads * 2 + 2;
+        var slots = new Batch[slotCount];
+        for (int i = 0; i < slotCount; i++)
+            slots[i] = new Batch { Sequence = i, Data = new byte[BatchFrames * bs] };
+        var gate = new object();
+        long nextBatch = 0;
+        bool abort = false;
+
+        void Work()
+        {
+            using var compressor = new PageCompressor(o.Codec, bs);
+            var scratch = new byte[compressor.ScratchSize];
+            var page = new byte[bs];
+            while (true)
+            {
+                long i = Interlocked.Increment(ref nextBatch) - 1;
+                if (i >= (long)batches) return;
+                var slot = slots[i % slotCount];
+                lock (gate)
+                {
+                    while (slot.Sequence != i && !Volatile.Read(ref abort))
+                        Monitor.Wait(gate);
+                    if (Volatile.Read(ref abort)) return;
+                }
+                try
+                {
+                    Fill(slot, (ulong)i * BatchFrames, input, dumpable, compressor, scratch, page, o.ExcludeZero, bs);
+                }
+                catch (Exception e)
+                {
+                    slot.Error = e;
+                }
+                lock (gate)
+                {
+                    slot.Done = true;
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+
+        PageCompressor? inlineCompressor = null;
+        byte[]? inlineScratch = null, inlinePage = null;
+        var workers = new List<Thread>();
+        if (threads == 1)
+        {
+            inlineCompressor = new PageCompressor(o.Codec, bs);
+            inlineScratch = new byte[inlineCompressor.ScratchSize];
+            inlinePage = new byte[bs];
+        }
+        else if (!stopped)
+        {
+            for (int t = 0; t < threads; t++)
+            {
+                var th = new Thread(Work) { IsBackground = true, Name = $"dumpkit-compress-{t}" };
+                th.Start();
+                workers.Add(th);
+            }
+        }
+
+        ulong done = 0;
+        try
+        {
+            for (long i = 0; i < (long)batches && !stopped; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                ulong start = (ulong)i * BatchFrames;
+                Batch slot;
+                if (threads == 1)
+                {
+                    slot = slots[0];
+                    Fill(slot, start, input, dumpable, inlineCompressor!, inlineScratch!, inlinePage!, o.ExcludeZero, bs);
+                }
+                else
+                {
+                    slot = slots[i % slotCount];
+                    lock (gate)
+                    {
+                        while (!(slot.Sequence == i && slot.Done))
+                            Monitor.Wait(gate);
+                    }
+                    if (slot.Error is { } err)
+                        throw err is DumpFormatException ? err : new IOException(err.Message, err);
+                }
+
+                if (slot.Count > 0)
+                {
+                    // Data first: as much of it as the output can take.
+                    int landed = slot.Count;
+                    long room = sink.Remaining(dataCursor);
+                    int dataBytes = slot.DataLength;
+                    if (room < dataBytes)
+                    {
+                        // Keep the whole pages that fit under the size limit.
+                        landed = 0;
+                        int bytes = 0;
+                        for (int k = 0; k < slot.Count; k++)
+                        {
+                            int sz = slot.Entries[k].Kind == Kind.Data ? slot.Entries[k].Size : 0;
+                            if (bytes + sz > room) break;
+                            bytes += sz;
+                            landed++;
+                        }
+                        dataBytes = bytes;
+                        stopped = true;
+                        result.Incomplete = true;
+                        result.IncompleteReason = $"{sink.Name}: the size limit (-L) is reached";
+                    }
+                    try
+                    {
+                        if (dataBytes > 0)
+                            sink.Write(dataCursor, slot.Data.AsSpan(0, dataBytes));
+                    }
+                    catch (DumpSpaceException e)
+                    {
+                        landed = 0;
+                        dataBytes = 0;
+                        stopped = true;
+                        result.Incomplete = true;
+                        result.IncompleteReason = e.Message;
+                    }
+
+                    // Then the descriptors of the pages whose data is on disk.
+                    long pos = dataCursor;
+                    var d = descBytes.AsSpan();
+                    for (int k = 0; k < landed; k++)
+                    {
+                        ref var e = ref slot.Entries[k];
+                        PageDescriptor pd;
+                        switch (e.Kind)
+                        {
+                            case Kind.Zero:
+                                pd = zeroDesc;
+                                result.ZeroPages++;
+                                break;
+                            case Kind.Missing:
+                                pd = default;
+                                result.MissingInputPages++;
+                                break;
+                            default:
+                                pd = new PageDescriptor(pos, (uint)e.Size, e.Flags, 0);
+                                pos += e.Size;
+                                if (e.Flags != 0) result.CompressedPages++; else result.RawPages++;
+                                break;
+                        }
+                        pd.Write(d.Slice(k * PageDescriptor.Size_, PageDescriptor.Size_));
+                    }
+                    if (landed > 0)
+                        sink.Write(descCursor, descBytes.AsSpan(0, landed * PageDescriptor.Size_));
+                    result.WrittenPages += (ulong)landed;
+                    dataCursor += dataBytes;
+                    descCursor += (long)slot.Count * PageDescriptor.Size_;
+                    done += (ulong)slot.Count;
+                    o.Progress?.Invoke(done, numDumpable);
+                }
+
+                if (threads > 1)
+                {
+                    lock (gate)
+                    {
+                        slot.Done = false;
+                        slot.Error = null;
+                        slot.Sequence = i + slotCount;
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            lock (gate)
+            {
+                abort = true;
+                Monitor.PulseAll(gate);
+            }
+            foreach (var w in workers) w.Join();
+            inlineCompressor?.Dispose();
+        }
+
+        if (result.MissingInputPages > 0)
+        {
+            result.Incomplete = true;
+            result.IncompleteReason ??= $"{input.Path}: {result.MissingInputPages} pages are missing from the input dump";
+        }
+        // The data is durable before the header says the dump is complete.
+        sink.Flush();
+        h.Status = result.Incomplete ? status | DiskdumpFlags.Incomplete : status;
+        Array.Clear(block);
+        h.Write(block);
+        sink.Write(0, block.AsSpan(0, bs));
+        sink.Flush();
+        sink.Complete();
+        result.Size = Math.Max(dataCursor, dataStart);
+        return result;
+    }
+
+    private static void WriteBitmap(IDumpSink sink, long offset, PfnBitmap bitmap, long length)
+    {
+        var bytes = bitmap.Bytes;
+        const int chunk = 1 << 20;
+        var pad = new byte[chunk];
+        for (long at = 0; at < length; at += chunk)
+        {
+            int n = (int)Math.Min(chunk, length - at);
+            var span = pad.AsSpan(0, n);
+            span.Clear();
+            if (at < bytes.Length)
+                bytes.Slice((int)at, (int)Math.Min(n, bytes.Length - at)).CopyTo(span);
+            sink.Write(offset + at, span);
+        }
+    }
+
+    private static void Fill(Batch slot, ulong start, DumpReader input, PfnBitmap dumpable, PageCompressor compressor,
+        byte[] scratch, byte[] page, bool excludeZero, int bs)
+    {
+        slot.Count = 0;
+        slot.DataLength = 0;
+        ulong end = Math.Min(start + BatchFrames, dumpable.Frames);
+        if (dumpable.Rank(end) == dumpable.Rank(start))
+            return;
+        for (ulong pfn = start; pfn < end; pfn++)
+        {
+            if (!dumpable[pfn])
+                continue;
+            ref var e = ref slot.Entries[slot.Count++];
+            try
+            {
+                input.ReadPage(pfn, page);
+            }
+            catch (PageNotAvailableException)
+            {
+                e.Kind = Kind.Missing;
+                e.Size = 0;
+                e.Flags = 0;
+                continue;
+            }
+            if (excludeZero && page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
+            {
+                e.Kind = Kind.Zero;
+                e.Size = 0;
+                e.Flags = 0;
+                continue;
+            }
+            e.Kind = Kind.Data;
+            int n = compressor.Codec == PageCodec.None ? -1 : compressor.Compress(page, scratch);
+            var dst = slot.Data.AsSpan(slot.DataLength);
+            if (n > 0)
+            {
+                scratch.AsSpan(0, n).CopyTo(dst);
+                e.Size = n;
+                e.Flags = compressor.Codec.Flag();
+            }
+            else
+            {
+                page.CopyTo(dst);
+                e.Size = bs;
+                e.Flags = 0;
+            }
+            slot.DataLength += e.Size;
+        }
+    }
+}

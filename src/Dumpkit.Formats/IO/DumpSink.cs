@@ -1,0 +1,89 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Dumpkit.Formats.IO;
+
+/// <summary>The output ran out of room: a full disk (ENOSPC) or the <c>-L</c> size limit.</summary>
+public sealed class DumpSpaceException(string path, long offset, string reason)
+    : Exception($"{path}: offset 0x{offset:x}: {reason}")
+{
+    public string FilePath { get; } = path;
+    public long Offset { get; } = offset;
+}
+
+/// <summary>Where a dump is written: positional writes into a file, or records of a flattened stream.</summary>
+public interface IDumpSink : IDisposable
+{
+    string Name { get; }
+
+    /// <summary>True for a sequential stream (flattened records), false for a file written in place.</summary>
+    bool IsStream { get; }
+
+    /// <summary>Write <paramref name="data"/> at <paramref name="offset"/> of the (logical) output file.</summary>
+    void Write(long offset, ReadOnlySpan<byte> data);
+
+    /// <summary>Bytes that may still be written before the size limit is reached (long.MaxValue when unlimited).</summary>
+    long Remaining(long offset);
+
+    /// <summary>Make everything written so far durable before a header that declares it complete.</summary>
+    void Flush();
+
+    /// <summary>Finish the output (the flattened end marker; file length).</summary>
+    void Complete();
+}
+
+/// <summary>A regular file (or block device) written with pwrite(); honours a size limit (<c>-L</c>).</summary>
+public sealed class FileDumpSink : IDumpSink
+{
+    private const int ENOSPC = 28;
+    private const int EDQUOT = 122;
+    private readonly SafeFileHandle _handle;
+    private readonly long _limit;
+    private readonly bool _regular;
+
+    public FileDumpSink(string path, bool overwrite, long limit = long.MaxValue)
+    {
+        Name = path;
+        _limit = limit;
+        try
+        {
+            _handle = File.OpenHandle(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        }
+        catch (IOException e) when (File.Exists(path) && !overwrite)
+        {
+            throw new IOException($"{path}: file exists (use -f to overwrite)", e);
+        }
+        _regular = File.Exists(path) && (File.GetAttributes(path) & FileAttributes.Device) == 0;
+    }
+
+    public string Name { get; }
+    public bool IsStream => false;
+
+    public long Remaining(long offset) => _limit == long.MaxValue ? long.MaxValue : Math.Max(0, _limit - offset);
+
+    public void Write(long offset, ReadOnlySpan<byte> data)
+    {
+        if (offset + data.Length > _limit)
+            throw new DumpSpaceException(Name, offset, $"the size limit of {_limit} bytes (-L) is reached");
+        try
+        {
+            RandomAccess.Write(_handle, data, offset);
+        }
+        catch (IOException e) when (IsNoSpace(e))
+        {
+            throw new DumpSpaceException(Name, offset, "no space left on device");
+        }
+    }
+
+    private static bool IsNoSpace(IOException e) =>
+        (e.HResult & 0xffff) is ENOSPC or EDQUOT || e.Message.Contains("No space left", StringComparison.Ordinal);
+
+    public void Flush()
+    {
+        if (_regular)
+            RandomAccess.FlushToDisk(_handle);
+    }
+
+    public void Complete() { }
+
+    public void Dispose() => _handle.Dispose();
+}

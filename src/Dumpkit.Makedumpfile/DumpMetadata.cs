@@ -1,0 +1,75 @@
+using System.Text;
+using Dumpkit.Formats;
+using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
+
+namespace Dumpkit.Makedumpfile;
+
+/// <summary>
+/// What the output header says about the crashed kernel: utsname, crash time, phys_base.
+/// From a kdump input these are copied; from an ELF vmcore they come from VMCOREINFO and from
+/// <c>init_uts_ns</c> in the kernel image (a kernel-text address: no page tables needed).
+/// </summary>
+public sealed class DumpMetadata
+{
+    private const ulong StartKernelMap = 0xffffffff80000000;
+
+    public string[] Utsname { get; init; } = ["Linux", "", "", "", "x86_64", ""];
+    public long CrashTime { get; init; }
+    public ulong PhysBase { get; init; }
+
+    public static DumpMetadata From(DumpReader input, Vmcoreinfo? info, TextWriter warnings)
+    {
+        if (input is DiskdumpReader kd)
+        {
+            // phys_base from the input header is not trusted (QEMU writes garbage there).
+            ulong pb = info?.Number("phys_base") is long n ? (ulong)n : kd.SubHeader?.PhysBase ?? 0;
+            return new DumpMetadata
+            {
+                Utsname = (string[])kd.Header.Utsname.Clone(),
+                CrashTime = kd.Header.TimestampSeconds,
+                PhysBase = pb,
+            };
+        }
+        ulong physBase = PhysBaseOf(input, info);
+        var uts = new[] { "Linux", "", info?.OsRelease ?? "", "", "x86_64", "" };
+        if (info?.Symbol("init_uts_ns") is ulong sym)
+        {
+            ulong addr = sym + (ulong)(info.Offset("uts_namespace.name") ?? 0);
+            if (addr >= StartKernelMap)
+            {
+                try
+                {
+                    var raw = new byte[6 * 65];
+                    input.ReadPhysical(addr - StartKernelMap + physBase, raw);
+                    for (int i = 0; i < 6; i++)
+                    {
+                        var f = raw.AsSpan(i * 65, 65);
+                        int nul = f.IndexOf((byte)0);
+                        uts[i] = Encoding.ASCII.GetString(nul < 0 ? f : f[..nul]);
+                    }
+                    if (info.OsRelease is { } rel && uts[2] != rel)
+                        warnings.WriteLine($"warning: utsname release '{uts[2]}' differs from VMCOREINFO OSRELEASE '{rel}'");
+                }
+                catch (Exception e) when (e is PageNotAvailableException or DumpFormatException)
+                {
+                    warnings.WriteLine($"warning: cannot read init_uts_ns ({e.Message}); utsname taken from VMCOREINFO");
+                }
+            }
+        }
+        long crash = info?.CrashTime ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return new DumpMetadata { Utsname = uts, CrashTime = crash, PhysBase = physBase };
+    }
+
+    /// <summary>NUMBER(phys_base), else derived from the kernel-text PT_LOAD of an ELF vmcore.</summary>
+    public static ulong PhysBaseOf(DumpReader input, Vmcoreinfo? info)
+    {
+        if (info?.Number("phys_base") is long n)
+            return (ulong)n;
+        if (input is ElfDumpReader elf)
+            foreach (var p in elf.ProgramHeaders)
+                if (p.Type == ElfLayout.PT_LOAD && p.VAddr >= StartKernelMap)
+                    return p.PAddr - (p.VAddr - StartKernelMap);
+        return 0;
+    }
+}
