@@ -242,8 +242,9 @@ internal static class Ip
         return -1;
     }
 
-    public static void Demux(Nd nd, int bp, int length, int ver, bool fragmented, int ttl, int nh, int iph)
+    public static void Demux(Nd nd, int bp, long llength, int ver, bool fragmented, int ttl, int nh, int iph)
     {
+        int length = (int)Math.Min(llength, int.MaxValue);
         while (true)
         {
             switch (nh)
@@ -271,7 +272,7 @@ internal static class Ip
                     return;
                 case 59: nd.P("no next header"); return;
                 default:
-                    nd.P($" ip-proto-{nh} {length}");
+                    nd.P($" ip-proto-{nh} {(uint)llength}");
                     return;
             }
         }

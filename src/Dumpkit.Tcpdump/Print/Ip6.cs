@@ -52,7 +52,7 @@ internal static class Ip6
                     case 0:
                         if (foundHbh) { nd.P("[The Hop-by-Hop Options header was already found]"); nd.PrintInvalid(); return; }
                         if (ph != 255) { nd.P("[The Hop-by-Hop Options header don't follow the IPv6 header]"); nd.PrintInvalid(); return; }
-                        advance = OptHeader(nd, cp, true, payloadLen, ref foundJumbo);
+                        advance = OptHeader(nd, cp, true, ref payloadLen, ref foundJumbo);
                         if (payloadLen == 0 && !foundJumbo) { nd.P("[No valid Jumbo Payload Hop-by-Hop option found]"); nd.PrintInvalid(); return; }
                         if (advance < 0) return;
                         foundExt = true; foundHbh = true;
@@ -61,7 +61,8 @@ internal static class Ip6
                     case 60:
                     {
                         bool dummy = false;
-                        advance = OptHeader(nd, cp, false, payloadLen, ref dummy);
+                        uint pl = payloadLen;
+                        advance = OptHeader(nd, cp, false, ref pl, ref dummy);
                         if (advance < 0) return;
                         foundExt = true;
                         nh = nd.U8(cp);
@@ -102,7 +103,7 @@ internal static class Ip6
                             ChangeSnap(nd, ip6, len, outer);
                             len -= totalAdvance;
                         }
-                        Ip.Demux(nd, cp, (int)len, 6, fragmented, nd.U8(ip6 + 7), nh, ip6);
+                        Ip.Demux(nd, cp, len, 6, fragmented, nd.U8(ip6 + 7), nh, ip6);
                         return;
                 }
                 ph = nh;
@@ -178,7 +179,7 @@ internal static class Ip6
     }
 
     /// <summary>Hop-by-hop (hbh=true) or destination options header; returns its length or -1.</summary>
-    private static int OptHeader(Nd nd, int bp, bool hbh, uint payloadLen, ref bool foundJumbo)
+    private static int OptHeader(Nd nd, int bp, bool hbh, ref uint payloadLen, ref bool foundJumbo)
     {
         nd.Proto = hbh ? "hbhopt" : "dstopt";
         int hlen = (nd.U8(bp + 1) + 1) << 3;
@@ -186,12 +187,12 @@ internal static class Ip6
         nd.P(hbh ? "HBH " : "DSTOPT ");
         if (hbh || nd.V > 0)
         {
-            if (!Options(nd, bp + 2, hlen - 2, hbh, payloadLen, ref foundJumbo)) { nd.PrintTrunc(); return -1; }
+            if (!Options(nd, bp + 2, hlen - 2, hbh, ref payloadLen, ref foundJumbo)) { nd.PrintTrunc(); return -1; }
         }
         return hlen;
     }
 
-    private static bool Options(Nd nd, int bp, int len, bool hbh, uint payloadLen, ref bool foundJumboOut)
+    private static bool Options(Nd nd, int bp, int len, bool hbh, ref uint payloadLen, ref bool foundJumboOut)
     {
         if (len == 0) return true;
         bool v = nd.V > 0;
@@ -231,7 +232,12 @@ internal static class Ip6
                         if (!hbh) { if (v) nd.P($"(jumbo: {jl} - not a hop-by-hop option) "); }
                         else if (payloadLen != 0) { if (v) nd.P($"(jumbo: {jl} - payload len != 0) "); }
                         else if (jl < 65536) { if (v) nd.P($"(jumbo: {jl} - < 65536) "); }
-                        else if (v) nd.P($"(jumbo: {jl}) ");
+                        else
+                        {
+                            if (v) nd.P($"(jumbo: {jl}) ");
+                            payloadLen = jl;
+                            foundJumboOut = true;
+                        }
                     }
                     break;
                 }
@@ -255,7 +261,7 @@ internal static class Ip6
                     break;
             }
         }
-        if (hbh) foundJumboOut = foundJumbo;
+
         if (v) nd.P(" ");
         return true;
     }

@@ -129,10 +129,10 @@ internal sealed partial class Nd
     // ---- common output helpers ----
     public void P(string s) => O.Put(s);
     public void P(char c) => O.Put(c);
-    public void P([InterpolatedStringHandlerArgument("")] ref OutHandler h) { }
+    public void P([InterpolatedStringHandlerArgument("")] ref OutHandler h) => O.Pending = -1;
     public Output Out => O;
 
-    public void PrintTrunc() { O.Put(" [|"); O.Put(Proto); O.Put(']'); }
+    public void PrintTrunc() { O.AbortPending(); O.Put(" [|"); O.Put(Proto); O.Put(']'); }
     public void PrintInvalid() => O.Put(" (invalid)");
 
     public void Ip4(int off)

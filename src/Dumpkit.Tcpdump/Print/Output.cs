@@ -14,6 +14,16 @@ internal sealed class Output
 
     public int Length => _len;
 
+    /// <summary>Start of an interpolated print in progress (-1 when none); lets a truncated print vanish whole.</summary>
+    internal int Pending = -1;
+
+    /// <summary>Drops the partial text of an interpolated print interrupted by truncation.</summary>
+    public void AbortPending()
+    {
+        if (Pending >= 0 && Pending <= _len) _len = Pending;
+        Pending = -1;
+    }
+
     public void Truncate(int len) => _len = len;
 
     private void Grow(int need)
@@ -51,7 +61,7 @@ internal sealed class Output
         _buf[_len++] = b;
     }
 
-    public void Put([InterpolatedStringHandlerArgument("")] ref OutHandler h) { }
+    public void Put([InterpolatedStringHandlerArgument("")] ref OutHandler h) => Pending = -1;
 
     public void PutU(ulong v)
     {
@@ -101,11 +111,13 @@ internal ref struct OutHandler
     public OutHandler(int literalLength, int formattedCount, Output o)
     {
         _o = o;
+        o.Pending = o.Length;
     }
 
     public OutHandler(int literalLength, int formattedCount, Nd nd)
     {
         _o = nd.O;
+        _o.Pending = _o.Length;
     }
 
     public void AppendLiteral(string s) => _o.Put(s);

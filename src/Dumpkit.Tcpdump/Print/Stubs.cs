@@ -2,7 +2,6 @@ namespace Dumpkit.Tcpdump.Print;
 
 internal static class Icmp6 { public static void Print(Nd nd, int bp, int length, int iph, bool fragmented) { nd.Proto = "icmp6"; nd.P($"ICMP6, length {length}"); } }
 internal static class Igmp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "igmp"; nd.P($"igmp {length}"); } }
-internal static class Dns { public static void Print(Nd nd, int bp, int length, bool tcp, bool mdns) { nd.Proto = "domain"; } }
 internal static class Bootp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "bootp"; nd.P($"BOOTP/DHCP, length {length}"); } }
 internal static class Ntp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "ntp"; nd.P($"NTP, length {length}"); } }
 internal static class Dhcp6 { public static void Print(Nd nd, int bp, int length) { nd.Proto = "dhcp6"; nd.P($"dhcp6"); } }
