@@ -1,0 +1,201 @@
+using System.Buffers.Binary;
+using Dumpkit.Formats;
+using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
+using Dumpkit.Kernel.X86_64;
+
+namespace Dumpkit.Kernel;
+
+/// <summary>A kernel virtual address that does not map to memory held in the dump.</summary>
+public sealed class KernelAddressException(ulong vaddr, string what)
+    : Exception($"cannot read {what} at kernel virtual address 0x{vaddr:x}")
+{
+    public ulong Address { get; } = vaddr;
+}
+
+/// <summary>
+/// The crashed kernel's virtual address space (x86_64), built from VMCOREINFO alone: kernel text
+/// (<c>vaddr - __START_KERNEL_map + phys_base</c>), and everything else through the page tables
+/// rooted at <c>SYMBOL(init_top_pgt)</c>, as makedumpfile's <c>vtop4_x86_64</c> does. Translations
+/// are cached per mapping (4 KiB, 2 MiB or 1 GiB). Thread safe.
+/// </summary>
+public sealed class KernelMemory
+{
+    public const ulong StartKernelMap = 0xffff_ffff_8000_0000UL; // __START_KERNEL_map
+    private const int CacheSlots = 1024;
+
+    private sealed class CacheEntry(ulong vbase, ulong pbase, int shift)
+    {
+        public readonly ulong VBase = vbase;
+        public readonly ulong PBase = pbase;
+        public readonly int Shift = shift;
+    }
+
+    private readonly CacheEntry?[] _small = new CacheEntry?[CacheSlots]; // 4 KiB mappings
+    private readonly CacheEntry?[] _large = new CacheEntry?[CacheSlots]; // 2 MiB and 1 GiB mappings
+    private long _hits, _misses;
+
+    public DumpReader Dump { get; }
+    public Vmcoreinfo Info { get; }
+
+    /// <summary>Physical load offset of the kernel image (NUMBER(phys_base), else from the kernel-text PT_LOAD).</summary>
+    public ulong PhysBase { get; }
+
+    /// <summary>Where phys_base came from: "vmcoreinfo", "pt_load", "kdump sub header" or "default".</summary>
+    public string PhysBaseSource { get; }
+
+    /// <summary>The page tables, or null when VMCOREINFO has no init_top_pgt/init_level4_pgt.</summary>
+    public PageTables? PageTables { get; }
+
+    /// <summary>Start of the direct map (page_offset_base under KASLR), from a direct-map PT_LOAD, else null.</summary>
+    public ulong? PageOffset { get; }
+
+    public bool FiveLevel { get; }
+    public ulong SmeMask { get; }
+    public long CacheHits => Interlocked.Read(ref _hits);
+    public long CacheMisses => Interlocked.Read(ref _misses);
+
+    public KernelMemory(DumpReader dump, Vmcoreinfo info)
+    {
+        Dump = dump;
+        Info = info;
+        (PhysBase, PhysBaseSource) = FindPhysBase(dump, info);
+        FiveLevel = info.Number("pgtable_l5_enabled") is long l5 && l5 != 0;
+        SmeMask = info.Number("sme_mask") is long sme ? (ulong)sme : 0;
+        PageOffset = FindPageOffset(dump);
+        ulong? top = info.Symbol("init_level4_pgt") ?? info.Symbol("init_top_pgt");
+        if (top is ulong t && t >= StartKernelMap)
+            PageTables = new PageTables(dump, t - StartKernelMap + PhysBase, FiveLevel, SmeMask);
+    }
+
+    private static (ulong, string) FindPhysBase(DumpReader dump, Vmcoreinfo info)
+    {
+        if (info.Number("phys_base") is long pb)
+            return ((ulong)pb, "vmcoreinfo");
+        if (dump is ElfDumpReader elf)
+        {
+            foreach (var p in elf.ProgramHeaders)
+                if (p.Type == ElfLayout.PT_LOAD && p.VAddr >= StartKernelMap)
+                    return (p.PAddr - (p.VAddr & ~StartKernelMap), "pt_load");
+        }
+        if (dump is DiskdumpReader dd && dd.SubHeader is { } sub)
+            return (sub.PhysBase, "kdump sub header");
+        return (0, "default");
+    }
+
+    private static ulong? FindPageOffset(DumpReader dump)
+    {
+        // The last PT_LOAD below the kernel-text map gives vaddr - paddr of the direct map.
+        ulong? found = null;
+        if (dump is ElfDumpReader elf)
+            foreach (var p in elf.ProgramHeaders)
+                if (p.Type == ElfLayout.PT_LOAD && p.VAddr != 0 && p.VAddr < StartKernelMap && p.VAddr >= 0xff00_0000_0000_0000UL)
+                    found = p.VAddr - p.PAddr;
+        return found;
+    }
+
+    /// <summary>Kernel text/data address to physical, without the page tables.</summary>
+    public ulong KernelTextToPhysical(ulong vaddr) => vaddr - StartKernelMap + PhysBase;
+
+    public bool TryTranslate(ulong vaddr, out ulong paddr)
+    {
+        int small = (int)((vaddr >> 12) & (CacheSlots - 1));
+        int large = (int)((vaddr >> 21) & (CacheSlots - 1));
+        var e = Volatile.Read(ref _large[large]);
+        if (e is null || (vaddr >> e.Shift) != (e.VBase >> e.Shift))
+        {
+            e = Volatile.Read(ref _small[small]);
+            if (e is not null && (vaddr >> 12) != (e.VBase >> 12))
+                e = null;
+        }
+        if (e is not null)
+        {
+            Interlocked.Increment(ref _hits);
+            paddr = e.PBase + (vaddr & ((1UL << e.Shift) - 1));
+            return true;
+        }
+        Interlocked.Increment(ref _misses);
+
+        if (PageTables is { } pt)
+        {
+            if (!pt.TryWalk(vaddr, out paddr, out int shift))
+                return false;
+            ulong mask = (1UL << shift) - 1;
+            var entry = new CacheEntry(vaddr & ~mask, paddr & ~mask, shift);
+            if (shift == 12) Volatile.Write(ref _small[small], entry);
+            else Volatile.Write(ref _large[large], entry);
+            return true;
+        }
+
+        // No page tables in VMCOREINFO: kernel text and the direct map still translate.
+        if (vaddr >= StartKernelMap)
+        {
+            paddr = KernelTextToPhysical(vaddr);
+            return true;
+        }
+        if (PageOffset is ulong po && vaddr >= po && vaddr - po < (1UL << 46))
+        {
+            paddr = vaddr - po;
+            return true;
+        }
+        paddr = 0;
+        return false;
+    }
+
+    public ulong Translate(ulong vaddr) =>
+        TryTranslate(vaddr, out ulong p) ? p : throw new KernelAddressException(vaddr, "a page-table mapping");
+
+    /// <summary>The page-table walk for <paramref name="vaddr"/>, step by step (makedumpfile <c>--vtop</c>).</summary>
+    public IReadOnlyList<PageTableStep> Vtop(ulong vaddr, out ulong? paddr)
+    {
+        var steps = new List<PageTableStep>();
+        paddr = null;
+        if (PageTables is { } pt && pt.TryWalk(vaddr, out ulong p, out _, steps))
+            paddr = p;
+        return steps;
+    }
+
+    /// <summary>Reads virtual memory; false when any byte is unmapped or missing from the dump.</summary>
+    public bool TryReadVirtual(ulong vaddr, Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int inPage = (int)(vaddr & 0xfff);
+            int n = Math.Min(buffer.Length, 4096 - inPage);
+            if (!TryTranslate(vaddr, out ulong paddr) || !PhysicalMemory.TryRead(Dump, paddr, buffer[..n]))
+                return false;
+            buffer = buffer[n..];
+            vaddr += (ulong)n;
+        }
+        return true;
+    }
+
+    public void ReadVirtual(ulong vaddr, Span<byte> buffer, string what = "kernel memory")
+    {
+        if (!TryReadVirtual(vaddr, buffer))
+            throw new KernelAddressException(vaddr, what);
+    }
+
+    public bool TryReadU64(ulong vaddr, out ulong value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        bool ok = TryReadVirtual(vaddr, b);
+        value = ok ? BinaryPrimitives.ReadUInt64LittleEndian(b) : 0;
+        return ok;
+    }
+
+    public bool TryReadU32(ulong vaddr, out uint value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        bool ok = TryReadVirtual(vaddr, b);
+        value = ok ? BinaryPrimitives.ReadUInt32LittleEndian(b) : 0;
+        return ok;
+    }
+
+    public ulong ReadU64(ulong vaddr, string what = "a pointer") =>
+        TryReadU64(vaddr, out ulong v) ? v : throw new KernelAddressException(vaddr, what);
+
+    /// <summary>True for addresses in the kernel half of the canonical address space.</summary>
+    public bool IsKernelAddress(ulong vaddr) =>
+        FiveLevel ? vaddr >= 0xff00_0000_0000_0000UL : vaddr >= 0xffff_8000_0000_0000UL;
+}

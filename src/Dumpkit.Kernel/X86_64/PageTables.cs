@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using Dumpkit.Formats;
+
+namespace Dumpkit.Kernel.X86_64;
+
+/// <summary>One step of a page-table walk, for <c>--vtop</c> style tracing.</summary>
+public readonly record struct PageTableStep(string Level, ulong EntryAddress, ulong Entry);
+
+/// <summary>
+/// The x86_64 MMU's page tables as the kernel builds them (arch/x86/include/asm/pgtable_64_types.h):
+/// 4 levels (PGD 39-47, PUD 30-38, PMD 21-29, PTE 12-20) or 5 levels (PGD 48-56, P4D 39-47, ...),
+/// 1 GiB pages at the PUD and 2 MiB pages at the PMD (PSE bit), AMD SME's encryption bit masked off.
+/// The walk reads physical memory only; it is at most five reads deep, so it cannot loop.
+/// </summary>
+public sealed class PageTables
+{
+    public const ulong Present = 1UL << 0;
+    public const ulong PageSizeBit = 1UL << 7; // _PAGE_PSE
+    /// <summary>PHYSICAL_PAGE_MASK of a 52-bit physical address space: ~0xfff0000000000fff.</summary>
+    public const ulong PhysicalPageMask = 0x000f_ffff_ffff_f000UL;
+
+    private readonly DumpReader _dump;
+    private readonly ulong _entryMask;
+
+    /// <param name="dump">Physical memory.</param>
+    /// <param name="root">Physical address of the top-level table (init_top_pgt).</param>
+    /// <param name="fiveLevel">NUMBER(pgtable_l5_enabled).</param>
+    /// <param name="smeMask">NUMBER(sme_mask): the memory-encryption bit set in page-table entries.</param>
+    public PageTables(DumpReader dump, ulong root, bool fiveLevel, ulong smeMask)
+    {
+        _dump = dump;
+        Root = root;
+        FiveLevel = fiveLevel;
+        _entryMask = PhysicalPageMask & ~smeMask;
+    }
+
+    public ulong Root { get; }
+    public bool FiveLevel { get; }
+
+    /// <summary>
+    /// Walks the tables for <paramref name="vaddr"/>. On success gives the physical address and
+    /// the log2 size of the mapping that holds it (12, 21 or 30).
+    /// </summary>
+    public bool TryWalk(ulong vaddr, out ulong paddr, out int mappingShift, List<PageTableStep>? trace = null)
+    {
+        paddr = 0;
+        mappingShift = 12;
+        ulong table = Root;
+        if (FiveLevel)
+        {
+            if (!Step("PGD", table, (vaddr >> 48) & 0x1ff, trace, out ulong pgd)) return false;
+            table = pgd & _entryMask;
+            if (!Step("P4D", table, (vaddr >> 39) & 0x1ff, trace, out ulong p4d)) return false;
+            table = p4d & _entryMask;
+        }
+        else
+        {
+            if (!Step("PGD", table, (vaddr >> 39) & 0x1ff, trace, out ulong pgd)) return false;
+            table = pgd & _entryMask;
+        }
+
+        if (!Step("PUD", table, (vaddr >> 30) & 0x1ff, trace, out ulong pud)) return false;
+        if ((pud & PageSizeBit) != 0)
+        {
+            const ulong pudMask = ~((1UL << 30) - 1);
+            paddr = (pud & _entryMask & pudMask) + (vaddr & ~pudMask);
+            mappingShift = 30;
+            return true;
+        }
+
+        if (!Step("PMD", pud & _entryMask, (vaddr >> 21) & 0x1ff, trace, out ulong pmd)) return false;
+        if ((pmd & PageSizeBit) != 0)
+        {
+            const ulong pmdMask = ~((1UL << 21) - 1);
+            paddr = (pmd & _entryMask & pmdMask) + (vaddr & ~pmdMask);
+            mappingShift = 21;
+            return true;
+        }
+
+        if (!Step("PTE", pmd & _entryMask, (vaddr >> 12) & 0x1ff, trace, out ulong pte)) return false;
+        paddr = (pte & _entryMask) + (vaddr & 0xfff);
+        mappingShift = 12;
+        return true;
+    }
+
+    private bool Step(string level, ulong table, ulong index, List<PageTableStep>? trace, out ulong entry)
+    {
+        ulong at = table + index * 8;
+        entry = 0;
+        if (!TryReadPhysical64(_dump, at, out entry))
+            return false;
+        trace?.Add(new PageTableStep(level, at, entry));
+        return (entry & Present) != 0;
+    }
+
+    internal static bool TryReadPhysical64(DumpReader dump, ulong paddr, out ulong value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        if (!PhysicalMemory.TryRead(dump, paddr, b))
+        {
+            value = 0;
+            return false;
+        }
+        value = BinaryPrimitives.ReadUInt64LittleEndian(b);
+        return true;
+    }
+}
