@@ -3,7 +3,6 @@ namespace Dumpkit.Tcpdump.Print;
 internal static class Icmp6 { public static void Print(Nd nd, int bp, int length, int iph, bool fragmented) { nd.Proto = "icmp6"; nd.P($"ICMP6, length {length}"); } }
 internal static class Igmp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "igmp"; nd.P($"igmp {length}"); } }
 internal static class Bootp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "bootp"; nd.P($"BOOTP/DHCP, length {length}"); } }
-internal static class Ntp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "ntp"; nd.P($"NTP, length {length}"); } }
 internal static class Dhcp6 { public static void Print(Nd nd, int bp, int length) { nd.Proto = "dhcp6"; nd.P($"dhcp6"); } }
 internal static class Mptcp { public static bool Print(Nd nd, int bp, int len, int flags) => true; }
 internal static class Arp { public static void Print(Nd nd, int bp, int length, int caplen) { nd.Proto = "arp"; nd.P("ARP"); } }
