@@ -1,0 +1,277 @@
+using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
+using Dumpkit.Formats.Flattened;
+using Dumpkit.Formats.IO;
+using Dumpkit.Formats.Tests.Support;
+
+namespace Dumpkit.Formats.Tests;
+
+public class MakedumpfileWriteTests
+{
+    public static TheoryData<string, int> CodecsAndLevels()
+    {
+        var d = new TheoryData<string, int>();
+        foreach (var c in new[] { "", "-c", "-l", "-p", "-z" })
+            foreach (var l in new[] { 0, 1 })
+                d.Add(c, l);
+        return d;
+    }
+
+    private static void AssertSamePages(SyntheticVmcore vm, DumpReader dump, bool zeroShared)
+    {
+        var page = new byte[4096];
+        var frames = vm.Frames().ToHashSet();
+        for (ulong pfn = 0; pfn < dump.MaxPfn; pfn++)
+        {
+            if (!frames.Contains(pfn))
+            {
+                Assert.Equal(PageState.Hole, dump.GetPageState(pfn));
+                continue;
+            }
+            Assert.Equal(PageState.Present, dump.GetPageState(pfn));
+            dump.ReadPage(pfn, page);
+            Assert.True(vm.ExpectedPage(pfn).AsSpan().SequenceEqual(page), $"pfn 0x{pfn:x}");
+        }
+        if (dump is DiskdumpReader kd && zeroShared)
+        {
+            // Every zero page points at the one shared zero block.
+            var zeroDescs = new HashSet<long>();
+            foreach (var pfn in frames)
+                if (vm.ExpectedPage(pfn).AsSpan().IndexOfAnyExcept((byte)0) < 0)
+                    zeroDescs.Add(kd.GetDescriptor(pfn).Offset);
+            Assert.Single(zeroDescs);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CodecsAndLevels))]
+    public void KdumpOutputReadsBackIdentical(string codec, int level)
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        var args = new List<string>();
+        if (codec != "") args.Add(codec);
+        args.AddRange(["-d", level.ToString(), input, dir["out"]]);
+        var r = Cli.Makedumpfile([.. args]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("makedumpfile Completed.", r.Out);
+        using var dump = DumpReader.Open(dir["out"]);
+        var kd = Assert.IsType<DiskdumpReader>(dump);
+        Assert.Equal(6, kd.Header.HeaderVersion);
+        Assert.Equal("KDUMP   ", kd.Header.Signature);
+        Assert.Equal(SyntheticVmcore.Release, kd.Header.Release);
+        Assert.Equal(SyntheticVmcore.CrashTime, kd.Header.TimestampSeconds);
+        Assert.Equal(2, kd.Header.NrCpus);
+        Assert.Equal(level, kd.SubHeader!.DumpLevel);
+        Assert.False(kd.IsIncomplete);
+        Assert.Equal(vm.VmcoreinfoText, kd.VmcoreinfoText);
+        AssertSamePages(vm, dump, zeroShared: level == 1);
+        // A codec flag is claimed only by pages that really use it, and compressible pages do.
+        var expectedCodec = codec switch { "-c" => 1u, "-l" => 2u, "-p" => 4u, "-z" => 0x20u, _ => 0u };
+        Assert.Equal(expectedCodec, kd.Header.Status);
+        int compressed = 0;
+        foreach (var pfn in vm.Frames())
+        {
+            var d = kd.GetDescriptor(pfn);
+            Assert.True(d.Flags == 0 || d.Flags == expectedCodec);
+            Assert.True(d.Flags != 0 || d.Size == 4096);
+            if (d.Flags != 0) { compressed++; Assert.True(d.Size < 4096); }
+        }
+        Assert.Equal(expectedCodec != 0, compressed > 0);
+    }
+
+    [Fact]
+    public void OutputDoesNotDependOnThreadCount()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "1", "--num-threads", "1", input, dir["t1"]).ExitCode);
+        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "1", "--num-threads", "3", input, dir["t3"]).ExitCode);
+        Assert.Equal(File.ReadAllBytes(dir["t1"]), File.ReadAllBytes(dir["t3"]));
+    }
+
+    [Fact]
+    public void FlattenedStreamRearrangesToThePlainFile()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        Assert.Equal(0, Cli.Makedumpfile("-l", "-d", "1", input, dir["plain"]).ExitCode);
+        var flat = Cli.Makedumpfile("-F", "-l", "-d", "1", input);
+        Assert.Equal(0, flat.ExitCode);
+        Assert.Empty(flat.Out); // with -F every message goes to stderr
+        Assert.True(FlattenedFormat.HasSignature(flat.Stdout));
+        var r = Cli.Makedumpfile(new MemoryStream(flat.Stdout), "-R", dir["rearranged"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(File.ReadAllBytes(dir["plain"]), File.ReadAllBytes(dir["rearranged"]));
+        // The flattened file opens directly too.
+        File.WriteAllBytes(dir["flat"], flat.Stdout);
+        using var dump = DumpReader.Open(dir["flat"]);
+        AssertSamePages(vm, dump, zeroShared: true);
+    }
+
+    [Fact]
+    public void RearrangeWithoutEndMarkerFailsAndLeavesNoFile()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var flat = Cli.Makedumpfile("-F", "-c", "-d", "1", vm.WriteTo(dir.Path)).Stdout;
+        var cut = flat.AsSpan(0, flat.Length - 16).ToArray();
+        var r = Cli.Makedumpfile(new MemoryStream(cut), "-R", dir["out"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("no end marker", r.Err);
+        Assert.False(File.Exists(dir["out"]));
+        File.WriteAllBytes(dir["cut"], cut);
+        var e = Assert.Throws<DumpFormatException>(() => DumpReader.Open(dir["cut"]));
+        Assert.Contains("no end marker", e.Message);
+    }
+
+    [Fact]
+    public void RefilteringAKdumpFileKeepsEveryPage()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        Assert.Equal(0, Cli.Makedumpfile("-d", "0", input, dir["d0"]).ExitCode);
+        var r = Cli.Makedumpfile("-z", "-d", "1", dir["d0"], dir["z1"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var dump = DumpReader.Open(dir["z1"]);
+        AssertSamePages(vm, dump, zeroShared: true);
+        Assert.Equal(SyntheticVmcore.Release, ((DiskdumpReader)dump).Header.Release);
+    }
+
+    [Fact]
+    public void SizeLimitLeavesAValidIncompleteDump()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        Assert.Equal(0, Cli.Makedumpfile("-d", "1", input, dir["full"]).ExitCode);
+        long full = new FileInfo(dir["full"]).Length;
+        var r = Cli.Makedumpfile("-d", "1", "-L", (full / 2).ToString(), input, dir["cut"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("INCOMPLETE", r.Err);
+        Assert.True(new FileInfo(dir["cut"]).Length <= full / 2);
+        using var dump = DumpReader.Open(dir["cut"]);
+        Assert.True(dump.IsIncomplete);
+        var page = new byte[4096];
+        int present = 0, missing = 0;
+        foreach (var pfn in vm.Frames())
+        {
+            var s = dump.GetPageState(pfn);
+            if (s == PageState.Present)
+            {
+                present++;
+                dump.ReadPage(pfn, page);
+                Assert.True(vm.ExpectedPage(pfn).AsSpan().SequenceEqual(page));
+            }
+            else
+            {
+                Assert.Equal(PageState.Incomplete, s);
+                missing++;
+                var e = Assert.Throws<PageNotAvailableException>(() => dump.ReadPage(pfn, page));
+                Assert.Equal(PageState.Incomplete, e.State);
+            }
+        }
+        Assert.True(present > 0 && missing > 0, $"{present} present, {missing} missing");
+    }
+
+    [Fact]
+    public void DumpLevelListRetriesOnlyWhatCanHelp()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        Assert.Equal(0, Cli.Makedumpfile("-d", "1", input, dir["d1"]).ExitCode);
+        long d1 = new FileInfo(dir["d1"]).Length;
+        // -d 0 does not fit under the limit, -d 1 does: the second level is used.
+        var r = Cli.Makedumpfile("-d", "0,1", "-L", d1.ToString(), input, dir["out"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("retrying with dump level 1", r.Err);
+        using var dump = (DiskdumpReader)DumpReader.Open(dir["out"]);
+        Assert.False(dump.IsIncomplete);
+        Assert.Equal(1, dump.SubHeader!.DumpLevel);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void ElfOutputReadsBack(int level)
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var r = Cli.Makedumpfile("-E", "-d", level.ToString(), vm.WriteTo(dir.Path), dir["out.elf"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var dump = DumpReader.Open(dir["out.elf"]);
+        var elf = Assert.IsType<ElfDumpReader>(dump);
+        Assert.False(elf.IsIncomplete);
+        Assert.Equal(vm.VmcoreinfoText, dump.VmcoreinfoText);
+        var page = new byte[4096];
+        foreach (var pfn in vm.Frames())
+        {
+            // Zero pages may be cut out of the ELF with -d 1; whatever is there is right.
+            if (dump.GetPageState(pfn) != PageState.Present)
+            {
+                Assert.Equal(1, level);
+                Assert.True(vm.ExpectedPage(pfn).AsSpan().IndexOfAnyExcept((byte)0) < 0);
+                continue;
+            }
+            dump.ReadPage(pfn, page);
+            Assert.True(vm.ExpectedPage(pfn).AsSpan().SequenceEqual(page), $"pfn 0x{pfn:x}");
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "-d", "31" }, "levels 2-16")]
+    [InlineData(new[] { "-d", "40" }, "Dump_level(40) is invalid.")]
+    [InlineData(new[] { "-c", "-l" }, "only one compression")]
+    [InlineData(new[] { "-E", "-c" }, "cannot be compressed")]
+    [InlineData(new[] { "--bogus" }, "unrecognized option")]
+    public void BadCommandLinesFailWithAMessage(string[] extra, string message)
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var r = Cli.Makedumpfile([.. extra, vm.WriteTo(dir.Path), dir["out"]]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(message, r.Err);
+        Assert.False(File.Exists(dir["out"]));
+    }
+
+    [Fact]
+    public void ExistingOutputNeedsForce()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        File.WriteAllText(dir["out"], "keep me");
+        var r = Cli.Makedumpfile("-d", "1", input, dir["out"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("File exists", r.Err);
+        Assert.Equal("keep me", File.ReadAllText(dir["out"]));
+        Assert.Equal(0, Cli.Makedumpfile("-f", "-d", "1", input, dir["out"]).ExitCode);
+    }
+
+    [Fact]
+    public void VersionListsAllFourCodecs()
+    {
+        var r = Cli.Makedumpfile("-v");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("lzo\tenabled", r.Out);
+        Assert.Contains("snappy\tenabled", r.Out);
+        Assert.Contains("zstd\tenabled", r.Out);
+    }
+
+    [Fact]
+    public void ShowStatsPrintsTheTable()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var r = Cli.Makedumpfile("--show-stats", "-d", "1", vm.WriteTo(dir.Path), dir["out"]);
+        Assert.Equal(0, r.ExitCode);
+        int zero = vm.Frames().Count(p => vm.ExpectedPage(p).AsSpan().IndexOfAnyExcept((byte)0) < 0);
+        Assert.Contains($"    Pages filled with zero  : 0x{zero:x16}", r.Out);
+        Assert.Contains($"Original pages  : 0x{vm.Frames().Count():x16}", r.Out);
+    }
+}

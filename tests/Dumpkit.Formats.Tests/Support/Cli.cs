@@ -1,0 +1,20 @@
+using Dumpkit.Makedumpfile;
+
+namespace Dumpkit.Formats.Tests.Support;
+
+/// <summary>Runs the makedumpfile personality in-process, capturing its streams.</summary>
+public static class Cli
+{
+    public sealed record Result(int ExitCode, string Out, string Err, byte[] Stdout);
+
+    public static Result Makedumpfile(params string[] args) => Makedumpfile(Stream.Null, args);
+
+    public static Result Makedumpfile(Stream stdin, params string[] args)
+    {
+        var stdout = new MemoryStream();
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int rc = MakedumpfileCommand.Run(args, stdin, stdout, o, e);
+        return new Result(rc, o.ToString(), e.ToString(), stdout.ToArray());
+    }
+}
