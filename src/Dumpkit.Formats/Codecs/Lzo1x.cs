@@ -54,7 +54,7 @@ public static class Lzo1x
     private const int M3MaxDistance = 16384;
     private const int MaxHashBits = 14;
     private const int MinHashBits = 10;
-    private const int HashBitsOverLog2 = 1;          // table entries per input byte, as a power of two
+    private const int HashBitsOverLog2 = 0;          // table entries per input byte, as a power of two
     private const uint HashMultiplier = 2654435761u;  // Knuth's multiplicative hash
     private const int FastPathSlack = 24;            // header bytes + 16-byte literal over-copy, with margin
     private const int SkipShift = 5;                 // step grows by one every 32 bytes without a match
