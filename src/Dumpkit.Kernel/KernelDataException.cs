@@ -1,0 +1,4 @@
+namespace Dumpkit.Kernel;
+
+/// <summary>The crashed kernel's data (VMCOREINFO or memory) does not allow the requested operation.</summary>
+public sealed class KernelDataException(string message) : Exception(message);
