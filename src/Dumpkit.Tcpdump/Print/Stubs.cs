@@ -1,6 +1,5 @@
 namespace Dumpkit.Tcpdump.Print;
 
-internal static class Icmp6 { public static void Print(Nd nd, int bp, int length, int iph, bool fragmented) { nd.Proto = "icmp6"; nd.P($"ICMP6, length {length}"); } }
 internal static class Igmp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "igmp"; nd.P($"igmp {length}"); } }
 internal static class Bootp { public static void Print(Nd nd, int bp, int length) { nd.Proto = "bootp"; nd.P($"BOOTP/DHCP, length {length}"); } }
 internal static class Dhcp6 { public static void Print(Nd nd, int bp, int length) { nd.Proto = "dhcp6"; nd.P($"dhcp6"); } }
