@@ -1,0 +1,81 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>ARP / RARP / InARP.</summary>
+internal static class Arp
+{
+    private static void LinkAddr(Nd nd, int off, int len)
+    {
+        if (len == 0) { nd.P("<empty>"); return; }
+        nd.HexColon(off, len);
+    }
+
+    private static void ProtoAddr(Nd nd, int off, int pro, int pln)
+    {
+        if (pro != 0x0800 && pro != 0x1000) nd.P("<wrong proto type>");
+        else if (pln != 4) nd.P("<wrong len>");
+        else nd.Ip4(off);
+    }
+
+    public static void Print(Nd nd, int bp, int length, int caplen)
+    {
+        nd.Proto = "arp";
+        if (!nd.TTest(bp, 8)) { nd.PrintTrunc(); return; }
+        int hrd = nd.Be16(bp), pro = nd.Be16(bp + 2), hln = nd.U8(bp + 4), pln = nd.U8(bp + 5), op = nd.Be16(bp + 6);
+        int sha = bp + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
+        if (hrd == 19) { nd.P("ARP, ATM"); nd.P($", length {length}"); return; }
+        if (!nd.TTest(tpa, pln)) { nd.PrintTrunc(); return; }
+        if (!nd.S.LinkHeader) nd.P("ARP, ");
+        if ((pro != 0x0800 && pro != 0x1000) || pln != 4 || hln == 0 || nd.V > 0)
+        {
+            string hn = hrd switch
+            {
+                1 => "Ethernet", 6 => "TokenRing", 7 => "ArcNet", 15 => "FrameRelay", 23 => "Strip", 24 => "IEEE 1394",
+                19 => "ATM", 32 => "InfiniBand", _ => $"Unknown Hardware ({hrd})",
+            };
+            nd.P($"{hn} (len {hln}), {Ether.TypeName(pro) ?? $"Unknown Protocol (0x{pro:x4})"} (len {pln})");
+            if (nd.V == 0) { nd.P($", length {length}"); return; }
+        }
+        string opn = op switch
+        {
+            1 => "Request", 2 => "Reply", 3 => "Reverse Request", 4 => "Reverse Reply", 8 => "Inverse Request",
+            9 => "Inverse Reply", 10 => "NACK Reply", _ => $"Unknown ({op})",
+        };
+        nd.P($"{(nd.V > 0 ? ", " : "")}{opn} ");
+        switch (op)
+        {
+            case 1:
+            {
+                nd.P("who-has ");
+                ProtoAddr(nd, tpa, pro, pln);
+                bool nz = false;
+                for (int i = 0; i < hln; i++) if (nd.U8(tha + i) != 0) { nz = true; break; }
+                if (nz) { nd.P(" ("); LinkAddr(nd, tha, hln); nd.P(")"); }
+                nd.P(" tell ");
+                ProtoAddr(nd, spa, pro, pln);
+                break;
+            }
+            case 2:
+                ProtoAddr(nd, spa, pro, pln);
+                nd.P(" is-at ");
+                LinkAddr(nd, sha, hln);
+                break;
+            case 3:
+            case 8:
+                nd.P("who-is "); LinkAddr(nd, tha, hln);
+                nd.P(" tell "); LinkAddr(nd, sha, hln);
+                break;
+            case 4:
+                LinkAddr(nd, tha, hln); nd.P(" at ");
+                ProtoAddr(nd, tpa, pro, pln);
+                break;
+            case 9:
+                LinkAddr(nd, sha, hln); nd.P(" at ");
+                ProtoAddr(nd, spa, pro, pln);
+                break;
+            default:
+                HexDump.HexAscii(nd, "\n\t", bp, caplen);
+                return;
+        }
+        nd.P($", length {length}");
+    }
+}
