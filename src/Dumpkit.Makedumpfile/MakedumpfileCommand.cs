@@ -5,6 +5,7 @@ using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.Elf;
 using Dumpkit.Formats.Flattened;
 using Dumpkit.Formats.IO;
+using Dumpkit.Kernel;
 
 namespace Dumpkit.Makedumpfile;
 
@@ -64,7 +65,7 @@ public static class MakedumpfileCommand
             if (o.Rearrange)
                 rc = RunRearrange(o, stdin, msg);
             else if (o.DumpDmesg is not null)
-                rc = Unsupported(msg, "--dump-dmesg needs the kernel layer, which this build does not have yet");
+                rc = RunDmesg(o, msg);
             else
                 rc = RunCreate(o, stdout, msg);
             msg.Info("");
@@ -81,10 +82,39 @@ public static class MakedumpfileCommand
         }
     }
 
-    private static int Unsupported(Messages msg, string what)
+    private static Vmcoreinfo? LoadVmcoreinfo(Options o, DumpReader input)
     {
-        msg.Fail(what);
-        return Failed;
+        if (o.VmcoreinfoFile is not null)
+            return Vmcoreinfo.Parse(File.ReadAllText(o.VmcoreinfoFile));
+        return input.VmcoreinfoText is { } text ? Vmcoreinfo.Parse(text) : null;
+    }
+
+    private static int RunDmesg(Options o, Messages msg)
+    {
+        string inputPath = o.Positional[0], logPath = o.Positional[1];
+        using var input = DumpReader.Open(inputPath);
+        var info = LoadVmcoreinfo(o, input);
+        if (info is null)
+        {
+            msg.Fail($"{inputPath}: no VMCOREINFO in the dump; give one with -i.");
+            return Failed;
+        }
+        byte[] log;
+        try
+        {
+            log = Dmesg.Extract(input, info, o.PartialDmesg, msg.Err);
+        }
+        catch (KernelDataException e)
+        {
+            msg.Fail($"{inputPath}: cannot read the kernel log: {e.Message}");
+            return Failed;
+        }
+        if (o.DryRun)
+            return Ok;
+        File.WriteAllBytes(logPath, log);
+        msg.Info("");
+        msg.Info($"The dmesg log is saved to {logPath}.");
+        return Ok;
     }
 
     /// <summary>Parameter checks (makedumpfile's check_param_for_*), one message for the first problem.</summary>
@@ -136,14 +166,6 @@ public static class MakedumpfileCommand
     {
         string inputPath = o.Positional[0];
         string outputPath = o.Flatten ? "<stdout>" : o.Positional[1];
-        foreach (int level in o.DumpLevels)
-        {
-            if ((level & ~1) != 0)
-            {
-                msg.Fail($"Dump level {level}: excluding page cache, user or free pages (levels 2-16) needs the kernel layer, which this build does not have yet; use -d 0 or -d 1.");
-                return Failed;
-            }
-        }
         if (!o.Force && !o.Flatten && !o.DryRun && File.Exists(outputPath))
         {
             msg.Fail($"Can't open the dump file ({outputPath}). File exists (use -f to overwrite).");
@@ -151,12 +173,8 @@ public static class MakedumpfileCommand
         }
 
         using var input = DumpReader.Open(inputPath);
-        Vmcoreinfo? info = null;
-        if (o.VmcoreinfoFile is not null)
-            info = Vmcoreinfo.Parse(File.ReadAllText(o.VmcoreinfoFile));
-        else if (input.VmcoreinfoText is { } text)
-            info = Vmcoreinfo.Parse(text);
-        else
+        var info = LoadVmcoreinfo(o, input);
+        if (info is null)
             msg.Info($"{inputPath}: no VMCOREINFO note; the output will lack kernel information.");
         if (info?.PageSize is int ps && ps != input.PageSize)
             msg.Fail($"warning: VMCOREINFO page size {ps} differs from the dump's {input.PageSize}");
@@ -169,6 +187,7 @@ public static class MakedumpfileCommand
             int level = o.DumpLevels[attempt];
             var (ram, dumpable) = Bitmaps(input);
             var stats = new Statistics(input, ram, dumpable);
+            level = Filter(input, info, level, ram, dumpable, stats, msg);
             if (o.DryRun)
             {
                 msg.Info("Dry run: nothing written.");
@@ -198,6 +217,42 @@ public static class MakedumpfileCommand
             return Failed;
         }
         return Failed;
+    }
+
+    /// <summary>
+    /// Clears, in <paramref name="dumpable"/>, the frames that dump level bits 2-16 exclude. When
+    /// the kernel data does not allow classifying pages, every page is kept and the level actually
+    /// applied (recorded in the output header) drops to the zero-page bit alone.
+    /// </summary>
+    private static int Filter(DumpReader input, Vmcoreinfo? info, int level, PfnBitmap ram, PfnBitmap dumpable,
+        Statistics stats, Messages msg)
+    {
+        const int kernelBits = 2 | 4 | 8 | 16;
+        if ((level & kernelBits) == 0)
+            return level;
+        if (info is null)
+        {
+            msg.Fail($"warning: no VMCOREINFO: pages cannot be classified; dump level {level} lowered to {level & 1}.");
+            return level & 1;
+        }
+        var clock = Stopwatch.StartNew();
+        var filter = PageFilter.Create(input, info, level, msg.Err);
+        if (!filter.IsActive)
+        {
+            msg.Fail($"warning: pages cannot be classified; dump level {level} lowered to {level & 1}.");
+            return level & 1;
+        }
+        foreach (var run in ram.Runs().ToList())
+            filter.Exclude(run.Start, run.End, dumpable);
+        var s = filter.Statistics;
+        stats.CachePages = (ulong)s.Cache;
+        stats.CachePrivatePages = (ulong)s.CachePrivate;
+        stats.UserPages = (ulong)s.User;
+        stats.FreePages = (ulong)s.Free;
+        stats.HwpoisonPages = (ulong)s.Hwpoison;
+        stats.OfflinePages = (ulong)s.Offline;
+        msg.StepTime("Excluding unnecessary pages", clock.Elapsed);
+        return level;
     }
 
     private static (PfnBitmap Ram, PfnBitmap Dumpable) Bitmaps(DumpReader input)

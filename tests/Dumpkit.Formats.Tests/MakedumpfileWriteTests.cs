@@ -224,7 +224,7 @@ public class MakedumpfileWriteTests
     }
 
     [Theory]
-    [InlineData(new[] { "-d", "31" }, "levels 2-16")]
+    [InlineData(new[] { "-x", "vmlinux" }, "VMCOREINFO alone")]
     [InlineData(new[] { "-d", "40" }, "Dump_level(40) is invalid.")]
     [InlineData(new[] { "-c", "-l" }, "only one compression")]
     [InlineData(new[] { "-E", "-c" }, "cannot be compressed")]
@@ -237,6 +237,20 @@ public class MakedumpfileWriteTests
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(message, r.Err);
         Assert.False(File.Exists(dir["out"]));
+    }
+
+    [Fact]
+    public void UnclassifiableKernelLowersTheLevelAndSaysSo()
+    {
+        // The synthetic VMCOREINFO has no mem_section or page offsets: nothing can be classified.
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var r = Cli.Makedumpfile("-c", "-d", "31", vm.WriteTo(dir.Path), dir["out"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("dump level 31 lowered to 1", r.Err);
+        using var dump = (DiskdumpReader)DumpReader.Open(dir["out"]);
+        Assert.Equal(1, dump.SubHeader!.DumpLevel);
+        AssertSamePages(vm, dump, zeroShared: true);
     }
 
     [Fact]
