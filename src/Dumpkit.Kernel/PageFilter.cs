@@ -181,7 +181,8 @@ public sealed class PageFilter
         var flags = Flags!;
         int size = flags.PageStructSize;
         ulong readStart = ulong.MaxValue, readEnd = 0; // [readStart, readEnd) held in buffer
-        bool readOk = false;
+        bool allValid = false;
+        Span<bool> valid = stackalloc bool[Batch];
         ulong tailsResolvedUntil = 0;
 
         ulong pfn = from;
@@ -193,20 +194,27 @@ public sealed class PageFilter
                 readStart = pfn;
                 readEnd = Math.Min((pfn / Batch + 1) * Batch, range.EndPfn);
                 ulong addr = range.MemMap + (pfn - range.StartPfn) * (ulong)size;
-                readOk = Memory!.TryReadVirtual(addr, buffer.AsSpan(0, (int)(readEnd - readStart) * size));
-                if (!readOk)
+                int count = (int)(readEnd - readStart);
+                allValid = Memory!.TryReadVirtual(addr, buffer.AsSpan(0, count * size));
+                if (!allValid)
                 {
+                    // Some struct pages are unreadable: take the readable ones one by one.
+                    for (int i = 0; i < count; i++)
+                        valid[i] = Memory.TryReadVirtual(addr + (ulong)(i * size), buffer.AsSpan(i * size, size));
                     if (Interlocked.Exchange(ref _unreadableWarned, 1) == 0)
-                        Warn($"WARNING: cannot read struct page of pfn 0x{pfn:x} at 0x{addr:x}; such pages are kept.");
-                    ulong us = Math.Max(pfn, clipStart), ue = Math.Min(readEnd, clipEnd);
-                    if (us < ue) Statistics.AddUnreadable((long)(ue - us));
+                        Warn($"WARNING: cannot read the struct page of pfn 0x{pfn:x} or nearby (mem_map 0x{addr:x}); frames whose struct page is unreadable are kept.");
                 }
             }
-            if (!readOk) { pfn = readEnd; continue; }
 
             int idx = (int)(pfn - readStart);
+            if (!allValid && !valid[idx])
+            {
+                if (pfn >= clipStart && pfn < clipEnd) Statistics.AddUnreadable(1);
+                pfn++;
+                continue;
+            }
             var page = buffer.AsSpan(idx * size, size);
-            var next = pfn + 1 < readEnd ? buffer.AsSpan((idx + 1) * size, size) : Span<byte>.Empty;
+            var next = pfn + 1 < readEnd && (allValid || valid[idx + 1]) ? buffer.AsSpan((idx + 1) * size, size) : Span<byte>.Empty;
             var cls = flags.Classify(page, next, pfn, DumpLevel, out ulong pages, out string? warning);
             if (warning is not null && pfn >= clipStart) Warn(warning);
 
