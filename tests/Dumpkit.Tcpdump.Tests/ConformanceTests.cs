@@ -43,6 +43,14 @@ public class ConformanceTests(ITestOutputHelper output)
         "dhcp-mud",
         "bootp_asan",
         "bootp_asan-2",
+        "dhcpv6-aftr-name",
+        "dhcpv6-ia-na",
+        "dhcpv6-ia-pd",
+        "dhcpv6-ia-ta",
+        "dhcpv6-ntp-server",
+        "dhcpv6-sip-server-d",
+        "dhcpv6-domain-list",
+        "dhcpv6-mud",
         "icmpv6",
         "icmpv6_opt24-v",
         "icmpv6-length-zero",
@@ -94,6 +102,7 @@ public class ConformanceTests(ITestOutputHelper output)
         "ipv6-rthdr-oobr",
         "ip6_frag_asan",
         "arp-too-long-tha",
+        "dhcp6_reconf_asan",
     ];
 
     public static IEnumerable<object[]> MustPassData() => MustPass.Select(n => new object[] { n });

@@ -119,7 +119,7 @@ internal static class Dns
         int l = LabelLen(nd, cp);
         if (l == -1) return -1;
         if (!nd.TTest(cp, 1)) return -1;
-        int maxOffset = cp - bp;
+        uint maxOffset = unchecked((uint)(cp - bp));
         int i = nd.U8(cp++);
         int rp = -1;
         bool compress = false;
@@ -135,10 +135,10 @@ internal static class Dns
                     {
                         if (!compress) { rp = cp + 1; compress = true; }
                         if (!nd.TTest(cp, 1)) return -1;
-                        int offset = ((i << 8) | nd.U8(cp)) & 0x3fff;
+                        uint offset = (uint)(((i << 8) | nd.U8(cp)) & 0x3fff);
                         if (offset >= maxOffset) { nd.P("<BAD PTR>"); return -1; }
                         maxOffset = offset;
-                        cp = bp + offset;
+                        cp = bp + (int)offset;
                         if (!nd.TTest(cp, 1)) return -1;
                         i = nd.U8(cp);
                         if ((l = LabelLen(nd, cp)) == -1) return -1;
