@@ -199,8 +199,15 @@ public sealed class PageFilter
                 if (!allValid)
                 {
                     // Some struct pages are unreadable: take the readable ones one by one.
+                    ulong badPage = ulong.MaxValue; // a 4 KiB page of mem_map known to be unreadable
                     for (int i = 0; i < count; i++)
-                        valid[i] = Memory.TryReadVirtual(addr + (ulong)(i * size), buffer.AsSpan(i * size, size));
+                    {
+                        ulong a = addr + (ulong)(i * size), last = a + (ulong)size - 1;
+                        valid[i] = (a >> 12) != badPage && (last >> 12) != badPage
+                            && Memory.TryReadVirtual(a, buffer.AsSpan(i * size, size));
+                        if (!valid[i] && (a >> 12) == (last >> 12))
+                            badPage = a >> 12;
+                    }
                     if (Interlocked.Exchange(ref _unreadableWarned, 1) == 0)
                         Warn($"WARNING: cannot read the struct page of pfn 0x{pfn:x} or nearby (mem_map 0x{addr:x}); frames whose struct page is unreadable are kept.");
                 }
