@@ -125,3 +125,19 @@ public static class ConformanceSuite
         return new Result(c, passed, actual, expected, stderr.ToString(), exit, crash, sw.Elapsed);
     }
 }
+
+/// <summary>Developer aid: runs tcpdump with DUMPKIT_TCPDUMP_ARGS (tab-separated) when set; skipped otherwise.</summary>
+public class AdHocRun
+{
+    [SkippableFact]
+    public void RunFromEnvironment()
+    {
+        var a = Environment.GetEnvironmentVariable("DUMPKIT_TCPDUMP_ARGS");
+        Skip.If(string.IsNullOrEmpty(a), "set DUMPKIT_TCPDUMP_ARGS to run");
+        var outPath = Environment.GetEnvironmentVariable("DUMPKIT_TCPDUMP_OUT") ?? "/tmp/dumpkit-tcpdump.out";
+        using var o = File.Create(outPath);
+        var err = new StringWriter();
+        int rc = TcpdumpCommand.Run(a!.Split('\t'), o, err, null, TimeZoneInfo.Utc);
+        File.WriteAllText(outPath + ".err", err + $"exit {rc}\n");
+    }
+}

@@ -22,7 +22,7 @@ internal static class Arp
         if (!nd.TTest(bp, 8)) { nd.PrintTrunc(); return; }
         int hrd = nd.Be16(bp), pro = nd.Be16(bp + 2), hln = nd.U8(bp + 4), pln = nd.U8(bp + 5), op = nd.Be16(bp + 6);
         int sha = bp + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
-        if (hrd == 19) { nd.P("ARP, ATM"); nd.P($", length {length}"); return; }
+        if (hrd == 19) { AtmArp(nd, bp, length, caplen); return; }
         if (!nd.TTest(tpa, pln)) { nd.PrintTrunc(); return; }
         if (!nd.S.LinkHeader) nd.P("ARP, ");
         if ((pro != 0x0800 && pro != 0x1000) || pln != 4 || hln == 0 || nd.V > 0)
@@ -77,5 +77,66 @@ internal static class Arp
                 return;
         }
         nd.P($", length {length}");
+    }
+
+    private static void AtmAddr(Nd nd, int ha, int haLen, int sa, int saLen)
+    {
+        if (haLen == 0) { nd.P("<No address>"); return; }
+        nd.HexColon(ha, haLen);
+        if (saLen != 0) { nd.P(','); nd.HexColon(sa, saLen); }
+    }
+
+    private static void AtmArp(Nd nd, int bp, int length, int caplen)
+    {
+        if (!nd.TTest(bp, 12)) { nd.PrintTrunc(); return; }
+        int hrd = nd.Be16(bp), pro = nd.Be16(bp + 2), op = nd.Be16(bp + 6);
+        int shl = nd.U8(bp + 4) & 0x3f, ssl = nd.U8(bp + 5) & 0x3f, spl = nd.U8(bp + 8);
+        int thl = nd.U8(bp + 9) & 0x3f, tsl = nd.U8(bp + 10) & 0x3f, tpl = nd.U8(bp + 11);
+        int sha = bp + 12, ssa = sha + shl, spa = ssa + ssl, tha = spa + spl, tsa = tha + thl, tpa = tsa + tsl;
+        if (!nd.TTest(tpa, tpl)) { nd.PrintTrunc(); return; }
+        if (!nd.S.LinkHeader) nd.P("ARP, ");
+        if ((pro != 0x0800 && pro != 0x1000) || spl != 4 || tpl != 4 || nd.V > 0)
+        {
+            string hn = hrd == 19 ? "ATM" : $"Unknown Hardware ({hrd})";
+            nd.P($"{hn}, {Ether.TypeName(pro) ?? $"Unknown Protocol (0x{pro:x4})"} (len {spl}/{tpl})");
+            if (nd.V == 0) { nd.P($", length {length}"); return; }
+        }
+        string opn = op switch
+        {
+            1 => "Request", 2 => "Reply", 3 => "Reverse Request", 4 => "Reverse Reply", 8 => "Inverse Request",
+            9 => "Inverse Reply", 10 => "NACK Reply", _ => $"Unknown ({op})",
+        };
+        nd.P($"{(nd.V > 0 ? ", " : "")}{opn} ");
+        switch (op)
+        {
+            case 1:
+                nd.P("who-has "); AtmProto(nd, tpa, pro, tpl);
+                if (thl != 0) { nd.P(" ("); AtmAddr(nd, tha, thl, tsa, tsl); nd.P(")"); }
+                nd.P(" tell "); AtmProto(nd, spa, pro, spl);
+                break;
+            case 2:
+                AtmProto(nd, spa, pro, spl); nd.P(" is-at "); AtmAddr(nd, sha, shl, ssa, ssl);
+                break;
+            case 8:
+                nd.P("who-is "); AtmAddr(nd, tha, thl, tsa, tsl); nd.P(" tell "); AtmAddr(nd, sha, shl, ssa, ssl);
+                break;
+            case 9:
+                AtmAddr(nd, sha, shl, ssa, ssl); nd.P("at "); AtmProto(nd, spa, pro, spl);
+                break;
+            case 10:
+                nd.P("for "); AtmProto(nd, spa, pro, spl);
+                break;
+            default:
+                nd.DefaultPrint(bp, caplen);
+                return;
+        }
+        nd.P($", length {length}");
+    }
+
+    private static void AtmProto(Nd nd, int off, int pro, int pln)
+    {
+        if (pro != 0x0800 && pro != 0x1000) nd.P("<wrong proto type>");
+        else if (pln != 4) nd.P("<wrong len>");
+        else nd.Ip4(off);
     }
 }

@@ -8,7 +8,7 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
     public Nd Nd { get; } = nd;
 
     public static bool Supports(int lt) => lt is LinkTypes.Ethernet or LinkTypes.Null or LinkTypes.Loop or LinkTypes.Raw or 12 or 14
-        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2;
+        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2 or 226;
 
     public void Print(in PacketHeader h, uint number)
     {
@@ -101,7 +101,35 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Sll.Print(Nd, len, caplen);
             case LinkTypes.LinuxSll2:
                 return Sll.Print2(Nd, len, caplen);
+            case 226:
+                return Ipnet(len, caplen);
         }
         return 0;
+    }
+
+    private int Ipnet(int length, int caplen)
+    {
+        var nd = Nd;
+        nd.Check(0, 24);
+        int family = nd.U8(1);
+        string? fname = family switch { 2 => "IPv4", 26 => "IPv6", _ => null };
+        void Hdr(int l)
+        {
+            nd.P($"{nd.Be32(16)} > {nd.Be32(20)}");
+            if (!nd.S.Quick) nd.P($", family {fname ?? "Unknown"} ({family})");
+            else nd.P($", {fname ?? $"Unknown Ethertype (0x{family:x4})"}");
+            nd.P($", length {l}: ");
+        }
+        if (nd.S.LinkHeader) Hdr(length);
+        switch (family)
+        {
+            case 2: Ip.Print(nd, 24, length - 24); break;
+            case 26: Ip6.Print(nd, 24, length - 24); break;
+            default:
+                if (!nd.S.LinkHeader) Hdr(length);
+                nd.DefaultPrint(24, caplen - 24);
+                break;
+        }
+        return 24;
     }
 }
