@@ -23,6 +23,9 @@ internal sealed class PrintkRingbuffer
     public ulong TailId { get; }
     public ulong Count => _count;
 
+    /// <summary>Kernel virtual address and length of each part of the log: the ringbuffer, descriptors, infos, text.</summary>
+    public (ulong Address, long Length)[] Regions { get; }
+
     private PrintkRingbuffer(KernelMemory mem, Vmcoreinfo info)
     {
         long O(string n) => info.Offset(n) ?? throw new KernelDataException($"VMCOREINFO lacks OFFSET({n})");
@@ -56,9 +59,13 @@ internal sealed class PrintkRingbuffer
             || _tsOff + 8 > _infoSize || _lenOff + 2 > _infoSize || (_callerOff is long co && co + 4 > _infoSize))
             throw new KernelDataException("VMCOREINFO puts printk ringbuffer fields outside their structures");
 
-        _descs = Read(mem, U64(rb, descRing + O("prb_desc_ring.descs")), (long)_count * _descSize, "Can't get prb.desc_ring.descs.");
-        _infos = Read(mem, U64(rb, descRing + O("prb_desc_ring.infos")), (long)_count * _infoSize, "Can't get prb.desc_ring.infos.");
-        _text = Read(mem, U64(rb, textRing + O("prb_data_ring.data")), (long)_textSize, "Can't get prb.text_data_ring.");
+        ulong descsAt = U64(rb, descRing + O("prb_desc_ring.descs"));
+        ulong infosAt = U64(rb, descRing + O("prb_desc_ring.infos"));
+        ulong textAt = U64(rb, textRing + O("prb_data_ring.data"));
+        Regions = [(prb, rb.Length), (descsAt, (long)_count * _descSize), (infosAt, (long)_count * _infoSize), (textAt, (long)_textSize)];
+        _descs = Read(mem, descsAt, (long)_count * _descSize, "Can't get prb.desc_ring.descs.");
+        _infos = Read(mem, infosAt, (long)_count * _infoSize, "Can't get prb.desc_ring.infos.");
+        _text = Read(mem, textAt, (long)_textSize, "Can't get prb.text_data_ring.");
         TailId = U64(rb, descRing + O("prb_desc_ring.tail_id") + counter);
         HeadId = U64(rb, descRing + O("prb_desc_ring.head_id") + counter);
     }
