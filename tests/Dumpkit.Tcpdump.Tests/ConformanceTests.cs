@@ -68,6 +68,8 @@ public class ConformanceTests(ITestOutputHelper output)
         "mtrace",
         "tfo",
         "scps_invalid",
+        "e1000g",
+        "e1000g-e",
         "qinq",
         "qinqv",
         "loopback",
@@ -101,6 +103,7 @@ public class ConformanceTests(ITestOutputHelper output)
         "ipv6-next-header-oobr-2",
         "ipv6-rthdr-oobr",
         "ip6_frag_asan",
+        "arp-oobr",
         "arp-too-long-tha",
         "dhcp6_reconf_asan",
     ];

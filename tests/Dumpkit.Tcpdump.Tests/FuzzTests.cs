@@ -117,4 +117,20 @@ public class FuzzTests(ITestOutputHelper output)
                 Assert.Null(err);
             }
     }
+
+    /// <summary>Crashes found by the fuzzer, kept as regression inputs (hex of the mutated capture, options).</summary>
+    public static IEnumerable<object[]> Regressions() =>
+    [
+        // pcapng time stamp far beyond year 9999 (seed 7): DateTime overflow in the time stamp printer
+        ["Actualvaluewas1586541398324.", "-x -q"],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Regressions))]
+    public void FuzzRegressionsDoNotThrow(string hex, string options)
+    {
+        var (err, hung) = RunOnce(Convert.FromHexString(hex), options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(hung);
+        Assert.Null(err);
+    }
 }

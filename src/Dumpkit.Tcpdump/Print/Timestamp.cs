@@ -19,8 +19,8 @@ internal sealed class Timestamp(TimeZoneInfo zone, int format, bool nano)
             case 1:
                 break;
             case 2:
-                if ((sec & 0x80000000) != 0 || sec < 0) { o.Put("[Error converting time]"); }
-                else { o.PutU((ulong)sec); Frac(o, frac); }
+                if (((uint)sec & 0x80000000) != 0) { o.Put("[Error converting time]"); }
+                else { o.PutU((uint)sec); Frac(o, frac); }
                 o.Put(' ');
                 break;
             case 3:
@@ -53,7 +53,7 @@ internal sealed class Timestamp(TimeZoneInfo zone, int format, bool nano)
 
     private void HmsFrac(Output o, long sec, long frac, bool date, bool local)
     {
-        if ((sec & 0x80000000) != 0 || sec < 0) { o.Put("[Error converting time]"); return; }
+        if (((uint)sec & 0x80000000) != 0) { o.Put("[Error converting time]"); return; }
         long t = sec;
         if (local)
         {
@@ -61,7 +61,9 @@ internal sealed class Timestamp(TimeZoneInfo zone, int format, bool nano)
             if (hour != _cachedHour)
             {
                 _cachedHour = hour;
-                _cachedOffset = zone.GetUtcOffset(DateTimeOffset.FromUnixTimeSeconds(sec).UtcDateTime);
+                _cachedOffset = sec is >= -62135596800 and <= 253402300799
+                    ? zone.GetUtcOffset(DateTimeOffset.FromUnixTimeSeconds(sec).UtcDateTime)
+                    : zone.BaseUtcOffset;
             }
             t += (long)_cachedOffset.TotalSeconds;
         }
@@ -69,10 +71,25 @@ internal sealed class Timestamp(TimeZoneInfo zone, int format, bool nano)
         if (rem < 0) { rem += 86400; days--; }
         if (date)
         {
-            var dt = DateOnly.FromDayNumber((int)(days + 719162));
-            o.Put($"{dt.Year:D4}-{dt.Month:D2}-{dt.Day:D2} ");
+            CivilFromDays(days, out long y, out int m, out int d);
+            o.Put($"{y:D4}-{m:D2}-{d:D2} ");
         }
         o.Put($"{rem / 3600:D2}:{rem / 60 % 60:D2}:{rem % 60:D2}");
         Frac(o, frac);
+    }
+
+    /// <summary>Proleptic Gregorian date of a day count since 1970-01-01 (any year).</summary>
+    private static void CivilFromDays(long z, out long y, out int m, out int d)
+    {
+        z += 719468;
+        long era = (z >= 0 ? z : z - 146096) / 146097;
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        y = yoe + era * 400;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        d = (int)(doy - (153 * mp + 2) / 5 + 1);
+        m = (int)(mp < 10 ? mp + 3 : mp - 9);
+        if (m <= 2) y++;
     }
 }

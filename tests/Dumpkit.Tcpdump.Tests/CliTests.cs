@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Text;
+using Dumpkit.Tcpdump.Capture;
+
+namespace Dumpkit.Tcpdump.Tests;
+
+/// <summary>Command-line behaviour, -w writing, and comparisons with the system tcpdump when it is installed.</summary>
+public class CliTests
+{
+    private static (int Rc, string Out, string Err) Run(byte[]? stdin, params string[] args)
+    {
+        var o = new MemoryStream();
+        var e = new StringWriter();
+        int rc = TcpdumpCommand.Run(args, o, e, () => new MemoryStream(stdin ?? []), TimeZoneInfo.Utc);
+        return (rc, Encoding.Latin1.GetString(o.ToArray()), e.ToString());
+    }
+
+    [Fact]
+    public void FpTypePrintsFpType1Value() => Assert.Equal("9877.895\n", Run(null, "--fp-type").Out);
+
+    [Fact]
+    public void VersionMentionsTcpdump499() => Assert.StartsWith("tcpdump version 4.99.3", Run(null, "--version").Out);
+
+    [Fact]
+    public void UnknownOptionFailsWithUsage()
+    {
+        var (rc, _, err) = Run(null, "-k");
+        Assert.Equal(1, rc);
+        Assert.Contains("invalid option -- 'k'", err);
+        Assert.Contains("Usage: tcpdump", err);
+    }
+
+    [Fact]
+    public void MissingFileReportsNoSuchFile()
+    {
+        var (rc, _, err) = Run(null, "-r", "/nonexistent/x.pcap");
+        Assert.Equal(1, rc);
+        Assert.Equal("tcpdump: /nonexistent/x.pcap: No such file or directory\n", err);
+    }
+
+    [Fact]
+    public void FilterExpressionIsRejectedClearly()
+    {
+        var (rc, _, err) = Run(Samples.Pcap(1, Samples.Ping), "-r", "-", "icmp");
+        Assert.Equal(1, rc);
+        Assert.Contains("filter expressions are not supported yet", err);
+    }
+
+    [Fact]
+    public void CountModePrintsPacketTotal()
+    {
+        var (rc, o, err) = Run(Samples.Pcap(1, Samples.Ping, Samples.TcpSyn, Samples.DnsQuery), "-r", "-", "--count");
+        Assert.Equal(0, rc);
+        Assert.Equal("3 packets\n", o);
+        Assert.StartsWith("reading from file -, link-type EN10MB (Ethernet), snapshot length 262144", err);
+    }
+
+    [Fact]
+    public void CountLimitStopsEarly()
+    {
+        var (_, o, _) = Run(Samples.Pcap(1, Samples.Ping, Samples.TcpSyn, Samples.DnsQuery), "-r", "-", "-c", "2", "-t", "-n");
+        Assert.Equal(2, o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void PrintsCorePacketsAsTcpdumpDoes()
+    {
+        var (rc, o, _) = Run(Samples.Pcap(1, Samples.Ping, Samples.ArpRequest), "-r", "-", "-n", "-t");
+        Assert.Equal(0, rc);
+        Assert.Equal(
+            "IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 43981, seq 1, length 8\n" +
+            "ARP, Request who-has 192.168.0.2 tell 192.168.0.1, length 28\n", o);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteThenReadBackGivesSameOutput(bool pcapng)
+    {
+        var input = Samples.Pcap(1, Samples.Ping, Samples.TcpSyn, Samples.DnsQuery, Samples.NeighborSolicit);
+        var path = Path.Combine(Path.GetTempPath(), $"dumpkit-w-{Guid.NewGuid():N}.pcap");
+        try
+        {
+            var args = new List<string> { "-r", "-", "-w", path };
+            if (pcapng) args.Add("--pcapng");
+            var (rc, o, _) = Run(input, [.. args]);
+            Assert.Equal(0, rc);
+            Assert.Equal("", o);
+            var (rc1, a, _) = Run(input, "-r", "-", "-n", "-vv", "-e");
+            var (rc2, b, _) = Run(null, "-r", path, "-n", "-vv", "-e");
+            Assert.Equal(0, rc1);
+            Assert.Equal(0, rc2);
+            Assert.Equal(a, b);
+            if (!pcapng)
+            {
+                var bytes = File.ReadAllBytes(path);
+                Assert.Equal(input.Length, bytes.Length);
+                Assert.Equal(input, bytes);
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void WriteToStdoutProducesPcap()
+    {
+        var input = Samples.Pcap(1, Samples.Ping);
+        var (rc, o, _) = Run(input, "-r", "-", "-w", "-");
+        Assert.Equal(0, rc);
+        Assert.Equal(input, Encoding.Latin1.GetBytes(o));
+    }
+
+    [Fact]
+    public void TruncatedFileReportsErrorAfterPrinting()
+    {
+        var input = Samples.Pcap(1, Samples.Ping, Samples.TcpSyn);
+        var cut = input[..^10];
+        var (rc, o, err) = Run(cut, "-r", "-", "-n", "-t");
+        Assert.Equal(1, rc);
+        Assert.StartsWith("IP 10.0.0.1 > 10.0.0.2: ICMP echo request", o);
+        Assert.Contains("tcpdump: pcap_loop: truncated dump file", err);
+    }
+
+    [Fact]
+    public void NanosecondFilesPrintMicrosecondsUnlessNano()
+    {
+        var micro = Samples.Pcap(1, Samples.Ping);
+        // Turn the file into a nanosecond one: magic and fraction scaled.
+        var nano = (byte[])micro.Clone();
+        BitConverter.TryWriteBytes(nano.AsSpan(0, 4), 0xA1B23C4Du);
+        BitConverter.TryWriteBytes(nano.AsSpan(28, 4), 123456789u);
+        Assert.Contains(".123456 ", Run(nano, "-r", "-", "-n").Out);
+        Assert.Contains(".123456789 ", Run(nano, "-r", "-", "-n", "--nano").Out);
+        Assert.Contains(".123456000 ", Run(micro, "-r", "-", "-n", "--time-stamp-precision=nano").Out);
+    }
+
+    [Fact]
+    public void ReadsPcapngWrittenByWriter()
+    {
+        var input = Samples.Pcap(1, Samples.Ping);
+        var ms = new MemoryStream();
+        using (var w = new PcapWriter(ms, 1, 262144, false, pcapng: true))
+        {
+            var h = new PacketHeader { Seconds = 1700000000, Fraction = 5, CapLen = Samples.Ping.Length, Len = (uint)Samples.Ping.Length };
+            w.Write(h, Samples.Ping);
+            ms.Position = 0;
+            var copy = ms.ToArray();
+            var (rc, o, _) = Run(copy, "-r", "-", "-n", "-tt");
+            Assert.Equal(0, rc);
+            Assert.StartsWith("1700000000.000005 IP 10.0.0.1 > 10.0.0.2", o);
+        }
+        _ = input;
+    }
+}
+
+/// <summary>Byte-for-byte comparisons with Debian's tcpdump 4.99.3 for options the upstream suite does not exercise.</summary>
+public class OracleTests
+{
+    private const string Oracle = "/usr/bin/tcpdump";
+
+    public static IEnumerable<object[]> Cases()
+    {
+        string[] files = ["print-flags.pcap", "dns_tcp.pcap", "QinQpacket.pcap", "icmpv6.pcap", "ntp.pcap", "dhcp-rfc3004.pcap", "e1000g.pcap"];
+        string[][] opts =
+        [
+            ["-t"], ["-tt"], ["-ttt"], ["-tttt"], ["-ttttt"], ["-e"], ["-q"], ["-S", "-v"], ["--nano"], ["-x"], ["-XX", "-e"], ["-A"],
+            ["-c", "3"], ["--count"], ["-qe"],
+        ];
+        foreach (var f in files)
+            foreach (var o in opts)
+                yield return [f, string.Join(' ', o)];
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void MatchesSystemTcpdump(string file, string options)
+    {
+        Skip.If(ConformanceSuite.TestDir == null || !File.Exists(Oracle), "needs ../shared test data and /usr/bin/tcpdump");
+        var path = Path.Combine(ConformanceSuite.TestDir!, file);
+        var args = new List<string> { "-n", "-r", path };
+        args.AddRange(options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var psi = new ProcessStartInfo(Oracle) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["TZ"] = "GMT0";
+        psi.StandardOutputEncoding = Encoding.Latin1;
+        using var p = Process.Start(psi)!;
+        var expected = p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        var o = new MemoryStream();
+        int rc = TcpdumpCommand.Run([.. args], o, TextWriter.Null, null, TimeZoneInfo.Utc);
+        Assert.Equal(p.ExitCode, rc);
+        Assert.Equal(expected, Encoding.Latin1.GetString(o.ToArray()));
+    }
+}
