@@ -66,6 +66,44 @@ public sealed class KernelMemory
         ulong? top = info.Symbol("init_level4_pgt") ?? info.Symbol("init_top_pgt");
         if (top is ulong t && t >= StartKernelMap)
             PageTables = new PageTables(dump, t - StartKernelMap + PhysBase, FiveLevel, SmeMask);
+        if (PageOffset is null && PageTables is not null)
+            PageOffset = PageOffsetFromDirectMapSymbol(info);
+    }
+
+    /// <summary>
+    /// Without a direct-map PT_LOAD (kdump-compressed input), the direct map's base follows from any
+    /// address known to lie in it: SPARSEMEM_EXTREME's mem_section root array is memblock memory,
+    /// reached through the direct map, whose base KASLR aligns to 1 GiB.
+    /// </summary>
+    private ulong? PageOffsetFromDirectMapSymbol(Vmcoreinfo info)
+    {
+        if (info.Symbol("mem_section") is not ulong ms || ms >= StartKernelMap || !IsKernelAddress(ms))
+            return null;
+        if (!TryTranslate(ms, out ulong p) || p > ms)
+            return null;
+        ulong po = ms - p;
+        return (po & ((1UL << 30) - 1)) == 0 ? po : null;
+    }
+
+    /// <summary>The direct-map address of physical address <paramref name="paddr"/> (__va), when the direct map is known.</summary>
+    public ulong? PhysicalToDirectMap(ulong paddr) => PageOffset is ulong po ? po + paddr : null;
+
+    /// <summary>
+    /// makedumpfile's <c>--vtop</c> report: the translation heading, one line per page-table entry
+    /// read (<c>  PGD : %16lx => %16lx</c>), then the VIRTUAL/PHYSICAL table; an address that does not
+    /// translate prints as ffffffffffffffff (NOT_PADDR).
+    /// </summary>
+    public string FormatVtop(ulong vaddr)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append('\n').Append($"Translating virtual address {vaddr:x} to physical address.\n");
+        var steps = Vtop(vaddr, out ulong? paddr);
+        foreach (var st in steps)
+            sb.Append($"  {st.Level} : {st.EntryAddress,16:x} => {st.Entry,16:x}\n");
+        sb.Append("VIRTUAL           PHYSICAL\n");
+        sb.Append($"{vaddr,16:x}  {paddr ?? ulong.MaxValue:x}\n");
+        sb.Append('\n');
+        return sb.ToString();
     }
 
     private static (ulong, string) FindPhysBase(DumpReader dump, Vmcoreinfo info)

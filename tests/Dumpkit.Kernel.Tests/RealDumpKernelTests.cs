@@ -69,6 +69,8 @@ public class RealDumpKernelTests
         var info = Vmcoreinfo.Parse(input.VmcoreinfoText!);
         var bitmap = new PfnBitmap(input.MaxPfn);
         foreach (var r in input.RamRanges()) bitmap.SetRange(r.Start, r.End);
+        // No PT_LOADs here: the direct map's base comes from the page tables.
+        Assert.Equal(kernel == RealDumps.Kernel61 ? 0xffff8e3080000000UL : 0xffff8e9c40000000UL, new KernelMemory(input, info).PageOffset);
         var w = new StringWriter();
         var filter = PageFilter.Create(input, info, 31, w);
         foreach (var r in input.RamRanges()) filter.Exclude(r.Start, r.End, bitmap);
