@@ -258,7 +258,7 @@ public sealed class PageFilter
         headPfn = 0;
         var flags = Flags!;
         ulong headAddr = flags.CompoundHeadOf(tail);
-        if (headAddr == 0 || !Sections!.TryGetPfn(headAddr, out headPfn) || headPfn >= walkStart)
+        if (headAddr == 0 || !Sections!.TryGetPfn(headAddr, walkStart, out headPfn) || headPfn >= walkStart)
             return false;
         int size = flags.PageStructSize;
         if (!InSegs(headPfn) || !Memory!.TryReadVirtual(headAddr, headBuf.AsSpan(0, 2 * size)))
@@ -273,7 +273,11 @@ public sealed class PageFilter
     {
         s = Math.Max(s, clipStart);
         e = Math.Min(e, clipEnd);
-        if (s < e)
+        if (s >= e)
+            return;
+        if (pending.Count > 0 && pending[^1] is var (ps, pe, pc) && pc == c && pe == s)
+            pending[^1] = (ps, e, c); // extend the previous run
+        else
             pending.Add((s, e, c));
     }
 

@@ -16,7 +16,7 @@ public class MemSectionTests
         Assert.Equal(k.Vmemmap, s.VmemmapBase);
         Assert.True(s.TryGetPage(0x456, out ulong a));
         Assert.Equal(k.Vmemmap + 0x456 * 64, a);
-        Assert.True(s.TryGetPfn(a, out ulong pfn));
+        Assert.True(s.TryGetPfn(a, 0x456, out ulong pfn));
         Assert.Equal(0x456UL, pfn);
     }
 

@@ -82,8 +82,12 @@ public sealed class MemSections
         return true;
     }
 
-    /// <summary>The pfn whose struct page is at <paramref name="pageAddress"/> (e.g. a compound head pointer).</summary>
-    public bool TryGetPfn(ulong pageAddress, out ulong pfn)
+    /// <summary>
+    /// The pfn whose struct page is at <paramref name="pageAddress"/> (e.g. a compound head pointer).
+    /// Looks in the vmemmap, then in the mem_maps of <paramref name="nearPfn"/>'s section and the 64
+    /// sections before it (a compound page spans at most a few sections), so garbage costs little.
+    /// </summary>
+    public bool TryGetPfn(ulong pageAddress, ulong nearPfn, out ulong pfn)
     {
         ulong size = (ulong)PageStructSize;
         if (VmemmapBase is ulong vb && pageAddress >= vb && (pageAddress - vb) % size == 0)
@@ -92,18 +96,15 @@ public sealed class MemSections
             if (TryGetPage(pfn, out ulong a) && a == pageAddress)
                 return true;
         }
-        for (int nr = 0; nr < _memMaps.Length; nr++)
+        long last = (long)Math.Min(nearPfn >> PfnSectionShift, (ulong)_memMaps.Length - 1);
+        for (long nr = last; nr >= 0 && nr > last - 65; nr--)
         {
             ulong m = _memMaps[nr];
             if (m == 0 || pageAddress < m) continue;
             ulong off = pageAddress - m;
-            if (off % size != 0) continue;
-            ulong idx = off / size;
-            if (idx < PagesPerSection)
-            {
-                pfn = ((ulong)nr << PfnSectionShift) + idx;
-                return pfn < MaxPfn;
-            }
+            if (off % size != 0 || off / size >= PagesPerSection) continue;
+            pfn = ((ulong)nr << PfnSectionShift) + off / size;
+            return pfn < MaxPfn;
         }
         pfn = 0;
         return false;
