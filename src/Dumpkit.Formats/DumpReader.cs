@@ -91,6 +91,13 @@ public abstract class DumpReader : IDisposable
 
     public abstract PageState GetPageState(ulong pfn);
 
+    /// <summary>
+    /// Runs of frames the dump holds data for (a subset of <see cref="RamRanges"/>): the second
+    /// bitmap of a kdump file; in an ELF file, frames with file-backed bytes (frames past p_filesz
+    /// are excluded pages, as makedumpfile -E writes them).
+    /// </summary>
+    public virtual IEnumerable<PfnRange> DataRanges() => RamRanges();
+
     /// <summary>Runs of frames that exist in the dumped machine (first bitmap / PT_LOADs), ascending.</summary>
     public abstract IEnumerable<PfnRange> RamRanges();
 

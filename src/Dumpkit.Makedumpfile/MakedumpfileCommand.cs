@@ -266,7 +266,9 @@ public static class MakedumpfileCommand
         var r = new PfnBitmap(input.MaxPfn);
         foreach (var run in input.RamRanges())
             r.SetRange(run.Start, run.End);
-        var d = new PfnBitmap(r.Bytes.ToArray(), input.MaxPfn);
+        var d = new PfnBitmap(input.MaxPfn);
+        foreach (var run in input.DataRanges())
+            d.SetRange(run.Start, run.End);
         return (r, d);
     }
 

@@ -20,7 +20,12 @@ public class ElfReaderTests
         var page = new byte[4096];
         for (ulong pfn = 0; pfn < dump.MaxPfn + 2; pfn++)
         {
-            if (frames.Contains(pfn))
+            if (frames.Contains(pfn) && !vm.HasData(pfn))
+            {
+                Assert.Equal(PageState.Excluded, dump.GetPageState(pfn));
+                Assert.Throws<PageNotAvailableException>(() => dump.ReadPage(pfn, page));
+            }
+            else if (frames.Contains(pfn))
             {
                 Assert.Equal(PageState.Present, dump.GetPageState(pfn));
                 dump.ReadPage(pfn, page);

@@ -53,5 +53,5 @@ for pfn in range(n):
         r["equal"] += 1
     else:
         r["differ"] += 1
-        if len(r["differ_pfns"]) < 5: r["differ_pfns"].append(hex(pfn))
+        if len(r["differ_pfns"]) < 1000: r["differ_pfns"].append(hex(pfn))
 print(json.dumps(r))

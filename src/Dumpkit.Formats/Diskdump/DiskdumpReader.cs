@@ -146,8 +146,7 @@ public sealed class DiskdumpReader : DumpReader
 
     public override IEnumerable<PfnRange> RamRanges() => _ram.Runs();
 
-    /// <summary>Runs of frames that the dump holds data for (second bitmap).</summary>
-    public IEnumerable<PfnRange> DumpableRanges() => _dumpable.Runs();
+    public override IEnumerable<PfnRange> DataRanges() => _dumpable.Runs();
 
     private Part? PartOf(ulong pfn)
     {

@@ -16,6 +16,7 @@ public sealed class ElfDumpReader : DumpReader
     private readonly IRandomAccess _file;
     private readonly Piece[] _pieces;
     private readonly PfnRange[] _ram;
+    private readonly PfnRange[] _data;
     private readonly uint _flags;
 
     public IReadOnlyList<ElfPhdr> ProgramHeaders { get; }
@@ -131,27 +132,63 @@ public sealed class ElfDumpReader : DumpReader
         }
         _ram = merged.ToArray();
         MaxPfn = _ram.Length == 0 ? 0 : _ram[^1].End;
+
+        // Frames with at least one file-backed byte; the rest of a PT_LOAD (past p_filesz) was
+        // left out by a filtering tool.
+        var data = new List<PfnRange>();
+        ulong pageMask = (ulong)PageSize - 1;
+        foreach (var p in _pieces)
+        {
+            ulong backed = p.FileEnd > p.FileOffset ? p.FileEnd - p.FileOffset : 0;
+            if (backed == 0) continue;
+            ulong s = p.Start >> shift, e = (p.Start + backed + pageMask) >> shift;
+            var r = new PfnRange(s, e);
+            if (data.Count > 0 && r.Start <= data[^1].End)
+                data[^1] = data[^1] with { End = Math.Max(data[^1].End, r.End) };
+            else
+                data.Add(r);
+        }
+        _data = Intersect(data, _ram);
+    }
+
+    private static PfnRange[] Intersect(List<PfnRange> a, PfnRange[] b)
+    {
+        var result = new List<PfnRange>();
+        int i = 0, j = 0;
+        while (i < a.Count && j < b.Length)
+        {
+            ulong s = Math.Max(a[i].Start, b[j].Start), e = Math.Min(a[i].End, b[j].End);
+            if (s < e) result.Add(new PfnRange(s, e));
+            if (a[i].End < b[j].End) i++; else j++;
+        }
+        return result.ToArray();
     }
 
     public override IEnumerable<PfnRange> RamRanges() => _ram;
 
-    public override PageState GetPageState(ulong pfn)
+    public override IEnumerable<PfnRange> DataRanges() => _data;
+
+    private static bool In(PfnRange[] ranges, ulong pfn)
     {
-        int lo = 0, hi = _ram.Length - 1;
+        int lo = 0, hi = ranges.Length - 1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (pfn < _ram[mid].Start) hi = mid - 1;
-            else if (pfn >= _ram[mid].End) lo = mid + 1;
-            else return PageState.Present;
+            if (pfn < ranges[mid].Start) hi = mid - 1;
+            else if (pfn >= ranges[mid].End) lo = mid + 1;
+            else return true;
         }
-        return PageState.Hole;
+        return false;
     }
+
+    public override PageState GetPageState(ulong pfn) =>
+        !In(_ram, pfn) ? PageState.Hole : In(_data, pfn) ? PageState.Present : PageState.Excluded;
 
     public override void ReadPage(ulong pfn, Span<byte> page)
     {
-        if (GetPageState(pfn) != PageState.Present)
-            throw new PageNotAvailableException(pfn, PageState.Hole);
+        var state = GetPageState(pfn);
+        if (state != PageState.Present)
+            throw new PageNotAvailableException(pfn, state);
         ulong start = pfn << PageShift, end = start + (ulong)PageSize;
         page[..PageSize].Clear();
         // First piece that ends after the page start.

@@ -19,7 +19,7 @@ public sealed class SyntheticVmcore
     [
         (0x1000, 0x9ec00, 0x9ec00),        // ends inside a page, like x86's first RAM range
         (0x100000, 0x300000, 0x300000),    // 768 pages
-        (0x800000, 0x40000, 0x20000),      // second half beyond p_filesz: reads as zero
+        (0x800000, 0x40000, 0x20000),      // second half beyond p_filesz: excluded pages
     ];
 
     public bool QemuLayout { get; init; }
@@ -74,6 +74,16 @@ public sealed class SyntheticVmcore
                 content.AsSpan((int)(s - start), (int)(e - s)).CopyTo(page.AsSpan((int)(s - start)));
         }
         return page;
+    }
+
+    /// <summary>False for frames past every segment's p_filesz: excluded pages, as makedumpfile -E leaves them.</summary>
+    public bool HasData(ulong pfn)
+    {
+        ulong start = pfn * PageSize;
+        foreach (var (pa, _, fs) in Segments)
+            if (start < pa + fs && start + PageSize > pa)
+                return true;
+        return false;
     }
 
     /// <summary>Frames as makedumpfile counts them (first byte's frame up to the last whole frame).</summary>
