@@ -11,7 +11,11 @@ public static class TcpdumpCommand
     public static int Run(string[] args)
     {
         using var stdout = Console.OpenStandardOutput();
-        return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local);
+        using var cts = new CancellationTokenSource();
+        // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed.
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local, cts.Token);
     }
 
     /// <summary>Runs with text writers (output bytes are mapped 1:1 to Latin-1 characters).</summary>

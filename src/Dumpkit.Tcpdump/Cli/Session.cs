@@ -32,7 +32,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (o.ListInterfaces)
         {
             using var w = new StreamWriter(stdout, leaveOpen: true);
-            Live.Interfaces.List(w);
+            Dumpkit.Tcpdump.Live.Interfaces.List(w);
             return 0;
         }
         string? filter = null;
@@ -49,10 +49,55 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             throw new UsageException($"filter expressions are not supported yet (see issue 7): '{filter.Trim()}'");
         if (o.d > 0)
             throw new UsageException("-d/-dd/-ddd need the filter compiler (issue 7), not available yet");
-        if (o.ReadFile == null)
-            throw new UsageException("live capture is not supported yet in this build; use -r FILE");
+        if (o.ReadFile == null) return Live(o);
         return ReadFile(o);
     }
+
+    private static string DefaultInterface()
+    {
+        // first interface that is up, running and not loopback, as pcap_lookupdev does
+        foreach (var dir in (Directory.Exists("/sys/class/net") ? Directory.GetDirectories("/sys/class/net") : []).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var flags = Convert.ToInt32(File.ReadAllText(Path.Combine(dir, "flags")).Trim()[2..], 16);
+                if ((flags & 1) != 0 && (flags & 0x40) != 0 && (flags & 8) == 0) return Path.GetFileName(dir);
+            }
+            catch (IOException) { }
+            catch (FormatException) { }
+        }
+        return "any";
+    }
+
+    private int Live(Options o)
+    {
+        string iface = o.Interface ?? DefaultInterface();
+        if (int.TryParse(iface, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int num))
+        {
+            // -i N: the Nth entry of -D
+            var sw = new StringWriter();
+            Dumpkit.Tcpdump.Live.Interfaces.List(sw);
+            var lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (num < 1 || num > lines.Length) throw new UsageException($"Interface number {num} is out of range");
+            var l = lines[num - 1];
+            iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
+        }
+        AfPacketSource src;
+        try { src = new AfPacketSource(iface, o.SnapLen, !o.p, o.Direction, cancel); }
+        catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
+        catch (System.Net.Sockets.SocketException ex) { stderr.WriteLine($"tcpdump: {iface}: {ex.Message}"); return 1; }
+        using var _ = src;
+        bool print = o.WriteFile == null || o.Print;
+        if (print && o.v == 0) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
+        var d = LinkTypes.Describe(src.LinkType)!.Value;
+        stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
+        int rc = Loop(o, src, o.NanoPrecision == true, live: true);
+        var (recv, drop) = src.ReadStats();
+        stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
+        return rc;
+    }
+
+    private uint LiveCount;
 
     private int ReadFile(Options o)
     {
@@ -73,11 +118,17 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var __ = src;
 
-        var desc = LinkTypes.Describe(src.LinkType);
-        stderr.WriteLine(desc is { } d
+        var desc0 = LinkTypes.Describe(src.LinkType);
+        stderr.WriteLine(desc0 is { } d
             ? $"reading from file {o.ReadFile}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
             : $"reading from file {o.ReadFile}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
 
+        return Loop(o, src, nano, live: false);
+    }
+
+    private int Loop(Options o, PacketSource src, bool nano, bool live)
+    {
+        var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
         {
             Verbose = o.v, LinkHeader = o.e, Quick = o.q > 0, AbsoluteSeq = o.S, NoChecksum = o.K,
@@ -113,8 +164,9 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         bool flushEach = o.l || o.U;
         try
         {
-            while (!cancel.IsCancellationRequested)
+            while (!cancel.IsCancellationRequested || !live)
             {
+                if (cancel.IsCancellationRequested) break;
                 if (o.CountLimit >= 0 && count >= o.CountLimit) break;
                 bool more;
                 try { more = src.Next(ref h, ref buf); }
@@ -144,7 +196,8 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             if (writer != null && o.WriteFile != "-") writer.Dispose();
             else writer?.Flush();
         }
-        if (o.Count)
+        LiveCount = count;
+        if (o.Count && !live)
         {
             using var w = new StreamWriter(stdout, leaveOpen: true);
             w.Write($"{count} packet{(count == 1 ? "" : "s")}\n");
