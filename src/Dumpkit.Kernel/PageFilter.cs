@@ -18,7 +18,7 @@ public sealed class PageFilter
 
     private readonly DumpReader _dump;
     private readonly TextWriter _warnings;
-    private readonly (ulong Start, ulong End)[] _segs; // physical byte ranges of the input's PT_LOADs (ELF only)
+    private readonly (ulong Start, ulong End)[] _segs; // physical byte ranges of the input's PT_LOADs, merged (ELF only)
     private readonly ulong _lookback;
     private int _warningCount;
     private int _unreadableWarned;
@@ -109,7 +109,15 @@ public sealed class PageFilter
             if (p.Type == ElfLayout.PT_LOAD && p.MemSize > 0)
                 list.Add((p.PAddr, p.PAddr + p.MemSize));
         list.Sort();
-        return list.ToArray();
+        var merged = new List<(ulong Start, ulong End)>();
+        foreach (var (s, e) in list)
+        {
+            if (merged.Count > 0 && s <= merged[^1].End)
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, e));
+            else
+                merged.Add((s, e));
+        }
+        return merged.ToArray();
     }
 
     /// <summary>makedumpfile's is_in_segs: the frame's first byte lies in a PT_LOAD (or, for kdump input, the frame exists).</summary>
@@ -118,11 +126,14 @@ public sealed class PageFilter
         if (_segs.Length == 0)
             return _dump.GetPageState(pfn) != PageState.Hole;
         ulong addr = pfn << _dump.PageShift;
-        foreach (var (s, e) in _segs)
+        // Segments are merged, sorted and disjoint: the last one starting at or below addr decides.
+        int lo = 0, hi = _segs.Length;
+        while (lo < hi)
         {
-            if (addr < s) return false;
-            if (addr < e) return true;
+            int mid = (lo + hi) >>> 1;
+            if (_segs[mid].Start <= addr) lo = mid + 1; else hi = mid;
         }
+        if (lo > 0 && addr < _segs[lo - 1].End) return true;
         return false;
     }
 

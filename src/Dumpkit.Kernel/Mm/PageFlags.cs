@@ -201,7 +201,6 @@ public sealed class PageFlags
 
         if ((pfn % PgmmCached) < PgmmCached - 1 && (flags & (ulong)_pgHeadMask) != 0 && next.Length >= PageStructSize)
         {
-            bool checkOrder = true;
             if (_hugetlbValue != NotFound)
             {
                 order = (int)(U64(next, FlagsOffset) & 0xff);
@@ -223,7 +222,7 @@ public sealed class PageFlags
                         : Version >= new KernelVersion(4, 4, 0) ? BinaryPrimitives.ReadUInt16LittleEndian(next[CompoundDtorOffset..])
                         : U64(next, CompoundDtorOffset);
             }
-            if (checkOrder && (order >= 64 || (pfn & ((1UL << order) - 1)) != 0))
+            if ((order >= 64 || (pfn & ((1UL << order) - 1)) != 0))
                 order = 0;
         }
         ulong compoundHead = CompoundHeadOffset >= 0 ? U64(page, CompoundHeadOffset) : 0;
