@@ -137,7 +137,8 @@ public class AdHocRun
         var outPath = Environment.GetEnvironmentVariable("DUMPKIT_TCPDUMP_OUT") ?? "/tmp/dumpkit-tcpdump.out";
         using var o = File.Create(outPath);
         var err = new StringWriter();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         int rc = TcpdumpCommand.Run(a!.Split('\t'), o, err, null, TimeZoneInfo.Utc);
-        File.WriteAllText(outPath + ".err", err + $"exit {rc}\n");
+        File.WriteAllText(outPath + ".err", err + $"exit {rc} in {sw.ElapsedMilliseconds} ms\n");
     }
 }

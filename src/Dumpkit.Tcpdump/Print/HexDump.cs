@@ -5,6 +5,20 @@ internal static class HexDump
 {
     private static bool IsGraph(byte b) => b > 0x20 && b < 0x7f;
 
+    /// <summary>"0x%04x: " without going through a format string.</summary>
+    private static void PutOffset(Output o, int offset)
+    {
+        if (offset > 0xffff) { o.Put($"0x{offset:x4}: "); return; }
+        var d = o.Reserve(8);
+        d[0] = (byte)'0'; d[1] = (byte)'x';
+        d[2] = Output.HexDigits[(offset >> 12) & 15];
+        d[3] = Output.HexDigits[(offset >> 8) & 15];
+        d[4] = Output.HexDigits[(offset >> 4) & 15];
+        d[5] = Output.HexDigits[offset & 15];
+        d[6] = (byte)':'; d[7] = (byte)' ';
+        o.Advance(8);
+    }
+
     public static void HexAscii(Nd nd, string indent, int off, int len)
     {
         int avail = nd.Avail(off);
@@ -28,7 +42,7 @@ internal static class HexDump
                 asc[i] = IsGraph(b) ? b : (byte)'.';
             }
             o.Put(indent);
-            o.Put($"0x{offset:x4}: ");
+            PutOffset(o, offset);
             var d = o.Reserve(40 + 2 + 16);
             hex[..h].CopyTo(d);
             for (int i = h; i < 40; i++) d[i] = (byte)' ';
@@ -54,7 +68,7 @@ internal static class HexDump
             if ((i & 15) == 0)
             {
                 o.Put(indent);
-                o.Put($"0x{offset:x4}: ");
+                PutOffset(o, offset);
                 offset += 16;
             }
             o.Put(' ');

@@ -44,8 +44,7 @@ internal sealed class Output
     public void Put(string s)
     {
         if (_len + s.Length > _buf.Length) Grow(s.Length);
-        var d = _buf.AsSpan(_len);
-        for (int i = 0; i < s.Length; i++) d[i] = (byte)s[i];
+        System.Text.Encoding.Latin1.GetBytes(s, _buf.AsSpan(_len));
         _len += s.Length;
     }
 
