@@ -48,6 +48,8 @@ internal sealed class PrintkRingbuffer
 
         _descSize = S("prb_desc");
         _infoSize = S("printk_info");
+        if ((long)_count * Math.Max(_descSize, _infoSize) > 1L << 28)
+            throw new KernelDataException($"printk ringbuffer of {_count} records is implausibly large");
         _stateOff = O("prb_desc.state_var") + counter;
         long blk = O("prb_desc.text_blk_lpos");
         _beginOff = blk + O("prb_data_blk_lpos.begin");
