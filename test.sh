@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with the line "N passed, N failed".
+#
+# Real-data suites use ../shared when it is there: the vmcores of ../shared/vmcores are
+# restored (once, cached in $DUMPKIT_DATA) and tcpdump's own test captures are read in place.
+# Without ../shared those suites report themselves as skipped.
+set -u
+cd "$(dirname "$0")"
+root=$(pwd)
+shared=$(cd .. && pwd)/shared
+data=${DUMPKIT_DATA:-${TMPDIR:-/tmp}/dumpkit-data}
+
+scripts/test-deps.sh
+
+if [ -d "$shared/vmcores" ] && [ -z "${DUMPKIT_VMCORES:-}" ]; then
+    mkdir -p "$data/vmcores"
+    ok=1
+    for sums in "$shared"/vmcores/*/SHA256SUMS; do
+        k=$(basename "$(dirname "$sums")")
+        (cd "$data/vmcores/$k" 2>/dev/null && sha256sum --quiet -c "$sums" >/dev/null 2>&1) || ok=0
+    done
+    if [ $ok = 0 ]; then
+        echo "test.sh: restoring ../shared/vmcores into $data/vmcores (once; about a minute)"
+        "$shared/vmcores/decompress.sh" "$data/vmcores" || echo "test.sh: decompress failed; real-dump tests will skip"
+    fi
+    export DUMPKIT_VMCORES="$data/vmcores"
+fi
+[ -n "${DUMPKIT_VMCORES:-}" ] && echo "test.sh: real vmcores in $DUMPKIT_VMCORES" \
+    || echo "test.sh: no ../shared/vmcores: real-dump tests will be skipped"
+
+log=$(mktemp)
+dotnet test Dumpkit.slnx -c Release 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+# dotnet test prints one summary line per test assembly:
+#   Passed!  - Failed:     0, Passed:    46, Skipped:     2, Total:    48, Duration: ...
+read -r passed failed skipped < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\2 \1 \3/p' "$log" \
+    | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+assemblies=$(grep -c 'Failed: *[0-9]*, Passed:' "$log")
+rm -f "$log"
+if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+    echo "test.sh: dotnet test exited with $rc without a failing test (a build or runner error)"
+    failed=1
+fi
+echo "($assemblies test assemblies, $skipped skipped)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$rc" = 0 ]
