@@ -152,6 +152,16 @@ internal static class Icmp6
                 nd.P(" to "); nd.Ip6(bp + 8);
                 if (nd.V > 0 && !Options(nd, bp + 40, length - 40)) goto trunc;
                 break;
+            case 138:
+                RouterRenumbering(nd, bp, nd.SnapEnd);
+                break;
+            case 139:
+            case 140:
+                NodeInfo(nd, length, bp, nd.SnapEnd);
+                break;
+            case 155:
+                Rpl(nd, code, bp + 4, length - 8 + 4);
+                break;
             case 141:
             case 142:
                 break;
@@ -393,5 +403,341 @@ internal static class Icmp6
             resid -= olen << 3;
         }
         return true;
+    }
+
+    // ---- RPL (RFC 6550) ----
+    private static void Rpl(Nd nd, int code, int bp, int length)
+    {
+        if ((code & 0x80) != 0) { nd.P(", (SEC) [worktodo]"); return; }
+        nd.P(", (CLR)");
+        switch (code & 0x7f)
+        {
+            case 0:
+                nd.P("DODAG Information Solicitation");
+                break;
+            case 1:
+                nd.P("DODAG Information Object");
+                if (nd.V > 0)
+                {
+                    if (length < 24) { nd.P($" [length {length} < 24]"); nd.PrintInvalid(); return; }
+                    int mp = nd.U8(bp + 4);
+                    nd.Check(bp + 8, 16);
+                    nd.P(" [dagid:");
+                    nd.Ip6(bp + 8);
+                    int mop = (mp >> 3) & 7;
+                    string mops = mop switch { 0 => "nonstoring", 1 => "storing", 2 => "nonstoring-multicast", 3 => "storing-multicast", _ => $"mop{mop}" };
+                    nd.P($",seq:{nd.U8(bp + 5)},instance:{nd.U8(bp)},rank:{nd.Be16(bp + 2)},{((mp & 0x80) != 0 ? "grounded," : "")}mop:{mops},prf:{mp & 7}]");
+                    if (nd.V > 1) RplOptions(nd, bp + 24, length - 24);
+                }
+                break;
+            case 2:
+                nd.P("Destination Advertisement Object");
+                if (nd.V > 0) RplDao(nd, bp, length);
+                break;
+            case 3:
+                nd.P("Destination Advertisement Object Ack");
+                if (nd.V > 0) RplDaoAck(nd, bp, length);
+                break;
+            default:
+                nd.P($"RPL message, unknown code {code}");
+                break;
+        }
+    }
+
+    private static void RplDao(Nd nd, int bp, int length)
+    {
+        int dao = bp;
+        if (!nd.TTest(dao, 20)) { nd.PrintTrunc(); return; }
+        if (length < 4) { nd.P(" [|length too short]"); return; }
+        bp += 4; length -= 4;
+        int flags = nd.U8(dao + 1);
+        bool d = (flags & 0x40) != 0;
+        if (d)
+        {
+            if (!nd.TTest(dao + 4, 16)) { nd.PrintTrunc(); return; }
+            if (length < 16) { nd.P(" [|length too short]"); return; }
+            bp += 16; length -= 16;
+        }
+        nd.P(" [dagid:");
+        if (d) nd.Ip6(dao + 4); else nd.P("<elided>");
+        nd.P($",seq:{nd.U8(dao + 3)},instance:{nd.U8(dao)}{((flags & 0x80) != 0 ? ",acK" : "")}{(d ? ",Dagid" : "")},{flags:x2}]");
+        if (nd.V > 1) RplOptions(nd, bp, length);
+    }
+
+    private static void RplDaoAck(Nd nd, int bp, int length)
+    {
+        int ack = bp;
+        if (!nd.TTest(ack, 4)) { nd.PrintTrunc(); return; }
+        if (length < 4) { nd.P(" [|dao-length too short]"); return; }
+        bp += 4; length -= 4;
+        bool d = (nd.U8(ack + 1) & 0x80) != 0;
+        if (d)
+        {
+            if (!nd.TTest(ack + 4, 16)) { nd.PrintTrunc(); return; }
+            if (length < 16) { nd.P(" [|dao-length too short]"); return; }
+            bp += 16; length -= 16;
+        }
+        nd.P(" [dagid:");
+        if (d) nd.Ip6(ack + 4); else nd.P("<elided>");
+        nd.P($",seq:{nd.U8(ack + 2)},instance:{nd.U8(ack)},status:{nd.U8(ack + 3)}]");
+        if (nd.V > 1) RplOptions(nd, bp, length);
+    }
+
+    private static void RplOptions(Nd nd, int opts, int length)
+    {
+        while (length != 0)
+        {
+            int t = nd.U8(opts);
+            int optlen;
+            if (t == 0) { optlen = 1; nd.P(" opt:pad1"); }
+            else
+            {
+                if (length < 2) { nd.PrintTrunc(); return; }
+                optlen = nd.U8(opts + 1) + 2;
+                string name = t switch
+                {
+                    1 => "padN", 2 => "metrics", 3 => "routinginfo", 4 => "config", 5 => "rpltarget", 6 => "transitinfo",
+                    8 => "destprefix", 9 => "rpltargetdesc", _ => $"subopt:{t}",
+                };
+                nd.P($" opt:{name} len:{optlen} ");
+                if (!nd.TTest(opts, optlen)) { nd.PrintTrunc(); return; }
+                if (length < optlen) { nd.PrintTrunc(); return; }
+                if (nd.V > 2) HexDump.Hex(nd, " ", opts + 2, optlen - 2);
+            }
+            opts += optlen;
+            length -= optlen;
+        }
+    }
+
+    // ---- router renumbering (RFC 2894) ----
+    private static void RouterRenumbering(Nd nd, int bp, int ep)
+    {
+        if (ep < bp) return;
+        int cp = bp + 16;
+        if (!nd.TTest(bp + 12, 4)) { nd.PrintTrunc(); return; }
+        int code = nd.U8(bp + 1);
+        nd.P(code switch { 0 => ", command", 1 => ", result", 255 => ", sequence number reset", _ => $", code-#{code}" });
+        nd.P($", seq={nd.Be32(bp + 4)}");
+        if (nd.V > 0)
+        {
+            int f = nd.U8(bp + 9);
+            nd.P("[");
+            if (f != 0)
+                nd.P($"{((f & 0x80) != 0 ? "T" : "")}{((f & 0x40) != 0 ? "R" : "")}{((f & 0x20) != 0 ? "A" : "")}{((f & 0x10) != 0 ? "S" : "")}{((f & 0x08) != 0 ? "P" : "")},");
+            nd.P($"seg={nd.U8(bp + 8)},");
+            nd.P($"maxdelay={nd.Be16(bp + 10)}");
+            if (nd.Be32(bp + 12) != 0) nd.P($"rsvd=0x{nd.Be32(bp + 12):x}");
+            nd.P("]");
+        }
+        if (code != 0) return;
+        int match = cp;
+        cp = match + 24;
+        if (!nd.TTest(match + 8, 16)) { nd.PrintTrunc(); return; }
+        nd.P(nd.V > 1 ? "\n\t" : " ");
+        nd.P("match(");
+        int mc = nd.U8(match);
+        nd.P(mc switch { 1 => "add", 2 => "change", 3 => "setglobal", _ => $"#{mc}" });
+        if (nd.V > 0) nd.P($",ord={nd.U8(match + 2)},min={nd.U8(match + 4)},max={nd.U8(match + 5)}");
+        nd.P(',');
+        nd.Ip6(match + 8);
+        nd.P($"/{nd.U8(match + 3)})");
+        int n = nd.U8(match + 1) - 3;
+        if (n % 4 != 0) { nd.PrintTrunc(); return; }
+        n /= 4;
+        while (n-- > 0)
+        {
+            int use = cp;
+            cp = use + 32;
+            if (!nd.TTest(use + 16, 16)) { nd.PrintTrunc(); return; }
+            nd.P(nd.V > 1 ? "\n\t" : " ");
+            nd.P("use(");
+            int uf = nd.U8(use + 12);
+            if (uf != 0) nd.P($"{((uf & 0x80) != 0 ? "V" : "")}{((uf & 0x40) != 0 ? "P" : "")},");
+            if (nd.V > 0)
+            {
+                nd.P($"mask=0x{nd.U8(use + 2):x},");
+                nd.P($"raflags=0x{nd.U8(use + 3):x},");
+                uint vl = nd.Be32(use + 4), pl = nd.Be32(use + 8);
+                nd.P(vl == 0xffffffff ? "vltime=infty," : $"vltime={vl},");
+                nd.P(pl == 0xffffffff ? "pltime=infty," : $"pltime={pl},");
+            }
+            nd.Ip6(use + 16);
+            nd.P($"/{nd.U8(use)}/{nd.U8(use + 1)})");
+        }
+    }
+
+    // ---- node information (RFC 4620) ----
+    private static void DnsName(Nd nd, int cp, int ep)
+    {
+        nd.P(", \"");
+        while (cp < ep)
+        {
+            int i = nd.U8(cp++);
+            if (i != 0)
+            {
+                if (i > ep - cp) { nd.P("???"); break; }
+                while (i-- > 0 && cp < ep) Text.PrintChar(nd, nd.U8(cp++));
+                if (cp + 1 < ep && nd.U8(cp) != 0) nd.P('.');
+            }
+            else
+            {
+                if (cp == ep) nd.P('.');
+                else if (cp + 1 == ep && nd.U8(cp) == 0) { }
+                else nd.P("???");
+                break;
+            }
+        }
+        nd.P('"');
+    }
+
+    private static void NodeAddrFlags(Nd nd, int i, bool reply)
+    {
+        nd.P($" [{((i & 0x40) != 0 ? "a" : "")}{((i & 0x20) != 0 ? "G" : "")}{((i & 0x10) != 0 ? "S" : "")}{((i & 0x08) != 0 ? "L" : "")}{((i & 0x04) != 0 ? "C" : "")}{((i & 0x02) != 0 ? "A" : "")}{(reply && (i & 0x01) != 0 ? "T" : "")}]");
+    }
+
+    private static void NodeInfo(Nd nd, int icmp6len, int bp, int ep)
+    {
+        if (ep < bp) return;
+        int siz = ep - bp;
+        int type = nd.U8(bp);
+        if (type == 139)
+        {
+            if (siz == 8 + 4) { nd.P(" who-are-you request"); return; }
+            nd.P(" node information query");
+            if (!nd.TTest(bp, 16)) { nd.PrintTrunc(); return; }
+            nd.P(" (");
+            int qtype = nd.Be16(bp + 4);
+            switch (qtype)
+            {
+                case 0: nd.P("noop"); break;
+                case 1:
+                {
+                    nd.P("supported qtypes");
+                    int i = nd.Be16(bp + 6);
+                    if (i != 0) nd.P($" [{((i & 1) != 0 ? "C" : "")}]");
+                    break;
+                }
+                case 2: nd.P("DNS name"); break;
+                case 3:
+                {
+                    nd.P("node addresses");
+                    int i = nd.Be16(bp + 6);
+                    if (i != 0) NodeAddrFlags(nd, i, false);
+                    break;
+                }
+                default: nd.P("unknown"); break;
+            }
+            if (qtype == 0 || qtype == 1)
+            {
+                if (siz != 16 && nd.V > 0) nd.P(", invalid len");
+                nd.P(")");
+                return;
+            }
+            if (siz == 16) { nd.P(", 03 draft)"); return; }
+            int cp = bp + 16;
+            switch (nd.U8(bp + 1))
+            {
+                case 0:
+                    if (!nd.TTest(bp, 32)) break;
+                    if (siz != 32) { if (nd.V > 0) nd.P(", invalid subject len"); break; }
+                    nd.P(", subject="); nd.Ip6(cp);
+                    break;
+                case 1:
+                    nd.P(", subject=DNS name");
+                    if (nd.U8(cp) == ep - cp - 1)
+                    {
+                        if (nd.V > 0) nd.P(", 03 draft");
+                        cp++;
+                        nd.P(", \"");
+                        while (cp < ep) Text.PrintChar(nd, nd.U8(cp++));
+                        nd.P('"');
+                    }
+                    else DnsName(nd, cp, ep);
+                    break;
+                case 2:
+                    if (!nd.TTest(bp, 20)) break;
+                    if (siz != 20) { if (nd.V > 0) nd.P(", invalid subject len"); break; }
+                    nd.P(", subject="); nd.Ip4(cp);
+                    break;
+                default:
+                    nd.P(", unknown subject");
+                    break;
+            }
+            nd.P(")");
+        }
+        else
+        {
+            if (icmp6len > siz) { nd.PrintTrunc(); return; }
+            bool comma = false;
+            if (!nd.TTest(bp, 16)) { nd.PrintTrunc(); return; }
+            nd.P(" node information reply");
+            nd.P(" (");
+            int code = nd.U8(bp + 1);
+            switch (code)
+            {
+                case 0:
+                    if (nd.V > 0) { nd.P("success"); comma = true; }
+                    break;
+                case 1:
+                    nd.P("refused"); comma = true;
+                    if (siz != 16 && nd.V > 0) nd.P(", invalid length");
+                    break;
+                case 2:
+                    nd.P("unknown"); comma = true;
+                    if (siz != 16 && nd.V > 0) nd.P(", invalid length");
+                    break;
+            }
+            if (code != 0) { nd.P(")"); return; }
+            if (comma) nd.P(", ");
+            switch (nd.Be16(bp + 4))
+            {
+                case 0:
+                    nd.P("noop");
+                    if (siz != 16 && nd.V > 0) nd.P(", invalid length");
+                    break;
+                case 1:
+                {
+                    nd.P("supported qtypes");
+                    int i = nd.Be16(bp + 6);
+                    if (i != 0) nd.P($" [{((i & 1) != 0 ? "C" : "")}]");
+                    break;
+                }
+                case 2:
+                {
+                    nd.P("DNS name");
+                    int cp = bp + 16 + 4;
+                    if (nd.U8(cp) == ep - cp - 1)
+                    {
+                        if (nd.V > 0) nd.P(", 03 draft");
+                        cp++;
+                        nd.P(", \"");
+                        while (cp < ep) Text.PrintChar(nd, nd.U8(cp++));
+                        nd.P('"');
+                    }
+                    else DnsName(nd, cp, ep);
+                    if ((nd.Be16(bp + 6) & 1) != 0) nd.P($" [TTL={nd.Be32(bp + 16)}]");
+                    break;
+                }
+                case 3:
+                {
+                    nd.P("node addresses");
+                    int i = 16;
+                    while (i < siz)
+                    {
+                        if (i + 4 + 16 > siz) break;
+                        nd.Check(bp + i + 4, 16);
+                        nd.P(' '); nd.Ip6(bp + i + 4); nd.P($"({nd.Be32(bp + i)})");
+                        i += 20;
+                    }
+                    int fl = nd.Be16(bp + 6);
+                    if (fl != 0) NodeAddrFlags(nd, fl, true);
+                    break;
+                }
+                default:
+                    nd.P("unknown");
+                    break;
+            }
+            nd.P(")");
+        }
     }
 }
