@@ -130,6 +130,9 @@ public abstract class DumpReader : IDisposable
 
     /// <summary>Open a split kdump set (files of one <c>--split</c> run, any order).</summary>
     public static DumpReader Open(IReadOnlyList<string> paths) => DumpOpener.Open(paths);
+
+    /// <summary>Open a dump from any byte source (a flattened stream is read as the file it describes).</summary>
+    public static DumpReader Open(IO.IRandomAccess source) => DumpOpener.Open([DumpOpener.Unwrap(source)]);
 }
 
 /// <summary>A page the dump does not hold.</summary>
