@@ -1,0 +1,49 @@
+using Dumpkit.Formats;
+using Dumpkit.Formats.Diskdump;
+
+namespace Dumpkit.Kernel.Tests;
+
+/// <summary>
+/// Fresh dumps made with ../shared/lab (kdump-run.sh): DUMPKIT_LAB_VMCORES names a folder whose
+/// subfolders each hold <c>kdump-vmcore.elf</c> and reference outputs <c>ref-dN</c> of a makedumpfile
+/// that is right for that kernel (Debian's 1.7.2 for 6.1), made with <c>makedumpfile -d N</c>.
+/// Skipped when the variable is not set.
+/// </summary>
+public class LabDumpTests
+{
+    public static TheoryData<string, int> Cases()
+    {
+        var d = new TheoryData<string, int>();
+        var root = Environment.GetEnvironmentVariable("DUMPKIT_LAB_VMCORES");
+        if (string.IsNullOrEmpty(root) || !Directory.Exists(root))
+        {
+            d.Add("", 0);
+            return d;
+        }
+        foreach (var dir in Directory.GetDirectories(root).Order())
+            foreach (int level in new[] { 2, 4, 8, 16, 31 })
+                if (File.Exists(Path.Combine(dir, $"ref-d{level}")))
+                    d.Add(dir, level);
+        return d;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void SecondBitmapMatchesReference(string dir, int level)
+    {
+        Skip.If(dir == "", "DUMPKIT_LAB_VMCORES not set");
+        using var dump = DumpReader.Open(Path.Combine(dir, "kdump-vmcore.elf"));
+        var info = Vmcoreinfo.Parse(dump.VmcoreinfoText!);
+        var bitmap = new PfnBitmap(dump.MaxPfn);
+        foreach (var r in dump.RamRanges()) bitmap.SetRange(r.Start, r.End);
+        var w = new StringWriter();
+        var filter = PageFilter.Create(dump, info, level, w);
+        foreach (var r in dump.RamRanges()) filter.Exclude(r.Start, r.End, bitmap);
+        using var reference = (DiskdumpReader)DumpReader.Open(Path.Combine(dir, $"ref-d{level}"));
+        int differ = 0;
+        for (ulong p = 0; p < Math.Max(dump.MaxPfn, reference.MaxPfn); p++)
+            if (bitmap[p] != reference.DumpableBitmap[p]) differ++;
+        Assert.True(differ == 0, $"{Path.GetFileName(dir)} -d {level}: {differ} frames differ; {filter.Statistics}; {w}");
+        Assert.True(filter.Statistics.Total > 0);
+    }
+}
