@@ -103,6 +103,8 @@ public class ConformanceTests(ITestOutputHelper output)
         "ntp-mode7--vv",
         "ntp-mode7--vvv",
         "icmp-cksum-oobr-1",
+        "icmp-cksum-oobr-2",
+        "icmp-cksum-oobr-4",
         "ip_printroute_asan",
         "ip_ts_opts_asan",
         "heapoverflow-tcp_print",

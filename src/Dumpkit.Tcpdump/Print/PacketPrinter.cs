@@ -8,7 +8,7 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
     public Nd Nd { get; } = nd;
 
     public static bool Supports(int lt) => lt is LinkTypes.Ethernet or LinkTypes.Null or LinkTypes.Loop or LinkTypes.Raw or 12 or 14
-        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2 or 226;
+        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2 or 226 or 9;
 
     public void Print(in PacketHeader h, uint number)
     {
@@ -103,6 +103,8 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Sll.Print2(Nd, len, caplen);
             case 226:
                 return Ipnet(len, caplen);
+            case 9:
+                return Ppp.IfPrint(Nd, len, caplen);
         }
         return 0;
     }
