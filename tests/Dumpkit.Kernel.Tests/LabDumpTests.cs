@@ -47,3 +47,32 @@ public class LabDumpTests
         Assert.True(filter.Statistics.Total > 0);
     }
 }
+
+public class LabDumpDmesgTests
+{
+    public static TheoryData<string> Dirs()
+    {
+        var d = new TheoryData<string>();
+        var root = Environment.GetEnvironmentVariable("DUMPKIT_LAB_VMCORES");
+        if (string.IsNullOrEmpty(root) || !Directory.Exists(root))
+        {
+            d.Add("");
+            return d;
+        }
+        foreach (var dir in Directory.GetDirectories(root).Order())
+            if (File.Exists(Path.Combine(dir, "ref-dmesg.txt")))
+                d.Add(dir);
+        return d;
+    }
+
+    /// <summary><c>ref-dmesg.txt</c> = upstream makedumpfile's <c>--dump-dmesg</c> of the fresh dump.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Dirs))]
+    public void DmesgMatchesReference(string dir)
+    {
+        Skip.If(dir == "", "DUMPKIT_LAB_VMCORES not set");
+        using var dump = DumpReader.Open(Path.Combine(dir, "kdump-vmcore.elf"));
+        var actual = Dmesg.Extract(dump, Vmcoreinfo.Parse(dump.VmcoreinfoText!), false);
+        Assert.True(actual.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, "ref-dmesg.txt"))), Path.GetFileName(dir));
+    }
+}
