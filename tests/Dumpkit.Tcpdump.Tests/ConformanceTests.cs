@@ -105,6 +105,7 @@ public class ConformanceTests(ITestOutputHelper output)
         "icmp-cksum-oobr-1",
         "icmp-cksum-oobr-2",
         "icmp-cksum-oobr-4",
+        "icmp-icmp_print-oobr-1",
         "ip_printroute_asan",
         "ip_ts_opts_asan",
         "heapoverflow-tcp_print",

@@ -271,6 +271,7 @@ internal static class Ip
                     else { nd.P("[Ethernet requires IPv6]"); nd.PrintInvalid(); }
                     return;
                 case 59: nd.P("no next header"); return;
+                case 112: Vrrp.Print(nd, bp, length, iph, ttl, ver); return;
                 default:
                     nd.P($" ip-proto-{nh} {(uint)llength}");
                     return;
