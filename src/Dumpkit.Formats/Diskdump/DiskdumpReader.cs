@@ -14,6 +14,7 @@ public sealed class DiskdumpReader : DumpReader
         ulong StartPfn, ulong EndPfn, long DescTableOffset, ulong RankAtStart);
 
     private readonly Part[] _parts;
+    private readonly string? _vmcoreinfo;
     private readonly PfnBitmap _ram;      // 1st bitmap: frames that exist
     private readonly PfnBitmap _dumpable; // 2nd bitmap: frames that were dumped
 
@@ -95,11 +96,32 @@ public sealed class DiskdumpReader : DumpReader
                 throw new DumpFormatException(parts[i].File.Name, parts[i].Header.BlockSize + 80,
                     $"split range overlaps {parts[i - 1].File.Name}");
         _parts = parts.ToArray();
+        _vmcoreinfo = ReadVmcoreinfo(_parts[0]);
         _ram = ram!;
         _dumpable = dumpable!;
         MaxPfn = maxPfn;
         Notes = notes;
     }
+
+    /// <summary>
+    /// Header version 3 has VMCOREINFO but no note copy: read it where the sub header says.
+    /// From version 4 on it is inside the notes (the base class finds it there).
+    /// </summary>
+    private static string? ReadVmcoreinfo(Part part)
+    {
+        var sub = part.Sub;
+        if (part.Header.HeaderVersion < 3 || sub is null || sub.OffsetVmcoreinfo <= 0 || sub.SizeVmcoreinfo == 0)
+            return null;
+        if (sub.SizeVmcoreinfo > 1 << 20 || sub.OffsetVmcoreinfo > part.File.Length
+            || (long)sub.SizeVmcoreinfo > part.File.Length - sub.OffsetVmcoreinfo)
+            throw new DumpFormatException(part.File.Name, part.Header.BlockSize + 32,
+                $"VMCOREINFO (0x{sub.OffsetVmcoreinfo:x}, {sub.SizeVmcoreinfo} bytes) lies outside the file");
+        var text = new byte[sub.SizeVmcoreinfo];
+        part.File.ReadExactly(sub.OffsetVmcoreinfo, text, "VMCOREINFO");
+        return System.Text.Encoding.ASCII.GetString(text).TrimEnd('\0');
+    }
+
+    public override string? VmcoreinfoText => base.VmcoreinfoText ?? _vmcoreinfo;
 
     private static (DiskdumpHeader, KdumpSubHeader?, ulong frames, long bitmapOffset, long bitmapBytes, bool twoBitmaps)
         ReadHeaders(IRandomAccess file)

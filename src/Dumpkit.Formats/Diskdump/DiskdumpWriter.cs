@@ -283,8 +283,9 @@ public static class DiskdumpWriter
                     }
                     catch (DumpSpaceException e)
                     {
-                        landed = 0;
-                        dataBytes = 0;
+                        // The disk filled up inside this batch: land what still fits, page by
+                        // page, so the dump keeps every page that made it.
+                        (landed, dataBytes) = WritePagesUntilFull(sink, slot, landed, dataCursor);
                         stopped = true;
                         result.Incomplete = true;
                         result.IncompleteReason = e.Message;
@@ -362,6 +363,28 @@ public static class DiskdumpWriter
         sink.Complete();
         result.Size = Math.Max(dataCursor, dataStart);
         return result;
+    }
+
+    private static (int Landed, int Bytes) WritePagesUntilFull(IDumpSink sink, Batch slot, int count, long at)
+    {
+        int bytes = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int sz = slot.Entries[k].Kind == Kind.Data ? slot.Entries[k].Size : 0;
+            if (sz > 0)
+            {
+                try
+                {
+                    sink.Write(at + bytes, slot.Data.AsSpan(bytes, sz));
+                }
+                catch (DumpSpaceException)
+                {
+                    return (k, bytes);
+                }
+            }
+            bytes += sz;
+        }
+        return (count, bytes);
     }
 
     private static void WriteBitmap(IDumpSink sink, long offset, PfnBitmap bitmap, long length)
