@@ -41,6 +41,8 @@ internal static class Udp
             switch (nd.S.ForcedType)
             {
                 case "domain": Dns.Print(nd, cp, length, false, false); break;
+                case "tftp": Tftp.Print(nd, cp, length); break;
+                case "vxlan": Vxlan.Print(nd, cp, length); break;
                 default: nd.P($"UDP, length {ulen}"); break;
             }
             return;
@@ -75,9 +77,13 @@ internal static class Udp
             bool Is(int p) => sport == p || dport == p;
             if (Is(53)) { Dns.Print(nd, cp, length, false, false); return; }
             if (Is(5353)) { Dns.Print(nd, cp, length, false, true); return; }
+            if (Is(69)) { Tftp.Print(nd, cp, length); return; }
             if (Is(67) || Is(68)) { Bootp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
+            if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
+            if (Is(514)) { Syslog.Print(nd, cp, length); return; }
+            if (Is(4789)) { Vxlan.Print(nd, cp, length); return; }
         }
         if (ulen > length && !fragmented) nd.P($"UDP, bad length {ulen} > {length}");
         else nd.P($"UDP, length {ulen}");
