@@ -50,6 +50,21 @@ public class LabDumpTests
 
 public class LabDumpDmesgTests
 {
+    /// <summary>init_uts_ns through the page tables (4- or 5-level, as the guest ran).</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Dirs))]
+    public void ReadsInitUtsNs(string dir)
+    {
+        Skip.If(dir == "", "DUMPKIT_LAB_VMCORES not set");
+        using var dump = DumpReader.Open(Path.Combine(dir, "kdump-vmcore.elf"));
+        var info = Vmcoreinfo.Parse(dump.VmcoreinfoText!);
+        var mem = new KernelMemory(dump, info);
+        Assert.Equal(dir.Contains("la57"), mem.FiveLevel);
+        var name = new byte[65 * 3];
+        mem.ReadVirtual(info.Symbol("init_uts_ns")!.Value + (ulong)(info.Offset("uts_namespace.name") ?? 0), name);
+        Assert.Equal(info.OsRelease, System.Text.Encoding.ASCII.GetString(name, 130, 65).TrimEnd('\0'));
+    }
+
     public static TheoryData<string> Dirs()
     {
         var d = new TheoryData<string>();

@@ -3,14 +3,16 @@
 # usage (root): make-lab-dumps.sh OUT UPSTREAM_MAKEDUMPFILE
 #   6.1 at 320 and 448 MiB: references from Debian's /usr/bin/makedumpfile 1.7.2 (right on 6.1);
 #   6.12 at 384 and 512 MiB: references from upstream makedumpfile 1.7.9 (Debian's is wrong on 6.12);
+#   the same two kernels at 384 MiB with 5-level paging (QEMU_CPU=qemu64,+la57, folder suffix -la57);
 #   ref-dmesg.txt from upstream everywhere. Built upstream with: make LINKTYPE=dynamic (libelf-dev, libdw-dev).
 set -e
 out=$1 up=$2
 L=$(cd "$(dirname "$0")/../../../.." && pwd)/shared/lab
 [ -d "$L" ] || L=/work/shared/lab
 export LAB=${LAB:-/tmp/kernel-lab/lab}
-run() { # KVER MEM REFTOOL
-  local k=$1 mem=$2 tool=$3 d=$out/$1-m$2
+run() { # KVER MEM REFTOOL [QEMU_CPU]
+  local k=$1 mem=$2 tool=$3 d=$out/$1${4:+-la57}-m$2
+  export QEMU_CPU=${4:-}
   "$L/fetch-kernels.sh" "$k"
   "$L/mkinitramfs.sh" "$k"
   GUEST_MEM=$mem GUEST_SMP=2 CRASHKERNEL=128M FILL_ANON=24 FILL_ZERO=8 FILL_RANDOM=1 FILL_TEXT=8 FILL_DISK=16 \
@@ -22,3 +24,5 @@ run 6.1.0-56-amd64 320 /usr/bin/makedumpfile
 run 6.1.0-56-amd64 448 /usr/bin/makedumpfile
 run 6.12.117+deb12-amd64 384 "$up"
 run 6.12.117+deb12-amd64 512 "$up"
+run 6.1.0-56-amd64 384 /usr/bin/makedumpfile qemu64,+la57        # 5-level paging
+run 6.12.117+deb12-amd64 384 "$up" qemu64,+la57
