@@ -36,6 +36,11 @@ internal static class Llc
             if (oui == 0 && Ether.EtherType(nd, et, p + 5, length - 5, caplen - 5)) return hdrlen + 5;
             return -(hdrlen + 5);
         }
+        if (ssap == 0x42 && dsap == 0x42 && control == 3)
+        {
+            Stp.Print(nd, p, length);
+            return hdrlen;
+        }
         if (ssap == 0x06 && dsap == 0x06 && control == 3)
         {
             Ip.Print(nd, p, length);
