@@ -4,19 +4,20 @@
 #   6.1 at 320 and 448 MiB: references from Debian's /usr/bin/makedumpfile 1.7.2 (right on 6.1);
 #   6.12 at 384 and 512 MiB: references from upstream makedumpfile 1.7.9 (Debian's is wrong on 6.12);
 #   the same two kernels at 384 MiB with 5-level paging (QEMU_CPU=qemu64,+la57, folder suffix -la57);
+#   both at 512 MiB with hugepages=8 transparent_hugepage=always (suffix -huge);
 #   ref-dmesg.txt from upstream everywhere. Built upstream with: make LINKTYPE=dynamic (libelf-dev, libdw-dev).
 set -e
 out=$1 up=$2
 L=$(cd "$(dirname "$0")/../../../.." && pwd)/shared/lab
 [ -d "$L" ] || L=/work/shared/lab
 export LAB=${LAB:-/tmp/kernel-lab/lab}
-run() { # KVER MEM REFTOOL [QEMU_CPU]
-  local k=$1 mem=$2 tool=$3 d=$out/$1${4:+-la57}-m$2
+run() { # KVER MEM REFTOOL [QEMU_CPU] [EXTRA_APPEND SUFFIX]
+  local k=$1 mem=$2 tool=$3 d=$out/$1${4:+-la57}${6:+-$6}-m$2
   export QEMU_CPU=${4:-}
   "$L/fetch-kernels.sh" "$k"
   "$L/mkinitramfs.sh" "$k"
   GUEST_MEM=$mem GUEST_SMP=2 CRASHKERNEL=128M FILL_ANON=24 FILL_ZERO=8 FILL_RANDOM=1 FILL_TEXT=8 FILL_DISK=16 \
-    APPEND='init_on_free=1 lab.rmboot=1' "$L/kdump-run.sh" "$k" "$d"
+    APPEND="init_on_free=1 lab.rmboot=1 ${5:-}" "$L/kdump-run.sh" "$k" "$d"
   for l in 2 4 8 16 31; do "$tool" --message-level 1 -d $l "$d/kdump-vmcore.elf" "$d/ref-d$l" > "$d/ref-d$l.log" 2>&1; done
   "$up" --dump-dmesg "$d/kdump-vmcore.elf" "$d/ref-dmesg.txt" > /dev/null
 }
@@ -26,3 +27,6 @@ run 6.12.117+deb12-amd64 384 "$up"
 run 6.12.117+deb12-amd64 512 "$up"
 run 6.1.0-56-amd64 384 /usr/bin/makedumpfile qemu64,+la57        # 5-level paging
 run 6.12.117+deb12-amd64 384 "$up" qemu64,+la57
+# hugetlb pool (8 × 2 MiB) and THP for anonymous memory: compound pages of every kind
+run 6.1.0-56-amd64 512 /usr/bin/makedumpfile "" "hugepages=8 transparent_hugepage=always" huge
+run 6.12.117+deb12-amd64 512 "$up" "" "hugepages=8 transparent_hugepage=always" huge
