@@ -42,9 +42,8 @@ internal static class Vrrp
         bp += 8;
         for (int i = 0; i < naddrs; i++)
         {
-            nd.P(c);
-            if (ver == 4) { nd.Ip4(bp); bp += 4; }
-            else { nd.Ip6(bp); bp += 16; }
+            if (ver == 4) { nd.P($"{c}{nd.A4(bp)}"); bp += 4; }
+            else { nd.P($"{c}{nd.A6(bp)}"); bp += 16; }
             c = ',';
         }
         if (version == 2 && auth == 1)
