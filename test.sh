@@ -10,6 +10,7 @@ root=$(pwd)
 shared=$(cd .. && pwd)/shared
 data=${DUMPKIT_DATA:-${TMPDIR:-/tmp}/dumpkit-data}
 
+mkdir -p "$data"
 scripts/test-deps.sh
 
 if [ -d "$shared/vmcores" ] && [ -z "${DUMPKIT_VMCORES:-}" ]; then
@@ -28,6 +29,18 @@ fi
 [ -n "${DUMPKIT_VMCORES:-}" ] && echo "test.sh: real vmcores in $DUMPKIT_VMCORES" \
     || echo "test.sh: no ../shared/vmcores: real-dump tests will be skipped"
 
+# The NativeAOT binary, for the tests that run it (ldd, multicall links, exit codes).
+if [ -z "${DUMPKIT_BINARY:-}" ]; then
+    if dotnet publish src/Dumpkit -c Release -r linux-x64 -o "$data/bin" >"$data/publish.log" 2>&1; then
+        export DUMPKIT_BINARY="$data/bin/dumpkit"
+        echo "test.sh: NativeAOT binary published to $DUMPKIT_BINARY"
+    else
+        echo "test.sh: dotnet publish failed (see $data/publish.log); binary tests will skip"
+        tail -5 "$data/publish.log"
+        publish_failed=1
+    fi
+fi
+
 log=$(mktemp)
 dotnet test Dumpkit.slnx -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
@@ -38,6 +51,10 @@ read -r passed failed skipped < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0
     | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 assemblies=$(grep -c 'Failed: *[0-9]*, Passed:' "$log")
 rm -f "$log"
+if [ -n "${publish_failed:-}" ]; then
+    echo "test.sh: counting the failed NativeAOT publish as a failure"
+    failed=$((failed + 1))
+fi
 if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
     echo "test.sh: dotnet test exited with $rc without a failing test (a build or runner error)"
     failed=1

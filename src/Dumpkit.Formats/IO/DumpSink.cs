@@ -36,6 +36,7 @@ public sealed class FileDumpSink : IDumpSink
 {
     private const int ENOSPC = 28;
     private const int EDQUOT = 122;
+    private readonly FileStream _stream;
     private readonly SafeFileHandle _handle;
     private readonly long _limit;
     private readonly bool _regular;
@@ -46,7 +47,18 @@ public sealed class FileDumpSink : IDumpSink
         _limit = limit;
         try
         {
-            _handle = File.OpenHandle(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            // A dump holds all of a machine's memory: readable by its owner only (as makedumpfile).
+            var options = new FileStreamOptions
+            {
+                Mode = overwrite ? FileMode.Create : FileMode.CreateNew,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.Read,
+                BufferSize = 0,
+            };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            _stream = new FileStream(path, options);
+            _handle = _stream.SafeFileHandle;
         }
         catch (IOException e) when (File.Exists(path) && !overwrite)
         {
@@ -85,5 +97,5 @@ public sealed class FileDumpSink : IDumpSink
 
     public void Complete() { }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _stream.Dispose();
 }
