@@ -129,6 +129,8 @@ internal static class Ether
             case 0x0806:
             case 0x8035: Arp.Print(nd, p, length, caplen); return true;
             case 0x9000: Loopback(nd, p, length); return true;
+            case 0x8847:
+            case 0x8848: Mpls.Print(nd, p, length); return true;
             default: return false;
         }
     }

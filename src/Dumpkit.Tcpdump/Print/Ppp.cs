@@ -71,6 +71,10 @@ internal static class Ppp
             case 0x0057:
                 Ip6.Print(nd, p, length);
                 break;
+            case 0x0281:
+            case 0x0283:
+                Mpls.Print(nd, p, length);
+                break;
             case 0x00fd:
                 nd.P("compressed PPP data");
                 break;
