@@ -61,7 +61,8 @@ public class LabDumpDmesgTests
         var mem = new KernelMemory(dump, info);
         Assert.Equal(dir.Contains("la57"), mem.FiveLevel);
         var name = new byte[65 * 3];
-        mem.ReadVirtual(info.Symbol("init_uts_ns")!.Value + (ulong)(info.Offset("uts_namespace.name") ?? 0), name);
+        // OFFSET(uts_namespace.name) is exported since 5.11; before, name follows a 4-byte struct kref.
+        mem.ReadVirtual(info.Symbol("init_uts_ns")!.Value + (ulong)(info.Offset("uts_namespace.name") ?? 4), name);
         Assert.Equal(info.OsRelease, System.Text.Encoding.ASCII.GetString(name, 130, 65).TrimEnd('\0'));
     }
 
