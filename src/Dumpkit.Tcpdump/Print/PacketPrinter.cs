@@ -8,7 +8,7 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
     public Nd Nd { get; } = nd;
 
     public static bool Supports(int lt) => lt is LinkTypes.Ethernet or LinkTypes.Null or LinkTypes.Loop or LinkTypes.Raw or 12 or 14
-        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2 or 226 or 9;
+        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2 or 226 or 9 or 104;
 
     public void Print(in PacketHeader h, uint number)
     {
@@ -105,6 +105,8 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Ipnet(len, caplen);
             case 9:
                 return Ppp.IfPrint(Nd, len, caplen);
+            case 104:
+                return Chdlc.Print(Nd, 0, len);
         }
         return 0;
     }
