@@ -29,6 +29,18 @@ fi
 [ -n "${DUMPKIT_VMCORES:-}" ] && echo "test.sh: real vmcores in $DUMPKIT_VMCORES" \
     || echo "test.sh: no ../shared/vmcores: real-dump tests will be skipped"
 
+# QEMU dump-guest-memory dumps of a real kernel (../shared/lab, root and QEMU needed; about a
+# minute). DUMPKIT_LAB=0 skips them.
+if [ -z "${DUMPKIT_QEMU_DUMPS:-}" ] && [ "${DUMPKIT_LAB:-1}" != 0 ] && [ -d "$shared/lab" ] \
+   && [ "$(id -u)" = 0 ] && command -v qemu-system-x86_64 >/dev/null; then
+    echo "test.sh: making QEMU dumps with ../shared/lab (cached in $data/lab)"
+    if tests/lab/qemu-dumps.sh "$data/lab"; then
+        export DUMPKIT_QEMU_DUMPS="$data/lab/qemu"
+    else
+        echo "test.sh: the lab could not make QEMU dumps (logs in $data/lab); QEMU dump tests will skip"
+    fi
+fi
+
 # The NativeAOT binary, for the tests that run it (ldd, multicall links, exit codes).
 if [ -z "${DUMPKIT_BINARY:-}" ]; then
     if dotnet publish src/Dumpkit -c Release -r linux-x64 -o "$data/bin" >"$data/publish.log" 2>&1; then
