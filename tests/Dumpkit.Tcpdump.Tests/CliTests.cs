@@ -193,3 +193,63 @@ public class OracleTests
         Assert.Equal(expected, Encoding.Latin1.GetString(o.ToArray()));
     }
 }
+
+/// <summary>-C / -W output rotation and -D interface listing.</summary>
+public class RotationTests
+{
+    [Fact]
+    public void SizeRotationWrapsAtFileCount()
+    {
+        var big = new byte[1400];
+        Samples.Ping.CopyTo(big, 0);
+        var packets = Enumerable.Repeat(big, 2000).ToArray(); // ~2.8 MB
+        var input = Samples.Pcap(1, packets);
+        var dir = Path.Combine(Path.GetTempPath(), $"dumpkit-rot-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var name = Path.Combine(dir, "cap");
+            int rc = TcpdumpCommand.Run(["-r", "-", "-w", name, "-C", "1", "-W", "2"], new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
+            Assert.Equal(0, rc);
+            var files = Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "cap0", "cap1" }, files);
+            // 3 files' worth of data over 2 names: cap0 was reopened for the third part
+            Assert.True(new FileInfo(Path.Combine(dir, "cap1")).Length > 1000000);
+            Assert.True(new FileInfo(Path.Combine(dir, "cap0")).Length < 1000000);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void SizeRotationWithoutFileCountNumbersFromOne()
+    {
+        var big = new byte[1400];
+        Samples.Ping.CopyTo(big, 0);
+        var input = Samples.Pcap(1, Enumerable.Repeat(big, 1000).ToArray()); // ~1.4 MB
+        var dir = Path.Combine(Path.GetTempPath(), $"dumpkit-rot-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var name = Path.Combine(dir, "cap");
+            int rc = TcpdumpCommand.Run(["-r", "-", "-w", name, "-C", "1"], new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
+            Assert.Equal(0, rc);
+            Assert.Equal(new[] { "cap", "cap1" }, Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [SkippableFact]
+    public void InterfaceListMatchesSystemTcpdump()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/tcpdump") && Directory.Exists("/sys/class/net"), "needs /usr/bin/tcpdump and sysfs");
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/tcpdump", "-D") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var expected = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        p.WaitForExit();
+        var o = new MemoryStream();
+        Assert.Equal(0, TcpdumpCommand.Run(["-D"], o, TextWriter.Null));
+        var ours = System.Text.Encoding.ASCII.GetString(o.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // libpcap also lists pseudo devices (bluetooth, nflog, dbus...) after the network interfaces; ours is the prefix
+        Assert.Equal(expected.Take(ours.Length), ours);
+    }
+}

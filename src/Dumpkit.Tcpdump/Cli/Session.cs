@@ -139,11 +139,16 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         PcapWriter? writer = null;
         bool print = o.WriteFile == null || o.Print;
         if (o.Count) print = false;
-        if (o.WriteFile != null)
+        int wchars = 0;
+        if (o.FileCount > 0) for (long x = o.FileCount - 1; x > 0; x /= 10) wchars++;
+        int fileNo = 0;
+        PcapWriter OpenWriter(int cnt)
         {
-            Stream ws = o.WriteFile == "-" ? stdout : new FileStream(o.WriteFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-            writer = new PcapWriter(ws, src.LinkType, src.SnapLen, nano, o.Pcapng);
+            string name = cnt == 0 && wchars == 0 ? o.WriteFile! : o.WriteFile + cnt.ToString(new string('0', Math.Max(1, wchars)), System.Globalization.CultureInfo.InvariantCulture);
+            Stream ws = o.WriteFile == "-" ? stdout : new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+            return new PcapWriter(ws, src.LinkType, src.SnapLen, nano, o.Pcapng);
         }
+        if (o.WriteFile != null) writer = OpenWriter(0);
         PacketPrinter? printer = null;
         if (print)
         {
@@ -179,6 +184,14 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                 }
                 if (!more) break;
                 count++;
+                if (writer != null && o.FileSizeMb > 0 && o.WriteFile != "-" && writer.BytesWritten > o.FileSizeMb * 1000000)
+                {
+                    // -C: rotate to NAME1, NAME2, ... (wrapping at -W files)
+                    writer.Dispose();
+                    fileNo++;
+                    if (o.FileCount > 0 && fileNo >= o.FileCount) fileNo = 0;
+                    writer = OpenWriter(fileNo);
+                }
                 writer?.Write(h, buf);
                 if (printer != null)
                 {

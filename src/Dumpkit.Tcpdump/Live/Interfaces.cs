@@ -1,58 +1,55 @@
 namespace Dumpkit.Tcpdump.Live;
 
-/// <summary>-D: interfaces in tcpdump's "N.name [flags]" format, read from /sys/class/net.</summary>
+/// <summary>-D: capture devices in tcpdump's "N.name [flags]" format, from /sys/class/net (as libpcap orders them).</summary>
 internal static class Interfaces
 {
+    private sealed record Dev(string Name, int Index, bool Up, bool Running, bool Loopback, bool Wireless, string? Status);
+
+    private static string Read(string path)
+    {
+        try { return File.ReadAllText(path).Trim(); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
     public static void List(TextWriter w)
     {
-        var names = new List<(string Name, int Index, uint Flags, bool Wireless)>();
+        var devs = new List<Dev>();
         const string root = "/sys/class/net";
         if (Directory.Exists(root))
         {
             foreach (var dir in Directory.GetDirectories(root))
             {
                 string name = Path.GetFileName(dir);
-                int idx = ReadInt(Path.Combine(dir, "ifindex"));
-                uint flags = (uint)ReadInt(Path.Combine(dir, "flags"));
-                bool wl = Directory.Exists(Path.Combine(dir, "wireless"));
-                names.Add((name, idx, flags, wl));
+                int.TryParse(Read(Path.Combine(dir, "ifindex")), out int idx);
+                string fs = Read(Path.Combine(dir, "flags"));
+                int flags = fs.StartsWith("0x", StringComparison.Ordinal) ? Convert.ToInt32(fs[2..], 16) : 0;
+                bool up = (flags & 1) != 0, loop = (flags & 8) != 0;
+                bool running = up && (loop || Read(Path.Combine(dir, "carrier")) == "1");
+                bool wireless = Directory.Exists(Path.Combine(dir, "wireless"));
+                string oper = Read(Path.Combine(dir, "operstate"));
+                string? status = !up || loop ? null : oper == "up" ? "Connected" : oper == "down" ? "Disconnected" : null;
+                devs.Add(new Dev(name, idx, up, running, loop, wireless, status));
             }
         }
-        // libpcap orders: up before down, running before not, non-loopback before loopback, then by index
-        names.Sort((a, b) =>
-        {
-            int k(uint f) => ((f & 1) != 0 ? 0 : 4) + ((f & 0x40) != 0 ? 0 : 2) + ((f & 8) != 0 ? 1 : 0);
-            int c = k(a.Flags).CompareTo(k(b.Flags));
-            return c != 0 ? c : a.Index.CompareTo(b.Index);
-        });
+        int Rank(Dev d) => d.Up && d.Running && !d.Loopback ? 0 : d.Loopback && d.Up ? 2 : 3;
+        var ordered = devs.OrderBy(Rank).ThenBy(d => d.Index).ToList();
         int n = 1;
-        var entries = new List<string>();
-        foreach (var (name, _, flags, wl) in names)
+        bool anyDone = false;
+        foreach (var d in ordered)
         {
+            if (!anyDone && Rank(d) > 0)
+            {
+                w.Write($"{n++}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n");
+                anyDone = true;
+            }
             var parts = new List<string>();
-            if ((flags & 8) != 0) parts.Add("Loopback");
-            if ((flags & 1) != 0) parts.Add("Up");
-            if ((flags & 0x40) != 0) parts.Add("Running");
-            if ((flags & 8) == 0) parts.Add(wl ? "Wireless" : "");
-            var tail = string.Join(", ", parts.Where(p => p.Length > 0));
-            string extra = (flags & 8) != 0 ? "" : (wl ? "" : ", Connected".TrimStart(',', ' '));
-            entries.Add($"{n++}.{name} [{(tail.Length > 0 ? tail : "")}{(extra.Length > 0 ? (tail.Length > 0 ? ", " : "") + extra : "")}]");
+            if (d.Up) parts.Add("Up");
+            if (d.Running) parts.Add("Running");
+            if (d.Wireless) parts.Add("Wireless");
+            if (d.Loopback) parts.Add("Loopback");
+            if (d.Status != null) parts.Add(d.Status);
+            w.Write($"{n++}.{d.Name} [{(parts.Count == 0 ? "none" : string.Join(", ", parts))}]\n");
         }
-        foreach (var e in entries) w.Write(e + "\n");
-        w.Write($"{n++}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n");
-    }
-
-    private static int ReadInt(string path)
-    {
-        try
-        {
-            var s = File.ReadAllText(path).Trim();
-            if (s.StartsWith("0x", StringComparison.Ordinal)) return Convert.ToInt32(s[2..], 16);
-            return int.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException or OverflowException)
-        {
-            return 0;
-        }
+        if (!anyDone) w.Write($"{n}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n");
     }
 }
