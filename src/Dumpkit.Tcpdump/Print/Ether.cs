@@ -131,6 +131,10 @@ internal static class Ether
             case 0x9000: Loopback(nd, p, length); return true;
             case 0x8847:
             case 0x8848: Mpls.Print(nd, p, length); return true;
+            case 0x8863:
+            case 0x8864:
+            case 0x3c12:
+            case 0x3c13: Pppoe.Print(nd, p, length); return true;
             default: return false;
         }
     }
