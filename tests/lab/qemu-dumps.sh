@@ -8,6 +8,7 @@ set -euo pipefail
 labdir=$1
 shared=$(cd "$(dirname "$0")/../../.." && pwd)/shared/lab
 [ -x "$shared/qemu-dumps.sh" ] || { echo "qemu-dumps: $shared not found"; exit 2; }
+mkdir -p "$labdir"
 out=$labdir/qemu
 if [ -f "$out/qemu-panic.elf" ] && [ -f "$out/qemu-panic.kdump-zlib" ]; then
     exit 0
