@@ -253,3 +253,31 @@ public class RotationTests
         Assert.Equal(expected.Take(ours.Length), ours);
     }
 }
+
+public class TimeRotationTests
+{
+    [Fact]
+    public void StrftimeNamesUseTheZone()
+    {
+        Assert.Equal("cap-2023-11-14_22:13:20.pcap", Dumpkit.Tcpdump.Cli.Strftime.Format("cap-%Y-%m-%d_%H:%M:%S.pcap", 1700000000, TimeZoneInfo.Utc));
+        Assert.Equal("x%q-1700000000-318", Dumpkit.Tcpdump.Cli.Strftime.Format("x%q-%s-%j", 1700000000, TimeZoneInfo.Utc));
+    }
+
+    [Fact]
+    public void TimeRotationWritesStrftimeNamedFileAndRunsPostRotate()
+    {
+        var input = Samples.Pcap(1, Samples.Ping, Samples.TcpSyn);
+        var dir = Path.Combine(Path.GetTempPath(), $"dumpkit-g-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var pattern = Path.Combine(dir, "cap-%Y.pcap");
+            int rc = TcpdumpCommand.Run(["-r", "-", "-w", pattern, "-G", "3600"], new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
+            Assert.Equal(0, rc);
+            var f = Assert.Single(Directory.GetFiles(dir));
+            Assert.Equal($"cap-{DateTime.UtcNow.Year}.pcap", Path.GetFileName(f));
+            Assert.Equal(input, File.ReadAllBytes(f));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
