@@ -90,6 +90,24 @@ public class KernelSchemeTests
     }
 
     [Fact]
+    public void Linux71CompoundInfoMarksTails()
+    {
+        // 7.1 renamed page.compound_head to page.compound_info in VMCOREINFO (upstream f50c015).
+        var k = new SyntheticKernel(is612: true);
+        k.Extra["OSRELEASE"] = "7.1.0";
+        k.Omit.Add("OFFSET(page.compound_head)");
+        k.Extra["OFFSET(page.compound_info)"] = "8";
+        k.SetCompound(0x400, 2, headFlags: 1UL << k.PgLru);
+        k.SetPage(0x401, mapping: 0xffff_8880_0000_0001UL, compoundHead: (k.Vmemmap + 0x400 * 64) | 1); // a tail with anon-looking data
+        k.Refresh();
+        var bits = k.AllRam();
+        var f = k.Filter(8);
+        f.Exclude(0, SyntheticKernel.Frames, bits);
+        Assert.True(bits[0x401]); // a tail: decided with its (file) head, kept
+        Assert.Equal(0, f.Statistics.User);
+    }
+
+    [Fact]
     public void UnacceptedMemoryIsFreeInMaxOrderBlocks()
     {
         var k = new SyntheticKernel(is612: true);

@@ -60,7 +60,8 @@ public sealed class PageFlags
         MappingOffset = mapping;
         MapcountOffset = (int)(info.Offset("page._mapcount") ?? -1);
         PrivateOffset = (int)(info.Offset("page.private") ?? -1);
-        CompoundHeadOffset = (int)(info.Offset("page.compound_head") ?? -1);
+        // Linux 7.1 renamed page.compound_head to page.compound_info (same word, bit 0 = tail).
+        CompoundHeadOffset = (int)(info.Offset("page.compound_head") ?? info.Offset("page.compound_info") ?? -1);
 
         long? lru = info.Offset("page.lru"), prev = info.Offset("list_head.prev"), next = info.Offset("list_head.next");
         if (info.Offset("folio._folio_order") is long fo) CompoundOrderOffset = (int)(fo - size);

@@ -29,6 +29,9 @@ run 6.1.0-56-amd64 384 /usr/bin/makedumpfile qemu64,+la57        # 5-level pagin
 run 6.12.117+deb12-amd64 384 "$up" qemu64,+la57
 # Linux 5.10 (bullseye; fetch its .deb with apt-get using a bullseye sources list into $LAB/debs first)
 run 5.10.0-46-amd64 384 "$up"
+# Linux 7.2 (sid; packaging split into linux-binary/-modules/-base .debs: extract all three into
+# $LAB/kernels/KVER, copy usr/lib/modules/KVER/vmlinuz to boot/vmlinuz-KVER, ln -s usr/lib lib, depmod -b)
+run 7.2.13+deb14-amd64 384 "$up"
 # hugetlb pool (8 × 2 MiB) and THP for anonymous memory: compound pages of every kind
 run 6.1.0-56-amd64 512 /usr/bin/makedumpfile "" "hugepages=8 transparent_hugepage=always" huge
 run 6.12.117+deb12-amd64 512 "$up" "" "hugepages=8 transparent_hugepage=always" huge
