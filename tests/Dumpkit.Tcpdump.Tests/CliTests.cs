@@ -281,3 +281,29 @@ public class TimeRotationTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+public class PrivilegeTests
+{
+    [Fact]
+    public void PasswdLookupFindsRoot()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"dumpkit-pw-{Guid.NewGuid():N}");
+        File.WriteAllText(dir, "root:x:0:0:root:/root:/bin/bash\ntcpdump:x:104:109::/nonexistent:/usr/sbin/nologin\n");
+        try
+        {
+            Assert.Equal((104u, 109u), Dumpkit.Tcpdump.Cli.Privileges.Lookup("tcpdump", dir));
+            Assert.Null(Dumpkit.Tcpdump.Cli.Privileges.Lookup("nobody-here", dir));
+        }
+        finally { File.Delete(dir); }
+    }
+
+    [SkippableFact]
+    public void UnknownUserIsAnError()
+    {
+        Skip.IfNot(Environment.UserName == "root", "only root drops privileges");
+        var err = new StringWriter();
+        int rc = TcpdumpCommand.Run(["-r", "-", "-Z", "no-such-user-dk"], new MemoryStream(), err, () => new MemoryStream(Samples.Pcap(1, Samples.Ping)), TimeZoneInfo.Utc);
+        Assert.Equal(1, rc);
+        Assert.Contains("tcpdump: Couldn't find user 'no-such-user-dk'", err.ToString());
+    }
+}

@@ -87,6 +87,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         catch (System.Net.Sockets.SocketException ex) { stderr.WriteLine($"tcpdump: {iface}: {ex.Message}"); return 1; }
         using var _ = src;
+        if (o.User != null) Privileges.Drop(o.User, stderr);
         bool print = o.WriteFile == null || o.Print;
         if (print && o.v == 0) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         var d = LinkTypes.Describe(src.LinkType)!.Value;
@@ -117,6 +118,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         try { src = PacketSource.OpenFile(input, nano); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var __ = src;
+        if (o.User != null) Privileges.Drop(o.User, stderr);
 
         var desc0 = LinkTypes.Describe(src.LinkType);
         stderr.WriteLine(desc0 is { } d
