@@ -15,6 +15,10 @@ public static class Multicall
             Makedumpfile.MakedumpfileCommand.Run),
         new("tcpdump", "capture, read and print packets (tcpdump 4.99 compatible)",
             Tcpdump.TcpdumpCommand.Run),
+        new("kexec", "load and run a kernel, or a capture kernel for kdump (kexec-tools compatible)",
+            Kexec.KexecCommand.Run),
+        new("kdump", "the kdump service: load, status, savecore (like kdump-tools)",
+            Kexec.KdumpCommand.Run),
     ];
 
     public static int Run(string invokedAs, string[] args)

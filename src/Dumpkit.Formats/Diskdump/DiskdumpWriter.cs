@@ -358,8 +358,8 @@ public static class DiskdumpWriter
         h.Status = result.Incomplete ? status | DiskdumpFlags.Incomplete : status;
         Array.Clear(block);
         h.Write(block);
+        // No flush after this write: if the header is lost, the dump merely stays marked incomplete.
         sink.Write(0, block.AsSpan(0, bs));
-        sink.Flush();
         sink.Complete();
         result.Size = Math.Max(dataCursor, dataStart);
         return result;

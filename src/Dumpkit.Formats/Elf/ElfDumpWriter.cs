@@ -123,7 +123,6 @@ public static class ElfDumpWriter
         sink.Flush();
         ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, phnum, 0);
         sink.Write(0, head.AsSpan(0, ElfLayout.EhdrSize));
-        sink.Flush();
         sink.Complete();
         return at;
     }
