@@ -167,13 +167,6 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         PacketPrinter? printer = null;
         if (print)
         {
-            if (!PacketPrinter.Supports(src.LinkType))
-            {
-                var n = desc?.Name ?? src.LinkType.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                stderr.WriteLine($"tcpdump: packet printing is not supported for link type {n}: use -w");
-                writer?.Dispose();
-                return 1;
-            }
             printer = new PacketPrinter(new Nd(settings, output), src.LinkType, new Timestamp(zone, o.t, nano));
         }
 

@@ -131,6 +131,13 @@ internal static class Ether
             case 0x9000: Loopback(nd, p, length); return true;
             case 0x8847:
             case 0x8848: Mpls.Print(nd, p, length); return true;
+            case 0x886f:
+                nd.Proto = "msnlb";
+                nd.P("MS NLB heartbeat");
+                nd.P($", host priority: {nd.Le32(p + 8)}");
+                nd.P($", cluster IP: {nd.A4(p + 12)}");
+                nd.P($", host IP: {nd.A4(p + 16)}");
+                return true;
             case 0x8863:
             case 0x8864:
             case 0x3c12:

@@ -7,9 +7,6 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
 {
     public Nd Nd { get; } = nd;
 
-    public static bool Supports(int lt) => lt is LinkTypes.Ethernet or LinkTypes.Null or LinkTypes.Loop or LinkTypes.Raw or 12 or 14
-        or LinkTypes.Ipv4 or LinkTypes.Ipv6 or LinkTypes.LinuxSll or LinkTypes.LinuxSll2 or 226 or 9 or 104;
-
     public void Print(in PacketHeader h, uint number)
     {
         var o = Nd.O;
@@ -108,6 +105,10 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
             case 104:
                 return Chdlc.Print(Nd, 0, len);
         }
+        // link types without a printer print as tcpdump's "unsupported" printer does
+        Nd.Proto = "unsupported";
+        Nd.P("UNSUPPORTED");
+        HexDump.HexAscii(Nd, "\n\t", 0, caplen);
         return 0;
     }
 

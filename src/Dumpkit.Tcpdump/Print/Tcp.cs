@@ -152,6 +152,7 @@ internal static class Tcp
         if (Is(22)) Ssh(nd, bp, length);
         else if (Is(21)) { nd.P(": "); Text.Proto(nd, bp, length, "ftp", null, true); }
         else if (Is(25)) { nd.P(": "); Text.Proto(nd, bp, length, "smtp", null, true); }
+        else if (Is(43)) { nd.P(": "); Text.Proto(nd, bp, length, "whois", null, false); }
         else if (Is(80) || Is(8080)) { nd.P(": "); Text.Proto(nd, bp, length, "http", Text.HttpCmds, true); }
         else if (Is(554) || Is(8554)) { nd.P(": "); Text.Proto(nd, bp, length, "rtsp", Text.RtspCmds, true); }
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
