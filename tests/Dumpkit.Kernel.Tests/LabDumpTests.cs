@@ -81,6 +81,39 @@ public class LabDumpDmesgTests
         return d;
     }
 
+    public static TheoryData<string> PartialDirs()
+    {
+        var d = new TheoryData<string>();
+        var root = Environment.GetEnvironmentVariable("DUMPKIT_LAB_VMCORES");
+        if (string.IsNullOrEmpty(root) || !Directory.Exists(root))
+        {
+            d.Add("");
+            return d;
+        }
+        foreach (var dir in Directory.GetDirectories(root).Order())
+            if (File.Exists(Path.Combine(dir, "ref-dmesg-partial.txt")))
+                d.Add(dir);
+        if (d.Count == 0) d.Add("");
+        return d;
+    }
+
+    /// <summary>
+    /// <c>ref-dmesg-partial.txt</c> = upstream's <c>--dump-dmesg --partial-dmesg</c>; the lab dumps were made
+    /// without <c>dmesg -c</c>, so these are corpus dumps whose clear_seq (latched, odd sequence → val[1]) was
+    /// set to 150 in every PT_LOAD holding it (make-lab-dumps.sh, patch_clear_seq).
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(PartialDirs))]
+    public void PartialDmesgMatchesReference(string dir)
+    {
+        Skip.If(dir == "", "no partial-dmesg reference under DUMPKIT_LAB_VMCORES");
+        using var dump = DumpReader.Open(Path.Combine(dir, "kdump-vmcore.elf"));
+        var actual = Dmesg.Extract(dump, Vmcoreinfo.Parse(dump.VmcoreinfoText!), true);
+        var expected = File.ReadAllBytes(Path.Combine(dir, "ref-dmesg-partial.txt"));
+        Assert.True(actual.AsSpan().SequenceEqual(expected), $"{Path.GetFileName(dir)}: {actual.Length} vs {expected.Length} bytes");
+        Assert.True(expected.Length > 1000);
+    }
+
     /// <summary><c>ref-dmesg.txt</c> = upstream makedumpfile's <c>--dump-dmesg</c> of the fresh dump.</summary>
     [SkippableTheory]
     [MemberData(nameof(Dirs))]
