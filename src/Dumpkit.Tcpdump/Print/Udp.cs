@@ -86,6 +86,7 @@ internal static class Udp
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
             if (Is(4789)) { Vxlan.Print(nd, cp, length); return; }
             if (Is(6081)) { Geneve.Print(nd, cp, length); return; }
+            if (Is(4790)) { Nsh.VxlanGpe(nd, cp, length); return; }
             if (Is(6635)) { Mpls.Print(nd, cp, length); return; }
         }
         if (ulen > length && !fragmented) nd.P($"UDP, bad length {ulen} > {length}");
