@@ -238,7 +238,8 @@ public sealed class PageFilter
 
             if (cls == PageClass.Tail)
             {
-                if (pfn >= tailsResolvedUntil && ResolveTail(page, from, headBuf, out ulong head, out var headCls, out ulong headPages))
+                ulong tailAddr = range.MemMap + (pfn - range.StartPfn) * (ulong)size;
+                if (pfn >= tailsResolvedUntil && ResolveTail(page, tailAddr, from, headBuf, out ulong head, out var headCls, out ulong headPages))
                 {
                     tailsResolvedUntil = head + headPages;
                     if (headCls is not PageClass.Keep and not PageClass.Tail)
@@ -262,13 +263,13 @@ public sealed class PageFilter
     /// A compound tail whose head lies before the walk start: classify the head, as makedumpfile's
     /// sequential walk would have when it passed it.
     /// </summary>
-    private bool ResolveTail(ReadOnlySpan<byte> tail, ulong walkStart, byte[] headBuf, out ulong headPfn, out PageClass cls, out ulong pages)
+    private bool ResolveTail(ReadOnlySpan<byte> tail, ulong tailAddr, ulong walkStart, byte[] headBuf, out ulong headPfn, out PageClass cls, out ulong pages)
     {
         cls = PageClass.Keep;
         pages = 1;
         headPfn = 0;
         var flags = Flags!;
-        ulong headAddr = flags.CompoundHeadOf(tail);
+        ulong headAddr = flags.CompoundHeadOf(tail, tailAddr);
         if (headAddr == 0 || !Sections!.TryGetPfn(headAddr, walkStart, out headPfn) || headPfn >= walkStart)
             return false;
         int size = flags.PageStructSize;

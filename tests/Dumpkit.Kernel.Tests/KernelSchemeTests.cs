@@ -108,6 +108,29 @@ public class KernelSchemeTests
     }
 
     [Fact]
+    public void Linux71MaskEncodedTailsFindTheirHead()
+    {
+        // HugeTLB vmemmap optimization on 7.1+: tails hold GENMASK(63, order + 6) | 1, and the head is
+        // tail address & mask. A walk that starts inside the folio's second section must find the head.
+        var k = new SyntheticKernel(is612: true);
+        k.Extra["OSRELEASE"] = "7.1.0";
+        k.Omit.Add("OFFSET(page.compound_head)");
+        k.Extra["OFFSET(page.compound_info)"] = "8";
+        k.SetCompound(0x800, 11, hugetlb: true);
+        ulong mask = ~((1UL << (11 + 6)) - 1);
+        for (ulong p = 0x801; p < 0x1000; p++)
+            k.Dump.WriteU64(k.StructPage(p) + 8, mask | 1);
+        k.Dump.WriteU64(k.StructPage(0x801), 11); // folio order lives in page[1].flags
+        k.Refresh();
+        var bits = k.AllRam();
+        var f = k.Filter(8);
+        f.Exclude(0xc00, 0x1000, bits);
+        Assert.Equal(0x400, f.Statistics.User);
+        Assert.False(bits[0xc00]);
+        Assert.False(bits[0xfff]);
+    }
+
+    [Fact]
     public void UnacceptedMemoryIsFreeInMaxOrderBlocks()
     {
         var k = new SyntheticKernel(is612: true);

@@ -263,12 +263,21 @@ public sealed class PageFlags
         return PageClass.Keep;
     }
 
-    /// <summary>The struct page address a compound tail points to (compound_head - 1), or 0.</summary>
-    public ulong CompoundHeadOf(ReadOnlySpan<byte> page)
+    /// <summary>
+    /// The struct page address of a compound tail's head, or 0 when <paramref name="page"/> is not a tail.
+    /// The word is <c>head + 1</c>, or since Linux 7.1 with HugeTLB vmemmap optimization and a power-of-2
+    /// struct page, <c>mask | 1</c> where <c>mask = GENMASK(63, order + log2(sizeof(struct page)))</c>
+    /// turns the tail's own address (<paramref name="pageAddress"/>) into the head's.
+    /// </summary>
+    public ulong CompoundHeadOf(ReadOnlySpan<byte> page, ulong pageAddress)
     {
         if (CompoundHeadOffset < 0) return 0;
-        ulong ch = U64(page, CompoundHeadOffset);
-        return (ch & 1) != 0 ? ch - 1 : 0;
+        ulong info = U64(page, CompoundHeadOffset);
+        if ((info & 1) == 0) return 0;
+        ulong value = info & ~1UL;
+        ulong low = ~value; // for a mask: 2^shift - 1
+        bool isMask = value != 0 && (low & (low + 1)) == 0 && low >= (ulong)PageStructSize - 1;
+        return isMask ? pageAddress & info & ~1UL : value;
     }
 
     private static ulong U64(ReadOnlySpan<byte> b, int off) => BinaryPrimitives.ReadUInt64LittleEndian(b[off..]);
