@@ -146,10 +146,12 @@ internal static class Tcp
         if (nd.S.ForcedType != null)
         {
             if (nd.S.ForcedType == "domain") Dns.Print(nd, bp, length, true, false);
+            else if (nd.S.ForcedType == "resp") Resp.Print(nd, bp, length);
             return;
         }
         bool Is(int p) => sport == p || dport == p;
-        if (Is(22)) Ssh(nd, bp, length);
+        if (Is(6379)) Resp.Print(nd, bp, length);
+        else if (Is(22)) Ssh(nd, bp, length);
         else if (Is(21)) { nd.P(": "); Text.Proto(nd, bp, length, "ftp", null, true); }
         else if (Is(25)) { nd.P(": "); Text.Proto(nd, bp, length, "smtp", null, true); }
         else if (Is(43)) { nd.P(": "); Text.Proto(nd, bp, length, "whois", null, false); }
