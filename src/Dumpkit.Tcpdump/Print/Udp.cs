@@ -43,6 +43,7 @@ internal static class Udp
                 case "domain": Dns.Print(nd, cp, length, false, false); break;
                 case "tftp": Tftp.Print(nd, cp, length); break;
                 case "vxlan": Vxlan.Print(nd, cp, length); break;
+                case "someip": SomeIp.Print(nd, cp, length); break;
                 default: nd.P($"UDP, length {ulen}"); break;
             }
             return;
@@ -88,6 +89,7 @@ internal static class Udp
             if (Is(6081)) { Geneve.Print(nd, cp, length); return; }
             if (Is(4790)) { Nsh.VxlanGpe(nd, cp, length); return; }
             if (Is(6635)) { Mpls.Print(nd, cp, length); return; }
+            if (Is(30490)) { SomeIp.Print(nd, cp, length); return; }
         }
         if (ulen > length && !fragmented) nd.P($"UDP, bad length {ulen} > {length}");
         else nd.P($"UDP, length {ulen}");
