@@ -45,6 +45,15 @@ public class LabDumpTests
             if (bitmap[p] != reference.DumpableBitmap[p]) differ++;
         Assert.True(differ == 0, $"{Path.GetFileName(dir)} -d {level}: {differ} frames differ; {filter.Statistics}; {w}");
         Assert.True(filter.Statistics.Total > 0);
+
+        // The same from odd-sized chunks on two threads: cuts through buddy blocks and compound pages.
+        var chunked = new PfnBitmap(dump.MaxPfn);
+        foreach (var r in dump.RamRanges()) chunked.SetRange(r.Start, r.End);
+        var again = PageFilter.Create(dump, info, level, TextWriter.Null);
+        var chunks = new List<(ulong, ulong)>();
+        for (ulong s = 0; s < dump.MaxPfn; s += 333) chunks.Add((s, Math.Min(s + 333, dump.MaxPfn)));
+        Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = 2 }, c => again.Exclude(c.Item1, c.Item2, chunked));
+        Assert.True(chunked.Bytes.SequenceEqual(bitmap.Bytes), "chunked result differs");
     }
 }
 

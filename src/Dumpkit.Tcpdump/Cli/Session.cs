@@ -32,7 +32,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (o.ListInterfaces)
         {
             using var w = new StreamWriter(stdout, leaveOpen: true);
-            Dumpkit.Tcpdump.Live.Interfaces.List(w);
+            Interfaces.List(w);
             return 0;
         }
         string? filter = null;
@@ -76,7 +76,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         {
             // -i N: the Nth entry of -D
             var sw = new StringWriter();
-            Dumpkit.Tcpdump.Live.Interfaces.List(sw);
+            Interfaces.List(sw);
             var lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (num < 1 || num > lines.Length) throw new UsageException($"Interface number {num} is out of range");
             var l = lines[num - 1];

@@ -35,6 +35,9 @@ run 7.2.13+deb14-amd64 384 "$up"
 # hugetlb pool (8 × 2 MiB) and THP for anonymous memory: compound pages of every kind
 run 6.1.0-56-amd64 512 /usr/bin/makedumpfile "" "hugepages=8 transparent_hugepage=always" huge
 run 6.12.117+deb12-amd64 512 "$up" "" "hugepages=8 transparent_hugepage=always" huge
+# ... with HugeTLB vmemmap optimization (on 7.1+ tails then hold a mask, not a head pointer)
+run 6.12.117+deb12-amd64 512 "$up" "" "hugepages=8 hugetlb_free_vmemmap=on transparent_hugepage=always" hvo
+run 7.2.13+deb14-amd64 512 "$up" "" "hugepages=8 hugetlb_free_vmemmap=on transparent_hugepage=always" hvo
 
 # --partial-dmesg references: no guest ran `dmesg -c`, so copy the corpus vmcores and set clear_seq
 # (struct latched_seq {seqcount; val[2]}: seqcount 1 selects val[1] = 150) in every PT_LOAD holding it.

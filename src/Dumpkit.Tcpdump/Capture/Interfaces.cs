@@ -1,4 +1,4 @@
-namespace Dumpkit.Tcpdump.Live;
+namespace Dumpkit.Tcpdump.Capture;
 
 /// <summary>-D: capture devices in tcpdump's "N.name [flags]" format, from /sys/class/net (as libpcap orders them).</summary>
 internal static class Interfaces
