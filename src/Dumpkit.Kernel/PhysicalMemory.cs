@@ -22,5 +22,7 @@ internal static class PhysicalMemory
         catch (PageNotAvailableException) { return false; }
         catch (DumpFormatException) { return false; }
         catch (IOException) { return false; }
+        catch (InvalidDataException) { return false; } // a page that does not decompress
+        catch (Exception e) when (e is not OutOfMemoryException and not ObjectDisposedException) { return false; }
     }
 }
