@@ -272,6 +272,7 @@ internal static class Ip
                     return;
                 case 59: nd.P("no next header"); return;
                 case 112: Vrrp.Print(nd, bp, length, iph, ttl, ver); return;
+                case 103: Pim.Print(nd, bp, length, iph); return;
                 default:
                     nd.P($" ip-proto-{nh} {(uint)llength}");
                     return;
