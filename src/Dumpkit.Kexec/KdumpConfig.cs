@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+
+namespace Dumpkit.Kexec;
+
+/// <summary>
+/// /etc/default/dumpkit: shell-style <c>KEY=value</c> lines (optionally <c>export KEY=value</c>),
+/// '#' comments, single quotes literal, double quotes with backslash escapes. Variable
+/// expansion is not performed. Names follow kdump-tools' /etc/default/kdump-tools.
+/// </summary>
+public sealed class KdumpConfig
+{
+    public const string DefaultPath = "/etc/default/dumpkit";
+    public const string DefaultAppend = "reset_devices systemd.unit=dumpkit-savecore.service nr_cpus=1 irqpoll nousb";
+
+    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+    public string? Source { get; private set; }
+
+    public string? Get(string key) => Values.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
+
+    public bool UseKdump => Get("USE_KDUMP") != "0";
+    /// <summary>Null: /boot/vmlinuz-RELEASE.</summary>
+    public string? Kernel => Get("KDUMP_KERNEL");
+    /// <summary>Null: /boot/initrd.img-RELEASE.</summary>
+    public string? Initrd => Get("KDUMP_INITRD");
+    /// <summary>Null: /proc/cmdline without BOOT_IMAGE=, crashkernel= and hugepage options.</summary>
+    public string? Cmdline => Get("KDUMP_CMDLINE");
+    public string CmdlineAppend => Values.TryGetValue("KDUMP_CMDLINE_APPEND", out var v) ? v : DefaultAppend;
+    public string CoreDir => Get("KDUMP_COREDIR") ?? "/var/crash";
+    public string MakedumpArgs => Get("MAKEDUMP_ARGS") ?? "-c -d 31";
+    public int NumDumps => int.TryParse(Get("KDUMP_NUM_DUMPS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0;
+    public string? FailCmd => Get("KDUMP_FAIL_CMD");
+    public bool DumpDmesg => Get("KDUMP_DUMP_DMESG") != "0";
+    /// <summary>The crash dump to save (kdump-tools has no such knob; for tests and odd set-ups).</summary>
+    public string? Vmcore => Get("KDUMP_VMCORE");
+
+    public static KdumpConfig Parse(string text, string? source = null)
+    {
+        var c = new KdumpConfig { Source = source };
+        int lineNo = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNo++;
+            string line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            if (line.StartsWith("export ", StringComparison.Ordinal)) line = line[7..].TrimStart();
+            int eq = line.IndexOf('=');
+            if (eq <= 0 || !IsName(line.AsSpan(0, eq)))
+                throw new KdumpConfigException($"{source ?? "config"}:{lineNo}: expected KEY=value, got \"{raw.Trim()}\"");
+            c.Values[line[..eq]] = Unquote(line[(eq + 1)..], source, lineNo);
+        }
+        return c;
+    }
+
+    public static KdumpConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            return new KdumpConfig { Source = null };
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    private static bool IsName(ReadOnlySpan<char> s)
+    {
+        if (s.Length == 0 || char.IsAsciiDigit(s[0])) return false;
+        foreach (char ch in s)
+            if (!char.IsAsciiLetterOrDigit(ch) && ch != '_') return false;
+        return true;
+    }
+
+    private static string Unquote(string v, string? source, int lineNo)
+    {
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < v.Length)
+        {
+            char ch = v[i];
+            if (ch == '\'')
+            {
+                int end = v.IndexOf('\'', i + 1);
+                if (end < 0) throw new KdumpConfigException($"{source ?? "config"}:{lineNo}: unterminated single quote");
+                sb.Append(v, i + 1, end - i - 1);
+                i = end + 1;
+            }
+            else if (ch == '"')
+            {
+                i++;
+                while (true)
+                {
+                    if (i >= v.Length) throw new KdumpConfigException($"{source ?? "config"}:{lineNo}: unterminated double quote");
+                    if (v[i] == '"') { i++; break; }
+                    if (v[i] == '\\' && i + 1 < v.Length && v[i + 1] is '"' or '\\' or '$' or '`') { sb.Append(v[i + 1]); i += 2; continue; }
+                    sb.Append(v[i++]);
+                }
+            }
+            else if (ch == '\\' && i + 1 < v.Length) { sb.Append(v[i + 1]); i += 2; }
+            else if (ch == '#' && (i == 0 || char.IsWhiteSpace(v[i - 1]))) break;
+            else if (char.IsWhiteSpace(ch))
+            {
+                // an unquoted blank ends the value (the rest would be a command in sh)
+                string rest = v[i..].Trim();
+                if (rest.Length > 0 && rest[0] != '#')
+                    throw new KdumpConfigException($"{source ?? "config"}:{lineNo}: unquoted space in value; quote it");
+                break;
+            }
+            else sb.Append(v[i++]);
+        }
+        return sb.ToString();
+    }
+}
+
+public sealed class KdumpConfigException(string message) : Exception(message);

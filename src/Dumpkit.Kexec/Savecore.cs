@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dumpkit.Makedumpfile;
+
+namespace Dumpkit.Kexec;
+
+/// <summary>
+/// <c>kdump savecore</c>, run in the capture kernel (as kdump-tools' kdump_save_core):
+/// KDUMP_COREDIR/STAMP/dmesg.STAMP (makedumpfile --dump-dmesg) and dump.STAMP (makedumpfile
+/// MAKEDUMP_ARGS), each written as *-incomplete and renamed when complete; when makedumpfile
+/// fails, /proc/vmcore is copied raw to vmcore.STAMP (the partial dump-incomplete stays);
+/// after a success, directories beyond KDUMP_NUM_DUMPS are removed, oldest first; after a
+/// failure KDUMP_FAIL_CMD runs. The makedumpfile library runs in this process.
+/// </summary>
+public sealed partial class Savecore(KdumpConfig config, KexecHost host, string? vmcoreOverride)
+{
+    private TextWriter Out => host.Out;
+    private TextWriter Err => host.Err;
+
+    [GeneratedRegex(@"^[0-9]{12}(-[0-9]+)?$")]
+    private static partial Regex StampDir();
+
+    public string Vmcore => vmcoreOverride ?? config.Vmcore ?? host.SystemPath("/proc/vmcore");
+
+    public int Run()
+    {
+        string vmcore = Vmcore;
+        if (!File.Exists(vmcore))
+        {
+            Err.WriteLine($"kdump: {vmcore}: no crash dump to save (savecore runs in the capture kernel)");
+            return KdumpCommand.NotReady;
+        }
+        string stamp = host.Now().ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        string dir;
+        try
+        {
+            dir = MakeStampDir(config.CoreDir, stamp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Err.WriteLine($"kdump: {config.CoreDir}: cannot create the dump directory: {e.Message}");
+            return Fail(null);
+        }
+        Out.WriteLine($"kdump: saving {vmcore} to {dir}");
+
+        if (config.DumpDmesg)
+            SaveDmesg(vmcore, dir, stamp);
+
+        string dumpTemp = Path.Combine(dir, "dump-incomplete");
+        string dumpFile = Path.Combine(dir, $"dump.{stamp}");
+        int rc = RunMakedumpfile(vmcore, dumpTemp);
+        int result;
+        if (rc == 0)
+        {
+            File.Move(dumpTemp, dumpFile);
+            result = KdumpCommand.Ok;
+            Out.WriteLine($"kdump: saved vmcore in {dir} ({dumpFile})");
+        }
+        else
+        {
+            Err.WriteLine($"kdump: makedumpfile {config.MakedumpArgs} failed, falling back to copying {vmcore}" +
+                          (File.Exists(dumpTemp) ? $" (the partial dump stays as {dumpTemp})" : ""));
+            string rawTemp = Path.Combine(dir, "vmcore-incomplete");
+            string rawFile = Path.Combine(dir, $"vmcore.{stamp}");
+            if (!CopyRaw(vmcore, rawTemp))
+                return Fail(dir);
+            File.Move(rawTemp, rawFile);
+            result = KdumpCommand.RawOnly;
+            Out.WriteLine($"kdump: saved the unfiltered vmcore in {dir} ({rawFile})");
+        }
+        host.Sys.Sync();
+        Rotate(dir);
+        return result;
+    }
+
+    private static string MakeStampDir(string coreDir, string stamp)
+    {
+        Directory.CreateDirectory(coreDir);
+        for (int n = 1; ; n++)
+        {
+            string dir = Path.Combine(coreDir, n == 1 ? stamp : $"{stamp}-{n}");
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+                continue;
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    private void SaveDmesg(string vmcore, string dir, string stamp)
+    {
+        string temp = Path.Combine(dir, "dmesg-incomplete");
+        int rc = Makedumpfile(["--dump-dmesg", vmcore, temp], null);
+        if (rc == 0 && File.Exists(temp))
+        {
+            File.Move(temp, Path.Combine(dir, $"dmesg.{stamp}"));
+            Out.WriteLine($"kdump: saved the kernel log in {Path.Combine(dir, $"dmesg.{stamp}")}");
+        }
+        else
+            Err.WriteLine("kdump: makedumpfile --dump-dmesg failed; dmesg content will be unavailable");
+    }
+
+    private int RunMakedumpfile(string vmcore, string output)
+    {
+        var args = config.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (args.Contains("-F"))
+        {
+            // flattened: makedumpfile writes the stream to stdout
+            try
+            {
+                using var stream = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+                int rc = Makedumpfile([.. args, vmcore], stream);
+                stream.Flush(flushToDisk: true);
+                return rc;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Err.WriteLine($"kdump: {output}: {e.Message}");
+                return 1;
+            }
+        }
+        return Makedumpfile([.. args, vmcore, output], null);
+    }
+
+    /// <summary>The makedumpfile personality in-process; any exception counts as a failure.</summary>
+    private int Makedumpfile(string[] args, Stream? stdout)
+    {
+        Out.WriteLine($"kdump: makedumpfile {string.Join(' ', args)}");
+        try
+        {
+            return MakedumpfileCommand.Run(args, Stream.Null, stdout ?? Stream.Null, Out, Err);
+        }
+        catch (Exception e)
+        {
+            Err.WriteLine($"kdump: makedumpfile failed: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private bool CopyRaw(string vmcore, string temp)
+    {
+        Out.WriteLine($"kdump: copying {vmcore} to {temp}");
+        try
+        {
+            using var src = new FileStream(vmcore, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var dst = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+            src.CopyTo(dst, 1 << 20);
+            dst.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Err.WriteLine($"kdump: copying {vmcore} to {temp} failed: {e.Message}" +
+                          (File.Exists(temp) ? $" (the partial copy stays as {temp})" : ""));
+            return false;
+        }
+    }
+
+    private void Rotate(string current)
+    {
+        int keep = config.NumDumps;
+        if (keep <= 0) return;
+        var dirs = Directory.EnumerateDirectories(config.CoreDir)
+            .Where(d => StampDir().IsMatch(Path.GetFileName(d)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        int purge = dirs.Count - keep;
+        foreach (var d in dirs.Take(Math.Max(0, purge)))
+        {
+            if (Path.GetFullPath(d) == Path.GetFullPath(current)) continue;
+            Out.WriteLine($"kdump: too many dumps (KDUMP_NUM_DUMPS={keep}), purging {d}");
+            try { Directory.Delete(d, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Err.WriteLine($"kdump: cannot remove {d}: {e.Message}");
+            }
+        }
+    }
+
+    private int Fail(string? dir)
+    {
+        Err.WriteLine($"kdump: failed to save vmcore{(dir is null ? "" : $" in {dir}")}");
+        if (config.FailCmd is { } cmd)
+        {
+            Out.WriteLine($"kdump: running KDUMP_FAIL_CMD: {cmd}");
+            int rc = host.Shell(cmd);
+            if (rc != 0) Err.WriteLine($"kdump: KDUMP_FAIL_CMD exited with status {rc}");
+        }
+        return KdumpCommand.Failed;
+    }
+}
