@@ -51,6 +51,7 @@ internal static class Igmp
                 break;
             case 0x14:
                 nd.P("igmp pimv1");
+                Pim.PrintV1(nd, bp, len);
                 break;
             case 0x1e:
                 Mtrace(nd, "mresp", bp, len);

@@ -341,4 +341,109 @@ internal static class Pim
                 break;
         }
     }
+
+    // ---- PIM version 1 (carried in IGMP type 0x14) ----
+    public static void PrintV1(Nd nd, int bp, int len)
+    {
+        nd.Proto = "pimv1";
+        int type = nd.U8(bp + 1);
+        nd.P(" ");
+        nd.P(type switch
+        {
+            0 => "Query", 1 => "Register", 2 => "Register-Stop", 3 => "Join/Prune", 4 => "RP-reachable", 5 => "Assert",
+            6 => "Graft", 7 => "Graft-ACK", _ => $"[type {type}]",
+        });
+        switch (type)
+        {
+            case 0:
+                if (nd.TTest(bp + 8, 1))
+                {
+                    int m = nd.U8(bp + 8) >> 4;
+                    nd.P(m switch { 0 => " Dense-mode", 1 => " Sparse-mode", 2 => " Sparse-Dense-mode", _ => $" mode-{m}" });
+                }
+                if (nd.V > 0) { nd.P(" (Hold-time "); Dns.RelTime(nd, nd.Be16(bp + 10)); nd.P(")"); }
+                break;
+            case 1:
+                if (!nd.TTest(bp + 8, 20)) { nd.PrintTrunc(); return; }
+                nd.P($" for {nd.A4(bp + 20)} > {nd.A4(bp + 24)}");
+                break;
+            case 2:
+                nd.P($" for {nd.A4(bp + 8)} > {nd.A4(bp + 12)}");
+                break;
+            case 4:
+                if (nd.V > 0)
+                {
+                    nd.P($" group {nd.A4(bp + 8)}");
+                    if (nd.Be32(bp + 12) != 0xffffffff) nd.P($"/{nd.A4(bp + 12)}");
+                    nd.P($" RP {nd.A4(bp + 16)} hold ");
+                    Dns.RelTime(nd, nd.Be16(bp + 22));
+                }
+                break;
+            case 5:
+                nd.P($" for {nd.A4(bp + 16)} > {nd.A4(bp + 8)}");
+                if (nd.Be32(bp + 12) != 0xffffffff) nd.P($"/{nd.A4(bp + 12)}");
+                nd.P($" {((nd.U8(bp + 20) & 0x80) != 0 ? "RP-tree" : "SPT")} pref {nd.Be32(bp + 20) & 0x7fffffff} metric {nd.Be32(bp + 24)}");
+                break;
+            case 3:
+            case 6:
+            case 7:
+                if (nd.V > 0)
+                {
+                    if (len < 8) { nd.PrintTrunc(); return; }
+                    if (!JoinPruneV1(nd, bp + 8, len - 8)) { nd.PrintTrunc(); return; }
+                }
+                break;
+        }
+        if ((nd.U8(bp + 4) >> 4) != 1) nd.P($" [v{nd.U8(bp + 4) >> 4}]");
+    }
+
+    private static bool JoinPruneV1(Nd nd, int bp, int len)
+    {
+        int njoin;
+        if (nd.TTest(bp, 30) && nd.U8(bp + 11) == 1 && (njoin = nd.Be16(bp + 20)) + nd.Be16(bp + 22) == 1)
+        {
+            nd.P($" RPF {nd.A4(bp)} ");
+            int hold = nd.Be16(bp + 6);
+            if (hold != 180) { nd.P("Hold "); Dns.RelTime(nd, (uint)hold); }
+            nd.P($"{(njoin != 0 ? "Join" : "Prune")} ({nd.A4(bp + 26)}/{nd.U8(bp + 25) & 0x3f}, {nd.A4(bp + 12)}");
+            if (nd.Be32(bp + 16) != 0xffffffff) nd.P($"/{nd.A4(bp + 16)}");
+            nd.P($") {((nd.U8(bp + 24) & 1) != 0 ? "Sparse" : "Dense")}{((nd.U8(bp + 25) & 0x80) != 0 ? " WC" : "")} {((nd.U8(bp + 25) & 0x40) != 0 ? "RP" : "SPT")}");
+            return true;
+        }
+        if (len < 4) return false;
+        if (nd.V > 1) nd.P("\n");
+        nd.P($" Upstream Nbr: {nd.A4(bp)}");
+        bp += 4; len -= 4;
+        if (len < 4) return false;
+        if (nd.V > 1) nd.P("\n");
+        nd.P(" Hold time: ");
+        Dns.RelTime(nd, nd.Be16(bp + 2));
+        if (nd.V < 2) return true;
+        bp += 4; len -= 4;
+        if (len < 4) return false;
+        int ngroups = nd.U8(bp + 3);
+        bp += 4; len -= 4;
+        while (ngroups != 0)
+        {
+            if (len < 4) return false;
+            nd.P($"\n\tGroup: {nd.A4(bp)}");
+            bp += 4; len -= 4;
+            if (len < 4) return false;
+            if (nd.Be32(bp) != 0xffffffff) nd.P($"/{nd.A4(bp)}");
+            bp += 4; len -= 4;
+            if (len < 4) return false;
+            int nj = nd.Be16(bp), np = nd.Be16(bp + 2);
+            nd.P($" joined: {nj} pruned: {np}");
+            bp += 4; len -= 4;
+            for (int k = 0; k < nj + np; k++)
+            {
+                string t = k < nj ? "Join " : "Prune";
+                if (len < 6) return false;
+                nd.P($"\n\t{t} {((nd.U8(bp) & 1) != 0 ? "Sparse " : "Dense ")}{((nd.U8(bp + 1) & 0x80) != 0 ? "WC " : "")}{((nd.U8(bp + 1) & 0x40) != 0 ? "RP " : "SPT ")}{nd.A4(bp + 2)}/{nd.U8(bp + 1) & 0x3f}");
+                bp += 6; len -= 6;
+            }
+            ngroups--;
+        }
+        return true;
+    }
 }
