@@ -6,6 +6,8 @@ namespace Dumpkit.Tcpdump.Print;
 /// so that a truncated read discards the whole print as tcpdump's single ND_PRINT would.</summary>
 internal readonly struct V4(uint a) : IUtf8SpanFormattable
 {
+    public override string ToString() => $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}";
+
     public bool TryFormat(Span<byte> d, out int w, ReadOnlySpan<char> f, IFormatProvider? p)
     {
         return System.Text.Unicode.Utf8.TryWrite(d, $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}", out w);
