@@ -5,7 +5,9 @@ namespace Dumpkit.Formats;
 
 /// <summary>
 /// One bit per page frame, LSB first within each byte (the kdump bitmap layout), with an
-/// optional rank index so "how many set bits before frame p" costs O(1).
+/// optional rank index so "how many set bits before frame p" costs O(1). A bitmap may cover a
+/// window [<see cref="First"/>, <see cref="Frames"/>) of the frame space (one cycle of a large
+/// dump); frames are always addressed by their absolute number.
 /// </summary>
 public sealed class PfnBitmap
 {
@@ -13,10 +15,16 @@ public sealed class PfnBitmap
     private readonly byte[] _bits;
     private ulong[]? _rank;
 
-    public PfnBitmap(ulong frames)
+    public PfnBitmap(ulong frames) : this(0, frames) { }
+
+    /// <summary>A window of frames [first, end); <paramref name="first"/> must be a multiple of 64.</summary>
+    public PfnBitmap(ulong first, ulong end)
     {
-        Frames = frames;
-        _bits = new byte[checked((long)((frames + 7) / 8))];
+        if ((first & 63) != 0 || end < first)
+            throw new ArgumentException("a window starts at a multiple of 64 frames and does not end before it");
+        First = first;
+        Frames = end;
+        _bits = new byte[checked((long)((end - first + 7) / 8))];
     }
 
     public PfnBitmap(byte[] bits, ulong frames)
@@ -27,54 +35,75 @@ public sealed class PfnBitmap
         Frames = frames;
     }
 
+    /// <summary>The first frame covered (0 unless this is a window).</summary>
+    public ulong First { get; }
+
+    /// <summary>One past the last frame covered.</summary>
     public ulong Frames { get; }
+
+    /// <summary>The bits of [First, Frames), frame First in bit 0 of byte 0.</summary>
     public ReadOnlySpan<byte> Bytes => _bits;
 
     public bool this[ulong pfn]
     {
-        get => pfn < Frames && (_bits[pfn >> 3] & (1 << (int)(pfn & 7))) != 0;
+        get => pfn >= First && pfn < Frames && (_bits[(pfn - First) >> 3] & (1 << (int)(pfn & 7))) != 0;
         set
         {
-            if (pfn >= Frames) throw new ArgumentOutOfRangeException(nameof(pfn));
+            if (pfn < First || pfn >= Frames) throw new ArgumentOutOfRangeException(nameof(pfn));
             _rank = null;
-            if (value) _bits[pfn >> 3] |= (byte)(1 << (int)(pfn & 7));
-            else _bits[pfn >> 3] &= (byte)~(1 << (int)(pfn & 7));
+            ulong r = pfn - First;
+            if (value) _bits[r >> 3] |= (byte)(1 << (int)(r & 7));
+            else _bits[r >> 3] &= (byte)~(1 << (int)(r & 7));
         }
+    }
+
+    /// <summary>Clear every bit (to reuse a window for the next cycle).</summary>
+    public void Clear()
+    {
+        _rank = null;
+        Array.Clear(_bits);
     }
 
     public void SetRange(ulong start, ulong end)
     {
         _rank = null;
-        for (ulong p = start; p < end && p < Frames; p++)
+        start = Math.Max(start, First);
+        end = Math.Min(end, Frames);
+        for (ulong p = start; p < end; p++)
         {
-            if ((p & 7) == 0 && p + 8 <= end && p + 8 <= Frames)
+            ulong r = p - First;
+            if ((r & 7) == 0 && p + 8 <= end)
             {
-                ulong bytes = (Math.Min(end, Frames) - p) / 8;
-                _bits.AsSpan((int)(p >> 3), (int)bytes).Fill(0xff);
+                ulong bytes = (end - p) / 8;
+                _bits.AsSpan((int)(r >> 3), (int)bytes).Fill(0xff);
                 p += bytes * 8 - 1;
                 continue;
             }
-            _bits[p >> 3] |= (byte)(1 << (int)(p & 7));
+            _bits[r >> 3] |= (byte)(1 << (int)(r & 7));
         }
     }
 
-    /// <summary>Number of set bits in [0, pfn).</summary>
+    /// <summary>Number of set bits in [First, pfn).</summary>
     public ulong Rank(ulong pfn)
     {
         if (pfn > Frames) pfn = Frames;
+        if (pfn <= First) return 0;
+        ulong rel = pfn - First;
         var rank = _rank ??= BuildRank();
-        ulong block = pfn >> BlockShift;
+        ulong block = rel >> BlockShift;
         ulong count = rank[block];
         ulong from = block << BlockShift;
-        count += CountBits(from, pfn);
+        count += CountBits(from, rel);
         return count;
     }
 
     public ulong PopCount() => Rank(Frames);
 
+    private ulong Count => Frames - First;
+
+    /// <summary>Set bits between two positions relative to First (from a multiple of 64).</summary>
     private ulong CountBits(ulong from, ulong to)
     {
-        // from is a multiple of 64 here.
         ulong count = 0;
         ulong p = from;
         while (p + 64 <= to)
@@ -87,9 +116,9 @@ public sealed class PfnBitmap
         return count;
     }
 
-    private ulong Word(ulong pfn)
+    private ulong Word(ulong rel)
     {
-        long byteIndex = (long)(pfn >> 3);
+        long byteIndex = (long)(rel >> 3);
         if (byteIndex + 8 <= _bits.Length)
             return BinaryPrimitives.ReadUInt64LittleEndian(_bits.AsSpan((int)byteIndex));
         Span<byte> tmp = stackalloc byte[8];
@@ -100,14 +129,14 @@ public sealed class PfnBitmap
 
     private ulong[] BuildRank()
     {
-        ulong blocks = (Frames >> BlockShift) + 2;
+        ulong blocks = (Count >> BlockShift) + 2;
         var rank = new ulong[blocks];
         ulong total = 0;
         for (ulong b = 0; b < blocks - 1; b++)
         {
             rank[b] = total;
             ulong from = b << BlockShift;
-            ulong to = Math.Min(from + (1UL << BlockShift), Frames);
+            ulong to = Math.Min(from + (1UL << BlockShift), Count);
             if (from < to)
                 total += CountBits(from, to);
         }
@@ -119,21 +148,21 @@ public sealed class PfnBitmap
     public IEnumerable<PfnRange> Runs(ulong start = 0, ulong end = ulong.MaxValue)
     {
         end = Math.Min(end, Frames);
-        ulong p = start;
+        ulong p = Math.Max(start, First);
         while (p < end)
         {
-            // Skip clear bits a byte at a time where possible.
-            while (p < end && (p & 7) == 0 && _bits[p >> 3] == 0)
+            // Skip clear bits a byte at a time where possible (First is byte aligned).
+            while (p < end && (p & 7) == 0 && _bits[(p - First) >> 3] == 0)
                 p += 8;
             if (p >= end) yield break;
             if (!this[p]) { p++; continue; }
             ulong s = p;
-            while (p < end && (p & 7) == 0 && p + 8 <= end && _bits[p >> 3] == 0xff)
+            while (p < end && (p & 7) == 0 && p + 8 <= end && _bits[(p - First) >> 3] == 0xff)
                 p += 8;
             while (p < end && this[p])
             {
                 p++;
-                while (p < end && (p & 7) == 0 && p + 8 <= end && _bits[p >> 3] == 0xff)
+                while (p < end && (p & 7) == 0 && p + 8 <= end && _bits[(p - First) >> 3] == 0xff)
                     p += 8;
             }
             yield return new PfnRange(s, Math.Min(p, end));

@@ -185,9 +185,9 @@ public static class MakedumpfileCommand
         for (int attempt = 0; attempt < o.DumpLevels.Count; attempt++)
         {
             int level = o.DumpLevels[attempt];
-            var (ram, dumpable) = Bitmaps(input);
-            var stats = new Statistics(input, ram, dumpable);
-            level = Filter(input, info, level, ram, dumpable, stats, msg);
+            var stats = new Statistics(input);
+            var filter = CreateFilter(input, info, ref level, msg);
+            var bitmaps = new DumpBitmaps(input, filter, stats);
             if (o.DryRun)
             {
                 msg.Info("Dry run: nothing written.");
@@ -197,9 +197,14 @@ public static class MakedumpfileCommand
             bool outOfSpace;
             string? reason;
             if (o.Elf)
+            {
+                var (ram, dumpable) = bitmaps.Whole();
                 (outOfSpace, reason) = WriteElf(o, input, outputPath, stdout, ram, dumpable, level, stats, msg, clock);
+            }
             else
-                (outOfSpace, reason) = WriteKdump(o, input, info, meta, outputPath, stdout, ram, dumpable, level, threads, stats, msg, clock);
+            {
+                (outOfSpace, reason) = WriteKdump(o, input, meta, outputPath, stdout, bitmaps, level, threads, stats, msg, clock);
+            }
             msg.StepTime("Copying data", clock.Elapsed);
             stats.Print(msg);
             if (!outOfSpace)
@@ -220,60 +225,33 @@ public static class MakedumpfileCommand
     }
 
     /// <summary>
-    /// Clears, in <paramref name="dumpable"/>, the frames that dump level bits 2-16 exclude. When
-    /// the kernel data does not allow classifying pages, every page is kept and the level actually
-    /// applied (recorded in the output header) drops to the zero-page bit alone.
+    /// The page filter for dump level bits 2-16, or null. When the kernel data does not allow
+    /// classifying pages, every page is kept and the level actually applied (recorded in the
+    /// output header) drops to the zero-page bit alone, with a warning.
     /// </summary>
-    private static int Filter(DumpReader input, Vmcoreinfo? info, int level, PfnBitmap ram, PfnBitmap dumpable,
-        Statistics stats, Messages msg)
+    private static PageFilter? CreateFilter(DumpReader input, Vmcoreinfo? info, ref int level, Messages msg)
     {
         const int kernelBits = 2 | 4 | 8 | 16;
         if ((level & kernelBits) == 0)
-            return level;
+            return null;
         if (info is null)
         {
             msg.Fail($"warning: no VMCOREINFO: pages cannot be classified; dump level {level} lowered to {level & 1}.");
-            return level & 1;
+            level &= 1;
+            return null;
         }
-        var clock = Stopwatch.StartNew();
         var filter = PageFilter.Create(input, info, level, msg.Err);
         if (!filter.IsActive)
         {
             msg.Fail($"warning: pages cannot be classified; dump level {level} lowered to {level & 1}.");
-            return level & 1;
+            level &= 1;
+            return null;
         }
-        foreach (var run in ram.Runs().ToList())
-            filter.Exclude(run.Start, run.End, dumpable);
-        var s = filter.Statistics;
-        stats.CachePages = (ulong)s.Cache;
-        stats.CachePrivatePages = (ulong)s.CachePrivate;
-        stats.UserPages = (ulong)s.User;
-        stats.FreePages = (ulong)s.Free;
-        stats.HwpoisonPages = (ulong)s.Hwpoison;
-        stats.OfflinePages = (ulong)s.Offline;
-        msg.StepTime("Excluding unnecessary pages", clock.Elapsed);
-        return level;
+        return filter;
     }
 
-    private static (PfnBitmap Ram, PfnBitmap Dumpable) Bitmaps(DumpReader input)
-    {
-        if (input is DiskdumpReader kd)
-        {
-            var ram = new PfnBitmap(kd.RamBitmap.Bytes.ToArray(), kd.MaxPfn);
-            var dumpable = new PfnBitmap(kd.DumpableBitmap.Bytes.ToArray(), kd.MaxPfn);
-            return (ram, dumpable);
-        }
-        var r = new PfnBitmap(input.MaxPfn);
-        foreach (var run in input.RamRanges())
-            r.SetRange(run.Start, run.End);
-        var d = new PfnBitmap(input.MaxPfn);
-        foreach (var run in input.DataRanges())
-            d.SetRange(run.Start, run.End);
-        return (r, d);
-    }
-
-    private static (bool, string?) WriteKdump(Options o, DumpReader input, Vmcoreinfo? info, DumpMetadata meta,
-        string outputPath, Stream stdout, PfnBitmap ram, PfnBitmap dumpable, int level, int threads,
+    private static (bool, string?) WriteKdump(Options o, DumpReader input, DumpMetadata meta,
+        string outputPath, Stream stdout, DumpBitmaps bitmaps, int level, int threads,
         Statistics stats, Messages msg, Stopwatch clock)
     {
         var (viOff, viSize) = input.VmcoreinfoLocation;
@@ -295,11 +273,12 @@ public static class MakedumpfileCommand
             ExcludeZero = (level & 1) != 0,
             Threads = threads,
             Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
+            CycleFrames = o.CyclicBufferKb is long kb ? (ulong)kb * 1024 * 8 : DiskdumpWriter.DefaultCycleFrames,
         };
         using IDumpSink sink = o.Flatten
             ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
             : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
-        var result = DiskdumpWriter.Write(sink, input, ram, dumpable, options);
+        var result = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
         stats.ZeroPages = result.ZeroPages;
         stats.WriteBytes = result.Size;
         if (result.MissingInputPages > 0)

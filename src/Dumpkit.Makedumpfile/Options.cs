@@ -24,6 +24,8 @@ public sealed class Options
     public bool Version { get; set; }
     public int? Threads { get; set; }
     public bool NonMmap { get; set; }
+    /// <summary>Bitmap memory per cycle in KiB (<c>--cyclic-buffer</c>); each KiB covers 8192 frames.</summary>
+    public long? CyclicBufferKb { get; set; }
     public string? DumpDmesg { get; set; }
     public bool PartialDmesg { get; set; }
     public bool Split { get; set; }
@@ -64,7 +66,7 @@ public static class OptionParser
                     case "dry-run": o.DryRun = true; break;
                     case "num-threads": o.Threads = ParseInt(Value(), "--num-threads", 0, 1024); break;
                     case "non-mmap": o.NonMmap = true; break;
-                    case "cyclic-buffer": ParseInt(Value(), "--cyclic-buffer", 1, int.MaxValue); break;
+                    case "cyclic-buffer": o.CyclicBufferKb = ParseInt(Value(), "--cyclic-buffer", 1, int.MaxValue); break;
                     case "splitblock-size": ParseInt(Value(), "--splitblock-size", 1, int.MaxValue); break;
                     case "non-cyclic": break;
                     case "work-dir": Value(); break;

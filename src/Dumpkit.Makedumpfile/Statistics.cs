@@ -19,7 +19,7 @@ public sealed class Statistics
     public ulong PreExcluded { get; }
     public long WriteBytes { get; set; }
 
-    public Statistics(DumpReader input, PfnBitmap ram, PfnBitmap dumpable)
+    public Statistics(DumpReader input)
     {
         TotalPages = input.MaxPfn;
         if (input is ElfDumpReader elf)
@@ -32,10 +32,15 @@ public sealed class Statistics
                     if (e > s) OriginalPages += e - s;
                 }
         }
+        else if (input is Formats.Diskdump.DiskdumpReader kd)
+        {
+            OriginalPages = kd.RamBitmap.PopCount();
+            PreExcluded = OriginalPages - Math.Min(OriginalPages, kd.DumpableBitmap.PopCount());
+        }
         else
         {
-            OriginalPages = ram.PopCount();
-            PreExcluded = OriginalPages - dumpable.PopCount();
+            foreach (var r in input.RamRanges())
+                OriginalPages += r.Count;
         }
     }
 

@@ -98,6 +98,47 @@ public class MakedumpfileWriteTests
     }
 
     [Fact]
+    public void OutputDoesNotDependOnTheCycleSize()
+    {
+        // Two windows of 512 frames at a time against the whole dump in one cycle.
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        using var input = DumpReader.Open(vm.WriteTo(dir.Path));
+        byte[] Write(ulong cycle, bool flat)
+        {
+            var ram = new PfnBitmap(input.MaxPfn);
+            foreach (var r in input.RamRanges()) ram.SetRange(r.Start, r.End);
+            var dumpable = new PfnBitmap(input.MaxPfn);
+            foreach (var r in input.DataRanges()) dumpable.SetRange(r.Start, r.End);
+            var options = new DiskdumpWriterOptions
+            {
+                Header = new DiskdumpHeader { Utsname = ["Linux", "", "r", "", "x86_64", ""] },
+                Codec = Codecs.PageCodec.Zlib,
+                ExcludeZero = true,
+                CycleFrames = cycle,
+                Threads = 2,
+            };
+            var path = dir[$"c{cycle}{flat}"];
+            if (flat)
+            {
+                using var ms = new MemoryStream();
+                using (var sink = new FlattenedWriter(ms, "flat", leaveOpen: true))
+                    DiskdumpWriter.Write(sink, input, ram, dumpable, options);
+                return ms.ToArray();
+            }
+            using (var sink = new FileDumpSink(path, overwrite: true))
+                DiskdumpWriter.Write(sink, input, ram, dumpable, options);
+            return File.ReadAllBytes(path);
+        }
+        var whole = Write(DiskdumpWriter.DefaultCycleFrames, false);
+        Assert.Equal(whole, Write(512, false));
+        Assert.Equal(whole, Write(1024, false));
+        var r = Cli.Makedumpfile(new MemoryStream(Write(512, true)), "-R", dir["rearranged"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(whole, File.ReadAllBytes(dir["rearranged"]));
+    }
+
+    [Fact]
     public void FlattenedStreamRearrangesToThePlainFile()
     {
         var vm = new SyntheticVmcore();

@@ -22,6 +22,38 @@ public sealed class DiskdumpWriterOptions
     public int Threads { get; init; } = 1;
     /// <summary>Called now and then with (pages done, pages total).</summary>
     public Action<ulong, ulong>? Progress { get; init; }
+    /// <summary>Frames per cycle: the bitmap memory is two windows of this many bits.</summary>
+    public ulong CycleFrames { get; init; } = DiskdumpWriter.DefaultCycleFrames;
+}
+
+/// <summary>Makes the two bitmaps of a dump one window (cycle) at a time.</summary>
+public interface IBitmapSource
+{
+    /// <summary>
+    /// Set, in two windows over the same frames, the frames that exist (<paramref name="ram"/>)
+    /// and the frames to dump (<paramref name="dumpable"/>). Called once per cycle while counting
+    /// (<paramref name="firstPass"/>) and again per cycle while writing when there is more than one.
+    /// </summary>
+    void Fill(PfnBitmap ram, PfnBitmap dumpable, bool firstPass);
+
+    /// <summary>Pass 1 is over (statistics gathered from here on would count pages twice).</summary>
+    void Counted() { }
+}
+
+/// <summary>Bitmaps already whole in memory, served window by window.</summary>
+public sealed class WholeBitmaps(PfnBitmap ram, PfnBitmap dumpable) : IBitmapSource
+{
+    public void Fill(PfnBitmap ramWindow, PfnBitmap dumpableWindow, bool firstPass)
+    {
+        Copy(ram, ramWindow);
+        Copy(dumpable, dumpableWindow);
+    }
+
+    private static void Copy(PfnBitmap from, PfnBitmap to)
+    {
+        foreach (var run in from.Runs(to.First, to.Frames))
+            to.SetRange(run.Start, run.End);
+    }
 }
 
 public sealed class DiskdumpWriteResult
@@ -79,13 +111,26 @@ public static class DiskdumpWriter
         public byte[] Data = [];
     }
 
+    /// <summary>Frames per cycle by default: 4 MiB per bitmap window, 128 GiB of 4 KiB pages.</summary>
+    public const ulong DefaultCycleFrames = 32UL << 20;
+
+    /// <summary>Write a dump whose bitmaps are already whole in memory.</summary>
     public static DiskdumpWriteResult Write(IDumpSink sink, DumpReader input, PfnBitmap ram, PfnBitmap dumpable,
+        DiskdumpWriterOptions o, CancellationToken cancel = default) =>
+        Write(sink, input, dumpable.Frames, new WholeBitmaps(ram, dumpable), o, cancel);
+
+    /// <summary>
+    /// Write a dump cycle by cycle: memory holds two bitmap windows of
+    /// <see cref="DiskdumpWriterOptions.CycleFrames"/> frames, whatever the dump size. The
+    /// descriptor table's size must be known before any page is written, so the bitmaps are made
+    /// twice when there is more than one cycle: once to write them and count the dumpable pages,
+    /// once more while the pages of each cycle are written (as makedumpfile's cyclic mode does).
+    /// </summary>
+    public static DiskdumpWriteResult Write(IDumpSink sink, DumpReader input, ulong maxPfn, IBitmapSource bitmaps,
         DiskdumpWriterOptions o, CancellationToken cancel = default)
     {
         int bs = input.PageSize;
-        ulong maxPfn = dumpable.Frames;
-        ulong numDumpable = dumpable.PopCount();
-        var result = new DiskdumpWriteResult { DumpablePages = numDumpable };
+        ulong cycle = Math.Max(BatchFrames, o.CycleFrames / BatchFrames * BatchFrames);
 
         int subHdrBlocks = (int)((KdumpSubHeader.Size + o.Notes.Length + bs - 1) / bs);
         long oneBitmap = (long)((maxPfn + 7) / 8);
@@ -94,7 +139,6 @@ public static class DiskdumpWriter
         uint bitmapBlocks = checked((uint)(2 * oneBitmap / bs));
         long bitmapOffset = (1L + subHdrBlocks) * bs;
         long descOffset = bitmapOffset + 2 * oneBitmap;
-        long dataStart = descOffset + (long)numDumpable * PageDescriptor.Size_;
 
         var h = o.Header;
         h.Signature = DiskdumpHeader.KdumpSignature;
@@ -117,7 +161,7 @@ public static class DiskdumpWriter
             MaxMapNr64 = maxPfn,
         };
 
-        // Block 0, sub header + notes, bitmaps.
+        // Block 0, sub header + notes.
         var block = new byte[Math.Max(bs, subHdrBlocks * bs)];
         h.Write(block);
         sink.Write(0, block.AsSpan(0, bs));
@@ -125,8 +169,31 @@ public static class DiskdumpWriter
         sub.Write(block);
         o.Notes.CopyTo(block, KdumpSubHeader.Size);
         sink.Write(bs, block.AsSpan(0, subHdrBlocks * bs));
-        WriteBitmap(sink, bitmapOffset, ram, oneBitmap);
-        WriteBitmap(sink, bitmapOffset + oneBitmap, dumpable, oneBitmap);
+
+        // Pass 1: both bitmaps, cycle by cycle, counting the dumpable frames.
+        ulong numDumpable = 0;
+        PfnBitmap? ramWindow = null, dumpWindow = null;
+        for (ulong first = 0; first < maxPfn; first += cycle)
+        {
+            ulong last = Math.Min(first + cycle, maxPfn);
+            ramWindow = new PfnBitmap(first, last);
+            dumpWindow = new PfnBitmap(first, last);
+            bitmaps.Fill(ramWindow, dumpWindow, firstPass: true);
+            sink.Write(bitmapOffset + (long)(first / 8), ramWindow.Bytes);
+            sink.Write(bitmapOffset + oneBitmap + (long)(first / 8), dumpWindow.Bytes);
+            numDumpable += dumpWindow.PopCount();
+        }
+        bitmaps.Counted();
+        long used = (long)((maxPfn + 7) / 8);
+        if (used < oneBitmap)
+        {
+            var pad = new byte[oneBitmap - used];
+            sink.Write(bitmapOffset + used, pad);
+            sink.Write(bitmapOffset + oneBitmap + used, pad);
+        }
+
+        long dataStart = descOffset + (long)numDumpable * PageDescriptor.Size_;
+        var result = new DiskdumpWriteResult { DumpablePages = numDumpable };
 
         if (!sink.IsStream)
         {
@@ -167,185 +234,210 @@ public static class DiskdumpWriter
 
         long descCursor = descOffset;
         var descBytes = new byte[BatchFrames * PageDescriptor.Size_];
-        ulong batches = (maxPfn + BatchFrames - 1) / BatchFrames;
         int threads = Math.Max(1, o.Threads);
         int slotCount = threads == 1 ? 1 : threads * 2 + 2;
         var slots = new Batch[slotCount];
         for (int i = 0; i < slotCount; i++)
-            slots[i] = new Batch { Sequence = i, Data = new byte[BatchFrames * bs] };
-        var gate = new object();
-        long nextBatch = 0;
-        bool abort = false;
-
-        void Work()
-        {
-            using var compressor = new PageCompressor(o.Codec, bs);
-            var scratch = new byte[compressor.ScratchSize];
-            var page = new byte[bs];
-            while (true)
-            {
-                long i = Interlocked.Increment(ref nextBatch) - 1;
-                if (i >= (long)batches) return;
-                var slot = slots[i % slotCount];
-                lock (gate)
-                {
-                    while (slot.Sequence != i && !Volatile.Read(ref abort))
-                        Monitor.Wait(gate);
-                    if (Volatile.Read(ref abort)) return;
-                }
-                try
-                {
-                    Fill(slot, (ulong)i * BatchFrames, input, dumpable, compressor, scratch, page, o.ExcludeZero, bs);
-                }
-                catch (Exception e)
-                {
-                    slot.Error = e;
-                }
-                lock (gate)
-                {
-                    slot.Done = true;
-                    Monitor.PulseAll(gate);
-                }
-            }
-        }
-
-        PageCompressor? inlineCompressor = null;
-        byte[]? inlineScratch = null, inlinePage = null;
-        var workers = new List<Thread>();
-        if (threads == 1)
-        {
-            inlineCompressor = new PageCompressor(o.Codec, bs);
-            inlineScratch = new byte[inlineCompressor.ScratchSize];
-            inlinePage = new byte[bs];
-        }
-        else if (!stopped)
-        {
-            for (int t = 0; t < threads; t++)
-            {
-                var th = new Thread(Work) { IsBackground = true, Name = $"dumpkit-compress-{t}" };
-                th.Start();
-                workers.Add(th);
-            }
-        }
-
+            slots[i] = new Batch { Data = new byte[BatchFrames * bs] };
         ulong done = 0;
-        try
+        using var inlineCompressor = threads == 1 ? new PageCompressor(o.Codec, bs) : null;
+        var inlineScratch = inlineCompressor is null ? null : new byte[inlineCompressor.ScratchSize];
+        var inlinePage = new byte[bs];
+
+        // Pass 2: the pages, cycle by cycle.
+        for (ulong first = 0; first < maxPfn && !stopped; first += cycle)
         {
-            for (long i = 0; i < (long)batches && !stopped; i++)
+            ulong last = Math.Min(first + cycle, maxPfn);
+            PfnBitmap dumpable;
+            if (cycle >= maxPfn && dumpWindow is not null)
             {
-                cancel.ThrowIfCancellationRequested();
-                ulong start = (ulong)i * BatchFrames;
-                Batch slot;
-                if (threads == 1)
+                dumpable = dumpWindow; // one cycle: the window of pass 1 is still right
+            }
+            else
+            {
+                dumpable = new PfnBitmap(first, last);
+                bitmaps.Fill(new PfnBitmap(first, last), dumpable, firstPass: false);
+            }
+            WriteCycle(first, last, dumpable);
+        }
+
+        void WriteCycle(ulong cycleFirst, ulong cycleLast, PfnBitmap dumpable)
+        {
+            long firstBatch = (long)(cycleFirst / BatchFrames);
+            long endBatch = (long)((cycleLast + BatchFrames - 1) / BatchFrames);
+            var gate = new object();
+            long nextBatch = firstBatch;
+            bool abort = false;
+            for (int k = 0; k < slotCount; k++)
+            {
+                slots[k].Sequence = firstBatch + k;
+                slots[k].Done = false;
+                slots[k].Error = null;
+            }
+
+            void Work()
+            {
+                using var compressor = new PageCompressor(o.Codec, bs);
+                var scratch = new byte[compressor.ScratchSize];
+                var page = new byte[bs];
+                while (true)
                 {
-                    slot = slots[0];
-                    Fill(slot, start, input, dumpable, inlineCompressor!, inlineScratch!, inlinePage!, o.ExcludeZero, bs);
-                }
-                else
-                {
-                    slot = slots[i % slotCount];
+                    long i = Interlocked.Increment(ref nextBatch) - 1;
+                    if (i >= endBatch) return;
+                    var slot = slots[(i - firstBatch) % slotCount];
                     lock (gate)
                     {
-                        while (!(slot.Sequence == i && slot.Done))
+                        while (slot.Sequence != i && !Volatile.Read(ref abort))
                             Monitor.Wait(gate);
-                    }
-                    if (slot.Error is { } err)
-                        throw err is DumpFormatException ? err : new IOException(err.Message, err);
-                }
-
-                if (slot.Count > 0)
-                {
-                    // Data first: as much of it as the output can take.
-                    int landed = slot.Count;
-                    long room = sink.Remaining(dataCursor);
-                    int dataBytes = slot.DataLength;
-                    if (room < dataBytes)
-                    {
-                        // Keep the whole pages that fit under the size limit.
-                        landed = 0;
-                        int bytes = 0;
-                        for (int k = 0; k < slot.Count; k++)
-                        {
-                            int sz = slot.Entries[k].Kind == Kind.Data ? slot.Entries[k].Size : 0;
-                            if (bytes + sz > room) break;
-                            bytes += sz;
-                            landed++;
-                        }
-                        dataBytes = bytes;
-                        stopped = true;
-                        result.Incomplete = true;
-                        result.IncompleteReason = $"{sink.Name}: the size limit (-L) is reached";
+                        if (Volatile.Read(ref abort)) return;
                     }
                     try
                     {
-                        if (dataBytes > 0)
-                            sink.Write(dataCursor, slot.Data.AsSpan(0, dataBytes));
+                        Fill(slot, (ulong)i * BatchFrames, Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
+                            dumpable, compressor, scratch, page, o.ExcludeZero, bs);
                     }
-                    catch (DumpSpaceException e)
+                    catch (Exception e)
                     {
-                        // The disk filled up inside this batch: land what still fits, page by
-                        // page, so the dump keeps every page that made it.
-                        (landed, dataBytes) = WritePagesUntilFull(sink, slot, landed, dataCursor);
-                        stopped = true;
-                        result.Incomplete = true;
-                        result.IncompleteReason = e.Message;
+                        slot.Error = e;
                     }
-
-                    // Then the descriptors of the pages whose data is on disk.
-                    long pos = dataCursor;
-                    var d = descBytes.AsSpan();
-                    for (int k = 0; k < landed; k++)
-                    {
-                        ref var e = ref slot.Entries[k];
-                        PageDescriptor pd;
-                        switch (e.Kind)
-                        {
-                            case Kind.Zero:
-                                pd = zeroDesc;
-                                result.ZeroPages++;
-                                break;
-                            case Kind.Missing:
-                                pd = default;
-                                result.MissingInputPages++;
-                                break;
-                            default:
-                                pd = new PageDescriptor(pos, (uint)e.Size, e.Flags, 0);
-                                pos += e.Size;
-                                if (e.Flags != 0) result.CompressedPages++; else result.RawPages++;
-                                break;
-                        }
-                        pd.Write(d.Slice(k * PageDescriptor.Size_, PageDescriptor.Size_));
-                    }
-                    if (landed > 0)
-                        sink.Write(descCursor, descBytes.AsSpan(0, landed * PageDescriptor.Size_));
-                    result.WrittenPages += (ulong)landed;
-                    dataCursor += dataBytes;
-                    descCursor += (long)slot.Count * PageDescriptor.Size_;
-                    done += (ulong)slot.Count;
-                    o.Progress?.Invoke(done, numDumpable);
-                }
-
-                if (threads > 1)
-                {
                     lock (gate)
                     {
-                        slot.Done = false;
-                        slot.Error = null;
-                        slot.Sequence = i + slotCount;
+                        slot.Done = true;
                         Monitor.PulseAll(gate);
                     }
                 }
             }
-        }
-        finally
-        {
-            lock (gate)
+
+            var workers = new List<Thread>();
+            if (threads > 1)
             {
-                abort = true;
-                Monitor.PulseAll(gate);
+                for (int t = 0; t < threads; t++)
+                {
+                    var th = new Thread(Work) { IsBackground = true, Name = $"dumpkit-compress-{t}" };
+                    th.Start();
+                    workers.Add(th);
+                }
             }
-            foreach (var w in workers) w.Join();
-            inlineCompressor?.Dispose();
+            try
+            {
+                for (long i = firstBatch; i < endBatch && !stopped; i++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    Batch slot;
+                    if (threads == 1)
+                    {
+                        slot = slots[0];
+                        Fill(slot, (ulong)i * BatchFrames, Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
+                            dumpable, inlineCompressor!, inlineScratch!, inlinePage, o.ExcludeZero, bs);
+                    }
+                    else
+                    {
+                        slot = slots[(i - firstBatch) % slotCount];
+                        lock (gate)
+                        {
+                            while (!(slot.Sequence == i && slot.Done))
+                                Monitor.Wait(gate);
+                        }
+                        if (slot.Error is { } err)
+                            throw err is DumpFormatException ? err : new IOException(err.Message, err);
+                    }
+
+                    if (slot.Count > 0)
+                        WriteBatch(slot);
+
+                    if (threads > 1)
+                    {
+                        lock (gate)
+                        {
+                            slot.Done = false;
+                            slot.Error = null;
+                            slot.Sequence = i + slotCount;
+                            Monitor.PulseAll(gate);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    abort = true;
+                    Monitor.PulseAll(gate);
+                }
+                foreach (var w in workers) w.Join();
+            }
+        }
+
+        void WriteBatch(Batch slot)
+        {
+            // Data first: as much of it as the output can take.
+            int landed = slot.Count;
+            long room = sink.Remaining(dataCursor);
+            int dataBytes = slot.DataLength;
+            if (room < dataBytes)
+            {
+                // Keep the whole pages that fit under the size limit.
+                landed = 0;
+                int bytes = 0;
+                for (int k = 0; k < slot.Count; k++)
+                {
+                    int sz = slot.Entries[k].Kind == Kind.Data ? slot.Entries[k].Size : 0;
+                    if (bytes + sz > room) break;
+                    bytes += sz;
+                    landed++;
+                }
+                dataBytes = bytes;
+                stopped = true;
+                result.Incomplete = true;
+                result.IncompleteReason = $"{sink.Name}: the size limit (-L) is reached";
+            }
+            try
+            {
+                if (dataBytes > 0)
+                    sink.Write(dataCursor, slot.Data.AsSpan(0, dataBytes));
+            }
+            catch (DumpSpaceException e)
+            {
+                // The disk filled up inside this batch: land what still fits, page by
+                // page, so the dump keeps every page that made it.
+                (landed, dataBytes) = WritePagesUntilFull(sink, slot, landed, dataCursor);
+                stopped = true;
+                result.Incomplete = true;
+                result.IncompleteReason = e.Message;
+            }
+
+            // Then the descriptors of the pages whose data is on disk.
+            long pos = dataCursor;
+            var d = descBytes.AsSpan();
+            for (int k = 0; k < landed; k++)
+            {
+                ref var e = ref slot.Entries[k];
+                PageDescriptor pd;
+                switch (e.Kind)
+                {
+                    case Kind.Zero:
+                        pd = zeroDesc;
+                        result.ZeroPages++;
+                        break;
+                    case Kind.Missing:
+                        pd = default;
+                        result.MissingInputPages++;
+                        break;
+                    default:
+                        pd = new PageDescriptor(pos, (uint)e.Size, e.Flags, 0);
+                        pos += e.Size;
+                        if (e.Flags != 0) result.CompressedPages++; else result.RawPages++;
+                        break;
+                }
+                pd.Write(d.Slice(k * PageDescriptor.Size_, PageDescriptor.Size_));
+            }
+            if (landed > 0)
+                sink.Write(descCursor, descBytes.AsSpan(0, landed * PageDescriptor.Size_));
+            result.WrittenPages += (ulong)landed;
+            dataCursor += dataBytes;
+            descCursor += (long)slot.Count * PageDescriptor.Size_;
+            done += (ulong)slot.Count;
+            o.Progress?.Invoke(done, numDumpable);
         }
 
         if (result.MissingInputPages > 0)
@@ -387,28 +479,11 @@ public static class DiskdumpWriter
         return (count, bytes);
     }
 
-    private static void WriteBitmap(IDumpSink sink, long offset, PfnBitmap bitmap, long length)
-    {
-        var bytes = bitmap.Bytes;
-        const int chunk = 1 << 20;
-        var pad = new byte[chunk];
-        for (long at = 0; at < length; at += chunk)
-        {
-            int n = (int)Math.Min(chunk, length - at);
-            var span = pad.AsSpan(0, n);
-            span.Clear();
-            if (at < bytes.Length)
-                bytes.Slice((int)at, (int)Math.Min(n, bytes.Length - at)).CopyTo(span);
-            sink.Write(offset + at, span);
-        }
-    }
-
-    private static void Fill(Batch slot, ulong start, DumpReader input, PfnBitmap dumpable, PageCompressor compressor,
+    private static void Fill(Batch slot, ulong start, ulong end, DumpReader input, PfnBitmap dumpable, PageCompressor compressor,
         byte[] scratch, byte[] page, bool excludeZero, int bs)
     {
         slot.Count = 0;
         slot.DataLength = 0;
-        ulong end = Math.Min(start + BatchFrames, dumpable.Frames);
         if (dumpable.Rank(end) == dumpable.Rank(start))
             return;
         for (ulong pfn = start; pfn < end; pfn++)

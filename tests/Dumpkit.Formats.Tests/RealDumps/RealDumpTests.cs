@@ -224,6 +224,21 @@ public class RealDumpTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [MemberData(nameof(Kernels))]
+    public void SmallCyclesGiveTheSameDumpAndStatistics(string kver)
+    {
+        // --cyclic-buffer 1: 8192 frames per cycle, about ten cycles on these dumps.
+        var vmcore = RealData.Kernel(kver, "vmcore.elf");
+        using var dir = new TempDir();
+        var whole = Cli.Makedumpfile("-l", "-d", "31", "--show-stats", vmcore, dir["whole"]);
+        Assert.True(whole.ExitCode == 0, whole.Err);
+        var cyclic = Cli.Makedumpfile("-l", "-d", "31", "--show-stats", "--cyclic-buffer", "1", vmcore, dir["cyclic"]);
+        Assert.True(cyclic.ExitCode == 0, cyclic.Err);
+        Assert.True(File.ReadAllBytes(dir["whole"]).AsSpan().SequenceEqual(File.ReadAllBytes(dir["cyclic"])));
+        Assert.Equal(whole.Out.Replace(dir["whole"], "X"), cyclic.Out.Replace(dir["cyclic"], "X"));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Kernels))]
     public void ZlibLevel1OutputIsNoLargerThanUpstreams(string kver)
     {
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
