@@ -10,6 +10,8 @@ namespace Dumpkit.Makedumpfile;
 /// </summary>
 public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics stats) : IBitmapSource
 {
+    private int _counted;
+
     public void Fill(PfnBitmap ram, PfnBitmap dumpable, bool firstPass)
     {
         ulong first = ram.First, last = ram.Frames;
@@ -37,7 +39,8 @@ public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics
     /// <summary>The filter has seen every frame once: its counts are the statistics.</summary>
     public void Counted()
     {
-        if (filter is null)
+        // Several writers (a --split set) each count once: the first count is the statistics.
+        if (filter is null || Interlocked.Exchange(ref _counted, 1) != 0)
             return;
         var s = filter.Statistics;
         stats.CachePages = (ulong)s.Cache;
@@ -46,6 +49,47 @@ public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics
         stats.FreePages = (ulong)s.Free;
         stats.HwpoisonPages = (ulong)s.Hwpoison;
         stats.OfflinePages = (ulong)s.Offline;
+    }
+
+    /// <summary>
+    /// Cut [0, MaxPfn) into <paramref name="parts"/> ranges holding about the same number of
+    /// dumpable frames (boundaries on multiples of 512 frames), for <c>--split</c>.
+    /// </summary>
+    public List<(ulong Start, ulong End)> Balance(int parts, ulong cycleFrames)
+    {
+        const ulong grain = 512;
+        ulong max = input.MaxPfn;
+        var counts = new List<ulong>();
+        for (ulong first = 0; first < max; first += cycleFrames)
+        {
+            ulong last = Math.Min(first + cycleFrames, max);
+            var ram = new PfnBitmap(first, last);
+            var dumpable = new PfnBitmap(first, last);
+            Fill(ram, dumpable, firstPass: true);
+            for (ulong g = first; g < last; g += grain)
+                counts.Add(dumpable.Rank(Math.Min(g + grain, last)) - dumpable.Rank(g));
+        }
+        Counted();
+        ulong total = 0;
+        foreach (var c in counts) total += c;
+        var ranges = new List<(ulong, ulong)>();
+        ulong start = 0, acc = 0;
+        int part = 1;
+        for (int i = 0; i < counts.Count && part < parts; i++)
+        {
+            acc += counts[i];
+            if (acc >= total * (ulong)part / (ulong)parts)
+            {
+                ulong end = Math.Min((ulong)(i + 1) * grain, max);
+                ranges.Add((start, end));
+                start = end;
+                part++;
+            }
+        }
+        while (ranges.Count < parts - 1)
+            ranges.Add((start, start)); // fewer grains than parts: empty parts
+        ranges.Add((start, max));
+        return ranges;
     }
 
     /// <summary>Both bitmaps whole (ELF output needs them so).</summary>

@@ -66,6 +66,8 @@ public static class MakedumpfileCommand
                 rc = RunRearrange(o, stdin, msg);
             else if (o.DumpDmesg is not null)
                 rc = RunDmesg(o, msg);
+            else if (o.Reassemble)
+                rc = RunReassemble(o, msg);
             else
                 rc = RunCreate(o, stdout, msg);
             msg.Info("");
@@ -125,8 +127,14 @@ public static class MakedumpfileCommand
             return n == 1 ? null : "-R needs exactly one DUMPFILE (the flattened stream comes on stdin).";
         if (o.DumpDmesg is not null)
             return n == 2 ? null : "--dump-dmesg needs VMCORE and LOGFILE.";
-        if (o.Split || o.Reassemble)
-            return "--split and --reassemble are not supported yet.";
+        if (o.Reassemble)
+            return n >= 2 ? null : "--reassemble needs the split files and the output DUMPFILE.";
+        if (o.Split)
+        {
+            if (o.Flatten) return "--split cannot be used with -F.";
+            if (o.Elf) return "--split cannot be used with -E.";
+            return n >= 3 ? null : "--split needs VMCORE and at least two DUMPFILEs.";
+        }
         if (o.Elf && o.Codec != PageCodec.None)
             return "ELF output (-E) cannot be compressed (-c, -l, -p, -z).";
         if (o.Elf && o.Flatten)
@@ -166,10 +174,14 @@ public static class MakedumpfileCommand
     {
         string inputPath = o.Positional[0];
         string outputPath = o.Flatten ? "<stdout>" : o.Positional[1];
-        if (!o.Force && !o.Flatten && !o.DryRun && File.Exists(outputPath))
+        var outputs = o.Flatten ? [outputPath] : o.Positional.Skip(1).ToList();
+        foreach (var path in outputs)
         {
-            msg.Fail($"Can't open the dump file ({outputPath}). File exists (use -f to overwrite).");
-            return Failed;
+            if (!o.Force && !o.Flatten && !o.DryRun && File.Exists(path))
+            {
+                msg.Fail($"Can't open the dump file ({path}). File exists (use -f to overwrite).");
+                return Failed;
+            }
         }
 
         using var input = DumpReader.Open(inputPath);
@@ -201,6 +213,10 @@ public static class MakedumpfileCommand
                 var (ram, dumpable) = bitmaps.Whole();
                 (outOfSpace, reason) = WriteElf(o, input, outputPath, stdout, ram, dumpable, level, stats, msg, clock);
             }
+            else if (o.Split)
+            {
+                (outOfSpace, reason) = WriteSplit(o, input, meta, outputs, bitmaps, level, threads, stats, msg, clock);
+            }
             else
             {
                 (outOfSpace, reason) = WriteKdump(o, input, meta, outputPath, stdout, bitmaps, level, threads, stats, msg, clock);
@@ -210,7 +226,8 @@ public static class MakedumpfileCommand
             if (!outOfSpace)
             {
                 msg.Info("");
-                msg.Info($"The dumpfile is saved to {outputPath}.");
+                foreach (var path in outputs)
+                    msg.Info($"The dumpfile is saved to {path}.");
                 return Ok;
             }
             if (attempt + 1 < o.DumpLevels.Count && !o.Flatten)
@@ -250,20 +267,18 @@ public static class MakedumpfileCommand
         return filter;
     }
 
-    private static (bool, string?) WriteKdump(Options o, DumpReader input, DumpMetadata meta,
-        string outputPath, Stream stdout, DumpBitmaps bitmaps, int level, int threads,
-        Statistics stats, Messages msg, Stopwatch clock)
+    private static DiskdumpWriterOptions KdumpOptions(Options o, DumpReader input, DumpMetadata meta, int level,
+        int threads, Action<ulong, ulong>? progress, (ulong, ulong)? split = null)
     {
         var (viOff, viSize) = input.VmcoreinfoLocation;
-        var header = new DiskdumpHeader
+        return new DiskdumpWriterOptions
         {
-            Utsname = meta.Utsname,
-            TimestampSeconds = meta.CrashTime,
-            NrCpus = input is DiskdumpReader kd ? kd.Header.NrCpus : input.CpuCount,
-        };
-        var options = new DiskdumpWriterOptions
-        {
-            Header = header,
+            Header = new DiskdumpHeader
+            {
+                Utsname = meta.Utsname,
+                TimestampSeconds = meta.CrashTime,
+                NrCpus = input is DiskdumpReader kd ? kd.Header.NrCpus : input.CpuCount,
+            },
             PhysBase = meta.PhysBase,
             DumpLevel = level,
             Notes = input.Notes,
@@ -272,9 +287,21 @@ public static class MakedumpfileCommand
             Codec = o.Codec,
             ExcludeZero = (level & 1) != 0,
             Threads = threads,
-            Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
-            CycleFrames = o.CyclicBufferKb is long kb ? (ulong)kb * 1024 * 8 : DiskdumpWriter.DefaultCycleFrames,
+            Progress = progress,
+            CycleFrames = CycleFrames(o),
+            Split = split,
         };
+    }
+
+    private static ulong CycleFrames(Options o) =>
+        o.CyclicBufferKb is long kb ? (ulong)kb * 1024 * 8 : DiskdumpWriter.DefaultCycleFrames;
+
+    private static (bool, string?) WriteKdump(Options o, DumpReader input, DumpMetadata meta,
+        string outputPath, Stream stdout, DumpBitmaps bitmaps, int level, int threads,
+        Statistics stats, Messages msg, Stopwatch clock)
+    {
+        var options = KdumpOptions(o, input, meta, level, threads,
+            (done, total) => msg.ShowProgress("Copying data", done, total, clock));
         using IDumpSink sink = o.Flatten
             ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
             : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
@@ -284,6 +311,105 @@ public static class MakedumpfileCommand
         if (result.MissingInputPages > 0)
             msg.Fail($"warning: {result.MissingInputPages} pages were missing from the (incomplete) input dump.");
         return (result.Incomplete, result.IncompleteReason);
+    }
+
+    /// <summary>
+    /// <c>--split</c>: N files written at the same time, each with the pages of one range of
+    /// frames holding about 1/N of the dumpable pages; every file carries the whole bitmaps.
+    /// </summary>
+    private static (bool, string?) WriteSplit(Options o, DumpReader input, DumpMetadata meta, List<string> outputs,
+        DumpBitmaps bitmaps, int level, int threads, Statistics stats, Messages msg, Stopwatch clock)
+    {
+        var ranges = bitmaps.Balance(outputs.Count, CycleFrames(o));
+        var results = new DiskdumpWriteResult[outputs.Count];
+        var errors = new Exception?[outputs.Count];
+        var done = new ulong[outputs.Count];
+        var totals = new ulong[outputs.Count];
+        var progressGate = new object();
+        void Progress(int part, ulong d, ulong t)
+        {
+            lock (progressGate)
+            {
+                done[part] = d;
+                totals[part] = t;
+                msg.ShowProgress("Copying data", (ulong)done.Sum(x => (long)x), (ulong)totals.Sum(x => (long)x), clock);
+            }
+        }
+        int perPart = Math.Max(1, threads / outputs.Count);
+        var workers = new List<Thread>();
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            int part = i;
+            var th = new Thread(() =>
+            {
+                try
+                {
+                    var options = KdumpOptions(o, input, meta, level, perPart, (d, t) => Progress(part, d, t), ranges[part]);
+                    using var sink = new FileDumpSink(outputs[part], overwrite: true, o.SizeLimit);
+                    results[part] = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
+                }
+                catch (Exception e)
+                {
+                    errors[part] = e;
+                }
+            }) { Name = $"dumpkit-split-{part}" };
+            th.Start();
+            workers.Add(th);
+        }
+        foreach (var w in workers) w.Join();
+        foreach (var e in errors)
+            if (e is not null)
+                throw e is DumpFormatException or DumpSpaceException or IOException ? e : new IOException(e.Message, e);
+        foreach (var r in results)
+        {
+            stats.ZeroPages += r.ZeroPages;
+            stats.WriteBytes += r.Size;
+        }
+        var cut = Array.Find(results, r => r.Incomplete);
+        return (cut is not null, cut?.IncompleteReason);
+    }
+
+    /// <summary><c>--reassemble</c>: one kdump file from the parts of a split set.</summary>
+    private static int RunReassemble(Options o, Messages msg)
+    {
+        var parts = o.Positional.Take(o.Positional.Count - 1).ToList();
+        string outputPath = o.Positional[^1];
+        if (!o.Force && File.Exists(outputPath))
+        {
+            msg.Fail($"Can't open the dump file ({outputPath}). File exists (use -f to overwrite).");
+            return Failed;
+        }
+        using var input = DumpReader.Open(parts);
+        if (input is not DiskdumpReader kd)
+        {
+            msg.Fail($"{parts[0]}: --reassemble needs kdump-compressed split files.");
+            return Failed;
+        }
+        var sub = kd.SubHeader;
+        int level = sub?.DumpLevel ?? 0;
+        var options = new Options { Codec = kd.HeaderCodec, Force = o.Force };
+        var meta = new DumpMetadata
+        {
+            Utsname = kd.Header.Utsname,
+            CrashTime = kd.Header.TimestampSeconds,
+            PhysBase = sub?.PhysBase ?? 0,
+        };
+        var stats = new Statistics(input);
+        var clock = Stopwatch.StartNew();
+        int threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount;
+        var writerOptions = KdumpOptions(options, input, meta, level, threads,
+            (done, total) => msg.ShowProgress("Copying data", done, total, clock));
+        DiskdumpWriteResult result;
+        using (var sink = new FileDumpSink(outputPath, overwrite: true, o.SizeLimit))
+            result = DiskdumpWriter.Write(sink, input, kd.RamBitmap, kd.DumpableBitmap, writerOptions);
+        if (result.Incomplete)
+        {
+            msg.Fail($"{result.IncompleteReason}: the dump is INCOMPLETE (marked so in its header).");
+            return Failed;
+        }
+        msg.Info("");
+        msg.Info($"The dumpfile is saved to {outputPath}.");
+        return Ok;
     }
 
     private static (bool, string?) WriteElf(Options o, DumpReader input, string outputPath, Stream stdout,
@@ -363,6 +489,12 @@ public static class MakedumpfileCommand
               Rearranging a flattened stream into DUMPFILE:
                 # makedumpfile -R DUMPFILE < FLATTENED
 
+              Writing a dump as N files at once (pages balanced; crash opens them together):
+                # makedumpfile --split [-c|-l|-p|-z] [-d DL] VMCORE DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...]
+
+              Joining the files of a --split run into one:
+                # makedumpfile --reassemble DUMPFILE1 DUMPFILE2 [...] DUMPFILE
+
               Extracting the kernel log:
                 # makedumpfile --dump-dmesg [--partial-dmesg] [-i VMCOREINFO] VMCORE LOGFILE
 
@@ -382,6 +514,8 @@ public static class MakedumpfileCommand
               [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
                                depend on N.
               [--non-mmap]:    Read VMCORE with read() (accepted; reads are positional already).
+              [--cyclic-buffer KB]: Bitmap memory per cycle (default 4096 KiB: 128 GiB of memory per
+                               cycle); smaller values bound memory for huge machines, output unchanged.
               [--message-level ML]: 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7).
               [--show-stats]:  Print the page statistics (= message level bit 16).
               [-D]:            Debug messages.

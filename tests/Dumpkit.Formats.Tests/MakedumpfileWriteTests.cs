@@ -138,6 +138,34 @@ public class MakedumpfileWriteTests
         Assert.Equal(whole, File.ReadAllBytes(dir["rearranged"]));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SplitSetReadsAsOneAndReassembles(int parts)
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        var names = Enumerable.Range(0, parts).Select(i => dir[$"part{i}"]).ToArray();
+        var r = Cli.Makedumpfile(["--split", "-z", "-d", "1", input, .. names]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var counts = new List<ulong>();
+        foreach (var n in names)
+        {
+            using var part = (DiskdumpReader)DumpReader.Open(n);
+            Assert.Equal(1, part.SubHeader!.Split);
+            counts.Add(part.SubHeader.EndPfn64 - part.SubHeader.StartPfn64);
+        }
+        using (var set = DumpReader.Open(names.Reverse().ToArray()))
+            AssertSamePages(vm, set, zeroShared: false);
+        r = Cli.Makedumpfile(["--reassemble", .. names, dir["whole"]]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var whole = (DiskdumpReader)DumpReader.Open(dir["whole"]);
+        Assert.Equal(0, whole.SubHeader!.Split);
+        Assert.Equal(0x20u, whole.Header.Status);
+        AssertSamePages(vm, whole, zeroShared: true);
+    }
+
     [Fact]
     public void FlattenedStreamRearrangesToThePlainFile()
     {

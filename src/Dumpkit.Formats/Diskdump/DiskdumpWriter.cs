@@ -22,6 +22,11 @@ public sealed class DiskdumpWriterOptions
     public int Threads { get; init; } = 1;
     /// <summary>Called now and then with (pages done, pages total).</summary>
     public Action<ulong, ulong>? Progress { get; init; }
+    /// <summary>
+    /// One file of a <c>--split</c> set: only the pages of [SplitStart, SplitEnd) are written
+    /// (the bitmaps stay whole, as in every part of a split set); null for a normal dump.
+    /// </summary>
+    public (ulong Start, ulong End)? Split { get; init; }
     /// <summary>Frames per cycle: the bitmap memory is two windows of this many bits.</summary>
     public ulong CycleFrames { get; init; } = DiskdumpWriter.DefaultCycleFrames;
 }
@@ -160,6 +165,18 @@ public static class DiskdumpWriter
             SizeVmcoreinfo = o.VmcoreinfoOffset >= 0 ? (ulong)o.VmcoreinfoSize : 0,
             MaxMapNr64 = maxPfn,
         };
+        ulong splitStart = 0, splitEnd = maxPfn;
+        if (o.Split is { } split)
+        {
+            var (ss, se) = split;
+            splitStart = Math.Min(ss, maxPfn);
+            splitEnd = Math.Clamp(se, splitStart, maxPfn);
+            sub.Split = 1;
+            sub.StartPfn = (uint)splitStart; // the obsolete 32-bit copies, as makedumpfile writes them
+            sub.EndPfn = (uint)splitEnd;
+            sub.StartPfn64 = splitStart;
+            sub.EndPfn64 = splitEnd;
+        }
 
         // Block 0, sub header + notes.
         var block = new byte[Math.Max(bs, subHdrBlocks * bs)];
@@ -181,7 +198,9 @@ public static class DiskdumpWriter
             bitmaps.Fill(ramWindow, dumpWindow, firstPass: true);
             sink.Write(bitmapOffset + (long)(first / 8), ramWindow.Bytes);
             sink.Write(bitmapOffset + oneBitmap + (long)(first / 8), dumpWindow.Bytes);
-            numDumpable += dumpWindow.PopCount();
+            ulong from = Math.Max(first, splitStart), to = Math.Min(last, splitEnd);
+            if (from < to)
+                numDumpable += dumpWindow.Rank(to) - dumpWindow.Rank(from);
         }
         bitmaps.Counted();
         long used = (long)((maxPfn + 7) / 8);
@@ -244,10 +263,12 @@ public static class DiskdumpWriter
         var inlineScratch = inlineCompressor is null ? null : new byte[inlineCompressor.ScratchSize];
         var inlinePage = new byte[bs];
 
-        // Pass 2: the pages, cycle by cycle.
+        // Pass 2: the pages, cycle by cycle (only those of this file's range when split).
         for (ulong first = 0; first < maxPfn && !stopped; first += cycle)
         {
             ulong last = Math.Min(first + cycle, maxPfn);
+            if (last <= splitStart || first >= splitEnd)
+                continue;
             PfnBitmap dumpable;
             if (cycle >= maxPfn && dumpWindow is not null)
             {
@@ -258,7 +279,7 @@ public static class DiskdumpWriter
                 dumpable = new PfnBitmap(first, last);
                 bitmaps.Fill(new PfnBitmap(first, last), dumpable, firstPass: false);
             }
-            WriteCycle(first, last, dumpable);
+            WriteCycle(Math.Max(first, splitStart), Math.Min(last, splitEnd), dumpable);
         }
 
         void WriteCycle(ulong cycleFirst, ulong cycleLast, PfnBitmap dumpable)
@@ -293,7 +314,7 @@ public static class DiskdumpWriter
                     }
                     try
                     {
-                        Fill(slot, (ulong)i * BatchFrames, Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
+                        Fill(slot, Math.Max((ulong)i * BatchFrames, cycleFirst), Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
                             dumpable, compressor, scratch, page, o.ExcludeZero, bs);
                     }
                     catch (Exception e)
@@ -327,7 +348,7 @@ public static class DiskdumpWriter
                     if (threads == 1)
                     {
                         slot = slots[0];
-                        Fill(slot, (ulong)i * BatchFrames, Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
+                        Fill(slot, Math.Max((ulong)i * BatchFrames, cycleFirst), Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
                             dumpable, inlineCompressor!, inlineScratch!, inlinePage, o.ExcludeZero, bs);
                     }
                     else

@@ -251,6 +251,26 @@ public class RealDumpTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void DebianMakedumpfileReassemblesOurSplitSet()
+    {
+        const string kver = "6.1.0-56-amd64";
+        var vmcore = RealData.Kernel(kver, "vmcore.elf");
+        var mdf = RealData.Tool("/usr/bin/makedumpfile");
+        using var dir = new TempDir();
+        var r = Cli.Makedumpfile("--split", "-c", "-d", "31", vmcore, dir["a"], dir["b"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var p = RealData.Run(mdf, ["--reassemble", dir["a"], dir["b"], dir["theirs"]]);
+        Assert.True(p.ExitCode == 0, p.Out + p.Err);
+        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "31", vmcore, dir["whole"]).ExitCode);
+        using var theirs = DumpReader.Open(dir["theirs"]);
+        using var whole = (DiskdumpReader)DumpReader.Open(dir["whole"]);
+        using var input = DumpReader.Open(vmcore);
+        Assert.Equal((long)whole.DumpableBitmap.PopCount(), AssertPagesMatchVmcore(theirs, input));
+        var crash = RealData.Run(RealData.Tool("/usr/bin/crash"), ["--osrelease", dir["a"]]);
+        Assert.Equal(kver, crash.Out.Trim());
+    }
+
+    [SkippableFact]
     public void SplitSetFromDebianMakedumpfileOpensAsOne()
     {
         const string kver = "6.1.0-56-amd64";
