@@ -132,6 +132,7 @@ internal static class Ether
             case 0x8847:
             case 0x8848: Mpls.Print(nd, p, length); return true;
             case 0x894f: Nsh.Print(nd, p, length); return true;
+            case 0x88a2: Aoe.Print(nd, p, length); return true;
             case 0x886f:
                 nd.Proto = "msnlb";
                 nd.P("MS NLB heartbeat");
