@@ -31,6 +31,13 @@ public sealed class KdumpConfig
     public int NumDumps => int.TryParse(Get("KDUMP_NUM_DUMPS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0;
     public string? FailCmd => Get("KDUMP_FAIL_CMD");
     public bool DumpDmesg => Get("KDUMP_DUMP_DMESG") != "0";
+    /// <summary>SSH=user@host: savecore streams the dump there (flattened, rebuilt with makedumpfile -R remotely).</summary>
+    public string? Ssh => Get("SSH");
+    public string? SshKey => Get("SSH_KEY");
+    /// <summary>The ssh client (default "ssh").</summary>
+    public string SshCommand => Get("KDUMP_SSH_COMMAND") ?? "ssh";
+    /// <summary>The dumpkit binary on the remote host (default "dumpkit").</summary>
+    public string RemoteDumpkit => Get("KDUMP_REMOTE_DUMPKIT") ?? "dumpkit";
     /// <summary>The crash dump to save (kdump-tools has no such knob; for tests and odd set-ups).</summary>
     public string? Vmcore => Get("KDUMP_VMCORE");
 

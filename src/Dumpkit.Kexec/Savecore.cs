@@ -31,6 +31,8 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             return KdumpCommand.NotReady;
         }
         string stamp = host.Now().ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        if (config.Ssh is not null)
+            return RunRemote(vmcore, stamp);
         string dir;
         try
         {
@@ -173,6 +175,97 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             {
                 Err.WriteLine($"kdump: cannot remove {d}: {e.Message}");
             }
+        }
+    }
+
+    /// <summary>SSH=user@host: dmesg and the flattened dump (makedumpfile -F) go through ssh; the remote
+    /// side rebuilds the dump with "dumpkit makedumpfile -R" into KDUMP_COREDIR/STAMP/ and renames it
+    /// when complete. Raw-copy fallback streams /proc/vmcore. No remote rotation.</summary>
+    private int RunRemote(string vmcore, string stamp)
+    {
+        string dir = $"{config.CoreDir}/{stamp}";
+        string q = Quote(dir);
+        Out.WriteLine($"kdump: saving {vmcore} to {config.Ssh}:{dir}");
+        if (config.DumpDmesg)
+        {
+            string temp = Path.Combine(Path.GetTempPath(), $"dumpkit-dmesg.{Environment.ProcessId}");
+            try
+            {
+                if (Makedumpfile(["--dump-dmesg", vmcore, temp], null) == 0 && File.Exists(temp))
+                {
+                    using var log = File.OpenRead(temp);
+                    if (Ssh($"mkdir -p {q} && cat > {q}/dmesg-incomplete && mv {q}/dmesg-incomplete {q}/dmesg.{stamp}", log) != 0)
+                        Err.WriteLine("kdump: sending dmesg over ssh failed; dmesg content will be unavailable");
+                }
+                else
+                    Err.WriteLine("kdump: makedumpfile --dump-dmesg failed; dmesg content will be unavailable");
+            }
+            finally { try { File.Delete(temp); } catch (IOException) { } }
+        }
+        var args = config.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Where(a => a != "-F").ToList();
+        string rdk = Quote(config.RemoteDumpkit);
+        int rc = Ssh($"mkdir -p {q} && {rdk} makedumpfile -R {q}/dump-incomplete && mv {q}/dump-incomplete {q}/dump.{stamp}",
+            null, stdin => Makedumpfile(["-F", .. args, vmcore], stdin));
+        if (rc == 0)
+        {
+            Out.WriteLine($"kdump: saved vmcore in {config.Ssh}:{dir}");
+            return KdumpCommand.Ok;
+        }
+        Err.WriteLine($"kdump: sending the dump to {config.Ssh} failed, falling back to copying {vmcore}");
+        try
+        {
+            using var src = new FileStream(vmcore, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            if (Ssh($"mkdir -p {q} && cat > {q}/vmcore-incomplete && mv {q}/vmcore-incomplete {q}/vmcore.{stamp}", src) == 0)
+            {
+                Out.WriteLine($"kdump: saved the unfiltered vmcore in {config.Ssh}:{dir}");
+                return KdumpCommand.RawOnly;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Err.WriteLine($"kdump: {vmcore}: {e.Message}");
+        }
+        return Fail($"{config.Ssh}:{dir}");
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>Runs the remote command through ssh with stdin from a stream or a writer; 0 only when
+    /// both the local writer and ssh succeeded.</summary>
+    private int Ssh(string remote, Stream? input, Func<Stream, int>? writer = null)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(config.SshCommand) { UseShellExecute = false, RedirectStandardInput = true };
+        if (config.SshKey is { } key) { psi.ArgumentList.Add("-i"); psi.ArgumentList.Add(key); }
+        foreach (var o in new[] { "-o", "BatchMode=yes", "-o", "ConnectTimeout=30", config.Ssh!, remote }) psi.ArgumentList.Add(o);
+        Out.WriteLine($"kdump: {config.SshCommand} {config.Ssh} {remote}");
+        System.Diagnostics.Process? p;
+        try { p = System.Diagnostics.Process.Start(psi); }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Err.WriteLine($"kdump: cannot run {config.SshCommand}: {e.Message}");
+            return 1;
+        }
+        if (p is null) return 1;
+        using (p)
+        {
+            int local = 0;
+            try
+            {
+                var stdin = p.StandardInput.BaseStream;
+                if (writer is not null) local = writer(stdin);
+                else input?.CopyTo(stdin, 1 << 20);
+                stdin.Flush();
+            }
+            catch (IOException e)
+            {
+                Err.WriteLine($"kdump: writing to {config.SshCommand} {config.Ssh}: {e.Message}");
+                local = 1;
+            }
+            try { p.StandardInput.Close(); } catch (IOException) { }
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+                Err.WriteLine($"kdump: {config.SshCommand} {config.Ssh} exited with status {p.ExitCode}{(p.ExitCode == 255 ? " (host unreachable or authentication failed)" : "")}");
+            return local != 0 ? local : p.ExitCode;
         }
     }
 

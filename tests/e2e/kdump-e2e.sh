@@ -24,8 +24,10 @@ SHARED_LAB=${SHARED_LAB:-$repo/../shared/lab}
 MODE=${1:-both}; KVER=${2:-6.1.0-56-amd64}
 export LAB=${LAB:-${TMPDIR:-/tmp}/dumpkit-e2e-lab}
 # small guest, small fills: ~1-2 min per run under TCG. 400 MiB leaves room for a 16 MiB-aligned
-# 112 MiB crashkernel wherever KASLR puts the kernel (304 MiB sometimes failed: "No suitable area").
-export GUEST_MEM=${GUEST_MEM:-400} CRASHKERNEL=${CRASHKERNEL:-112M}
+# crashkernel wherever KASLR puts the kernel (304 MiB sometimes failed: "No suitable area").
+# 128M, not 112M: the lab init writes dump + dmesg into the capture kernel's rootfs tmpfs, capped
+# at half its RAM; with 112M the dump fits and dmesg.txt is cut short (ENOSPC).
+export GUEST_MEM=${GUEST_MEM:-400} CRASHKERNEL=${CRASHKERNEL:-128M}
 export FILL_ANON=${FILL_ANON:-8} FILL_ZERO=${FILL_ZERO:-4} FILL_RANDOM=${FILL_RANDOM:-1} FILL_TEXT=${FILL_TEXT:-4} FILL_DISK=${FILL_DISK:-8}
 export APPEND=${APPEND:-init_on_free=1 lab.rmboot=1}
 PY=${PY:-/usr/bin/python3}
