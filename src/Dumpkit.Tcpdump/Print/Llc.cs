@@ -28,13 +28,7 @@ internal static class Llc
         p += hdrlen; length -= hdrlen; caplen -= hdrlen;
         if (ssap == 0xaa && dsap == 0xaa && control == 3)
         {
-            nd.Check(p, 5);
-            uint oui = nd.Be24(p);
-            int et = nd.Be16(p + 3);
-            if (nd.S.LinkHeader)
-                nd.P($"oui {(oui == 0 ? "Ethernet" : "Unknown")} (0x{oui:x6}), ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
-            if (oui == 0 && Ether.EtherType(nd, et, p + 5, length - 5, caplen - 5)) return hdrlen + 5;
-            return -(hdrlen + 5);
+            return Snap(nd, p, length, caplen, macOff) ? hdrlen : -hdrlen;
         }
         if (ssap == 0x42 && dsap == 0x42 && control == 3)
         {
@@ -55,4 +49,69 @@ internal static class Llc
         0x5e => "ISI IP", 0x7e => "X.25 PLP", 0x80 => "XNS", 0x8e => "PROWAY AL", 0xaa => "SNAP", 0xe0 => "IPX",
         0xf0 => "NetBeui", 0xf4 => "LanManager", 0xfe => "OSI", 0xff => "Global", _ => null,
     };
+
+    private static string? Oui(uint o) => o switch
+    {
+        0x000000 => "Ethernet", 0x00000c => "Cisco", 0x00005e => "IANA", 0x000081 => "Nortel Networks SONMP",
+        0x0000f8 => "Cisco bridged", 0x0080c2 => "Ethernet bridged", 0x00a03e => "ATM Forum", 0x00e02f => "DOCSIS Spanning Tree",
+        0x080007 => "Appletalk", 0x009069 => "Juniper", 0x080009 => "Hewlett-Packard", 0x00120f => "IEEE 802.3 Private",
+        0x0012bb => "ANSI/TIA", 0x001b21 => "DCBX", 0x002320 => "Nicira Networks", 0x5c16c7 => "Big Switch Networks",
+        0xb0d2f5 => "Vello Systems", 0x002481 => "HP", 0x0004ea => "HP-Labs", 0x748771 => "Infoblox Inc",
+        0xa42305 => "Open Networking Lab", 0x00049f => "Freescale", 0x0015ad => "Netronome", 0x001018 => "Broadcom",
+        0x00e004 => "PMC-Sierra", 0xd0f0db => "Ericsson", _ => null,
+    };
+
+    private static string? Pid(uint oui, int et) => oui switch
+    {
+        0x000000 or 0x0000f8 or 0x080007 => Ether.TypeName(et),
+        0x00000c => et switch { 0x2000 => "CDP", 0x2003 => "VTP", 0x2004 => "DTP", 0x0111 => "UDLD", 0x010b => "PVST", 0x010c => "VLAN Bridge", _ => null },
+        0x0080c2 => et switch
+        {
+            0x0001 => "Ethernet + FCS", 0x0007 => "Ethernet w/o FCS", 0x0002 => "802.4 + FCS", 0x0008 => "802.4 w/o FCS",
+            0x0003 => "Token Ring + FCS", 0x0009 => "Token Ring w/o FCS", 0x0004 => "FDDI + FCS", 0x000a => "FDDI w/o FCS",
+            0x0005 => "802.6 + FCS", 0x000b => "802.6 w/o FCS", 0x000e => "BPDU", _ => null,
+        },
+        _ => null,
+    };
+
+    /// <summary>SNAP header after LLC; true when the payload was printed.</summary>
+    private static bool Snap(Nd nd, int p, int length, int caplen, int macOff)
+    {
+        nd.Proto = "snap";
+        if (!nd.TTest(p, 5) || caplen < 5 || length < 5) { nd.PrintTrunc(); return true; }
+        uint oui = nd.Be24(p);
+        int et = nd.Be16(p + 3);
+        if (nd.S.LinkHeader)
+            nd.P($"oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), {(oui == 0 ? "ethertype" : "pid")} {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length - 5}: ");
+        p += 5; length -= 5; caplen -= 5;
+        switch (oui)
+        {
+            case 0x000000:
+            case 0x0000f8:
+                if (Ether.EtherType(nd, et, p, length, caplen)) return true;
+                break;
+            case 0x080007:
+                if (et == 0x809b && Ether.EtherType(nd, et, p, length, caplen)) return true;
+                break;
+            case 0x00000c:
+                switch (et)
+                {
+                    case 0x2004: Dtp.Print(nd, p, length); return true;
+                    case 0x010b:
+                    case 0x010c: Stp.Print(nd, p, length); return true;
+                }
+                break;
+            case 0x0080c2:
+                if (et == 0x000e) { Stp.Print(nd, p, length); return true; }
+                if (et is 0x0001 or 0x0007) { Ether.Print(nd, p, length, caplen); return true; }
+                break;
+        }
+        if (!nd.S.LinkHeader)
+        {
+            if (macOff >= 0) { nd.Mac(macOff + 6); nd.P(" > "); nd.Mac(macOff); nd.P(' '); }
+            if (oui == 0) nd.P($"SNAP, ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
+            else nd.P($"SNAP, oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), pid {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
+        }
+        return false;
+    }
 }
