@@ -97,6 +97,7 @@ internal static class Llc
                 switch (et)
                 {
                     case 0x2004: Dtp.Print(nd, p, length); return true;
+                    case 0x0111: Udld.Print(nd, p, length); return true;
                     case 0x010b:
                     case 0x010c: Stp.Print(nd, p, length); return true;
                 }
