@@ -60,6 +60,25 @@ internal static class Ether
         int lt = nd.Be16(p);
         length -= 2; caplen -= 2; p += 2; hdrlen += 2;
         bool printedLength = false;
+        if (lt == 0x88e5)
+        {
+            if (e)
+            {
+                PrintType(nd, lt);
+                nd.P($", length {origLength}: ");
+                printedLength = true;
+            }
+            int ret = Macsec.Print(nd, ref p, ref length, ref caplen, ref hdrlen, macOff);
+            if (ret == 0)
+            {
+                nd.DefaultPrint(p, caplen);
+                return hdrlen;
+            }
+            if (ret > 0) return ret;
+            lt = nd.Be16(p);
+            if (caplen < 2) { nd.P($" [caplen {caplen} < 2]"); return hdrlen; }
+            length -= 2; caplen -= 2; p += 2; hdrlen += 2;
+        }
         while (lt is 0x8100 or 0x9100 or 0x9200 or 0x88a8)
         {
             if (caplen < 4) { nd.Proto = "vlan"; nd.PrintTrunc(); return hdrlen + caplen; }
