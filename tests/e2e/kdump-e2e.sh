@@ -1,11 +1,13 @@
 #!/bin/bash
 # End to end kdump in QEMU with only Dumpkit in the initramfs (no kexec-tools, no makedumpfile).
 #
-# usage: sudo tests/e2e/kdump-e2e.sh [makedumpfile|savecore|both] [KVER]
+# usage: sudo tests/e2e/kdump-e2e.sh [makedumpfile|savecore|both|search] [KVER]
 #   makedumpfile  the unchanged lab init (../shared/lab/init): "kexec -p" and "makedumpfile"
 #                 are links to our binary (DUMPKIT=... mkinitramfs.sh)
 #   savecore      tests/e2e/init-savecore: "dumpkit kdump load" in the first kernel,
 #                 "dumpkit kdump savecore" in the capture kernel
+#   search        savecore at each of CRASHKERNEL_SIZES (default "112M 96M 80M 64M"), largest
+#                 first, until one fails: prints the smallest crashkernel= that worked
 # Proves: the crash kernel is loaded by our kexec through kexec_file_load (the capture
 # kernel's command line starts with the "elfcorehdr=0x..." the kernel itself prepends in
 # kexec_file_load; kexec-tools' kexec_load path appends "elfcorehdr=NNNK" instead), the
@@ -78,6 +80,8 @@ run_mode() { # MODE
     if "$SHARED_LAB/kdump-run.sh" "$KVER" "$out" > "$out/kdump-run.log" 2>&1; then break; fi
     if grep -aq 'crashkernel reservation failed' "$out/kdump-console.log" 2>/dev/null; then
       log "no crashkernel area this boot (KASLR placement); retrying"; continue; fi
+    if ! grep -aq 'LAB-BOOTED' "$LAB/run/kdump-$KVER/console.log" 2>/dev/null; then
+      log "the first kernel died before /init (seen once with 6.12 under TCG); retrying"; continue; fi
     break
   done
   t2=$(now)
@@ -85,7 +89,7 @@ run_mode() { # MODE
   local c=$out/kdump-console.log cmd=$out/kdump-capture-capture-cmdline.txt d=$out/kdump-guest.mdf-c-d31
   check "initramfs: kexec is a link to dumpkit" grep -Eq 'usr/sbin/kexec -> \.\./bin/dumpkit' "$out/initramfs-tools.txt"
   check "initramfs: makedumpfile is a link to dumpkit" grep -Eq 'usr/bin/makedumpfile -> dumpkit' "$out/initramfs-tools.txt"
-  check "first kernel reserved crash memory" grep -aq 'Reserving .* for crashkernel' "$c"
+  check "first kernel reserved crash memory" grep -aEq 'Reserving .* for crashkernel|crashkernel reserved: ' "$c"
   check "crash kernel loaded (kexec_crash_loaded=1)" grep -aq 'LAB-KEXEC-LOADED loaded=1' "$c"
   check "capture kernel booted with /proc/vmcore" grep -aq 'mode=.* vmcore=yes' "$c"
   check "loaded by kexec_file_load (kernel-made elfcorehdr=0x... first)" grep -Eq '^elfcorehdr=0x[0-9a-f]+ ' "$cmd"
@@ -117,10 +121,21 @@ assert r["pages"]["labanon"]==0 and r["pages"]["present"]>1000, r' "$out/kdump_c
   cat "$out/e2e-timings.txt" >&2
 }
 
+search() { # savecore at each CRASHKERNEL_SIZES size, largest first; report the smallest that passed
+  local size smallest=none
+  for size in ${CRASHKERNEL_SIZES:-112M 96M 80M 64M}; do
+    fails=0; CRASHKERNEL=$size OUT=$LAB/e2e/search-$KVER-$size run_mode savecore || true
+    if [ "$fails" -eq 0 ]; then smallest=$size; else break; fi
+  done
+  echo "smallest crashkernel= with which savecore succeeded ($KVER, GUEST_MEM=$GUEST_MEM): $smallest" | tee "$LAB/e2e/search-$KVER.txt"
+  fails=0; [ "$smallest" != none ] || fails=1
+}
+
 case $MODE in
   makedumpfile|savecore) run_mode "$MODE" ;;
   both) run_mode makedumpfile; run_mode savecore ;;
-  *) echo "usage: $0 [makedumpfile|savecore|both] [KVER]" >&2; exit 2 ;;
+  search) search ;;
+  *) echo "usage: $0 [makedumpfile|savecore|both|search] [KVER]" >&2; exit 2 ;;
 esac
 log "total $(secs "$T0" "$(now)") s (publish $(secs "$T0" "$T1") s); $fails check(s) failed"
 [ "$fails" -eq 0 ]
