@@ -57,9 +57,12 @@ internal static class Ether
         int p = off + 12;
         int hdrlen = 12;
         if (e) Addresses(nd, macOff);
-        int lt = nd.Be16(p);
+        int lt;
+        bool printedLength;
+    recurse:
+        lt = nd.Be16(p);
         length -= 2; caplen -= 2; p += 2; hdrlen += 2;
-        bool printedLength = false;
+        printedLength = false;
         if (lt == 0x88e5)
         {
             if (e)
@@ -116,6 +119,26 @@ internal static class Ether
             hdrlen += llc;
             nd.PopSnap(saved);
         }
+        else if (lt == 0xd28b)
+        {
+            if (caplen < 2) { nd.P("[|arista]"); return hdrlen + caplen; }
+            if (length < 2) { nd.P("[|arista]"); return hdrlen + length; }
+            PrintType(nd, lt);
+            nd.P($", length {origLength}: ");
+            int consumed = Arista(nd, p);
+            if (consumed > 0)
+            {
+                p += consumed; length -= consumed; caplen -= consumed; hdrlen += consumed;
+                goto recurse;
+            }
+            if (!e)
+            {
+                Addresses(nd, macOff);
+                PrintType(nd, lt);
+                nd.P($", length {origLength}: ");
+            }
+            nd.DefaultPrint(p, caplen);
+        }
         else
         {
             if (e)
@@ -136,6 +159,46 @@ internal static class Ether
             }
         }
         return hdrlen;
+    }
+
+    /// <summary>Arista vendor-specific header (time stamps); bytes consumed or -1.</summary>
+    private static int Arista(Nd nd, int bp)
+    {
+        nd.Proto = "arista";
+        int sub = nd.Be16(bp);
+        nd.P($"SubType {(sub == 1 ? "Timestamp" : "Unknown")} (0x{sub:x4}), ");
+        if (sub != 1) return -1;
+        int scale = nd.U8(bp + 2);
+        nd.P($"Timescale {scale switch { 0 => "TAI", 1 => "UTC", _ => "Unknown" }} ({scale}), ");
+        int fmt = nd.U8(bp + 3) >> 4, hw = nd.U8(bp + 3) & 0x0f;
+        nd.P($"Format {fmt switch { 1 => "64-bit", 2 => "48-bit", _ => "Unknown" }} ({fmt}), HwInfo {hw switch { 0 => "R/R2", 1 => "R3", _ => "Unknown" }} ({hw}), Timestamp ");
+        int consumed = 4;
+        switch (fmt)
+        {
+            case 1:
+            {
+                ulong sec = nd.Be32(bp + 4);
+                uint ns = nd.Be32(bp + 8);
+                sec += ns / 1000000000; ns %= 1000000000;
+                var t = DateTimeOffset.FromUnixTimeSeconds((long)sec).UtcDateTime;
+                nd.P($"{t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}.{ns:D9}");
+                consumed += 8;
+                break;
+            }
+            case 2:
+            {
+                ulong sec = nd.Be16(bp + 4);
+                uint ns = nd.Be32(bp + 6);
+                sec += ns / 1000000000; ns %= 1000000000;
+                nd.P($"{sec}.{ns:D9}");
+                consumed += 6;
+                break;
+            }
+            default:
+                return -1;
+        }
+        nd.P(": ");
+        return consumed;
     }
 
     /// <summary>Dispatches on an ethertype; false when the type has no printer.</summary>
