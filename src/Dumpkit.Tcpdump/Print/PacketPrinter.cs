@@ -104,6 +104,8 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Ppp.IfPrint(Nd, len, caplen);
             case 104:
                 return Chdlc.Print(Nd, 0, len);
+            case 242:
+                return Ipoib(len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Nd.Proto = "unsupported";
@@ -136,5 +138,28 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 break;
         }
         return 24;
+    }
+
+    /// <summary>IP over InfiniBand (LINKTYPE_IPOIB): 44-byte header, ethertype at offset 40.</summary>
+    private int Ipoib(int length, int caplen)
+    {
+        var nd = Nd;
+        nd.Proto = "ipoib";
+        if (caplen < 44) { nd.PrintTrunc(); return caplen; }
+        if (length < 44) { nd.PrintTrunc(); return length; }
+        int et = nd.Be16(40);
+        void Hdr(int l)
+        {
+            if (!nd.S.Quick) nd.P($", ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4})");
+            else nd.P($", ethertype {Ether.TypeName(et) ?? "Unknown"}");
+            nd.P($", length {l}: ");
+        }
+        if (nd.S.LinkHeader) { nd.P("IPOIB"); Hdr(length); }
+        if (!Ether.EtherType(nd, et, 44, length - 44, caplen - 44))
+        {
+            if (!nd.S.LinkHeader) Hdr(length);
+            nd.DefaultPrint(44, caplen - 44);
+        }
+        return 44;
     }
 }
