@@ -273,6 +273,7 @@ internal static class Ip
                 case 59: nd.P("no next header"); return;
                 case 112: Vrrp.Print(nd, bp, length, iph, ttl, ver); return;
                 case 103: Pim.Print(nd, bp, length, iph); return;
+                case 88: Eigrp.Print(nd, bp, length); return;
                 default:
                     nd.P($" ip-proto-{nh} {(uint)llength}");
                     return;
