@@ -8,13 +8,13 @@ namespace Dumpkit.Formats;
 /// <summary>Detects a dump's format by content and opens the matching reader.</summary>
 internal static class DumpOpener
 {
-    public static DumpReader Open(IReadOnlyList<string> paths)
+    public static DumpReader Open(IReadOnlyList<string> paths, bool mmap = true)
     {
         var sources = new List<IRandomAccess>();
         try
         {
             foreach (var path in paths)
-                sources.Add(Unwrap(OpenFile(path)));
+                sources.Add(Unwrap(OpenFile(path, mmap)));
             return Open(sources);
         }
         catch
@@ -24,10 +24,16 @@ internal static class DumpOpener
         }
     }
 
-    private static FileRandomAccess OpenFile(string path)
+    private static IRandomAccess OpenFile(string path, bool mmap)
     {
         try
         {
+            // /proc/vmcore through one mapping, as makedumpfile reads it: the kernel then maps the
+            // old memory once instead of per read(). Regular files are read with pread, which
+            // measured faster here than taking a page fault per 4 KiB (-c -d 31: 753 ms against
+            // 780-890 ms of CPU on the 6.1 vmcore). Mapping failures fall back to pread.
+            if (mmap && path.StartsWith("/proc/", StringComparison.Ordinal) && MappedRandomAccess.TryOpen(path) is { } mapped)
+                return mapped;
             return new FileRandomAccess(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -128,6 +128,9 @@ public abstract class DumpReader : IDisposable
     /// <summary>Open a dump of any supported format, detected by content.</summary>
     public static DumpReader Open(string path) => DumpOpener.Open([path]);
 
+    /// <summary>Open a dump; <paramref name="mmap"/> false reads with pread only (makedumpfile's --non-mmap).</summary>
+    public static DumpReader Open(string path, bool mmap) => DumpOpener.Open([path], mmap);
+
     /// <summary>Open a split kdump set (files of one <c>--split</c> run, any order).</summary>
     public static DumpReader Open(IReadOnlyList<string> paths) => DumpOpener.Open(paths);
 

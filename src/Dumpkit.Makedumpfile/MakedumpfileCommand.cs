@@ -94,7 +94,7 @@ public static class MakedumpfileCommand
     private static int RunDmesg(Options o, Messages msg)
     {
         string inputPath = o.Positional[0], logPath = o.Positional[1];
-        using var input = DumpReader.Open(inputPath);
+        using var input = DumpReader.Open(inputPath, mmap: !o.NonMmap);
         var info = LoadVmcoreinfo(o, input);
         if (info is null)
         {
@@ -184,7 +184,7 @@ public static class MakedumpfileCommand
             }
         }
 
-        using var input = DumpReader.Open(inputPath);
+        using var input = DumpReader.Open(inputPath, mmap: !o.NonMmap);
         var info = LoadVmcoreinfo(o, input);
         if (info is null)
             msg.Info($"{inputPath}: no VMCOREINFO note; the output will lack kernel information.");
@@ -513,7 +513,8 @@ public static class MakedumpfileCommand
               [-i VMCOREINFO]: Take VMCOREINFO from this file instead of VMCORE.
               [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
                                depend on N.
-              [--non-mmap]:    Read VMCORE with read() (accepted; reads are positional already).
+              [--non-mmap]:    Read /proc/vmcore with pread() instead of one memory mapping (other
+                               files are always read with pread).
               [--cyclic-buffer KB]: Bitmap memory per cycle (default 4096 KiB: 128 GiB of memory per
                                cycle); smaller values bound memory for huge machines, output unchanged.
               [--message-level ML]: 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7).
