@@ -85,6 +85,8 @@ run_mode() { # MODE
     break
   done
   t2=$(now)
+  # kdump-run.sh copies the console only when the capture succeeded
+  [ -s "$out/kdump-console.log" ] || cp "$LAB/run/kdump-$KVER/console.log" "$out/kdump-console.log" 2>/dev/null || true
   # 3. checks
   local c=$out/kdump-console.log cmd=$out/kdump-capture-capture-cmdline.txt d=$out/kdump-guest.mdf-c-d31
   check "initramfs: kexec is a link to dumpkit" grep -Eq 'usr/sbin/kexec -> \.\./bin/dumpkit' "$out/initramfs-tools.txt"
