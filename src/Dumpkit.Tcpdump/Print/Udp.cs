@@ -78,6 +78,7 @@ internal static class Udp
             bool Is(int p) => sport == p || dport == p;
             if (Is(53)) { Dns.Print(nd, cp, length, false, false); return; }
             if (Is(5353)) { Dns.Print(nd, cp, length, false, true); return; }
+            if (Is(525)) { Timed.Print(nd, cp); return; }
             if (Is(69)) { Tftp.Print(nd, cp, length); return; }
             if (Is(67) || Is(68)) { Bootp.Print(nd, cp, length); return; }
             if (Is(520)) { Rip.Print(nd, cp, length); return; }

@@ -1,0 +1,49 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>BSD timed protocol (UDP 525).</summary>
+internal static class Timed
+{
+    private static readonly string[] Types =
+    [
+        "TSP_ANY", "TSP_ADJTIME", "TSP_ACK", "TSP_MASTERREQ", "TSP_MASTERACK", "TSP_SETTIME", "TSP_MASTERUP", "TSP_SLAVEUP",
+        "TSP_ELECTION", "TSP_ACCEPT", "TSP_REFUSE", "TSP_CONFLICT", "TSP_RESOLVE", "TSP_QUIT", "TSP_DATE", "TSP_DATEREQ",
+        "TSP_DATEACK", "TSP_TRACEON", "TSP_TRACEOFF", "TSP_MSITE", "TSP_MSITEREQ", "TSP_TEST", "TSP_SETDATE", "TSP_SETDATEREQ",
+        "TSP_LOOP",
+    ];
+
+    public static void Print(Nd nd, int bp)
+    {
+        nd.Proto = "timed";
+        int type = nd.U8(bp);
+        nd.P(type < Types.Length ? Types[type] : type == 0 ? "(tsp_type 0)" : $"(tsp_type 0x{type:x})");
+        nd.P($" vers {nd.U8(bp + 1)}");
+        nd.P($" seq {nd.Be16(bp + 2)}");
+        switch (type)
+        {
+            case 24:
+                nd.P($" hopcnt {nd.U8(bp + 4)}");
+                break;
+            case 5: case 1: case 22: case 23:
+            {
+                int sec = (int)nd.Be32(bp + 4), usec = (int)nd.Be32(bp + 8);
+                if (usec < 0) return;
+                nd.P(" time ");
+                if (sec < 0 && usec != 0)
+                {
+                    sec++;
+                    if (sec == 0) nd.P("-");
+                    usec = 1000000 - usec;
+                }
+                nd.P($"{sec}.{usec:D6}");
+                break;
+            }
+        }
+        nd.P(" name ");
+        for (int i = 0; i < 256; i++)
+        {
+            byte c = nd.U8(bp + 12 + i);
+            if (c == 0) break;
+            Text.PrintChar(nd, c);
+        }
+    }
+}
