@@ -307,3 +307,23 @@ public class PrivilegeTests
         Assert.Contains("tcpdump: Couldn't find user 'no-such-user-dk'", err.ToString());
     }
 }
+
+public class EntryPointTests
+{
+    [Fact]
+    public void ProcessEntryPointRunsWithConsoleStreams()
+    {
+        // The multicall binary calls Run(string[]); it registers SIGINT/SIGTERM handlers and uses the console.
+        Assert.Equal(0, TcpdumpCommand.Run(["--fp-type"]));
+        Assert.Equal(1, TcpdumpCommand.Run(["-r", "/nonexistent/dumpkit.pcap"]));
+    }
+
+    [Fact]
+    public void TextWriterOverloadMapsBytesToLatin1()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(0, TcpdumpCommand.Run(["--version"], o, e));
+        Assert.StartsWith("tcpdump version 4.99.3", o.ToString());
+    }
+}
