@@ -57,12 +57,37 @@ log=$(mktemp)
 dotnet test Dumpkit.slnx -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
+# End to end in QEMU: our kexec loads the capture kernel, the kernel crashes, our makedumpfile
+# (and, second run, our kdump savecore) saves the dump; the host checks it (tests/e2e). Debian's
+# stock 6.1 kernel, as for the QEMU dumps above; one retry, since a software-emulated boot on a
+# loaded machine now and then dies before /init. DUMPKIT_E2E=0 skips it.
+e2e_passed=0 e2e_failed=0
+if [ "${DUMPKIT_E2E:-1}" != 0 ] && [ -n "${DUMPKIT_QEMU_DUMPS:-}" ] && [ -n "${DUMPKIT_BINARY:-}" ]; then
+    kv=$(cat "$DUMPKIT_QEMU_DUMPS/KVER")
+    for mode in makedumpfile savecore; do
+        result=fail
+        for try in 1 2; do
+            echo "test.sh: e2e $mode on $kv (try $try)"
+            DUMPKIT_BIN=$DUMPKIT_BINARY KERNELS_FROM="$data/lab" LAB="$data/e2e" \
+                tests/e2e/kdump-e2e.sh "$mode" "$kv" > "$data/e2e-$mode.log" 2>&1
+            e=$?
+            grep -E '^(PASS|FAIL) |e2e: .*passed' "$data/e2e-$mode.log" | tail -20
+            if [ $e = 0 ]; then result=pass; break; fi
+            if [ $e = 2 ]; then result=skip; echo "test.sh: e2e $mode could not be set up (see $data/e2e-$mode.log): skipped"; break; fi
+        done
+        case $result in pass) e2e_passed=$((e2e_passed + 1)) ;; fail) e2e_failed=$((e2e_failed + 1)) ;; esac
+    done
+else
+    echo "test.sh: e2e kdump in QEMU skipped (needs root, QEMU, ../shared/lab and the published binary)"
+fi
+
 # dotnet test prints one summary line per test assembly:
 #   Passed!  - Failed:     0, Passed:    46, Skipped:     2, Total:    48, Duration: ...
 read -r passed failed skipped < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\2 \1 \3/p' "$log" \
     | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 assemblies=$(grep -c 'Failed: *[0-9]*, Passed:' "$log")
 rm -f "$log"
+passed=$((passed + e2e_passed)); failed=$((failed + e2e_failed))
 if [ -n "${publish_failed:-}" ]; then
     echo "test.sh: counting the failed NativeAOT publish as a failure"
     failed=$((failed + 1))
@@ -71,6 +96,6 @@ if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
     echo "test.sh: dotnet test exited with $rc without a failing test (a build or runner error)"
     failed=1
 fi
-echo "($assemblies test assemblies, $skipped skipped)"
+echo "($assemblies test assemblies, $skipped skipped; e2e in QEMU: $e2e_passed passed, $e2e_failed failed)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$rc" = 0 ]
