@@ -1,14 +1,15 @@
 using System.Text;
 using Dumpkit.Formats;
 using Dumpkit.Formats.Diskdump;
-using Dumpkit.Formats.Elf;
+using Dumpkit.Kernel;
 
 namespace Dumpkit.Makedumpfile;
 
 /// <summary>
 /// What the output header says about the crashed kernel: utsname, crash time, phys_base.
 /// From a kdump input these are copied; from an ELF vmcore they come from VMCOREINFO and from
-/// <c>init_uts_ns</c> in the kernel image (a kernel-text address: no page tables needed).
+/// <c>init_uts_ns</c> in the kernel image (a kernel-text address: no page tables needed), located
+/// through the kernel layer's <see cref="KernelMemory"/>.
 /// </summary>
 public sealed class DumpMetadata
 {
@@ -20,18 +21,18 @@ public sealed class DumpMetadata
 
     public static DumpMetadata From(DumpReader input, Vmcoreinfo? info, TextWriter warnings)
     {
+        // phys_base as the kernel layer finds it: NUMBER(phys_base) first (a kdump header's copy is
+        // not trusted: QEMU writes garbage there), then the kernel-text PT_LOAD or the sub header.
+        var mem = new KernelMemory(input, info ?? Vmcoreinfo.Parse(""));
         if (input is DiskdumpReader kd)
         {
-            // phys_base from the input header is not trusted (QEMU writes garbage there).
-            ulong pb = info?.Number("phys_base") is long n ? (ulong)n : kd.SubHeader?.PhysBase ?? 0;
             return new DumpMetadata
             {
                 Utsname = (string[])kd.Header.Utsname.Clone(),
                 CrashTime = kd.Header.TimestampSeconds,
-                PhysBase = pb,
+                PhysBase = mem.PhysBase,
             };
         }
-        ulong physBase = PhysBaseOf(input, info);
         var uts = new[] { "Linux", "", info?.OsRelease ?? "", "", "x86_64", "" };
         if (info?.Symbol("init_uts_ns") is ulong sym)
         {
@@ -41,7 +42,7 @@ public sealed class DumpMetadata
                 try
                 {
                     var raw = new byte[6 * 65];
-                    input.ReadPhysical(addr - StartKernelMap + physBase, raw);
+                    input.ReadPhysical(mem.KernelTextToPhysical(addr), raw);
                     for (int i = 0; i < 6; i++)
                     {
                         var f = raw.AsSpan(i * 65, 65);
@@ -58,18 +59,6 @@ public sealed class DumpMetadata
             }
         }
         long crash = info?.CrashTime ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return new DumpMetadata { Utsname = uts, CrashTime = crash, PhysBase = physBase };
-    }
-
-    /// <summary>NUMBER(phys_base), else derived from the kernel-text PT_LOAD of an ELF vmcore.</summary>
-    public static ulong PhysBaseOf(DumpReader input, Vmcoreinfo? info)
-    {
-        if (info?.Number("phys_base") is long n)
-            return (ulong)n;
-        if (input is ElfDumpReader elf)
-            foreach (var p in elf.ProgramHeaders)
-                if (p.Type == ElfLayout.PT_LOAD && p.VAddr >= StartKernelMap)
-                    return p.PAddr - (p.VAddr - StartKernelMap);
-        return 0;
+        return new DumpMetadata { Utsname = uts, CrashTime = crash, PhysBase = mem.PhysBase };
     }
 }
