@@ -200,10 +200,12 @@ public sealed class DiskdumpReader : DumpReader
         return ReadDescriptor(part, pfn);
     }
 
-    private PageDescriptor ReadDescriptor(Part part, ulong pfn)
+    private PageDescriptor ReadDescriptor(Part part, ulong pfn) => ReadDescriptor(part, pfn, out _);
+
+    private PageDescriptor ReadDescriptor(Part part, ulong pfn, out long at)
     {
         ulong index = _dumpable.Rank(pfn) - part.RankAtStart;
-        long at = part.DescTableOffset + (long)index * PageDescriptor.Size_;
+        at = part.DescTableOffset + (long)index * PageDescriptor.Size_;
         Span<byte> b = stackalloc byte[PageDescriptor.Size_];
         int n = part.File.Read(at, b);
         if (n == 0 && part.Header.Status is var s && (s & DiskdumpFlags.Incomplete) != 0)
@@ -218,10 +220,9 @@ public sealed class DiskdumpReader : DumpReader
         if (pfn >= MaxPfn || !_dumpable[pfn])
             throw new PageNotAvailableException(pfn, pfn < MaxPfn && _ram[pfn] ? PageState.Excluded : PageState.Hole);
         var part = PartOf(pfn) ?? throw new PageNotAvailableException(pfn, PageState.Incomplete);
-        var d = ReadDescriptor(part, pfn);
+        var d = ReadDescriptor(part, pfn, out long descAt);
         if (d.Offset == 0)
             throw new PageNotAvailableException(pfn, PageState.Incomplete);
-        long descAt = part.DescTableOffset + (long)(_dumpable.Rank(pfn) - part.RankAtStart) * PageDescriptor.Size_;
         if (d.Size == 0 || d.Size > (uint)PageSize)
             throw new DumpFormatException(part.File.Name, descAt,
                 $"page frame 0x{pfn:x}: stored size {d.Size} is not between 1 and the page size {PageSize}");
