@@ -29,6 +29,23 @@ fi
 [ -n "${DUMPKIT_VMCORES:-}" ] && echo "test.sh: real vmcores in $DUMPKIT_VMCORES" \
     || echo "test.sh: no ../shared/vmcores: real-dump tests will be skipped"
 
+# The kernels of the kdump end-to-end test: Debian 12's stock 6.1 and its 6.12 (as ../shared/lab
+# picks them; empty without apt).
+e2e_kvers=$(for m in linux-image-amd64 linux-image-6.12-amd64; do
+    apt-cache depends "$m" 2>/dev/null | awk '/Depends: linux-image-/{sub("linux-image-","",$2); print $2; exit}'
+done | tr '\n' ' ')
+
+# Debug vmlinux of the corpus and end-to-end kernels (apt-get download, ~1 GB each, only vmlinux kept; under a
+# minute here), for the drgn and crash checks of our dumps. In the background while the next
+# steps run. DUMPKIT_DEBUG_VMLINUX=0 skips it.
+if [ -z "${DUMPKIT_VMLINUX_DIR:-}" ] && [ "${DUMPKIT_DEBUG_VMLINUX:-1}" != 0 ] && [ "$(id -u)" = 0 ] \
+   && command -v apt-get >/dev/null; then
+    echo "test.sh: fetching the kernels' debug vmlinux into $data/vmlinux (background)"
+    KVERS="$(ls "$shared/vmcores" 2>/dev/null | grep -E '^[0-9]' | tr '\n' ' ')$e2e_kvers" \
+        tests/tools/fetch-debug-vmlinux.sh "$data/vmlinux" > "$data/vmlinux.log" 2>&1 &
+    vmlinux_pid=$!
+fi
+
 # QEMU dump-guest-memory dumps of a real kernel (../shared/lab, root and QEMU needed; about a
 # minute). DUMPKIT_LAB=0 skips them.
 if [ -z "${DUMPKIT_QEMU_DUMPS:-}" ] && [ "${DUMPKIT_LAB:-1}" != 0 ] && [ -d "$shared/lab" ] \
@@ -53,29 +70,41 @@ if [ -z "${DUMPKIT_BINARY:-}" ]; then
     fi
 fi
 
+if [ -n "${vmlinux_pid:-}" ]; then
+    if wait "$vmlinux_pid"; then
+        export DUMPKIT_VMLINUX_DIR="$data/vmlinux"
+        echo "test.sh: debug vmlinux in $DUMPKIT_VMLINUX_DIR"
+    else
+        echo "test.sh: could not fetch the debug vmlinux (see $data/vmlinux.log); drgn/crash checks will skip"
+        tail -3 "$data/vmlinux.log"
+    fi
+fi
+
 log=$(mktemp)
 dotnet test Dumpkit.slnx -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 # End to end in QEMU: our kexec loads the capture kernel, the kernel crashes, our makedumpfile
-# (and, second run, our kdump savecore) saves the dump; the host checks it (tests/e2e). Debian's
-# stock 6.1 kernel, as for the QEMU dumps above; one retry, since a software-emulated boot on a
+# (and, second run, our kdump savecore) saves the dump; the host checks it (tests/e2e, with drgn
+# when the debug vmlinux is there). Debian's stock 6.1 kernel and bookworm's 6.12; one retry, since a software-emulated boot on a
 # loaded machine now and then dies before /init. DUMPKIT_E2E=0 skips it.
 e2e_passed=0 e2e_failed=0
 if [ "${DUMPKIT_E2E:-1}" != 0 ] && [ -n "${DUMPKIT_QEMU_DUMPS:-}" ] && [ -n "${DUMPKIT_BINARY:-}" ]; then
-    kv=$(cat "$DUMPKIT_QEMU_DUMPS/KVER")
+    for kv in $e2e_kvers; do
     for mode in makedumpfile savecore; do
         result=fail
+        elog="$data/e2e-$mode-$kv.log"
         for try in 1 2; do
             echo "test.sh: e2e $mode on $kv (try $try)"
             DUMPKIT_BIN=$DUMPKIT_BINARY KERNELS_FROM="$data/lab" LAB="$data/e2e" \
-                tests/e2e/kdump-e2e.sh "$mode" "$kv" > "$data/e2e-$mode.log" 2>&1
+                tests/e2e/kdump-e2e.sh "$mode" "$kv" > "$elog" 2>&1
             e=$?
-            grep -E '^(PASS|FAIL) |e2e: .*passed' "$data/e2e-$mode.log" | tail -20
+            grep -E '^(PASS|FAIL|SKIP) |e2e: .*passed' "$elog" | tail -20
             if [ $e = 0 ]; then result=pass; break; fi
-            if [ $e = 2 ]; then result=skip; echo "test.sh: e2e $mode could not be set up (see $data/e2e-$mode.log): skipped"; break; fi
+            if [ $e = 2 ]; then result=skip; echo "test.sh: e2e $mode on $kv could not be set up (see $elog): skipped"; break; fi
         done
         case $result in pass) e2e_passed=$((e2e_passed + 1)) ;; fail) e2e_failed=$((e2e_failed + 1)) ;; esac
+    done
     done
 else
     echo "test.sh: e2e kdump in QEMU skipped (needs root, QEMU, ../shared/lab and the published binary)"

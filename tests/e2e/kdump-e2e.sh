@@ -12,7 +12,9 @@
 # kernel's command line starts with the "elfcorehdr=0x..." the kernel itself prepends in
 # kexec_file_load; kexec-tools' kexec_load path appends "elfcorehdr=NNNK" instead), the
 # capture kernel boots, our makedumpfile saves the dump, and the host reads it with
-# python3-libkdumpfile (kdump_check.py) and with our own reader (--dump-dmesg, marker line).
+# python3-libkdumpfile (kdump_check.py), with python3-drgn when a debug vmlinux is there
+# (DUMPKIT_VMLINUX_DIR/vmlinux-KVER: release, task list, log with the marker) and with our own
+# reader (--dump-dmesg, marker line).
 #
 # env: DUMPKIT_BIN  use this binary (default: publish HEAD of this repository from a clean clone)
 #      LAB          lab work directory (default $TMPDIR/dumpkit-e2e-lab); kernels are fetched by
@@ -54,8 +56,9 @@ fi
 T1=$(now)
 # 2. kernels
 if [ ! -d "$LAB/kernels/$KVER" ]; then
-  if [ -n "${KERNELS_FROM:-}" ]; then ln -sfn "$KERNELS_FROM/kernels" "$LAB/kernels"; ln -sfn "$KERNELS_FROM/debs" "$LAB/debs"
-  else "$SHARED_LAB/fetch-kernels.sh" "$KVER" || exit 2; fi
+  if [ -n "${KERNELS_FROM:-}" ] && [ ! -e "$LAB/kernels" ]; then
+    ln -sfn "$KERNELS_FROM/kernels" "$LAB/kernels"; ln -sfn "$KERNELS_FROM/debs" "$LAB/debs"; fi
+  [ -d "$LAB/kernels/$KVER" ] || "$SHARED_LAB/fetch-kernels.sh" "$KVER" || exit 2
 fi
 
 run_mode() { # MODE
@@ -110,6 +113,17 @@ run_mode() { # MODE
 import json,sys; r=json.loads(open(sys.argv[1]).read().splitlines()[-1])
 assert r["file.format"]=="diskdump" and r["OSRELEASE"]==sys.argv[2], r
 assert r["pages"]["labanon"]==0 and r["pages"]["present"]>1000, r' "$out/kdump_check.json" "$KVER"
+  local vmlinux=${DUMPKIT_VMLINUX_DIR:-/nonexistent}/vmlinux-$KVER
+  if [ -s "$vmlinux" ] && "$PY" -c 'import drgn' 2>/dev/null; then
+    "$PY" -m drgn -q -c "$d" -s "$vmlinux" "$SHARED_LAB/drgn_probe.py" > "$out/drgn.txt" 2>&1 || true
+    check "drgn: release $KVER, task list, log with the marker" "$PY" -c '
+import re,sys; t=open(sys.argv[1]).read()
+assert "release: "+sys.argv[2] in t, t
+n=int(re.search(r"^tasks: (\d+)", t, re.M).group(1)); assert n>=10, n
+assert int(re.search(r"^dmesg lines: (\d+)", t, re.M).group(1))>100 and "LAB-MARKER kdump-lab" in t, t' "$out/drgn.txt" "$KVER"
+  else
+    echo "SKIP drgn: no debug vmlinux at $vmlinux (set DUMPKIT_VMLINUX_DIR) or no python3-drgn" | tee -a "$RES"
+  fi
   "$DUMPKIT_BIN" makedumpfile --dump-dmesg "$d" "$out/host-dmesg.txt" > "$out/host-dmesg.log" 2>&1 || true
   check "our reader: host --dump-dmesg of the guest dump has the marker" grep -q 'LAB-MARKER kdump-lab' "$out/host-dmesg.txt"
   t3=$(now)
