@@ -107,6 +107,14 @@ public abstract class DumpReader : IDisposable
     /// </summary>
     public abstract void ReadPage(ulong pfn, Span<byte> page);
 
+    /// <summary>
+    /// Reads the present frames [pfn, pfn + count) into <paramref name="pages"/> with one read when
+    /// the format stores them back to back (an ELF segment does), which saves a system call per
+    /// page on files read with pread. False when it cannot (the caller then reads page by page,
+    /// which also reports what is wrong with any of them).
+    /// </summary>
+    public virtual bool TryReadPages(ulong pfn, int count, Span<byte> pages) => false;
+
     /// <summary>Read <paramref name="buffer"/>.Length bytes of physical memory at <paramref name="address"/>.</summary>
     public void ReadPhysical(ulong address, Span<byte> buffer)
     {

@@ -1,3 +1,4 @@
+using CsCheck;
 using Dumpkit.Formats.Elf;
 using Dumpkit.Formats.Tests.Support;
 
@@ -5,6 +6,38 @@ namespace Dumpkit.Formats.Tests;
 
 public class ElfReaderTests
 {
+    /// <summary>
+    /// Reading a run of frames at once either gives exactly what page-by-page reads give, or
+    /// declines (runs that leave a segment, cross a hole or reach past p_filesz).
+    /// </summary>
+    [Fact]
+    public void RunReadsAgreeWithPageReadsOrDecline()
+    {
+        var vm = new SyntheticVmcore();
+        using var dir = new TempDir();
+        using var dump = DumpReader.Open(vm.WriteTo(dir.Path));
+        int accepted = 0, declined = 0;
+        Gen.Select(Gen.ULong[0, dump.MaxPfn + 4], Gen.Int[1, 40]).Sample((pfn, count) =>
+        {
+            var run = new byte[count * 4096];
+            var page = new byte[4096];
+            if (!dump.TryReadPages(pfn, count, run))
+            {
+                declined++;
+                return;
+            }
+            accepted++;
+            for (int k = 0; k < count; k++)
+            {
+                Assert.Equal(PageState.Present, dump.GetPageState(pfn + (ulong)k));
+                dump.ReadPage(pfn + (ulong)k, page);
+                Assert.True(page.AsSpan().SequenceEqual(run.AsSpan(k * 4096, 4096)), $"frame 0x{pfn + (ulong)k:x} of a run from 0x{pfn:x}");
+            }
+        }, iter: 2000);
+        Assert.True(accepted > 100 && declined > 100, $"{accepted} runs read, {declined} declined");
+        Assert.False(dump.TryReadPages(0x100, 4, new byte[3 * 4096])); // buffer too small
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -95,6 +95,8 @@ public sealed class DiskdumpWriteResult
 public static class DiskdumpWriter
 {
     private const int BatchFrames = 512;
+    /// <summary>Frames read with one call where the input stores them back to back (64 KiB of 4 KiB pages).</summary>
+    private const int ChunkFrames = 16;
 
     private enum Kind : byte { Data, Zero, Missing }
 
@@ -262,6 +264,7 @@ public static class DiskdumpWriter
         using var inlineCompressor = threads == 1 ? new PageCompressor(o.Codec, bs) : null;
         var inlineScratch = inlineCompressor is null ? null : new byte[inlineCompressor.ScratchSize];
         var inlinePage = new byte[bs];
+        var inlineChunk = inlineCompressor is null ? [] : new byte[ChunkFrames * bs];
 
         // Pass 2: the pages, cycle by cycle (only those of this file's range when split).
         for (ulong first = 0; first < maxPfn && !stopped; first += cycle)
@@ -301,6 +304,7 @@ public static class DiskdumpWriter
                 using var compressor = new PageCompressor(o.Codec, bs);
                 var scratch = new byte[compressor.ScratchSize];
                 var page = new byte[bs];
+                var chunk = new byte[ChunkFrames * bs];
                 while (true)
                 {
                     long i = Interlocked.Increment(ref nextBatch) - 1;
@@ -315,7 +319,7 @@ public static class DiskdumpWriter
                     try
                     {
                         Fill(slot, Math.Max((ulong)i * BatchFrames, cycleFirst), Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
-                            dumpable, compressor, scratch, page, o.ExcludeZero, bs);
+                            dumpable, compressor, scratch, page, chunk, o.ExcludeZero, bs);
                     }
                     catch (Exception e)
                     {
@@ -349,7 +353,7 @@ public static class DiskdumpWriter
                     {
                         slot = slots[0];
                         Fill(slot, Math.Max((ulong)i * BatchFrames, cycleFirst), Math.Min((ulong)(i + 1) * BatchFrames, cycleLast), input,
-                            dumpable, inlineCompressor!, inlineScratch!, inlinePage, o.ExcludeZero, bs);
+                            dumpable, inlineCompressor!, inlineScratch!, inlinePage, inlineChunk, o.ExcludeZero, bs);
                     }
                     else
                     {
@@ -501,29 +505,52 @@ public static class DiskdumpWriter
     }
 
     private static void Fill(Batch slot, ulong start, ulong end, DumpReader input, PfnBitmap dumpable, PageCompressor compressor,
-        byte[] scratch, byte[] page, bool excludeZero, int bs)
+        byte[] scratch, byte[] page, byte[] chunk, bool excludeZero, int bs)
     {
         slot.Count = 0;
         slot.DataLength = 0;
         if (dumpable.Rank(end) == dumpable.Rank(start))
             return;
+        // Runs of dumpable frames are read ChunkFrames at a time where the input allows it.
+        ulong chunkStart = 0, chunkEnd = 0, noChunkBefore = 0;
         for (ulong pfn = start; pfn < end; pfn++)
         {
             if (!dumpable[pfn])
                 continue;
             ref var e = ref slot.Entries[slot.Count++];
-            try
+            ReadOnlySpan<byte> data;
+            if (pfn >= chunkStart && pfn < chunkEnd)
             {
-                input.ReadPage(pfn, page);
+                data = chunk.AsSpan((int)(pfn - chunkStart) * bs, bs);
             }
-            catch (PageNotAvailableException)
+            else
             {
-                e.Kind = Kind.Missing;
-                e.Size = 0;
-                e.Flags = 0;
-                continue;
+                ulong runEnd = pfn + 1;
+                while (runEnd < end && runEnd - pfn < ChunkFrames && dumpable[runEnd])
+                    runEnd++;
+                if (pfn >= noChunkBefore && runEnd - pfn > 1 && input.TryReadPages(pfn, (int)(runEnd - pfn), chunk))
+                {
+                    (chunkStart, chunkEnd) = (pfn, runEnd);
+                    data = chunk.AsSpan(0, bs);
+                }
+                else
+                {
+                    noChunkBefore = runEnd;
+                    try
+                    {
+                        input.ReadPage(pfn, page);
+                    }
+                    catch (PageNotAvailableException)
+                    {
+                        e.Kind = Kind.Missing;
+                        e.Size = 0;
+                        e.Flags = 0;
+                        continue;
+                    }
+                    data = page;
+                }
             }
-            if (excludeZero && page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
+            if (excludeZero && data.IndexOfAnyExcept((byte)0) < 0)
             {
                 e.Kind = Kind.Zero;
                 e.Size = 0;
@@ -531,7 +558,7 @@ public static class DiskdumpWriter
                 continue;
             }
             e.Kind = Kind.Data;
-            int n = compressor.Codec == PageCodec.None ? -1 : compressor.Compress(page, scratch);
+            int n = compressor.Codec == PageCodec.None ? -1 : compressor.Compress(data, scratch);
             var dst = slot.Data.AsSpan(slot.DataLength);
             if (n > 0)
             {
@@ -541,7 +568,7 @@ public static class DiskdumpWriter
             }
             else
             {
-                page.CopyTo(dst);
+                data.CopyTo(dst);
                 e.Size = bs;
                 e.Flags = 0;
             }

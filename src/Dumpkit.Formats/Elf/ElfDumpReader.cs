@@ -213,5 +213,26 @@ public sealed class ElfDumpReader : DumpReader
         }
     }
 
+    public override bool TryReadPages(ulong pfn, int count, Span<byte> pages)
+    {
+        ulong start = pfn << PageShift, length = (ulong)count << PageShift;
+        if (count <= 0 || pages.Length < (long)length)
+            return false;
+        int lo = 0, hi = _pieces.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_pieces[mid].End <= start) lo = mid + 1; else hi = mid;
+        }
+        if (lo == _pieces.Length)
+            return false;
+        var p = _pieces[lo];
+        // All of it inside one piece's file-backed bytes: then every frame is present.
+        if (start < p.Start || start + length > p.End || p.FileOffset + (start - p.Start) + length > p.FileEnd)
+            return false;
+        var dst = pages[..(int)length];
+        return _file.Read((long)(p.FileOffset + (start - p.Start)), dst) == dst.Length;
+    }
+
     public override void Dispose() => _file.Dispose();
 }

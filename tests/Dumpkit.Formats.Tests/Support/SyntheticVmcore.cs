@@ -119,16 +119,67 @@ public sealed class SyntheticVmcore
 
     public byte[] Build()
     {
+        var header = Headers(out long dataOff);
+        long total = dataOff;
+        foreach (var sg in Segments) total += (long)sg.FileSize;
+        var file = new byte[total];
+        header.CopyTo(file, 0);
+        long at = dataOff;
+        var page = new byte[PageSize];
+        foreach (var (pa, _, fs) in Segments)
+        {
+            for (ulong off = 0; off < fs; off++)
+            {
+                ulong addr = pa + off;
+                if (off == 0 || addr % PageSize == 0)
+                    FillPage(addr / PageSize, page);
+                file[at + (long)off] = page[addr % PageSize];
+            }
+            at += (long)fs;
+        }
+        return file;
+    }
+
+    /// <summary>
+    /// A large vmcore as a sparse file: only the frames <paramref name="dense"/> selects hold
+    /// <see cref="FillPage"/> content, every other frame reads as zeros (and takes no disk space).
+    /// Segments must start and end on page boundaries.
+    /// </summary>
+    public string WriteSparse(string dir, string name, Func<ulong, bool> dense)
+    {
+        var path = Path.Combine(dir, name);
+        var header = Headers(out long dataOff);
+        using var f = new FileStream(path, FileMode.Create, FileAccess.Write);
+        f.Write(header);
+        long at = dataOff;
+        var page = new byte[PageSize];
+        foreach (var (pa, _, fs) in Segments)
+        {
+            for (ulong off = 0; off < fs; off += PageSize)
+            {
+                ulong pfn = (pa + off) / PageSize;
+                if (!dense(pfn)) continue;
+                FillPage(pfn, page);
+                f.Position = at + (long)off;
+                f.Write(page);
+            }
+            at += (long)fs;
+        }
+        f.SetLength(at);
+        return path;
+    }
+
+    /// <summary>ELF header, program headers and notes; <paramref name="dataOff"/>: where segment data starts.</summary>
+    private byte[] Headers(out long dataOff)
+    {
         var notes = Notes();
         int phnum = 1 + Segments.Count;
         // QEMU 7.2: e_shoff = 0x40 with one section header there, program headers after it.
         long shoff = QemuLayout ? ElfLayout.EhdrSize : 0;
         long phoff = QemuLayout ? ElfLayout.EhdrSize + 64 : ElfLayout.EhdrSize;
         long notesOff = phoff + phnum * ElfLayout.PhdrSize;
-        long dataOff = (notesOff + notes.Length + PageSize - 1) / PageSize * PageSize;
-        long total = dataOff;
-        foreach (var s in Segments) total += (long)s.FileSize;
-        var file = new byte[total];
+        dataOff = (notesOff + notes.Length + PageSize - 1) / PageSize * PageSize;
+        var file = new byte[dataOff];
         ElfHeader.WriteCore(file, ElfLayout.EM_X86_64, phnum, 0);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(32), (ulong)phoff);
         if (QemuLayout)
@@ -144,19 +195,11 @@ public sealed class SyntheticVmcore
             .Write(file.AsSpan((int)phoff));
         notes.CopyTo(file, notesOff);
         long at = dataOff;
-        var page = new byte[PageSize];
         for (int i = 0; i < Segments.Count; i++)
         {
             var (pa, ms, fs) = Segments[i];
             new ElfPhdr(ElfLayout.PT_LOAD, 7, (ulong)at, 0xffff888000000000 + pa, pa, fs, ms, 0)
                 .Write(file.AsSpan((int)phoff + (i + 1) * ElfLayout.PhdrSize));
-            for (ulong off = 0; off < fs; off++)
-            {
-                ulong addr = pa + off;
-                if (off == 0 || addr % PageSize == 0)
-                    FillPage(addr / PageSize, page);
-                file[at + (long)off] = page[addr % PageSize];
-            }
             at += (long)fs;
         }
         return file;
