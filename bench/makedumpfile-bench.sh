@@ -6,7 +6,8 @@
 #   default VMCOREs: $DUMPKIT_DATA/vmcores/*/vmcore.elf (what test.sh restores from ../shared)
 #   default binary: $DUMPKIT_DATA/bin/dumpkit (what test.sh publishes), else it publishes one.
 # Columns: wall and CPU seconds (user+sys), peak RSS (MiB, /usr/bin/time), output bytes;
-# "x" = makedumpfile's median wall time / ours (above 1: we are faster).
+# "x" = makedumpfile's median wall time (single-threaded) / ours (above 1: we are faster);
+# "scale" = our single-threaded wall time / our all-core wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${DUMPKIT_DATA:-${TMPDIR:-/tmp}/dumpkit-data}
@@ -38,16 +39,19 @@ one() {
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-printf '%-28s %-22s %-9s %7s %7s %7s %11s %6s\n' input options program wall cpu rss_MiB bytes x
+printf '%-28s %-22s %-9s %7s %7s %7s %11s %6s %6s\n' input options program wall cpu rss_MiB bytes x scale
 for input in "${inputs[@]}"; do
     name=$(basename "$(dirname "$input")")/$(basename "$input")
     for comp in -c -l -z -p; do
         for level in 1 31; do
+            tw="" ow1=""
             for threads in 1 "$cpus"; do
                 opts="$comp -d $level --num-threads $threads"
                 theirs=true
                 case $comp in -z|-p) theirs=false ;; esac   # Debian's build lacks zstd and snappy
-                [ "$threads" = 1 ] || theirs=false           # its threads are slower here; compare 1 thread
+                # makedumpfile runs single-threaded (its default; its --num-threads is slower here),
+                # alternating with our single-threaded runs; our all-core row is compared to the same runs.
+                [ "$threads" = 1 ] || theirs=false
                 : > "$tmp/ours"; : > "$tmp/theirs"
                 for _ in $(seq "$runs"); do
                     one "$bin makedumpfile" "$opts" "$input" >> "$tmp/ours"
@@ -55,14 +59,14 @@ for input in "${inputs[@]}"; do
                 done
                 ow=$(cut -d' ' -f1 "$tmp/ours" | median); oc=$(cut -d' ' -f2 "$tmp/ours" | median)
                 orss=$(cut -d' ' -f3 "$tmp/ours" | median); ob=$(cut -d' ' -f4 "$tmp/ours" | median)
-                x=-
                 if $theirs; then
                     tw=$(cut -d' ' -f1 "$tmp/theirs" | median); tc=$(cut -d' ' -f2 "$tmp/theirs" | median)
                     trss=$(cut -d' ' -f3 "$tmp/theirs" | median); tb=$(cut -d' ' -f4 "$tmp/theirs" | median)
-                    x=$(echo "scale=2; $tw / $ow" | bc)
-                    printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s\n' "$name" "$comp -d $level" makedumpfile "$tw" "$tc" "$(echo "$trss/1024" | bc -l)" "$tb" ""
+                    printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s %6s\n' "$name" "$comp -d $level" makedumpfile "$tw" "$tc" "$(echo "$trss/1024" | bc -l)" "$tb" "" ""
                 fi
-                printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s\n' "$name" "$opts" dumpkit "$ow" "$oc" "$(echo "$orss/1024" | bc -l)" "$ob" "$x"
+                x=-; [ -n "$tw" ] && x=$(echo "scale=2; $tw / $ow" | bc)
+                scale=-; if [ "$threads" = 1 ]; then ow1=$ow; else scale=$(echo "scale=2; $ow1 / $ow" | bc); fi
+                printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s %6s\n' "$name" "$opts" dumpkit "$ow" "$oc" "$(echo "$orss/1024" | bc -l)" "$ob" "$x" "$scale"
             done
         done
     done
