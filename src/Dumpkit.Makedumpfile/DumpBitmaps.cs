@@ -11,8 +11,25 @@ namespace Dumpkit.Makedumpfile;
 public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics stats) : IBitmapSource
 {
     private int _counted;
+    private long _fillTicks;
+
+    /// <summary>Time spent making bitmap windows (page classification included), all cycles and passes.</summary>
+    public TimeSpan FillTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _fillTicks));
 
     public void Fill(PfnBitmap ram, PfnBitmap dumpable, bool firstPass)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            FillWindow(ram, dumpable);
+        }
+        finally
+        {
+            Interlocked.Add(ref _fillTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        }
+    }
+
+    private void FillWindow(PfnBitmap ram, PfnBitmap dumpable)
     {
         ulong first = ram.First, last = ram.Frames;
         if (input is DiskdumpReader kd)

@@ -191,6 +191,7 @@ public static class MakedumpfileCommand
         if (info?.PageSize is int ps && ps != input.PageSize)
             msg.Fail($"warning: VMCOREINFO page size {ps} differs from the dump's {input.PageSize}");
 
+        var setup = Stopwatch.StartNew();
         var meta = DumpMetadata.From(input, info, msg.Err);
         int threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount;
 
@@ -200,6 +201,7 @@ public static class MakedumpfileCommand
             var stats = new Statistics(input);
             var filter = CreateFilter(input, info, ref level, msg);
             var bitmaps = new DumpBitmaps(input, filter, stats);
+            msg.StepTime("Reading kernel tables", setup.Elapsed);
             if (o.DryRun)
             {
                 msg.Info("Dry run: nothing written.");
@@ -221,7 +223,11 @@ public static class MakedumpfileCommand
             {
                 (outOfSpace, reason) = WriteKdump(o, input, meta, outputPath, stdout, bitmaps, level, threads, stats, msg, clock);
             }
-            msg.StepTime("Copying data", clock.Elapsed);
+            // Bitmap windows are made between the copy's cycles (and, when split, before it):
+            // report the two apart.
+            msg.StepTime("Excluding unnecessary pages", bitmaps.FillTime);
+            msg.StepTime("Copying data", clock.Elapsed > bitmaps.FillTime ? clock.Elapsed - bitmaps.FillTime : TimeSpan.Zero);
+            setup.Restart();
             stats.Print(msg);
             if (!outOfSpace)
             {

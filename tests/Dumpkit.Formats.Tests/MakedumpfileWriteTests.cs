@@ -86,6 +86,31 @@ public class MakedumpfileWriteTests
         Assert.Equal(expectedCodec != 0, compressed > 0);
     }
 
+    /// <summary>
+    /// Progress on a non-terminal stderr (a serial console, a log): plain lines ending at 100 %,
+    /// no carriage returns; with the debug bit of --message-level, the time of each phase.
+    /// </summary>
+    [Fact]
+    public void ProgressIsLinesAndDebugLevelTimesEachPhase()
+    {
+        using var dir = new TempDir();
+        var input = new SyntheticVmcore().WriteTo(dir.Path);
+        var r = Cli.Makedumpfile("-c", "-d", "1", input, dir["out"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.DoesNotContain('\r', r.Err);
+        Assert.Matches(@"(?m)^Copying data +: \[100\.0 %\] .  eta: 0s$", r.Err);
+        Assert.DoesNotContain("STEP [", r.Err);
+
+        var d = Cli.Makedumpfile("-c", "-d", "1", "--message-level", "15", input, dir["out2"]);
+        Assert.Equal(0, d.ExitCode);
+        foreach (var step in new[] { "Reading kernel tables", "Excluding unnecessary pages", "Copying data" })
+            Assert.Matches($@"(?m)^STEP \[{step} *\] : \d+\.\d{{6}} seconds$", d.Err);
+
+        var quiet = Cli.Makedumpfile("-c", "-d", "1", "--message-level", "0", input, dir["out3"]);
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Equal("", quiet.Err + quiet.Out);
+    }
+
     [Fact]
     public void OutputDoesNotDependOnThreadCount()
     {
