@@ -5,6 +5,7 @@
 # usage: bench/makedumpfile-bench.sh [-n RUNS] [-b DUMPKIT_BINARY] VMCORE...
 #   default VMCOREs: $DUMPKIT_DATA/vmcores/*/vmcore.elf (what test.sh restores from ../shared)
 #   default binary: $DUMPKIT_DATA/bin/dumpkit (what test.sh publishes), else it publishes one.
+#   CODECS="-c -l" limits the codecs (default: -c -l -z -p).
 # Columns: wall and CPU seconds (user+sys), peak RSS (MiB, /usr/bin/time), output bytes;
 # "x" = makedumpfile's median wall time (single-threaded) / ours (above 1: we are faster);
 # "scale" = our single-threaded wall time / our all-core wall time.
@@ -42,7 +43,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 printf '%-28s %-22s %-9s %7s %7s %7s %11s %6s %6s\n' input options program wall cpu rss_MiB bytes x scale
 for input in "${inputs[@]}"; do
     name=$(basename "$(dirname "$input")")/$(basename "$input")
-    for comp in -c -l -z -p; do
+    for comp in ${CODECS:--c -l -z -p}; do
         for level in 1 31; do
             tw="" ow1=""
             for threads in 1 "$cpus"; do
