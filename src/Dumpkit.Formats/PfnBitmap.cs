@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using Dumpkit.Formats.IO;
 
 namespace Dumpkit.Formats;
 
@@ -7,12 +8,15 @@ namespace Dumpkit.Formats;
 /// One bit per page frame, LSB first within each byte (the kdump bitmap layout), with an
 /// optional rank index so "how many set bits before frame p" costs O(1). A bitmap may cover a
 /// window [<see cref="First"/>, <see cref="Frames"/>) of the frame space (one cycle of a large
-/// dump); frames are always addressed by their absolute number.
+/// dump); frames are always addressed by their absolute number. A bitmap may also stay in its
+/// file and be read a block at a time (<see cref="FromFile"/>): read only, with memory bounded
+/// by a small block cache and the rank index (8 bytes per 4096 frames).
 /// </summary>
 public sealed class PfnBitmap
 {
     private const int BlockShift = 12; // rank samples every 4096 frames
     private readonly byte[] _bits;
+    private readonly PagedBits? _paged;
     private ulong[]? _rank;
 
     public PfnBitmap(ulong frames) : this(0, frames) { }
@@ -35,21 +39,41 @@ public sealed class PfnBitmap
         Frames = frames;
     }
 
+    private PfnBitmap(PagedBits paged, ulong frames)
+    {
+        _bits = [];
+        _paged = paged;
+        Frames = frames;
+    }
+
+    /// <summary>
+    /// A read-only bitmap of <paramref name="frames"/> frames kept in <paramref name="file"/> at
+    /// <paramref name="offset"/>, read on demand (<paramref name="what"/> names it in errors).
+    /// </summary>
+    public static PfnBitmap FromFile(IRandomAccess file, long offset, ulong frames, string what) =>
+        new(new PagedBits(file, offset, checked((long)((frames + 7) / 8)), what), frames);
+
+    /// <summary>True when the bits stay in the file (see <see cref="FromFile"/>).</summary>
+    public bool IsPaged => _paged is not null;
+
     /// <summary>The first frame covered (0 unless this is a window).</summary>
     public ulong First { get; }
 
     /// <summary>One past the last frame covered.</summary>
     public ulong Frames { get; }
 
-    /// <summary>The bits of [First, Frames), frame First in bit 0 of byte 0.</summary>
-    public ReadOnlySpan<byte> Bytes => _bits;
+    /// <summary>The bits of [First, Frames), frame First in bit 0 of byte 0 (in-memory bitmaps only).</summary>
+    public ReadOnlySpan<byte> Bytes => _paged is null ? _bits : throw new InvalidOperationException("a paged bitmap has no bytes in memory");
+
+    private byte ByteAt(ulong rel) => _paged is null ? _bits[rel >> 3] : _paged.ByteAt((long)(rel >> 3));
 
     public bool this[ulong pfn]
     {
-        get => pfn >= First && pfn < Frames && (_bits[(pfn - First) >> 3] & (1 << (int)(pfn & 7))) != 0;
+        get => pfn >= First && pfn < Frames && (ByteAt(pfn - First) & (1 << (int)(pfn & 7))) != 0;
         set
         {
             if (pfn < First || pfn >= Frames) throw new ArgumentOutOfRangeException(nameof(pfn));
+            ReadOnlyCheck();
             _rank = null;
             ulong r = pfn - First;
             if (value) _bits[r >> 3] |= (byte)(1 << (int)(r & 7));
@@ -60,12 +84,14 @@ public sealed class PfnBitmap
     /// <summary>Clear every bit (to reuse a window for the next cycle).</summary>
     public void Clear()
     {
+        ReadOnlyCheck();
         _rank = null;
         Array.Clear(_bits);
     }
 
     public void SetRange(ulong start, ulong end)
     {
+        ReadOnlyCheck();
         _rank = null;
         start = Math.Max(start, First);
         end = Math.Min(end, Frames);
@@ -116,9 +142,16 @@ public sealed class PfnBitmap
         return count;
     }
 
+    private void ReadOnlyCheck()
+    {
+        if (_paged is not null) throw new InvalidOperationException("a paged bitmap is read only");
+    }
+
     private ulong Word(ulong rel)
     {
         long byteIndex = (long)(rel >> 3);
+        if (_paged is not null)
+            return _paged.Word(byteIndex);
         if (byteIndex + 8 <= _bits.Length)
             return BinaryPrimitives.ReadUInt64LittleEndian(_bits.AsSpan((int)byteIndex));
         Span<byte> tmp = stackalloc byte[8];
@@ -152,20 +185,71 @@ public sealed class PfnBitmap
         while (p < end)
         {
             // Skip clear bits a byte at a time where possible (First is byte aligned).
-            while (p < end && (p & 7) == 0 && _bits[(p - First) >> 3] == 0)
+            while (p < end && (p & 7) == 0 && ByteAt(p - First) == 0)
                 p += 8;
             if (p >= end) yield break;
             if (!this[p]) { p++; continue; }
             ulong s = p;
-            while (p < end && (p & 7) == 0 && p + 8 <= end && _bits[(p - First) >> 3] == 0xff)
+            while (p < end && (p & 7) == 0 && p + 8 <= end && ByteAt(p - First) == 0xff)
                 p += 8;
             while (p < end && this[p])
             {
                 p++;
-                while (p < end && (p & 7) == 0 && p + 8 <= end && _bits[(p - First) >> 3] == 0xff)
+                while (p < end && (p & 7) == 0 && p + 8 <= end && ByteAt(p - First) == 0xff)
                     p += 8;
             }
             yield return new PfnRange(s, Math.Min(p, end));
         }
+    }
+}
+
+/// <summary>
+/// Bitmap bytes left in the file, read 64 KiB at a time into a small direct-mapped cache
+/// (thread safe: one lock per bitmap; a bit test that hits the cache costs tens of nanoseconds).
+/// </summary>
+internal sealed class PagedBits(IRandomAccess file, long offset, long length, string what)
+{
+    private const int BlockShift = 16;
+    private const int BlockSize = 1 << BlockShift;
+    private const int Slots = 8;
+    private readonly long[] _tags = [-1, -1, -1, -1, -1, -1, -1, -1];
+    private readonly byte[]?[] _blocks = new byte[Slots][];
+    private readonly Lock _lock = new();
+
+    public byte ByteAt(long index)
+    {
+        if ((ulong)index >= (ulong)length) return 0;
+        lock (_lock)
+            return Block(index >> BlockShift)[index & (BlockSize - 1)];
+    }
+
+    /// <summary>Eight bytes from <paramref name="index"/>, little endian; zero past the end.</summary>
+    public ulong Word(long index)
+    {
+        int within = (int)(index & (BlockSize - 1));
+        if (within + 8 <= BlockSize && index + 8 <= length)
+        {
+            lock (_lock)
+                return BinaryPrimitives.ReadUInt64LittleEndian(Block(index >> BlockShift).AsSpan(within));
+        }
+        ulong w = 0;
+        for (int k = 0; k < 8; k++)
+            w |= (ulong)ByteAt(index + k) << (8 * k);
+        return w;
+    }
+
+    private byte[] Block(long n)
+    {
+        int slot = (int)(n % Slots);
+        var b = _blocks[slot] ??= new byte[BlockSize];
+        if (_tags[slot] != n)
+        {
+            _tags[slot] = -1;
+            long at = n << BlockShift;
+            int size = (int)Math.Min(BlockSize, length - at);
+            file.ReadExactly(offset + at, b.AsSpan(0, size), what);
+            _tags[slot] = n;
+        }
+        return b;
     }
 }

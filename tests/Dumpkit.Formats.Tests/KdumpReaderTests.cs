@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using CsCheck;
 using Dumpkit.Formats.Codecs;
 using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.IO;
@@ -27,6 +28,60 @@ public class KdumpReaderTests
             dump.ReadPage(pfn, page);
             Assert.True(vm.ExpectedPage(pfn).AsSpan().SequenceEqual(page), $"pfn 0x{pfn:x}");
         }
+    }
+
+    /// <summary>
+    /// Bitmaps left in the file (what the reader does for machines above 128 GiB) answer every
+    /// question as bitmaps read whole: bits, ranks, counts and runs, over random bitmaps.
+    /// </summary>
+    [Fact]
+    public void PagedBitmapsAgreeWithBitmapsInMemory()
+    {
+        Gen.Select(Gen.Int[1, 600_000], Gen.Int[0, 3], Gen.Int[0, 4096], Gen.Int).Sample((frames, density, lead, seed) =>
+        {
+            var rnd = new Random(seed);
+            var bits = new byte[(frames + 7) / 8];
+            // Long runs and noise both: the shapes a real second bitmap has.
+            for (int i = 0; i < bits.Length; i++)
+                bits[i] = density switch { 0 => 0, 1 => 0xff, 2 => (byte)rnd.Next(256), _ => (byte)((i / 997 % 2) * 0xff) };
+            var file = new byte[lead + bits.Length];
+            bits.CopyTo(file, lead);
+            var memory = new PfnBitmap(bits, (ulong)frames);
+            var paged = PfnBitmap.FromFile(new MemoryRandomAccess(file), lead, (ulong)frames, "the bitmap");
+            Assert.True(paged.IsPaged);
+            Assert.Equal(memory.PopCount(), paged.PopCount());
+            for (int k = 0; k < 200; k++)
+            {
+                ulong p = (ulong)rnd.NextInt64(frames + 70);
+                Assert.Equal(memory[p], paged[p]);
+                Assert.Equal(memory.Rank(p), paged.Rank(p));
+            }
+            ulong a = (ulong)rnd.NextInt64(frames), b = a + (ulong)rnd.NextInt64(frames - (long)a + 1);
+            Assert.Equal(memory.Runs(a, b).ToList(), paged.Runs(a, b).ToList());
+            Assert.Throws<InvalidOperationException>(() => paged.SetRange(0, 1));
+        }, iter: 60);
+    }
+
+    /// <summary>The reader gives the same answers with its bitmaps in memory and left in the file.</summary>
+    [Theory]
+    [InlineData("-c", "-d", "1")]
+    [InlineData("-l", "-d", "0")]
+    public void ReaderWithPagedBitmapsReadsTheSame(params string[] args)
+    {
+        var (vm, b) = Make(args);
+        using var whole = new DiskdumpReader([new MemoryRandomAccess(b)], long.MaxValue);
+        using var paged = new DiskdumpReader([new MemoryRandomAccess(b)], 0);
+        Assert.False(whole.DumpableBitmap.IsPaged);
+        Assert.True(paged.DumpableBitmap.IsPaged && paged.RamBitmap.IsPaged);
+        Assert.Equal(whole.RamRanges(), paged.RamRanges());
+        Assert.Equal(whole.DataRanges(), paged.DataRanges());
+        for (ulong pfn = 0; pfn < whole.MaxPfn + 8; pfn++)
+            Assert.Equal(whole.GetPageState(pfn), paged.GetPageState(pfn));
+        AssertReadsAll(vm, paged);
+        // A truncated file is still refused when it is opened, not at some later read.
+        var cut = b.AsSpan(0, (int)(paged.Header.BlockSize * (1 + paged.Header.SubHeaderBlocks) + 100)).ToArray();
+        var e = Assert.Throws<DumpFormatException>(() => new DiskdumpReader([new MemoryRandomAccess(cut, "cut")], 0));
+        Assert.Contains("past the end of the file", e.Message);
     }
 
     [Theory]

@@ -34,9 +34,19 @@ public sealed class DiskdumpReader : DumpReader
     /// <summary>The codec of the header status (the one all compressed pages should use).</summary>
     public PageCodec HeaderCodec => PageCodecInfo.FromFlags(Header.Status) ?? PageCodec.None;
 
+    /// <summary>
+    /// Bitmaps up to this size (each; 4 MiB = 32 Mi frames = 128 GiB of 4 KiB pages) are read
+    /// into memory; larger ones stay in the file and are read on demand, so that memory does
+    /// not grow with the dumped machine's size.
+    /// </summary>
+    public const long DefaultBitmapBytesInMemory = 4 << 20;
+
     public DiskdumpReader(IRandomAccess file) : this([file]) { }
 
-    public DiskdumpReader(IReadOnlyList<IRandomAccess> files)
+    public DiskdumpReader(IReadOnlyList<IRandomAccess> files) : this(files, DefaultBitmapBytesInMemory) { }
+
+    /// <param name="bitmapBytesInMemory">see <see cref="DefaultBitmapBytesInMemory"/>.</param>
+    public DiskdumpReader(IReadOnlyList<IRandomAccess> files, long bitmapBytesInMemory)
     {
         if (files.Count == 0) throw new ArgumentException("no files", nameof(files));
         var parts = new List<Part>();
@@ -51,20 +61,25 @@ public sealed class DiskdumpReader : DumpReader
                 PageSize = header.BlockSize;
                 maxPfn = frames;
                 // Bitmaps: identical in every part of a split set, so take the first.
-                var b1 = new byte[bitmapBytes];
-                file.ReadExactly(bitmapOffset, b1, "the first bitmap");
-                byte[] b2;
-                if (twoBitmaps)
+                if (bitmapBytes > bitmapBytesInMemory)
                 {
-                    b2 = new byte[bitmapBytes];
-                    file.ReadExactly(bitmapOffset + bitmapBytes, b2, "the second bitmap");
+                    ram = PfnBitmap.FromFile(file, bitmapOffset, frames, "the first bitmap");
+                    // old diskdump: one bitmap serves both roles
+                    dumpable = twoBitmaps ? PfnBitmap.FromFile(file, bitmapOffset + bitmapBytes, frames, "the second bitmap") : ram;
                 }
                 else
                 {
-                    b2 = b1; // old diskdump: one bitmap serves both roles
+                    var b1 = new byte[bitmapBytes];
+                    file.ReadExactly(bitmapOffset, b1, "the first bitmap");
+                    byte[] b2 = b1; // old diskdump: one bitmap serves both roles
+                    if (twoBitmaps)
+                    {
+                        b2 = new byte[bitmapBytes];
+                        file.ReadExactly(bitmapOffset + bitmapBytes, b2, "the second bitmap");
+                    }
+                    ram = new PfnBitmap(b1, frames);
+                    dumpable = new PfnBitmap(b2, frames);
                 }
-                ram = new PfnBitmap(b1, frames);
-                dumpable = new PfnBitmap(b2, frames);
                 if (header.HeaderVersion >= 4 && sub is not null && sub.OffsetNote > 0 && sub.SizeNote > 0)
                 {
                     if (sub.SizeNote > 64 << 20 || sub.OffsetNote > file.Length || (long)sub.SizeNote > file.Length - sub.OffsetNote)
