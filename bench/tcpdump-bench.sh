@@ -64,4 +64,10 @@ row "-r -w (rewrite)" -r "$F" -w @OUT@
 startup() { local s e i; s=$(now); for i in $(seq 20); do "$@" --version >/dev/null 2>&1; done; e=$(now); echo "($e - $s) * 50" | bc -l; }
 ta=() tb=()
 for ((i = 0; i < RUNS; i++)); do ta+=("$(startup "$TD")"); tb+=("$(startup "$DK" tcpdump)"); done
-printf 'start-up (--version, median of %d x 20 runs): tcpdump %.1f ms, dumpkit tcpdump %.1f ms\n' "$RUNS" "$(median "${ta[@]}")" "$(median "${tb[@]}")"
+printf 'start-up wall (--version, median of %d x 20 runs): tcpdump %.1f ms, dumpkit tcpdump %.1f ms\n' "$RUNS" "$(median "${ta[@]}")" "$(median "${tb[@]}")"
+# CPU time (user + sys) per start, steadier than wall time on a shared machine; /bin/true for scale
+cpu() { /usr/bin/time -f "%U %S" sh -c 'for i in $(seq 100); do "$@" >/dev/null 2>&1; done' sh "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", ($1 + $2) * 10}'; }
+if [ -x /usr/bin/time ]; then
+  printf 'start-up CPU (user+sys per run, 100 runs): tcpdump %s ms, dumpkit tcpdump %s ms, /bin/true %s ms\n' \
+    "$(cpu "$TD" --version)" "$(cpu "$DK" tcpdump --version)" "$(cpu /bin/true)"
+fi

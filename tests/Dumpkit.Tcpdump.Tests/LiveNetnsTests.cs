@@ -31,6 +31,9 @@ public sealed partial class LiveNetnsFixture : IDisposable
         ["v"] = ["-i", "{dev}", "-n", "-v"],
         ["snap"] = ["-i", "{dev}", "-n", "-s", "80", "-x"],
         ["any"] = ["-i", "any", "-n", "-e"],
+        ["in"] = ["-i", "{dev}", "-n", "-Q", "in"],
+        ["out"] = ["-i", "{dev}", "-n", "-e", "-Q", "out"],
+        ["immediate"] = ["-i", "{dev}", "-n", "--immediate-mode"],
         ["w"] = ["-i", "{dev}", "-w", "{w}"],
     };
 
@@ -207,6 +210,9 @@ public sealed partial class LiveNetnsTests(LiveNetnsFixture fx) : IClassFixture<
     [InlineData("v")]
     [InlineData("snap")]
     [InlineData("any")]
+    [InlineData("in")]
+    [InlineData("out")]
+    [InlineData("immediate")]
     public void PrintsWhatTcpdumpPrints(string variant)
     {
         Ready();
@@ -215,14 +221,14 @@ public sealed partial class LiveNetnsTests(LiveNetnsFixture fx) : IClassFixture<
         Assert.Equal(0, r.OurRc);
         Assert.Equal(NoStamps(r.TheirOut), NoStamps(r.OurOut));
         Assert.Equal(Counts(r.TheirErr), Counts(r.OurErr));
-        // the traffic really was there
         var text = r.OurOut;
-        if (variant != "snap")
-        {
-            Assert.Contains("ICMP echo reply", text);
-            Assert.Contains("A 10.200.0.7", text);
-            Assert.Contains("GET /hello.txt HTTP/1.1", text);
-        }
+        // the traffic really was there (A's end: requests come in, answers go out)
+        if (variant is not ("snap" or "out")) Assert.Contains("ICMP echo request", text);
+        if (variant is not ("snap" or "in")) Assert.Contains("ICMP echo reply", text);
+        if (variant is not ("snap" or "out")) Assert.Contains("GET /hello.txt HTTP/1.1", text);
+        if (variant is not ("snap" or "in")) Assert.Contains("A 10.200.0.7", text);
+        if (variant == "in") Assert.DoesNotContain("ICMP echo reply", text);
+        if (variant == "out") Assert.DoesNotContain("ICMP echo request", text);
         if (variant == "e") Assert.Contains("ethertype 802.1Q (0x8100), length 54: vlan 10, p 1, ethertype IPv4 (0x0800), 10.201.0.2.40000 > 10.201.0.1.9", text);
         if (variant == "any") Assert.Contains($" In  ", text);
     }

@@ -4,9 +4,12 @@ using static Dumpkit.Tcpdump.Capture.LinuxPacket;
 
 namespace Dumpkit.Tcpdump.Capture;
 
-/// <summary>What a live capture is opened with (tcpdump's -i -s -p -Q -B -y --immediate-mode --nano).</summary>
+/// <summary>
+/// What a live capture is opened with (tcpdump's -i -s -p -Q -B -y --immediate-mode --nano); NoRing
+/// asks for the recvfrom() path (for tests of the fallback).
+/// </summary>
 internal sealed record LiveOptions(string Interface, int SnapLen = 262144, bool Promiscuous = true, string? Direction = null,
-    bool Nano = false, bool Immediate = false, long BufferSizeKb = 0, string? LinkTypeName = null);
+    bool Nano = false, bool Immediate = false, long BufferSizeKb = 0, string? LinkTypeName = null, bool NoRing = false);
 
 /// <summary>
 /// Live capture on a Linux AF_PACKET socket, without libpcap. Packets are read from a TPACKET_V3
@@ -170,6 +173,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
     {
         len = 0;
         blockSize = blockNr = 0;
+        if (o.NoRing) return null;
         int version = TpacketV3;
         if (setsockopt(fd, SolPacket, PacketVersion, &version, sizeof(int)) != 0) return null;
         // A block must hold the largest packet (64 KiB on loopback and with GRO) after the block and
