@@ -136,4 +136,33 @@ public class LiveCaptureTests
         Assert.True(recv >= 3, $"received by filter: {recv}");
         Assert.Equal(0UL, drops);
     }
+
+    /// <summary>--immediate-mode: a lone packet is printed at once, not when the ring's 1 s block timeout expires.</summary>
+    [SkippableFact]
+    public void ImmediateModePrintsALonePacketAtOnce()
+    {
+        Skip.IfNot(CanCapture(), "AF_PACKET capture needs root (CAP_NET_RAW) and a loopback interface");
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+        var o = new SyncStream();
+        var err = new StringWriter();
+        var syncErr = TextWriter.Synchronized(err);
+        using var cts = new CancellationTokenSource();
+        var t = Task.Run(() => TcpdumpCommand.Run(["-i", "lo", "-n", "-l", "--immediate-mode"], o, syncErr, null, TimeZoneInfo.Utc, cts.Token));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        bool Listening() { lock (syncErr) return err.ToString().Contains("listening on"); } // SyncTextWriter locks itself
+        while (!Listening() && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Thread.Sleep(100);
+        using var udp = new UdpClient();
+        var p = Encoding.ASCII.GetBytes("dumpkit-immediate");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        udp.Send(p, p.Length, new IPEndPoint(IPAddress.Loopback, port));
+        string want = $".{port}: UDP, length {p.Length}";
+        while (!o.Text().Contains(want) && sw.ElapsedMilliseconds < 3000) Thread.Sleep(2);
+        long ms = sw.ElapsedMilliseconds;
+        cts.Cancel();
+        Assert.True(t.Wait(TimeSpan.FromSeconds(5)), "capture did not stop on cancellation");
+        Assert.Contains(want, o.Text());
+        Assert.True(ms < 500, $"printed after {ms} ms");
+    }
 }

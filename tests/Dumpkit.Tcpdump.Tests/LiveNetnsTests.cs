@@ -63,7 +63,7 @@ public sealed partial class LiveNetnsFixture : IDisposable
         Netns.Must($"ip -n {ns.A} neigh flush all; ip -n {ns.B} neigh flush all");
 
         var theirs = new Dictionary<string, Netns.BackgroundProcess>();
-        var ours = new Dictionary<string, (Task<int> Task, CaptureOutput Out, StringWriter Err)>();
+        var ours = new Dictionary<string, (Task<int> Task, CaptureOutput Out, StringWriter Err, TextWriter SyncErr)>();
         using var stop = new CancellationTokenSource();
         foreach (var (name, v) in Variants)
         {
@@ -73,10 +73,10 @@ public sealed partial class LiveNetnsFixture : IDisposable
             var err = new StringWriter();
             var sync = TextWriter.Synchronized(err);
             var args = Args(OurPcap);
-            ours[name] = (Netns.InNamespace(ns.A, () => TcpdumpCommand.Run(args, o, sync, null, TimeZoneInfo.Utc, stop.Token)), o, err);
+            ours[name] = (Netns.InNamespace(ns.A, () => TcpdumpCommand.Run(args, o, sync, null, TimeZoneInfo.Utc, stop.Token)), o, err, sync);
         }
         bool Listening() => theirs.Values.All(p => p.Err.Contains("listening on"))
-            && ours.Values.All(x => { lock (x.Err) return x.Err.ToString().Contains("listening on"); });
+            && ours.Values.All(x => { lock (x.SyncErr) return x.Err.ToString().Contains("listening on"); }); // SyncTextWriter locks itself
         if (!Netns.WaitFor(Listening, 15000))
             throw new InvalidOperationException("captures did not start: " + string.Join("\n", theirs.Values.Select(p => p.Err).Concat(ours.Values.Select(x => x.Err.ToString()))));
         Thread.Sleep(300);
@@ -94,7 +94,7 @@ public sealed partial class LiveNetnsFixture : IDisposable
         foreach (var (name, p) in theirs)
         {
             p.Process.WaitForExit(10000);
-            var (task, o, err) = ours[name];
+            var (task, o, err, _) = ours[name];
             if (!task.Wait(10000)) throw new TimeoutException($"our capture '{name}' did not stop");
             Runs[name] = (p.Out, p.Err, p.Process.ExitCode, o.Text(), err.ToString(), task.Result);
             File.WriteAllText(Path.Combine(Dir, $"{name}.ours.out"), o.Text(), Encoding.Latin1);

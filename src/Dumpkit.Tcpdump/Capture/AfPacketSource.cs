@@ -130,11 +130,6 @@ internal sealed unsafe class AfPacketSource : PacketSource
                 if (setsockopt(_fd, SolPacket, PacketAddMembership, &mr, (uint)sizeof(PacketMreq)) != 0)
                     throw OpenError(o.Interface, "setsockopt (PACKET_ADD_MEMBERSHIP)", Marshal.GetLastPInvokeError());
             }
-            // ---- Kernel packet filter ----
-            // A classic BPF program is attached to Fd with SO_ATTACH_FILTER here, after the socket
-            // is bound and before the ring is read; DiscardQueued() then drops what the previous
-            // (or no) filter let into the ring.
-
             _ring = MapRing(_fd, o, out _ringLen, out _blockSize, out _blockNr);
             _pktsLeft = -1;
 
@@ -381,6 +376,13 @@ internal sealed unsafe class AfPacketSource : PacketSource
             return true;
         }
     }
+
+    // ---- Kernel packet filter ----
+    // A classic BPF program (SO_ATTACH_FILTER on Fd) is attached after the constructor, once the
+    // link type is known, and before the first Next(); DiscardQueued() then drops what arrived
+    // under no (or the previous) filter, as libpcap drains its ring after setting a filter. (The
+    // block the kernel is filling at that moment is not covered: libpcap filters that many blocks
+    // in user space; a filter that needs this must do the same.)
 
     /// <summary>
     /// Gives every block the kernel has handed over back to it, unread: after a new socket filter is
