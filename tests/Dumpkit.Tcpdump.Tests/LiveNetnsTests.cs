@@ -298,9 +298,10 @@ public sealed class LiveSignalTests
         {
             Netns.Must($"chmod 1777 {dir}");
             using var ns = new Netns("sg");
-            // SIGINT while writing a file as "nobody" (-Z: privileges dropped after the socket is open)
+            // SIGINT while writing a file as "nobody" (-Z: privileges dropped after the socket is open),
+            // started as a script's background job is: with SIGINT ignored, which tcpdump overrides
             var pcap = Path.Combine(dir, "sig.pcap");
-            var w = ns.Start(ns.A, bin, ["tcpdump", "-i", ns.VethA, "-Z", "nobody", "-w", pcap], Path.Combine(dir, "w.out"), Path.Combine(dir, "w.err"));
+            var w = ns.Start(ns.A, bin, ["tcpdump", "-i", ns.VethA, "-Z", "nobody", "-w", pcap], Path.Combine(dir, "w.out"), Path.Combine(dir, "w.err"), interruptIgnored: true);
             // SIGTERM while printing to a pipe
             var t = ns.Start(ns.A, bin, ["tcpdump", "-i", ns.VethA, "-n", "-t"], Path.Combine(dir, "t.out"), Path.Combine(dir, "t.err"));
             Assert.True(Netns.WaitFor(() => w.Err.Contains("listening on") && t.Err.Contains("listening on")), w.Err + t.Err);

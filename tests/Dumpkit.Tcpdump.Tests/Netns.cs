@@ -120,9 +120,11 @@ internal sealed partial class Netns : IDisposable
     public (int Rc, string Out) Exec(string ns, string cmd, int timeoutMs = 30000) => Sh($"ip netns exec {ns} {cmd}", timeoutMs);
 
     /// <summary>Starts a long-running program in a namespace (stopped on Dispose); stdout and stderr go to files.</summary>
-    public BackgroundProcess Start(string ns, string file, IEnumerable<string> args, string outFile, string errFile)
+    public BackgroundProcess Start(string ns, string file, IEnumerable<string> args, string outFile, string errFile, bool interruptIgnored = false)
     {
-        var psi = new ProcessStartInfo("/bin/sh", ["-c", "exec ip netns exec \"$0\" \"$@\" >\"$DK_OUT\" 2>\"$DK_ERR\"", ns, file, .. args]) { UseShellExecute = false };
+        // interruptIgnored: started as a script's background job is, with SIGINT ignored
+        string script = (interruptIgnored ? "trap '' INT; " : "") + "exec ip netns exec \"$0\" \"$@\" >\"$DK_OUT\" 2>\"$DK_ERR\"";
+        var psi = new ProcessStartInfo("/bin/sh", ["-c", script, ns, file, .. args]) { UseShellExecute = false };
         psi.Environment["DK_OUT"] = outFile;
         psi.Environment["DK_ERR"] = errFile;
         psi.Environment["TZ"] = "UTC";
