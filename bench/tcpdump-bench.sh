@@ -4,6 +4,8 @@
 #   PACKETS         packets to generate with ../shared/tools/genpcap.py (default 1000000)
 #   DUMPKIT_BINARY  NativeAOT dumpkit binary (default: artifacts/publish/dumpkit or $DUMPKIT)
 #   RUNS=n          runs per program and row (default 5)
+#   FILES=0         skip the file rows and start-up; LIVE=0 skips the live rows (root only anyway)
+#   LIVE_SECONDS=n  length of the live flood (default 5)
 # For every row the two programs alternate, RUNS runs each, output to /dev/null; the median wall
 # time, packets/s and the ratio (tcpdump time / dumpkit time, >= 1.0 means dumpkit is at least as
 # fast) are printed, and whether one more run of each produced the same bytes (same output).
@@ -20,7 +22,6 @@ export TZ=UTC   # without TZ glibc re-reads /etc/localtime for every packet
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 F=$WORK/bench.pcap
-python3 "$SHARED/tools/genpcap.py" "$F" "$N" >/dev/null
 
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -53,6 +54,8 @@ row() { # label, args...
 }
 echo "packets=$N runs=$RUNS tcpdump=$("$TD" --version 2>&1 | head -1) dumpkit=$DK"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+if [ "${FILES:-1}" = 1 ]; then
+python3 "$SHARED/tools/genpcap.py" "$F" "$N" >/dev/null
 echo "| command | tcpdump | pkt/s | dumpkit | pkt/s | ratio | same output |"
 echo "|---|---|---|---|---|---|---|"
 row "-r -n"          -r "$F" -n
@@ -71,3 +74,46 @@ if [ -x /usr/bin/time ]; then
   printf 'start-up CPU (user+sys per run, 100 runs): tcpdump %s ms, dumpkit tcpdump %s ms, /bin/true %s ms\n' \
     "$(cpu "$TD" --version)" "$(cpu "$DK" tcpdump --version)" "$(cpu /bin/true)"
 fi
+fi
+
+# Live capture (root only): two network namespaces joined by a veth pair; B floods A with 64-byte UDP
+# datagrams for LIVE_SECONDS while Debian's tcpdump and ours capture on A's end at the same time, both
+# writing a pcap (-w) or both printing to /dev/null (-n). Counts are from their exit statistics.
+live() {
+  [ "$(id -u)" = 0 ] && command -v ip >/dev/null || { echo "live capture rows skipped (need root and ip)"; return; }
+  local A=dkbenchA B=dkbenchB secs=${LIVE_SECONDS:-5}
+  ip netns del $A 2>/dev/null || true; ip netns del $B 2>/dev/null || true
+  ip netns add $A; ip netns add $B
+  ip link add dkbencha type veth peer name dkbenchb
+  ip link set dkbencha netns $A; ip link set dkbenchb netns $B
+  ip -n $A addr add 10.200.0.1/24 dev dkbencha; ip -n $B addr add 10.200.0.2/24 dev dkbenchb
+  ip -n $A link set dkbencha up; ip -n $B link set dkbenchb up
+  echo "| live, ${secs} s UDP flood | tcpdump captured | dropped | dumpkit captured | dropped | sent |"
+  echo "|---|---|---|---|---|---|"
+  local mode
+  for mode in "-w" "-n"; do
+    local ta=("$TD" -i dkbencha) tb=("$DK" tcpdump -i dkbencha)
+    if [ "$mode" = -w ]; then ta+=(-w "$WORK/live-td.pcap"); tb+=(-w "$WORK/live-dk.pcap"); else ta+=(-n); tb+=(-n); fi
+    ip netns exec $A "${ta[@]}" >/dev/null 2>"$WORK/live-td.err" & local pa=$!
+    ip netns exec $A "${tb[@]}" >/dev/null 2>"$WORK/live-dk.err" & local pb=$!
+    local i
+    for i in $(seq 100); do grep -q "listening on" "$WORK/live-td.err" && grep -q "listening on" "$WORK/live-dk.err" && break; sleep 0.1; done
+    local sent
+    sent=$(ip netns exec $B python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d = b'x' * 22; n = 0; end = time.time() + $secs
+while time.time() < end:
+    for i in range(500): s.sendto(d, ('10.200.0.1', 9))
+    n += 500
+print(n)")
+    sleep 2
+    kill -INT $pa $pb; wait $pa $pb || true
+    counted() { sed -n "s/^\([0-9]*\) packets\? $2.*/\1/p" "$1"; }
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$mode" \
+      "$(counted "$WORK/live-td.err" captured)" "$(counted "$WORK/live-td.err" 'dropped by kernel')" \
+      "$(counted "$WORK/live-dk.err" captured)" "$(counted "$WORK/live-dk.err" 'dropped by kernel')" "$sent"
+  done
+  ip netns del $A; ip netns del $B
+}
+[ "${LIVE:-1}" = 1 ] && live
+exit 0
