@@ -322,3 +322,25 @@ public sealed class LiveSignalTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+/// <summary>Opening errors worded as tcpdump words them, checked against Debian's in a namespace.</summary>
+public sealed class LiveOpenErrorTests
+{
+    [SkippableFact]
+    public void InterfaceDownOrMissing()
+    {
+        var why = Netns.Unavailable("/usr/bin/tcpdump");
+        Skip.If(why != null, why);
+        using var ns = new Netns("dn");
+        Netns.Must($"ip -n {ns.A} link set {ns.VethA} down");
+        foreach (var dev in new[] { ns.VethA, ns.VethA + "x" })
+        {
+            var (theirRc, theirs) = ns.Exec(ns.A, $"/usr/bin/tcpdump -i {dev} -c 1");
+            var err = new StringWriter();
+            int rc = Netns.InNamespace(ns.A, () => TcpdumpCommand.Run(["-i", dev, "-c", "1"], new CaptureOutput(), err, null, TimeZoneInfo.Utc)).Result;
+            Assert.Equal(1, theirRc);
+            Assert.Equal(1, rc);
+            Assert.Equal(theirs, err.ToString());
+        }
+    }
+}

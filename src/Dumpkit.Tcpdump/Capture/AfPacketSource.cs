@@ -124,6 +124,11 @@ internal sealed unsafe class AfPacketSource : PacketSource
                 if (e == Enetdown) throw new CaptureException($"{o.Interface}: That device is not up");
                 throw OpenError(o.Interface, "bind", e);
             }
+            // binding to an interface that is down succeeds and leaves ENETDOWN pending on the socket
+            int pending = 0;
+            uint pendingLen = sizeof(int);
+            if (getsockopt(_fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, &pending, &pendingLen) == 0 && pending == Enetdown)
+                throw new CaptureException($"{o.Interface}: That device is not up");
             if (o.Promiscuous && !any)
             {
                 var mr = new PacketMreq { IfIndex = _ifindex, Type = PacketMrPromisc };
