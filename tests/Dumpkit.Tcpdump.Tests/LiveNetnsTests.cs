@@ -115,7 +115,7 @@ public sealed partial class LiveNetnsFixture : IDisposable
     private static partial int close(int fd);
 
     /// <summary>Sends one broadcast frame tagged VLAN 10 priority 1 (UDP 10.201.0.2.40000 > 10.201.0.1.9) out of <paramref name="dev"/>.</summary>
-    private static unsafe int SendTagged(string dev)
+    internal static unsafe int SendTagged(string dev)
     {
         byte[] f = new byte[14 + 4 + 20 + 8 + 8];
         f.AsSpan(0, 6).Fill(0xff);
@@ -342,5 +342,42 @@ public sealed class LiveOpenErrorTests
             Assert.Equal(1, rc);
             Assert.Equal(theirs, err.ToString());
         }
+    }
+}
+
+/// <summary>A tagged frame the receiving kernel untags comes out of both capture paths with its tag back.</summary>
+public sealed class LiveVlanTests
+{
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StrippedTagIsPutBack(bool noRing)
+    {
+        var why = Netns.Unavailable();
+        Skip.If(why != null, why);
+        using var ns = new Netns(noRing ? "vr" : "vm");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var ready = new ManualResetEventSlim();
+        var capture = Netns.InNamespace(ns.A, () =>
+        {
+            using var src = new Dumpkit.Tcpdump.Capture.AfPacketSource(
+                new Dumpkit.Tcpdump.Capture.LiveOptions(ns.VethA, Immediate: true, NoRing: noRing), cts.Token);
+            Assert.Equal(!noRing, src.MemoryMapped);
+            ready.Set();
+            var h = new Dumpkit.Tcpdump.Capture.PacketHeader();
+            var buf = new byte[Dumpkit.Tcpdump.Capture.PacketSource.MaxCapLen];
+            while (src.Next(ref h, ref buf))
+                if (h.CapLen >= 40 && buf[0] == 0xff && buf[6] == 0x02 && buf[11] == 0x02)
+                    return (h.Len, buf.AsSpan(0, h.CapLen).ToArray());
+            return (0u, Array.Empty<byte>());
+        });
+        Assert.True(ready.Wait(10000), "capture did not open");
+        Netns.InNamespace(ns.B, () => LiveNetnsFixture.SendTagged(ns.VethB)).Wait();
+        var (len, frame) = capture.Result;
+        Assert.Equal(54u, len);
+        Assert.Equal(54, frame.Length);
+        // 802.1Q, priority 1, VLAN 10, then IPv4
+        Assert.Equal(new byte[] { 0x81, 0x00, 0x20, 0x0a, 0x08, 0x00 }, frame.AsSpan(12, 6).ToArray());
+        Assert.Equal("dkvlan10", Encoding.ASCII.GetString(frame, 46, 8));
     }
 }

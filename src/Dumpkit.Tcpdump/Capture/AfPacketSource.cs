@@ -6,7 +6,7 @@ namespace Dumpkit.Tcpdump.Capture;
 
 /// <summary>
 /// What a live capture is opened with (tcpdump's -i -s -p -Q -B -y --immediate-mode --nano); NoRing
-/// asks for the recvfrom() path (for tests of the fallback).
+/// asks for the recvmsg() path (for tests of the fallback).
 /// </summary>
 internal sealed record LiveOptions(string Interface, int SnapLen = 262144, bool Promiscuous = true, string? Direction = null,
     bool Nano = false, bool Immediate = false, long BufferSizeKb = 0, string? LinkTypeName = null, bool NoRing = false);
@@ -15,8 +15,8 @@ internal sealed record LiveOptions(string Interface, int SnapLen = 262144, bool 
 /// Live capture on a Linux AF_PACKET socket, without libpcap. Packets are read from a TPACKET_V3
 /// memory-mapped receive ring (the kernel fills blocks of packets and hands a block over when it is
 /// full or its timeout expires; each packet carries the kernel's nanosecond time stamp and the VLAN
-/// tag the driver stripped). If the ring cannot be set up, packets are read with recvfrom() and stamped
-/// with SIOCGSTAMPNS (no VLAN tags on that path).
+/// tag the driver stripped). If the ring cannot be set up, packets are read with recvmsg(), VLAN tags
+/// from PACKET_AUXDATA, time stamps from SIOCGSTAMPNS.
 /// Ethernet and loopback interfaces are captured raw (LINKTYPE_ETHERNET); "any" is captured cooked
 /// with a Linux cooked v2 header (v1 with -y LINUX_SLL); other hardware types cooked with a v1 header.
 /// </summary>
@@ -43,7 +43,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
     public string Interface { get; }
     /// <summary>The link types -L lists for this device (as libpcap offers them).</summary>
     public int[] DataLinks { get; }
-    /// <summary>True when packets come from the TPACKET_V3 ring, false on the recvfrom() fallback.</summary>
+    /// <summary>True when packets come from the TPACKET_V3 ring, false on the recvmsg() fallback.</summary>
     public bool MemoryMapped => _ring != null;
     /// <summary>The socket, for attaching a kernel (classic BPF) filter before the first Next().</summary>
     public int Fd => _fd;
@@ -137,6 +137,11 @@ internal sealed unsafe class AfPacketSource : PacketSource
             }
             _ring = MapRing(_fd, o, out _ringLen, out _blockSize, out _blockNr);
             _pktsLeft = -1;
+            if (_ring == null)
+            {
+                int one = 1; // VLAN tags (and the status) beside each packet, as the ring has them
+                setsockopt(_fd, SolPacket, PacketAuxData, &one, sizeof(int));
+            }
 
             _wakeFd = eventfd(0, SockCloexec | 0x800 /* EFD_NONBLOCK */);
             if (_wakeFd >= 0)
@@ -168,7 +173,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
         _ => new CaptureException($"{iface}: {what}: {Error(errno)}"),
     };
 
-    /// <summary>Sets up the TPACKET_V3 receive ring; null if the kernel refuses (then recvfrom is used).</summary>
+    /// <summary>Sets up the TPACKET_V3 receive ring; null if the kernel refuses (then recvmsg is used).</summary>
     private static byte* MapRing(int fd, LiveOptions o, out nuint len, out int blockSize, out int blockNr)
     {
         len = 0;
@@ -250,15 +255,8 @@ internal sealed unsafe class AfPacketSource : PacketSource
             int at = WriteCookedHeader(buf, sll);
             caplen = Math.Min(caplen, buf.Length - at - VlanTagLen);
             new ReadOnlySpan<byte>(data, caplen).CopyTo(buf.AsSpan(at));
-            uint tci = *(uint*)(hdr + HdrVlanTci);
-            if (_vlanOffset >= 0 && (tci != 0 || (status & TpStatusVlanValid) != 0) && at + caplen >= _vlanOffset)
+            if (PutVlanTag(buf, at + caplen, *(uint*)(hdr + HdrVlanTci), *(ushort*)(hdr + HdrVlanTpid), status))
             {
-                // the driver took the 802.1Q tag out of the frame: put it back before the type field
-                ushort tpid = *(ushort*)(hdr + HdrVlanTpid);
-                if (tpid == 0 && (status & TpStatusVlanTpidValid) == 0) tpid = 0x8100;
-                buf.AsSpan(_vlanOffset, at + caplen - _vlanOffset).CopyTo(buf.AsSpan(_vlanOffset + VlanTagLen));
-                BinaryPrimitives.WriteUInt16BigEndian(buf.AsSpan(_vlanOffset), tpid);
-                BinaryPrimitives.WriteUInt16BigEndian(buf.AsSpan(_vlanOffset + 2), (ushort)tci);
                 caplen += VlanTagLen;
                 len += VlanTagLen;
             }
@@ -266,6 +264,20 @@ internal sealed unsafe class AfPacketSource : PacketSource
             h.CapLen = Math.Min(caplen + at, SnapLen);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Puts back the 802.1Q tag the driver took out of the frame (the kernel reports it beside the
+    /// packet), before the type field; buf holds <paramref name="end"/> bytes and room for 4 more.
+    /// </summary>
+    private bool PutVlanTag(byte[] buf, int end, uint tci, ushort tpid, uint status)
+    {
+        if (_vlanOffset < 0 || tci == 0 && (status & TpStatusVlanValid) == 0 || end < _vlanOffset) return false;
+        if (tpid == 0 && (status & TpStatusVlanTpidValid) == 0) tpid = 0x8100;
+        buf.AsSpan(_vlanOffset, end - _vlanOffset).CopyTo(buf.AsSpan(_vlanOffset + VlanTagLen));
+        BinaryPrimitives.WriteUInt16BigEndian(buf.AsSpan(_vlanOffset), tpid);
+        BinaryPrimitives.WriteUInt16BigEndian(buf.AsSpan(_vlanOffset + 2), (ushort)tci);
+        return true;
     }
 
     private byte* BlockAt(int i) => _ring + (nint)i * _blockSize;
@@ -310,16 +322,26 @@ internal sealed unsafe class AfPacketSource : PacketSource
         return _cookedHdr;
     }
 
-    /// <summary>The fallback: one recvfrom() per packet, kernel time stamp from SIOCGSTAMPNS.</summary>
+    /// <summary>
+    /// The fallback: one recvmsg() per packet, with the PACKET_AUXDATA message (status, VLAN tag) and the
+    /// kernel time stamp from SIOCGSTAMPNS.
+    /// </summary>
     private bool NextFromRecv(ref PacketHeader h, byte[] buf)
     {
         SockaddrLl from;
+        byte* control = stackalloc byte[64];
         while (!_cancel.IsCancellationRequested)
         {
             nint n;
-            uint fromLen = (uint)sizeof(SockaddrLl);
+            int at = _cookedHdr;
+            var msg = new MsgHdr { Name = &from, NameLen = (uint)sizeof(SockaddrLl), Control = control, ControlLen = 64 };
             fixed (byte* p = buf)
-                n = recvfrom(_fd, p + _cookedHdr, (nuint)(buf.Length - _cookedHdr), 0x40 | 0x20 /* MSG_DONTWAIT | MSG_TRUNC */, &from, &fromLen);
+            {
+                var iov = new IoVec { Base = p + at, Len = (nuint)(buf.Length - at - VlanTagLen) };
+                msg.Iov = &iov;
+                msg.IovLen = 1;
+                n = recvmsg(_fd, &msg, 0x40 | 0x20 /* MSG_DONTWAIT | MSG_TRUNC */);
+            }
             if (n < 0)
             {
                 int e = Marshal.GetLastPInvokeError();
@@ -328,7 +350,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
                     if (!Wait()) return false;
                     continue;
                 }
-                throw new CaptureException($"recvfrom: {Error(e)}");
+                throw new CaptureException($"recvmsg: {Error(e)}");
             }
             if (!Wanted(&from)) continue;
             Timespec ts;
@@ -340,9 +362,27 @@ internal sealed unsafe class AfPacketSource : PacketSource
             }
             h.Seconds = ts.Sec;
             h.Fraction = Nano ? ts.Nsec : ts.Nsec / 1000;
-            int at = WriteCookedHeader(buf, &from);
-            h.Len = (uint)(n + at);
-            h.CapLen = (int)Math.Min(Math.Min(n, buf.Length - at) + at, SnapLen);
+            WriteCookedHeader(buf, &from);
+            int caplen = (int)Math.Min(n, buf.Length - at - VlanTagLen);
+            uint len = (uint)n;
+            for (nuint off = 0; off + 16 <= msg.ControlLen;)
+            {
+                byte* c = control + off;
+                nuint clen = *(nuint*)c;
+                if (clen < 16) break;
+                if (*(int*)(c + 8) == SolPacket && *(int*)(c + 12) == PacketAuxData && clen >= 16 + 20)
+                {
+                    // struct tpacket_auxdata: tp_status, tp_len, tp_snaplen, tp_mac, tp_net, tp_vlan_tci, tp_vlan_tpid
+                    if (PutVlanTag(buf, at + caplen, *(ushort*)(c + 16 + 16), *(ushort*)(c + 16 + 18), *(uint*)(c + 16)))
+                    {
+                        caplen += VlanTagLen;
+                        len += VlanTagLen;
+                    }
+                }
+                off += (clen + 7) & ~(nuint)7;
+            }
+            h.Len = len + (uint)at;
+            h.CapLen = Math.Min(caplen + at, SnapLen);
             return true;
         }
         return false;

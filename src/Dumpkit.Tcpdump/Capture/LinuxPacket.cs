@@ -66,6 +66,27 @@ internal static unsafe partial class LinuxPacket
         public short REvents;
     }
 
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Len;
+    }
+
+    /// <summary>struct msghdr (LP64).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLen;
+        public IoVec* Iov;
+        public nuint IovLen;
+        public byte* Control;
+        public nuint ControlLen;
+        public int Flags;
+    }
+
     /// <summary>struct timespec.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Timespec
@@ -105,7 +126,7 @@ internal static unsafe partial class LinuxPacket
     public static partial int poll(PollFd* fds, nuint n, int timeoutMs);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial nint recvfrom(int fd, byte* buf, nuint len, int flags, SockaddrLl* from, uint* fromLen);
+    public static partial nint recvmsg(int fd, MsgHdr* msg, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int eventfd(uint initval, int flags);
