@@ -3,7 +3,8 @@
 # needs. Runs as root on Debian/Ubuntu; elsewhere it says what it skipped and changes nothing.
 set -u
 pkgs=(makedumpfile crash python3-libkdumpfile python3-drgn liblzo2-2 zstd tcpdump tshark
-      qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils socat bc time)
+      qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils socat bc time
+      iproute2 iputils-ping dnsmasq-base dnsutils curl)
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "test-deps: not root or no apt-get: not installing ${pkgs[*]} (suites that need them will skip)"
     exit 0

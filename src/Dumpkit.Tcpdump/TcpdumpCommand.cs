@@ -10,6 +10,7 @@ public static class TcpdumpCommand
 {
     public static int Run(string[] args)
     {
+        Signals.RestoreInterruptIfIgnored();
         using var stdout = Console.OpenStandardOutput();
         using var cts = new CancellationTokenSource();
         // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed.

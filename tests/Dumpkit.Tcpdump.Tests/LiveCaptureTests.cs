@@ -85,4 +85,84 @@ public class LiveCaptureTests
         Assert.NotEmpty(marks);
         Assert.Equal(marks.Count, marks.Distinct().Count());
     }
+
+    /// <summary>The ring and the recvfrom() fallback, read directly: kernel time stamps, lengths, one copy per datagram.</summary>
+    [SkippableTheory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void SourceDeliversDatagramsWithKernelTimeStamps(bool noRing, bool nano)
+    {
+        Skip.IfNot(CanCapture(), "AF_PACKET capture needs root (CAP_NET_RAW) and a loopback interface");
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var src = new Dumpkit.Tcpdump.Capture.AfPacketSource(
+            new Dumpkit.Tcpdump.Capture.LiveOptions("lo", SnapLen: 60, Nano: nano, Immediate: true, NoRing: noRing), cts.Token);
+        Assert.Equal(!noRing, src.MemoryMapped);
+        Assert.Equal(1, src.LinkType);
+        var marker = Encoding.ASCII.GetBytes($"dksrc{Environment.ProcessId}-{noRing}-{nano}-".PadRight(100, 'x'));
+        using var udp = new UdpClient();
+        var sender = Task.Run(async () =>
+        {
+            for (int i = 0; i < 3 && !cts.IsCancellationRequested; i++)
+            {
+                marker[^1] = (byte)('0' + i);
+                await udp.SendAsync(marker, marker.Length, new IPEndPoint(IPAddress.Loopback, port));
+                await Task.Delay(50);
+            }
+        });
+        var h = new Dumpkit.Tcpdump.Capture.PacketHeader();
+        var buf = new byte[Dumpkit.Tcpdump.Capture.PacketSource.MaxCapLen];
+        var seen = new List<(long Sec, long Frac)>();
+        while (seen.Count < 3 && src.Next(ref h, ref buf))
+        {
+            // 14 Ethernet + 20 IP + 8 UDP + payload on the wire; 60 bytes kept
+            if (h.Len != 142 || BitConverter.ToUInt16([buf[37], buf[36]]) != port) continue;
+            Assert.Equal(60, h.CapLen);
+            seen.Add((h.Seconds, h.Fraction));
+        }
+        sender.Wait();
+        Assert.Equal(3, seen.Count);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (var (sec, frac) in seen)
+        {
+            Assert.InRange(sec, now - 20, now);
+            Assert.InRange(frac, 0, nano ? 999_999_999 : 999_999);
+        }
+        Assert.True(seen[0].CompareTo(seen[1]) < 0 && seen[1].CompareTo(seen[2]) < 0, "time stamps must increase");
+        var (recv, drops) = src.ReadStats();
+        Assert.True(recv >= 3, $"received by filter: {recv}");
+        Assert.Equal(0UL, drops);
+    }
+
+    /// <summary>--immediate-mode: a lone packet is printed at once, not when the ring's 1 s block timeout expires.</summary>
+    [SkippableFact]
+    public void ImmediateModePrintsALonePacketAtOnce()
+    {
+        Skip.IfNot(CanCapture(), "AF_PACKET capture needs root (CAP_NET_RAW) and a loopback interface");
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+        var o = new SyncStream();
+        var err = new StringWriter();
+        var syncErr = TextWriter.Synchronized(err);
+        using var cts = new CancellationTokenSource();
+        var t = Task.Run(() => TcpdumpCommand.Run(["-i", "lo", "-n", "-l", "--immediate-mode"], o, syncErr, null, TimeZoneInfo.Utc, cts.Token));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        bool Listening() { lock (syncErr) return err.ToString().Contains("listening on"); } // SyncTextWriter locks itself
+        while (!Listening() && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Thread.Sleep(100);
+        using var udp = new UdpClient();
+        var p = Encoding.ASCII.GetBytes("dumpkit-immediate");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        udp.Send(p, p.Length, new IPEndPoint(IPAddress.Loopback, port));
+        string want = $".{port}: UDP, length {p.Length}";
+        while (!o.Text().Contains(want) && sw.ElapsedMilliseconds < 3000) Thread.Sleep(2);
+        long ms = sw.ElapsedMilliseconds;
+        cts.Cancel();
+        Assert.True(t.Wait(TimeSpan.FromSeconds(5)), "capture did not stop on cancellation");
+        Assert.Contains(want, o.Text());
+        Assert.True(ms < 500, $"printed after {ms} ms");
+    }
 }

@@ -3,7 +3,7 @@ namespace Dumpkit.Tcpdump.Capture;
 /// <summary>LINKTYPE_ values and libpcap's names/descriptions for the ones we know.</summary>
 internal static class LinkTypes
 {
-    public const int Null = 0, Ethernet = 1, Raw = 101, Loop = 108, LinuxSll = 113, Ipv4 = 228, Ipv6 = 229, LinuxSll2 = 276;
+    public const int Null = 0, Ethernet = 1, Raw = 101, Loop = 108, LinuxSll = 113, Docsis = 143, Ipv4 = 228, Ipv6 = 229, LinuxSll2 = 276;
 
     public static (string Name, string Desc)? Describe(int lt) => lt switch
     {
@@ -16,6 +16,7 @@ internal static class LinkTypes
         107 => ("FRELAY", "Frame Relay"),
         108 => ("LOOP", "OpenBSD loopback"),
         113 => ("LINUX_SLL", "Linux cooked v1"),
+        143 => ("DOCSIS", "DOCSIS"),
         127 => ("IEEE802_11_RADIO", "802.11 plus radiotap header"),
         226 => ("IPNET", "Solaris ipnet"),
         228 => ("IPV4", "Raw IPv4"),

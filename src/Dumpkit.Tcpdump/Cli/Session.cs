@@ -83,16 +83,36 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
         }
         AfPacketSource src;
-        try { src = new AfPacketSource(iface, o.SnapLen, !o.p, o.Direction, cancel); }
+        var lo = new LiveOptions(iface, o.SnapLen, !o.p, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
+        try { src = new AfPacketSource(lo, cancel); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
-        catch (System.Net.Sockets.SocketException ex) { stderr.WriteLine($"tcpdump: {iface}: {ex.Message}"); return 1; }
         using var _ = src;
-        if (o.User != null) Privileges.Drop(o.User, stderr);
-        bool print = o.WriteFile == null || o.Print;
-        if (print && o.v == 0) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
+        if (o.ListDataLinks)
+        {
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            w.Write($"Data link types for {iface} (use option -y to set):\n");
+            foreach (int lt in src.DataLinks)
+            {
+                var (name, desc) = LinkTypes.Describe(lt)!.Value;
+                w.Write($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
+            }
+            return 0;
+        }
         var d = LinkTypes.Describe(src.LinkType)!.Value;
+        // tcpdump names the link type it asked for: with -y, and LINUX_SLL2 on "any"
+        if (o.LinkTypeName != null || iface == "any") stderr.WriteLine($"tcpdump: data link type {d.Name}");
+        if (o.User != null) Privileges.Drop(o.User, stderr);
+        // as tcpdump: the hint about -v only when neither -v nor -w is given, else a "tcpdump: " prefix
+        if (o.v == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
+        else stderr.Write("tcpdump: ");
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
         int rc = Loop(o, src, o.NanoPrecision == true, live: true);
+        if (cancel.IsCancellationRequested && o.WriteFile != "-")
+        {
+            // as tcpdump's cleanup after SIGINT/SIGTERM: a newline, in case a line was cut short
+            stdout.WriteByte((byte)'\n');
+            stdout.Flush();
+        }
         var (recv, drop) = src.ReadStats();
         stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
         return rc;

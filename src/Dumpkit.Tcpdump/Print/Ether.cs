@@ -352,21 +352,8 @@ internal static class Sll
         return Body(nd, 20, nd.Be16(0), length - 20, caplen - 20, l => Hdr2(nd, l));
     }
 
-    private static string IfName(int index)
-    {
-        try
-        {
-            foreach (var dir in Directory.EnumerateDirectories("/sys/class/net"))
-            {
-                var f = Path.Combine(dir, "ifindex");
-                if (File.Exists(f) && File.ReadAllText(f).Trim() == index.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    return Path.GetFileName(dir);
-            }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return "?";
-    }
+    /// <summary>As tcpdump: if_indextoname() at print time (in the printing thread's network namespace), "?" if unknown.</summary>
+    private static string IfName(int index) => Capture.LinuxPacket.IndexToName((uint)index) ?? "?";
 
     private static int Body(Nd nd, int p, int et, int length, int caplen, Action<int> hdr)
     {
