@@ -45,6 +45,12 @@ internal sealed unsafe class AfPacketSource : PacketSource
     public int[] DataLinks { get; }
     /// <summary>True when packets come from the TPACKET_V3 ring, false on the recvmsg() fallback.</summary>
     public bool MemoryMapped => _ring != null;
+    /// <summary>
+    /// How long the kernel keeps a partly filled ring block before handing it over (ms): 1 with
+    /// --immediate-mode, 1000 (tcpdump's buffer timeout) otherwise; 0 on the recvmsg() fallback.
+    /// </summary>
+    public uint RingBlockTimeoutMs => _ring == null ? 0 : _blockTimeoutMs;
+    private readonly uint _blockTimeoutMs;
     /// <summary>The socket, for attaching a kernel (classic BPF) filter before the first Next().</summary>
     public int Fd => _fd;
 
@@ -135,6 +141,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
                 if (setsockopt(_fd, SolPacket, PacketAddMembership, &mr, (uint)sizeof(PacketMreq)) != 0)
                     throw OpenError(o.Interface, "setsockopt (PACKET_ADD_MEMBERSHIP)", Marshal.GetLastPInvokeError());
             }
+            _blockTimeoutMs = BlockTimeoutMs(o);
             _ring = MapRing(_fd, o, out _ringLen, out _blockSize, out _blockNr);
             _pktsLeft = -1;
             if (_ring == null)
@@ -166,6 +173,8 @@ internal sealed unsafe class AfPacketSource : PacketSource
         return IfReq(fd, SiocGIfIndex, iface, r) < 0 ? -1 : BinaryPrimitives.ReadInt32LittleEndian(r);
     }
 
+    private static uint BlockTimeoutMs(LiveOptions o) => o.Immediate ? 1u : 1000u;
+
     private static CaptureException OpenError(string iface, string what, int errno) => errno switch
     {
         Eperm or Eacces => new CaptureException($"{iface}: You don't have permission to perform this capture on that device\n({what}: {Error(errno)})"),
@@ -194,7 +203,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
             BlockSize = (uint)size, BlockNr = (uint)nr,
             FrameSize = (uint)size, FrameNr = (uint)nr,
             // Buffer timeout: how long the kernel keeps a partly filled block before handing it over.
-            RetireBlkTov = o.Immediate ? 1u : 1000u,
+            RetireBlkTov = BlockTimeoutMs(o),
         };
         if (setsockopt(fd, SolPacket, PacketRxRing, &req, (uint)sizeof(TpacketReq3)) != 0) return null;
         nuint total = (nuint)size * (nuint)nr;
