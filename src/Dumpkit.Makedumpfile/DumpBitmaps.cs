@@ -49,8 +49,45 @@ public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics
                     dumpable.SetRange(run.Start, run.End);
         }
         if (filter is not null)
-            foreach (var run in ram.Runs(first, last).ToList())
-                filter.Exclude(run.Start, run.End, dumpable);
+            Classify(filter, ram, dumpable, first, last);
+    }
+
+    /// <summary>Frames classified as one piece of work (256 MiB of 4 KiB pages).</summary>
+    private const ulong ClassifyGrain = 1 << 16;
+
+    /// <summary>Threads that classify pages (the copy's thread count).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Page classification runs before any page of the window can be written, so it would be the
+    /// serial part of every cycle: the window's RAM is cut into pieces classified on all threads
+    /// (<see cref="PageFilter.Exclude"/> gives the same bits and counts however the frames are cut).
+    /// </summary>
+    private void Classify(PageFilter filter, PfnBitmap ram, PfnBitmap dumpable, ulong first, ulong last)
+    {
+        var pieces = new List<(ulong Start, ulong End)>();
+        foreach (var run in ram.Runs(first, last))
+            for (ulong s = run.Start; s < run.End;)
+            {
+                ulong e = Math.Min(run.End, (s / ClassifyGrain + 1) * ClassifyGrain);
+                pieces.Add((s, e));
+                s = e;
+            }
+        if (Threads <= 1 || pieces.Count < 2)
+        {
+            foreach (var (s, e) in pieces)
+                filter.Exclude(s, e, dumpable);
+            return;
+        }
+        try
+        {
+            Parallel.ForEach(pieces, new ParallelOptions { MaxDegreeOfParallelism = Threads },
+                piece => filter.Exclude(piece.Start, piece.End, dumpable));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     /// <summary>The filter has seen every frame once: its counts are the statistics.</summary>

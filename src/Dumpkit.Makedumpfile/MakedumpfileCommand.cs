@@ -200,7 +200,7 @@ public static class MakedumpfileCommand
             int level = o.DumpLevels[attempt];
             var stats = new Statistics(input);
             var filter = CreateFilter(input, info, ref level, msg);
-            var bitmaps = new DumpBitmaps(input, filter, stats);
+            var bitmaps = new DumpBitmaps(input, filter, stats) { Threads = threads };
             msg.StepTime("Reading kernel tables", setup.Elapsed);
             if (o.DryRun)
             {
