@@ -18,27 +18,10 @@ public class LiveCaptureTests
         catch (PlatformNotSupportedException) { return false; }
     }
 
-    /// <summary>A stream the capture thread writes to (with -l, once per packet) while the test reads snapshots.</summary>
-    private sealed class SyncStream : Stream
-    {
-        private readonly MemoryStream _ms = new();
-        public string Text() { lock (_ms) return Encoding.Latin1.GetString(_ms.ToArray()); }
-        public override void Write(byte[] buffer, int offset, int count) { lock (_ms) _ms.Write(buffer, offset, count); }
-        public override void Flush() { }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
     /// <summary>Captures on lo while sending datagrams until <paramref name="done"/> holds for the output, then stops with the token.</summary>
     private static (int Rc, string Out, string Err) CaptureWhileSending(string[] args, Func<int, byte[]> payload, Func<string, int, bool> done, int port)
     {
-        var o = new SyncStream();
+        var o = new CaptureOutput();
         var err = new StringWriter();
         using var cts = new CancellationTokenSource();
         var t = Task.Run(() => TcpdumpCommand.Run(args, o, err, null, TimeZoneInfo.Utc, cts.Token));
@@ -144,7 +127,7 @@ public class LiveCaptureTests
         Skip.IfNot(CanCapture(), "AF_PACKET capture needs root (CAP_NET_RAW) and a loopback interface");
         using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
-        var o = new SyncStream();
+        var o = new CaptureOutput();
         var err = new StringWriter();
         var syncErr = TextWriter.Synchronized(err);
         using var cts = new CancellationTokenSource();

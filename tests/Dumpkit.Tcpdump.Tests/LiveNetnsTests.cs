@@ -168,7 +168,7 @@ public sealed partial class LiveNetnsFixture : IDisposable
     }
 }
 
-/// <summary>A stream written by a capture thread and read by the test afterwards.</summary>
+/// <summary>A stream a capture thread writes to while the test reads snapshots of it.</summary>
 internal sealed class CaptureOutput : Stream
 {
     private readonly MemoryStream _ms = new();
