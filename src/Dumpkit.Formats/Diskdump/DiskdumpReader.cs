@@ -223,8 +223,8 @@ public sealed class DiskdumpReader : DumpReader
         at = part.DescTableOffset + (long)index * PageDescriptor.Size_;
         Span<byte> b = stackalloc byte[PageDescriptor.Size_];
         int n = part.File.Read(at, b);
-        if (n == 0 && part.Header.Status is var s && (s & DiskdumpFlags.Incomplete) != 0)
-            return default; // the table itself was cut short
+        if (n < b.Length && (part.Header.Status & DiskdumpFlags.Incomplete) != 0)
+            return default; // the table itself was cut short (possibly inside this descriptor)
         if (n != b.Length)
             throw new DumpFormatException(part.File.Name, at, $"file ends inside the descriptor of page frame 0x{pfn:x}");
         return PageDescriptor.Read(b);
