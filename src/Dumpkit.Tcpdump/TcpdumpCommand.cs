@@ -8,9 +8,21 @@ namespace Dumpkit.Tcpdump;
 /// <summary>Entry point of the <c>tcpdump</c> personality.</summary>
 public static class TcpdumpCommand
 {
-    public static int Run(string[] args)
+    /// <summary>
+    /// The program's entry point (the multicall binary's): as <see cref="Run(string[])"/>, but first
+    /// takes SIGINT back when the process was started with it ignored (a script's background job),
+    /// by running its own executable again. Only for a process that is this program: a host
+    /// process calling in (a test runner) would be replaced.
+    /// </summary>
+    public static int Main(string[] args)
     {
         Signals.RestoreInterruptIfIgnored();
+        return Run(args);
+    }
+
+    /// <summary>Runs on the console with SIGINT/SIGTERM ending a capture cleanly.</summary>
+    public static int Run(string[] args)
+    {
         using var stdout = Console.OpenStandardOutput();
         using var cts = new CancellationTokenSource();
         // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed.

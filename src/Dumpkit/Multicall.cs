@@ -14,7 +14,7 @@ public static class Multicall
         new("makedumpfile", "filter and compress a kernel crash dump (makedumpfile 1.7.x compatible)",
             Makedumpfile.MakedumpfileCommand.Run),
         new("tcpdump", "capture, read and print packets (tcpdump 4.99 compatible)",
-            Tcpdump.TcpdumpCommand.Run),
+            Tcpdump.TcpdumpCommand.Main),
         new("kexec", "load and run a kernel, or a capture kernel for kdump (kexec-tools compatible)",
             Kexec.KexecCommand.Run),
         new("kdump", "the kdump service: load, status, savecore (like kdump-tools)",

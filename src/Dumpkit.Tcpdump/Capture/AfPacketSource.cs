@@ -100,9 +100,18 @@ internal sealed unsafe class AfPacketSource : PacketSource
         };
         if (o.LinkTypeName != null)
         {
-            int wanted = LinkTypes.FromName(o.LinkTypeName) ?? throw new CaptureException($"invalid data link type {o.LinkTypeName}");
+            int? named = LinkTypes.FromName(o.LinkTypeName);
+            if (named is not int wanted)
+            {
+                close(probe);
+                throw new CaptureException($"invalid data link type {o.LinkTypeName}");
+            }
             bool ok = wanted == linkType || any && wanted == LinkTypes.LinuxSll;
-            if (!ok) throw new CaptureException($"{o.LinkTypeName} is not one of the DLTs supported by this device");
+            if (!ok)
+            {
+                close(probe);
+                throw new CaptureException($"{o.LinkTypeName} is not one of the DLTs supported by this device");
+            }
             linkType = wanted;
         }
         LinkType = linkType;
@@ -468,8 +477,15 @@ internal sealed unsafe class AfPacketSource : PacketSource
         return (_recv, _drops);
     }
 
+    private int _released;
+
+    /// <summary>
+    /// Unmaps the ring and closes the descriptors, once: a second close() of a number the process
+    /// has since reused would close someone else's file or socket.
+    /// </summary>
     private void Release()
     {
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
         _wake.Dispose();
         if (_ring != null) munmap(_ring, _ringLen);
         if (_wakeFd >= 0) close(_wakeFd);
