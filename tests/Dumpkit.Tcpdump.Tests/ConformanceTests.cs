@@ -107,6 +107,7 @@ public class ConformanceTests(ITestOutputHelper output)
         "icmp-cksum-oobr-3",
         "icmp-cksum-oobr-4",
         "icmp-icmp_print-oobr-1",
+        "icmp-icmp_print-oobr-2",
         "ip_printroute_asan",
         "ip_ts_opts_asan",
         "heapoverflow-in_checksum",
@@ -126,7 +127,7 @@ public class ConformanceTests(ITestOutputHelper output)
     ];
 
     /// <summary>The full suite's pass count may not fall below this (raise it as printers are added).</summary>
-    public const int MinimumPassing = 242;
+    public const int MinimumPassing = 249;
 
     public static IEnumerable<object[]> MustPassData() => MustPass.Select(n => new object[] { n });
 

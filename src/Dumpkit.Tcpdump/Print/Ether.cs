@@ -147,7 +147,7 @@ internal static class Ether
                 if (!printedLength) nd.P($", length {origLength}: ");
                 else nd.P(", ");
             }
-            if (!EtherType(nd, lt, p, length, caplen))
+            if (!EtherType(nd, lt, p, length, caplen, macOff + 6))
             {
                 if (!e)
                 {
@@ -202,10 +202,11 @@ internal static class Ether
     }
 
     /// <summary>Dispatches on an ethertype; false when the type has no printer.</summary>
-    public static bool EtherType(Nd nd, int type, int p, int length, int caplen)
+    public static bool EtherType(Nd nd, int type, int p, int length, int caplen, int srcMac = -1)
     {
         switch (type)
         {
+            case 0x1111: CalmFast(nd, p, length, srcMac); return true;
             case 0x0800: Ip.Print(nd, p, length); return true;
             case 0x86dd: Ip6.Print(nd, p, length); return true;
             case 0x0806:
@@ -228,6 +229,25 @@ internal static class Ether
             case 0x3c13: Pppoe.Print(nd, p, length); return true;
             default: return false;
         }
+    }
+
+    /// <summary>CALM FAST (ISO 21218): network reference bytes, payload dumped with -v.</summary>
+    private static void CalmFast(Nd nd, int p, int length, int srcMac)
+    {
+        nd.Proto = "calm_fast";
+        nd.P("CALM FAST");
+        if (srcMac >= 0) { nd.P(" src:"); nd.Mac(srcMac); }
+        nd.P("; ");
+        if (length < 2)
+        {
+            nd.P($" (length {(uint)length} < 2)");
+            nd.PrintInvalid();
+            nd.Check(p, length);
+            return;
+        }
+        nd.P($"SrcNwref:{nd.U8(p)}; ");
+        nd.P($"DstNwref:{nd.U8(p + 1)}; ");
+        if (nd.V > 0) HexDump.HexAscii(nd, "\n\t", p + 2, length - 2);
     }
 
     private static void Loopback(Nd nd, int p, int len)

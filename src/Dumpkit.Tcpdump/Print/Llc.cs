@@ -75,7 +75,7 @@ internal static class Llc
     };
 
     /// <summary>SNAP header after LLC; true when the payload was printed.</summary>
-    private static bool Snap(Nd nd, int p, int length, int caplen, int macOff)
+    public static bool Snap(Nd nd, int p, int length, int caplen, int macOff)
     {
         nd.Proto = "snap";
         if (!nd.TTest(p, 5) || caplen < 5 || length < 5) { nd.PrintTrunc(); return true; }

@@ -106,6 +106,10 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Chdlc.Print(Nd, 0, len);
             case 242:
                 return Ipoib(len, caplen);
+            case 107:
+                return Fr.IfPrint(Nd, len, caplen);
+            case 182:
+                return Fr.MfrIfPrint(Nd, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Nd.Proto = "unsupported";
