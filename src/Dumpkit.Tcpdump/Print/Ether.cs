@@ -36,16 +36,19 @@ internal static class Ether
     }
 
     /// <summary>Prints an Ethernet frame at off; returns the link-layer header length.</summary>
-    public static int Print(Nd nd, int off, int length, int caplen)
+    public static int Print(Nd nd, int off, int length, int caplen) => Print(nd, off, length, caplen, null, 0);
+
+    /// <summary>Ethernet frame with a switch tag of tagLen bytes after the addresses, printed by tagPrinter.</summary>
+    public static int Print(Nd nd, int off, int length, int caplen, Action<Nd, int>? tagPrinter, int tagLen)
     {
-        nd.Proto = "ether";
+        if (tagPrinter == null) nd.Proto = "ether";
         if (length < caplen)
         {
             nd.P($"[length {length} < caplen {caplen}]");
             nd.PrintInvalid();
             return length;
         }
-        if (caplen < 14)
+        if (caplen < 14 + tagLen)
         {
             nd.PrintTrunc();
             return caplen;
@@ -57,6 +60,8 @@ internal static class Ether
         int p = off + 12;
         int hdrlen = 12;
         if (e) Addresses(nd, macOff);
+        if (tagPrinter != null) tagPrinter(nd, p);
+        length -= tagLen; caplen -= tagLen; p += tagLen; hdrlen += tagLen;
         int lt;
         bool printedLength;
     recurse:
@@ -118,6 +123,16 @@ internal static class Ether
             }
             hdrlen += llc;
             nd.PopSnap(saved);
+        }
+        else if (lt == 0x8870)
+        {
+            int llc = Llc.Print(nd, p, length, caplen, macOff);
+            if (llc < 0)
+            {
+                nd.DefaultPrint(p, caplen);
+                llc = -llc;
+            }
+            hdrlen += llc;
         }
         else if (lt == 0xd28b)
         {

@@ -110,6 +110,14 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Fr.IfPrint(Nd, len, caplen);
             case 182:
                 return Fr.MfrIfPrint(Nd, len, caplen);
+            case 281:
+                return Brcm.IfPrint(Nd, len, caplen);
+            case 282:
+                return Brcm.PrependIfPrint(Nd, len, caplen);
+            case 284:
+                return Dsa.DsaIfPrint(Nd, len, caplen);
+            case 285:
+                return Dsa.EdsaIfPrint(Nd, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Nd.Proto = "unsupported";
