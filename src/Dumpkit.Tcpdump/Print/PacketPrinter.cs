@@ -108,6 +108,8 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Ipoib(len, caplen);
             case 107:
                 return Fr.IfPrint(Nd, len, caplen);
+            case 8:
+                return Sl.IfPrint(Nd, len);
             case 182:
                 return Fr.MfrIfPrint(Nd, len, caplen);
             case 281:
