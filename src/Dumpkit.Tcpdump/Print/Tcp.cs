@@ -147,6 +147,7 @@ internal static class Tcp
         {
             if (nd.S.ForcedType == "domain") Dns.Print(nd, bp, length, true, false);
             else if (nd.S.ForcedType == "resp") Resp.Print(nd, bp, length);
+            else if (nd.S.ForcedType == "zmtp1") ZeroMq.Print(nd, bp, length);
             return;
         }
         bool Is(int p) => sport == p || dport == p;

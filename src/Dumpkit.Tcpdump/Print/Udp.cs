@@ -44,6 +44,8 @@ internal static class Udp
                 case "tftp": Tftp.Print(nd, cp, length); break;
                 case "vxlan": Vxlan.Print(nd, cp, length); break;
                 case "someip": SomeIp.Print(nd, cp, length); break;
+                case "pgm":
+                case "pgm_zmtp1": Pgm.Print(nd, cp, length, iph); break;
                 default: nd.P($"UDP, length {ulen}"); break;
             }
             return;
