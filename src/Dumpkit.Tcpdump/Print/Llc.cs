@@ -50,7 +50,7 @@ internal static class Llc
         0xf0 => "NetBeui", 0xf4 => "LanManager", 0xfe => "OSI", 0xff => "Global", _ => null,
     };
 
-    private static string? Oui(uint o) => o switch
+    public static string? Oui(uint o) => o switch
     {
         0x000000 => "Ethernet", 0x00000c => "Cisco", 0x00005e => "IANA", 0x000081 => "Nortel Networks SONMP",
         0x0000f8 => "Cisco bridged", 0x0080c2 => "Ethernet bridged", 0x00a03e => "ATM Forum", 0x00e02f => "DOCSIS Spanning Tree",
