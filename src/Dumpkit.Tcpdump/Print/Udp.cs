@@ -87,6 +87,7 @@ internal static class Udp
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
+            if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
