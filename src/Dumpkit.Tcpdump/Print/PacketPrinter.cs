@@ -110,6 +110,8 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Fr.IfPrint(Nd, len, caplen);
             case 8:
                 return Sl.IfPrint(Nd, len);
+            case 271:
+                return Vsock.IfPrint(Nd, caplen);
             case 182:
                 return Fr.MfrIfPrint(Nd, len, caplen);
             case 281:
