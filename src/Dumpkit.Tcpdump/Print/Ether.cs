@@ -222,6 +222,8 @@ internal static class Ether
         switch (type)
         {
             case 0x1111: CalmFast(nd, p, length, srcMac); return true;
+            case 0x8947:
+            case 0x0707: Geonet.Print(nd, p, length, srcMac); return true;
             case 0x0800: Ip.Print(nd, p, length); return true;
             case 0x86dd: Ip6.Print(nd, p, length); return true;
             case 0x0806:
