@@ -18,6 +18,13 @@ internal static class Llc
             control = nd.Le16(p + 2);
             hdrlen = 4;
         }
+        if (ssapField == 0xff && dsapField == 0xff)
+        {
+            // Ethernet_802.3 IPX: no 802.2 header, the IPX header starts with 0xffff
+            if (nd.S.LinkHeader) nd.P("IPX 802.3: ");
+            Ipx.Print(nd, p, length);
+            return 0;
+        }
         int dsap = dsapField & 0xfe, ssap = ssapField & 0xfe;
         if (nd.S.LinkHeader)
         {
@@ -33,6 +40,12 @@ internal static class Llc
         if (ssap == 0x42 && dsap == 0x42 && control == 3)
         {
             Stp.Print(nd, p, length);
+            return hdrlen;
+        }
+        if (ssap == 0xe0 && dsap == 0xe0 && control == 3)
+        {
+            if (nd.S.LinkHeader) nd.P("IPX 802.2: ");
+            Ipx.Print(nd, p, length);
             return hdrlen;
         }
         if (ssap == 0x06 && dsap == 0x06 && control == 3)
