@@ -96,6 +96,7 @@ internal static class Udp
             if (Is(8472)) { Otv.Print(nd, cp, length); return; }
             if (Is(4789)) { Vxlan.Print(nd, cp, length); return; }
             if (Is(6081)) { Geneve.Print(nd, cp, length); return; }
+            if (Is(4342)) { Lisp.Print(nd, cp, length); return; }
             if (Is(4790)) { Nsh.VxlanGpe(nd, cp, length); return; }
             if (Is(6635)) { Mpls.Print(nd, cp, length); return; }
             if (Is(30490)) { SomeIp.Print(nd, cp, length); return; }
