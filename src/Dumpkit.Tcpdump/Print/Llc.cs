@@ -109,6 +109,7 @@ internal static class Llc
             case 0x00000c:
                 switch (et)
                 {
+                    case 0x2000: Cdp.Print(nd, p, length); return true;
                     case 0x2004: Dtp.Print(nd, p, length); return true;
                     case 0x0111: Udld.Print(nd, p, length); return true;
                     case 0x010b:
