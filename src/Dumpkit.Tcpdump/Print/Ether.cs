@@ -236,6 +236,7 @@ internal static class Ether
             case 0x88cc: Lldp.Print(nd, p, length); return true;
             case 0x8137: Ipx.Print(nd, p, length); return true;
             case 0x888e: Eap.EapolPrint(nd, p); return true;
+            case 0x88f7: Ptp.Print(nd, p, length); return true;
             case 0x886f:
                 nd.Proto = "msnlb";
                 nd.P("MS NLB heartbeat");

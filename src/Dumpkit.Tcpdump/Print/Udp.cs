@@ -99,6 +99,7 @@ internal static class Udp
             if (Is(4342)) { Lisp.Print(nd, cp, length); return; }
             if (Is(4790)) { Nsh.VxlanGpe(nd, cp, length); return; }
             if (Is(6635)) { Mpls.Print(nd, cp, length); return; }
+            if (Is(319) || Is(320)) { Ptp.Print(nd, cp, length); return; }
             if (Is(30490)) { SomeIp.Print(nd, cp, length); return; }
         }
         if (ulen > length && !fragmented) nd.P($"UDP, bad length {ulen} > {length}");
