@@ -84,6 +84,7 @@ internal static class Udp
             if (Is(69)) { Tftp.Print(nd, cp, length); return; }
             if (Is(67) || Is(68)) { Bootp.Print(nd, cp, length); return; }
             if (Is(520)) { Rip.Print(nd, cp, length); return; }
+            if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
