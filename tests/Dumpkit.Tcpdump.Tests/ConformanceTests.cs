@@ -104,8 +104,10 @@ public class ConformanceTests(ITestOutputHelper output)
         "ntp-mode7--vvv",
         "icmp-cksum-oobr-1",
         "icmp-cksum-oobr-2",
+        "icmp-cksum-oobr-3",
         "icmp-cksum-oobr-4",
         "icmp-icmp_print-oobr-1",
+        "icmp-icmp_print-oobr-2",
         "ip_printroute_asan",
         "ip_ts_opts_asan",
         "heapoverflow-in_checksum",
@@ -123,6 +125,9 @@ public class ConformanceTests(ITestOutputHelper output)
         "arp-too-long-tha",
         "dhcp6_reconf_asan",
     ];
+
+    /// <summary>The full suite's pass count may not fall below this (raise it as printers are added).</summary>
+    public const int MinimumPassing = 343;
 
     public static IEnumerable<object[]> MustPassData() => MustPass.Select(n => new object[] { n });
 
@@ -171,6 +176,7 @@ public class ConformanceTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(resultsDir, "tcpdump-conformance-details.txt"), details.ToString());
         foreach (var cr in crashes) output.WriteLine("CRASH " + cr);
         Assert.Empty(crashes);
+        Assert.True(passed >= MinimumPassing, $"{summary}: fewer than the {MinimumPassing} that passed before");
     }
 
     private static string Diff(string expected, string actual)

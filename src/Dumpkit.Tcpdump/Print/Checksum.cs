@@ -29,8 +29,8 @@ internal static class Checksum
         return (ushort)(~s & 0xffff);
     }
 
-    /// <summary>Checksum over an IPv4 or IPv6 pseudo header plus payload.</summary>
-    public static ushort Pseudo(Nd nd, int ipOff, bool v6, int proto, int off, int len)
+    /// <summary>Checksum over an IPv4 or IPv6 pseudo header plus payload (only its first cover bytes when cover &gt;= 0).</summary>
+    public static ushort Pseudo(Nd nd, int ipOff, bool v6, int proto, int off, int len, int cover = -1)
     {
         uint sum = 0;
         var b = nd.Buf;
@@ -49,7 +49,7 @@ internal static class Checksum
         }
         sum += (uint)proto;
         sum += (uint)(len >> 16) + (uint)(len & 0xffff);
-        sum = Add(sum, b.AsSpan(off, len));
+        sum = Add(sum, b.AsSpan(off, cover < 0 ? len : cover));
         return Fold(sum);
     }
 }

@@ -36,16 +36,19 @@ internal static class Ether
     }
 
     /// <summary>Prints an Ethernet frame at off; returns the link-layer header length.</summary>
-    public static int Print(Nd nd, int off, int length, int caplen)
+    public static int Print(Nd nd, int off, int length, int caplen) => Print(nd, off, length, caplen, null, 0);
+
+    /// <summary>Ethernet frame with a switch tag of tagLen bytes after the addresses, printed by tagPrinter.</summary>
+    public static int Print(Nd nd, int off, int length, int caplen, Action<Nd, int>? tagPrinter, int tagLen)
     {
-        nd.Proto = "ether";
+        if (tagPrinter == null) nd.Proto = "ether";
         if (length < caplen)
         {
             nd.P($"[length {length} < caplen {caplen}]");
             nd.PrintInvalid();
             return length;
         }
-        if (caplen < 14)
+        if (caplen < 14 + tagLen)
         {
             nd.PrintTrunc();
             return caplen;
@@ -57,6 +60,8 @@ internal static class Ether
         int p = off + 12;
         int hdrlen = 12;
         if (e) Addresses(nd, macOff);
+        if (tagPrinter != null) tagPrinter(nd, p);
+        length -= tagLen; caplen -= tagLen; p += tagLen; hdrlen += tagLen;
         int lt;
         bool printedLength;
     recurse:
@@ -119,6 +124,16 @@ internal static class Ether
             hdrlen += llc;
             nd.PopSnap(saved);
         }
+        else if (lt == 0x8870)
+        {
+            int llc = Llc.Print(nd, p, length, caplen, macOff);
+            if (llc < 0)
+            {
+                nd.DefaultPrint(p, caplen);
+                llc = -llc;
+            }
+            hdrlen += llc;
+        }
         else if (lt == 0xd28b)
         {
             if (caplen < 2) { nd.P("[|arista]"); return hdrlen + caplen; }
@@ -147,7 +162,7 @@ internal static class Ether
                 if (!printedLength) nd.P($", length {origLength}: ");
                 else nd.P(", ");
             }
-            if (!EtherType(nd, lt, p, length, caplen))
+            if (!EtherType(nd, lt, p, length, caplen, macOff + 6))
             {
                 if (!e)
                 {
@@ -202,10 +217,13 @@ internal static class Ether
     }
 
     /// <summary>Dispatches on an ethertype; false when the type has no printer.</summary>
-    public static bool EtherType(Nd nd, int type, int p, int length, int caplen)
+    public static bool EtherType(Nd nd, int type, int p, int length, int caplen, int srcMac = -1)
     {
         switch (type)
         {
+            case 0x1111: CalmFast(nd, p, length, srcMac); return true;
+            case 0x8947:
+            case 0x0707: Geonet.Print(nd, p, length, srcMac); return true;
             case 0x0800: Ip.Print(nd, p, length); return true;
             case 0x86dd: Ip6.Print(nd, p, length); return true;
             case 0x0806:
@@ -215,6 +233,10 @@ internal static class Ether
             case 0x8848: Mpls.Print(nd, p, length); return true;
             case 0x894f: Nsh.Print(nd, p, length); return true;
             case 0x88a2: Aoe.Print(nd, p, length); return true;
+            case 0x88cc: Lldp.Print(nd, p, length); return true;
+            case 0x8137: Ipx.Print(nd, p, length); return true;
+            case 0x888e: Eap.EapolPrint(nd, p); return true;
+            case 0x88f7: Ptp.Print(nd, p, length); return true;
             case 0x886f:
                 nd.Proto = "msnlb";
                 nd.P("MS NLB heartbeat");
@@ -228,6 +250,25 @@ internal static class Ether
             case 0x3c13: Pppoe.Print(nd, p, length); return true;
             default: return false;
         }
+    }
+
+    /// <summary>CALM FAST (ISO 21218): network reference bytes, payload dumped with -v.</summary>
+    private static void CalmFast(Nd nd, int p, int length, int srcMac)
+    {
+        nd.Proto = "calm_fast";
+        nd.P("CALM FAST");
+        if (srcMac >= 0) { nd.P(" src:"); nd.Mac(srcMac); }
+        nd.P("; ");
+        if (length < 2)
+        {
+            nd.P($" (length {(uint)length} < 2)");
+            nd.PrintInvalid();
+            nd.Check(p, length);
+            return;
+        }
+        nd.P($"SrcNwref:{nd.U8(p)}; ");
+        nd.P($"DstNwref:{nd.U8(p + 1)}; ");
+        if (nd.V > 0) HexDump.HexAscii(nd, "\n\t", p + 2, length - 2);
     }
 
     private static void Loopback(Nd nd, int p, int len)

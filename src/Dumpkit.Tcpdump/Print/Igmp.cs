@@ -48,6 +48,7 @@ internal static class Igmp
             case 0x13:
                 nd.P("igmp dvmrp");
                 if (len < 8) nd.P($" [len {len}]");
+                else Dvmrp.Print(nd, bp, len);
                 break;
             case 0x14:
                 nd.P("igmp pimv1");

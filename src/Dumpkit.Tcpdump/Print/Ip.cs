@@ -274,6 +274,8 @@ internal static class Ip
                 case 112: Vrrp.Print(nd, bp, length, iph, ttl, ver); return;
                 case 103: Pim.Print(nd, bp, length, iph); return;
                 case 88: Eigrp.Print(nd, bp, length); return;
+                case 113: Pgm.Print(nd, bp, length, iph); return;
+                case 33: Dccp.Print(nd, bp, iph, length); return;
                 default:
                     nd.P($" ip-proto-{nh} {(uint)llength}");
                     return;

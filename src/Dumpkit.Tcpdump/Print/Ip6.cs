@@ -77,8 +77,7 @@ internal static class Ip6
                         break;
                     case 135:
                     case 62:
-                        nd.Proto = "mobility";
-                        nd.P("MH");
+                        Mobility.Print(nd, cp);
                         return;
                     case 43:
                         nd.Check(cp, 1);

@@ -18,6 +18,13 @@ internal static class Llc
             control = nd.Le16(p + 2);
             hdrlen = 4;
         }
+        if (ssapField == 0xff && dsapField == 0xff)
+        {
+            // Ethernet_802.3 IPX: no 802.2 header, the IPX header starts with 0xffff
+            if (nd.S.LinkHeader) nd.P("IPX 802.3: ");
+            Ipx.Print(nd, p, length);
+            return 0;
+        }
         int dsap = dsapField & 0xfe, ssap = ssapField & 0xfe;
         if (nd.S.LinkHeader)
         {
@@ -35,6 +42,12 @@ internal static class Llc
             Stp.Print(nd, p, length);
             return hdrlen;
         }
+        if (ssap == 0xe0 && dsap == 0xe0 && control == 3)
+        {
+            if (nd.S.LinkHeader) nd.P("IPX 802.2: ");
+            Ipx.Print(nd, p, length);
+            return hdrlen;
+        }
         if (ssap == 0x06 && dsap == 0x06 && control == 3)
         {
             Ip.Print(nd, p, length);
@@ -50,7 +63,7 @@ internal static class Llc
         0xf0 => "NetBeui", 0xf4 => "LanManager", 0xfe => "OSI", 0xff => "Global", _ => null,
     };
 
-    private static string? Oui(uint o) => o switch
+    public static string? Oui(uint o) => o switch
     {
         0x000000 => "Ethernet", 0x00000c => "Cisco", 0x00005e => "IANA", 0x000081 => "Nortel Networks SONMP",
         0x0000f8 => "Cisco bridged", 0x0080c2 => "Ethernet bridged", 0x00a03e => "ATM Forum", 0x00e02f => "DOCSIS Spanning Tree",
@@ -75,7 +88,7 @@ internal static class Llc
     };
 
     /// <summary>SNAP header after LLC; true when the payload was printed.</summary>
-    private static bool Snap(Nd nd, int p, int length, int caplen, int macOff)
+    public static bool Snap(Nd nd, int p, int length, int caplen, int macOff)
     {
         nd.Proto = "snap";
         if (!nd.TTest(p, 5) || caplen < 5 || length < 5) { nd.PrintTrunc(); return true; }
@@ -96,6 +109,7 @@ internal static class Llc
             case 0x00000c:
                 switch (et)
                 {
+                    case 0x2000: Cdp.Print(nd, p, length); return true;
                     case 0x2004: Dtp.Print(nd, p, length); return true;
                     case 0x0111: Udld.Print(nd, p, length); return true;
                     case 0x010b:

@@ -106,6 +106,22 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Chdlc.Print(Nd, 0, len);
             case 242:
                 return Ipoib(len, caplen);
+            case 107:
+                return Fr.IfPrint(Nd, len, caplen);
+            case 8:
+                return Sl.IfPrint(Nd, len);
+            case 271:
+                return Vsock.IfPrint(Nd, caplen);
+            case 182:
+                return Fr.MfrIfPrint(Nd, len, caplen);
+            case 281:
+                return Brcm.IfPrint(Nd, len, caplen);
+            case 282:
+                return Brcm.PrependIfPrint(Nd, len, caplen);
+            case 284:
+                return Dsa.DsaIfPrint(Nd, len, caplen);
+            case 285:
+                return Dsa.EdsaIfPrint(Nd, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Nd.Proto = "unsupported";

@@ -75,6 +75,9 @@ internal static class Ppp
             case 0x0283:
                 Mpls.Print(nd, p, length);
                 break;
+            case 0x0023:
+                Isoclns.Print(nd, p, length);
+                break;
             case 0x00fd:
                 nd.P("compressed PPP data");
                 break;

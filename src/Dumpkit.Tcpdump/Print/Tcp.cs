@@ -147,6 +147,7 @@ internal static class Tcp
         {
             if (nd.S.ForcedType == "domain") Dns.Print(nd, bp, length, true, false);
             else if (nd.S.ForcedType == "resp") Resp.Print(nd, bp, length);
+            else if (nd.S.ForcedType == "zmtp1") ZeroMq.Print(nd, bp, length);
             return;
         }
         bool Is(int p) => sport == p || dport == p;
@@ -158,6 +159,7 @@ internal static class Tcp
         else if (Is(80) || Is(8080)) { nd.P(": "); Text.Proto(nd, bp, length, "http", Text.HttpCmds, true); }
         else if (Is(554) || Is(8554)) { nd.P(": "); Text.Proto(nd, bp, length, "rtsp", Text.RtspCmds, true); }
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
+        else if (Is(323)) RpkiRtr.Print(nd, bp, length);
     }
 
     private static bool Options(Nd nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)

@@ -44,6 +44,8 @@ internal static class Udp
                 case "tftp": Tftp.Print(nd, cp, length); break;
                 case "vxlan": Vxlan.Print(nd, cp, length); break;
                 case "someip": SomeIp.Print(nd, cp, length); break;
+                case "pgm":
+                case "pgm_zmtp1": Pgm.Print(nd, cp, length, iph); break;
                 default: nd.P($"UDP, length {ulen}"); break;
             }
             return;
@@ -82,16 +84,23 @@ internal static class Udp
             if (Is(69)) { Tftp.Print(nd, cp, length); return; }
             if (Is(67) || Is(68)) { Bootp.Print(nd, cp, length); return; }
             if (Is(520)) { Rip.Print(nd, cp, length); return; }
+            if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
+            if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
+            if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
+            if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
+            if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
             if (Is(8472)) { Otv.Print(nd, cp, length); return; }
             if (Is(4789)) { Vxlan.Print(nd, cp, length); return; }
             if (Is(6081)) { Geneve.Print(nd, cp, length); return; }
+            if (Is(4342)) { Lisp.Print(nd, cp, length); return; }
             if (Is(4790)) { Nsh.VxlanGpe(nd, cp, length); return; }
             if (Is(6635)) { Mpls.Print(nd, cp, length); return; }
+            if (Is(319) || Is(320)) { Ptp.Print(nd, cp, length); return; }
             if (Is(30490)) { SomeIp.Print(nd, cp, length); return; }
         }
         if (ulen > length && !fragmented) nd.P($"UDP, bad length {ulen} > {length}");

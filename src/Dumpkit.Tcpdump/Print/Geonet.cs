@@ -1,0 +1,84 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>ETSI GeoNetworking (ethertypes 0x8947 and the old 0x0707): common header, BTP and ITS PDU header.</summary>
+internal static class Geonet
+{
+    public static void Print(Nd nd, int bp, int length, int srcMac)
+    {
+        nd.Proto = "geonet";
+        nd.P("GeoNet ");
+        if (srcMac >= 0) { nd.P("src:"); nd.Mac(srcMac); }
+        nd.P("; ");
+        if (length < 36)
+        {
+            nd.P($" (common header length {(uint)length} < 36)");
+            nd.PrintInvalid();
+            return;
+        }
+        int b0 = nd.U8(bp), b1 = nd.U8(bp + 1);
+        int version = b0 >> 4, nextHdr = b0 & 0x0f, hdrType = b1 >> 4, sub = b1 & 0x0f;
+        int payload = nd.Be16(bp + 4), hopLimit = nd.U8(bp + 7);
+        string nh = nextHdr switch { 0 => "Any", 1 => "BTP-A", 2 => "BTP-B", 3 => "IPv6", _ => "Unknown" };
+        string ht = (hdrType, sub) switch
+        {
+            (0, _) => "Any", (1, _) => "Beacon", (2, _) => "GeoUnicast",
+            (3, 0) => "GeoAnycastCircle", (3, 1) => "GeoAnycastRect", (3, 2) => "GeoAnycastElipse",
+            (4, 0) => "GeoBroadcastCircle", (4, 1) => "GeoBroadcastRect", (4, 2) => "GeoBroadcastElipse",
+            (5, 0) => "TopoScopeBcast-SH", (5, 1) => "TopoScopeBcast-MH",
+            (6, 0) => "LocService-Request", (6, 1) => "LocService-Reply",
+            _ => "Unknown",
+        };
+        nd.P($"v:{version} ");
+        nd.P($"NH:{nextHdr}-{nh} ");
+        nd.P($"HT:{hdrType}-{sub}-{ht} ");
+        nd.P($"HopLim:{hopLimit} ");
+        nd.P($"Payload:{payload} ");
+        nd.Check(bp + 8, 8);
+        nd.P("GN_ADDR:");
+        nd.HexColon(bp + 8, 8);
+        nd.P(" ");
+        nd.P($"lat:{nd.Be32(bp + 20)} ");
+        nd.P($"lon:{nd.Be32(bp + 24)}");
+        nd.Check(bp, 36);
+        length -= 36;
+        bp += 36;
+        int hdrSize = (hdrType, sub) switch { (0, _) => 0, (1, _) => 0, (5, 0) => 0, (5, 1) => 32, _ => -1 };
+        if (hdrSize >= 0)
+        {
+            if ((uint)length < (uint)hdrSize)
+            {
+                nd.P($" (header size {hdrSize} > {(uint)length})");
+                nd.PrintInvalid();
+                return;
+            }
+            nd.Check(bp, hdrSize);
+            length -= hdrSize;
+            bp += hdrSize;
+            if (nextHdr is 1 or 2)
+            {
+                if ((uint)length < 4)
+                {
+                    nd.P($" (BTP length {(uint)length} < 4)");
+                    nd.PrintInvalid();
+                    return;
+                }
+                nd.P($"; BTP Dst:{nd.Be16(bp)}");
+                nd.P($" Src:{nd.Be16(bp + 2)}");
+                length -= 4;
+                bp += 4;
+                if ((uint)length >= 2)
+                {
+                    nd.P($"; ItsPduHeader v:{nd.U8(bp)}");
+                    int mt = nd.U8(bp + 1);
+                    string? mn = mt switch
+                    {
+                        0 => "CAM", 1 => "DENM", 101 => "TPEGM", 102 => "TSPDM", 103 => "VPM", 104 => "SRM", 105 => "SLAM",
+                        106 => "ecoCAM", 107 => "ITM", 150 => "SA", _ => null,
+                    };
+                    nd.P($" t:{mt}-{mn ?? $"unknown ({mt})"}");
+                }
+            }
+        }
+        if (nd.V > 0) HexDump.HexAscii(nd, "\n\t", bp, length);
+    }
+}

@@ -1,0 +1,147 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>SLIP link layer (LINKTYPE_SLIP, 16-byte pseudo header: direction and compressed TCP/IP header),
+/// with Van Jacobson compressed TCP header decoding under -e.</summary>
+internal static class Sl
+{
+    private const int HdrLen = 16;
+
+    public static int IfPrint(Nd nd, int length)
+    {
+        nd.Proto = "slip";
+        nd.Check(0, HdrLen);
+        length -= HdrLen;
+        int ip = HdrLen;
+        if (nd.S.LinkHeader) LinkPrint(nd, ip, length);
+        int v = (nd.U8(ip) & 0xf0) >> 4;
+        switch (v)
+        {
+            case 4: Ip.Print(nd, ip, length); break;
+            case 6: Ip6.Print(nd, ip, length); break;
+            default: nd.P($"ip v{v}"); break;
+        }
+        return HdrLen;
+    }
+
+    private static void LinkPrint(Nd nd, int ip, int length)
+    {
+        var st = nd.Slip;
+        int dir = nd.U8(0);
+        switch (dir)
+        {
+            case 0: nd.P("I "); break;
+            case 1: nd.P("O "); break;
+            default:
+                nd.P($"Invalid direction {dir} ");
+                dir = -1;
+                break;
+        }
+        int chdr = nd.U8(1);
+        switch (chdr & 0xf0)
+        {
+            case 0x40:
+                nd.P($"ip {(uint)(length + HdrLen)}: ");
+                break;
+            case 0x70:
+                st.LastConn = nd.U8(1 + 9);
+                nd.P($"utcp {st.LastConn}: ");
+                if (dir == -1) return;
+                st.LastLen[dir * 256 + st.LastConn] = (uint)(length - (HeaderWords(nd, ip) << 2));
+                break;
+            default:
+                if (dir == -1) return;
+                if ((chdr & 0x80) != 0)
+                {
+                    Compressed(nd, 1, ip, length, dir);
+                    nd.P(": ");
+                }
+                else nd.P($"slip-{chdr}!: ");
+                break;
+        }
+    }
+
+    /// <summary>IP plus TCP header length in 32-bit words, from the (uncompressed) headers in the packet.</summary>
+    private static int HeaderWords(Nd nd, int ip)
+    {
+        nd.Check(ip, 20);
+        int hlen = nd.Buf[ip] & 0x0f;
+        nd.Check(ip + hlen * 4, 20);
+        return hlen + ((nd.Buf[ip + hlen * 4 + 12] & 0xf0) >> 4);
+    }
+
+    private static int Change(Nd nd, string str, int cp)
+    {
+        uint i = nd.U8(cp);
+        if (i == 0)
+        {
+            cp++;
+            i = nd.Be16(cp);
+            cp += 2;
+        }
+        else cp++;
+        nd.P($" {str}{i}");
+        return cp;
+    }
+
+    private static int WinChange(Nd nd, int cp)
+    {
+        short i = nd.U8(cp);
+        if (i == 0)
+        {
+            cp++;
+            i = (short)nd.Be16(cp);
+            cp += 2;
+        }
+        else cp++;
+        if (i >= 0) nd.P($" W+{i}");
+        else nd.P($" W{i}");
+        return cp;
+    }
+
+    private static void Compressed(Nd nd, int chdr, int ip, int length, int dir)
+    {
+        var st = nd.Slip;
+        int cp = chdr;
+        int flags = nd.U8(cp);
+        cp++;
+        if ((flags & 0x40) != 0)
+        {
+            st.LastConn = nd.U8(cp);
+            cp++;
+            nd.P($"ctcp {st.LastConn}");
+        }
+        else nd.P("ctcp *");
+        cp += 2;
+        switch (flags & 0x0f)
+        {
+            case 0x0b:
+                nd.P($" *SA+{st.LastLen[dir * 256 + st.LastConn]}");
+                break;
+            case 0x0f:
+                nd.P($" *S+{st.LastLen[dir * 256 + st.LastConn]}");
+                break;
+            default:
+                if ((flags & 0x01) != 0) cp = Change(nd, "U=", cp);
+                if ((flags & 0x02) != 0) cp = WinChange(nd, cp);
+                if ((flags & 0x04) != 0) cp = Change(nd, "A+", cp);
+                if ((flags & 0x08) != 0) cp = Change(nd, "S+", cp);
+                break;
+        }
+        if ((flags & 0x20) != 0) cp = Change(nd, "I+", cp);
+        uint last = (uint)(length - (HeaderWords(nd, ip) << 2));
+        st.LastLen[dir * 256 + st.LastConn] = last;
+        nd.P($" {last} ({cp - chdr})");
+    }
+}
+
+/// <summary>Compressed-SLIP state kept across packets (last connection, last payload length per direction).</summary>
+internal sealed class SlipState
+{
+    public int LastConn = 255;
+    public readonly uint[] LastLen = new uint[512];
+}
+
+internal sealed partial class Nd
+{
+    public readonly SlipState Slip = new();
+}
