@@ -100,6 +100,39 @@ internal sealed class AfPacketSource : PacketSource
         return false;
     }
 
+    /// <summary>
+    /// Attaches a classic BPF program to the socket (SO_ATTACH_FILTER), as libpcap does: first a reject-all program,
+    /// then the queue is drained, then the real program, so nothing captured before it slips through.
+    /// Returns false when the kernel cannot run it (cooked sockets see no link header: the caller filters in user space).
+    /// </summary>
+    public bool AttachFilter(ReadOnlySpan<Filter.BpfInstruction> prog)
+    {
+        if (_cooked || !Filter.BpfMachine.Validate(prog)) return false;
+        const int SolSocket = 1, SoAttachFilter = 26;
+        ReadOnlySpan<Filter.BpfInstruction> rejectAll = [new((ushort)(Filter.Bpf.Ret | Filter.Bpf.K), 0, 0, 0)];
+        try
+        {
+            SetFilter(rejectAll);
+            var scratch = new byte[65536];
+            while (_sock.Available > 0) _sock.Receive(scratch);
+            SetFilter(prog);
+            return true;
+        }
+        catch (SocketException) { return false; }
+
+        unsafe void SetFilter(ReadOnlySpan<Filter.BpfInstruction> p)
+        {
+            fixed (Filter.BpfInstruction* insns = p)
+            {
+                Span<byte> fprog = stackalloc byte[16]; // struct sock_fprog { u16 len; pad; struct sock_filter *filter; }
+                fprog.Clear();
+                BinaryPrimitives.WriteUInt16LittleEndian(fprog, (ushort)p.Length);
+                BinaryPrimitives.WriteUInt64LittleEndian(fprog[8..], (ulong)insns);
+                _sock.SetRawSocketOption(SolSocket, SoAttachFilter, fprog);
+            }
+        }
+    }
+
     /// <summary>(received by filter, dropped by kernel) since open.</summary>
     public (uint Received, uint Dropped) ReadStats()
     {

@@ -1,4 +1,5 @@
 using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Tcpdump.Filter;
 using Dumpkit.Tcpdump.Print;
 
 namespace Dumpkit.Tcpdump.Cli;
@@ -45,12 +46,63 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             }
         }
         else if (o.Expression.Count > 0) filter = string.Join(' ', o.Expression);
-        if (filter != null && filter.Trim().Length > 0)
-            throw new UsageException($"filter expressions are not supported yet (see issue 7): '{filter.Trim()}'");
-        if (o.d > 0)
-            throw new UsageException("-d/-dd/-ddd need the filter compiler (issue 7), not available yet");
+        _filter = filter ?? "";
+        if (o.d > 0 && o.ReadFile == null) return DumpCode(o);
         if (o.ReadFile == null) return Live(o);
         return ReadFile(o);
+    }
+
+    private string _filter = "";
+
+    /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
+    private int DumpCode(Options o)
+    {
+        int dlt;
+        bool linux = false;
+        if (o.Interface != null)
+        {
+            dlt = LiveLinkType(o.Interface);
+            linux = true;
+        }
+        else if (o.LinkTypeName != null)
+        {
+            dlt = LinkTypes.FromName(o.LinkTypeName) ?? throw new UsageException($"invalid data link type {o.LinkTypeName}");
+        }
+        else
+        {
+            stderr.WriteLine("Warning: assuming Ethernet");
+            dlt = LinkTypes.Ethernet;
+        }
+        var target = new FilterTarget(dlt, o.SnapLen) { Netmask = 0, LinuxExtensions = linux };
+        return PrintCode(o, target);
+    }
+
+    private int PrintCode(Options o, FilterTarget target)
+    {
+        var prog = Compile(o, target);
+        using var w = new StreamWriter(stdout, leaveOpen: true);
+        w.Write(Bpf.Dump(prog, o.d));
+        return 0;
+    }
+
+    private BpfInstruction[] Compile(Options o, FilterTarget target)
+    {
+        try { return FilterCompiler.Compile(_filter, target, !o.OptimizeOff); }
+        catch (FilterException ex) { throw new UsageException(ex.Message); }
+    }
+
+    /// <summary>The link type AfPacketSource delivers for an interface (Ethernet for Ethernet and loopback, else cooked).</summary>
+    private static int LiveLinkType(string iface)
+    {
+        try
+        {
+            var type = File.ReadAllText(Path.Combine("/sys/class/net", iface, "type")).Trim();
+            return type is "1" or "772" ? LinkTypes.Ethernet : LinkTypes.LinuxSll;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return LinkTypes.LinuxSll;
+        }
     }
 
     private static string DefaultInterface()
@@ -92,7 +144,14 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (print && o.v == 0) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         var d = LinkTypes.Describe(src.LinkType)!.Value;
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
-        int rc = Loop(o, src, o.NanoPrecision == true, live: true);
+        BpfInstruction[]? userFilter = null;
+        if (_filter.Trim().Length > 0)
+        {
+            // libpcap's netmask would come from the interface; 0 makes "ip broadcast" test for all-ones/all-zeros hosts
+            var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
+            if (!src.AttachFilter(prog)) userFilter = prog;
+        }
+        int rc = Loop(o, src, o.NanoPrecision == true, live: true, userFilter, linuxFilter: true);
         var (recv, drop) = src.ReadStats();
         stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
         return rc;
@@ -125,10 +184,13 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             ? $"reading from file {o.ReadFile}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
             : $"reading from file {o.ReadFile}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
 
-        return Loop(o, src, nano, live: false);
+        var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
+        if (o.d > 0) return PrintCode(o, target);
+        BpfInstruction[]? prog = _filter.Trim().Length > 0 ? Compile(o, target) : null;
+        return Loop(o, src, nano, live: false, prog);
     }
 
-    private int Loop(Options o, PacketSource src, bool nano, bool live)
+    private int Loop(Options o, PacketSource src, bool nano, bool live, BpfInstruction[]? filter = null, bool linuxFilter = false)
     {
         var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
@@ -191,6 +253,11 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                     break;
                 }
                 if (!more) break;
+                if (filter != null)
+                {
+                    var aux = default(PacketAux);
+                    if (BpfMachine.Run(filter, buf.AsSpan(0, h.CapLen), h.Len, in aux, linuxFilter) == 0) continue;
+                }
                 count++;
                 if (writer != null && o.RotateSeconds > 0 && o.WriteFile != "-")
                 {
