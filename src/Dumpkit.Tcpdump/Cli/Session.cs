@@ -183,6 +183,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         stderr.WriteLine(desc0 is { } d
             ? $"reading from file {o.ReadFile}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
             : $"reading from file {o.ReadFile}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
+        if (src.LinkType == LinkTypes.LinuxSll2) stderr.WriteLine("Warning: interface names might be incorrect");
 
         var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
         if (o.d > 0) return PrintCode(o, target);

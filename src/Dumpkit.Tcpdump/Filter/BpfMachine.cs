@@ -21,6 +21,9 @@ internal struct PacketAux
 /// </summary>
 internal static class BpfMachine
 {
+    /// <summary>Instructions executed before a program is considered looping (and the packet rejected).</summary>
+    public const int MaxSteps = 1 << 20;
+
     /// <summary>Runs prog over pkt (the captured bytes; wireLen is the original length). Returns the snap length to keep, 0 = reject.</summary>
     public static uint Run(ReadOnlySpan<BpfInstruction> prog, ReadOnlySpan<byte> pkt, uint wireLen) => Run(prog, pkt, wireLen, default, false);
 
@@ -35,8 +38,10 @@ internal static class BpfMachine
         int pc = 0;
         int n = prog.Length;
         uint buflen = (uint)pkt.Length;
+        int budget = MaxSteps;
         while ((uint)pc < (uint)n)
         {
+            if (--budget < 0) return 0;
             var i = prog[pc++];
             uint k = i.K;
             switch (i.Code)
@@ -92,7 +97,7 @@ internal static class BpfMachine
                 case Bpf.St: if (k >= Bpf.MemWords) return 0; mem[(int)k] = a; break;
                 case Bpf.Stx: if (k >= Bpf.MemWords) return 0; mem[(int)k] = x; break;
                 case Bpf.Jmp | Bpf.Ja:
-                    if (k >= (uint)(n - pc)) return 0;
+                    // libpcap's interpreter lets "ja" go backwards (protochain's loop); the kernel refuses such programs
                     pc += (int)k;
                     break;
                 case Bpf.Jmp | Bpf.Jgt | Bpf.K: pc += a > k ? i.Jt : i.Jf; break;

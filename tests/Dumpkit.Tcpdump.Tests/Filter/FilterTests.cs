@@ -150,19 +150,27 @@ public class FilterTests(ITestOutputHelper log)
         Parallel.ForEach(cases, Par, c =>
         {
             var (path, all) = files[c.Dlt];
-            var check = RunTcpdump("-r", path, "-d", "-O", c.Expr);
+            var check = RunTcpdump("-r", path, "-d", c.Expr);
             if (check.Rc != 0)
             {
-                // tcpdump refuses the expression on a savefile (e.g. inbound, ifindex): so must we
-                var ours = Ours("-r", path, "-d", "-O", c.Expr);
+                // tcpdump refuses the expression on a savefile (inbound, ifindex, or it rejects all packets): so must we
+                var ours = Ours("-r", path, "-d", c.Expr);
                 if (ours.Rc == check.Rc && ours.Err == check.Err) Interlocked.Increment(ref errorsAgreed);
                 else bad.Add($"{c}: tcpdump refuses it ({check.Err.Trim()}), we said {ours.Err.Trim()}");
-                return;
+                if (RunTcpdump("-r", path, "-d", "-O", c.Expr).Rc != 0) return;
             }
-            var want = MatchWritten(all, TcpdumpBytes("-r", path, "-w", "-", c.Expr));
+            // optimized and unoptimized programs may differ on truncated packets (a load the optimizer removed
+            // cannot fail), so each of ours is compared with tcpdump's of the same kind
+            var wantUnopt = MatchWritten(all, TcpdumpBytes("-O", "-r", path, "-w", "-", c.Expr));
             int lt = Capture.LinkTypes.FromName(c.Dlt)!.Value;
             foreach (bool opt in new[] { false, true })
             {
+                if (opt && check.Rc != 0)
+                {
+                    if (wantUnopt.Count != 0) bad.Add($"{c}: optimizer says it rejects all packets, yet tcpdump -O accepts {wantUnopt.Count}");
+                    continue;
+                }
+                var want = opt ? MatchWritten(all, TcpdumpBytes("-r", path, "-w", "-", c.Expr)) : wantUnopt;
                 var prog = FilterCompiler.Compile(c.Expr, new FilterTarget(lt, 262144) { Netmask = 0, FromFile = true }, opt);
                 var got = new List<int>();
                 for (int i = 0; i < all.Count; i++)
@@ -224,7 +232,7 @@ public class FilterTests(ITestOutputHelper log)
             foreach (var e in new[] { "ip6", "ip or ip6", "udp port 53", "inbound" })
             {
                 Assert.Equal(RunTcpdump("-r", path, "-d", e), Ours("-r", path, "-d", e));
-                Assert.Equal(RunTcpdump("-r", path, "-n", "-t", e), Ours("-r", path, "-n", "-t", e));
+                Assert.Equal(RunTcpdump("-r", path, "--count", e), Ours("-r", path, "--count", e));
             }
         }
     }
