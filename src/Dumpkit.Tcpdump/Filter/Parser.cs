@@ -21,9 +21,9 @@ internal sealed class Parser
     /// <summary>Parses and generates; returns null for an empty expression.</summary>
     public static Block? Parse(string expr, CodeGen g)
     {
+        // a scanner error surfaces when the parser reaches the bad token, as with libpcap's on-demand scanner
+        // (code for the primitives before it may already have failed with its own message)
         var toks = Lexer.Scan(expr);
-        if (toks[^1].Kind == Tok.Error)
-            throw new FilterException(toks[^1].Error ?? "can't parse filter expression: syntax error");
         var p = new Parser(toks, g);
         if (p.Peek.Kind == Tok.End) return null;
         var (b, _) = p.Expr(Qual.Err);
@@ -33,9 +33,16 @@ internal sealed class Parser
 
     private static FilterException SyntaxError() => new("can't parse filter expression: syntax error");
 
-    private Token Peek => _t[_p];
+    private Token Peek => _t[_p].Kind == Tok.Error
+        ? throw new FilterException(_t[_p].Error ?? "can't parse filter expression: syntax error")
+        : _t[_p];
     private Token PeekAt(int k) => _t[Math.Min(_p + k, _t.Count - 1)];
-    private Token Take() => _t[_p++];
+    private Token Take()
+    {
+        var t = Peek;
+        _p++;
+        return t;
+    }
 
     private Token Expect(Tok k)
     {
