@@ -80,6 +80,29 @@ public class FilterTests(ITestOutputHelper log)
         Assert.Empty(bad.Select(b => b.Case.ToString()));
     }
 
+    /// <summary>-i lo: Linux socket-filter mode (vlan through [vlanp]/[vlan_tci], inbound through [type]); tcpdump opens the device, so root only.</summary>
+    [SkippableFact]
+    public void LiveModeListingsMatchTcpdump()
+    {
+        Skip.IfNot(Available && Environment.UserName == "root" && Directory.Exists("/sys/class/net/lo"), SkipMessage + "; tcpdump -i needs root");
+        var gaps = ReadSet("optimizer-gaps.txt");
+        var cases = Corpus.Where(c => c.Dlt == "EN10MB").ToList();
+        var bad = new ConcurrentBag<(Case, Result, Result)>();
+        Parallel.ForEach(cases, Par, c =>
+        {
+            foreach (var flags in new[] { new[] { "-O", "-d" }, new[] { "-d" } })
+            {
+                string[] args = ["-i", "lo", .. flags, c.Expr];
+                var want = RunTcpdump(args);
+                var got = Ours(args);
+                if (want != got && !(flags.Length == 1 && gaps.Contains(c.ToString()))) bad.Add((c, want, got));
+            }
+        });
+        var list = bad.OrderBy(b => b.Item1.ToString(), StringComparer.Ordinal).ToList();
+        Report("-i lo listings (-O and optimized)", cases.Count * 2, list, 10);
+        Assert.Empty(list.Select(b => b.Item1.ToString()));
+    }
+
     // ---- semantics ------------------------------------------------------------------------------------------------
 
     private static readonly Lazy<Dictionary<string, (string Path, List<Packet> Packets)>> s_savefiles = new(BuildSavefiles);
