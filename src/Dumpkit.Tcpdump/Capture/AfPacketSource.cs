@@ -103,22 +103,41 @@ internal sealed class AfPacketSource : PacketSource
     /// <summary>
     /// Attaches a classic BPF program to the socket (SO_ATTACH_FILTER), as libpcap does: first a reject-all program,
     /// then the queue is drained, then the real program, so nothing captured before it slips through.
-    /// Returns false when the kernel cannot run it (cooked sockets see no link header: the caller filters in user space).
+    /// Returns false when the program must run in user space: cooked sockets (the kernel's view has no link
+    /// header; refused is null), or the kernel refused it (refused is its error, the socket is left unfiltered).
     /// </summary>
-    public bool AttachFilter(ReadOnlySpan<Filter.BpfInstruction> prog)
+    public bool AttachFilter(ReadOnlySpan<Filter.BpfInstruction> prog, out string? refused)
     {
-        if (_cooked || !Filter.BpfMachine.Validate(prog)) return false;
-        const int SolSocket = 1, SoAttachFilter = 26;
+        refused = null;
+        if (_cooked) return false;
+        const int SolSocket = 1, SoAttachFilter = 26, SoDetachFilter = 27;
         ReadOnlySpan<Filter.BpfInstruction> rejectAll = [new((ushort)(Filter.Bpf.Ret | Filter.Bpf.K), 0, 0, 0)];
         try
         {
             SetFilter(rejectAll);
             var scratch = new byte[65536];
             while (_sock.Available > 0) _sock.Receive(scratch);
+        }
+        catch (SocketException ex)
+        {
+            refused = ex.Message;
+            return false;
+        }
+        Span<byte> none = stackalloc byte[4];
+        try
+        {
             SetFilter(prog);
+            ReadStats(); // count from here: what the program lets through
+            _recv = _drops = 0;
             return true;
         }
-        catch (SocketException) { return false; }
+        catch (SocketException ex)
+        {
+            refused = ex.Message;
+            try { _sock.SetRawSocketOption(SolSocket, SoDetachFilter, none); }
+            catch (SocketException) { }
+            return false;
+        }
 
         unsafe void SetFilter(ReadOnlySpan<Filter.BpfInstruction> p)
         {

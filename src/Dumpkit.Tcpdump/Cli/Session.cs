@@ -140,17 +140,22 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         catch (System.Net.Sockets.SocketException ex) { stderr.WriteLine($"tcpdump: {iface}: {ex.Message}"); return 1; }
         using var _ = src;
         if (o.User != null) Privileges.Drop(o.User, stderr);
+        BpfInstruction[]? userFilter = null;
+        if (_filter.Trim().Length > 0)
+        {
+            // netmask 0, as Debian's tcpdump ends up with here: "ip broadcast" tests for all-ones/all-zeros hosts
+            var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
+            if (!src.AttachFilter(prog, out string? refused))
+            {
+                // as libpcap: the kernel's refusal is reported, and the program runs in user space
+                if (refused != null) stderr.WriteLine($"Warning: Kernel filter failed: {refused}");
+                userFilter = prog;
+            }
+        }
         bool print = o.WriteFile == null || o.Print;
         if (print && o.v == 0) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         var d = LinkTypes.Describe(src.LinkType)!.Value;
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
-        BpfInstruction[]? userFilter = null;
-        if (_filter.Trim().Length > 0)
-        {
-            // libpcap's netmask would come from the interface; 0 makes "ip broadcast" test for all-ones/all-zeros hosts
-            var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
-            if (!src.AttachFilter(prog)) userFilter = prog;
-        }
         int rc = Loop(o, src, o.NanoPrecision == true, live: true, userFilter, linuxFilter: true);
         var (recv, drop) = src.ReadStats();
         stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
