@@ -36,23 +36,44 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             Interfaces.List(w);
             return 0;
         }
-        string? filter = null;
-        if (o.FilterFile != null)
-        {
-            try { filter = File.ReadAllText(o.FilterFile); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"can't open {o.FilterFile}: {ex.Message}");
-            }
-        }
-        else if (o.Expression.Count > 0) filter = string.Join(' ', o.Expression);
-        _filter = filter ?? "";
+        if (o.FilterFile == null) _filter = string.Join(' ', o.Expression);
         if (o.d > 0 && o.ReadFile == null) return DumpCode(o);
         if (o.ReadFile == null) return Live(o);
         return ReadFile(o);
     }
 
     private string _filter = "";
+
+    /// <summary>The expression: the arguments, or -F's file (read when tcpdump reads it: after the source is open).</summary>
+    private string FilterText(Options o)
+    {
+        if (o.FilterFile == null || _filterRead) return _filter;
+        string path = o.FilterFile;
+        if (Directory.Exists(path)) throw new UsageException($"read {path}: Is a directory");
+        string text;
+        try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"can't open {path}: No such file or directory");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UsageException($"can't open {path}: Permission denied");
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"can't open {path}: {ex.Message}");
+        }
+        // tcpdump's read_infile: '#' starts a comment that runs to the end of the line; arguments are ignored
+        var chars = text.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (chars[i] == '#')
+                while (i < chars.Length && chars[i] != '\n') chars[i++] = ' ';
+        _filterRead = true;
+        return _filter = new string(chars);
+    }
+
+    private bool _filterRead;
 
     /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
     private int DumpCode(Options o)
@@ -87,7 +108,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
 
     private BpfInstruction[] Compile(Options o, FilterTarget target)
     {
-        try { return FilterCompiler.Compile(_filter, target, !o.OptimizeOff); }
+        try { return FilterCompiler.Compile(FilterText(o), target, !o.OptimizeOff); }
         catch (FilterException ex) { throw new UsageException(ex.Message); }
     }
 
@@ -141,7 +162,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         using var _ = src;
         if (o.User != null) Privileges.Drop(o.User, stderr);
         BpfInstruction[]? userFilter = null;
-        if (_filter.Trim().Length > 0)
+        if (FilterText(o).Trim().Length > 0)
         {
             // netmask 0, as Debian's tcpdump ends up with here: "ip broadcast" tests for all-ones/all-zeros hosts
             var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
@@ -192,7 +213,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
 
         var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
         if (o.d > 0) return PrintCode(o, target);
-        BpfInstruction[]? prog = _filter.Trim().Length > 0 ? Compile(o, target) : null;
+        BpfInstruction[]? prog = FilterText(o).Trim().Length > 0 ? Compile(o, target) : null;
         return Loop(o, src, nano, live: false, prog);
     }
 

@@ -241,6 +241,10 @@ public class FilterTests(ITestOutputHelper log)
         {
             File.WriteAllText(f, "udp and\n  (port 53 or port 123)\n");
             Assert.Equal(RunTcpdump("-ddd", "-F", f), Ours("-ddd", "-F", f));
+            File.WriteAllText(f, "udp # DNS and NTP\nand (port 53 or port 123) # comment\n");
+            Assert.Equal(RunTcpdump("-d", "-F", f, "tcp"), Ours("-d", "-F", f, "tcp"));
+            Assert.Equal(RunTcpdump("-d", "-F", f + ".missing"), Ours("-d", "-F", f + ".missing"));
+            Assert.Equal(RunTcpdump("-d", "-F", Path.GetTempPath()), Ours("-d", "-F", Path.GetTempPath()));
         }
         finally { File.Delete(f); }
     }
