@@ -219,7 +219,7 @@ internal sealed class Parser
         while (true)
         {
             var kind = PeekAt(k).Kind;
-            if (kind == Tok.End) return false;
+            if (kind is Tok.End or Tok.Error) return false;
             if (kind == Tok.LParen) depth++;
             else if (kind == Tok.RParen && --depth == 0) break;
             k++;
