@@ -53,7 +53,7 @@ public class FilterFuzzTests(ITestOutputHelper log)
             }
         }
         log.WriteLine($"seed {Seed}: {compiled} token sequences compiled, {refused} refused with a message");
-        Assert.True(compiled > 100 && refused > 100);
+        Assert.True(compiled > 30 && refused > 1000, $"{compiled} compiled, {refused} refused");
     }
 
     [Fact]
