@@ -39,11 +39,18 @@ public class CliTests
     }
 
     [Fact]
-    public void FilterExpressionIsRejectedClearly()
+    public void FilterExpressionSelectsPacketsBeforeCounting()
     {
-        var (rc, _, err) = Run(Samples.Pcap(1, Samples.Ping), "-r", "-", "icmp");
-        Assert.Equal(1, rc);
-        Assert.Contains("filter expressions are not supported yet", err);
+        var pcap = Samples.Pcap(1, Samples.Ping, Samples.TcpSyn, Samples.DnsQuery);
+        Assert.Equal("1 packet\n", Run(pcap, "-r", "-", "--count", "icmp").Out);
+        Assert.Equal("2 packets\n", Run(pcap, "-r", "-", "--count", "tcp", "or", "udp").Out);
+        var (rc, o, _) = Run(pcap, "-r", "-", "-n", "-#", "udp port 53");
+        Assert.Equal(0, rc);
+        Assert.StartsWith("    1  ", o);
+        Assert.Single(o.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var bad = Run(pcap, "-r", "-", "tcp port");
+        Assert.Equal(1, bad.Rc);
+        Assert.EndsWith("tcpdump: can't parse filter expression: syntax error\n", bad.Err);
     }
 
     [Fact]

@@ -448,6 +448,49 @@ internal sealed unsafe class AfPacketSource : PacketSource
     // in user space; a filter that needs this must do the same.)
 
     /// <summary>
+    /// Attaches a classic BPF program to the socket (SO_ATTACH_FILTER), as libpcap does: first a
+    /// reject-all program, then what was queued before it is dropped, then the real program, so
+    /// nothing captured before the filter slips through. False when the program must run in user
+    /// space: cooked sockets (the kernel's view has no link header; <paramref name="refused"/> is
+    /// null), or the kernel refused it (<paramref name="refused"/> says why; the socket is left
+    /// unfiltered).
+    /// </summary>
+    public bool AttachFilter(ReadOnlySpan<Filter.BpfInstruction> prog, out string? refused)
+    {
+        refused = null;
+        if (_cookedHdr != 0) return false;
+        ReadOnlySpan<Filter.BpfInstruction> rejectAll = [new((ushort)(Filter.Bpf.Ret | Filter.Bpf.K), 0, 0, 0)];
+        if (!SetFilter(rejectAll, out refused)) return false;
+        DiscardQueued();
+        if (_ring == null)
+        {
+            byte* scratch = stackalloc byte[2048];
+            while (recv(_fd, scratch, 2048, MsgDontwait | MsgTrunc) >= 0) { }
+        }
+        if (!SetFilter(prog, out refused))
+        {
+            int zero = 0;
+            setsockopt(_fd, SolSocket, SoDetachFilter, &zero, sizeof(int));
+            return false;
+        }
+        ReadStats(); // count from here: what the program lets through
+        _recv = _drops = 0;
+        return true;
+    }
+
+    private bool SetFilter(ReadOnlySpan<Filter.BpfInstruction> p, out string? error)
+    {
+        error = null;
+        fixed (Filter.BpfInstruction* insns = p)
+        {
+            var fprog = new SockFprog { Len = (ushort)p.Length, Insns = insns };
+            if (setsockopt(_fd, SolSocket, SoAttachFilter, &fprog, (uint)sizeof(SockFprog)) == 0) return true;
+            error = Error(Marshal.GetLastPInvokeError());
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Gives every block the kernel has handed over back to it, unread: after a new socket filter is
     /// attached, so that packets queued under the previous one are not delivered.
     /// </summary>

@@ -57,6 +57,16 @@ internal static unsafe partial class LinuxPacket
         public fixed byte Address[8];
     }
 
+    public const int SolSocket = 1, SoAttachFilter = 26, SoDetachFilter = 27, MsgDontwait = 0x40, MsgTrunc = 0x20;
+
+    /// <summary>struct sock_fprog: a classic BPF program for SO_ATTACH_FILTER.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockFprog
+    {
+        public ushort Len;
+        public Filter.BpfInstruction* Insns;
+    }
+
     /// <summary>struct pollfd.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -127,6 +137,9 @@ internal static unsafe partial class LinuxPacket
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint recvmsg(int fd, MsgHdr* msg, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint recv(int fd, void* buf, nuint len, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int eventfd(uint initval, int flags);

@@ -19,6 +19,8 @@ internal abstract class PacketSource : IDisposable
     public int SnapLen { get; protected set; }
     /// <summary>True when time stamps are delivered in nanoseconds.</summary>
     public bool Nano { get; protected init; }
+    /// <summary>True when the file was written in the other byte order (libpcap's p->swapped).</summary>
+    public virtual bool Swapped => false;
 
     /// <summary>Reads the next packet into buf (which holds at least MaxCapLen bytes). Returns false at the end.</summary>
     public abstract bool Next(ref PacketHeader h, ref byte[] buf);

@@ -7,6 +7,7 @@ internal sealed class PcapReader : PacketSource
 {
     private readonly ByteInput _in;
     private readonly bool _swap;
+    public override bool Swapped => _swap;
     private readonly bool _fileNano;
     private readonly byte[] _hdr = new byte[24];
 

@@ -7,6 +7,7 @@ internal sealed class PcapngReader : PacketSource
 {
     private readonly ByteInput _in;
     private bool _swap;
+    public override bool Swapped => _swap;
     private readonly List<Iface> _ifaces = [];
     private byte[] _block = new byte[65536];
     private bool _haveLinkType;

@@ -1,4 +1,5 @@
 using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Tcpdump.Filter;
 using Dumpkit.Tcpdump.Print;
 
 namespace Dumpkit.Tcpdump.Cli;
@@ -35,22 +36,94 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             Interfaces.List(w);
             return 0;
         }
-        string? filter = null;
-        if (o.FilterFile != null)
-        {
-            try { filter = File.ReadAllText(o.FilterFile); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"can't open {o.FilterFile}: {ex.Message}");
-            }
-        }
-        else if (o.Expression.Count > 0) filter = string.Join(' ', o.Expression);
-        if (filter != null && filter.Trim().Length > 0)
-            throw new UsageException($"filter expressions are not supported yet (see issue 7): '{filter.Trim()}'");
-        if (o.d > 0)
-            throw new UsageException("-d/-dd/-ddd need the filter compiler (issue 7), not available yet");
+        if (o.FilterFile == null) _filter = string.Join(' ', o.Expression);
+        if (o.d > 0 && o.ReadFile == null) return DumpCode(o);
         if (o.ReadFile == null) return Live(o);
         return ReadFile(o);
+    }
+
+    private string _filter = "";
+
+    /// <summary>The expression: the arguments, or -F's file (read when tcpdump reads it: after the source is open).</summary>
+    private string FilterText(Options o)
+    {
+        if (o.FilterFile == null || _filterRead) return _filter;
+        string path = o.FilterFile;
+        if (Directory.Exists(path)) throw new UsageException($"read {path}: Is a directory");
+        string text;
+        try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"can't open {path}: No such file or directory");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UsageException($"can't open {path}: Permission denied");
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"can't open {path}: {ex.Message}");
+        }
+        // tcpdump's read_infile: '#' starts a comment that runs to the end of the line; arguments are ignored
+        var chars = text.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (chars[i] == '#')
+                while (i < chars.Length && chars[i] != '\n') chars[i++] = ' ';
+        _filterRead = true;
+        return _filter = new string(chars);
+    }
+
+    private bool _filterRead;
+
+    /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
+    private int DumpCode(Options o)
+    {
+        int dlt;
+        bool linux = false;
+        if (o.Interface != null)
+        {
+            dlt = LiveLinkType(o.Interface);
+            linux = true;
+        }
+        else if (o.LinkTypeName != null)
+        {
+            dlt = LinkTypes.FromName(o.LinkTypeName) ?? throw new UsageException($"invalid data link type {o.LinkTypeName}");
+        }
+        else
+        {
+            stderr.WriteLine("Warning: assuming Ethernet");
+            dlt = LinkTypes.Ethernet;
+        }
+        var target = new FilterTarget(dlt, o.SnapLen) { Netmask = 0, LinuxExtensions = linux };
+        return PrintCode(o, target);
+    }
+
+    private int PrintCode(Options o, FilterTarget target)
+    {
+        var prog = Compile(o, target);
+        using var w = new StreamWriter(stdout, leaveOpen: true);
+        w.Write(Bpf.Dump(prog, o.d));
+        return 0;
+    }
+
+    private BpfInstruction[] Compile(Options o, FilterTarget target)
+    {
+        try { return FilterCompiler.Compile(FilterText(o), target, !o.OptimizeOff); }
+        catch (FilterException ex) { throw new UsageException(ex.Message); }
+    }
+
+    /// <summary>The link type AfPacketSource delivers for an interface (Ethernet for Ethernet and loopback, else cooked).</summary>
+    private static int LiveLinkType(string iface)
+    {
+        try
+        {
+            var type = File.ReadAllText(Path.Combine("/sys/class/net", iface, "type")).Trim();
+            return type is "1" or "772" ? LinkTypes.Ethernet : LinkTypes.LinuxSll;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return LinkTypes.LinuxSll;
+        }
     }
 
     private static string DefaultInterface()
@@ -98,6 +171,18 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             }
             return 0;
         }
+        BpfInstruction[]? userFilter = null;
+        if (FilterText(o).Trim().Length > 0)
+        {
+            // netmask 0, as Debian's tcpdump ends up with here: "ip broadcast" tests for all-ones/all-zeros hosts
+            var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
+            if (!src.AttachFilter(prog, out string? refused))
+            {
+                // as libpcap: the kernel's refusal is reported, and the program runs in user space
+                if (refused != null) stderr.WriteLine($"Warning: Kernel filter failed: {refused}");
+                userFilter = prog;
+            }
+        }
         var d = LinkTypes.Describe(src.LinkType)!.Value;
         // tcpdump names the link type it asked for: with -y, and LINUX_SLL2 on "any"
         if (o.LinkTypeName != null || iface == "any") stderr.WriteLine($"tcpdump: data link type {d.Name}");
@@ -106,7 +191,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (o.v == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         else stderr.Write("tcpdump: ");
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
-        int rc = Loop(o, src, o.NanoPrecision == true, live: true);
+        int rc = Loop(o, src, o.NanoPrecision == true, live: true, userFilter, linuxFilter: true);
         if (cancel.IsCancellationRequested && o.WriteFile != "-")
         {
             // as tcpdump's cleanup after SIGINT/SIGTERM: a newline, in case a line was cut short
@@ -144,11 +229,15 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         stderr.WriteLine(desc0 is { } d
             ? $"reading from file {o.ReadFile}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
             : $"reading from file {o.ReadFile}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
+        if (src.LinkType == LinkTypes.LinuxSll2) stderr.WriteLine("Warning: interface names might be incorrect");
 
-        return Loop(o, src, nano, live: false);
+        var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
+        if (o.d > 0) return PrintCode(o, target);
+        BpfInstruction[]? prog = FilterText(o).Trim().Length > 0 ? Compile(o, target) : null;
+        return Loop(o, src, nano, live: false, prog);
     }
 
-    private int Loop(Options o, PacketSource src, bool nano, bool live)
+    private int Loop(Options o, PacketSource src, bool nano, bool live, BpfInstruction[]? filter = null, bool linuxFilter = false)
     {
         var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
@@ -211,6 +300,11 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                     break;
                 }
                 if (!more) break;
+                if (filter != null)
+                {
+                    var aux = default(PacketAux);
+                    if (BpfMachine.Run(filter, buf.AsSpan(0, h.CapLen), h.Len, in aux, linuxFilter) == 0) continue;
+                }
                 count++;
                 if (writer != null && o.RotateSeconds > 0 && o.WriteFile != "-")
                 {
