@@ -21,28 +21,12 @@ public class FilterLiveTests(ITestOutputHelper log)
         catch (PlatformNotSupportedException) { return false; }
     }
 
-    private sealed class SyncStream : Stream
-    {
-        private readonly MemoryStream _ms = new();
-        public string Text() { lock (_ms) return Encoding.Latin1.GetString(_ms.ToArray()); }
-        public override void Write(byte[] buffer, int offset, int count) { lock (_ms) _ms.Write(buffer, offset, count); }
-        public override void Flush() { }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
     /// <summary>Captures on lo with the expression while pinging and sending UDP noise; returns (lines, captured, received, udpSent).</summary>
     private (string[] Lines, int Captured, int Received, int UdpSent, string Err) CaptureIcmp(string expr)
     {
         using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
-        var o = new SyncStream();
+        var o = new CaptureOutput();
         var err = new StringWriter();
         using var cts = new CancellationTokenSource();
         var t = Task.Run(() => TcpdumpCommand.Run(["-i", "lo", "-n", "-l", "-p", expr], o, err, null, TimeZoneInfo.Utc, cts.Token));
