@@ -7,7 +7,8 @@ namespace Dumpkit.Tcpdump.Tests;
 /// <summary>Live AF_PACKET capture on the loopback interface (needs root; skipped otherwise).</summary>
 public class LiveCaptureTests
 {
-    private static bool CanCapture()
+    /// <summary>True when AF_PACKET capture on lo is possible here (root, CAP_NET_RAW).</summary>
+    internal static bool CanCapture()
     {
         try
         {

@@ -10,17 +10,6 @@ namespace Dumpkit.Tcpdump.Tests.Filter;
 /// <summary>Live capture with a filter: the program is attached to the AF_PACKET socket (root only).</summary>
 public class FilterLiveTests(ITestOutputHelper log)
 {
-    private static bool CanCapture()
-    {
-        try
-        {
-            using var s = new Socket(AddressFamily.Packet, SocketType.Raw, (ProtocolType)IPAddress.HostToNetworkOrder((short)3));
-            return Directory.Exists("/sys/class/net/lo");
-        }
-        catch (SocketException) { return false; }
-        catch (PlatformNotSupportedException) { return false; }
-    }
-
     /// <summary>Captures on lo with the expression while pinging and sending UDP noise; returns (lines, captured, received, udpSent).</summary>
     private (string[] Lines, int Captured, int Received, int UdpSent, string Err) CaptureIcmp(string expr)
     {
@@ -60,7 +49,7 @@ public class FilterLiveTests(ITestOutputHelper log)
     [SkippableFact]
     public void IcmpFilterOnLoopbackSeesOnlyIcmpAndFiltersInTheKernel()
     {
-        Skip.IfNot(CanCapture(), "live capture needs root (CAP_NET_RAW) and a loopback interface");
+        Skip.IfNot(LiveCaptureTests.CanCapture(), "live capture needs root (CAP_NET_RAW) and a loopback interface");
         var (lines, captured, received, udpSent, err) = CaptureIcmp("icmp");
         Assert.DoesNotContain("Kernel filter failed", err);
         Assert.NotEmpty(lines);
@@ -75,7 +64,7 @@ public class FilterLiveTests(ITestOutputHelper log)
     [SkippableFact]
     public void ProgramTheKernelRefusesIsRunInUserSpace()
     {
-        Skip.IfNot(CanCapture(), "live capture needs root (CAP_NET_RAW) and a loopback interface");
+        Skip.IfNot(LiveCaptureTests.CanCapture(), "live capture needs root (CAP_NET_RAW) and a loopback interface");
         // protochain loops with a backward jump: the kernel refuses it, libpcap (and we) filter in user space
         var (lines, captured, received, udpSent, err) = CaptureIcmp("ip protochain 1");
         Assert.StartsWith("Warning: Kernel filter failed: Invalid argument\n", err);
