@@ -67,7 +67,16 @@ row "-r -w (rewrite)" -r "$F" -w @OUT@
 startup() { local s e i; s=$(now); for i in $(seq 20); do "$@" --version >/dev/null 2>&1; done; e=$(now); echo "($e - $s) * 50" | bc -l; }
 ta=() tb=()
 for ((i = 0; i < RUNS; i++)); do ta+=("$(startup "$TD")"); tb+=("$(startup "$DK" tcpdump)"); done
-printf 'start-up wall (--version, median of %d x 20 runs): tcpdump %.1f ms, dumpkit tcpdump %.1f ms\n' "$RUNS" "$(median "${ta[@]}")" "$(median "${tb[@]}")"
+truestart() { local s e i; s=$(now); for i in $(seq 20); do /bin/true; done; e=$(now); echo "($e - $s) * 50" | bc -l; }
+tt=(); for ((i = 0; i < RUNS; i++)); do tt+=("$(truestart)"); done
+printf 'start-up wall (--version, median of %d x 20 runs): tcpdump %.1f ms, dumpkit tcpdump %.1f ms, /bin/true %.1f ms\n' \
+  "$RUNS" "$(median "${ta[@]}")" "$(median "${tb[@]}")" "$(median "${tt[@]}")"
+# Page faults per start: on a VM they dominate start-up (each costs tens of microseconds)
+if command -v perf >/dev/null && perf stat -e page-faults true >/dev/null 2>&1; then
+  faults() { perf stat -x, -e page-faults "$@" 2>&1 >/dev/null | awk -F, '/page-faults/ {print $1}'; }
+  printf 'start-up page faults: tcpdump %s, dumpkit tcpdump %s, /bin/true %s\n' \
+    "$(faults "$TD" --version)" "$(faults "$DK" tcpdump --version)" "$(faults /bin/true)"
+fi
 # CPU time (user + sys) per start, steadier than wall time on a shared machine; /bin/true for scale
 cpu() { /usr/bin/time -f "%U %S" sh -c 'for i in $(seq 100); do "$@" >/dev/null 2>&1; done' sh "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", ($1 + $2) * 10}'; }
 if [ -x /usr/bin/time ]; then
