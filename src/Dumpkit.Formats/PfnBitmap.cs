@@ -125,6 +125,42 @@ public sealed class PfnBitmap
 
     public ulong PopCount() => Rank(Frames);
 
+    /// <summary>
+    /// The end of the shortest range [<paramref name="start"/>, end) that holds
+    /// <paramref name="count"/> set bits, or <paramref name="limit"/> when [start, limit) holds fewer.
+    /// </summary>
+    public ulong EndAfterSetBits(ulong start, ulong count, ulong limit)
+    {
+        limit = Math.Min(limit, Frames);
+        start = Math.Max(start, First);
+        if (start >= limit) return limit;
+        if (count == 0) return start;
+        ulong target = Rank(start) + count; // the answer is just past the set bit of this rank
+        if (Rank(limit) < target) return limit;
+        var rank = _rank!;
+        int lo = 0, hi = rank.Length - 1; // the last block with fewer than target bits before it
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (rank[mid] < target) lo = mid; else hi = mid - 1;
+        }
+        ulong rel = Math.Max((ulong)lo << BlockShift, (start - First) & ~63UL);
+        ulong seen = Rank(First + rel);
+        while (true)
+        {
+            ulong w = Word(rel);
+            ulong c = (ulong)BitOperations.PopCount(w);
+            if (seen + c >= target)
+            {
+                for (ulong k = target - seen; k > 1; k--)
+                    w &= w - 1;
+                return First + rel + (ulong)BitOperations.TrailingZeroCount(w) + 1;
+            }
+            seen += c;
+            rel += 64;
+        }
+    }
+
     private ulong Count => Frames - First;
 
     /// <summary>Set bits between two positions relative to First (from a multiple of 64).</summary>
