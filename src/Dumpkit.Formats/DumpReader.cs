@@ -118,6 +118,10 @@ public abstract class DumpReader : IDisposable
     /// <summary>Read <paramref name="buffer"/>.Length bytes of physical memory at <paramref name="address"/>.</summary>
     public void ReadPhysical(ulong address, Span<byte> buffer)
     {
+        // Whole pages go straight into the buffer, in one read where the format stores them back to back.
+        if ((address & (ulong)(PageSize - 1)) == 0 && buffer.Length > PageSize && buffer.Length % PageSize == 0
+            && TryReadPages(address >> PageShift, buffer.Length >> PageShift, buffer))
+            return;
         Span<byte> page = PageSize <= 16384 ? stackalloc byte[PageSize] : new byte[PageSize];
         while (!buffer.IsEmpty)
         {

@@ -200,7 +200,12 @@ public sealed class KernelMemory
         {
             int inPage = (int)(vaddr & 0xfff);
             int n = Math.Min(buffer.Length, 4096 - inPage);
-            if (!TryTranslate(vaddr, out ulong paddr) || !PhysicalMemory.TryRead(Dump, paddr, buffer[..n]))
+            if (!TryTranslate(vaddr, out ulong paddr))
+                return false;
+            // Pages that are physically contiguous too (vmemmap's 2 MiB mappings: mem_map) are read at once.
+            while (n < buffer.Length && TryTranslate(vaddr + (ulong)n, out ulong next) && next == paddr + (ulong)n)
+                n += Math.Min(buffer.Length - n, 4096);
+            if (!PhysicalMemory.TryRead(Dump, paddr, buffer[..n]))
                 return false;
             buffer = buffer[n..];
             vaddr += (ulong)n;
