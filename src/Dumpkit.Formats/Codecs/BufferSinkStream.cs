@@ -7,14 +7,20 @@ namespace Dumpkit.Formats.Codecs;
 internal sealed class BufferSinkStream : Stream
 {
     private byte[] _buffer = [];
+    private int _start;
+    private int _limit;
     private int _length;
 
     public bool Overflowed { get; private set; }
     public int Written => _length;
 
-    public void Reset(byte[] buffer)
+    /// <summary>Write into <paramref name="buffer"/> from <paramref name="start"/>, at most <paramref name="limit"/> bytes.</summary>
+    public void Reset(byte[] buffer, int start, int limit)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, buffer.Length - start);
         _buffer = buffer;
+        _start = start;
+        _limit = limit;
         _length = 0;
         Overflowed = false;
     }
@@ -23,12 +29,12 @@ internal sealed class BufferSinkStream : Stream
     {
         if (Overflowed)
             return;
-        if (buffer.Length > _buffer.Length - _length)
+        if (buffer.Length > _limit - _length)
         {
             Overflowed = true;
             return;
         }
-        buffer.CopyTo(_buffer.AsSpan(_length));
+        buffer.CopyTo(_buffer.AsSpan(_start + _length));
         _length += buffer.Length;
     }
 

@@ -35,31 +35,44 @@ public sealed class PageCompressor : IDisposable
     public PageCodec Codec => _codec;
 
     /// <summary>Scratch space <paramref name="output"/> must be at least this large.</summary>
-    public int ScratchSize => Math.Max(_pageSize, Lzo1x.MaxCompressedLength(_pageSize)) + 64;
+    public int ScratchSize => ScratchBytes(_pageSize);
+
+    /// <summary>The room <see cref="Compress(ReadOnlySpan{byte}, byte[], int)"/> needs for pages of <paramref name="pageSize"/> bytes.</summary>
+    public static int ScratchBytes(int pageSize) => Math.Max(pageSize, Lzo1x.MaxCompressedLength(pageSize)) + 64;
 
     /// <summary>Compress <paramref name="page"/> into <paramref name="output"/>; the compressed size, or -1 when not smaller than a page.</summary>
-    public int Compress(ReadOnlySpan<byte> page, byte[] output)
+    public int Compress(ReadOnlySpan<byte> page, byte[] output) => Compress(page, output, 0);
+
+    /// <summary>
+    /// Compress <paramref name="page"/> into <paramref name="output"/> at <paramref name="offset"/>,
+    /// which must leave <see cref="ScratchSize"/> bytes; the compressed size, or -1 when not smaller
+    /// than a page (the bytes at <paramref name="offset"/> are then undefined).
+    /// </summary>
+    public int Compress(ReadOnlySpan<byte> page, byte[] output, int offset)
     {
+        // zlib and LZO stop writing at one byte short of a page: a page that does not shrink is stored raw.
+        int useful = Math.Min(output.Length - offset, page.Length - 1);
+        var rest = output.AsSpan(offset);
         int n = _codec switch
         {
-            PageCodec.Zlib => CompressZlib(page, output),
-            PageCodec.Lzo => Lzo1x.Compress(page, output),
-            PageCodec.Snappy => CompressSnappy(page, output),
-            PageCodec.Zstd => _zstd!.TryWrap(page, output, out var written) ? written : -1,
+            PageCodec.Zlib => CompressZlib(page, output, offset, useful),
+            PageCodec.Lzo => Lzo1x.Compress(page, rest[..useful]),
+            PageCodec.Snappy => CompressSnappy(page, rest),
+            PageCodec.Zstd => _zstd!.TryWrap(page, rest, out var written) ? written : -1,
             _ => -1,
         };
         return n > 0 && n < page.Length ? n : -1;
     }
 
-    private int CompressZlib(ReadOnlySpan<byte> page, byte[] output)
+    private int CompressZlib(ReadOnlySpan<byte> page, byte[] output, int offset, int limit)
     {
-        _sink.Reset(output);
+        _sink.Reset(output, offset, limit);
         using (var z = new ZLibStream(_sink, _zlibOptions, leaveOpen: true))
             z.Write(page);
         return _sink.Overflowed ? -1 : _sink.Written;
     }
 
-    private static int CompressSnappy(ReadOnlySpan<byte> page, byte[] output)
+    private static int CompressSnappy(ReadOnlySpan<byte> page, Span<byte> output)
     {
         return Snappier.Snappy.TryCompress(page, output, out int written) ? written : -1;
     }

@@ -259,10 +259,9 @@ public static class DiskdumpWriter
         int slotCount = threads == 1 ? 1 : threads * 2 + 2;
         var slots = new Batch[slotCount];
         for (int i = 0; i < slotCount; i++)
-            slots[i] = new Batch { Data = new byte[BatchFrames * bs] };
+            slots[i] = new Batch { Data = new byte[BatchFrames * bs + PageCompressor.ScratchBytes(bs)] };
         ulong done = 0;
         using var inlineCompressor = threads == 1 ? new PageCompressor(o.Codec, bs) : null;
-        var inlineScratch = inlineCompressor is null ? null : new byte[inlineCompressor.ScratchSize];
         var inlinePage = new byte[bs];
         var inlineChunk = inlineCompressor is null ? [] : new byte[ChunkFrames * bs];
 
@@ -302,7 +301,6 @@ public static class DiskdumpWriter
             void Work()
             {
                 using var compressor = new PageCompressor(o.Codec, bs);
-                var scratch = new byte[compressor.ScratchSize];
                 var page = new byte[bs];
                 var chunk = new byte[ChunkFrames * bs];
                 while (true)
@@ -319,7 +317,7 @@ public static class DiskdumpWriter
                     try
                     {
                         Fill(slot, bounds[i], bounds[i + 1], input,
-                            dumpable, compressor, scratch, page, chunk, o.ExcludeZero, bs);
+                            dumpable, compressor, page, chunk, o.ExcludeZero, bs);
                     }
                     catch (Exception e)
                     {
@@ -353,7 +351,7 @@ public static class DiskdumpWriter
                     {
                         slot = slots[0];
                         Fill(slot, bounds[i], bounds[i + 1], input,
-                            dumpable, inlineCompressor!, inlineScratch!, inlinePage, inlineChunk, o.ExcludeZero, bs);
+                            dumpable, inlineCompressor!, inlinePage, inlineChunk, o.ExcludeZero, bs);
                     }
                     else
                     {
@@ -521,7 +519,7 @@ public static class DiskdumpWriter
     }
 
     private static void Fill(Batch slot, ulong start, ulong end, DumpReader input, PfnBitmap dumpable, PageCompressor compressor,
-        byte[] scratch, byte[] page, byte[] chunk, bool excludeZero, int bs)
+        byte[] page, byte[] chunk, bool excludeZero, int bs)
     {
         slot.Count = 0;
         slot.DataLength = 0;
@@ -574,17 +572,16 @@ public static class DiskdumpWriter
                 continue;
             }
             e.Kind = Kind.Data;
-            int n = compressor.Codec == PageCodec.None ? -1 : compressor.Compress(data, scratch);
-            var dst = slot.Data.AsSpan(slot.DataLength);
+            // Compressed straight into the batch (which has a page of scratch room at its end).
+            int n = compressor.Codec == PageCodec.None ? -1 : compressor.Compress(data, slot.Data, slot.DataLength);
             if (n > 0)
             {
-                scratch.AsSpan(0, n).CopyTo(dst);
                 e.Size = n;
                 e.Flags = compressor.Codec.Flag();
             }
             else
             {
-                data.CopyTo(dst);
+                data.CopyTo(slot.Data.AsSpan(slot.DataLength));
                 e.Size = bs;
                 e.Flags = 0;
             }
