@@ -6,8 +6,10 @@
 #   default VMCOREs: $DUMPKIT_DATA/vmcores/*/vmcore.elf (what test.sh restores from ../shared)
 #   default binary: $DUMPKIT_DATA/bin/dumpkit (what test.sh publishes), else it publishes one.
 #   CODECS="-c -l" limits the codecs (default: -c -l -z -p).
+#   UPSTREAM=/path/to/makedumpfile: an upstream build with zstd and snappy (Debian's has neither),
+#   run alternately for the -z and -p rows; without it those rows have no comparison.
 # Columns: wall and CPU seconds (user+sys), peak RSS (MiB, /usr/bin/time), output bytes;
-# "x" = makedumpfile's median wall time (single-threaded) / ours (above 1: we are faster);
+# "x" = makedumpfile's (or upstream's) median wall time (single-threaded) / ours (above 1: we are faster);
 # "scale" = our single-threaded wall time / our all-core wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,8 @@ if [ -z "$bin" ]; then
     [ -x "$bin" ] || dotnet publish src/Dumpkit -c Release -r linux-x64 -o "$data/bin" >/dev/null
 fi
 mdf=/usr/bin/makedumpfile
+upstream=${UPSTREAM:-}
+[ -z "$upstream" ] || [ -x "$upstream" ] || { echo "UPSTREAM=$upstream is not executable"; exit 2; }
 [ -x "$mdf" ] || { echo "Debian's makedumpfile is not installed (apt-get install makedumpfile)"; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is not installed (apt-get install time)"; exit 2; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -48,22 +52,24 @@ for input in "${inputs[@]}"; do
             tw="" ow1=""
             for threads in 1 "$cpus"; do
                 opts="$comp -d $level --num-threads $threads"
-                theirs=true
-                case $comp in -z|-p) theirs=false ;; esac   # Debian's build lacks zstd and snappy
+                theirs=true ref=$mdf refname=makedumpfile
+                case $comp in   # Debian's build lacks zstd and snappy: upstream's, when given
+                    -z|-p) if [ -n "$upstream" ]; then ref=$upstream refname=upstream; else theirs=false; fi ;;
+                esac
                 # makedumpfile runs single-threaded (its default; its --num-threads is slower here),
                 # alternating with our single-threaded runs; our all-core row is compared to the same runs.
                 [ "$threads" = 1 ] || theirs=false
                 : > "$tmp/ours"; : > "$tmp/theirs"
                 for _ in $(seq "$runs"); do
                     one "$bin makedumpfile" "$opts" "$input" >> "$tmp/ours"
-                    $theirs && one "$mdf" "$comp -d $level" "$input" >> "$tmp/theirs"
+                    $theirs && one "$ref" "$comp -d $level" "$input" >> "$tmp/theirs"
                 done
                 ow=$(cut -d' ' -f1 "$tmp/ours" | median); oc=$(cut -d' ' -f2 "$tmp/ours" | median)
                 orss=$(cut -d' ' -f3 "$tmp/ours" | median); ob=$(cut -d' ' -f4 "$tmp/ours" | median)
                 if $theirs; then
                     tw=$(cut -d' ' -f1 "$tmp/theirs" | median); tc=$(cut -d' ' -f2 "$tmp/theirs" | median)
                     trss=$(cut -d' ' -f3 "$tmp/theirs" | median); tb=$(cut -d' ' -f4 "$tmp/theirs" | median)
-                    printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s %6s\n' "$name" "$comp -d $level" makedumpfile "$tw" "$tc" "$(echo "$trss/1024" | bc -l)" "$tb" "" ""
+                    printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s %6s\n' "$name" "$comp -d $level" "$refname" "$tw" "$tc" "$(echo "$trss/1024" | bc -l)" "$tb" "" ""
                 fi
                 x=-; [ -n "$tw" ] && x=$(echo "scale=2; $tw / $ow" | bc)
                 scale=-; if [ "$threads" = 1 ]; then ow1=$ow; else scale=$(echo "scale=2; $ow1 / $ow" | bc); fi
