@@ -17,6 +17,7 @@ internal static class LinkTypes
         108 => ("LOOP", "OpenBSD loopback"),
         113 => ("LINUX_SLL", "Linux cooked v1"),
         143 => ("DOCSIS", "DOCSIS"),
+        178 => ("JUNIPER_ETHER", "Juniper Ethernet"),
         127 => ("IEEE802_11_RADIO", "802.11 plus radiotap header"),
         226 => ("IPNET", "Solaris ipnet"),
         228 => ("IPV4", "Raw IPv4"),

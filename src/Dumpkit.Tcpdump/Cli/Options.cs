@@ -10,7 +10,7 @@ internal sealed class UsageException(string message, bool showUsage = false) : E
 internal sealed class Options
 {
     public int A, X, x, t, v, d, q;
-    public bool e, n, N, S, K, l, U, p, Number, Count, Print, Immediate, ListInterfaces, ListDataLinks, Help, Version, FpType, OptimizeOff, Pcapng;
+    public bool b, e, n, N, S, K, l, U, p, Number, Count, Print, Immediate, ListInterfaces, ListDataLinks, Help, Version, FpType, OptimizeOff, Pcapng;
     public bool? NanoPrecision;
     public long CountLimit = -1;
     public string? ReadFile, WriteFile, Interface, FilterFile, ForcedType, Direction, User, PostRotate, LinkTypeName;
@@ -110,7 +110,7 @@ internal sealed class Options
         switch (c)
         {
             case 'A': A++; break;
-            case 'b': break;
+            case 'b': b = true; break;
             case 'B': BufferSizeKb = ParseNum(val!, "packet buffer size", 1, int.MaxValue); break;
             case 'c': CountLimit = ParseNum(val!, "packet count", 1, int.MaxValue); break;
             case 'C': FileSizeMb = ParseNum(val!, "file size", 1, int.MaxValue); break;

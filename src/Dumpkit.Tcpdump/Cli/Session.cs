@@ -242,7 +242,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
         {
-            Verbose = o.v, LinkHeader = o.e, Quick = o.q > 0, AbsoluteSeq = o.S, NoChecksum = o.K,
+            Verbose = o.v, LinkHeader = o.e, Quick = o.q > 0, AbsoluteSeq = o.S, NoChecksum = o.K, AsDot = o.b,
             HexAscii = o.X, Hex = o.x, Ascii = o.A, TimeFormat = o.t, Nano = nano, Number = o.Number,
             ForcedType = o.ForcedType,
         };

@@ -18,6 +18,7 @@ internal sealed class PrintSettings
     public bool Quick;           // -q
     public bool AbsoluteSeq;     // -S
     public bool NoChecksum;      // -K
+    public bool AsDot;           // -b: AS numbers in asdot notation
     public int HexAscii;         // -X count
     public int Hex;              // -x count
     public int Ascii;            // -A count

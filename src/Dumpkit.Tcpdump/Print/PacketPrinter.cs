@@ -122,6 +122,8 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
                 return Dsa.DsaIfPrint(Nd, len, caplen);
             case 285:
                 return Dsa.EdsaIfPrint(Nd, len, caplen);
+            case Juniper.EtherLinkType:
+                return Juniper.EtherIfPrint(Nd, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Nd.Proto = "unsupported";

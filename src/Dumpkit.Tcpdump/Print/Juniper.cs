@@ -1,0 +1,162 @@
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>
+/// Juniper capture link types: the "MGC" pseudo-header (flags, extension TLVs, the no-L2 IP guess) in front of
+/// the frame. Only DLT_JUNIPER_ETHER (178), which carries plain Ethernet and no cookie, is wired up.
+/// </summary>
+internal static class Juniper
+{
+    public const int EtherLinkType = 178;
+
+    private const uint Magic = 0x4d4743; // "MGC"
+    private const int FlagIn = 0x01, FlagNoL2 = 0x02, FlagExt = 0x80;
+
+    private static readonly Tok[] FlagNames =
+    [
+        new(0x80, "Ext"), new(0x40, "Filter"), new(0x04, "IIF"), new(0x02, "no-L2"), new(0x01, "In"),
+    ];
+
+    private static string? ExtTlvName(int t) => t switch
+    {
+        1 => "Device Interface Index", 2 => "Device Interface Name", 3 => "Device Media Type",
+        4 => "Logical Interface Index", 5 => "Logical Unit Number", 6 => "Logical Interface Encapsulation",
+        7 => "TTP derived Device Media Type", 8 => "TTP derived Logical Interface Encapsulation", _ => null,
+    };
+
+    private static string? MediaType(int t) => t switch
+    {
+        1 => "Ethernet", 2 => "FDDI", 3 => "Token-Ring", 4 => "PPP", 57 => "PPP-Subordinate", 5 => "Frame-Relay",
+        6 => "Cisco-HDLC", 7 => "SMDS-DXI", 8 => "ATM-PVC", 9 => "PPP-CCC", 10 => "Frame-Relay-CCC", 48 => "Extended FR-CCC",
+        11 => "IP-over-IP", 12 => "GRE", 13 => "PIM-Encapsulator", 14 => "PIM-Decapsulator", 15 => "Cisco-HDLC-CCC",
+        16 => "VLAN-CCC", 32 => "Extended-VLAN-CCC", 17 => "Multilink-PPP", 18 => "Multilink-FR", 39 => "Multilink-FR-UNI-NNI",
+        19 => "Multilink", 40 => "LinkService", 20 => "LSI", 22 => "ATM-CCC-Cell-Relay", 23 => "IPSEC-over-IP", 24 => "GGSN",
+        27 => "PPP-TCC", 28 => "Frame-Relay-TCC", 49 => "Extended FR-TCC", 29 => "Cisco-HDLC-TCC", 30 => "Ethernet-CCC",
+        31 => "VPN-Loopback-tunnel", 33 => "Ethernet-over-ATM", 46 => "Ethernet-VPLS-over-ATM", 34 => "Monitor",
+        35 => "Ethernet-TCC", 36 => "VLAN-TCC", 37 => "Extended-VLAN-TCC", 38 => "Controller", 41 => "VPLS",
+        42 => "VLAN-VPLS", 43 => "Extended-VLAN-VPLS", 44 => "Logical-tunnel", 45 => "General-Services", 56 => "PPPoE",
+        52 => "Flexible-Ethernet-Services", 50 => "Flexible-FrameRelay", 53 => "Flow-collection", 60 => "PIC Peer",
+        59 => "Dynamic-Flow-Capture", _ => null,
+    };
+
+    private static string? Encapsulation(int t) => t switch
+    {
+        59 => "Aggregator", 9 => "CCC over ATM", 32 => "ATM CCC Cell Relay", 26 => "CISCO compatible NLPID",
+        56 => "Ethernet over ATM CCC", 41 => "Ethernet over ATM LLC", 53 => "Ethernet VPLS over ATM LLC", 5 => "ATM LLC",
+        55 => "MLPPP over ATM LLC", 3 => "ATM NLPID", 61 => "PPPoE over ATM LLC", 8 => "PPP over FUNI",
+        7 => "PPP over ATM LLC", 6 => "PPP over ATM VCMUX", 2 => "ATM SNAP", 43 => "ATM SNAP TCC", 35 => "ATM VCMUX TCC",
+        4 => "ATM VCMUX", 18 => "C-HDLC", 25 => "C-HDLC CCC", 65 => "C-HDLC via dialer", 38 => "C-HDLC TCC",
+        58 => "Collector", 33 => "Crypto", 14 => "Ethernet", 39 => "Ethernet CCC", 51 => "Extended VLAN VPLS",
+        62 => "PPPoE over Ethernet", 45 => "Ethernet TCC", 50 => "VLAN VPLS", 49 => "VPLS", 42 => "Extended VLAN CCC",
+        47 => "Extended VLAN TCC", 13 => "FR CCC", 10 => "FR NLPID", 54 => "FR CCC", 12 => "FR PPP", 11 => "FR SNAP",
+        36 => "FR TCC", 34 => "GGSN", 22 => "GRE NULL", 23 => "PPP over GRE", 20 => "IPIP", 60 => "LAPD", 30 => "LSI Null",
+        57 => "LT VLAN", 48 => "MFR", 29 => "MLFR", 28 => "MLPPP", 44 => "Monitor", 24 => "PIMd", 21 => "PIM Null",
+        17 => "PPP", 63 => "PPPoE", 19 => "PPP CCC", 64 => "", 37 => "PPP TCC", 52 => "General Services", 27 => "VLAN CCC",
+        _ => null,
+    };
+
+    /// <summary>DLT_JUNIPER_ETHER: the pseudo-header, then an Ethernet frame; returns the link-layer header length.</summary>
+    public static int EtherIfPrint(Nd nd, int length, int caplen)
+    {
+        nd.Proto = "juniper_ether";
+        int hlen = ParseHeader(nd, length, out bool more);
+        if (!more) return hlen;
+        return hlen + Ether.Print(nd, hlen, length - hlen, caplen - hlen);
+    }
+
+    /// <summary>
+    /// Parses (and with -e/-vv prints) the pseudo-header at offset 0; returns its length. more is false when
+    /// nothing follows to print (no magic, invalid extensions, or an L2-less packet already printed as IP).
+    /// </summary>
+    private static int ParseHeader(Nd nd, int length, out bool more)
+    {
+        more = false;
+        int flags = nd.U8(3);
+        if (nd.Be24(0) != Magic)
+        {
+            nd.P("no magic-number found!");
+            return 0;
+        }
+        bool e = nd.S.LinkHeader, vv = nd.V > 1;
+        if (e) nd.P((flags & FlagIn) != 0 ? " In " : "Out ");
+        int hlen = 4;
+        if (vv)
+        {
+            nd.P("\n\tJuniper PCAP Flags [");
+            Toks.Bits(nd, FlagNames, "none", (uint)flags);
+            nd.P("]");
+        }
+        if ((flags & FlagExt) != 0)
+        {
+            int tp = hlen;
+            int extLen = nd.Be16(tp);
+            tp += 2;
+            hlen += 2 + extLen;
+            if (vv) nd.P($", PCAP Extension(s) total length {extLen}");
+            nd.Check(tp, extLen);
+            while (extLen > 2)
+            {
+                int type = nd.U8(tp), len = nd.U8(tp + 1);
+                tp += 2;
+                if (type == 0 || len == 0) break;
+                if (extLen < len + 2)
+                {
+                    nd.P($" [extension_length {extLen} < {len + 2}]");
+                    nd.PrintInvalid();
+                    return 0;
+                }
+                if (vv) nd.P($"\n\t  {ExtTlvName(type) ?? "Unknown"} Extension TLV #{type}, length {len}, value ");
+                int value = TlvValue(nd, tp, type, len);
+                if (vv && value != -1 && type != 2)
+                {
+                    string? name = type switch
+                    {
+                        3 or 7 => MediaType(value) ?? "Unknown",
+                        6 or 8 => Encapsulation(value) ?? "Unknown",
+                        _ => null,
+                    };
+                    if (name != null) nd.P($"{name} ({(uint)value})");
+                    else nd.P($"{(uint)value}");
+                }
+                tp += len;
+                extLen -= len + 2;
+            }
+            if (vv) nd.P("\n\t-----original packet-----\n\t");
+        }
+        if ((flags & FlagNoL2) != 0)
+        {
+            if (e) nd.P("no-L2-hdr, ");
+            int ip = hlen + 4;
+            nd.Check(ip, 1);
+            if (!IpGuess(nd, ip, Math.Max(0, length - ip))) nd.P("no IP-hdr found!");
+            return ip;
+        }
+        // Ethernet PICs carry no cookie and no protocol field
+        if (e) nd.P($"hlen {hlen}, proto 0x{0:x4}, ");
+        more = true;
+        return hlen;
+    }
+
+    /// <summary>An extension TLV's value of 1 to 4 octets: little-endian below type 128, big-endian above; -1 otherwise.</summary>
+    private static int TlvValue(Nd nd, int p, int type, int len)
+    {
+        bool le = type < 128;
+        return len switch
+        {
+            1 => nd.U8(p),
+            2 => le ? nd.Le16(p) : nd.Be16(p),
+            3 => le ? nd.U8(p) | nd.U8(p + 1) << 8 | nd.U8(p + 2) << 16 : (int)nd.Be24(p),
+            4 => (int)(le ? nd.Le32(p) : nd.Be32(p)),
+            _ => -1,
+        };
+    }
+
+    /// <summary>An IPv4 or IPv6 packet recognised by its first octet (no link layer to say which).</summary>
+    private static bool IpGuess(Nd nd, int p, int length)
+    {
+        int b = nd.U8(p);
+        if (b >= 0x45 && b <= 0x4f) Ip.Print(nd, p, length);
+        else if (b >= 0x60 && b <= 0x6f) Ip6.Print(nd, p, length);
+        else return false;
+        return true;
+    }
+}
