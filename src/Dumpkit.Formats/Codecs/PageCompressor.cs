@@ -55,7 +55,8 @@ public sealed class PageCompressor : IDisposable
         var rest = output.AsSpan(offset);
         int n = _codec switch
         {
-            PageCodec.Zlib => CompressZlib(page, output, offset, useful),
+            // Only deflate's search is slow enough on random data to be worth the test.
+            PageCodec.Zlib => Incompressible.Looks(page) ? -1 : CompressZlib(page, output, offset, useful),
             PageCodec.Lzo => Lzo1x.Compress(page, rest[..useful]),
             PageCodec.Snappy => CompressSnappy(page, rest),
             PageCodec.Zstd => _zstd!.TryWrap(page, rest, out var written) ? written : -1,
