@@ -347,8 +347,9 @@ internal static class Tcp
         if (ch != '\0') nd.P("]");
         return false;
     trunc:
+        // an option cut short by the capture: tcpdump closes with '>' here, not the ']' of a bad option
         nd.PrintTrunc();
-        if (ch != '\0') nd.P("]");
+        if (ch != '\0') nd.P('>');
         return false;
     }
 
