@@ -44,7 +44,8 @@ internal static class Tcp
             nd.P($".{dport}: ");
         }
         else nd.P($"{sport} > {dport}: ");
-        nd.Check(bp, 20);
+        // a short fixed header ends the line here (the packet printer is not unwound: -x dumps after the link header)
+        if (!nd.TTest(bp, 20)) { nd.PrintTrunc(); return; }
         int hlen = (nd.U8(bp + 12) >> 4) * 4;
         if (hlen < 20)
         {
