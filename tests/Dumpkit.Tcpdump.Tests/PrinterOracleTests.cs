@@ -44,6 +44,21 @@ public class PrinterOracleTests
         return ms.ToArray();
     }
 
+    /// <summary>Runs /usr/bin/tcpdump in GMT: its standard output (Latin-1) and exit status.</summary>
+    internal static (string Out, int Exit) RunSystemTcpdump(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(Oracle) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["TZ"] = "GMT0";
+        psi.StandardOutputEncoding = Encoding.Latin1;
+        using var p = Process.Start(psi)!;
+        var errTask = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        errTask.Wait();
+        p.WaitForExit();
+        return (output, p.ExitCode);
+    }
+
     /// <summary>Prints <paramref name="capture"/> with both tcpdumps and asserts the outputs are identical.</summary>
     internal static void AssertSameOutput(byte[] capture, string options)
     {
@@ -54,19 +69,11 @@ public class PrinterOracleTests
         {
             var args = new List<string> { "-n", "-r", path };
             args.AddRange(options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            var psi = new ProcessStartInfo(Oracle) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["TZ"] = "GMT0";
-            psi.StandardOutputEncoding = Encoding.Latin1;
-            using var p = Process.Start(psi)!;
-            var errTask = p.StandardError.ReadToEndAsync();
-            var expected = p.StandardOutput.ReadToEnd();
-            errTask.Wait();
-            p.WaitForExit();
+            var (expected, exit) = RunSystemTcpdump(args);
             var o = new MemoryStream();
             int rc = TcpdumpCommand.Run([.. args], o, TextWriter.Null, null, TimeZoneInfo.Utc);
             var actual = Encoding.Latin1.GetString(o.ToArray());
-            Assert.Equal(p.ExitCode, rc);
+            Assert.Equal(exit, rc);
             var e = expected.Split('\n');
             var a2 = actual.Split('\n');
             for (int i = 0; i < Math.Min(e.Length, a2.Length); i++)
