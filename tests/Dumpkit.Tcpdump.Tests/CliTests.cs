@@ -186,17 +186,10 @@ public class OracleTests
         var path = Path.Combine(ConformanceSuite.TestDir!, file);
         var args = new List<string> { "-n", "-r", path };
         args.AddRange(options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var psi = new ProcessStartInfo(Oracle) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["TZ"] = "GMT0";
-        psi.StandardOutputEncoding = Encoding.Latin1;
-        using var p = Process.Start(psi)!;
-        var expected = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        var (expected, exit) = PrinterOracleTests.RunSystemTcpdump(args);
         var o = new MemoryStream();
         int rc = TcpdumpCommand.Run([.. args], o, TextWriter.Null, null, TimeZoneInfo.Utc);
-        Assert.Equal(p.ExitCode, rc);
+        Assert.Equal(exit, rc);
         Assert.Equal(expected, Encoding.Latin1.GetString(o.ToArray()));
     }
 }

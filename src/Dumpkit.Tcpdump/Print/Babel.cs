@@ -27,8 +27,6 @@ internal static class Babel
         length -= 4;
         cp += 4;
         if (length < bodylen) { nd.PrintInvalid(); return; }
-        Span<byte> v4 = stackalloc byte[16];
-        Span<byte> v6 = stackalloc byte[16];
         if (!Tlvs(nd, cp, (uint)bodylen, (uint)length)) { nd.PrintInvalid(); return; }
         length -= bodylen;
         cp += bodylen;
@@ -200,6 +198,44 @@ internal static class Babel
         }
     }
 
+    /// <summary>
+    /// What every TLV type shares: its name without -v, its title with -v, and the body length the -v detail needs
+    /// (also checked without -v for updates, whose flags are printed then). Indexed by type; null for unknown types.
+    /// </summary>
+    private sealed record Kind(string Name, string Title, uint MinLength);
+
+    private static readonly Kind?[] Kinds =
+    [
+        null, // 0, pad1, is a single byte without a length
+        new("padN", "Pad", 0),
+        new("ack-req", "Acknowledgment Request ", 6),
+        new("ack", "Acknowledgment ", 2),
+        new("hello", "Hello ", 6),
+        new("ihu", "IHU ", 6),
+        new("router-id", "Router Id", 10),
+        new("nh", "Next Hop", 2),
+        new("update", "Update", 10),
+        new("route-request", "Route Request ", 2),
+        new("seqno-request", "Seqno Request ", 14),
+        new("tspc", "TS/PC ", 6),
+        new("hmac", "HMAC ", 18),
+        new("ss-update", "SS-Update", 10),
+        new("ss-request", "SS-Request ", 3),
+        new("ss-mh-request", "SS-MH-Request ", 14),
+        new("mac", "MAC", 0),
+        new("pc", "PC", 4),
+        new("challenge_request", "Challenge Request", 0),
+        new("challenge_reply", "Challenge Reply", 0),
+    ];
+
+    private const int Update = 8;
+
+    private static string UpdateFlags(int flags) =>
+        $"{((flags & 0x80) != 0 ? "/prefix" : "")}{((flags & 0x40) != 0 ? "/id" : "")}{((flags & 0x3f) != 0 ? "/unknown" : "")}";
+
+    /// <summary>A prefix length as printed: IPv4 prefixes (AE 1) are held as IPv4-mapped IPv6 ones.</summary>
+    private static byte PrintedPlen(int plen, int ae) => (byte)(plen + (ae == 1 ? 96 : 0));
+
     /// <summary>Prints a TLV sequence; false when it is invalid (the caller prints " (invalid)").</summary>
     private static bool Tlvs(Nd nd, int cp, uint tlvsLength, uint remaining)
     {
@@ -228,253 +264,186 @@ internal static class Babel
             uint len = nd.Buf[m + 1];
             if (!Fits(2 + len)) return false;
             nd.Check(m, 2 + (int)len);
-            switch (type)
+            var kind = type < Kinds.Length ? Kinds[type] : null;
+            if (kind == null)
             {
-                case 1:
-                    if (!v) nd.P(" padN");
-                    else nd.P($"\n\tPad {len + 2}");
-                    break;
-                case 2:
-                    if (!v) nd.P(" ack-req");
-                    else
-                    {
-                        nd.P("\n\tAcknowledgment Request ");
-                        if (len < 6) return false;
-                        nd.P($"{nd.Be16(m + 4):x4} {Interval(nd.Be16(m + 6))}");
-                    }
-                    break;
-                case 3:
-                    if (!v) nd.P(" ack");
-                    else
-                    {
-                        nd.P("\n\tAcknowledgment ");
-                        if (len < 2) return false;
-                        nd.P($"{nd.Be16(m + 2):x4}");
-                    }
-                    break;
-                case 4:
-                    if (!v) nd.P(" hello");
-                    else
-                    {
-                        nd.P("\n\tHello ");
-                        if (len < 6) return false;
-                        bool unicast = (nd.Be16(m + 2) & 0x8000) != 0;
-                        int seqno = nd.Be16(m + 4), interval = nd.Be16(m + 6);
-                        if (unicast) nd.P("(Unicast) ");
-                        nd.P($"seqno {seqno} ");
-                        if (interval != 0) nd.P($"interval {Interval(interval)}");
-                        else nd.P("unscheduled");
-                        if (len > 6) SubTlvs(nd, m + 8, m + 2 + (int)len, type);
-                    }
-                    break;
-                case 5:
-                    if (!v) nd.P(" ihu");
-                    else
-                    {
-                        nd.P("\n\tIHU ");
-                        if (len < 6) return false;
-                        int rxcost = nd.Be16(m + 4), interval = nd.Be16(m + 6);
-                        int ae = nd.U8(m + 2);
-                        int rc = NetworkAddress(nd, ae, m + 8, len - 6, prefix);
-                        if (rc < 0) { nd.PrintTrunc(); break; }
-                        nd.P($"{(ae == 0 ? "any" : Address(prefix))} rxcost {rxcost} interval {Interval(interval)}");
-                        if ((uint)rc < len - 6) SubTlvs(nd, m + 8 + rc, m + 2 + (int)len, type);
-                    }
-                    break;
-                case 6:
-                    if (!v) nd.P(" router-id");
-                    else
-                    {
-                        nd.P("\n\tRouter Id");
-                        if (len < 10) return false;
-                        nd.P($" {Id(nd, m + 4)}");
-                    }
-                    break;
-                case 7:
-                    if (!v) nd.P(" nh");
-                    else
-                    {
-                        nd.P("\n\tNext Hop");
-                        if (len < 2) return false;
-                        int ae = nd.U8(m + 2);
-                        if (NetworkAddress(nd, ae, m + 4, len - 2, prefix) < 0) return false;
-                        nd.P($" {(ae == 0 ? "invalid AE 0" : Address(prefix))}");
-                    }
-                    break;
-                case 8:
+                nd.P(v ? $"\n\tUnknown message type {type}" : " unknown");
+            }
+            else if (!v)
+            {
+                nd.P(' ');
+                nd.P(kind.Name);
+                if (type == Update)
                 {
-                    int flags = nd.U8(m + 3);
-                    string f = $"{((flags & 0x80) != 0 ? "/prefix" : "")}{((flags & 0x40) != 0 ? "/id" : "")}{((flags & 0x3f) != 0 ? "/unknown" : "")}";
-                    if (!v)
-                    {
-                        nd.P(" update");
-                        if (len < 10) return false;
-                        nd.P(f);
-                    }
-                    else
-                    {
-                        nd.P("\n\tUpdate");
-                        if (len < 10) return false;
-                        int ae = nd.U8(m + 2);
-                        byte plen = (byte)(nd.U8(m + 4) + (ae == 1 ? 96 : 0));
-                        int rc = NetworkPrefix(nd, ae, nd.U8(m + 4), nd.U8(m + 5), m + 12, ae == 1 ? v4Prefix : v6Prefix, true, len - 10, prefix);
-                        if (rc < 0) return false;
-                        int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
-                        nd.P($"{f} {(ae == 0 ? "any" : Prefix(prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
-                        if ((flags & 0x80) != 0)
-                        {
-                            if (ae == 1) prefix.CopyTo(v4Prefix);
-                            else prefix.CopyTo(v6Prefix);
-                        }
-                        if ((uint)rc < len - 10) SubTlvs(nd, m + 12 + rc, m + 2 + (int)len, type);
-                    }
-                    break;
+                    if (len < kind.MinLength) return false;
+                    nd.P(UpdateFlags(nd.U8(m + 3)));
                 }
-                case 9:
-                    if (!v) nd.P(" route-request");
-                    else
-                    {
-                        nd.P("\n\tRoute Request ");
-                        if (len < 2) return false;
-                        int ae = nd.U8(m + 2);
-                        byte plen = (byte)(nd.U8(m + 3) + (ae == 1 ? 96 : 0));
-                        if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 4, default, false, len - 2, prefix) < 0) return false;
-                        nd.P($"for {(ae == 0 ? "any" : Prefix(prefix, plen))}");
-                    }
-                    break;
-                case 10:
-                    if (!v) nd.P(" seqno-request");
-                    else
-                    {
-                        nd.P("\n\tSeqno Request ");
-                        if (len < 14) return false;
-                        int ae = nd.U8(m + 2);
-                        int seqno = nd.Be16(m + 4);
-                        if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 16, default, false, len - 14, prefix) < 0) return false;
-                        byte plen = (byte)(nd.U8(m + 3) + (ae == 1 ? 96 : 0));
-                        nd.P($"({nd.U8(m + 6)} hops) for {(ae == 0 ? "invalid AE 0" : Prefix(prefix, plen))} seqno {seqno} id {Id(nd, m + 8)}");
-                    }
-                    break;
-                case 11:
-                    if (!v) nd.P(" tspc");
-                    else
-                    {
-                        nd.P("\n\tTS/PC ");
-                        if (len < 6) return false;
-                        nd.P($"timestamp {nd.Be32(m + 4)} packetcounter {nd.Be16(m + 2)}");
-                    }
-                    break;
-                case 12:
-                    if (!v) nd.P(" hmac");
-                    else
-                    {
-                        nd.P("\n\tHMAC ");
-                        if (len < 18) return false;
-                        nd.P($"key-id {nd.Be16(m + 2)} digest-{len - 2} ");
-                        for (int j = 0; j < len - 2; j++) nd.P($"{nd.U8(m + j + 4):X2}");
-                    }
-                    break;
-                case 13:
-                    if (!v) nd.P(" ss-update");
-                    else
-                    {
-                        nd.P("\n\tSS-Update");
-                        if (len < 10) return false;
-                        int ae = nd.U8(m + 2);
-                        byte srcPlen = nd.U8(m + 3), plen = nd.U8(m + 4);
-                        int omitted = nd.U8(m + 5);
-                        int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
-                        uint parsed = 10;
-                        int rc = NetworkPrefix(nd, ae, plen, (uint)omitted, m + 2 + (int)parsed, ae == 1 ? v4Prefix : v6Prefix, true, len - parsed, prefix);
-                        if (rc < 0) return false;
-                        if (ae == 1) plen += 96;
-                        parsed += (uint)rc;
-                        rc = NetworkPrefix(nd, ae, srcPlen, 0, m + 2 + (int)parsed, default, false, len - parsed, srcPrefix);
-                        if (rc < 0) return false;
-                        if (ae == 1) srcPlen += 96;
-                        parsed += (uint)rc;
-                        nd.P($" {Prefix(prefix, plen)} from");
-                        nd.P($" {Prefix(srcPrefix, srcPlen)} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
-                        if (parsed < len) SubTlvs(nd, m + 2 + (int)parsed, m + 2 + (int)len, type);
-                    }
-                    break;
-                case 14:
-                    if (!v) nd.P(" ss-request");
-                    else
-                    {
-                        nd.P("\n\tSS-Request ");
-                        if (len < 3) return false;
-                        int ae = nd.U8(m + 2);
-                        byte plen = nd.U8(m + 3), srcPlen = nd.U8(m + 4);
-                        uint parsed = 3;
-                        int rc = NetworkPrefix(nd, ae, plen, 0, m + 2 + (int)parsed, default, false, len - parsed, prefix);
-                        if (rc < 0) return false;
-                        if (ae == 1) plen += 96;
-                        parsed += (uint)rc;
-                        rc = NetworkPrefix(nd, ae, srcPlen, 0, m + 2 + (int)parsed, default, false, len - parsed, srcPrefix);
-                        if (rc < 0) return false;
-                        if (ae == 1) srcPlen += 96;
-                        if (ae == 0) nd.P("for any");
-                        else
-                        {
-                            nd.P($"for ({Prefix(prefix, plen)}, ");
-                            nd.P($"{Prefix(srcPrefix, srcPlen)})");
-                        }
-                    }
-                    break;
-                case 15:
-                    if (!v) nd.P(" ss-mh-request");
-                    else
-                    {
-                        nd.P("\n\tSS-MH-Request ");
-                        if (len < 14) return false;
-                        int ae = nd.U8(m + 2);
-                        byte plen = nd.U8(m + 3);
-                        int seqno = nd.Be16(m + 4), hopc = nd.U8(m + 6);
-                        byte srcPlen = nd.U8(m + 7);
-                        uint parsed = 14;
-                        int rc = NetworkPrefix(nd, ae, plen, 0, m + 2 + (int)parsed, default, false, len - parsed, prefix);
-                        if (rc < 0) return false;
-                        if (ae == 1) plen += 96;
-                        parsed += (uint)rc;
-                        rc = NetworkPrefix(nd, ae, srcPlen, 0, m + 2 + (int)parsed, default, false, len - parsed, srcPrefix);
-                        if (rc < 0) return false;
-                        if (ae == 1) srcPlen += 96;
-                        nd.P($"({hopc} hops) for ({Prefix(prefix, plen)}, ");
-                        nd.P($"{Prefix(srcPrefix, srcPlen)}) seqno {seqno} id {Id(nd, m + 8)}");
-                    }
-                    break;
-                case 16:
-                    if (!v) nd.P(" mac");
-                    else nd.P($"\n\tMAC len {len}");
-                    break;
-                case 17:
-                    if (!v) nd.P(" pc");
-                    else
-                    {
-                        nd.P("\n\tPC");
-                        if (len < 4) return false;
-                        nd.P($" value {nd.Be32(m + 2)}");
-                        nd.P($" index len {len - 4}");
-                    }
-                    break;
-                case 18:
-                case 19:
-                    if (!v) nd.P(type == 18 ? " challenge_request" : " challenge_reply");
-                    else
-                    {
-                        nd.P(type == 18 ? "\n\tChallenge Request" : "\n\tChallenge Reply");
-                        if (len > 192) return false;
-                        nd.P($" len {len}");
-                    }
-                    break;
-                default:
-                    if (!v) nd.P(" unknown");
-                    else nd.P($"\n\tUnknown message type {type}");
-                    break;
+            }
+            else
+            {
+                nd.P("\n\t");
+                nd.P(kind.Title);
+                if (len < kind.MinLength) return false;
+                if (!Detail(nd, type, m, len, v4Prefix, v6Prefix, prefix, srcPrefix)) return false;
             }
             i += len + 2;
         }
         return true;
+    }
+
+    /// <summary>The -v detail of a TLV after its title (the length already checked); false when it is invalid.</summary>
+    private static bool Detail(Nd nd, int type, int m, uint len, Span<byte> v4Prefix, Span<byte> v6Prefix, Span<byte> prefix, Span<byte> srcPrefix)
+    {
+        int body = m + 2, end = m + 2 + (int)len;
+        switch (type)
+        {
+            case 1:
+                nd.P($" {len + 2}");
+                break;
+            case 2:
+                nd.P($"{nd.Be16(m + 4):x4} {Interval(nd.Be16(m + 6))}");
+                break;
+            case 3:
+                nd.P($"{nd.Be16(m + 2):x4}");
+                break;
+            case 4:
+            {
+                bool unicast = (nd.Be16(m + 2) & 0x8000) != 0;
+                int seqno = nd.Be16(m + 4), interval = nd.Be16(m + 6);
+                if (unicast) nd.P("(Unicast) ");
+                nd.P($"seqno {seqno} ");
+                if (interval != 0) nd.P($"interval {Interval(interval)}");
+                else nd.P("unscheduled");
+                if (len > 6) SubTlvs(nd, m + 8, end, type);
+                break;
+            }
+            case 5:
+            {
+                int rxcost = nd.Be16(m + 4), interval = nd.Be16(m + 6);
+                int ae = nd.U8(m + 2);
+                int rc = NetworkAddress(nd, ae, m + 8, len - 6, prefix);
+                if (rc < 0) { nd.PrintTrunc(); break; }
+                nd.P($"{(ae == 0 ? "any" : Address(prefix))} rxcost {rxcost} interval {Interval(interval)}");
+                if ((uint)rc < len - 6) SubTlvs(nd, m + 8 + rc, end, type);
+                break;
+            }
+            case 6:
+                nd.P($" {Id(nd, m + 4)}");
+                break;
+            case 7:
+            {
+                int ae = nd.U8(m + 2);
+                if (NetworkAddress(nd, ae, m + 4, len - 2, prefix) < 0) return false;
+                nd.P($" {(ae == 0 ? "invalid AE 0" : Address(prefix))}");
+                break;
+            }
+            case Update:
+            {
+                int flags = nd.U8(m + 3);
+                int ae = nd.U8(m + 2);
+                byte plen = PrintedPlen(nd.U8(m + 4), ae);
+                int rc = NetworkPrefix(nd, ae, nd.U8(m + 4), nd.U8(m + 5), m + 12, ae == 1 ? v4Prefix : v6Prefix, true, len - 10, prefix);
+                if (rc < 0) return false;
+                int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
+                nd.P($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                if ((flags & 0x80) != 0)
+                {
+                    if (ae == 1) prefix.CopyTo(v4Prefix);
+                    else prefix.CopyTo(v6Prefix);
+                }
+                if ((uint)rc < len - 10) SubTlvs(nd, m + 12 + rc, end, type);
+                break;
+            }
+            case 9:
+            {
+                int ae = nd.U8(m + 2);
+                byte plen = PrintedPlen(nd.U8(m + 3), ae);
+                if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 4, default, false, len - 2, prefix) < 0) return false;
+                nd.P($"for {(ae == 0 ? "any" : Prefix(prefix, plen))}");
+                break;
+            }
+            case 10:
+            {
+                int ae = nd.U8(m + 2);
+                int seqno = nd.Be16(m + 4);
+                if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 16, default, false, len - 14, prefix) < 0) return false;
+                byte plen = PrintedPlen(nd.U8(m + 3), ae);
+                nd.P($"({nd.U8(m + 6)} hops) for {(ae == 0 ? "invalid AE 0" : Prefix(prefix, plen))} seqno {seqno} id {Id(nd, m + 8)}");
+                break;
+            }
+            case 11:
+                nd.P($"timestamp {nd.Be32(m + 4)} packetcounter {nd.Be16(m + 2)}");
+                break;
+            case 12:
+                nd.P($"key-id {nd.Be16(m + 2)} digest-{len - 2} ");
+                for (int j = 0; j < len - 2; j++) nd.P($"{nd.U8(m + j + 4):X2}");
+                break;
+            case 13:
+            {
+                int ae = nd.U8(m + 2);
+                byte srcPlen = nd.U8(m + 3), plen = nd.U8(m + 4);
+                int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
+                int parsed = SourceSpecific(nd, ae, ref plen, nd.U8(m + 5), ae == 1 ? v4Prefix : v6Prefix, true, ref srcPlen, body, 10, len, prefix, srcPrefix);
+                if (parsed < 0) return false;
+                nd.P($" {Prefix(prefix, plen)} from");
+                nd.P($" {Prefix(srcPrefix, srcPlen)} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                if ((uint)parsed < len) SubTlvs(nd, body + parsed, end, type);
+                break;
+            }
+            case 14:
+            {
+                int ae = nd.U8(m + 2);
+                byte plen = nd.U8(m + 3), srcPlen = nd.U8(m + 4);
+                if (SourceSpecific(nd, ae, ref plen, 0, default, false, ref srcPlen, body, 3, len, prefix, srcPrefix) < 0) return false;
+                if (ae == 0) nd.P("for any");
+                else
+                {
+                    nd.P($"for ({Prefix(prefix, plen)}, ");
+                    nd.P($"{Prefix(srcPrefix, srcPlen)})");
+                }
+                break;
+            }
+            case 15:
+            {
+                int ae = nd.U8(m + 2);
+                byte plen = nd.U8(m + 3);
+                int seqno = nd.Be16(m + 4), hopc = nd.U8(m + 6);
+                byte srcPlen = nd.U8(m + 7);
+                if (SourceSpecific(nd, ae, ref plen, 0, default, false, ref srcPlen, body, 14, len, prefix, srcPrefix) < 0) return false;
+                nd.P($"({hopc} hops) for ({Prefix(prefix, plen)}, ");
+                nd.P($"{Prefix(srcPrefix, srcPlen)}) seqno {seqno} id {Id(nd, m + 8)}");
+                break;
+            }
+            case 16:
+                nd.P($" len {len}");
+                break;
+            case 17:
+                nd.P($" value {nd.Be32(m + 2)}");
+                nd.P($" index len {len - 4}");
+                break;
+            case 18:
+            case 19:
+                if (len > 192) return false;
+                nd.P($" len {len}");
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The destination then the source prefix of a source-specific TLV, read from <paramref name="parsed"/> bytes
+    /// into its body; the prefix lengths become the printed ones. Returns the body bytes parsed, -1 when invalid.
+    /// </summary>
+    private static int SourceSpecific(Nd nd, int ae, ref byte plen, int omitted, ReadOnlySpan<byte> dp, bool haveDp, ref byte srcPlen,
+        int body, uint parsed, uint len, Span<byte> prefix, Span<byte> srcPrefix)
+    {
+        int rc = NetworkPrefix(nd, ae, plen, (uint)omitted, body + (int)parsed, dp, haveDp, len - parsed, prefix);
+        if (rc < 0) return -1;
+        if (ae == 1) plen += 96;
+        parsed += (uint)rc;
+        rc = NetworkPrefix(nd, ae, srcPlen, 0, body + (int)parsed, default, false, len - parsed, srcPrefix);
+        if (rc < 0) return -1;
+        if (ae == 1) srcPlen += 96;
+        return (int)(parsed + (uint)rc);
     }
 }

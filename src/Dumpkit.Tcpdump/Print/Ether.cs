@@ -404,10 +404,12 @@ internal static class Sll
         {
             if (et <= 1500)
             {
-                if (et == 4)
+                if (et == 1) Ipx.Print(nd, p, length); // Ethernet_802.3 IPX, no 802.2 header
+                else if (et == 4)
                 {
                     int l = Llc.Print(nd, p, length, caplen, -1);
                     if (l < 0) nd.DefaultPrint(p, caplen);
+                    else hdrlen += l;
                 }
                 else nd.DefaultPrint(p, caplen);
                 return hdrlen;

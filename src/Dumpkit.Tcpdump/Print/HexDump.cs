@@ -91,7 +91,8 @@ internal static class HexDump
             byte s = buf[off + i];
             if (s == '\r')
             {
-                if (i + 1 >= len || buf[off + i + 1] != '\n') o.Put('.');
+                // as tcpdump: a CR is dropped before a LF and also when it is the last or next-to-last byte
+                if (len - i - 1 > 1 && buf[off + i + 1] != '\n') o.Put('.');
             }
             else if (!IsGraph(s) && s != '\t' && s != ' ' && s != '\n') o.Put('.');
             else o.PutByte(s);

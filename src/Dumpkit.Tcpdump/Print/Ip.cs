@@ -34,7 +34,8 @@ internal static class Ip
             return;
         }
         if (!nd.S.LinkHeader) nd.P("IP ");
-        nd.Check(ip, 20);
+        // a short header is reported here, not unwound to the packet printer: -x/-X then dump after the link header
+        if (!nd.TTest(ip, 20)) { nd.PrintTrunc(); return; }
         if (length < 20) { nd.P($"truncated-ip {length}"); return; }
         int hlen = (nd.U8(ip) & 0xf) * 4;
         if (hlen < 20) { nd.P($"bad-hlen {hlen}"); return; }

@@ -6,7 +6,8 @@ internal static class Ip6
     public static void Print(Nd nd, int ip6, int length)
     {
         nd.Proto = "ip6";
-        nd.Check(ip6, 40);
+        // a short header is reported here, not unwound to the packet printer: -x/-X then dump after the link header
+        if (!nd.TTest(ip6, 40)) { nd.PrintTrunc(); return; }
         if (length < 40) { nd.P($"truncated-ip6 {length}"); return; }
         if (!nd.S.LinkHeader) nd.P("IP6 ");
         int ver = nd.U8(ip6) >> 4;

@@ -1,20 +1,30 @@
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>802.2 LLC: SNAP with an ethertype and IP SAPs are decoded; anything else is left to the raw dump.</summary>
+/// <summary>
+/// 802.2 LLC: SNAP, STP, IP, IPX and OSI SAPs are decoded; other frames are described (unnumbered, supervisory,
+/// information) and their payload is left to the raw dump.
+/// </summary>
 internal static class Llc
 {
-    /// <summary>Returns the LLC header length, negative when the payload was not printed.</summary>
+    private const int UFormat = 3, SFormat = 1, UPoll = 0x10, IsPoll = 0x100, XidFormatId = 0x81;
+    private const int Ui = 0x03, Xid = 0xaf;
+
+    /// <summary>
+    /// Returns the length of what was decoded (LLC header, plus SNAP header when present); negative when the
+    /// payload was not printed and the caller should dump it raw.
+    /// </summary>
     public static int Print(Nd nd, int p, int length, int caplen, int macOff)
     {
         nd.Proto = "llc";
-        if (caplen < 3 || length < 3) { nd.PrintTrunc(); nd.DefaultPrint(p, caplen); return Math.Min(caplen, length); }
+        if (caplen < 3 || length < 3) return Short(nd, p, length, caplen, 3);
         int dsapField = nd.U8(p), ssapField = nd.U8(p + 1);
         int control = nd.U8(p + 2);
-        bool isU = (control & 3) == 3;
+        bool isU = (control & UFormat) == UFormat;
         int hdrlen = 3;
         if (!isU)
         {
-            if (caplen < 4 || length < 4) { nd.PrintTrunc(); nd.DefaultPrint(p, caplen); return Math.Min(caplen, length); }
+            // I and S frames have a two-byte, little-endian control field
+            if (caplen < 4 || length < 4) return Short(nd, p, length, caplen, 4);
             control = nd.Le16(p + 2);
             hdrlen = 4;
         }
@@ -33,34 +43,102 @@ internal static class Llc
             else nd.P($", ctrl 0x{control:x4}: ");
         }
         p += hdrlen; length -= hdrlen; caplen -= hdrlen;
-        if (ssap == 0xaa && dsap == 0xaa && control == 3)
+        if (ssap == dsap && control == Ui)
         {
-            return Snap(nd, p, length, caplen, macOff) ? hdrlen : -hdrlen;
+            switch (dsap)
+            {
+                case 0xaa:
+                    // a negative length tells the caller to dump the payload; both include the SNAP header
+                    return Snap(nd, p, length, caplen, macOff) ? hdrlen + 5 : -(hdrlen + 5);
+                case 0x42: Stp.Print(nd, p, length); return hdrlen;
+                case 0x06: Ip.Print(nd, p, length); return hdrlen;
+                case 0xe0:
+                    if (nd.S.LinkHeader) nd.P("IPX 802.2: ");
+                    Ipx.Print(nd, p, length);
+                    return hdrlen;
+                case 0xfe: Isoclns.Print(nd, p, length); return hdrlen;
+            }
         }
-        if (ssap == 0x42 && dsap == 0x42 && control == 3)
+        if (!nd.S.LinkHeader)
         {
-            Stp.Print(nd, p, length);
-            return hdrlen;
+            // nobody printed the link-layer addresses: print them with the SAPs
+            if (ssap == dsap)
+            {
+                if (macOff >= 0) { nd.Mac(macOff + 6); nd.P(" > "); nd.Mac(macOff); nd.P(' '); }
+                nd.P($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
+            }
+            else
+            {
+                if (macOff >= 0) { nd.Mac(macOff + 6); nd.P(' '); }
+                nd.P($"{Sap(ssap) ?? $"Unknown SSAP 0x{ssap:x2}"} > ");
+                if (macOff >= 0) { nd.Mac(macOff); nd.P(' '); }
+                nd.P($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
+            }
         }
-        if (ssap == 0xe0 && dsap == 0xe0 && control == 3)
+        int frameLength = length + hdrlen;
+        if (isU)
         {
-            if (nd.S.LinkHeader) nd.P("IPX 802.2: ");
-            Ipx.Print(nd, p, length);
-            return hdrlen;
+            nd.P($"Unnumbered, {Command(control & ~UPoll)}, Flags [{Flags((ssapField & 1) | (control & UPoll))}], length {frameLength}");
+            if ((control & ~UPoll) == Xid)
+            {
+                if (length == 0) return hdrlen; // XID without payload, as an SNA short-form XID
+                if (caplen < 1) { nd.PrintTrunc(); return hdrlen; }
+                if (nd.U8(p) == XidFormatId)
+                {
+                    if (caplen < 3 || length < 3)
+                    {
+                        nd.PrintTrunc();
+                        RawDump(nd, p, caplen);
+                    }
+                    else nd.P($": {nd.U8(p + 1):x2} {nd.U8(p + 2):x2}");
+                    return hdrlen;
+                }
+            }
         }
-        if (ssap == 0x06 && dsap == 0x06 && control == 3)
+        else if ((control & SFormat) != 0)
         {
-            Ip.Print(nd, p, length);
-            return hdrlen;
+            string kind = ((control >> 2) & 3) switch { 0 => "Receiver Ready", 1 => "Receiver not Ready", 2 => "Reject", _ => "?" };
+            nd.P($"Supervisory, {kind}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
+            return hdrlen; // no payload
+        }
+        else
+        {
+            nd.P($"Information, send seq {(control >> 1) & 0x7f}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
         }
         return -hdrlen;
     }
 
+    /// <summary>Fewer bytes than the LLC header needs: marks the truncation and dumps what there is.</summary>
+    private static int Short(Nd nd, int p, int length, int caplen, int need)
+    {
+        nd.PrintTrunc();
+        RawDump(nd, p, caplen);
+        return caplen < need ? caplen : length;
+    }
+
+    /// <summary>tcpdump dumps what there is of a short LLC header even under -x/-X/-q, which silence the usual raw dump.</summary>
+    private static void RawDump(Nd nd, int p, int caplen)
+    {
+        if (caplen > 0) HexDump.HexAscii(nd, "\n\t", p, caplen);
+    }
+
     private static string? Sap(int s) => s switch
     {
-        0x00 => "Null", 0x02 => "Management", 0x06 => "IP", 0x0e => "PROWAY NM", 0x42 => "STP", 0x4e => "RS511",
-        0x5e => "ISI IP", 0x7e => "X.25 PLP", 0x80 => "XNS", 0x8e => "PROWAY AL", 0xaa => "SNAP", 0xe0 => "IPX",
-        0xf0 => "NetBeui", 0xf4 => "LanManager", 0xfe => "OSI", 0xff => "Global", _ => null,
+        0x00 => "Null", 0xff => "Global", 0x02 => "802.1B I", 0x03 => "802.1B G", 0x06 => "IP", 0x04 => "SNA",
+        0x0e => "ProWay NM", 0x42 => "STP", 0x4e => "RS511", 0x7e => "ISO8208", 0x8e => "ProWay", 0xaa => "SNAP",
+        0xe0 => "IPX", 0xf0 => "NetBeui", 0xfe => "OSI", _ => null,
+    };
+
+    private static string Command(int c) => c switch
+    {
+        0x03 => "ui", 0xe3 => "test", 0xaf => "xid", 0x63 => "ua", 0x43 => "disc", 0x0f => "dm", 0x6f => "sabme",
+        0x87 => "frmr", _ => $"{c:x2}",
+    };
+
+    /// <summary>Command/response bit of the SSAP with the poll/final bit of the control field.</summary>
+    private static string Flags(int f) => f switch
+    {
+        0 => "Command", 1 => "Response", UPoll or IsPoll => "Poll", UPoll | 1 or IsPoll | 1 => "Final", _ => "?",
     };
 
     public static string? Oui(uint o) => o switch
@@ -118,7 +196,13 @@ internal static class Llc
                 break;
             case 0x0080c2:
                 if (et == 0x000e) { Stp.Print(nd, p, length); return true; }
-                if (et is 0x0001 or 0x0007) { Ether.Print(nd, p, length, caplen); return true; }
+                if (et is 0x0001 or 0x0007)
+                {
+                    // bridged Ethernet: two bytes of padding, then the frame
+                    if (!nd.TTest(p, 2)) { nd.PrintTrunc(); return true; }
+                    Ether.Print(nd, p + 2, length - 2, caplen - 2);
+                    return true;
+                }
                 break;
         }
         if (!nd.S.LinkHeader)

@@ -27,7 +27,7 @@ internal sealed class PrintSettings
     public bool Number;          // -#
     public string? ForcedType;   // -T
     public int NameResolution;   // unused (always numeric)
-    public bool SuppressDefault => HexAscii > 0 || Hex > 0 || Ascii > 0;
+    public bool SuppressDefault => HexAscii > 0 || Hex > 0 || Quick; // as tcpdump: -q, -x and -X (not -A) silence the raw dump of unknown payloads
 }
 
 /// <summary>

@@ -44,7 +44,8 @@ internal static class Tcp
             nd.P($".{dport}: ");
         }
         else nd.P($"{sport} > {dport}: ");
-        nd.Check(bp, 20);
+        // a short fixed header ends the line here (the packet printer is not unwound: -x dumps after the link header)
+        if (!nd.TTest(bp, 20)) { nd.PrintTrunc(); return; }
         int hlen = (nd.U8(bp + 12) >> 4) * 4;
         if (hlen < 20)
         {
@@ -347,8 +348,9 @@ internal static class Tcp
         if (ch != '\0') nd.P("]");
         return false;
     trunc:
+        // an option cut short by the capture: tcpdump closes with '>' here, not the ']' of a bad option
         nd.PrintTrunc();
-        if (ch != '\0') nd.P("]");
+        if (ch != '\0') nd.P('>');
         return false;
     }
 
