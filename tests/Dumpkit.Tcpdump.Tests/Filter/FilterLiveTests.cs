@@ -53,7 +53,8 @@ public class FilterLiveTests(ITestOutputHelper log)
         var (lines, captured, received, udpSent, err) = CaptureIcmp("icmp");
         Assert.DoesNotContain("Kernel filter failed", err);
         Assert.NotEmpty(lines);
-        Assert.All(lines, l => Assert.Contains(": ICMP echo ", l));
+        // only ICMP (other tests running beside this one may add their own ICMP on lo, such as port unreachables)
+        Assert.All(lines, l => Assert.Contains(": ICMP ", l));
         Assert.Contains(lines, l => l.Contains("ICMP echo request"));
         // with the program in the kernel, the UDP noise never reaches the socket: "received by filter" counts
         // only the ICMP packets (each seen twice on lo), not the udpSent datagrams
@@ -69,7 +70,7 @@ public class FilterLiveTests(ITestOutputHelper log)
         var (lines, captured, received, udpSent, err) = CaptureIcmp("ip protochain 1");
         Assert.StartsWith("Warning: Kernel filter failed: Invalid argument\n", err);
         Assert.NotEmpty(lines);
-        Assert.All(lines, l => Assert.Contains(": ICMP echo ", l));
+        Assert.All(lines, l => Assert.Contains(": ICMP ", l));
         Assert.True(received >= 2 * captured + udpSent, $"received by filter {received}, captured {captured}, UDP noise {udpSent}: the noise should reach the socket");
     }
 }
