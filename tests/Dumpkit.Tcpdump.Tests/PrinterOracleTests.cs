@@ -88,7 +88,21 @@ public class PrinterOracleTests
         }
     }
 
-    private static ushort Checksum(ReadOnlySpan<byte> b, uint sum = 0)
+    /// <summary>A 20-byte IPv4 header (TTL 64, no options) with its checksum.</summary>
+    internal static void WriteIpv4Header(Span<byte> ip, int totalLength, byte protocol, byte[] src, byte[] dst, ushort id = 0)
+    {
+        ip[..20].Clear();
+        ip[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)totalLength);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], id);
+        ip[8] = 64;
+        ip[9] = protocol;
+        src.CopyTo(ip[12..]);
+        dst.CopyTo(ip[16..]);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip[..20]));
+    }
+
+    internal static ushort Checksum(ReadOnlySpan<byte> b, uint sum = 0)
     {
         for (int i = 0; i + 1 < b.Length; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(b[i..]);
         if (b.Length % 2 != 0) sum += (uint)b[^1] << 8;
@@ -103,16 +117,7 @@ public class PrinterOracleTests
         int tcpLen = 20 + optLen + payload.Length;
         var p = new byte[14 + 20 + tcpLen];
         Convert.FromHexString("001122334455" + "66778899aabb" + "0800").CopyTo(p, 0);
-        var ip = p.AsSpan(14, 20);
-        ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(20 + tcpLen));
-        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], 1);
-        ip[8] = 64;
-        ip[9] = 6;
-        byte[] src = [10, 0, 0, 1], dst = [10, 0, 0, 2];
-        src.CopyTo(ip[12..]);
-        dst.CopyTo(ip[16..]);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip));
+        WriteIpv4Header(p.AsSpan(14, 20), 20 + tcpLen, 6, [10, 0, 0, 1], [10, 0, 0, 2], id: 1);
         var tcp = p.AsSpan(34);
         BinaryPrimitives.WriteUInt16BigEndian(tcp, 12345);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], 80);
