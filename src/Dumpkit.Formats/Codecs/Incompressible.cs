@@ -85,7 +85,7 @@ public static class Incompressible
     /// <summary>Total bits of an optimal (unlimited) Huffman code for these symbol counts; counts are reordered.</summary>
     internal static long HuffmanBits(Span<int> counts)
     {
-        counts.Sort();
+        SortCounts(counts);
         int first = counts.IndexOfAnyExcept(0);
         if (first < 0) return 0;
         var leaves = counts[first..];
@@ -102,6 +102,38 @@ public static class Incompressible
             total += a + b;
         }
         return total;
+    }
+
+    /// <summary>
+    /// Ascending order by a two-pass radix sort when every count fits 16 bits (a comparison sort of
+    /// the 256 byte counts cost more than the rest of the test).
+    /// </summary>
+    private static void SortCounts(Span<int> counts)
+    {
+        if (counts.Length > 1024 || counts.ContainsAnyExceptInRange(0, 0xffff))
+        {
+            counts.Sort();
+            return;
+        }
+        Span<int> other = stackalloc int[counts.Length];
+        Span<int> low = stackalloc int[257];
+        Span<int> high = stackalloc int[257];
+        low.Clear();
+        high.Clear();
+        foreach (int c in counts)
+        {
+            low[(c & 0xff) + 1]++;
+            high[(c >> 8) + 1]++;
+        }
+        for (int b = 1; b < 257; b++)
+        {
+            low[b] += low[b - 1];
+            high[b] += high[b - 1];
+        }
+        foreach (int c in counts)
+            other[low[c & 0xff]++] = c;
+        foreach (int c in other)
+            counts[high[c >> 8]++] = c;
     }
 
     private static long TakeSmallest(Span<int> leaves, ref int li, Span<long> merged, ref int mi, int mEnd)

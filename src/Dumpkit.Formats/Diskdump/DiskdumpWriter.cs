@@ -94,7 +94,13 @@ public sealed class DiskdumpWriteResult
 /// </summary>
 public static class DiskdumpWriter
 {
-    private const int BatchFrames = 512;
+    /// <summary>
+    /// Dumpable pages per batch, the unit of work of a compressing thread. Each batch slot is touched
+    /// as far as its compressed pages reach, and on the 2-core VM a first touch costs ~20 µs a page:
+    /// 128 rather than 512 takes the faults of a two-thread run from ~2,600 to ~1,100 and its RSS
+    /// from 15 to 9 MiB, for a hand-off per 128 pages (a few µs).
+    /// </summary>
+    private const int BatchFrames = 128;
     /// <summary>Frames read with one call where the input stores them back to back (64 KiB of 4 KiB pages).</summary>
     private const int ChunkFrames = 16;
 
@@ -483,7 +489,7 @@ public static class DiskdumpWriter
     /// <summary>
     /// Batch boundaries of [first, last): each batch holds up to <see cref="BatchFrames"/> dumpable
     /// frames however far apart they lie, so a sparse bitmap (-d 31 keeps a few percent of memory)
-    /// costs a hand-off between threads per 512 pages written, not per 512 frames of memory.
+    /// costs a hand-off between threads per batch of pages written, not per batch of frames of memory.
     /// </summary>
     private static ulong[] BatchBounds(PfnBitmap dumpable, ulong first, ulong last)
     {

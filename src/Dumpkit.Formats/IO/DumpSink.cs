@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Dumpkit.Formats.IO;
@@ -31,9 +32,17 @@ public interface IDumpSink : IDisposable
     void Complete();
 }
 
-/// <summary>A regular file (or block device) written with pwrite(); honours a size limit (<c>-L</c>).</summary>
-public sealed class FileDumpSink : IDumpSink
+/// <summary>
+/// A regular file (or block device) written with pwrite(); honours a size limit (<c>-L</c>).
+/// Writeback is started every <see cref="WriteBehindBytes"/> (sync_file_range), so the disk writes
+/// while pages are still being compressed and the final fsync only waits for the tail: without it
+/// a 240 MB dump sat in the page cache until the fsync, which then took a tenth of the run.
+/// </summary>
+public sealed partial class FileDumpSink : IDumpSink
 {
+    private const long WriteBehindBytes = 8 << 20;
+    private const uint SYNC_FILE_RANGE_WRITE = 2;
+    private long _unstarted;
     private const int ENOSPC = 28;
     private const int EDQUOT = 122;
     private readonly FileStream _stream;
@@ -84,7 +93,17 @@ public sealed class FileDumpSink : IDumpSink
         {
             throw new DumpSpaceException(Name, offset, "no space left on device");
         }
+        _unstarted += data.Length;
+        if (_unstarted >= WriteBehindBytes && _regular && OperatingSystem.IsLinux())
+        {
+            _unstarted = 0;
+            // Only a hint: a failure (an old kernel, a file system without it) changes nothing.
+            _ = SyncFileRange(_handle, 0, 0, SYNC_FILE_RANGE_WRITE);
+        }
     }
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range")]
+    private static partial int SyncFileRange(SafeFileHandle fd, long offset, long count, uint flags);
 
     private static bool IsNoSpace(IOException e) =>
         (e.HResult & 0xffff) is ENOSPC or EDQUOT || e.Message.Contains("No space left", StringComparison.Ordinal);
