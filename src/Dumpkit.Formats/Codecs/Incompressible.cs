@@ -7,7 +7,8 @@ namespace Dumpkit.Formats.Codecs;
 /// Recognises pages that deflate cannot make smaller than a page (random, encrypted or already
 /// compressed data), so that they are stored raw without a deflate pass. On such a page zlib-ng's
 /// match search costs about four times what a typical kernel page does (72 µs against 15-25 µs
-/// here), and a 4 GiB guest with random tmpfs pages had 43,000 of them at dump level 1.
+/// here), <see cref="PageDeflater"/>'s 21-38 µs against this test's 9-13 µs, and a 4 GiB guest
+/// with random tmpfs pages had 43,000 of them at dump level 1.
 /// <para>
 /// The test errs on the side of compressing, from cheap to dear: a page with more than 1/64 zero
 /// bytes is structured (random data has about 1/256) and is compressed. Otherwise the bytes' best

@@ -5,8 +5,8 @@ namespace Dumpkit.Formats.Codecs;
 
 /// <summary>
 /// A zlib stream (RFC 1950/1951) of one page, written for dumps whose pages are compressed one by
-/// one. zlib and zlib-ng set up a 64K-entry hash table for every stream, which clears 128 KiB per
-/// 4 KiB page (a fifth of the time of a typical kernel page); here the table belongs to the
+/// one. zlib-ng clears a 128 KiB hash table for every stream (zlib 64 KiB), per 4 KiB page about a
+/// fifth of the time a typical kernel page takes; here the table belongs to the
 /// compressor and is never cleared: each page's positions are numbered after the last page's, and
 /// a slot holding an older number is empty. The parse is lazy, as zlib's levels 4-9 are, with a
 /// short hash chain, and the page becomes one final block, dynamic or fixed Huffman, whichever is
