@@ -267,9 +267,10 @@ public static class DiskdumpWriter
         for (int i = 0; i < slotCount; i++)
             slots[i] = new Batch { Data = new byte[BatchFrames * bs + PageCompressor.ScratchBytes(bs)] };
         ulong done = 0;
-        using var inlineCompressor = threads == 1 ? new PageCompressor(o.Codec, bs) : null;
+        // The writing thread compresses too: alone with one thread, and between writes with more.
+        using var inlineCompressor = new PageCompressor(o.Codec, bs);
         var inlinePage = new byte[bs];
-        var inlineChunk = inlineCompressor is null ? [] : new byte[ChunkFrames * bs];
+        var inlineChunk = new byte[ChunkFrames * bs];
 
         // Pass 2: the pages, cycle by cycle (only those of this file's range when split).
         for (ulong first = 0; first < maxPfn && !stopped; first += cycle)
@@ -337,10 +338,43 @@ public static class DiskdumpWriter
                 }
             }
 
+            // With N threads: N - 1 workers, and this thread, which writes batches in order and fills
+            // the next free one while the batch it must write next is not ready (N runnable threads
+            // on N cores, not N + 1).
+            bool TryHelp()
+            {
+                long j = Volatile.Read(ref nextBatch);
+                if (j >= endBatch) return false;
+                var free = slots[j % slotCount];
+                if (Volatile.Read(ref free.Sequence) != j || Interlocked.CompareExchange(ref nextBatch, j + 1, j) != j)
+                    return false;
+                try
+                {
+                    Fill(free, bounds[j], bounds[j + 1], input,
+                        dumpable, inlineCompressor, inlinePage, inlineChunk, o.ExcludeZero, bs);
+                }
+                catch (Exception e)
+                {
+                    free.Error = e;
+                }
+                lock (gate)
+                {
+                    free.Done = true;
+                    Monitor.PulseAll(gate);
+                }
+                return true;
+            }
+
+            bool CanHelp()
+            {
+                long j = Volatile.Read(ref nextBatch);
+                return j < endBatch && Volatile.Read(ref slots[j % slotCount].Sequence) == j;
+            }
+
             var workers = new List<Thread>();
             if (threads > 1)
             {
-                for (int t = 0; t < threads; t++)
+                for (int t = 0; t < threads - 1; t++)
                 {
                     var th = new Thread(Work) { IsBackground = true, Name = $"dumpkit-compress-{t}" };
                     th.Start();
@@ -362,10 +396,21 @@ public static class DiskdumpWriter
                     else
                     {
                         slot = slots[i % slotCount];
-                        lock (gate)
+                        while (true)
                         {
-                            while (!(slot.Sequence == i && slot.Done))
-                                Monitor.Wait(gate);
+                            lock (gate)
+                            {
+                                if (slot.Sequence == i && slot.Done)
+                                    break;
+                            }
+                            if (TryHelp())
+                                continue;
+                            lock (gate)
+                            {
+                                // Nothing to fill: wait for a worker to finish a batch.
+                                if (!(slot.Sequence == i && slot.Done) && !CanHelp())
+                                    Monitor.Wait(gate);
+                            }
                         }
                         if (slot.Error is { } err)
                             throw err is DumpFormatException ? err : new IOException(err.Message, err);
