@@ -80,9 +80,10 @@ public sealed class DiskdumpWriteResult
 /// Writes the kdump-compressed format: header (version 6), sub header with the full note copy,
 /// both bitmaps, one descriptor per dumpable frame in PFN order, then the page data.
 /// <para>
-/// Pages are read and compressed by worker threads in batches of consecutive frames and
-/// written strictly in order by the calling thread, so the output does not depend on the
-/// thread count. Memory is bounded by the batch ring (a few MiB), not by the dump size.
+/// Pages are read and compressed in batches of consecutive frames by N - 1 worker threads and the
+/// calling thread, which writes the batches strictly in order and fills one itself whenever the
+/// next to write is not ready; the output does not depend on the thread count. Memory is bounded
+/// by the batch ring (a few MiB), not by the dump size.
 /// </para>
 /// <para>
 /// Crash consistency: the header carries the incomplete flag until every page is on disk
