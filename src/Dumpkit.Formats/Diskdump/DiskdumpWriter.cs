@@ -322,20 +322,26 @@ public static class DiskdumpWriter
                             Monitor.Wait(gate);
                         if (Volatile.Read(ref abort)) return;
                     }
-                    try
-                    {
-                        Fill(slot, bounds[i], bounds[i + 1], input,
-                            dumpable, compressor, page, chunk, o.ExcludeZero, bs);
-                    }
-                    catch (Exception e)
-                    {
-                        slot.Error = e;
-                    }
-                    lock (gate)
-                    {
-                        slot.Done = true;
-                        Monitor.PulseAll(gate);
-                    }
+                    FillAndPost(slot, i, compressor, page, chunk);
+                }
+            }
+
+            // Fills batch i into its slot and marks it done; an error is kept for the writer to raise.
+            void FillAndPost(Batch slot, long i, PageCompressor compressor, byte[] page, byte[] chunk)
+            {
+                try
+                {
+                    Fill(slot, bounds[i], bounds[i + 1], input,
+                        dumpable, compressor, page, chunk, o.ExcludeZero, bs);
+                }
+                catch (Exception e)
+                {
+                    slot.Error = e;
+                }
+                lock (gate)
+                {
+                    slot.Done = true;
+                    Monitor.PulseAll(gate);
                 }
             }
 
@@ -349,20 +355,7 @@ public static class DiskdumpWriter
                 var free = slots[j % slotCount];
                 if (Volatile.Read(ref free.Sequence) != j || Interlocked.CompareExchange(ref nextBatch, j + 1, j) != j)
                     return false;
-                try
-                {
-                    Fill(free, bounds[j], bounds[j + 1], input,
-                        dumpable, inlineCompressor, inlinePage, inlineChunk, o.ExcludeZero, bs);
-                }
-                catch (Exception e)
-                {
-                    free.Error = e;
-                }
-                lock (gate)
-                {
-                    free.Done = true;
-                    Monitor.PulseAll(gate);
-                }
+                FillAndPost(free, j, inlineCompressor, inlinePage, inlineChunk);
                 return true;
             }
 
