@@ -4,8 +4,9 @@ namespace Dumpkit.Formats.Codecs;
 /// Code lengths of a length-limited prefix code (deflate's: 15 bits for literals/lengths and
 /// distances, 7 for the code-length code). An optimal Huffman code is built with two queues over
 /// the symbols sorted by count; when its deepest leaves pass the limit they are raised to it and
-/// the code is made complete again by moving leaves down one level at a time, which keeps the
-/// code optimal or nearly so for the rare page where the limit binds.
+/// the code is made complete again by moving leaves down one level at a time. That is optimal
+/// when the limit does not bind; when it does (a rare page for 15 bits) the code can lose a few
+/// percent to a package-merge code, and never more than a flat code would (both tested).
 /// </summary>
 internal sealed class HuffmanLengths
 {
