@@ -34,47 +34,58 @@ upstream=${UPSTREAM:-}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cpus=$(nproc)
 
-# one PROGRAM OPTS INPUT -> "wall cpu rss_kib bytes"
+# one PROGRAM OPTS INPUT -> "wall cpu rss_kib bytes". Wall time from the shell's microsecond
+# clock (/usr/bin/time's %e has 10 ms steps, a tenth of the shortest rows); CPU and RSS from
+# /usr/bin/time. A sync first, untimed: no run pays for writeback the previous one left behind.
 one() {
-    local prog=$1 opts=$2 input=$3 out=$tmp/out
-    rm -f "$out"
+    local prog=$1 opts=$2 input=$3 out=$tmp/out t0 t1
+    rm -f "$out"; sync
+    t0=$EPOCHREALTIME
     /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" $prog $opts --message-level 0 "$input" "$out" >/dev/null 2>&1 || true
-    read -r wall user sys rss < "$tmp/t"
-    echo "$wall $(echo "$user + $sys" | bc) $rss $(stat -c %s "$out" 2>/dev/null || echo 0)"
+    t1=$EPOCHREALTIME
+    read -r _ user sys rss < "$tmp/t"
+    echo "$(echo "$t1 - $t0" | bc) $(echo "$user + $sys" | bc) $rss $(stat -c %s "$out" 2>/dev/null || echo 0)"
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-printf '%-28s %-22s %-9s %7s %7s %7s %11s %6s %6s\n' input options program wall cpu rss_MiB bytes x scale
+row() {   # NAME OPTS PROGRAM RESULTS-FILE X SCALE
+    local w c r b
+    w=$(cut -d' ' -f1 "$4" | median); c=$(cut -d' ' -f2 "$4" | median)
+    r=$(cut -d' ' -f3 "$4" | median); b=$(cut -d' ' -f4 "$4" | median)
+    printf '%-28s %-22s %-12s %7.3f %7.2f %7.1f %11d %6s %6s\n' "$1" "$2" "$3" "$w" "$c" "$(echo "$r/1024" | bc -l)" "$b" "$5" "$6"
+}
+wall() { cut -d' ' -f1 "$1" | median; }
+ratio() { awk -v a="$(wall "$1")" -v b="$(wall "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+
+printf '%-28s %-22s %-12s %7s %7s %7s %11s %6s %6s\n' input options program wall cpu rss_MiB bytes x scale
 for input in "${inputs[@]}"; do
     name=$(basename "$(dirname "$input")")/$(basename "$input")
     for comp in ${CODECS:--c -l -z -p}; do
         for level in 1 31; do
-            tw="" ow1=""
-            for threads in 1 "$cpus"; do
-                opts="$comp -d $level --num-threads $threads"
-                theirs=true ref=$mdf refname=makedumpfile
-                case $comp in   # Debian's build lacks zstd and snappy: upstream's, when given
-                    -z|-p) if [ -n "$upstream" ]; then ref=$upstream refname=upstream; else theirs=false; fi ;;
-                esac
-                # makedumpfile runs single-threaded (its default; its --num-threads is slower here),
-                # alternating with our single-threaded runs; our all-core row is compared to the same runs.
-                [ "$threads" = 1 ] || theirs=false
-                : > "$tmp/ours"; : > "$tmp/theirs"
-                for _ in $(seq "$runs"); do
-                    one "$bin makedumpfile" "$opts" "$input" >> "$tmp/ours"
-                    $theirs && one "$ref" "$comp -d $level" "$input" >> "$tmp/theirs"
-                done
-                ow=$(cut -d' ' -f1 "$tmp/ours" | median); oc=$(cut -d' ' -f2 "$tmp/ours" | median)
-                orss=$(cut -d' ' -f3 "$tmp/ours" | median); ob=$(cut -d' ' -f4 "$tmp/ours" | median)
-                if $theirs; then
-                    tw=$(cut -d' ' -f1 "$tmp/theirs" | median); tc=$(cut -d' ' -f2 "$tmp/theirs" | median)
-                    trss=$(cut -d' ' -f3 "$tmp/theirs" | median); tb=$(cut -d' ' -f4 "$tmp/theirs" | median)
-                    printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s %6s\n' "$name" "$comp -d $level" "$refname" "$tw" "$tc" "$(echo "$trss/1024" | bc -l)" "$tb" "" ""
-                fi
-                x=-; [ -n "$tw" ] && x=$(echo "scale=2; $tw / $ow" | bc)
-                scale=-; if [ "$threads" = 1 ]; then ow1=$ow; else scale=$(echo "scale=2; $ow1 / $ow" | bc); fi
-                printf '%-28s %-22s %-9s %7.2f %7.2f %7.1f %11d %6s %6s\n' "$name" "$opts" dumpkit "$ow" "$oc" "$(echo "$orss/1024" | bc -l)" "$ob" "$x" "$scale"
+            theirs=true ref=$mdf refname=makedumpfile
+            case $comp in   # Debian's build lacks zstd and snappy: upstream's, when given
+                -z|-p) if [ -n "$upstream" ]; then ref=$upstream refname=upstream; else theirs=false; fi ;;
+            esac
+            # Each round runs theirs (single-threaded: its default; its --num-threads is slower
+            # here), ours on one thread and ours on all cores, so the VM's drift from minute to
+            # minute falls on all three alike.
+            : > "$tmp/theirs"; : > "$tmp/ours1"; : > "$tmp/oursN"
+            for _ in $(seq "$runs"); do
+                $theirs && one "$ref" "$comp -d $level" "$input" >> "$tmp/theirs"
+                one "$bin makedumpfile" "$comp -d $level --num-threads 1" "$input" >> "$tmp/ours1"
+                [ "$cpus" = 1 ] || one "$bin makedumpfile" "$comp -d $level --num-threads $cpus" "$input" >> "$tmp/oursN"
             done
+            x1=- xN=- scale=-
+            if $theirs; then
+                row "$name" "$comp -d $level" "$refname" "$tmp/theirs" "" ""
+                x1=$(ratio "$tmp/theirs" "$tmp/ours1")
+                [ "$cpus" = 1 ] || xN=$(ratio "$tmp/theirs" "$tmp/oursN")
+            fi
+            row "$name" "$comp -d $level --num-threads 1" dumpkit "$tmp/ours1" "$x1" -
+            if [ "$cpus" != 1 ]; then
+                scale=$(ratio "$tmp/ours1" "$tmp/oursN")
+                row "$name" "$comp -d $level --num-threads $cpus" dumpkit "$tmp/oursN" "$xN" "$scale"
+            fi
         done
     done
 done

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dumpkit.Formats.Tests.Support;
+using Dumpkit.Formats.IO;
 
 namespace Dumpkit.Formats.Tests;
 
@@ -70,6 +71,53 @@ public class OutputFailureTests
                 }
             }
             Assert.True(present > 0 && missing > 0, $"{present} present, {missing} missing");
+        }
+        finally
+        {
+            Process.Start("umount", [mnt]).WaitForExit();
+        }
+    }
+
+    /// <summary>
+    /// The descriptor table is reserved before any page is written (fallocate on Linux): the
+    /// range reads as zeros, the file grows to cover it, bytes before it stay, and the -L limit holds.
+    /// </summary>
+    [Fact]
+    public void ReserveMakesZerosThatFitAndRespectsTheLimit()
+    {
+        using var dir = new TempDir();
+        var path = dir["out"];
+        using (var sink = new FileDumpSink(path, overwrite: true, limit: 1 << 20))
+        {
+            sink.Write(0, [1, 2, 3]);
+            sink.Reserve(4096, 300_000);
+            var e = Assert.Throws<DumpSpaceException>(() => sink.Reserve(900_000, 200_000));
+            Assert.Contains("-L", e.Message);
+        }
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(4096 + 300_000, bytes.Length);
+        Assert.Equal([1, 2, 3], bytes[..3]);
+        Assert.DoesNotContain(bytes[3..], b => b != 0);
+    }
+
+    /// <summary>A reservation larger than a real (tmpfs, root only) file system: no space, said as such.</summary>
+    [SkippableFact]
+    public void ReservingMoreThanTheDiskHoldsIsNoSpace()
+    {
+        Skip.IfNot(Environment.UserName == "root", "needs root to mount a small tmpfs");
+        using var dir = new TempDir();
+        var mnt = Directory.CreateDirectory(dir["mnt"]).FullName;
+        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt]);
+        mount.WaitForExit();
+        Skip.IfNot(mount.ExitCode == 0, "mount -t tmpfs failed (no mount permission here)");
+        try
+        {
+            var path = Path.Combine(mnt, "dump");
+            using var sink = new FileDumpSink(path, overwrite: true);
+            sink.Reserve(0, 512 << 10);
+            var e = Assert.Throws<DumpSpaceException>(() => sink.Reserve(512 << 10, 4 << 20));
+            Assert.Contains("no space left", e.Message);
+            Assert.Contains(path, e.Message);
         }
         finally
         {

@@ -88,7 +88,8 @@ public sealed class DiskdumpWriteResult
 /// <para>
 /// Crash consistency: the header carries the incomplete flag until every page is on disk
 /// (flushed) and only then is rewritten without it. In a file, the descriptor table is
-/// written as zeros first, so a full disk can only strike while page data is written; a
+/// reserved first (fallocate, or zeros written where the file system cannot), so a full disk
+/// can only strike while page data is written; a
 /// batch's descriptors are written after its data, so no descriptor ever points at data
 /// that did not land (offset 0 = missing, which readers report as incomplete).
 /// </para>
@@ -226,12 +227,9 @@ public static class DiskdumpWriter
         if (!sink.IsStream)
         {
             // Reserve the descriptor table on disk (see the class comment).
-            var zeros = new byte[Math.Min(1 << 20, Math.Max(PageDescriptor.Size_, (long)numDumpable * PageDescriptor.Size_))];
-            long end = dataStart;
             try
             {
-                for (long at = descOffset; at < end; at += zeros.Length)
-                    sink.Write(at, zeros.AsSpan(0, (int)Math.Min(zeros.Length, end - at)));
+                sink.Reserve(descOffset, dataStart - descOffset);
             }
             catch (DumpSpaceException e)
             {

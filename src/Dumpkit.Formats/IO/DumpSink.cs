@@ -25,6 +25,23 @@ public interface IDumpSink : IDisposable
     /// <summary>Bytes that may still be written before the size limit is reached (long.MaxValue when unlimited).</summary>
     long Remaining(long offset);
 
+    /// <summary>
+    /// Make <paramref name="length"/> bytes at <paramref name="offset"/> exist as zeros that later
+    /// writes cannot fail to find room for (throws <see cref="DumpSpaceException"/> when there is none).
+    /// This default writes the zeros.
+    /// </summary>
+    void Reserve(long offset, long length) => WriteZeros(this, offset, length);
+
+    /// <summary>Write <paramref name="length"/> zero bytes at <paramref name="offset"/>, 64 KiB a call.</summary>
+    static void WriteZeros(IDumpSink sink, long offset, long length)
+    {
+        if (length <= 0)
+            return;
+        ReadOnlySpan<byte> zeros = new byte[(int)Math.Min(length, 1 << 16)];
+        for (long at = offset, end = offset + length; at < end; at += zeros.Length)
+            sink.Write(at, zeros[..(int)Math.Min(zeros.Length, end - at)]);
+    }
+
     /// <summary>Make everything written so far durable before a header that declares it complete.</summary>
     void Flush();
 
@@ -101,6 +118,30 @@ public sealed partial class FileDumpSink : IDumpSink
             _ = SyncFileRange(_handle, 0, 0, SYNC_FILE_RANGE_WRITE);
         }
     }
+
+    /// <summary>
+    /// fallocate(2): the file system sets the blocks aside (and they read as zeros) without a byte
+    /// being written or a buffer touched; where it is not supported, the zeros are written.
+    /// </summary>
+    public void Reserve(long offset, long length)
+    {
+        if (length <= 0)
+            return;
+        if (offset + length > _limit)
+            throw new DumpSpaceException(Name, offset, $"the size limit of {_limit} bytes (-L) is reached");
+        if (_regular && OperatingSystem.IsLinux())
+        {
+            if (Fallocate(_handle, 0, offset, length) == 0)
+                return;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is ENOSPC or EDQUOT)
+                throw new DumpSpaceException(Name, offset, "no space left on device");
+        }
+        IDumpSink.WriteZeros(this, offset, length);
+    }
+
+    [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+    private static partial int Fallocate(SafeFileHandle fd, int mode, long offset, long length);
 
     [LibraryImport("libc", EntryPoint = "sync_file_range")]
     private static partial int SyncFileRange(SafeFileHandle fd, long offset, long count, uint flags);
