@@ -8,6 +8,10 @@
 #   CODECS="-c -l" limits the codecs (default: -c -l -z -p).
 #   UPSTREAM=/path/to/makedumpfile: an upstream build with zstd and snappy (Debian's has neither),
 #   run alternately for the -z and -p rows; without it those rows have no comparison.
+#   PIN=1: also runs ours single-threaded pinned to each CPU (taskset) in every round, and prints
+#   each CPU's median, the all-core time those speeds allow (1 / sum of 1/t) and how close the
+#   all-core run came to it. On a VM whose virtual CPUs are not equally fast, "scale" depends on
+#   which CPU the single-threaded run happened to get; these lines do not.
 # Columns: wall and CPU seconds (user+sys), peak RSS (MiB, /usr/bin/time), output bytes;
 # "x" = makedumpfile's (or upstream's) median wall time (single-threaded) / ours (above 1: we are faster);
 # "scale" = our single-threaded wall time / our all-core wall time.
@@ -70,10 +74,16 @@ for input in "${inputs[@]}"; do
             # here), ours on one thread and ours on all cores, so the VM's drift from minute to
             # minute falls on all three alike.
             : > "$tmp/theirs"; : > "$tmp/ours1"; : > "$tmp/oursN"
+            for c in $(seq 0 $((cpus - 1))); do : > "$tmp/pin$c"; done
             for _ in $(seq "$runs"); do
                 $theirs && one "$ref" "$comp -d $level" "$input" >> "$tmp/theirs"
                 one "$bin makedumpfile" "$comp -d $level --num-threads 1" "$input" >> "$tmp/ours1"
                 [ "$cpus" = 1 ] || one "$bin makedumpfile" "$comp -d $level --num-threads $cpus" "$input" >> "$tmp/oursN"
+                if [ "${PIN:-0}" = 1 ]; then
+                    for c in $(seq 0 $((cpus - 1))); do
+                        one "taskset -c $c $bin makedumpfile" "$comp -d $level --num-threads 1" "$input" >> "$tmp/pin$c"
+                    done
+                fi
             done
             x1=- xN=- scale=-
             if $theirs; then
@@ -85,6 +95,13 @@ for input in "${inputs[@]}"; do
             if [ "$cpus" != 1 ]; then
                 scale=$(ratio "$tmp/ours1" "$tmp/oursN")
                 row "$name" "$comp -d $level --num-threads $cpus" dumpkit "$tmp/oursN" "$xN" "$scale"
+            fi
+            if [ "${PIN:-0}" = 1 ] && [ "$cpus" != 1 ]; then
+                walls=$(for c in $(seq 0 $((cpus - 1))); do wall "$tmp/pin$c"; done | tr '\n' ' ')
+                echo "$walls $(wall "$tmp/oursN")" | awk -v name="$name" -v opts="$comp -d $level" '{
+                    inv = 0; line = ""
+                    for (i = 1; i < NF; i++) { inv += 1 / $i; line = line sprintf(" cpu%d %.3f", i - 1, $i) }
+                    printf "%-28s %-22s pinned, one thread:%s; all CPUs at those speeds: %.3f; all-core run: %.3f (%.0f%% of it)\n", name, opts, line, 1 / inv, $NF, 100 / inv / $NF }'
             fi
         done
     done
