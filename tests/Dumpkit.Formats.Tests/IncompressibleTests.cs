@@ -92,4 +92,23 @@ public class IncompressibleTests
             Assert.Equal(expected, Incompressible.HuffmanBits(counts.ToArray()));
         }, iter: 500);
     }
+
+    /// <summary>
+    /// The shortcut's premise: a Shannon code's lengths are each ceil(log2(total / count)) (checked
+    /// against floating point), and its cost is never below Huffman's, for two or more symbols.
+    /// </summary>
+    [Fact]
+    public void ShannonCostIsExactAndNeverBelowHuffman()
+    {
+        Gen.Int[0, 4096].Array[2, 256].Sample(counts =>
+        {
+            int total = counts.Sum();
+            if (counts.Count(c => c > 0) < 2)
+                return;
+            long expected = counts.Where(c => c > 0).Sum(c => (long)c * (long)Math.Ceiling(Math.Log2((double)total / c) - 1e-12));
+            long shannon = Incompressible.ShannonBits(counts, total);
+            Assert.Equal(expected, shannon);
+            Assert.True(shannon >= Incompressible.HuffmanBits(counts.ToArray()));
+        }, iter: 2000);
+    }
 }

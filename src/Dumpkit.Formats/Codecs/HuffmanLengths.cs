@@ -94,35 +94,47 @@ internal sealed class HuffmanLengths
     }
 
     /// <summary>
-    /// The used symbols into <see cref="_sorted"/> as count &lt;&lt; 16 | symbol, ascending: a stable
-    /// radix sort by the count's low and then high byte (counts of one page fit in 16 bits; a
-    /// comparison sort cost a tenth of a page's time).
+    /// The used symbols into <see cref="_sorted"/> as count &lt;&lt; 16 | symbol, ascending (ties by
+    /// symbol): by insertion when there are few, else a stable radix sort by the count's low and
+    /// then high byte (counts of one page fit in 16 bits; a comparison sort cost a tenth of a page's time).
     /// </summary>
     private int SortByCount(ReadOnlySpan<int> counts)
     {
-        Span<int> low = stackalloc int[257];
-        Span<int> high = stackalloc int[257];
-        low.Clear();
-        high.Clear();
         int used = 0, max = 0;
         for (int s = 0; s < counts.Length; s++)
         {
             int c = counts[s];
             if (c == 0)
                 continue;
-            if (c > 0xffff)
-                throw new ArgumentOutOfRangeException(nameof(counts), "a count above 65535");
             _scratch[used++] = (long)c << 16 | (uint)s;
-            low[(c & 0xff) + 1]++;
-            high[(c >> 8) + 1]++;
             max |= c;
         }
-        if (max < 256)
+        if (max > 0xffff)
+            throw new ArgumentOutOfRangeException(nameof(counts), "a count above 65535");
+        if (used <= InsertionSortMax)
         {
-            for (int b = 1; b < 257; b++) low[b] += low[b - 1];
-            for (int k = 0; k < used; k++)
-                _sorted[low[(int)(_scratch[k] >> 16) & 0xff]++] = _scratch[k];
+            // Few symbols (a page's distance code, most literal codes of text): the radix sort's
+            // two 257-entry tables cost more than sorting the keys in place.
+            for (int i = 1; i < used; i++)
+            {
+                long key = _scratch[i];
+                int j = i - 1;
+                for (; j >= 0 && _scratch[j] > key; j--)
+                    _scratch[j + 1] = _scratch[j];
+                _scratch[j + 1] = key;
+            }
+            _scratch.AsSpan(0, used).CopyTo(_sorted);
             return used;
+        }
+        Span<int> low = stackalloc int[257];
+        Span<int> high = stackalloc int[257];
+        low.Clear();
+        high.Clear();
+        for (int k = 0; k < used; k++)
+        {
+            int c = (int)(_scratch[k] >> 16);
+            low[(c & 0xff) + 1]++;
+            high[(c >> 8) + 1]++;
         }
         for (int b = 1; b < 257; b++)
         {
@@ -131,11 +143,16 @@ internal sealed class HuffmanLengths
         }
         for (int k = 0; k < used; k++)
             _sorted[low[(int)(_scratch[k] >> 16) & 0xff]++] = _scratch[k];
+        if (max < 256)
+            return used;
         for (int k = 0; k < used; k++)
             _scratch[high[(int)(_sorted[k] >> 24) & 0xff]++] = _sorted[k];
         _scratch.AsSpan(0, used).CopyTo(_sorted);
         return used;
     }
+
+    /// <summary>Symbols up to which <see cref="SortByCount"/> sorts by insertion (measured on kernel pages).</summary>
+    private const int InsertionSortMax = 32;
 
     private int Smallest(ref int leaf, int leaves, ref int node, int end)
     {
