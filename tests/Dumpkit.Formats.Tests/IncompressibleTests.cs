@@ -72,6 +72,12 @@ public class IncompressibleTests
         var random = new byte[4096];
         new Random(8).NextBytes(random);
         Assert.True(Incompressible.Looks(random));
+        // A structured start sends the page to deflate without the full test; here deflate then
+        // finds what the full test would have said (the cost of the shortcut, not a larger dump).
+        text.AsSpan(0, 256).CopyTo(random);
+        Assert.False(Incompressible.Looks(random));
+        var output = new byte[4096];
+        Assert.True(new PageDeflater().Compress(random, output, 4095) is -1 or > 3900);
     }
 
     /// <summary>The two-queue Huffman cost equals a priority-queue Huffman build.</summary>
