@@ -37,7 +37,7 @@ public static class Incompressible
     public static bool Looks(ReadOnlySpan<byte> page)
     {
         int n = page.Length;
-        if (n < 256 || page.Count((byte)0) > n / 64 || FewValuesUpFront(page))
+        if (n < 256 || FewValuesUpFront(page) || page.Count((byte)0) > n / 64)
             return false;
 
         Span<int> hist = stackalloc int[256];
