@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dumpkit.Formats.Tests.Support;
 using Dumpkit.Formats.IO;
 
@@ -32,23 +31,18 @@ public class OutputFailureTests
     }
 
     /// <summary>
-    /// A real full filesystem: a 2 MiB tmpfs mounted by the test (root only). The dump must end
+    /// A real full filesystem: a 1 MiB tmpfs mounted by the test (root only). The dump must end
     /// as a valid, readable, incomplete file and a non-zero exit.
     /// </summary>
     [SkippableFact]
     public void FullDiskLeavesAValidIncompleteDump()
     {
-        Skip.IfNot(Environment.UserName == "root", "needs root to mount a small tmpfs");
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        var mnt = Directory.CreateDirectory(dir["mnt"]).FullName;
-        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt]);
-        mount.WaitForExit();
-        Skip.IfNot(mount.ExitCode == 0, "mount -t tmpfs failed (no mount permission here)");
-        try
-        {
-            var path = Path.Combine(mnt, "dump");
+        using var tmpfs = SmallTmpfs.Mount(dir, "1m");
+        {   // the dump is closed at the end of this block, before the tmpfs is unmounted
+            var path = Path.Combine(tmpfs.Path, "dump");
             var r = Cli.Makedumpfile("-d", "0", input, path); // ~3 MiB raw: does not fit
             Assert.Equal(1, r.ExitCode);
             Assert.Contains("no space left", r.Err, StringComparison.OrdinalIgnoreCase);
@@ -71,10 +65,6 @@ public class OutputFailureTests
                 }
             }
             Assert.True(present > 0 && missing > 0, $"{present} present, {missing} missing");
-        }
-        finally
-        {
-            Process.Start("umount", [mnt]).WaitForExit();
         }
     }
 
@@ -104,24 +94,13 @@ public class OutputFailureTests
     [SkippableFact]
     public void ReservingMoreThanTheDiskHoldsIsNoSpace()
     {
-        Skip.IfNot(Environment.UserName == "root", "needs root to mount a small tmpfs");
         using var dir = new TempDir();
-        var mnt = Directory.CreateDirectory(dir["mnt"]).FullName;
-        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt]);
-        mount.WaitForExit();
-        Skip.IfNot(mount.ExitCode == 0, "mount -t tmpfs failed (no mount permission here)");
-        try
-        {
-            var path = Path.Combine(mnt, "dump");
-            using var sink = new FileDumpSink(path, overwrite: true);
-            sink.Reserve(0, 512 << 10);
-            var e = Assert.Throws<DumpSpaceException>(() => sink.Reserve(512 << 10, 4 << 20));
-            Assert.Contains("no space left", e.Message);
-            Assert.Contains(path, e.Message);
-        }
-        finally
-        {
-            Process.Start("umount", [mnt]).WaitForExit();
-        }
+        using var tmpfs = SmallTmpfs.Mount(dir, "1m");
+        var path = Path.Combine(tmpfs.Path, "dump");
+        using var sink = new FileDumpSink(path, overwrite: true);
+        sink.Reserve(0, 512 << 10);
+        var e = Assert.Throws<DumpSpaceException>(() => sink.Reserve(512 << 10, 4 << 20));
+        Assert.Contains("no space left", e.Message);
+        Assert.Contains(path, e.Message);
     }
 }

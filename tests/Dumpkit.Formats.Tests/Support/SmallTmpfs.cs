@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace Dumpkit.Formats.Tests.Support;
+
+/// <summary>
+/// A real, small file system to fill: a tmpfs mounted below a test's temporary folder and
+/// unmounted on dispose. Root only; the test is skipped, saying why, where it cannot be mounted.
+/// </summary>
+public sealed class SmallTmpfs : IDisposable
+{
+    public string Path { get; }
+
+    private SmallTmpfs(string path) => Path = path;
+
+    public static SmallTmpfs Mount(TempDir dir, string size)
+    {
+        Skip.IfNot(Environment.UserName == "root", "needs root to mount a small tmpfs");
+        var mnt = Directory.CreateDirectory(dir["mnt"]).FullName;
+        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", mnt]);
+        mount.WaitForExit();
+        Skip.IfNot(mount.ExitCode == 0, "mount -t tmpfs failed (no mount permission here)");
+        return new SmallTmpfs(mnt);
+    }
+
+    public void Dispose() => Process.Start("umount", [Path]).WaitForExit();
+}
