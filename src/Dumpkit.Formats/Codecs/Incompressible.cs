@@ -93,8 +93,8 @@ public static class Incompressible
     /// Byte values seen in the first 256 bytes, fewer than <see cref="SampleValuesMax"/>: random data
     /// shows about 162 there (256 (1 - 1/e)), the pages of a 1 GiB guest that deflate well mostly
     /// under 32, and all of its incompressible ones over 192. A quick way to the answer "compress"
-    /// for four fifths of that guest's pages (the histogram costs eight times this); a page that
-    /// starts structured and turns random is then merely deflated to find out.
+    /// for four fifths of that guest's pages (it reads a sixteenth of what the histogram reads); a
+    /// page that starts structured and turns random is then merely deflated to find out.
     /// </summary>
     [SkipLocalsInit]
     private static bool FewValuesUpFront(ReadOnlySpan<byte> page)
