@@ -11,11 +11,13 @@ namespace Dumpkit.Formats.Codecs;
 /// here), <see cref="PageDeflater"/>'s 21-38 µs against this test's 9-13 µs, and a 4 GiB guest
 /// with random tmpfs pages had 43,000 of them at dump level 1.
 /// <para>
-/// The test errs on the side of compressing, from cheap to dear: a page with more than 1/64 zero
-/// bytes is structured (random data has about 1/256) and is compressed. Otherwise the bytes' best
+/// The test errs on the side of compressing, from cheap to dear: a page whose first 256 bytes hold
+/// fewer than 96 byte values, or with more than 1/64 zero bytes, is structured (random data shows
+/// about 162 values there and about 1/256 zeros) and is compressed. Otherwise the bytes' best
 /// prefix code (an unlimited Huffman code over the page's histogram: deflate's, limited to 15 bits,
-/// cannot do better) plus the least a dynamic block header costs for so many literals, plus zlib's
-/// six bytes of framing, bounds what coding the bytes one by one can achieve. Deflate's matches can
+/// cannot do better; a Shannon code, which needs no sorting, settles most pages first, being no
+/// shorter) plus the least a dynamic block header costs for so many literals, plus zlib's six
+/// bytes of framing, bounds what coding the bytes one by one can achieve. Deflate's matches can
 /// only save on that what the page's repeated 4-byte strings (and a few 3-byte ones) allow, at most
 /// about five bytes per repeated position. When the bound minus those savings is still a page or
 /// more, deflate would have stored the page (or saved a few bytes, where a hash collision hid a
