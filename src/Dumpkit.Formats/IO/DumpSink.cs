@@ -52,14 +52,33 @@ public interface IDumpSink : IDisposable
 /// <summary>
 /// A regular file (or block device) written with pwrite(); honours a size limit (<c>-L</c>).
 /// Writeback is started every <see cref="WriteBehindBytes"/> (sync_file_range), so the disk writes
-/// while pages are still being compressed and the final fsync only waits for the tail: without it
-/// a 240 MB dump sat in the page cache until the fsync, which then took a tenth of the run.
+/// while pages are still being compressed: without it a 240 MB dump sat in the page cache until
+/// the fsync, which then took a tenth of the run.
+/// <para>
+/// That alone does not make the final fsync short: on a disk with a volatile write cache (this
+/// VM's virtio disk) the cache flush it ends with costs in proportion to what was written since
+/// the last flush: 115 ms for 250 MB whose pages had all been written back. So after each
+/// write-behind step a helper thread, started on first need, calls fdatasync (one at a time;
+/// requests made meanwhile are merged) while pages go on being compressed, and the final fsync
+/// only flushes the tail (7 ms for 250 MB written at 350 MB/s with an fdatasync every 16 MB
+/// behind it). The 4 GiB guest's 250 MB <c>-l -d 1</c> dump went from 0.73 to 0.60 s on two
+/// threads.
+/// </para>
+/// <para>
+/// A failure of that fdatasync is kept and raised by <see cref="Flush"/>: Linux reports a
+/// writeback error to a file description once, and the final fsync must not succeed over it.
+/// </para>
 /// </summary>
 public sealed partial class FileDumpSink : IDumpSink
 {
     private const long WriteBehindBytes = 8 << 20;
     private const uint SYNC_FILE_RANGE_WRITE = 2;
     private long _unstarted;
+    private readonly object _flushGate = new();
+    private Thread? _flusher;
+    private bool _flushWanted, _flusherStop;
+    private IOException? _flushError;
+    private const int EINTR = 4;
     private const int ENOSPC = 28;
     private const int EDQUOT = 122;
     private readonly FileStream _stream;
@@ -116,7 +135,62 @@ public sealed partial class FileDumpSink : IDumpSink
             _unstarted = 0;
             // Only a hint: a failure (an old kernel, a file system without it) changes nothing.
             _ = SyncFileRange(_handle, 0, 0, SYNC_FILE_RANGE_WRITE);
+            RequestFlushBehind();
         }
+    }
+
+    private void RequestFlushBehind()
+    {
+        lock (_flushGate)
+        {
+            if (_flushError is not null || _flusherStop)
+                return;
+            _flushWanted = true;
+            Monitor.Pulse(_flushGate);
+        }
+        if (_flusher is null)
+        {
+            _flusher = new Thread(FlushBehind) { IsBackground = true, Name = "dumpkit-flush" };
+            _flusher.Start();
+        }
+    }
+
+    private void FlushBehind()
+    {
+        while (true)
+        {
+            lock (_flushGate)
+            {
+                while (!_flushWanted && !_flusherStop)
+                    Monitor.Wait(_flushGate);
+                if (_flusherStop)
+                    return;
+                _flushWanted = false;
+            }
+            if (Fdatasync(_handle) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR)
+                    continue;
+                lock (_flushGate)
+                    _flushError = new IOException($"{Name}: fdatasync: {Marshal.GetPInvokeErrorMessage(errno)}");
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits for a flush under way and ends the helper thread.</summary>
+    private void StopFlushBehind()
+    {
+        if (_flusher is null)
+            return;
+        lock (_flushGate)
+        {
+            _flusherStop = true;
+            Monitor.Pulse(_flushGate);
+        }
+        _flusher.Join();
+        _flusher = null;
     }
 
     /// <summary>
@@ -143,6 +217,9 @@ public sealed partial class FileDumpSink : IDumpSink
     [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
     private static partial int Fallocate(SafeFileHandle fd, int mode, long offset, long length);
 
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int Fdatasync(SafeFileHandle fd);
+
     [LibraryImport("libc", EntryPoint = "sync_file_range")]
     private static partial int SyncFileRange(SafeFileHandle fd, long offset, long count, uint flags);
 
@@ -151,11 +228,18 @@ public sealed partial class FileDumpSink : IDumpSink
 
     public void Flush()
     {
+        StopFlushBehind();
+        if (_flushError is { } e)
+            throw e;
         if (_regular)
             RandomAccess.FlushToDisk(_handle);
     }
 
     public void Complete() { }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        StopFlushBehind();
+        _stream.Dispose();
+    }
 }

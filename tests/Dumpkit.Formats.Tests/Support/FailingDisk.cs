@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace Dumpkit.Formats.Tests.Support;
+
+/// <summary>
+/// An ext4 file system whose disk fails under writeback: a 64 MiB loop device backed by a sparse
+/// file in a tmpfs of <c>backingSize</c>, so once more than that is written back, the device's
+/// writes fail and fsync reports it. Page-cache writes (pwrite) still succeed before that.
+/// Root only; skipped, saying why, where losetup or mkfs.ext4 cannot run.
+/// </summary>
+public sealed class FailingDisk : IDisposable
+{
+    private readonly SmallTmpfs _backing;
+    private readonly string _loop;
+
+    public string Path { get; }
+
+    private FailingDisk(SmallTmpfs backing, string loop, string path) => (_backing, _loop, Path) = (backing, loop, path);
+
+    public static FailingDisk Mount(TempDir dir, string backingSize)
+    {
+        var backing = SmallTmpfs.Mount(dir, backingSize);
+        var image = System.IO.Path.Combine(backing.Path, "disk.img");
+        using (var f = File.Create(image))
+            f.SetLength(64 << 20);
+        var (rc, loop) = Run("losetup", "-f", "--show", image);
+        if (rc != 0)
+        {
+            backing.Dispose();
+            Skip.If(true, "losetup failed (no loop devices here)");
+        }
+        var mnt = Directory.CreateDirectory(dir["disk"]).FullName;
+        if (Run("mkfs.ext4", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1", loop).Rc != 0
+            || Run("mount", loop, mnt).Rc != 0)
+        {
+            Run("losetup", "-d", loop);
+            backing.Dispose();
+            Skip.If(true, "mkfs.ext4 or mount of a loop device failed");
+        }
+        return new FailingDisk(backing, loop, mnt);
+    }
+
+    private static (int Rc, string Out) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd().Trim();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output);
+    }
+
+    public void Dispose()
+    {
+        Run("umount", Path);
+        Run("losetup", "-d", _loop);
+        _backing.Dispose();
+    }
+}
