@@ -135,7 +135,8 @@ public class OutputFailureTests
     /// <summary>
     /// A disk that fails under writeback (a loop device whose backing store fills, root only):
     /// the error may be met first by the helper thread's fdatasync, which Linux reports to this
-    /// file once; writing the dump and flushing it must still fail, never look complete.
+    /// file once; writing the dump and flushing it must still fail (at a later write or at the
+    /// flush), never look complete.
     /// </summary>
     [SkippableFact]
     public void WritebackErrorIsNotLostBehindTheWrites()
@@ -155,5 +156,37 @@ public class OutputFailureTests
             sink.Flush();
         });
         Assert.IsAssignableFrom<IOException>(e);
+    }
+
+    /// <summary>
+    /// The whole command on a disk that fails under writeback (root only): a 40 MB dump onto a
+    /// file system whose device can hold 12 MB. It must fail with a one-line error naming the
+    /// output and a non-zero exit, and what is left must never read as a complete dump.
+    /// </summary>
+    [SkippableFact]
+    public void DumpOntoAFailingDiskFailsAndNeverLooksComplete()
+    {
+        var vm = new SyntheticVmcore();
+        vm.Segments.Add((0x1000000, 40 << 20, 40 << 20));
+        using var dir = new TempDir();
+        var input = vm.WriteTo(dir.Path);
+        using var disk = FailingDisk.Mount(dir, "12m");
+        var path = Path.Combine(disk.Path, "dump");
+        var r = Cli.Makedumpfile("-d", "0", input, path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(path, r.Err);
+        Assert.DoesNotContain("   at ", r.Err);
+        Assert.DoesNotContain("makedumpfile Completed", r.Out + r.Err);
+        DumpReader? dump = null;
+        try
+        {
+            dump = DumpReader.Open(path);
+        }
+        catch (Exception e) when (e is DumpFormatException or IOException)
+        {
+            return; // unreadable is not mistaken for complete either
+        }
+        using (dump)
+            Assert.True(dump.IsIncomplete);
     }
 }

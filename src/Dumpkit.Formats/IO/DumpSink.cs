@@ -65,8 +65,9 @@ public interface IDumpSink : IDisposable
 /// threads.
 /// </para>
 /// <para>
-/// A failure of that fdatasync is kept and raised by <see cref="Flush"/>: Linux reports a
-/// writeback error to a file description once, and the final fsync must not succeed over it.
+/// A failure of that fdatasync is kept and raised by the next <see cref="Write"/> or
+/// <see cref="Flush"/>: Linux reports a writeback error to a file description once, and the
+/// final fsync must not succeed over it (nor the dump go on for minutes after it).
 /// </para>
 /// </summary>
 public sealed partial class FileDumpSink : IDumpSink
@@ -121,6 +122,9 @@ public sealed partial class FileDumpSink : IDumpSink
     {
         if (offset + data.Length > _limit)
             throw new DumpSpaceException(Name, offset, $"the size limit of {_limit} bytes (-L) is reached");
+        // Data already written may be lost: stop now rather than write the rest of the dump after it.
+        if (Volatile.Read(ref _flushError) is { } failed)
+            throw failed;
         try
         {
             RandomAccess.Write(_handle, data, offset);
@@ -173,7 +177,8 @@ public sealed partial class FileDumpSink : IDumpSink
                 if (errno == EINTR)
                     continue;
                 lock (_flushGate)
-                    _flushError = new IOException($"{Name}: fdatasync: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    _flushError = new IOException(
+                        $"{Name}: writing the data back to disk failed (fdatasync): {Marshal.GetPInvokeErrorMessage(errno)}");
                 return;
             }
         }
