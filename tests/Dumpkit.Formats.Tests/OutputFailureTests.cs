@@ -107,7 +107,7 @@ public class OutputFailureTests
     /// <summary>
     /// Enough is written for the helper thread to fdatasync several times behind the writes; what
     /// was written reads back whole after the final flush, and disposing without a flush (an
-    /// error path) ends the helper rather than leaving it behind.
+    /// error path) waits for the helper and returns with every write in the file.
     /// </summary>
     [Fact]
     public void FlushBehindKeepsEveryByte()

@@ -27,7 +27,7 @@ public sealed class FailingDisk : IDisposable
         if (rc != 0)
         {
             backing.Dispose();
-            Skip.If(true, "losetup failed (no loop devices here)");
+            Skip.If(true, "losetup failed or is not installed (no loop devices here?)");
         }
         var mnt = Directory.CreateDirectory(dir["disk"]).FullName;
         if (Run("mkfs.ext4", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1", loop).Rc != 0
@@ -35,19 +35,31 @@ public sealed class FailingDisk : IDisposable
         {
             Run("losetup", "-d", loop);
             backing.Dispose();
-            Skip.If(true, "mkfs.ext4 or mount of a loop device failed");
+            Skip.If(true, "mkfs.ext4 (e2fsprogs) or the mount of a loop device failed");
         }
         return new FailingDisk(backing, loop, mnt);
     }
 
+    /// <summary>Runs a tool; a tool that is not installed counts as a failure (exit code -1).</summary>
     private static (int Rc, string Out) Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd().Trim();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output);
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return (-1, "");
+        }
+        using (p)
+        {
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, output);
+        }
     }
 
     public void Dispose()
