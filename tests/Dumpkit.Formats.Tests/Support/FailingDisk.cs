@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dumpkit.Formats.Tests.Support;
 
 /// <summary>
@@ -23,49 +21,27 @@ public sealed class FailingDisk : IDisposable
         var image = System.IO.Path.Combine(backing.Path, "disk.img");
         using (var f = File.Create(image))
             f.SetLength(64 << 20);
-        var (rc, loop) = Run("losetup", "-f", "--show", image);
-        if (rc != 0)
+        var loop = RealData.TryRun("losetup", "-f", "--show", image) is { ExitCode: 0 } r ? r.Out.Trim() : null;
+        if (loop is null)
         {
             backing.Dispose();
             Skip.If(true, "losetup failed or is not installed (no loop devices here?)");
         }
         var mnt = Directory.CreateDirectory(dir["disk"]).FullName;
-        if (Run("mkfs.ext4", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1", loop).Rc != 0
-            || Run("mount", loop, mnt).Rc != 0)
+        if (RealData.TryRun("mkfs.ext4", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1", loop)?.ExitCode != 0
+            || RealData.TryRun("mount", loop, mnt)?.ExitCode != 0)
         {
-            Run("losetup", "-d", loop);
+            RealData.TryRun("losetup", "-d", loop);
             backing.Dispose();
             Skip.If(true, "mkfs.ext4 (e2fsprogs) or the mount of a loop device failed");
         }
         return new FailingDisk(backing, loop, mnt);
     }
 
-    /// <summary>Runs a tool; a tool that is not installed counts as a failure (exit code -1).</summary>
-    private static (int Rc, string Out) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (-1, "");
-        }
-        using (p)
-        {
-            var output = p.StandardOutput.ReadToEnd().Trim();
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return (p.ExitCode, output);
-        }
-    }
-
     public void Dispose()
     {
-        Run("umount", Path);
-        Run("losetup", "-d", _loop);
+        RealData.TryRun("umount", Path);
+        RealData.TryRun("losetup", "-d", _loop);
         _backing.Dispose();
     }
 }

@@ -67,6 +67,19 @@ public static class RealData
 
     public sealed record ProcessResult(int ExitCode, string Out, string Err);
 
+    /// <summary><see cref="Run"/>, or null when the tool is not installed.</summary>
+    public static ProcessResult? TryRun(string exe, params string[] args)
+    {
+        try
+        {
+            return Run(exe, args, timeoutMs: 60_000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
     public static ProcessResult Run(string exe, IEnumerable<string> args, string? stdinFile = null, string? stdoutFile = null,
         int timeoutMs = 300_000)
     {

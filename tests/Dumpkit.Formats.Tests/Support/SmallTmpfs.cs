@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dumpkit.Formats.Tests.Support;
 
 /// <summary>
@@ -16,11 +14,10 @@ public sealed class SmallTmpfs : IDisposable
     {
         Skip.IfNot(Environment.UserName == "root", "needs root to mount a small tmpfs");
         var mnt = Directory.CreateDirectory(dir["mnt"]).FullName;
-        var mount = Process.Start("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", mnt]);
-        mount.WaitForExit();
-        Skip.IfNot(mount.ExitCode == 0, "mount -t tmpfs failed (no mount permission here)");
+        Skip.IfNot(RealData.TryRun("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", mnt)?.ExitCode == 0,
+            "mount -t tmpfs failed (no mount permission here)");
         return new SmallTmpfs(mnt);
     }
 
-    public void Dispose() => Process.Start("umount", [Path]).WaitForExit();
+    public void Dispose() => RealData.TryRun("umount", Path);
 }
