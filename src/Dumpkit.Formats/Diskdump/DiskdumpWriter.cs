@@ -89,9 +89,9 @@ public sealed class DiskdumpWriteResult
 /// Crash consistency: the header carries the incomplete flag until every page is on disk
 /// (flushed) and only then is rewritten without it. In a file, the descriptor table is
 /// reserved first (fallocate, or zeros written where the file system cannot), so a full disk
-/// can only strike while page data is written; a
-/// batch's descriptors are written after its data, so no descriptor ever points at data
-/// that did not land (offset 0 = missing, which readers report as incomplete).
+/// can only strike while page data is written; a batch's descriptors are written after its
+/// data, so no descriptor ever points at data that did not land (offset 0 = missing, which
+/// readers report as incomplete).
 /// </para>
 /// </summary>
 public static class DiskdumpWriter
