@@ -6,7 +6,8 @@ namespace Dumpkit.Formats;
 public enum DumpKind
 {
     Elf,
-    Kdump,
+    /// <summary>kdump-compressed (diskdump) files, plain, flattened or split.</summary>
+    Diskdump,
 }
 
 /// <summary>What a dump holds for one page frame.</summary>
@@ -26,6 +27,18 @@ public enum PageState : byte
 public readonly record struct PfnRange(ulong Start, ulong End)
 {
     public ulong Count => End - Start;
+}
+
+/// <summary>
+/// A run of the dumped machine's memory as the dump describes it: an ELF PT_LOAD (physical
+/// address, the virtual address it was mapped at, size), or a run of RAM frames of a
+/// kdump-compressed file (which records no virtual addresses: <see cref="VirtualAddress"/> 0).
+/// Segments may overlap (an ELF vmcore maps kernel text twice: at its physical place and as
+/// kernel text), so they are not a partition of memory; <see cref="DumpReader.RamRanges"/> is.
+/// </summary>
+public readonly record struct MemorySegment(ulong PhysicalAddress, ulong VirtualAddress, ulong Size)
+{
+    public ulong PhysicalEnd => PhysicalAddress + Size;
 }
 
 /// <summary>
@@ -76,6 +89,46 @@ public abstract class DumpReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The memory segments the dump lists, in file order: PT_LOADs for ELF; for formats that keep
+    /// only a frame map, one segment per run of RAM frames.
+    /// </summary>
+    public virtual IReadOnlyList<MemorySegment> Segments => _segments ??= SegmentsOfRam();
+
+    private IReadOnlyList<MemorySegment>? _segments;
+
+    private MemorySegment[] SegmentsOfRam()
+    {
+        var list = new List<MemorySegment>();
+        foreach (var r in RamRanges())
+            list.Add(new MemorySegment(r.Start << PageShift, 0, r.Count << PageShift));
+        return list.ToArray();
+    }
+
+    // Header facts: what the dump's own headers record about the crashed machine. Null (or 0)
+    // when the format does not record it; the kernel layer then finds it in VMCOREINFO or memory.
+
+    /// <summary>The crashed kernel's utsname (sysname, nodename, release, version, machine, domainname) as the dump header records it.</summary>
+    public virtual IReadOnlyList<string>? Utsname => null;
+
+    /// <summary>The crash time (seconds since the epoch) as the dump header records it.</summary>
+    public virtual long? CrashTime => null;
+
+    /// <summary>The kernel's physical load offset (phys_base) as the dump header records it.</summary>
+    public virtual ulong? PhysBaseHint => null;
+
+    /// <summary>The number of CPUs of the dumped machine as the dump header records it; else the PRSTATUS notes' count.</summary>
+    public virtual int NrCpus => CpuCount;
+
+    /// <summary>The dump level a filtered input was written with, or null when the format does not say.</summary>
+    public virtual int? FilterLevel => null;
+
+    /// <summary>The codec compressed pages of the input use (<see cref="Codecs.PageCodec.None"/> when none is recorded).</summary>
+    public virtual Codecs.PageCodec Codec => Codecs.PageCodec.None;
+
+    /// <summary>RAM frames a filtered input already left out (as its header's bitmaps record them).</summary>
+    public virtual ulong ExcludedFrameCount => 0;
+
     /// <summary>Number of NT_PRSTATUS notes named CORE: one per CPU that was online.</summary>
     public int CpuCount
     {
@@ -100,6 +153,19 @@ public abstract class DumpReader : IDisposable
 
     /// <summary>Runs of frames that exist in the dumped machine (first bitmap / PT_LOADs), ascending.</summary>
     public abstract IEnumerable<PfnRange> RamRanges();
+
+    /// <summary>The runs of <see cref="RamRanges()"/> that meet [first, end), unclipped.</summary>
+    public virtual IEnumerable<PfnRange> RamRanges(ulong first, ulong end) => Meeting(RamRanges(), first, end);
+
+    /// <summary>The runs of <see cref="DataRanges()"/> that meet [first, end), unclipped.</summary>
+    public virtual IEnumerable<PfnRange> DataRanges(ulong first, ulong end) => Meeting(DataRanges(), first, end);
+
+    private static IEnumerable<PfnRange> Meeting(IEnumerable<PfnRange> runs, ulong first, ulong end)
+    {
+        foreach (var r in runs)
+            if (r.End > first && r.Start < end)
+                yield return r;
+    }
 
     /// <summary>
     /// Read one page. Throws <see cref="PageNotAvailableException"/> for holes, excluded and

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using Dumpkit.Formats;
-using Dumpkit.Formats.Diskdump;
-using Dumpkit.Formats.Elf;
 using Dumpkit.Kernel.X86_64;
 
 namespace Dumpkit.Kernel;
@@ -110,25 +108,21 @@ public sealed class KernelMemory
     {
         if (info.Number("phys_base") is long pb)
             return ((ulong)pb, "vmcoreinfo");
-        if (dump is ElfDumpReader elf)
-        {
-            foreach (var p in elf.ProgramHeaders)
-                if (p.Type == ElfLayout.PT_LOAD && p.VAddr >= StartKernelMap)
-                    return (p.PAddr - (p.VAddr & ~StartKernelMap), "pt_load");
-        }
-        if (dump is DiskdumpReader dd && dd.SubHeader is { } sub)
-            return (sub.PhysBase, "kdump sub header");
+        foreach (var s in dump.Segments)
+            if (s.VirtualAddress >= StartKernelMap)
+                return (s.PhysicalAddress - (s.VirtualAddress & ~StartKernelMap), "pt_load");
+        if (dump.PhysBaseHint is ulong hint)
+            return (hint, "kdump sub header");
         return (0, "default");
     }
 
     private static ulong? FindPageOffset(DumpReader dump)
     {
-        // The last PT_LOAD below the kernel-text map gives vaddr - paddr of the direct map.
+        // The last segment mapped below the kernel-text map gives vaddr - paddr of the direct map.
         ulong? found = null;
-        if (dump is ElfDumpReader elf)
-            foreach (var p in elf.ProgramHeaders)
-                if (p.Type == ElfLayout.PT_LOAD && p.VAddr != 0 && p.VAddr < StartKernelMap && p.VAddr >= 0xff00_0000_0000_0000UL)
-                    found = p.VAddr - p.PAddr;
+        foreach (var s in dump.Segments)
+            if (s.VirtualAddress != 0 && s.VirtualAddress < StartKernelMap && s.VirtualAddress >= 0xff00_0000_0000_0000UL)
+                found = s.VirtualAddress - s.PhysicalAddress;
         return found;
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Dumpkit.Formats;
-using Dumpkit.Formats.Elf;
 using Dumpkit.Kernel.Mm;
 
 namespace Dumpkit.Kernel;
@@ -18,12 +17,12 @@ public sealed class PageFilter
 
     private readonly DumpReader _dump;
     private readonly TextWriter _warnings;
-    private readonly (ulong Start, ulong End)[] _segs; // physical byte ranges of the input's PT_LOADs, merged (ELF only)
+    private readonly (ulong Start, ulong End)[] _segs; // physical byte ranges of the input's memory segments, merged
     private readonly ulong _lookback;
     private int _warningCount;
     private int _unreadableWarned;
 
-    public int DumpLevel { get; }
+    public DumpLevel DumpLevel { get; }
     public KernelMemory? Memory { get; }
     public MemSections? Sections { get; }
     public PageFlags? Flags { get; }
@@ -34,7 +33,7 @@ public sealed class PageFilter
 
     public FilterStatistics Statistics { get; } = new();
 
-    private PageFilter(DumpReader dump, int dumpLevel, TextWriter warnings, KernelMemory? mem, MemSections? sections,
+    private PageFilter(DumpReader dump, DumpLevel dumpLevel, TextWriter warnings, KernelMemory? mem, MemSections? sections,
         PageFlags? flags, KernelVersion? version, bool active)
     {
         _dump = dump;
@@ -50,16 +49,16 @@ public sealed class PageFilter
         _lookback = 1UL << (int)Math.Max(maxOrder, 9);
     }
 
-    public static PageFilter Create(DumpReader dump, Vmcoreinfo info, int dumpLevel, TextWriter warnings)
+    public static PageFilter Create(DumpReader dump, Vmcoreinfo info, DumpLevel dumpLevel, TextWriter warnings)
     {
         warnings = TextWriter.Synchronized(warnings);
         var version = KernelVersion.Parse(info.OsRelease);
         PageFilter Inactive(KernelMemory? m = null, MemSections? s = null, PageFlags? f = null) =>
             new(dump, dumpLevel, warnings, m, s, f, version, false);
 
-        if (dumpLevel is < 0 or > Kernel.Mm.DumpLevel.Max)
+        if ((int)dumpLevel is < 0 or > (int)DumpLevel.All)
         {
-            warnings.WriteLine($"WARNING: dump level {dumpLevel} is outside 0-31; no page is excluded by type.");
+            warnings.WriteLine($"WARNING: dump level {(int)dumpLevel} is outside 0-31; no page is excluded by type.");
             return Inactive();
         }
         if (version is null)
@@ -83,7 +82,7 @@ public sealed class PageFilter
             return Inactive();
         if (!flags.RunsFor(dumpLevel))
             return Inactive(f: flags);
-        if ((dumpLevel & Kernel.Mm.DumpLevel.Free) != 0 && flags.BuddyMethod == 0)
+        if ((dumpLevel & DumpLevel.Free) != 0 && flags.BuddyMethod == 0)
             warnings.WriteLine("WARNING: VMCOREINFO has no PAGE_BUDDY_MAPCOUNT_VALUE / PG_buddy: free pages cannot be identified and are kept.");
 
         var mem = new KernelMemory(dump, info);
@@ -102,12 +101,10 @@ public sealed class PageFilter
 
     private static (ulong, ulong)[] SegmentsOf(DumpReader dump)
     {
-        if (dump is not ElfDumpReader elf)
-            return [];
         var list = new List<(ulong, ulong)>();
-        foreach (var p in elf.ProgramHeaders)
-            if (p.Type == ElfLayout.PT_LOAD && p.MemSize > 0)
-                list.Add((p.PAddr, p.PAddr + p.MemSize));
+        foreach (var seg in dump.Segments)
+            if (seg.Size > 0)
+                list.Add((seg.PhysicalAddress, seg.PhysicalEnd));
         list.Sort();
         var merged = new List<(ulong Start, ulong End)>();
         foreach (var (s, e) in list)
@@ -120,7 +117,7 @@ public sealed class PageFilter
         return merged.ToArray();
     }
 
-    /// <summary>makedumpfile's is_in_segs: the frame's first byte lies in a PT_LOAD (or, for kdump input, the frame exists).</summary>
+    /// <summary>makedumpfile's is_in_segs: the frame's first byte lies in one of the input's memory segments (PT_LOADs, or RAM runs of a kdump-compressed input).</summary>
     private bool InSegs(ulong pfn)
     {
         if (_segs.Length == 0)

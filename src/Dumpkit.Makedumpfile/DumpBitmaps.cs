@@ -32,22 +32,10 @@ public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics
     private void FillWindow(PfnBitmap ram, PfnBitmap dumpable)
     {
         ulong first = ram.First, last = ram.Frames;
-        if (input is DiskdumpReader kd)
-        {
-            foreach (var run in kd.RamBitmap.Runs(first, last))
-                ram.SetRange(run.Start, run.End);
-            foreach (var run in kd.DumpableBitmap.Runs(first, last))
-                dumpable.SetRange(run.Start, run.End);
-        }
-        else
-        {
-            foreach (var run in input.RamRanges())
-                if (run.End > first && run.Start < last)
-                    ram.SetRange(run.Start, run.End);
-            foreach (var run in input.DataRanges())
-                if (run.End > first && run.Start < last)
-                    dumpable.SetRange(run.Start, run.End);
-        }
+        foreach (var run in input.RamRanges(first, last))
+            ram.SetRange(run.Start, run.End);
+        foreach (var run in input.DataRanges(first, last))
+            dumpable.SetRange(run.Start, run.End);
         if (filter is not null)
             Classify(filter, ram, dumpable, first, last);
     }

@@ -1,13 +1,12 @@
 using System.Text;
 using Dumpkit.Formats;
-using Dumpkit.Formats.Diskdump;
 using Dumpkit.Kernel;
 
 namespace Dumpkit.Makedumpfile;
 
 /// <summary>
 /// What the output header says about the crashed kernel: utsname, crash time, phys_base.
-/// From a kdump input these are copied; from an ELF vmcore they come from VMCOREINFO and from
+/// From an input whose header records them (kdump-compressed) these are copied; from an ELF vmcore they come from VMCOREINFO and from
 /// <c>init_uts_ns</c> in the kernel image (a kernel-text address: no page tables needed), located
 /// through the kernel layer's <see cref="KernelMemory"/>.
 /// </summary>
@@ -24,12 +23,12 @@ public sealed class DumpMetadata
         // phys_base as the kernel layer finds it: NUMBER(phys_base) first (a kdump header's copy is
         // not trusted: QEMU writes garbage there), then the kernel-text PT_LOAD or the sub header.
         var mem = new KernelMemory(input, info ?? Vmcoreinfo.Parse(""));
-        if (input is DiskdumpReader kd)
+        if (input.Utsname is { } recorded)
         {
             return new DumpMetadata
             {
-                Utsname = (string[])kd.Header.Utsname.Clone(),
-                CrashTime = kd.Header.TimestampSeconds,
+                Utsname = recorded.ToArray(),
+                CrashTime = input.CrashTime ?? 0,
                 PhysBase = mem.PhysBase,
             };
         }

@@ -1,11 +1,5 @@
-using System.Diagnostics;
-using Dumpkit.Formats;
 using Dumpkit.Formats.Codecs;
-using Dumpkit.Formats.Diskdump;
-using Dumpkit.Formats.Elf;
-using Dumpkit.Formats.Flattened;
-using Dumpkit.Formats.IO;
-using Dumpkit.Kernel;
+using Dumpkit.Kernel.Mm;
 
 namespace Dumpkit.Makedumpfile;
 
@@ -50,73 +44,16 @@ public static class MakedumpfileCommand
             PrintVersion(outText);
             return Ok;
         }
-        try
+        string? problem = Check(o);
+        if (problem is not null)
         {
-            string? problem = Check(o);
-            if (problem is not null)
-            {
-                msg.Fail(problem);
-                msg.Fail("Try 'makedumpfile --help' for more information.");
-                return Failed;
-            }
-            if (o.CheckParams)
-                return Ok;
-            int rc;
-            if (o.Rearrange)
-                rc = RunRearrange(o, stdin, msg);
-            else if (o.DumpDmesg is not null)
-                rc = RunDmesg(o, msg);
-            else if (o.Reassemble)
-                rc = RunReassemble(o, msg);
-            else
-                rc = RunCreate(o, stdout, msg);
-            msg.Info("");
-            msg.Info(rc == Ok ? "makedumpfile Completed." : "makedumpfile Failed.");
-            return rc;
-        }
-        catch (Exception e) when (e is DumpFormatException or DumpSpaceException or IOException or UnauthorizedAccessException
-                                      or PageNotAvailableException)
-        {
-            msg.Fail(e.Message);
-            msg.Info("");
-            msg.Info("makedumpfile Failed.");
+            msg.Fail(problem);
+            msg.Fail("Try 'makedumpfile --help' for more information.");
             return Failed;
         }
-    }
-
-    private static Vmcoreinfo? LoadVmcoreinfo(Options o, DumpReader input)
-    {
-        if (o.VmcoreinfoFile is not null)
-            return Vmcoreinfo.Parse(File.ReadAllText(o.VmcoreinfoFile));
-        return input.VmcoreinfoText is { } text ? Vmcoreinfo.Parse(text) : null;
-    }
-
-    private static int RunDmesg(Options o, Messages msg)
-    {
-        string inputPath = o.Positional[0], logPath = o.Positional[1];
-        using var input = DumpReader.Open(inputPath, mmap: !o.NonMmap);
-        var info = LoadVmcoreinfo(o, input);
-        if (info is null)
-        {
-            msg.Fail($"{inputPath}: no VMCOREINFO in the dump; give one with -i.");
-            return Failed;
-        }
-        byte[] log;
-        try
-        {
-            log = Dmesg.Extract(input, info, o.PartialDmesg, msg.Err);
-        }
-        catch (KernelDataException e)
-        {
-            msg.Fail($"{inputPath}: cannot read the kernel log: {e.Message}");
-            return Failed;
-        }
-        if (o.DryRun)
+        if (o.CheckParams)
             return Ok;
-        File.WriteAllBytes(logPath, log);
-        msg.Info("");
-        msg.Info($"The dmesg log is saved to {logPath}.");
-        return Ok;
+        return JobRunner.Run(msg, m => RunJob(o, stdin, stdout, m));
     }
 
     /// <summary>Parameter checks (makedumpfile's check_param_for_*), one message for the first problem.</summary>
@@ -148,325 +85,58 @@ public static class MakedumpfileCommand
         return null;
     }
 
-    private static int RunRearrange(Options o, Stream stdin, Messages msg)
-    {
-        string output = o.Positional[0];
-        if (o.DryRun) return Ok;
-        using (var sink = new FileDumpSink(output, o.Force))
-        {
-            try
-            {
-                FlattenedRearranger.Rearrange(stdin, "<stdin>", sink);
-            }
-            catch
-            {
-                sink.Dispose();
-                TryDelete(output);
-                throw;
-            }
-        }
-        msg.Info("");
-        msg.Info($"The dumpfile is saved to {output}.");
-        return Ok;
-    }
-
-    private static int RunCreate(Options o, Stream stdout, Messages msg)
-    {
-        string inputPath = o.Positional[0];
-        string outputPath = o.Flatten ? "<stdout>" : o.Positional[1];
-        var outputs = o.Flatten ? [outputPath] : o.Positional.Skip(1).ToList();
-        foreach (var path in outputs)
-        {
-            if (!o.Force && !o.Flatten && !o.DryRun && File.Exists(path))
-            {
-                msg.Fail($"Can't open the dump file ({path}). File exists (use -f to overwrite).");
-                return Failed;
-            }
-        }
-
-        using var input = DumpReader.Open(inputPath, mmap: !o.NonMmap);
-        var info = LoadVmcoreinfo(o, input);
-        if (info is null)
-            msg.Info($"{inputPath}: no VMCOREINFO note; the output will lack kernel information.");
-        if (info?.PageSize is int ps && ps != input.PageSize)
-            msg.Fail($"warning: VMCOREINFO page size {ps} differs from the dump's {input.PageSize}");
-
-        var setup = Stopwatch.StartNew();
-        var meta = DumpMetadata.From(input, info, msg.Err);
-        int threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount;
-
-        for (int attempt = 0; attempt < o.DumpLevels.Count; attempt++)
-        {
-            int level = o.DumpLevels[attempt];
-            var stats = new Statistics(input);
-            var filter = CreateFilter(input, info, ref level, msg);
-            var bitmaps = new DumpBitmaps(input, filter, stats) { Threads = threads };
-            msg.StepTime("Reading kernel tables", setup.Elapsed);
-            if (o.DryRun)
-            {
-                msg.Info("Dry run: nothing written.");
-                return Ok;
-            }
-            var clock = Stopwatch.StartNew();
-            bool outOfSpace;
-            string? reason;
-            if (o.Elf)
-            {
-                var (ram, dumpable) = bitmaps.Whole();
-                (outOfSpace, reason) = WriteElf(o, input, outputPath, stdout, ram, dumpable, level, stats, msg, clock);
-            }
-            else if (o.Split)
-            {
-                (outOfSpace, reason) = WriteSplit(o, input, meta, outputs, bitmaps, level, threads, stats, msg, clock);
-            }
-            else
-            {
-                (outOfSpace, reason) = WriteKdump(o, input, meta, outputPath, stdout, bitmaps, level, threads, stats, msg, clock);
-            }
-            // Bitmap windows are made between the copy's cycles (and, when split, before it):
-            // report the two apart.
-            msg.StepTime("Excluding unnecessary pages", bitmaps.FillTime);
-            msg.StepTime("Copying data", clock.Elapsed > bitmaps.FillTime ? clock.Elapsed - bitmaps.FillTime : TimeSpan.Zero);
-            setup.Restart();
-            stats.Print(msg);
-            if (!outOfSpace)
-            {
-                msg.Info("");
-                foreach (var path in outputs)
-                    msg.Info($"The dumpfile is saved to {path}.");
-                return Ok;
-            }
-            if (attempt + 1 < o.DumpLevels.Count && !o.Flatten)
-            {
-                msg.Fail($"{reason}; retrying with dump level {o.DumpLevels[attempt + 1]}.");
-                continue;
-            }
-            msg.Fail($"{reason}: the dump is INCOMPLETE (marked so in its header).");
-            return Failed;
-        }
-        return Failed;
-    }
-
     /// <summary>
-    /// The page filter for dump level bits 2-16, or null. When the kernel data does not allow
-    /// classifying pages, every page is kept and the level actually applied (recorded in the
-    /// output header) drops to the zero-page bit alone, with a warning.
+    /// The dump job a makedumpfile command line asks for (VMCORE and DUMPFILEs among
+    /// <paramref name="args"/>, as makedumpfile takes them; with <c>-F</c> the stream goes to
+    /// <paramref name="stdout"/>). Throws <see cref="UsageException"/> with makedumpfile's
+    /// message when the line is not one that makes a dump.
     /// </summary>
-    private static PageFilter? CreateFilter(DumpReader input, Vmcoreinfo? info, ref int level, Messages msg)
+    public static DumpJob ParseDumpJob(string[] args, Stream? stdout = null)
     {
-        const int kernelBits = 2 | 4 | 8 | 16;
-        if ((level & kernelBits) == 0)
-            return null;
-        if (info is null)
-        {
-            msg.Fail($"warning: no VMCOREINFO: pages cannot be classified; dump level {level} lowered to {level & 1}.");
-            level &= 1;
-            return null;
-        }
-        var filter = PageFilter.Create(input, info, level, msg.Err);
-        if (!filter.IsActive)
-        {
-            msg.Fail($"warning: pages cannot be classified; dump level {level} lowered to {level & 1}.");
-            level &= 1;
-            return null;
-        }
-        return filter;
+        var o = OptionParser.Parse(args);
+        if (o.Rearrange || o.DumpDmesg is not null || o.Reassemble || o.Help || o.Version)
+            throw new UsageException("not a command line that makes a dump");
+        if (Check(o) is { } problem)
+            throw new UsageException(problem);
+        return ToDumpJob(o, stdout ?? Stream.Null);
     }
 
-    private static DiskdumpWriterOptions KdumpOptions(Options o, DumpReader input, DumpMetadata meta, int level,
-        int threads, Action<ulong, ulong>? progress, (ulong, ulong)? split = null)
+    private static DumpJob ToDumpJob(Options o, Stream stdout) => new()
     {
-        var (viOff, viSize) = input.VmcoreinfoLocation;
-        return new DiskdumpWriterOptions
-        {
-            Header = new DiskdumpHeader
+        Input = o.Positional[0],
+        Outputs = o.Flatten ? [] : o.Positional.Skip(1).ToList(),
+        FlattenedTo = o.Flatten ? stdout : null,
+        Elf = o.Elf,
+        Split = o.Split,
+        Codec = o.Codec,
+        Levels = o.DumpLevels.Select(l => (DumpLevel)l).ToList(),
+        Overwrite = o.Force,
+        SizeLimit = o.SizeLimit,
+        VmcoreinfoFile = o.VmcoreinfoFile,
+        Mmap = !o.NonMmap,
+        Threads = o.Threads ?? 0,
+        CyclicBufferKb = o.CyclicBufferKb,
+        DryRun = o.DryRun,
+        MessageLevel = o.MessageLevel,
+    };
+
+    private static int RunJob(Options o, Stream stdin, Stream stdout, Messages msg)
+    {
+        if (o.Rearrange)
+            return new RearrangeJob { Stream = stdin, Output = o.Positional[0], Overwrite = o.Force, DryRun = o.DryRun }.Run(msg);
+        if (o.DumpDmesg is not null)
+            return new DmesgJob
             {
-                Utsname = meta.Utsname,
-                TimestampSeconds = meta.CrashTime,
-                NrCpus = input is DiskdumpReader kd ? kd.Header.NrCpus : input.CpuCount,
-            },
-            PhysBase = meta.PhysBase,
-            DumpLevel = level,
-            Notes = input.Notes,
-            VmcoreinfoOffset = viOff,
-            VmcoreinfoSize = viSize,
-            Codec = o.Codec,
-            ExcludeZero = (level & 1) != 0,
-            Threads = threads,
-            Progress = progress,
-            CycleFrames = CycleFrames(o),
-            Split = split,
-        };
-    }
-
-    private static ulong CycleFrames(Options o) =>
-        o.CyclicBufferKb is long kb ? (ulong)kb * 1024 * 8 : DiskdumpWriter.DefaultCycleFrames;
-
-    private static (bool, string?) WriteKdump(Options o, DumpReader input, DumpMetadata meta,
-        string outputPath, Stream stdout, DumpBitmaps bitmaps, int level, int threads,
-        Statistics stats, Messages msg, Stopwatch clock)
-    {
-        var options = KdumpOptions(o, input, meta, level, threads,
-            (done, total) => msg.ShowProgress("Copying data", done, total, clock));
-        using IDumpSink sink = o.Flatten
-            ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
-            : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
-        var result = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
-        stats.ZeroPages = result.ZeroPages;
-        stats.WriteBytes = result.Size;
-        if (result.MissingInputPages > 0)
-            msg.Fail($"warning: {result.MissingInputPages} pages were missing from the (incomplete) input dump.");
-        return (result.Incomplete, result.IncompleteReason);
-    }
-
-    /// <summary>
-    /// <c>--split</c>: N files written at the same time, each with the pages of one range of
-    /// frames holding about 1/N of the dumpable pages; every file carries the whole bitmaps.
-    /// </summary>
-    private static (bool, string?) WriteSplit(Options o, DumpReader input, DumpMetadata meta, List<string> outputs,
-        DumpBitmaps bitmaps, int level, int threads, Statistics stats, Messages msg, Stopwatch clock)
-    {
-        var ranges = bitmaps.Balance(outputs.Count, CycleFrames(o));
-        var results = new DiskdumpWriteResult[outputs.Count];
-        var errors = new Exception?[outputs.Count];
-        var done = new ulong[outputs.Count];
-        var totals = new ulong[outputs.Count];
-        var progressGate = new object();
-        void Progress(int part, ulong d, ulong t)
-        {
-            lock (progressGate)
+                Input = o.Positional[0], Output = o.Positional[1], Partial = o.PartialDmesg,
+                VmcoreinfoFile = o.VmcoreinfoFile, Mmap = !o.NonMmap, DryRun = o.DryRun,
+            }.Run(msg);
+        if (o.Reassemble)
+            return new ReassembleJob
             {
-                done[part] = d;
-                totals[part] = t;
-                msg.ShowProgress("Copying data", (ulong)done.Sum(x => (long)x), (ulong)totals.Sum(x => (long)x), clock);
-            }
-        }
-        int perPart = Math.Max(1, threads / outputs.Count);
-        var workers = new List<Thread>();
-        for (int i = 0; i < outputs.Count; i++)
-        {
-            int part = i;
-            var th = new Thread(() =>
-            {
-                try
-                {
-                    var options = KdumpOptions(o, input, meta, level, perPart, (d, t) => Progress(part, d, t), ranges[part]);
-                    using var sink = new FileDumpSink(outputs[part], overwrite: true, o.SizeLimit);
-                    results[part] = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
-                }
-                catch (Exception e)
-                {
-                    errors[part] = e;
-                }
-            }) { Name = $"dumpkit-split-{part}" };
-            th.Start();
-            workers.Add(th);
-        }
-        foreach (var w in workers) w.Join();
-        foreach (var e in errors)
-            if (e is not null)
-                throw e is DumpFormatException or DumpSpaceException or IOException ? e : new IOException(e.Message, e);
-        foreach (var r in results)
-        {
-            stats.ZeroPages += r.ZeroPages;
-            stats.WriteBytes += r.Size;
-        }
-        var cut = Array.Find(results, r => r.Incomplete);
-        return (cut is not null, cut?.IncompleteReason);
-    }
-
-    /// <summary><c>--reassemble</c>: one kdump file from the parts of a split set.</summary>
-    private static int RunReassemble(Options o, Messages msg)
-    {
-        var parts = o.Positional.Take(o.Positional.Count - 1).ToList();
-        string outputPath = o.Positional[^1];
-        if (!o.Force && File.Exists(outputPath))
-        {
-            msg.Fail($"Can't open the dump file ({outputPath}). File exists (use -f to overwrite).");
-            return Failed;
-        }
-        using var input = DumpReader.Open(parts);
-        if (input is not DiskdumpReader kd)
-        {
-            msg.Fail($"{parts[0]}: --reassemble needs kdump-compressed split files.");
-            return Failed;
-        }
-        var sub = kd.SubHeader;
-        int level = sub?.DumpLevel ?? 0;
-        var options = new Options { Codec = kd.HeaderCodec, Force = o.Force };
-        var meta = new DumpMetadata
-        {
-            Utsname = kd.Header.Utsname,
-            CrashTime = kd.Header.TimestampSeconds,
-            PhysBase = sub?.PhysBase ?? 0,
-        };
-        var stats = new Statistics(input);
-        var clock = Stopwatch.StartNew();
-        int threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount;
-        var writerOptions = KdumpOptions(options, input, meta, level, threads,
-            (done, total) => msg.ShowProgress("Copying data", done, total, clock));
-        DiskdumpWriteResult result;
-        using (var sink = new FileDumpSink(outputPath, overwrite: true, o.SizeLimit))
-            result = DiskdumpWriter.Write(sink, input, kd.RamBitmap, kd.DumpableBitmap, writerOptions);
-        if (result.Incomplete)
-        {
-            msg.Fail($"{result.IncompleteReason}: the dump is INCOMPLETE (marked so in its header).");
-            return Failed;
-        }
-        msg.Info("");
-        msg.Info($"The dumpfile is saved to {outputPath}.");
-        return Ok;
-    }
-
-    private static (bool, string?) WriteElf(Options o, DumpReader input, string outputPath, Stream stdout,
-        PfnBitmap ram, PfnBitmap dumpable, int level, Statistics stats, Messages msg, Stopwatch clock)
-    {
-        if ((level & 1) != 0)
-        {
-            // ELF output drops zero pages from the kept set (they read back as zero anyway).
-            var page = new byte[input.PageSize];
-            foreach (var run in dumpable.Runs().ToList())
-                for (ulong p = run.Start; p < run.End; p++)
-                {
-                    if (input.GetPageState(p) != PageState.Present) continue;
-                    input.ReadPage(p, page);
-                    if (page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
-                    {
-                        dumpable[p] = false;
-                        stats.ZeroPages++;
-                    }
-                }
-        }
-        var segments = new List<ElfSegment>();
-        if (input is ElfDumpReader elf)
-        {
-            foreach (var p in elf.ProgramHeaders)
-                if (p.Type == ElfLayout.PT_LOAD && p.MemSize > 0)
-                    segments.Add(new ElfSegment(p.PAddr, p.VAddr, p.MemSize));
-        }
-        else
-        {
-            foreach (var run in ram.Runs())
-                segments.Add(new ElfSegment(run.Start << input.PageShift, 0, run.Count << input.PageShift));
-        }
-        using IDumpSink sink = o.Flatten
-            ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
-            : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
-        try
-        {
-            stats.WriteBytes = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes,
-                (done, total) => msg.ShowProgress("Copying data", done, total, clock));
-        }
-        catch (DumpSpaceException e)
-        {
-            return (true, e.Message);
-        }
-        return (false, null);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                Parts = o.Positional.Take(o.Positional.Count - 1).ToList(), Output = o.Positional[^1],
+                Overwrite = o.Force, SizeLimit = o.SizeLimit, Threads = o.Threads ?? 0,
+            }.Run(msg);
+        return ToDumpJob(o, stdout).Run(msg);
     }
 
     private static void PrintVersion(TextWriter w)

@@ -1,5 +1,4 @@
 using Dumpkit.Formats;
-using Dumpkit.Formats.Elf;
 
 namespace Dumpkit.Makedumpfile;
 
@@ -22,26 +21,13 @@ public sealed class Statistics
     public Statistics(DumpReader input)
     {
         TotalPages = input.MaxPfn;
-        if (input is ElfDumpReader elf)
+        // makedumpfile counts every segment's pages, an ELF vmcore's kernel-text alias included.
+        foreach (var seg in input.Segments)
         {
-            // makedumpfile counts every PT_LOAD's pages, the kernel-text alias included.
-            foreach (var p in elf.ProgramHeaders)
-                if (p.Type == ElfLayout.PT_LOAD)
-                {
-                    ulong s = p.PAddr >> input.PageShift, e = (p.PAddr + p.MemSize) >> input.PageShift;
-                    if (e > s) OriginalPages += e - s;
-                }
+            ulong s = seg.PhysicalAddress >> input.PageShift, e = seg.PhysicalEnd >> input.PageShift;
+            if (e > s) OriginalPages += e - s;
         }
-        else if (input is Formats.Diskdump.DiskdumpReader kd)
-        {
-            OriginalPages = kd.RamBitmap.PopCount();
-            PreExcluded = OriginalPages - Math.Min(OriginalPages, kd.DumpableBitmap.PopCount());
-        }
-        else
-        {
-            foreach (var r in input.RamRanges())
-                OriginalPages += r.Count;
-        }
+        PreExcluded = Math.Min(OriginalPages, input.ExcludedFrameCount);
     }
 
     public void Print(Messages msg)

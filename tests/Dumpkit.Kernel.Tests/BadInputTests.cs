@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using Dumpkit.Formats;
 
 namespace Dumpkit.Kernel.Tests;
@@ -9,7 +10,7 @@ public class BadInputTests
     {
         var w = new StringWriter();
         var info = Vmcoreinfo.Parse(vmcoreinfo ?? k.VmcoreinfoText());
-        var f = PageFilter.Create(k.Dump, info, level, w);
+        var f = PageFilter.Create(k.Dump, info, (DumpLevel)level, w);
         var bits = k.AllRam();
         f.Exclude(0, SyntheticKernel.Frames, bits);
         return (f, w.ToString(), (int)(SyntheticKernel.Frames - bits.PopCount()));

@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using CsCheck;
 using Dumpkit.Formats;
 
@@ -40,7 +41,7 @@ public class FuzzTests
             var info = Vmcoreinfo.Parse(string.Join('\n', lines));
             foreach (int level in new[] { 0, 8, 31 })
             {
-                var f = PageFilter.Create(k.Dump, info, level, TextWriter.Null);
+                var f = PageFilter.Create(k.Dump, info, (DumpLevel)level, TextWriter.Null);
                 var bits = k.AllRam();
                 f.Exclude(0, SyntheticKernel.Frames, bits);
                 f.Exclude(0x3ff, 0x401, bits);

@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using Dumpkit.Formats;
 using Dumpkit.Formats.Diskdump;
 
@@ -37,7 +38,7 @@ public class LabDumpTests
         var bitmap = new PfnBitmap(dump.MaxPfn);
         foreach (var r in dump.RamRanges()) bitmap.SetRange(r.Start, r.End);
         var w = new StringWriter();
-        var filter = PageFilter.Create(dump, info, level, w);
+        var filter = PageFilter.Create(dump, info, (DumpLevel)level, w);
         foreach (var r in dump.RamRanges()) filter.Exclude(r.Start, r.End, bitmap);
         using var reference = (DiskdumpReader)DumpReader.Open(Path.Combine(dir, $"ref-d{level}"));
         int differ = 0;
@@ -49,7 +50,7 @@ public class LabDumpTests
         // The same from odd-sized chunks on two threads: cuts through buddy blocks and compound pages.
         var chunked = new PfnBitmap(dump.MaxPfn);
         foreach (var r in dump.RamRanges()) chunked.SetRange(r.Start, r.End);
-        var again = PageFilter.Create(dump, info, level, TextWriter.Null);
+        var again = PageFilter.Create(dump, info, (DumpLevel)level, TextWriter.Null);
         var chunks = new List<(ulong, ulong)>();
         for (ulong s = 0; s < dump.MaxPfn; s += 333) chunks.Add((s, Math.Min(s + 333, dump.MaxPfn)));
         Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = 2 }, c => again.Exclude(c.Item1, c.Item2, chunked));

@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using CsCheck;
 using Dumpkit.Formats;
 
@@ -218,7 +219,7 @@ public class PageClassificationTests
         var page305 = new byte[4096];
         k.Dump.ReadPage((SyntheticKernel.StructPagePhys + 0x305 * 64) / 4096, page305);
         dump.Write((SyntheticKernel.StructPagePhys + 0x305 * 64) & ~0xfffUL, page305);
-        var f = PageFilter.Create(dump, k.Info, 2, TextWriter.Null);
+        var f = PageFilter.Create(dump, k.Info, DumpLevel.Cache, TextWriter.Null);
         var bits = new PfnBitmap(SyntheticKernel.Frames);
         bits.SetRange(0, SyntheticKernel.Frames);
         f.Exclude(0, SyntheticKernel.Frames, bits);

@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using System.Text;
 using Dumpkit.Formats;
 using Dumpkit.Formats.Diskdump;
@@ -24,7 +25,7 @@ public class RealDumpFilterTests
             foreach (var r in dump.RamRanges())
                 bitmap.SetRange(r.Start, r.End);
             var warnings = new StringWriter();
-            var filter = PageFilter.Create(dump, info, level, warnings);
+            var filter = PageFilter.Create(dump, info, (DumpLevel)level, warnings);
             if (wholeRange)
                 filter.Exclude(0, dump.MaxPfn, bitmap);
             else

@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using System.Text;
 using Dumpkit.Formats;
 using Dumpkit.Formats.Diskdump;
@@ -49,7 +50,7 @@ public class RealDumpKernelTests
         {
             var bitmap = new PfnBitmap(dump.MaxPfn);
             foreach (var r in dump.RamRanges()) bitmap.SetRange(r.Start, r.End);
-            var filter = PageFilter.Create(dump, info, 31, TextWriter.Null);
+            var filter = PageFilter.Create(dump, info, DumpLevel.All, TextWriter.Null);
             // Odd-sized chunks that cut through buddy blocks and compound pages.
             var chunks = new List<(ulong, ulong)>();
             for (ulong s = 0; s < dump.MaxPfn; s += 777) chunks.Add((s, Math.Min(s + 777, dump.MaxPfn)));
@@ -72,7 +73,7 @@ public class RealDumpKernelTests
         // No PT_LOADs here: the direct map's base comes from the page tables.
         Assert.Equal(kernel == RealDumps.Kernel61 ? 0xffff8e3080000000UL : 0xffff8e9c40000000UL, new KernelMemory(input, info).PageOffset);
         var w = new StringWriter();
-        var filter = PageFilter.Create(input, info, 31, w);
+        var filter = PageFilter.Create(input, info, DumpLevel.All, w);
         foreach (var r in input.RamRanges()) filter.Exclude(r.Start, r.End, bitmap);
         using var reference = (DiskdumpReader)DumpReader.Open(RealDumps.Require(kernel, "mdf-d31"));
         int differ = 0;

@@ -1,3 +1,4 @@
+using Dumpkit.Kernel.Mm;
 using System.Text;
 using Dumpkit.Formats;
 
@@ -196,5 +197,5 @@ internal sealed class SyntheticKernel
     }
 
     public PageFilter Filter(int level, TextWriter? warnings = null) =>
-        PageFilter.Create(Dump, Info, level, warnings ?? TextWriter.Null);
+        PageFilter.Create(Dump, Info, (DumpLevel)level, warnings ?? TextWriter.Null);
 }

@@ -28,7 +28,7 @@ public sealed class DiskdumpReader : DumpReader
     public PfnBitmap DumpableBitmap => _dumpable;
 
     public override string Path => _parts[0].File.Name;
-    public override DumpKind Kind => DumpKind.Kdump;
+    public override DumpKind Kind => DumpKind.Diskdump;
     public override bool IsIncomplete => _parts.Any(p => (p.Header.Status & DiskdumpFlags.Incomplete) != 0);
 
     /// <summary>The codec of the header status (the one all compressed pages should use).</summary>
@@ -184,6 +184,26 @@ public sealed class DiskdumpReader : DumpReader
     public override IEnumerable<PfnRange> RamRanges() => _ram.Runs();
 
     public override IEnumerable<PfnRange> DataRanges() => _dumpable.Runs();
+
+    public override IEnumerable<PfnRange> RamRanges(ulong first, ulong end) => _ram.Runs(first, end);
+
+    public override IEnumerable<PfnRange> DataRanges(ulong first, ulong end) => _dumpable.Runs(first, end);
+
+    public override IReadOnlyList<string>? Utsname => Header.Utsname;
+    public override long? CrashTime => Header.TimestampSeconds;
+    public override ulong? PhysBaseHint => SubHeader?.PhysBase;
+    public override int NrCpus => Header.NrCpus;
+    public override int? FilterLevel => SubHeader?.DumpLevel;
+    public override PageCodec Codec => HeaderCodec;
+
+    public override ulong ExcludedFrameCount
+    {
+        get
+        {
+            ulong ram = _ram.PopCount();
+            return ram - Math.Min(ram, _dumpable.PopCount());
+        }
+    }
 
     private Part? PartOf(ulong pfn)
     {

@@ -21,6 +21,9 @@ public sealed class ElfDumpReader : DumpReader
 
     public IReadOnlyList<ElfPhdr> ProgramHeaders { get; }
 
+    /// <summary>The PT_LOAD segments with memory, in file order.</summary>
+    public override IReadOnlyList<MemorySegment> Segments { get; }
+
     public override string Path => _file.Name;
     public override DumpKind Kind => DumpKind.Elf;
     public override bool IsIncomplete => (_flags & ElfLayout.ElfIncomplete) != 0;
@@ -92,6 +95,7 @@ public sealed class ElfDumpReader : DumpReader
             }
         }
         ProgramHeaders = phdrs;
+        Segments = loads.Select(p => new MemorySegment(p.PAddr, p.VAddr, p.MemSize)).ToArray();
         Notes = notes.ToArray();
 
         loads.Sort((a, b) => a.PAddr.CompareTo(b.PAddr));

@@ -101,7 +101,7 @@ public sealed class PageFlags
     public long FreeAreaLength => _freeAreaLength;
 
     /// <summary>True when the exclusion pass runs for this level (makedumpfile's create_2nd_bitmap condition).</summary>
-    public bool RunsFor(int dumpLevel) =>
+    public bool RunsFor(DumpLevel dumpLevel) =>
         (dumpLevel & (DumpLevel.Cache | DumpLevel.CachePrivate | DumpLevel.User)) != 0
         || _pgHwpoison != NotFound
         || ((dumpLevel & DumpLevel.Free) != 0 && BuddyMethod != 0);
@@ -189,7 +189,7 @@ public sealed class PageFlags
     /// following struct page when it was read in the same 512-entry batch (empty otherwise).
     /// <paramref name="pages"/> is how many frames the decision covers (1 &lt;&lt; order).
     /// </summary>
-    public PageClass Classify(ReadOnlySpan<byte> page, ReadOnlySpan<byte> next, ulong pfn, int dumpLevel, out ulong pages,
+    public PageClass Classify(ReadOnlySpan<byte> page, ReadOnlySpan<byte> next, ulong pfn, DumpLevel dumpLevel, out ulong pages,
         out string? warning)
     {
         warning = null;
@@ -282,15 +282,4 @@ public sealed class PageFlags
 
     private static ulong U64(ReadOnlySpan<byte> b, int off) => BinaryPrimitives.ReadUInt64LittleEndian(b[off..]);
     private static uint U32(ReadOnlySpan<byte> b, int off) => BinaryPrimitives.ReadUInt32LittleEndian(b[off..]);
-}
-
-/// <summary>makedumpfile's dump-level bits (DL_EXCLUDE_*).</summary>
-public static class DumpLevel
-{
-    public const int Zero = 1;
-    public const int Cache = 2;
-    public const int CachePrivate = 4;
-    public const int User = 8;
-    public const int Free = 16;
-    public const int Max = 31;
 }

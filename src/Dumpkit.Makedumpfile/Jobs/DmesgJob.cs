@@ -1,0 +1,49 @@
+using Dumpkit.Kernel;
+
+namespace Dumpkit.Makedumpfile;
+
+/// <summary>The crashed kernel's log from a vmcore into a file (<c>makedumpfile --dump-dmesg</c>).</summary>
+public sealed record DmesgJob
+{
+    public required string Input { get; init; }
+    public required string Output { get; init; }
+
+    /// <summary>Only the records since the last <c>dmesg -c</c> (<c>--partial-dmesg</c>).</summary>
+    public bool Partial { get; init; }
+
+    public string? VmcoreinfoFile { get; init; }
+    public bool Mmap { get; init; } = true;
+    public bool DryRun { get; init; }
+    public int MessageLevel { get; init; } = Messages.DefaultLevel;
+
+    /// <summary>Runs the job; 0 when the log was saved, 1 otherwise.</summary>
+    public int Run(TextWriter output, TextWriter errors) =>
+        JobRunner.Run(new Messages(output, errors, MessageLevel, false), Run);
+
+    internal int Run(Messages msg)
+    {
+        using var input = Formats.DumpReader.Open(Input, Mmap);
+        var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, input);
+        if (info is null)
+        {
+            msg.Fail($"{Input}: no VMCOREINFO in the dump; give one with -i.");
+            return JobRunner.Failed;
+        }
+        byte[] log;
+        try
+        {
+            log = Dmesg.Extract(input, info, Partial, msg.Err);
+        }
+        catch (KernelDataException e)
+        {
+            msg.Fail($"{Input}: cannot read the kernel log: {e.Message}");
+            return JobRunner.Failed;
+        }
+        if (DryRun)
+            return JobRunner.Ok;
+        File.WriteAllBytes(Output, log);
+        msg.Info("");
+        msg.Info($"The dmesg log is saved to {Output}.");
+        return JobRunner.Ok;
+    }
+}

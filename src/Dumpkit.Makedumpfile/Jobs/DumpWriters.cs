@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Dumpkit.Formats;
+using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
+using Dumpkit.Formats.Flattened;
+using Dumpkit.Formats.IO;
+using Dumpkit.Kernel.Mm;
+
+namespace Dumpkit.Makedumpfile;
+
+/// <summary>
+/// The outputs of a <see cref="DumpJob"/> at one dump level: one kdump-compressed file or stream,
+/// a split set, or an ELF file or stream. Each returns whether the output ran out of space
+/// (written incomplete) and why.
+/// </summary>
+internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata meta, DumpLevel level,
+    Statistics stats, Messages msg, Stopwatch clock)
+{
+    public (bool OutOfSpace, string? Reason) WriteDiskdump(DumpBitmaps bitmaps)
+    {
+        var options = DiskdumpOptions(job.ThreadCount, (done, total) => msg.ShowProgress("Copying data", done, total, clock));
+        using IDumpSink sink = OpenSink(job.OutputName);
+        var result = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
+        stats.ZeroPages = result.ZeroPages;
+        stats.WriteBytes = result.Size;
+        if (result.MissingInputPages > 0)
+            msg.Fail($"warning: {result.MissingInputPages} pages were missing from the (incomplete) input dump.");
+        return (result.Incomplete, result.IncompleteReason);
+    }
+
+    /// <summary>
+    /// <c>--split</c>: N files written at the same time, each with the pages of one range of
+    /// frames holding about 1/N of the dumpable pages; every file carries the whole bitmaps.
+    /// </summary>
+    public (bool OutOfSpace, string? Reason) WriteSplit(DumpBitmaps bitmaps)
+    {
+        var outputs = job.Outputs;
+        var ranges = bitmaps.Balance(outputs.Count, job.CycleFrames);
+        var results = new DiskdumpWriteResult[outputs.Count];
+        var errors = new Exception?[outputs.Count];
+        var done = new ulong[outputs.Count];
+        var totals = new ulong[outputs.Count];
+        var progressGate = new object();
+        void Progress(int part, ulong d, ulong t)
+        {
+            lock (progressGate)
+            {
+                done[part] = d;
+                totals[part] = t;
+                msg.ShowProgress("Copying data", (ulong)done.Sum(x => (long)x), (ulong)totals.Sum(x => (long)x), clock);
+            }
+        }
+        int perPart = Math.Max(1, job.ThreadCount / outputs.Count);
+        var workers = new List<Thread>();
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            int part = i;
+            var th = new Thread(() =>
+            {
+                try
+                {
+                    var options = DiskdumpOptions(perPart, (d, t) => Progress(part, d, t), ranges[part]);
+                    using var sink = new FileDumpSink(outputs[part], overwrite: true, job.SizeLimit);
+                    results[part] = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
+                }
+                catch (Exception e)
+                {
+                    errors[part] = e;
+                }
+            }) { Name = $"dumpkit-split-{part}" };
+            th.Start();
+            workers.Add(th);
+        }
+        foreach (var w in workers) w.Join();
+        foreach (var e in errors)
+            if (e is not null)
+                throw e is DumpFormatException or DumpSpaceException or IOException ? e : new IOException(e.Message, e);
+        foreach (var r in results)
+        {
+            stats.ZeroPages += r.ZeroPages;
+            stats.WriteBytes += r.Size;
+        }
+        var cut = Array.Find(results, r => r.Incomplete);
+        return (cut is not null, cut?.IncompleteReason);
+    }
+
+    public (bool OutOfSpace, string? Reason) WriteElf(DumpBitmaps bitmaps)
+    {
+        var (_, dumpable) = bitmaps.Whole();
+        if ((level & DumpLevel.Zero) != 0)
+        {
+            // ELF output drops zero pages from the kept set (they read back as zero anyway).
+            var page = new byte[input.PageSize];
+            foreach (var run in dumpable.Runs().ToList())
+                for (ulong p = run.Start; p < run.End; p++)
+                {
+                    if (input.GetPageState(p) != PageState.Present) continue;
+                    input.ReadPage(p, page);
+                    if (page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
+                    {
+                        dumpable[p] = false;
+                        stats.ZeroPages++;
+                    }
+                }
+        }
+        var segments = new List<ElfSegment>();
+        foreach (var seg in input.Segments)
+            if (seg.Size > 0)
+                segments.Add(new ElfSegment(seg.PhysicalAddress, seg.VirtualAddress, seg.Size));
+        using IDumpSink sink = OpenSink(job.OutputName);
+        try
+        {
+            stats.WriteBytes = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes,
+                (done, total) => msg.ShowProgress("Copying data", done, total, clock));
+        }
+        catch (DumpSpaceException e)
+        {
+            return (true, e.Message);
+        }
+        return (false, null);
+    }
+
+    private IDumpSink OpenSink(string path) => job.FlattenedTo is { } stream
+        ? new FlattenedWriter(stream, path, leaveOpen: true)
+        : new FileDumpSink(path, overwrite: true, job.SizeLimit);
+
+    private DiskdumpWriterOptions DiskdumpOptions(int threads, Action<ulong, ulong>? progress, (ulong, ulong)? split = null) =>
+        DiskdumpOptionsFor(input, meta, level, job.Codec, threads, job.CycleFrames, progress, split);
+
+    /// <summary>The kdump-compressed writer's options for an output of <paramref name="input"/> at <paramref name="level"/>.</summary>
+    public static DiskdumpWriterOptions DiskdumpOptionsFor(DumpReader input, DumpMetadata meta, DumpLevel level,
+        Formats.Codecs.PageCodec codec, int threads, ulong cycleFrames, Action<ulong, ulong>? progress,
+        (ulong, ulong)? split = null)
+    {
+        var (viOff, viSize) = input.VmcoreinfoLocation;
+        return new DiskdumpWriterOptions
+        {
+            Header = new DiskdumpHeader
+            {
+                Utsname = meta.Utsname,
+                TimestampSeconds = meta.CrashTime,
+                NrCpus = input.NrCpus,
+            },
+            PhysBase = meta.PhysBase,
+            DumpLevel = (int)level,
+            Notes = input.Notes,
+            VmcoreinfoOffset = viOff,
+            VmcoreinfoSize = viSize,
+            Codec = codec,
+            ExcludeZero = (level & DumpLevel.Zero) != 0,
+            Threads = threads,
+            Progress = progress,
+            CycleFrames = cycleFrames,
+            Split = split,
+        };
+    }
+}
