@@ -30,8 +30,8 @@ internal static class DumpOpener
         {
             // /proc/vmcore through one mapping, as makedumpfile reads it: the kernel then maps the
             // old memory once instead of per read(). Regular files are read with pread, which
-            // measured faster here than taking a page fault per 4 KiB (-c -d 31: 753 ms against
-            // 780-890 ms of CPU on the 6.1 vmcore). Mapping failures fall back to pread.
+            // costs less than a page fault per 4 KiB of a mapping (bench/README.md). Mapping
+            // failures fall back to pread.
             if (mmap && path.StartsWith("/proc/", StringComparison.Ordinal) && MappedRandomAccess.TryOpen(path) is { } mapped)
                 return mapped;
             return new FileRandomAccess(path);
