@@ -39,7 +39,7 @@ public sealed class KernelMemory
     /// <summary>Physical load offset of the kernel image (NUMBER(phys_base), else from the kernel-text PT_LOAD).</summary>
     public ulong PhysBase { get; }
 
-    /// <summary>Where phys_base came from: "vmcoreinfo", "pt_load", "kdump sub header" or "default".</summary>
+    /// <summary>Where phys_base came from: "vmcoreinfo", "pt_load", "diskdump sub header" or "default".</summary>
     public string PhysBaseSource { get; }
 
     /// <summary>The page tables, or null when VMCOREINFO has no init_top_pgt/init_level4_pgt.</summary>
@@ -112,7 +112,7 @@ public sealed class KernelMemory
             if (s.VirtualAddress >= StartKernelMap)
                 return (s.PhysicalAddress - (s.VirtualAddress & ~StartKernelMap), "pt_load");
         if (dump.PhysBaseHint is ulong hint)
-            return (hint, "kdump sub header");
+            return (hint, "diskdump sub header");
         return (0, "default");
     }
 

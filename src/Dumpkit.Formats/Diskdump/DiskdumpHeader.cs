@@ -92,7 +92,7 @@ public sealed class DiskdumpHeader
 }
 
 /// <summary><c>kdump_sub_header</c> (LP64 layout, 104 bytes in header version 6).</summary>
-public sealed class KdumpSubHeader
+public sealed class DiskdumpSubHeader
 {
     public const int Size = 104;
 
@@ -111,7 +111,7 @@ public sealed class KdumpSubHeader
     public ulong EndPfn64 { get; set; }
     public ulong MaxMapNr64 { get; set; }
 
-    public static KdumpSubHeader Read(ReadOnlySpan<byte> b) => new()
+    public static DiskdumpSubHeader Read(ReadOnlySpan<byte> b) => new()
     {
         PhysBase = BinaryPrimitives.ReadUInt64LittleEndian(b),
         DumpLevel = BinaryPrimitives.ReadInt32LittleEndian(b[8..]),

@@ -10,7 +10,7 @@ namespace Dumpkit.Formats.Diskdump;
 /// </summary>
 public sealed class DiskdumpReader : DumpReader
 {
-    private sealed record Part(IRandomAccess File, DiskdumpHeader Header, KdumpSubHeader? Sub,
+    private sealed record Part(IRandomAccess File, DiskdumpHeader Header, DiskdumpSubHeader? Sub,
         ulong StartPfn, ulong EndPfn, long DescTableOffset, ulong RankAtStart);
 
     private readonly Part[] _parts;
@@ -22,7 +22,7 @@ public sealed class DiskdumpReader : DumpReader
     [ThreadStatic] private static byte[]? t_buffer;
 
     public DiskdumpHeader Header => _parts[0].Header;
-    public KdumpSubHeader? SubHeader => _parts[0].Sub;
+    public DiskdumpSubHeader? SubHeader => _parts[0].Sub;
     public int PartCount => _parts.Length;
     public PfnBitmap RamBitmap => _ram;
     public PfnBitmap DumpableBitmap => _dumpable;
@@ -138,7 +138,7 @@ public sealed class DiskdumpReader : DumpReader
 
     public override string? VmcoreinfoText => base.VmcoreinfoText ?? _vmcoreinfo;
 
-    private static (DiskdumpHeader, KdumpSubHeader?, ulong frames, long bitmapOffset, long bitmapBytes, bool twoBitmaps)
+    private static (DiskdumpHeader, DiskdumpSubHeader?, ulong frames, long bitmapOffset, long bitmapBytes, bool twoBitmaps)
         ReadHeaders(IRandomAccess file)
     {
         Span<byte> hb = stackalloc byte[DiskdumpHeader.Size];
@@ -152,15 +152,15 @@ public sealed class DiskdumpReader : DumpReader
             throw new DumpFormatException(file.Name, 428, $"block size {h.BlockSize} is not a power of two between 512 and 1 MiB");
         if (h.SubHeaderBlocks < 0 || (long)h.SubHeaderBlocks * h.BlockSize > file.Length)
             throw new DumpFormatException(file.Name, 432, $"sub header of {h.SubHeaderBlocks} blocks does not fit in the file");
-        KdumpSubHeader? sub = null;
+        DiskdumpSubHeader? sub = null;
         ulong frames = h.MaxMapNr;
         if (h.HeaderVersion >= 1 && h.Signature == DiskdumpHeader.KdumpSignature)
         {
             if (h.SubHeaderBlocks < 1)
                 throw new DumpFormatException(file.Name, 432, "header version needs a sub header, but its size is 0 blocks");
-            Span<byte> sb = stackalloc byte[KdumpSubHeader.Size];
+            Span<byte> sb = stackalloc byte[DiskdumpSubHeader.Size];
             file.ReadExactly(h.BlockSize, sb, "the kdump sub header");
-            sub = KdumpSubHeader.Read(sb);
+            sub = DiskdumpSubHeader.Read(sb);
             if (h.HeaderVersion >= 6 && sub.MaxMapNr64 != 0)
                 frames = sub.MaxMapNr64;
         }

@@ -147,7 +147,7 @@ public static class DiskdumpWriter
         int bs = input.PageSize;
         ulong cycle = Math.Max(BatchFrames, o.CycleFrames / BatchFrames * BatchFrames);
 
-        int subHdrBlocks = (int)((KdumpSubHeader.Size + o.Notes.Length + bs - 1) / bs);
+        int subHdrBlocks = (int)((DiskdumpSubHeader.Size + o.Notes.Length + bs - 1) / bs);
         long oneBitmap = (long)((maxPfn + 7) / 8);
         oneBitmap = (oneBitmap + bs - 1) / bs * bs;
         if (oneBitmap == 0) oneBitmap = bs;
@@ -165,13 +165,13 @@ public static class DiskdumpWriter
         uint status = o.Codec.Flag();
         h.Status = status | DiskdumpFlags.Incomplete;
 
-        var sub = new KdumpSubHeader
+        var sub = new DiskdumpSubHeader
         {
             PhysBase = o.PhysBase,
             DumpLevel = o.DumpLevel,
-            OffsetNote = o.Notes.Length > 0 ? bs + KdumpSubHeader.Size : 0,
+            OffsetNote = o.Notes.Length > 0 ? bs + DiskdumpSubHeader.Size : 0,
             SizeNote = (ulong)o.Notes.Length,
-            OffsetVmcoreinfo = o.VmcoreinfoOffset >= 0 ? bs + KdumpSubHeader.Size + o.VmcoreinfoOffset : 0,
+            OffsetVmcoreinfo = o.VmcoreinfoOffset >= 0 ? bs + DiskdumpSubHeader.Size + o.VmcoreinfoOffset : 0,
             SizeVmcoreinfo = o.VmcoreinfoOffset >= 0 ? (ulong)o.VmcoreinfoSize : 0,
             MaxMapNr64 = maxPfn,
         };
@@ -194,7 +194,7 @@ public static class DiskdumpWriter
         sink.Write(0, block.AsSpan(0, bs));
         Array.Clear(block);
         sub.Write(block);
-        o.Notes.CopyTo(block, KdumpSubHeader.Size);
+        o.Notes.CopyTo(block, DiskdumpSubHeader.Size);
         sink.Write(bs, block.AsSpan(0, subHdrBlocks * bs));
 
         // Pass 1: both bitmaps, cycle by cycle, counting the dumpable frames.

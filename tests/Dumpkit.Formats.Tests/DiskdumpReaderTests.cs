@@ -8,7 +8,7 @@ using Dumpkit.Formats.Tests.Support;
 
 namespace Dumpkit.Formats.Tests;
 
-public class KdumpReaderTests
+public class DiskdumpReaderTests
 {
     private static (SyntheticVmcore Vm, byte[] Dump) Make(params string[] args) => Make(new SyntheticVmcore(), args);
 
