@@ -128,7 +128,7 @@ public static class MakedumpfileCommand
             return new DmesgJob
             {
                 Input = o.Positional[0], Output = o.Positional[1], Partial = o.PartialDmesg,
-                VmcoreinfoFile = o.VmcoreinfoFile, Mmap = !o.NonMmap, DryRun = o.DryRun,
+                VmcoreinfoFile = o.VmcoreinfoFile, Mmap = !o.NonMmap, DryRun = o.DryRun, Overwrite = o.Force,
             }.Run(msg);
         if (o.Reassemble)
             return new ReassembleJob

@@ -9,7 +9,7 @@ namespace Dumpkit.Formats.Tests;
 public class DumpJobTests
 {
     /// <summary>The real 6.1 kdump shipped in samples/ (found from the test's directory upwards).</summary>
-    private static string Sample()
+    internal static string Sample()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {

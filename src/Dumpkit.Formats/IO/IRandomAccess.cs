@@ -27,6 +27,23 @@ public static class RandomAccessExtensions
     }
 }
 
+internal static class SafeFileHandleExtensions
+{
+    /// <summary>False for pipes, FIFOs and sockets, whose position cannot be chosen (pread fails with ESPIPE).</summary>
+    public static bool CanSeek(this SafeFileHandle handle)
+    {
+        try
+        {
+            RandomAccess.GetLength(handle);
+            return true;
+        }
+        catch (NotSupportedException)
+        {
+            return false;
+        }
+    }
+}
+
 /// <summary>A file read with pread().</summary>
 public sealed class FileRandomAccess : IRandomAccess
 {
@@ -36,8 +53,15 @@ public sealed class FileRandomAccess : IRandomAccess
     {
         Name = path;
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.RandomAccess);
+        if (!_handle.CanSeek())
+        {
+            // A pipe or FIFO: a dump is read at many offsets, which a stream cannot give.
+            _handle.Dispose();
+            throw new DumpFormatException(path, null,
+                "Illegal seek: a dump cannot be read from a pipe or FIFO; save it to a file first (a flattened stream: makedumpfile -R)");
+        }
         Length = RandomAccess.GetLength(_handle);
-        // /proc/vmcore reports its real size; character devices and pipes report 0.
+        // /proc/vmcore reports its real size; character devices report 0.
     }
 
     public string Name { get; }

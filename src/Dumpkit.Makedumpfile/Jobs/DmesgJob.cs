@@ -11,6 +11,9 @@ public sealed record DmesgJob
     /// <summary>Only the records since the last <c>dmesg -c</c> (<c>--partial-dmesg</c>).</summary>
     public bool Partial { get; init; }
 
+    /// <summary>Replace an existing log file (<c>-f</c>); otherwise one is created only where nothing is.</summary>
+    public bool Overwrite { get; init; }
+
     public string? VmcoreinfoFile { get; init; }
     public bool Mmap { get; init; } = true;
     public bool DryRun { get; init; }
@@ -22,6 +25,11 @@ public sealed record DmesgJob
 
     internal int Run(Messages msg)
     {
+        if (!Overwrite && !DryRun && JobRunner.Exists(Output))
+        {
+            msg.Fail($"Can't open the dump file ({Output}). File exists (use -f to overwrite).");
+            return JobRunner.Failed;
+        }
         using var input = Formats.DumpReader.Open(Input, Mmap);
         var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, input);
         if (info is null)
@@ -41,7 +49,8 @@ public sealed record DmesgJob
         }
         if (DryRun)
             return JobRunner.Ok;
-        File.WriteAllBytes(Output, log);
+        if (!JobRunner.TryWriteNewFile(Output, log, Overwrite, msg))
+            return JobRunner.Failed;
         msg.Info("");
         msg.Info($"The dmesg log is saved to {Output}.");
         return JobRunner.Ok;

@@ -74,7 +74,7 @@ public sealed record DumpJob
         var outputs = FlattenedTo is not null ? [OutputName] : Outputs;
         foreach (var path in outputs)
         {
-            if (!Overwrite && FlattenedTo is null && !DryRun && File.Exists(path))
+            if (!Overwrite && FlattenedTo is null && !DryRun && JobRunner.Exists(path))
             {
                 msg.Fail($"Can't open the dump file ({path}). File exists (use -f to overwrite).");
                 return JobRunner.Failed;
@@ -103,7 +103,7 @@ public sealed record DumpJob
                 return JobRunner.Ok;
             }
             var clock = Stopwatch.StartNew();
-            var writer = new DumpWriters(this, input, meta, level, stats, msg, clock);
+            var writer = new DumpWriters(this, input, meta, level, stats, msg, clock, Overwrite || attempt > 0);
             var (outOfSpace, reason) = Elf ? writer.WriteElf(bitmaps)
                 : Split ? writer.WriteSplit(bitmaps)
                 : writer.WriteDiskdump(bitmaps);

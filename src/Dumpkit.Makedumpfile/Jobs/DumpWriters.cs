@@ -13,8 +13,10 @@ namespace Dumpkit.Makedumpfile;
 /// a split set, or an ELF file or stream. Each returns whether the output ran out of space
 /// (written incomplete) and why.
 /// </summary>
+/// <param name="overwrite">replace existing files: <c>-f</c>, or a retry at the next level over the file the last try made.
+/// Otherwise a file is created only where nothing is, not even a dangling symbolic link.</param>
 internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata meta, DumpLevel level,
-    Statistics stats, Messages msg, Stopwatch clock)
+    Statistics stats, Messages msg, Stopwatch clock, bool overwrite)
 {
     public (bool OutOfSpace, string? Reason) WriteDiskdump(DumpBitmaps bitmaps)
     {
@@ -60,7 +62,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
                 try
                 {
                     var options = DiskdumpOptions(perPart, (d, t) => Progress(part, d, t), ranges[part]);
-                    using var sink = new FileDumpSink(outputs[part], overwrite: true, job.SizeLimit);
+                    using var sink = new FileDumpSink(outputs[part], overwrite, job.SizeLimit);
                     results[part] = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
                 }
                 catch (Exception e)
@@ -122,7 +124,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
 
     private IDumpSink OpenSink(string path) => job.FlattenedTo is { } stream
         ? new FlattenedWriter(stream, path, leaveOpen: true)
-        : new FileDumpSink(path, overwrite: true, job.SizeLimit);
+        : new FileDumpSink(path, overwrite, job.SizeLimit);
 
     private DiskdumpWriterOptions DiskdumpOptions(int threads, Action<ulong, ulong>? progress, (ulong, ulong)? split = null) =>
         DiskdumpOptionsFor(input, meta, level, job.Codec, threads, job.CycleFrames, progress, split);

@@ -36,6 +36,37 @@ internal static class JobRunner
         return input.VmcoreinfoText is { } text ? Vmcoreinfo.Parse(text) : null;
     }
 
+    /// <summary>Something is at <paramref name="path"/>: a file, a directory, or a symbolic link, even a dangling one.</summary>
+    public static bool Exists(string path) => Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
+
+    /// <summary>
+    /// Writes a small output (the kernel log) as makedumpfile creates its files: owner-only (0600),
+    /// and without <paramref name="overwrite"/> only where nothing is (O_EXCL: a planted symbolic
+    /// link is not followed). False, with makedumpfile's message, when something is there.
+    /// </summary>
+    public static bool TryWriteNewFile(string path, ReadOnlySpan<byte> data, bool overwrite, Messages msg)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = overwrite ? FileMode.Create : FileMode.CreateNew,
+            Access = FileAccess.Write,
+        };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var file = new FileStream(path, options);
+            file.Write(data);
+            file.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (IOException) when (!overwrite && Exists(path))
+        {
+            msg.Fail($"Can't open the dump file ({path}). File exists (use -f to overwrite).");
+            return false;
+        }
+    }
+
     public static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -25,7 +25,7 @@ public sealed record ReassembleJob
 
     internal int Run(Messages msg)
     {
-        if (!Overwrite && File.Exists(Output))
+        if (!Overwrite && JobRunner.Exists(Output))
         {
             msg.Fail($"Can't open the dump file ({Output}). File exists (use -f to overwrite).");
             return JobRunner.Failed;
@@ -48,7 +48,7 @@ public sealed record ReassembleJob
         var options = DumpWriters.DiskdumpOptionsFor(input, meta, (DumpLevel)(input.FilterLevel ?? 0), input.Codec, threads,
             DiskdumpWriter.DefaultCycleFrames, (done, total) => msg.ShowProgress("Copying data", done, total, clock));
         DiskdumpWriteResult result;
-        using (var sink = new FileDumpSink(Output, overwrite: true, SizeLimit))
+        using (var sink = new FileDumpSink(Output, Overwrite, SizeLimit))
             result = DiskdumpWriter.Write(sink, input, input.MaxPfn, new DumpBitmaps(input, null, stats), options);
         if (result.Incomplete)
         {
