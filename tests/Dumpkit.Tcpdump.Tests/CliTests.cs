@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
 namespace Dumpkit.Tcpdump.Tests;
 

@@ -394,7 +394,7 @@ internal static class Sll
     }
 
     /// <summary>As tcpdump: if_indextoname() at print time (in the printing thread's network namespace), "?" if unknown.</summary>
-    private static string IfName(int index) => Capture.LinuxPacket.IndexToName((uint)index) ?? "?";
+    private static string IfName(int index) => Dumpkit.Pcap.Capture.Interfaces.NameOf((uint)index) ?? "?";
 
     private static int Body(Nd nd, int p, int et, int length, int caplen, Action<int> hdr)
     {

@@ -1,4 +1,4 @@
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
 namespace Dumpkit.Tcpdump.Print;
 

@@ -1,6 +1,6 @@
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 // host / net / ether host / broadcast / multicast
 internal sealed partial class CodeGen

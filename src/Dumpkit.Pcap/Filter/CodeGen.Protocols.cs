@@ -1,4 +1,4 @@
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 // port / portrange / proto / protochain / protocol abbreviations
 internal sealed partial class CodeGen

@@ -1,7 +1,7 @@
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
-/// <summary>-D: capture devices in tcpdump's "N.name [flags]" format, from /sys/class/net (as libpcap orders them).</summary>
-internal static class Interfaces
+/// <summary>Capture devices (<c>tcpdump -D</c>) in tcpdump's "N.name [flags]" format, from /sys/class/net (as libpcap orders them).</summary>
+public static class Interfaces
 {
     private sealed record Dev(string Name, int Index, bool Up, bool Running, bool Loopback, bool Wireless, string? Status);
 
@@ -11,6 +11,10 @@ internal static class Interfaces
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ""; }
     }
 
+    /// <summary>The name of the interface with this index (<c>if_indextoname</c>), or null when there is none.</summary>
+    public static string? NameOf(uint index) => LinuxPacket.IndexToName(index);
+
+    /// <summary>Writes the list <c>tcpdump -D</c> prints: up and running interfaces first, then <c>any</c>, loopback, the rest.</summary>
     public static void List(TextWriter w)
     {
         var devs = new List<Dev>();

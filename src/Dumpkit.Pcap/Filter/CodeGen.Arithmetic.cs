@@ -1,6 +1,6 @@
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 // packet accessors, arithmetic, relations, len, less/greater, inbound/outbound, ifindex
 internal sealed partial class CodeGen

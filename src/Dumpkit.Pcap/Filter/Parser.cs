@@ -1,4 +1,4 @@
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>
 /// Recursive-descent parser for pcap-filter(7). It calls the code generator in the order libpcap's LALR parser

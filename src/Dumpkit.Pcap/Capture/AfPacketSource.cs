@@ -1,14 +1,20 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using static Dumpkit.Tcpdump.Capture.LinuxPacket;
+using static Dumpkit.Pcap.Capture.LinuxPacket;
 
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
-/// <summary>
-/// What a live capture is opened with (tcpdump's -i -s -p -Q -B -y --immediate-mode --nano); NoRing
-/// asks for the recvmsg() path (for tests of the fallback).
-/// </summary>
-internal sealed record LiveOptions(string Interface, int SnapLen = 262144, bool Promiscuous = true, string? Direction = null,
+/// <summary>What a live capture is opened with (tcpdump's -i -s -p -Q -B -y --immediate-mode --nano).</summary>
+/// <param name="Interface">The device, or <c>any</c> (-i).</param>
+/// <param name="SnapLen">Bytes kept of each packet (-s).</param>
+/// <param name="Promiscuous">Put the device in promiscuous mode (not with -p, never on <c>any</c>).</param>
+/// <param name="Direction"><c>in</c>, <c>out</c> or <c>inout</c> (-Q); null: both.</param>
+/// <param name="Nano">Deliver nanosecond time stamps (--nano).</param>
+/// <param name="Immediate">Hand packets over at once instead of by the 1 s buffer timeout (--immediate-mode).</param>
+/// <param name="BufferSizeKb">The ring's size in KiB (-B); 0: 2 MiB.</param>
+/// <param name="LinkTypeName">The link type asked for (-y), e.g. <c>LINUX_SLL</c>; null: the device's default.</param>
+/// <param name="NoRing">Read with recvmsg() instead of the memory-mapped ring (for tests of the fallback).</param>
+public sealed record LiveOptions(string Interface, int SnapLen = 262144, bool Promiscuous = true, string? Direction = null,
     bool Nano = false, bool Immediate = false, long BufferSizeKb = 0, string? LinkTypeName = null, bool NoRing = false);
 
 /// <summary>
@@ -20,7 +26,7 @@ internal sealed record LiveOptions(string Interface, int SnapLen = 262144, bool 
 /// Ethernet and loopback interfaces are captured raw (LINKTYPE_ETHERNET); "any" is captured cooked
 /// with a Linux cooked v2 header (v1 with -y LINUX_SLL); other hardware types cooked with a v1 header.
 /// </summary>
-internal sealed unsafe class AfPacketSource : PacketSource
+public sealed unsafe class AfPacketSource : PacketSource
 {
     private const int VlanTagLen = 4;
     private readonly int _fd = -1, _wakeFd = -1;
@@ -40,6 +46,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
     private byte* _pkt;                       // next packet in the block being read
     private int _pktsLeft;                    // packets of that block not read yet; -1: no block held
 
+    /// <summary>The device captured on.</summary>
     public string Interface { get; }
     /// <summary>The link types -L lists for this device (as libpcap offers them).</summary>
     public int[] DataLinks { get; }
@@ -54,6 +61,10 @@ internal sealed unsafe class AfPacketSource : PacketSource
     /// <summary>The socket, for attaching a kernel (classic BPF) filter before the first Next().</summary>
     public int Fd => _fd;
 
+    /// <summary>
+    /// Opens and sets up the socket; <paramref name="cancel"/> ends a <see cref="Next"/> that waits for packets.
+    /// Throws <see cref="CaptureException"/> with libpcap's wording when the device cannot be captured on.
+    /// </summary>
     public AfPacketSource(LiveOptions o, CancellationToken cancel)
     {
         Interface = o.Interface;
@@ -227,6 +238,7 @@ internal sealed unsafe class AfPacketSource : PacketSource
         return (byte*)p;
     }
 
+    /// <inheritdoc/>
     public override bool Next(ref PacketHeader h, ref byte[] buf)
     {
         return _ring != null ? NextFromRing(ref h, buf) : NextFromRecv(ref h, buf);
@@ -535,5 +547,6 @@ internal sealed unsafe class AfPacketSource : PacketSource
         if (_fd >= 0) close(_fd);
     }
 
+    /// <summary>Unmaps the ring and closes the socket.</summary>
     public override void Dispose() => Release();
 }

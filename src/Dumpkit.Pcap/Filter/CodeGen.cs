@@ -1,6 +1,6 @@
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>Protocol qualifier of a primitive (pcap-filter's "proto").</summary>
 internal enum QProto : byte
@@ -80,6 +80,7 @@ internal sealed partial class CodeGen
     /// <param name="fromFile">compiling for a savefile (libpcap's rfile != NULL): DLT_NULL checks all BSD AF_INET6 values, inbound/ifindex are refused</param>
     /// <param name="swapped">the savefile's byte order differs from ours (DLT_NULL family values are swapped)</param>
     /// <param name="linuxExt">Linux socket-filter mode (live capture): VLAN tests through [vlanp]/[vlan_tci]</param>
+    /// <param name="names">where host, service, protocol and network names are looked up</param>
     public CodeGen(int linktype, int snaplen, uint? netmask, bool fromFile, bool swapped, bool linuxExt, Names names)
     {
         _snaplen = snaplen;

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
 /// <summary>Reads pcapng: section headers, interface descriptions, enhanced/simple/obsolete packet blocks; others skipped.</summary>
-internal sealed class PcapngReader : PacketSource
+public sealed class PcapngReader : PacketSource
 {
     private readonly ByteInput _in;
     private bool _swap;
+    /// <inheritdoc/>
     public override bool Swapped => _swap;
     private readonly List<Iface> _ifaces = [];
     private byte[] _block = new byte[65536];
@@ -20,7 +21,7 @@ internal sealed class PcapngReader : PacketSource
         public long Offset;
     }
 
-    public PcapngReader(ByteInput input, bool nano)
+    internal PcapngReader(ByteInput input, bool nano)
     {
         _in = input;
         Nano = nano;
@@ -162,6 +163,7 @@ internal sealed class PcapngReader : PacketSource
         _ifaces.Add(iface);
     }
 
+    /// <inheritdoc/>
     public override bool Next(ref PacketHeader h, ref byte[] buf)
     {
         while (true)

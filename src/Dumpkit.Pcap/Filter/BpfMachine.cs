@@ -1,16 +1,23 @@
 using System.Buffers.Binary;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>What the Linux kernel would know about a packet besides its bytes (SKF_AD_* loads).</summary>
-internal struct PacketAux
+public struct PacketAux
 {
+    /// <summary>The packet type (<c>sll_pkttype</c>: PACKET_HOST, PACKET_OUTGOING, ...), SKF_AD_PKTTYPE.</summary>
     public ushort PktType;
+    /// <summary>The interface index, SKF_AD_IFINDEX.</summary>
     public uint IfIndex;
+    /// <summary>The protocol (ethertype) in host byte order, SKF_AD_PROTOCOL.</summary>
     public ushort Protocol;
+    /// <summary>The VLAN tag control information the driver stripped, SKF_AD_VLAN_TAG.</summary>
     public ushort VlanTci;
+    /// <summary>True when a VLAN tag was stripped, SKF_AD_VLAN_TAG_PRESENT.</summary>
     public bool VlanPresent;
+    /// <summary>The stripped tag's TPID, SKF_AD_VLAN_TPID.</summary>
     public ushort VlanTpid;
+    /// <summary>The device's ARPHRD_ type, SKF_AD_HATYPE.</summary>
     public ushort HaType;
 }
 
@@ -19,7 +26,7 @@ internal struct PacketAux
 /// against the captured length (out of bounds ends the program with 0, i.e. reject), division by zero rejects,
 /// a jump that leaves the program rejects. No allocation per packet.
 /// </summary>
-internal static class BpfMachine
+public static class BpfMachine
 {
     /// <summary>Instructions executed before a program is considered looping (and the packet rejected).</summary>
     public const int MaxSteps = 1 << 20;

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>
 /// The flow-graph optimizer, following libpcap 1.10's passes so that optimized listings come out the same:

@@ -1,17 +1,18 @@
 using System.Buffers.Binary;
 
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
 /// <summary>Reads classic libpcap files (micro- and nanosecond magic, either byte order).</summary>
-internal sealed class PcapReader : PacketSource
+public sealed class PcapReader : PacketSource
 {
     private readonly ByteInput _in;
     private readonly bool _swap;
+    /// <inheritdoc/>
     public override bool Swapped => _swap;
     private readonly bool _fileNano;
     private readonly byte[] _hdr = new byte[24];
 
-    public PcapReader(ByteInput input, uint magic, bool nano)
+    internal PcapReader(ByteInput input, uint magic, bool nano)
     {
         _in = input;
         Nano = nano;
@@ -40,6 +41,7 @@ internal sealed class PcapReader : PacketSource
     private ushort U16(int o) { var v = BinaryPrimitives.ReadUInt16LittleEndian(_hdr.AsSpan(o)); return _swap ? BinaryPrimitives.ReverseEndianness(v) : v; }
     private uint U32(int o) { var v = BinaryPrimitives.ReadUInt32LittleEndian(_hdr.AsSpan(o)); return _swap ? BinaryPrimitives.ReverseEndianness(v) : v; }
 
+    /// <inheritdoc/>
     public override bool Next(ref PacketHeader h, ref byte[] buf)
     {
         int got = _in.Read(_hdr.AsSpan(0, 16));

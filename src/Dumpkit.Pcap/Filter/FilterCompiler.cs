@@ -1,7 +1,9 @@
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
-/// <summary>What to compile for.</summary>
-internal sealed record FilterTarget(int LinkType, int SnapLen = 262144)
+/// <summary>What a filter is compiled for.</summary>
+/// <param name="LinkType">The packets' LINKTYPE_ value (see <see cref="Capture.LinkTypes"/>).</param>
+/// <param name="SnapLen">The snapshot length: what an accepting program returns.</param>
+public sealed record FilterTarget(int LinkType, int SnapLen = 262144)
 {
     /// <summary>Netmask of the capture network for "ip broadcast" (null: unknown).</summary>
     public uint? Netmask { get; init; }
@@ -14,10 +16,17 @@ internal sealed record FilterTarget(int LinkType, int SnapLen = 262144)
 }
 
 /// <summary>pcap_compile: pcap-filter expression to classic BPF, with libpcap 1.10's code shape.</summary>
-internal static class FilterCompiler
+public static class FilterCompiler
 {
-    /// <summary>Compiles expr; throws <see cref="FilterException"/> with libpcap's message on error.</summary>
-    public static BpfInstruction[] Compile(string expr, FilterTarget target, bool optimize, Names? names = null)
+    /// <summary>
+    /// Compiles <paramref name="expr"/> for <paramref name="target"/>, optimized unless <paramref name="optimize"/>
+    /// is false (tcpdump's -O); names are looked up in /etc and then the resolver. Throws
+    /// <see cref="FilterException"/> with libpcap's message when the expression is wrong.
+    /// </summary>
+    public static BpfInstruction[] Compile(string expr, FilterTarget target, bool optimize) => Compile(expr, target, optimize, null);
+
+    /// <summary>As the public overload, with the host, service, protocol and network names taken from <paramref name="names"/>.</summary>
+    internal static BpfInstruction[] Compile(string expr, FilterTarget target, bool optimize, Names? names)
     {
         var g = new CodeGen(target.LinkType, target.SnapLen, target.Netmask, target.FromFile, target.Swapped,
             target.LinuxExtensions, names ?? new Names());

@@ -2,42 +2,47 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>One classic BPF instruction, laid out as Linux's <c>struct sock_filter</c> (8 bytes).</summary>
+/// <param name="Code">The opcode: class, size, mode, operation and source bits.</param>
+/// <param name="Jt">Conditional jumps: instructions to skip when the test is true.</param>
+/// <param name="Jf">Conditional jumps: instructions to skip when the test is false.</param>
+/// <param name="K">The constant operand.</param>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-internal readonly record struct BpfInstruction(ushort Code, byte Jt, byte Jf, uint K)
+public readonly record struct BpfInstruction(ushort Code, byte Jt, byte Jf, uint K)
 {
+    /// <summary>The instruction as <c>tcpdump -d</c> lists it (numbered 0).</summary>
     public override string ToString() => Bpf.Image(this, 0);
 }
 
 /// <summary>Classic BPF opcode fields and tcpdump's three listing formats.</summary>
-internal static class Bpf
+public static class Bpf
 {
     // classes
-    public const int Ld = 0x00, Ldx = 0x01, St = 0x02, Stx = 0x03, Alu = 0x04, Jmp = 0x05, Ret = 0x06, Misc = 0x07;
+    internal const int Ld = 0x00, Ldx = 0x01, St = 0x02, Stx = 0x03, Alu = 0x04, Jmp = 0x05, Ret = 0x06, Misc = 0x07;
     // ld/ldx sizes and modes
-    public const int W = 0x00, H = 0x08, B = 0x10;
-    public const int Imm = 0x00, Abs = 0x20, Ind = 0x40, Mem = 0x60, Len = 0x80, Msh = 0xa0;
+    internal const int W = 0x00, H = 0x08, B = 0x10;
+    internal const int Imm = 0x00, Abs = 0x20, Ind = 0x40, Mem = 0x60, Len = 0x80, Msh = 0xa0;
     // alu/jmp operations
-    public const int Add = 0x00, Sub = 0x10, Mul = 0x20, Div = 0x30, Or = 0x40, And = 0x50, Lsh = 0x60, Rsh = 0x70,
+    internal const int Add = 0x00, Sub = 0x10, Mul = 0x20, Div = 0x30, Or = 0x40, And = 0x50, Lsh = 0x60, Rsh = 0x70,
         Neg = 0x80, Mod = 0x90, Xor = 0xa0;
-    public const int Ja = 0x00, Jeq = 0x10, Jgt = 0x20, Jge = 0x30, Jset = 0x40;
+    internal const int Ja = 0x00, Jeq = 0x10, Jgt = 0x20, Jge = 0x30, Jset = 0x40;
     // sources
-    public const int K = 0x00, X = 0x08, A = 0x10;
-    public const int Tax = 0x00, Txa = 0x80;
-    public const int MemWords = 16;
+    internal const int K = 0x00, X = 0x08, A = 0x10;
+    internal const int Tax = 0x00, Txa = 0x80;
+    internal const int MemWords = 16;
 
-    public static int Class(int code) => code & 0x07;
-    public static int Size(int code) => code & 0x18;
-    public static int Mode(int code) => code & 0xe0;
-    public static int Op(int code) => code & 0xf0;
-    public static int Src(int code) => code & 0x08;
-    public static int RVal(int code) => code & 0x18;
+    internal static int Class(int code) => code & 0x07;
+    internal static int Size(int code) => code & 0x18;
+    internal static int Mode(int code) => code & 0xe0;
+    internal static int Op(int code) => code & 0xf0;
+    internal static int Src(int code) => code & 0x08;
+    internal static int RVal(int code) => code & 0x18;
 
     /// <summary>Linux ancillary-data offsets (SKF_AD_OFF + n) and the names libpcap's bpf_image gives them.</summary>
-    public const uint SkfAdOff = 0xfffff000;
-    public const int SkfAdProtocol = 0, SkfAdPktType = 4, SkfAdIfIndex = 8, SkfAdVlanTag = 44, SkfAdVlanTagPresent = 48;
+    internal const uint SkfAdOff = 0xfffff000;
+    internal const int SkfAdProtocol = 0, SkfAdPktType = 4, SkfAdIfIndex = 8, SkfAdVlanTag = 44, SkfAdVlanTagPresent = 48;
 
     private static readonly string?[] AdNames =
     [

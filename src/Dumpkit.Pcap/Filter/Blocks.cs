@@ -1,4 +1,4 @@
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>
 /// One statement of the intermediate code, in a singly linked list (a block's straight-line part).
@@ -128,4 +128,4 @@ internal sealed class Edge(Block pred)
 }
 
 /// <summary>A compile error; the message is libpcap's wording.</summary>
-internal sealed class FilterException(string message) : Exception(message);
+public sealed class FilterException(string message) : Exception(message);

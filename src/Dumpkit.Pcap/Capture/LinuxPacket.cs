@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
 /// <summary>
 /// The libc calls and kernel constants behind AF_PACKET capture (linux/if_packet.h, linux/if_arp.h,

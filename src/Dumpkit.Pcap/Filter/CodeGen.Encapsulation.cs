@@ -1,6 +1,6 @@
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 // vlan / mpls / pppoed / pppoes / geneve: these move the offsets used by everything after them
 internal sealed partial class CodeGen

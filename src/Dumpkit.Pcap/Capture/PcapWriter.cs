@@ -1,16 +1,18 @@
 using System.Buffers.Binary;
 
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
 /// <summary>Writes classic pcap (host byte order, as libpcap does) or, on request, pcapng.</summary>
-internal sealed class PcapWriter : IDisposable
+public sealed class PcapWriter : IDisposable
 {
     private readonly Stream _s;
     private readonly bool _nano;
     private readonly bool _ng;
     private readonly byte[] _rec = new byte[32];
+    /// <summary>Bytes written so far, headers included (what -C compares with its limit).</summary>
     public long BytesWritten { get; private set; }
 
+    /// <summary>Writes the file header(s) for packets of <paramref name="linkType"/> to <paramref name="s"/>, which the writer then owns.</summary>
     public PcapWriter(Stream s, int linkType, int snapLen, bool nano, bool pcapng)
     {
         _s = s;
@@ -56,6 +58,7 @@ internal sealed class PcapWriter : IDisposable
         }
     }
 
+    /// <summary>Appends one packet: its header and <see cref="PacketHeader.CapLen"/> bytes of <paramref name="data"/>.</summary>
     public void Write(in PacketHeader h, ReadOnlySpan<byte> data)
     {
         if (!_ng)
@@ -92,8 +95,10 @@ internal sealed class PcapWriter : IDisposable
         }
     }
 
+    /// <summary>Flushes the stream.</summary>
     public void Flush() => _s.Flush();
 
+    /// <summary>Flushes and closes the stream.</summary>
     public void Dispose()
     {
         _s.Flush();

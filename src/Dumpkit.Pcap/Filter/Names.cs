@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>
 /// Name resolution at compile time, as libpcap does it: hosts (/etc/hosts, then the system resolver), ports

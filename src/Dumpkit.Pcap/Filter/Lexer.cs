@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 internal enum Tok
 {

@@ -1,21 +1,30 @@
-namespace Dumpkit.Tcpdump.Capture;
+namespace Dumpkit.Pcap.Capture;
 
 /// <summary>One packet's record header; the time stamp is in the precision the source was opened with.</summary>
-internal struct PacketHeader
+public struct PacketHeader
 {
+    /// <summary>Time stamp: seconds since the Unix epoch.</summary>
     public long Seconds;
-    public long Fraction;   // microseconds or nanoseconds, see PacketSource.Nano
+    /// <summary>Time stamp: the fraction of the second, in microseconds or nanoseconds (see <see cref="PacketSource.Nano"/>).</summary>
+    public long Fraction;
+    /// <summary>Bytes captured (at most the source's snap length).</summary>
     public int CapLen;
+    /// <summary>The packet's length on the wire.</summary>
     public uint Len;
 }
 
 /// <summary>A capture-file format error; the message is libpcap's wording.</summary>
-internal sealed class CaptureException(string message) : Exception(message);
+public sealed class CaptureException(string message) : Exception(message);
 
-/// <summary>A source of packets (file or live socket).</summary>
-internal abstract class PacketSource : IDisposable
+/// <summary>
+/// A source of packets: a pcap or pcapng file (<see cref="OpenFile"/>) or a live socket
+/// (<see cref="AfPacketSource"/>). Read it with <see cref="Next"/> until that returns false.
+/// </summary>
+public abstract class PacketSource : IDisposable
 {
+    /// <summary>The LINKTYPE_ value of the packets (see <see cref="LinkTypes"/>).</summary>
     public int LinkType { get; protected set; }
+    /// <summary>The snapshot length: no packet has more captured bytes.</summary>
     public int SnapLen { get; protected set; }
     /// <summary>True when time stamps are delivered in nanoseconds.</summary>
     public bool Nano { get; protected init; }
@@ -25,11 +34,17 @@ internal abstract class PacketSource : IDisposable
     /// <summary>Reads the next packet into buf (which holds at least MaxCapLen bytes). Returns false at the end.</summary>
     public abstract bool Next(ref PacketHeader h, ref byte[] buf);
 
+    /// <summary>Releases the source (a live socket and its ring; a file source does not own its stream).</summary>
     public virtual void Dispose() { }
 
+    /// <summary>The largest captured length any source delivers (libpcap's MAXIMUM_SNAPLEN).</summary>
     public const int MaxCapLen = 262144;
 
-    /// <summary>Opens a pcap or pcapng file; "-" reads standard input.</summary>
+    /// <summary>
+    /// Opens a pcap or pcapng file (told apart by the first four bytes) on <paramref name="s"/>; time stamps
+    /// are delivered in nanoseconds when <paramref name="nano"/> is true, else in microseconds. Throws
+    /// <see cref="CaptureException"/> with libpcap's message when the file header is wrong or truncated.
+    /// </summary>
     public static PacketSource OpenFile(Stream s, bool nano)
     {
         var r = new ByteInput(s);

@@ -1,4 +1,4 @@
-namespace Dumpkit.Tcpdump.Filter;
+namespace Dumpkit.Pcap.Filter;
 
 /// <summary>
 /// Flow graph to instruction array, laid out as libpcap lays it out: a block is placed after everything reachable
