@@ -37,7 +37,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             return 0;
         }
         if (o.FilterFile == null) _filter = string.Join(' ', o.Expression);
-        if (o.d > 0 && o.ReadFile == null) return DumpCode(o);
+        if (o.DumpCodeLevel > 0 && o.ReadFile == null) return DumpCode(o);
         if (o.ReadFile == null) return Live(o);
         return ReadFile(o);
     }
@@ -102,7 +102,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
     {
         var prog = Compile(o, target);
         using var w = new StreamWriter(stdout, leaveOpen: true);
-        w.Write(Bpf.Dump(prog, o.d));
+        w.Write(Bpf.Dump(prog, o.DumpCodeLevel));
         return 0;
     }
 
@@ -156,7 +156,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
         }
         AfPacketSource src;
-        var lo = new LiveOptions(iface, o.SnapLen, !o.p, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
+        var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
         try { src = new AfPacketSource(lo, cancel); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var _ = src;
@@ -188,7 +188,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (o.LinkTypeName != null || iface == "any") stderr.WriteLine($"tcpdump: data link type {d.Name}");
         if (o.User != null) Privileges.Drop(o.User, stderr);
         // as tcpdump: the hint about -v only when neither -v nor -w is given, else a "tcpdump: " prefix
-        if (o.v == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
+        if (o.Verbosity == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         else stderr.Write("tcpdump: ");
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
         int rc = Loop(o, src, o.NanoPrecision == true, live: true, userFilter, linuxFilter: true);
@@ -232,7 +232,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (src.LinkType == LinkTypes.LinuxSll2) stderr.WriteLine("Warning: interface names might be incorrect");
 
         var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
-        if (o.d > 0) return PrintCode(o, target);
+        if (o.DumpCodeLevel > 0) return PrintCode(o, target);
         BpfInstruction[]? prog = FilterText(o).Trim().Length > 0 ? Compile(o, target) : null;
         return Loop(o, src, nano, live: false, prog);
     }
@@ -242,8 +242,8 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
         {
-            Verbose = o.v, LinkHeader = o.e, Quick = o.q > 0, AbsoluteSeq = o.S, NoChecksum = o.K, AsDot = o.b,
-            HexAscii = o.X, Hex = o.x, Ascii = o.A, TimeFormat = o.t, Nano = nano, Number = o.Number,
+            Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0, AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum, AsDot = o.AsDot,
+            HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano, Number = o.Number,
             ForcedType = o.ForcedType,
         };
         var output = new Output(stdout);
@@ -276,14 +276,14 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         PacketPrinter? printer = null;
         if (print)
         {
-            printer = new PacketPrinter(new Nd(settings, output), src.LinkType, new Timestamp(zone, o.t, nano));
+            printer = new PacketPrinter(new PrintContext(settings, output), src.LinkType, new Timestamp(zone, o.TimeFormat, nano));
         }
 
         var h = new PacketHeader();
-        byte[] buf = printer?.Nd.Buf ?? new byte[PacketSource.MaxCapLen];
+        byte[] buf = printer?.Context.Buf ?? new byte[PacketSource.MaxCapLen];
         uint count = 0;
         int status = 0;
-        bool flushEach = o.l || o.U;
+        bool flushEach = o.LineBuffered || o.PacketBuffered;
         try
         {
             while (!cancel.IsCancellationRequested || !live)
@@ -338,12 +338,12 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                 writer?.Write(h, buf);
                 if (printer != null)
                 {
-                    if (printer.Nd.Buf != buf) printer.Nd.Buf = buf;
+                    if (printer.Context.Buf != buf) printer.Context.Buf = buf;
                     printer.Print(h, count);
                     if (flushEach) output.Flush();
                     else if (output.Length > 60000) output.Drain();
                 }
-                if (o.U) writer?.Flush();
+                if (o.PacketBuffered) writer?.Flush();
             }
         }
         finally

@@ -29,14 +29,3 @@ internal readonly struct V6(UInt128 a) : IUtf8SpanFormattable
         return true;
     }
 }
-
-internal sealed partial class Nd
-{
-    public V4 A4(int off) => new(Be32(off));
-
-    public V6 A6(int off)
-    {
-        Check(off, 16);
-        return new(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(Buf.AsSpan(off, 16)));
-    }
-}

@@ -30,7 +30,7 @@ internal static class Checksum
     }
 
     /// <summary>Checksum over an IPv4 or IPv6 pseudo header plus payload (only its first cover bytes when cover &gt;= 0).</summary>
-    public static ushort Pseudo(Nd nd, int ipOff, bool v6, int proto, int off, int len, int cover = -1)
+    public static ushort Pseudo(PrintContext nd, int ipOff, bool v6, int proto, int off, int len, int cover = -1)
     {
         uint sum = 0;
         var b = nd.Buf;

@@ -19,12 +19,12 @@ internal static class HexDump
         o.Advance(8);
     }
 
-    public static void HexAscii(Nd nd, string indent, int off, int len)
+    public static void HexAscii(PrintContext nd, string indent, int off, int len)
     {
         int avail = nd.Avail(off);
         bool trunc = false;
         if (len > avail) { len = avail; trunc = true; }
-        var o = nd.O;
+        var o = nd.Out;
         Span<byte> hex = stackalloc byte[48];
         Span<byte> asc = stackalloc byte[16];
         var buf = nd.Buf;
@@ -55,12 +55,12 @@ internal static class HexDump
         if (trunc) nd.PrintTrunc();
     }
 
-    public static void Hex(Nd nd, string indent, int off, int len)
+    public static void Hex(PrintContext nd, string indent, int off, int len)
     {
         int avail = nd.Avail(off);
         bool trunc = false;
         if (len > avail) { len = avail; trunc = true; }
-        var o = nd.O;
+        var o = nd.Out;
         var buf = nd.Buf;
         int offset = 0;
         for (int i = 0; i < len; i += 2)
@@ -78,12 +78,12 @@ internal static class HexDump
         if (trunc) nd.PrintTrunc();
     }
 
-    public static void Ascii(Nd nd, int off, int len)
+    public static void Ascii(PrintContext nd, int off, int len)
     {
         int avail = nd.Avail(off);
         bool trunc = false;
         if (len > avail) { len = avail; trunc = true; }
-        var o = nd.O;
+        var o = nd.Out;
         var buf = nd.Buf;
         o.Put('\n');
         for (int i = 0; i < len; i++)

@@ -113,9 +113,9 @@ internal ref struct OutHandler
         o.Pending = o.Length;
     }
 
-    public OutHandler(int literalLength, int formattedCount, Nd nd)
+    public OutHandler(int literalLength, int formattedCount, PrintContext nd)
     {
-        _o = nd.O;
+        _o = nd.Out;
         _o.Pending = _o.Length;
     }
 

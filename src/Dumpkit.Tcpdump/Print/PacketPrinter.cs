@@ -3,14 +3,14 @@ using Dumpkit.Pcap.Capture;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Prints one packet as tcpdump's pretty_print_packet does: number, time, link printer, dumps.</summary>
-internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
+internal sealed class PacketPrinter(PrintContext context, int linkType, Timestamp ts)
 {
-    public Nd Nd { get; } = nd;
+    public PrintContext Context { get; } = context;
 
     public void Print(in PacketHeader h, uint number)
     {
-        var o = Nd.O;
-        if (Nd.S.Number) o.Put($"{number,5}  ");
+        var o = Context.Out;
+        if (Context.Settings.Number) o.Put($"{number,5}  ");
         bool bad = false;
         if (h.CapLen == 0) { bad = true; o.Put("[Invalid header: caplen==0"); }
         if (h.Len == 0)
@@ -23,49 +23,49 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
             o.Put(bad ? "," : "[Invalid header:"); bad = true;
             o.Put($" len({h.Len}) < caplen({h.CapLen})");
         }
-        if (h.CapLen > Nd.MaxSnap)
+        if (h.CapLen > PrintContext.MaxSnap)
         {
             o.Put(bad ? "," : "[Invalid header:"); bad = true;
-            o.Put($" caplen({h.CapLen}) > {Nd.MaxSnap}");
+            o.Put($" caplen({h.CapLen}) > {PrintContext.MaxSnap}");
         }
-        if (h.Len > Nd.MaxSnap)
+        if (h.Len > PrintContext.MaxSnap)
         {
             o.Put(bad ? "," : "[Invalid header:"); bad = true;
-            o.Put($" len({h.Len}) > {Nd.MaxSnap}");
+            o.Put($" len({h.Len}) > {PrintContext.MaxSnap}");
         }
         if (bad) { o.Put("]\n"); return; }
 
         ts.Print(o, h.Seconds, h.Fraction);
-        Nd.CapLen = h.CapLen;
-        Nd.SnapEnd = h.CapLen;
-        Nd.Proto = "";
-        Nd.LinkHdrLen = 0;
+        Context.CapLen = h.CapLen;
+        Context.SnapEnd = h.CapLen;
+        Context.Proto = "";
+        Context.LinkHdrLen = 0;
         try
         {
-            Nd.LinkHdrLen = PrintLink((int)h.Len, h.CapLen);
+            Context.LinkHdrLen = PrintLink((int)h.Len, h.CapLen);
         }
         catch (TruncatedException)
         {
-            Nd.PrintTrunc();
-            Nd.LinkHdrLen = 0;
+            Context.PrintTrunc();
+            Context.LinkHdrLen = 0;
         }
-        Nd.SnapEnd = h.CapLen;
-        int hdr = Nd.LinkHdrLen;
-        var s = Nd.S;
+        Context.SnapEnd = h.CapLen;
+        int hdr = Context.LinkHdrLen;
+        var s = Context.Settings;
         if (s.HexAscii > 0)
         {
-            if (s.HexAscii > 1) HexDump.HexAscii(Nd, "\n\t", 0, h.CapLen);
-            else if (h.CapLen > hdr) HexDump.HexAscii(Nd, "\n\t", hdr, h.CapLen - hdr);
+            if (s.HexAscii > 1) HexDump.HexAscii(Context, "\n\t", 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.HexAscii(Context, "\n\t", hdr, h.CapLen - hdr);
         }
         else if (s.Hex > 0)
         {
-            if (s.Hex > 1) HexDump.Hex(Nd, "\n\t", 0, h.CapLen);
-            else if (h.CapLen > hdr) HexDump.Hex(Nd, "\n\t", hdr, h.CapLen - hdr);
+            if (s.Hex > 1) HexDump.Hex(Context, "\n\t", 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.Hex(Context, "\n\t", hdr, h.CapLen - hdr);
         }
         else if (s.Ascii > 0)
         {
-            if (s.Ascii > 1) HexDump.Ascii(Nd, 0, h.CapLen);
-            else if (h.CapLen > hdr) HexDump.Ascii(Nd, hdr, h.CapLen - hdr);
+            if (s.Ascii > 1) HexDump.Ascii(Context, 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.Ascii(Context, hdr, h.CapLen - hdr);
         }
         o.Put('\n');
     }
@@ -75,83 +75,83 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
         switch (linkType)
         {
             case LinkTypes.Ethernet:
-                Nd.Proto = "ether";
-                return Ether.Print(Nd, 0, len, caplen);
+                Context.Proto = "ether";
+                return Ether.Print(Context, 0, len, caplen);
             case LinkTypes.Null:
             case LinkTypes.Loop:
-                return LinkNull.Print(Nd, len, caplen, linkType == LinkTypes.Loop);
+                return LinkNull.Print(Context, len, caplen, linkType == LinkTypes.Loop);
             case LinkTypes.Raw:
             case 12:
             case 14:
-                Nd.Proto = "raw";
-                if (caplen == 0) { Nd.PrintTrunc(); return 0; }
-                if (Nd.S.LinkHeader) Nd.P("ip: ");
-                Ip.PrintAny(Nd, 0, len);
+                Context.Proto = "raw";
+                if (caplen == 0) { Context.PrintTrunc(); return 0; }
+                if (Context.Settings.LinkHeader) Context.Print("ip: ");
+                Ip.PrintAny(Context, 0, len);
                 return 0;
             case LinkTypes.Ipv4:
-                Ip.Print(Nd, 0, len);
+                Ip.Print(Context, 0, len);
                 return 0;
             case LinkTypes.Ipv6:
-                Ip6.Print(Nd, 0, len);
+                Ip6.Print(Context, 0, len);
                 return 0;
             case LinkTypes.LinuxSll:
-                return Sll.Print(Nd, len, caplen);
+                return Sll.Print(Context, len, caplen);
             case LinkTypes.LinuxSll2:
-                return Sll.Print2(Nd, len, caplen);
+                return Sll.Print2(Context, len, caplen);
             case 226:
                 return Ipnet(len, caplen);
             case 9:
-                return Ppp.IfPrint(Nd, len, caplen);
+                return Ppp.IfPrint(Context, len, caplen);
             case 104:
-                return Chdlc.Print(Nd, 0, len);
+                return Chdlc.Print(Context, 0, len);
             case 242:
                 return Ipoib(len, caplen);
             case 107:
-                return Fr.IfPrint(Nd, len, caplen);
+                return Fr.IfPrint(Context, len, caplen);
             case 8:
-                return Sl.IfPrint(Nd, len);
+                return Sl.IfPrint(Context, len);
             case 271:
-                return Vsock.IfPrint(Nd, caplen);
+                return Vsock.IfPrint(Context, caplen);
             case 182:
-                return Fr.MfrIfPrint(Nd, len, caplen);
+                return Fr.MfrIfPrint(Context, len, caplen);
             case 281:
-                return Brcm.IfPrint(Nd, len, caplen);
+                return Brcm.IfPrint(Context, len, caplen);
             case 282:
-                return Brcm.PrependIfPrint(Nd, len, caplen);
+                return Brcm.PrependIfPrint(Context, len, caplen);
             case 284:
-                return Dsa.DsaIfPrint(Nd, len, caplen);
+                return Dsa.DsaIfPrint(Context, len, caplen);
             case 285:
-                return Dsa.EdsaIfPrint(Nd, len, caplen);
+                return Dsa.EdsaIfPrint(Context, len, caplen);
             case Juniper.EtherLinkType:
-                return Juniper.EtherIfPrint(Nd, len, caplen);
+                return Juniper.EtherIfPrint(Context, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
-        Nd.Proto = "unsupported";
-        Nd.P("UNSUPPORTED");
-        HexDump.HexAscii(Nd, "\n\t", 0, caplen);
+        Context.Proto = "unsupported";
+        Context.Print("UNSUPPORTED");
+        HexDump.HexAscii(Context, "\n\t", 0, caplen);
         return 0;
     }
 
     private int Ipnet(int length, int caplen)
     {
-        var nd = Nd;
+        var nd = Context;
         nd.Check(0, 24);
         int family = nd.U8(1);
         string? fname = family switch { 2 => "IPv4", 26 => "IPv6", _ => null };
         void Hdr(int l)
         {
-            nd.P($"{nd.Be32(16)} > {nd.Be32(20)}");
-            if (!nd.S.Quick) nd.P($", family {fname ?? "Unknown"} ({family})");
-            else nd.P($", {fname ?? $"Unknown Ethertype (0x{family:x4})"}");
-            nd.P($", length {l}: ");
+            nd.Print($"{nd.Be32(16)} > {nd.Be32(20)}");
+            if (!nd.Settings.Quick) nd.Print($", family {fname ?? "Unknown"} ({family})");
+            else nd.Print($", {fname ?? $"Unknown Ethertype (0x{family:x4})"}");
+            nd.Print($", length {l}: ");
         }
-        if (nd.S.LinkHeader) Hdr(length);
+        if (nd.Settings.LinkHeader) Hdr(length);
         switch (family)
         {
             case 2: Ip.Print(nd, 24, length - 24); break;
             case 26: Ip6.Print(nd, 24, length - 24); break;
             default:
-                if (!nd.S.LinkHeader) Hdr(length);
+                if (!nd.Settings.LinkHeader) Hdr(length);
                 nd.DefaultPrint(24, caplen - 24);
                 break;
         }
@@ -161,21 +161,21 @@ internal sealed class PacketPrinter(Nd nd, int linkType, Timestamp ts)
     /// <summary>IP over InfiniBand (LINKTYPE_IPOIB): 44-byte header, ethertype at offset 40.</summary>
     private int Ipoib(int length, int caplen)
     {
-        var nd = Nd;
+        var nd = Context;
         nd.Proto = "ipoib";
         if (caplen < 44) { nd.PrintTrunc(); return caplen; }
         if (length < 44) { nd.PrintTrunc(); return length; }
         int et = nd.Be16(40);
         void Hdr(int l)
         {
-            if (!nd.S.Quick) nd.P($", ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4})");
-            else nd.P($", ethertype {Ether.TypeName(et) ?? "Unknown"}");
-            nd.P($", length {l}: ");
+            if (!nd.Settings.Quick) nd.Print($", ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4})");
+            else nd.Print($", ethertype {Ether.TypeName(et) ?? "Unknown"}");
+            nd.Print($", length {l}: ");
         }
-        if (nd.S.LinkHeader) { nd.P("IPOIB"); Hdr(length); }
+        if (nd.Settings.LinkHeader) { nd.Print("IPOIB"); Hdr(length); }
         if (!Ether.EtherType(nd, et, 44, length - 44, caplen - 44))
         {
-            if (!nd.S.LinkHeader) Hdr(length);
+            if (!nd.Settings.LinkHeader) Hdr(length);
             nd.DefaultPrint(44, caplen - 44);
         }
         return 44;

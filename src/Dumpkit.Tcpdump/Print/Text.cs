@@ -20,15 +20,15 @@ internal static class Text
     private static bool IsPrint(byte c) => c >= 0x20 && c <= 0x7e;
 
     /// <summary>fn_print_char: M- for high bit, ^ for control characters.</summary>
-    public static void PrintChar(Nd nd, byte c)
+    public static void PrintChar(PrintContext nd, byte c)
     {
-        if (c >= 0x80) { c &= 0x7f; nd.P("M-"); }
-        if (!IsPrint(c)) { c ^= 0x40; nd.P('^'); }
-        nd.O.PutByte(c);
+        if (c >= 0x80) { c &= 0x7f; nd.Print("M-"); }
+        if (!IsPrint(c)) { c ^= 0x40; nd.Print('^'); }
+        nd.Out.PutByte(c);
     }
 
     /// <summary>Reads a token at idx; returns the index after following blanks, or 0 when none.</summary>
-    private static int FetchToken(Nd nd, int p, int idx, int len, Span<byte> tok, out int toklen)
+    private static int FetchToken(PrintContext nd, int p, int idx, int len, Span<byte> tok, out int toklen)
     {
         toklen = 0;
         for (; idx < len; idx++)
@@ -53,7 +53,7 @@ internal static class Text
         return idx;
     }
 
-    private static int PrintLine(Nd nd, string prefix, int p, int idx, int len)
+    private static int PrintLine(PrintContext nd, string prefix, int p, int idx, int len)
     {
         int start = idx;
         int linelen;
@@ -71,17 +71,17 @@ internal static class Text
             idx++;
         }
         linelen = idx - start;
-        nd.P(prefix);
-        for (int i = 0; i < linelen; i++) nd.O.PutByte(nd.Buf[p + start + i]);
+        nd.Print(prefix);
+        for (int i = 0; i < linelen; i++) nd.Out.PutByte(nd.Buf[p + start + i]);
         nd.PrintTrunc();
         return 0;
     print:
-        nd.P(prefix);
-        for (int i = 0; i < linelen; i++) nd.O.PutByte(nd.Buf[p + start + i]);
+        nd.Print(prefix);
+        for (int i = 0; i < linelen; i++) nd.Out.PutByte(nd.Buf[p + start + i]);
         return idx;
     }
 
-    public static void Proto(Nd nd, int p, int len, string proto, string[]? cmds, bool respSecondToken)
+    public static void Proto(PrintContext nd, int p, int len, string proto, string[]? cmds, bool respSecondToken)
     {
         nd.Proto = proto;
         bool printThis = false;
@@ -117,12 +117,12 @@ internal static class Text
                 printThis = true;
             printThis = true;
         }
-        nd.P(proto.ToUpperInvariant());
+        nd.Print(proto.ToUpperInvariant());
         if (printThis)
         {
-            if (nd.V > 0)
+            if (nd.Verbose > 0)
             {
-                nd.P($", length: {len}");
+                nd.Print($", length: {len}");
                 for (int idx = 0; idx < len;)
                 {
                     int eol = PrintLine(nd, "\n\t", p, idx, len);

@@ -14,20 +14,20 @@ internal static class Toks
     }
 
     /// <summary>Names of the single-bit entries set in v, joined by sep; none (or "#%08x") when nothing matches.</summary>
-    public static void Bits(Nd nd, Tok[] t, string? none, uint v, string sep = ", ")
+    public static void Bits(PrintContext nd, Tok[] t, string? none, uint v, string sep = ", ")
     {
         bool any = false;
         foreach (var e in t)
         {
             if (e.V == 0 || (e.V & (e.V - 1)) != 0 || (v & e.V) == 0) continue;
-            if (any) nd.P(sep);
-            nd.P(e.S);
+            if (any) nd.Print(sep);
+            nd.Print(e.S);
             any = true;
         }
         if (!any)
         {
-            if (none != null) nd.P(none);
-            else nd.P($"#{v:x8}");
+            if (none != null) nd.Print(none);
+            else nd.Print($"#{v:x8}");
         }
     }
 }

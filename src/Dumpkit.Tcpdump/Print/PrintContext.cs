@@ -31,14 +31,17 @@ internal sealed class PrintSettings
 }
 
 /// <summary>
-/// The dissection context: settings, output, the current packet and a bounds-checked reader over it.
+/// The dissection context (tcpdump's netdissect_options; printers take it as <c>nd</c>): settings, output,
+/// the current packet, a bounds-checked reader over it and the state kept across packets.
 /// Every read goes through the checked accessors; reading past the captured end throws
 /// <see cref="TruncatedException"/>, which the packet loop turns into <c> [|proto]</c>.
 /// </summary>
-internal sealed partial class Nd
+internal sealed class PrintContext
 {
-    public readonly PrintSettings S;
-    public readonly Output O;
+    /// <summary>What the command line asked for (-v, -e, -q, -x, ...).</summary>
+    public readonly PrintSettings Settings;
+    /// <summary>Where the printers write.</summary>
+    public readonly Output Out;
     public byte[] Buf = new byte[MaxSnap];
     public int CapLen;
     public int SnapEnd;
@@ -46,14 +49,14 @@ internal sealed partial class Nd
     public int LinkHdrLen;
     public const int MaxSnap = 262144;
 
-    public Nd(PrintSettings s, Output o)
+    public PrintContext(PrintSettings s, Output o)
     {
-        S = s;
-        O = o;
-        Tcp = new TcpState();
+        Settings = s;
+        Out = o;
     }
 
-    public int V => S.Verbose;
+    /// <summary>The -v count.</summary>
+    public int Verbose => Settings.Verbose;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Trunc() => throw TruncatedException.Instance;
@@ -98,6 +101,12 @@ internal sealed partial class Nd
         return BinaryPrimitives.ReadUInt64BigEndian(Buf.AsSpan(off));
     }
 
+    public ulong Le64(int off)
+    {
+        if (off < 0 || off + 8 > SnapEnd) Trunc();
+        return BinaryPrimitives.ReadUInt64LittleEndian(Buf.AsSpan(off));
+    }
+
     public ushort Le16(int off)
     {
         if (off < 0 || off + 2 > SnapEnd) Trunc();
@@ -108,6 +117,16 @@ internal sealed partial class Nd
     {
         if (off < 0 || off + 4 > SnapEnd) Trunc();
         return BinaryPrimitives.ReadUInt32LittleEndian(Buf.AsSpan(off));
+    }
+
+    /// <summary>An IPv4 address at off, for an interpolated print (see <see cref="V4"/>).</summary>
+    public V4 A4(int off) => new(Be32(off));
+
+    /// <summary>An IPv6 address at off, for an interpolated print (see <see cref="V6"/>).</summary>
+    public V6 A6(int off)
+    {
+        Check(off, 16);
+        return new(BinaryPrimitives.ReadUInt128BigEndian(Buf.AsSpan(off, 16)));
     }
 
     public ReadOnlySpan<byte> Bytes(int off, int len)
@@ -128,13 +147,12 @@ internal sealed partial class Nd
     public void PopSnap(int old) => SnapEnd = old;
 
     // ---- common output helpers ----
-    public void P(string s) => O.Put(s);
-    public void P(char c) => O.Put(c);
-    public void P([InterpolatedStringHandlerArgument("")] ref OutHandler h) => O.Pending = -1;
-    public Output Out => O;
+    public void Print(string s) => Out.Put(s);
+    public void Print(char c) => Out.Put(c);
+    public void Print([InterpolatedStringHandlerArgument("")] ref OutHandler h) => Out.Pending = -1;
 
-    public void PrintTrunc() { O.AbortPending(); O.Put(" [|"); O.Put(Proto); O.Put(']'); }
-    public void PrintInvalid() => O.Put(" (invalid)");
+    public void PrintTrunc() { Out.AbortPending(); Out.Put(" [|"); Out.Put(Proto); Out.Put(']'); }
+    public void PrintInvalid() => Out.Put(" (invalid)");
 
     public void Ip4(int off)
     {
@@ -144,7 +162,7 @@ internal sealed partial class Nd
 
     public void Ip4Unchecked(int off)
     {
-        O.PutU(Buf[off]); O.Put('.'); O.PutU(Buf[off + 1]); O.Put('.'); O.PutU(Buf[off + 2]); O.Put('.'); O.PutU(Buf[off + 3]);
+        Out.PutU(Buf[off]); Out.Put('.'); Out.PutU(Buf[off + 1]); Out.Put('.'); Out.PutU(Buf[off + 2]); Out.Put('.'); Out.PutU(Buf[off + 3]);
     }
 
     public void Mac(int off)
@@ -152,15 +170,15 @@ internal sealed partial class Nd
         Check(off, 6);
         for (int i = 0; i < 6; i++)
         {
-            if (i > 0) O.Put(':');
-            O.PutHex2(Buf[off + i]);
+            if (i > 0) Out.Put(':');
+            Out.PutHex2(Buf[off + i]);
         }
     }
 
     public void Ip6(int off)
     {
         Check(off, 16);
-        Ip6Format.Write(O, Buf.AsSpan(off, 16));
+        Ip6Format.Write(Out, Buf.AsSpan(off, 16));
     }
 
     /// <summary>Prints bytes as hex with a separator, e.g. for link addresses of any length.</summary>
@@ -169,18 +187,21 @@ internal sealed partial class Nd
         Check(off, len);
         for (int i = 0; i < len; i++)
         {
-            if (i > 0) O.Put(':');
-            O.PutHex2(Buf[off + i]);
+            if (i > 0) Out.Put(':');
+            Out.PutHex2(Buf[off + i]);
         }
     }
 
     public void DefaultPrint(int off, int len)
     {
-        if (!S.SuppressDefault) HexDump.HexAscii(this, "\n\t", off, len);
+        if (!Settings.SuppressDefault) HexDump.HexAscii(this, "\n\t", off, len);
     }
 
-    // per-capture state for printers
-    public readonly TcpState Tcp;
+    // ---- state kept across packets, one object per protocol (see ProtocolState.cs) ----
+    /// <summary>TCP: the first sequence numbers of each connection, for relative numbers.</summary>
+    public readonly TcpState Tcp = new();
+    /// <summary>Compressed SLIP: the last connection and payload lengths.</summary>
+    public readonly SlipState Slip = new();
 }
 
 internal static class Ip6Format
