@@ -98,7 +98,7 @@ public class LiveCaptureTests
             }
         });
         var h = new Dumpkit.Pcap.Capture.PacketHeader();
-        var buf = new byte[Dumpkit.Pcap.Capture.PacketSource.MaxCapLen];
+        var buf = new byte[Dumpkit.Pcap.Capture.SnapLength.Maximum];
         var seen = new List<(long Sec, long Frac)>();
         while (seen.Count < 3 && src.Next(ref h, ref buf))
         {

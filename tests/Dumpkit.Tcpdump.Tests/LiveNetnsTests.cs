@@ -354,7 +354,7 @@ public sealed class LiveVlanTests
             Assert.Equal(!noRing, src.MemoryMapped);
             ready.Set();
             var h = new Dumpkit.Pcap.Capture.PacketHeader();
-            var buf = new byte[Dumpkit.Pcap.Capture.PacketSource.MaxCapLen];
+            var buf = new byte[Dumpkit.Pcap.Capture.SnapLength.Maximum];
             while (src.Next(ref h, ref buf))
                 if (h.CapLen >= 40 && buf[0] == 0xff && buf[6] == 0x02 && buf[11] == 0x02)
                     return (h.Len, buf.AsSpan(0, h.CapLen).ToArray());

@@ -14,7 +14,7 @@ namespace Dumpkit.Pcap.Capture;
 /// <param name="BufferSizeKb">The ring's size in KiB (-B); 0: 2 MiB.</param>
 /// <param name="LinkTypeName">The link type asked for (-y), e.g. <c>LINUX_SLL</c>; null: the device's default.</param>
 /// <param name="NoRing">Read with recvmsg() instead of the memory-mapped ring (for tests of the fallback).</param>
-public sealed record LiveOptions(string Interface, int SnapLen = 262144, bool Promiscuous = true, string? Direction = null,
+public sealed record LiveOptions(string Interface, int SnapLen = SnapLength.Maximum, bool Promiscuous = true, string? Direction = null,
     bool Nano = false, bool Immediate = false, long BufferSizeKb = 0, string? LinkTypeName = null, bool NoRing = false);
 
 /// <summary>

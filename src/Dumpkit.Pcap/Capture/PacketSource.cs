@@ -31,14 +31,12 @@ public abstract class PacketSource : IDisposable
     /// <summary>True when the file was written in the other byte order (libpcap's p->swapped).</summary>
     public virtual bool Swapped => false;
 
-    /// <summary>Reads the next packet into buf (which holds at least MaxCapLen bytes). Returns false at the end.</summary>
+    /// <summary>Reads the next packet into buf (which holds at least <see cref="SnapLength.Maximum"/> bytes). Returns false at the end.</summary>
     public abstract bool Next(ref PacketHeader h, ref byte[] buf);
 
     /// <summary>Releases the source (a live socket and its ring; a file source does not own its stream).</summary>
     public virtual void Dispose() { }
 
-    /// <summary>The largest captured length any source delivers (libpcap's MAXIMUM_SNAPLEN).</summary>
-    public const int MaxCapLen = 262144;
 
     /// <summary>
     /// Opens a pcap or pcapng file (told apart by the first four bytes) on <paramref name="s"/>; time stamps

@@ -35,7 +35,7 @@ public sealed class PcapReader : PacketSource
         SnapLen = (int)U32(16);
         uint lt = U32(20);
         LinkType = (int)(lt & 0x03FFFFFF);
-        if (SnapLen <= 0 || SnapLen > MaxCapLen) SnapLen = MaxCapLen;
+        if (SnapLen <= 0 || SnapLen > SnapLength.Maximum) SnapLen = SnapLength.Maximum;
     }
 
     private ushort U16(int o) { var v = BinaryPrimitives.ReadUInt16LittleEndian(_hdr.AsSpan(o)); return _swap ? BinaryPrimitives.ReverseEndianness(v) : v; }
@@ -48,8 +48,8 @@ public sealed class PcapReader : PacketSource
         if (got == 0) return false;
         if (got < 16) throw new CaptureException($"truncated dump file; tried to read 16 header bytes, only got {got}");
         uint sec = U32(0), frac = U32(4), cap = U32(8), len = U32(12);
-        if (cap > MaxCapLen)
-            throw new CaptureException($"invalid packet capture length {cap}, bigger than maximum of {MaxCapLen}");
+        if (cap > SnapLength.Maximum)
+            throw new CaptureException($"invalid packet capture length {cap}, bigger than maximum of {SnapLength.Maximum}");
         if (buf.Length < cap) buf = new byte[cap];
         got = _in.Read(buf.AsSpan(0, (int)cap));
         if (got < cap) throw new CaptureException($"truncated dump file; tried to read {cap} captured bytes, only got {got}");

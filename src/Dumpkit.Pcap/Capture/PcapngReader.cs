@@ -153,7 +153,7 @@ public sealed class PcapngReader : PacketSource
         {
             LinkType = iface.LinkType;
             SnapLen = iface.SnapLen;
-            if (SnapLen <= 0 || SnapLen > MaxCapLen) SnapLen = MaxCapLen;
+            if (SnapLen <= 0 || SnapLen > SnapLength.Maximum) SnapLen = SnapLength.Maximum;
             _haveLinkType = true;
         }
         else if (iface.LinkType != LinkType)
@@ -190,7 +190,7 @@ public sealed class PcapngReader : PacketSource
                         throw new CaptureException($"block in pcapng dump file has a length of {bodyLen + 12} < {cap + 32}");
                     var ifc = _ifaces[(int)ifid];
                     int c = (int)cap;
-                    if (c > MaxCapLen) c = MaxCapLen;
+                    if (c > SnapLength.Maximum) c = SnapLength.Maximum;
                     if (buf.Length < c) buf = new byte[c];
                     b.Slice(20, c).CopyTo(buf);
                     SetTime(ref h, ifc, ts);
@@ -208,7 +208,7 @@ public sealed class PcapngReader : PacketSource
                     long cap = len;
                     if (ifc.SnapLen > 0 && cap > ifc.SnapLen) cap = ifc.SnapLen;
                     if (cap > bodyLen - 4) cap = bodyLen - 4;
-                    if (cap > MaxCapLen) cap = MaxCapLen;
+                    if (cap > SnapLength.Maximum) cap = SnapLength.Maximum;
                     if (buf.Length < cap) buf = new byte[cap];
                     b.Slice(4, (int)cap).CopyTo(buf);
                     h.Seconds = 0; h.Fraction = 0;

@@ -1,9 +1,11 @@
+using Dumpkit.Pcap.Capture;
+
 namespace Dumpkit.Pcap.Filter;
 
 /// <summary>What a filter is compiled for.</summary>
-/// <param name="LinkType">The packets' LINKTYPE_ value (see <see cref="Capture.LinkTypes"/>).</param>
+/// <param name="LinkType">The packets' LINKTYPE_ value (see <see cref="LinkTypes"/>).</param>
 /// <param name="SnapLen">The snapshot length: what an accepting program returns.</param>
-public sealed record FilterTarget(int LinkType, int SnapLen = 262144)
+public sealed record FilterTarget(int LinkType, int SnapLen = SnapLength.Maximum)
 {
     /// <summary>Netmask of the capture network for "ip broadcast" (null: unknown).</summary>
     public uint? Netmask { get; init; }

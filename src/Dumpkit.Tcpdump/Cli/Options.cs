@@ -1,3 +1,5 @@
+using Dumpkit.Pcap.Capture;
+
 namespace Dumpkit.Tcpdump.Cli;
 
 /// <summary>Thrown for a command-line error; the message goes to stderr after "tcpdump: ".</summary>
@@ -86,7 +88,7 @@ internal sealed class Options
     /// <summary>-y: the link type's name.</summary>
     public string? LinkTypeName { get; private set; }
     /// <summary>-s.</summary>
-    public int SnapLen { get; private set; } = 262144;
+    public int SnapLen { get; private set; } = SnapLength.Maximum;
     /// <summary>-C: rotate after this many millions of bytes.</summary>
     public long FileSizeMb { get; private set; }
     /// <summary>-G: rotate after this many seconds.</summary>
@@ -221,8 +223,8 @@ internal sealed class Options
                 Direction = val; break;
             case 'r': ReadFile = val; break;
             case 's':
-                SnapLen = (int)ParseNum(val!, "snaplen", 0, 262144);
-                if (SnapLen == 0) SnapLen = 262144;
+                SnapLen = (int)ParseNum(val!, "snaplen", 0, SnapLength.Maximum);
+                if (SnapLen == 0) SnapLen = SnapLength.Maximum;
                 break;
             case 'S': AbsoluteSequence = true; break;
             case 't': TimeFormat++; break;

@@ -280,7 +280,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         }
 
         var h = new PacketHeader();
-        byte[] buf = printer?.Context.Buf ?? new byte[PacketSource.MaxCapLen];
+        byte[] buf = printer?.Context.Buf ?? new byte[SnapLength.Maximum];
         uint count = 0;
         int status = 0;
         bool flushEach = o.LineBuffered || o.PacketBuffered;

@@ -71,19 +71,19 @@ internal static class Bfd
                     break;
                 default:
                     nd.Print($"BFDv{version}, Control, length: {len}");
-                    if (nd.Verbose >= 1) Icmp.UnknownData(nd, p, "\n\t", len);
+                    if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", len);
                     break;
             }
         }
         else if (port == 3785)
         {
             nd.Print($"BFD, Echo, length: {len}");
-            if (nd.Verbose >= 1) Icmp.UnknownData(nd, p, "\n\t", len);
+            if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", len);
         }
         else
         {
             nd.Print($"BFD, unknown ({port}), length: {len}");
-            if (nd.Verbose >= 1) Icmp.UnknownData(nd, p, "\n\t", len);
+            if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", len);
         }
     }
 

@@ -132,7 +132,7 @@ internal static class Bgp
         6 => "Shared Tree Join", 7 => "Source Tree Join", _ => null,
     };
 
-    private static string Af(int af, string unknown = "Unknown") => Lldp.AfName(af) ?? unknown;
+    private static string Af(int af, string unknown = "Unknown") => AddressFamily.Name(af) ?? unknown;
 
     private static string Safi(int safi, string unknown = "Unknown") => SafiName(safi) ?? unknown;
 
@@ -287,7 +287,7 @@ internal static class Bgp
             case 5: RouteRefresh(nd, dat, length); break;
             default:
                 nd.Print($"\n\t  no Message {type} decoder");
-                Icmp.UnknownData(nd, dat, "\n\t  ", length);
+                HexDump.UnknownData(nd, dat, "\n\t  ", length);
                 break;
         }
     }
@@ -378,10 +378,10 @@ internal static class Bgp
                     break;
                 default:
                     nd.Print($"\n\t\tno decoder for Capability {type}");
-                    if (nd.Verbose <= 1) Icmp.UnknownData(nd, c, "\n\t\t", len);
+                    if (nd.Verbose <= 1) HexDump.UnknownData(nd, c, "\n\t\t", len);
                     break;
             }
-            if (nd.Verbose > 1 && len != 0) Icmp.UnknownData(nd, c, "\n\t\t", len);
+            if (nd.Verbose > 1 && len != 0) HexDump.UnknownData(nd, c, "\n\t\t", len);
             i += 2 + len;
         }
     }
@@ -836,7 +836,7 @@ internal static class Bgp
         if (Decoders(af, safi).Nh != NextHop.None) return 0;
         if (!nd.TTest(p, tlen)) return -2;
         nd.Print($"\n\t    no AFI {af} / SAFI {safi} decoder");
-        if (nd.Verbose <= 1) Icmp.UnknownData(nd, p, "\n\t    ", tlen);
+        if (nd.Verbose <= 1) HexDump.UnknownData(nd, p, "\n\t    ", tlen);
         return -1;
     }
 
@@ -985,7 +985,7 @@ internal static class Bgp
                         if (length < 8) return false;
                         nd.Print($", metric {nd.Be64(tp)}");
                     }
-                    else if (nd.Verbose <= 1) Icmp.UnknownData(nd, tp, "\n\t      ", length);
+                    else if (nd.Verbose <= 1) HexDump.UnknownData(nd, tp, "\n\t      ", length);
                     tp += length;
                     tlen -= length;
                 }
@@ -1027,13 +1027,13 @@ internal static class Bgp
             default:
                 if (!nd.TTest(pptr, len)) return false;
                 nd.Print($"\n\t    no Attribute {atype} decoder");
-                if (nd.Verbose <= 1) Icmp.UnknownData(nd, pptr, "\n\t    ", len);
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, pptr, "\n\t    ", len);
                 break;
         }
         if (nd.Verbose > 1 && len != 0)
         {
             if (!nd.TTest(pptr, len)) return false;
-            Icmp.UnknownData(nd, pptr, "\n\t    ", len);
+            HexDump.UnknownData(nd, pptr, "\n\t    ", len);
         }
         return true;
     }
@@ -1150,7 +1150,7 @@ internal static class Bgp
             case 7: nd.Print($"\n\t      Root-Node {nd.A4(tp)}, LSP-ID 0x{nd.Be32(tp + 4):x8}"); break;
             case 1: nd.Print($"\n\t      Extended-Tunnel-ID {nd.A4(tp)}, P2MP-ID 0x{nd.Be32(tp + 4):x8}"); break;
             default:
-                if (nd.Verbose <= 1) Icmp.UnknownData(nd, tp, "\n\t      ", tlen);
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, tp, "\n\t      ", tlen);
                 break;
         }
     }
@@ -1261,6 +1261,6 @@ internal static class Bgp
         if (!nd.TTest(p, RouteRefreshSize)) { nd.PrintTrunc(); return; }
         if (len < RouteRefreshSize) return;
         AfiSafi(nd, "\n\t  ", p + 19, 3);
-        if (nd.Verbose > 1) Icmp.UnknownData(nd, p, "\n\t  ", len);
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t  ", len);
     }
 }

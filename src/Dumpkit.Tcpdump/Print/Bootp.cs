@@ -300,7 +300,7 @@ internal static class Bootp
                     }
                     nd.Print($"\n\t      {sn} SubOption {sub}, length {sublen}: ");
                     if (sub is 1 or 2 or 6) { if (!PrintN(nd, bp, sublen)) return false; }
-                    else Icmp.UnknownData(nd, bp, "\n\t\t", sublen);
+                    else HexDump.UnknownData(nd, bp, "\n\t\t", sublen);
                     len -= sublen; bp += sublen;
                 }
                 break;

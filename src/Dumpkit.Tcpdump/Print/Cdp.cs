@@ -97,7 +97,7 @@ internal static class Cdp
             if (!covered)
             {
                 nd.Check(tp, len);
-                Icmp.UnknownData(nd, tp, "\n\t  ", len);
+                HexDump.UnknownData(nd, tp, "\n\t  ", len);
             }
             tp += len;
             length -= len;

@@ -56,10 +56,10 @@ internal static class Chdlc
                 break;
             default:
                 nd.Print($"0x{code:x2} unknown");
-                if (nd.Verbose <= 1) Icmp.UnknownData(nd, cp + 4, "\n\t", length - 4);
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, cp + 4, "\n\t", length - 4);
                 break;
         }
         if (18 < length && nd.Verbose > 0) nd.Print($", (trailing junk: {length - 18} bytes)");
-        if (nd.Verbose > 1) Icmp.UnknownData(nd, cp + 4, "\n\t", length - 4);
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, cp + 4, "\n\t", length - 4);
     }
 }

@@ -32,17 +32,6 @@ internal static class Dhcp6
         _ => $"code{c}",
     };
 
-    private static void PrintJnp(PrintContext nd, int s, int n)
-    {
-        while (n > 0)
-        {
-            byte c = nd.U8(s);
-            if (c == 0) break;
-            Text.PrintChar(nd, c);
-            n--; s++;
-        }
-    }
-
     public static void Print(PrintContext nd, int cp, int length)
     {
         nd.Proto = "dhcp6";
@@ -281,7 +270,7 @@ internal static class Dhcp6
                         int ll = nd.U8(tp++);
                         if (ll < remain - 1)
                         {
-                            PrintJnp(nd, tp, ll);
+                            Text.PrintUntilNul(nd, tp, ll);
                             tp += ll;
                             remain -= ll + 1;
                             if (nd.U8(tp) != 0) nd.Print('.');
@@ -294,7 +283,7 @@ internal static class Dhcp6
                 case 41: case 42: case 112:
                     if (optlen < 5) { nd.Print(" ?)"); break; }
                     nd.Print(' ');
-                    PrintJnp(nd, tp, optlen);
+                    Text.PrintUntilNul(nd, tp, optlen);
                     nd.Print(")");
                     break;
                 default:

@@ -356,17 +356,6 @@ internal static class Dns
         return r < 0 ? -1 : r + 4;
     }
 
-    public static void RelTime(PrintContext nd, uint secs)
-    {
-        if (secs == 0) { nd.Print("0s"); return; }
-        ReadOnlySpan<uint> s = [31536000, 604800, 86400, 3600, 60, 1];
-        ReadOnlySpan<char> l = ['y', 'w', 'd', 'h', 'm', 's'];
-        for (int k = 0; k < 6 && secs > 0; k++)
-        {
-            if (secs >= s[k]) { nd.Print($"{secs / s[k]}{l[k]}"); secs -= secs / s[k] * s[k]; }
-        }
-    }
-
     private static int Record(PrintContext nd, int cp, int bp, bool mdns)
     {
         if (nd.Verbose > 0)
@@ -384,7 +373,7 @@ internal static class Dns
         if (mdns && (i & 0x8000) != 0) nd.Print(" (Cache flush)");
         int optFlags = 0;
         if (typ == 41) { cp += 2; optFlags = nd.Be16(cp); cp += 2; }
-        else if (nd.Verbose > 2) { nd.Print(" ["); RelTime(nd, nd.Be32(cp)); nd.Print("]"); cp += 4; }
+        else if (nd.Verbose > 2) { nd.Print(" ["); Text.RelTime(nd, nd.Be32(cp)); nd.Print("]"); cp += 4; }
         else cp += 4;
         int len = nd.Be16(cp);
         cp += 2;

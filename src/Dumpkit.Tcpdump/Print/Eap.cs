@@ -63,13 +63,13 @@ internal static class Eap
                 if (len > 5)
                 {
                     nd.Print(", Identity: ");
-                    Lldp.PrintJnp(nd, cp + 5, len - 5);
+                    Text.PrintUntilNul(nd, cp + 5, len - 5);
                 }
                 break;
             case 2:
                 if (len < 6) { nd.Print(" (too short for EAP Notification request/response)"); return; }
                 nd.Print(", Notification: ");
-                Lldp.PrintJnp(nd, cp + 5, len - 5);
+                Text.PrintUntilNul(nd, cp + 5, len - 5);
                 break;
             case 3:
             {

@@ -43,7 +43,7 @@ internal static class Eigrp
         {
             if (!nd.TTest(t, 4)) { nd.PrintTrunc(); return; }
             int tl = nd.Be16(t + 2), tt = nd.Be16(t);
-            if (tl < 4 || tl > tlen) { Icmp.UnknownData(nd, t + 4, "\n\t    ", tlen); return; }
+            if (tl < 4 || tl > tlen) { HexDump.UnknownData(nd, t + 4, "\n\t    ", tlen); return; }
             string name = tt switch
             {
                 1 => "General Parameters", 2 => "Authentication", 3 => "Sequence", 4 => "Software Version", 5 => "Next Multicast Sequence",
@@ -92,10 +92,10 @@ internal static class Eigrp
                     break;
                 }
                 default:
-                    if (nd.Verbose <= 1) Icmp.UnknownData(nd, v, "\n\t    ", vl);
+                    if (nd.Verbose <= 1) HexDump.UnknownData(nd, v, "\n\t    ", vl);
                     break;
             }
-            if (nd.Verbose > 1) Icmp.UnknownData(nd, t + 4, "\n\t    ", tl - 4);
+            if (nd.Verbose > 1) HexDump.UnknownData(nd, t + 4, "\n\t    ", tl - 4);
             t += tl;
             tlen -= tl;
         }

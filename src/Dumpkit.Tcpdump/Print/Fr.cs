@@ -208,10 +208,10 @@ internal static class Fr
                         }
                         break;
                     default:
-                        if (nd.Verbose <= 1) Icmp.UnknownData(nd, tp, "\n\t  ", ieLen);
+                        if (nd.Verbose <= 1) HexDump.UnknownData(nd, tp, "\n\t  ", ieLen);
                         break;
                 }
-                if (nd.Verbose > 1) Icmp.UnknownData(nd, tp, "\n\t  ", ieLen);
+                if (nd.Verbose > 1) HexDump.UnknownData(nd, tp, "\n\t  ", ieLen);
                 tlen -= (uint)ieLen;
                 tp += ieLen;
             }
@@ -228,7 +228,7 @@ internal static class Fr
             return 2;
         }
         nd.Print("]");
-        Icmp.UnknownData(nd, p, "\n\t", length);
+        HexDump.UnknownData(nd, p, "\n\t", length);
         return 0;
     }
 
@@ -361,9 +361,9 @@ internal static class Fr
             bool known = (codeset is 0 or 5) && Q933IePrint(nd, iecode, ielength, p);
             if (known)
             {
-                if (nd.Verbose > 1) Icmp.UnknownData(nd, p, "\n\t  ", ielength);
+                if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t  ", ielength);
             }
-            else if (nd.Verbose >= 1) Icmp.UnknownData(nd, p, "\n\t", ielength);
+            else if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", ielength);
             length -= ielength;
             p += ielength;
         }

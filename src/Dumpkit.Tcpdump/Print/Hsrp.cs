@@ -20,8 +20,8 @@ internal static class Hsrp
         nd.Print($"addr={nd.A4(bp + 16)}");
         if (nd.Verbose > 0)
         {
-            nd.Print(" hellotime="); Dns.RelTime(nd, nd.U8(bp + 3));
-            nd.Print(" holdtime="); Dns.RelTime(nd, nd.U8(bp + 4));
+            nd.Print(" hellotime="); Text.RelTime(nd, nd.U8(bp + 3));
+            nd.Print(" holdtime="); Text.RelTime(nd, nd.U8(bp + 4));
             nd.Print($" priority={nd.U8(bp + 5)}");
             nd.Print(" auth=\"");
             for (int i = 0; i < 8; i++)

@@ -86,23 +86,12 @@ internal static class Icmp
                     if ((raw & 0x100) != 0) nd.Print(", [S]");
                     nd.Print($", ttl {raw & 0xff}");
                 }
-                else UnknownData(nd, obj, "\n\t    ", tlen);
+                else HexDump.UnknownData(nd, obj, "\n\t    ", tlen);
                 if (hlen < tlen) break;
                 hlen -= tlen;
                 obj += tlen;
             }
         }
-    }
-
-    public static void UnknownData(PrintContext nd, int cp, string indent, int len)
-    {
-        if (!nd.TTest(cp, 0))
-        {
-            nd.Print($"{indent}Dissector error: print_unknown_data called with pointer past end of packet");
-            return;
-        }
-        if (nd.Avail(cp) < len) len = nd.Avail(cp);
-        HexDump.Hex(nd, indent, cp, len);
     }
 
     private static void Describe(PrintContext nd, int bp, int type, int code)

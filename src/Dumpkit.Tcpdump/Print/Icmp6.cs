@@ -81,7 +81,7 @@ internal static class Icmp6
                         break;
                     }
                     default:
-                        if (nd.Verbose <= 1) { Icmp.UnknownData(nd, bp, "\n\t", length); return; }
+                        if (nd.Verbose <= 1) { HexDump.UnknownData(nd, bp, "\n\t", length); return; }
                         break;
                 }
                 break;
@@ -193,7 +193,7 @@ internal static class Icmp6
                 break;
             default:
                 nd.Print($", length {length}");
-                if (nd.Verbose <= 1) Icmp.UnknownData(nd, bp, "\n\t", length);
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, bp, "\n\t", length);
                 return;
         }
         if (nd.Verbose == 0) nd.Print($", length {length}");
@@ -342,7 +342,7 @@ internal static class Icmp6
                     break;
                 }
                 case 4:
-                    Icmp.UnknownData(nd, bp, "\n\t    ", olen << 3);
+                    HexDump.UnknownData(nd, bp, "\n\t    ", olen << 3);
                     break;
                 case 5:
                     nd.Print($" {nd.Be32(cp + 4)}{(olen != 1 ? "bad option length" : "")}");
@@ -393,12 +393,12 @@ internal static class Icmp6
                 default:
                     if (nd.Verbose <= 1)
                     {
-                        Icmp.UnknownData(nd, cp + 2, "\n\t  ", (olen << 3) - 2);
+                        HexDump.UnknownData(nd, cp + 2, "\n\t  ", (olen << 3) - 2);
                         return true;
                     }
                     break;
             }
-            if (nd.Verbose > 1) Icmp.UnknownData(nd, cp + 2, "\n\t    ", (olen << 3) - 2);
+            if (nd.Verbose > 1) HexDump.UnknownData(nd, cp + 2, "\n\t    ", (olen << 3) - 2);
             cp += olen << 3;
             resid -= olen << 3;
         }

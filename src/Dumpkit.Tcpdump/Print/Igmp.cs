@@ -118,7 +118,7 @@ internal static class Igmp
         {
             nd.Print(" [max resp time ");
             if (mrt < 600) nd.Print($"{(mrt * 0.1).ToString("F1", CultureInfo.InvariantCulture)}s");
-            else Dns.RelTime(nd, (uint)(mrt / 10));
+            else Text.RelTime(nd, (uint)(mrt / 10));
             nd.Print("]");
         }
         if (nd.Be32(bp + 4) == 0) return;

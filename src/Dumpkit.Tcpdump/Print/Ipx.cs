@@ -68,7 +68,7 @@ internal static class Ipx
                     nd.Print($" {nd.Be16(p):x4} '");
                     p += 2; length -= 2;
                     if (length < 48) { nd.Print("'"); nd.PrintInvalid(); return; }
-                    Lldp.PrintJnp(nd, p, 48);
+                    Text.PrintUntilNul(nd, p, 48);
                     nd.Print("'");
                     p += 48; length -= 48;
                     nd.Check(p, 10);

@@ -16,7 +16,7 @@ internal static class Isoclns
             case 0x82:
             case 0x83:
                 nd.Print($"{Fr.NlpidName(nlpid)}, length {(uint)length}");
-                Icmp.UnknownData(nd, p, "\n\t", length);
+                HexDump.UnknownData(nd, p, "\n\t", length);
                 break;
             case 0x00:
                 nd.Print($"{(e ? "" : ", ")}length: {(uint)length}");
@@ -28,7 +28,7 @@ internal static class Isoclns
             default:
                 if (!e) nd.Print($"OSI NLPID 0x{nlpid:x2} unknown");
                 nd.Print($"{(e ? "" : ", ")}length: {(uint)length}");
-                if (length > 1) Icmp.UnknownData(nd, p, "\n\t", length);
+                if (length > 1) HexDump.UnknownData(nd, p, "\n\t", length);
                 break;
         }
     }

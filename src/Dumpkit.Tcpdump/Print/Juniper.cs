@@ -6,8 +6,6 @@ namespace Dumpkit.Tcpdump.Print;
 /// </summary>
 internal static class Juniper
 {
-    public const int EtherLinkType = 178;
-
     private const uint Magic = 0x4d4743; // "MGC"
     private const int FlagIn = 0x01, FlagNoL2 = 0x02, FlagExt = 0x80;
 

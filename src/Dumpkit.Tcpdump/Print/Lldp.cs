@@ -56,24 +56,6 @@ internal static class Lldp
         6 => "Agent circuit ID", 7 => "Local", _ => null,
     };
 
-    public static string? AfName(int af) => af switch
-    {
-        0 => "Reserved", 1 => "IPv4", 2 => "IPv6", 3 => "NSAP", 4 => "HDLC", 5 => "BBN 1822", 6 => "802", 7 => "E.163", 8 => "E.164",
-        9 => "F.69", 10 => "X.121", 11 => "Novell IPX", 12 => "Appletalk", 13 => "Decnet IV", 14 => "Banyan Vines",
-        15 => "E.164 with NSAP subaddress", 196 => "Layer-2 VPN", 25 => "VPLS", _ => null,
-    };
-
-    /// <summary>nd_printjnp: up to n characters, stopping at a NUL.</summary>
-    public static void PrintJnp(PrintContext nd, int p, int n)
-    {
-        for (; n > 0; n--, p++)
-        {
-            byte c = nd.U8(p);
-            if (c == 0) break;
-            Text.PrintChar(nd, c);
-        }
-    }
-
     private static void Bits(PrintContext nd, Tok[] t, string none, uint v) => Toks.Bits(nd, t, none, v);
 
     /// <summary>"AFI name (n): address", or false when the address does not fit.</summary>
@@ -86,20 +68,20 @@ internal static class Lldp
         {
             case 1:
                 if (len < 4) return false;
-                nd.Print($"AFI {AfName(af)} ({af}): {nd.A4(p + 1)}");
+                nd.Print($"AFI {AddressFamily.Name(af)} ({af}): {nd.A4(p + 1)}");
                 return true;
             case 2:
                 if (len < 16) return false;
-                nd.Print($"AFI {AfName(af)} ({af}): {nd.A6(p + 1)}");
+                nd.Print($"AFI {AddressFamily.Name(af)} ({af}): {nd.A6(p + 1)}");
                 return true;
             case 6:
                 if (len < 6) return false;
                 nd.Check(p + 1, 6);
-                nd.Print($"AFI {AfName(af)} ({af}): ");
+                nd.Print($"AFI {AddressFamily.Name(af)} ({af}): ");
                 nd.Mac(p + 1);
                 return true;
             default:
-                nd.Print($"AFI {AfName(af) ?? "Unknown"} ({af}), no AF printer !");
+                nd.Print($"AFI {AddressFamily.Name(af) ?? "Unknown"} ({af}), no AF printer !");
                 return true;
         }
     }
@@ -150,7 +132,7 @@ internal static class Lldp
                             if (!NetworkAddrFits(nd, p + 1, tl - 1)) { nd.PrintTrunc(); return; }
                             NetworkAddr(nd, p + 1, tl - 1);
                         }
-                        else if (st is >= 1 and <= 7) PrintJnp(nd, p + 1, tl - 1);
+                        else if (st is >= 1 and <= 7) Text.PrintUntilNul(nd, p + 1, tl - 1);
                         else hexdump = true;
                     }
                     break;
@@ -162,16 +144,16 @@ internal static class Lldp
                 case 4:
                     if (!v) break;
                     nd.Print(": ");
-                    PrintJnp(nd, p, tl);
+                    Text.PrintUntilNul(nd, p, tl);
                     break;
                 case 5:
                     nd.Print(": ");
-                    PrintJnp(nd, p, tl);
+                    Text.PrintUntilNul(nd, p, tl);
                     break;
                 case 6:
                     if (!v) break;
                     nd.Print("\n\t  ");
-                    PrintJnp(nd, p, tl);
+                    Text.PrintUntilNul(nd, p, tl);
                     break;
                 case 7:
                     if (!v) break;
@@ -210,7 +192,7 @@ internal static class Lldp
                     hexdump = true;
                     break;
             }
-            if (nd.Verbose > 1 || (v && hexdump)) Icmp.UnknownData(nd, p, "\n\t  ", tl);
+            if (nd.Verbose > 1 || (v && hexdump)) HexDump.UnknownData(nd, p, "\n\t  ", tl);
             tlen -= tl;
             p += tl;
         }
@@ -241,7 +223,7 @@ internal static class Lldp
             if (oidLen != 0)
             {
                 nd.Print($"\n\t  OID length {oidLen}");
-                PrintJnp(nd, p + 1, oidLen);
+                Text.PrintUntilNul(nd, p + 1, oidLen);
             }
         }
         return true;
@@ -307,7 +289,7 @@ internal static class Lldp
                 int sl = nd.U8(p + 6);
                 if (tl < 7 + sl) return false;
                 nd.Print("\n\t    vlan name: ");
-                PrintJnp(nd, p + 7, sl);
+                Text.PrintUntilNul(nd, p + 7, sl);
                 break;
             }
             case 4:
@@ -316,7 +298,7 @@ internal static class Lldp
                 int sl = nd.U8(p + 4);
                 if (tl < 5 + sl) return false;
                 nd.Print("\n\t    protocol identity: ");
-                PrintJnp(nd, p + 5, sl);
+                Text.PrintUntilNul(nd, p + 5, sl);
                 break;
             }
             case 7:
@@ -550,7 +532,7 @@ internal static class Lldp
                             2 => "location of the client", _ => null,
                         };
                         nd.Print($"\n\t    LCI length {lci}, LCI what {wn ?? "unknown"} (0x{what:x2}), Country-code ");
-                        PrintJnp(nd, p + 7, 2);
+                        Text.PrintUntilNul(nd, p + 7, 2);
                         lci -= 3;
                         int q = p + 9;
                         while (lci > 0)
@@ -568,7 +550,7 @@ internal static class Lldp
                             nd.Print($"\n\t      CA type '{cn ?? "unknown"}' ({caType}), length {caLen}: ");
                             if (caType == 0 || caLen == 0) return false;
                             if (lci < caLen) return false;
-                            PrintJnp(nd, q, caLen);
+                            Text.PrintUntilNul(nd, q, caLen);
                             q += caLen;
                             lci -= caLen;
                         }
@@ -576,11 +558,11 @@ internal static class Lldp
                     }
                     case 3:
                         nd.Print("\n\t    ECS ELIN id ");
-                        PrintJnp(nd, p + 5, tl - 5);
+                        Text.PrintUntilNul(nd, p + 5, tl - 5);
                         break;
                     default:
                         nd.Print("\n\t    Location ID ");
-                        Icmp.UnknownData(nd, p + 5, "\n\t      ", tl - 5);
+                        HexDump.UnknownData(nd, p + 5, "\n\t      ", tl - 5);
                         break;
                 }
                 break;
@@ -610,7 +592,7 @@ internal static class Lldp
                     9 => "Manufacturer name", 10 => "Model name", _ => "Asset ID",
                 };
                 nd.Print($"\n\t  {inv} ");
-                PrintJnp(nd, p + 4, tl - 4);
+                Text.PrintUntilNul(nd, p + 4, tl - 4);
                 break;
             }
             default:
@@ -711,7 +693,7 @@ internal static class Lldp
                     hexdump = true;
                     break;
             }
-            if (nd.Verbose > 1 || (nd.Verbose > 0 && hexdump)) Icmp.UnknownData(nd, p, "\n\t    ", tl);
+            if (nd.Verbose > 1 || (nd.Verbose > 0 && hexdump)) HexDump.UnknownData(nd, p, "\n\t    ", tl);
             tlen -= tl;
             p += tl;
         }

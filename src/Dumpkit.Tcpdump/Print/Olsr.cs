@@ -220,7 +220,7 @@ internal static class Olsr
                     break;
                 }
                 default:
-                    Icmp.UnknownData(nd, md, "\n\t    ", (int)tlen);
+                    HexDump.UnknownData(nd, md, "\n\t    ", (int)tlen);
                     break;
             }
             tp += (int)msgLen;

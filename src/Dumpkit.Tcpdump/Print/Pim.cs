@@ -124,7 +124,7 @@ internal static class Pim
                     {
                         case 1:
                             if (ol != 2) { nd.Print($"[option length {ol} != 2]"); nd.PrintInvalid(); return; }
-                            Dns.RelTime(nd, nd.Be16(bp));
+                            Text.RelTime(nd, nd.Be16(bp));
                             break;
                         case 2:
                         {
@@ -146,7 +146,7 @@ internal static class Pim
                         case 21:
                             if (ol != 4) { nd.Print($"[option length {ol} != 4]"); nd.PrintInvalid(); return; }
                             nd.Print($"v{nd.U8(bp)}");
-                            if (nd.U8(bp + 1) != 0) { nd.Print(", interval "); Dns.RelTime(nd, nd.U8(bp + 1)); }
+                            if (nd.U8(bp + 1) != 0) { nd.Print(", interval "); Text.RelTime(nd, nd.U8(bp + 1)); }
                             if (nd.Be16(bp + 2) != 0) nd.Print($" ?0x{nd.Be16(bp + 2):x4}?");
                             break;
                         case 22:
@@ -165,10 +165,10 @@ internal static class Pim
                             }
                             break;
                         default:
-                            if (nd.Verbose <= 1) Icmp.UnknownData(nd, bp, "\n\t    ", ol);
+                            if (nd.Verbose <= 1) HexDump.UnknownData(nd, bp, "\n\t    ", ol);
                             break;
                     }
-                    if (nd.Verbose > 1) Icmp.UnknownData(nd, bp, "\n\t    ", ol);
+                    if (nd.Verbose > 1) HexDump.UnknownData(nd, bp, "\n\t    ", ol);
                     bp += ol; len -= ol;
                 }
                 break;
@@ -211,7 +211,7 @@ internal static class Pim
                 if (type != 7)
                 {
                     nd.Print(", holdtime: ");
-                    if (hold == 0xffff) nd.Print("infinite"); else Dns.RelTime(nd, (uint)hold);
+                    if (hold == 0xffff) nd.Print("infinite"); else Text.RelTime(nd, (uint)hold);
                 }
                 bp += 4; len -= 4;
                 for (int i = 0; i < ngroup; i++)
@@ -265,7 +265,7 @@ internal static class Pim
                         adv = Addr(nd, bp, len, At.Unicast, al); bp += adv; len -= adv;
                         if (len < 2) throw TruncInstance;
                         nd.Print(",holdtime=");
-                        Dns.RelTime(nd, nd.Be16(bp));
+                        Text.RelTime(nd, nd.Be16(bp));
                         if (len < 3) throw TruncInstance;
                         nd.Print($",prio={nd.U8(bp + 2)}");
                         if (len < 4) throw TruncInstance;
@@ -294,7 +294,7 @@ internal static class Pim
                 nd.Print($" prio={nd.U8(bp + 1)}");
                 if (len < 4) throw TruncInstance;
                 nd.Print(" holdtime=");
-                Dns.RelTime(nd, nd.Be16(bp + 2));
+                Text.RelTime(nd, nd.Be16(bp + 2));
                 bp += 4; len -= 4;
                 nd.Print(" RP=");
                 adv = Addr(nd, bp, len, At.Unicast, al); bp += adv; len -= adv;
@@ -314,7 +314,7 @@ internal static class Pim
                 adv = Addr(nd, bp, len, At.Unicast, al); bp += adv; len -= adv;
                 if (len < 2) throw TruncInstance;
                 nd.Print(" TUNR ");
-                Dns.RelTime(nd, nd.Be16(bp));
+                Text.RelTime(nd, nd.Be16(bp));
                 break;
             case 10:
             {
@@ -361,7 +361,7 @@ internal static class Pim
                     int m = nd.U8(bp + 8) >> 4;
                     nd.Print(m switch { 0 => " Dense-mode", 1 => " Sparse-mode", 2 => " Sparse-Dense-mode", _ => $" mode-{m}" });
                 }
-                if (nd.Verbose > 0) { nd.Print(" (Hold-time "); Dns.RelTime(nd, nd.Be16(bp + 10)); nd.Print(")"); }
+                if (nd.Verbose > 0) { nd.Print(" (Hold-time "); Text.RelTime(nd, nd.Be16(bp + 10)); nd.Print(")"); }
                 break;
             case 1:
                 if (!nd.TTest(bp + 8, 20)) { nd.PrintTrunc(); return; }
@@ -376,7 +376,7 @@ internal static class Pim
                     nd.Print($" group {nd.A4(bp + 8)}");
                     if (nd.Be32(bp + 12) != 0xffffffff) nd.Print($"/{nd.A4(bp + 12)}");
                     nd.Print($" RP {nd.A4(bp + 16)} hold ");
-                    Dns.RelTime(nd, nd.Be16(bp + 22));
+                    Text.RelTime(nd, nd.Be16(bp + 22));
                 }
                 break;
             case 5:
@@ -404,7 +404,7 @@ internal static class Pim
         {
             nd.Print($" RPF {nd.A4(bp)} ");
             int hold = nd.Be16(bp + 6);
-            if (hold != 180) { nd.Print("Hold "); Dns.RelTime(nd, (uint)hold); }
+            if (hold != 180) { nd.Print("Hold "); Text.RelTime(nd, (uint)hold); }
             nd.Print($"{(njoin != 0 ? "Join" : "Prune")} ({nd.A4(bp + 26)}/{nd.U8(bp + 25) & 0x3f}, {nd.A4(bp + 12)}");
             if (nd.Be32(bp + 16) != 0xffffffff) nd.Print($"/{nd.A4(bp + 16)}");
             nd.Print($") {((nd.U8(bp + 24) & 1) != 0 ? "Sparse" : "Dense")}{((nd.U8(bp + 25) & 0x80) != 0 ? " WC" : "")} {((nd.U8(bp + 25) & 0x40) != 0 ? "RP" : "SPT")}");
@@ -417,7 +417,7 @@ internal static class Pim
         if (len < 4) return false;
         if (nd.Verbose > 1) nd.Print("\n");
         nd.Print(" Hold time: ");
-        Dns.RelTime(nd, nd.Be16(bp + 2));
+        Text.RelTime(nd, nd.Be16(bp + 2));
         if (nd.Verbose < 2) return true;
         bp += 4; len -= 4;
         if (len < 4) return false;

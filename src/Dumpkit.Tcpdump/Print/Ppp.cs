@@ -83,7 +83,7 @@ internal static class Ppp
                 break;
             default:
                 nd.Print($"{TypeName(proto) ?? $"unknown PPP protocol (0x{proto:x4})"} ");
-                Icmp.UnknownData(nd, p, "\n\t", length);
+                HexDump.UnknownData(nd, p, "\n\t", length);
                 break;
         }
     }

@@ -23,12 +23,12 @@ internal static class Rip
         if (family != 2 && family != 0)
         {
             nd.Print($"\n\t AFI {Af(family)}, ");
-            Icmp.UnknownData(nd, p + 4, "\n\t  ", 16);
+            HexDump.UnknownData(nd, p + 4, "\n\t  ", 16);
             return 20;
         }
         if (nd.Be16(p + 2) != 0 || nd.Be32(p + 8) != 0 || nd.Be32(p + 12) != 0)
         {
-            Icmp.UnknownData(nd, p, "\n\t  ", 20);
+            HexDump.UnknownData(nd, p, "\n\t  ", 20);
             return 20;
         }
         if (family == 0) nd.Print($"\n\t  AFI 0, {nd.A4(p + 4)}, metric: {nd.Be32(p + 16)}");
@@ -70,20 +70,20 @@ internal static class Rip
             else if (auth == 1)
             {
                 nd.Print("\n\t  Auth trailer:");
-                Icmp.UnknownData(nd, p, "\n\t  ", remaining);
+                HexDump.UnknownData(nd, p, "\n\t  ", remaining);
                 return 4 + remaining;
             }
             else
             {
                 nd.Print($"\n\t  Unknown ({auth}) Authentication data:");
-                Icmp.UnknownData(nd, p, "\n\t  ", remaining);
+                HexDump.UnknownData(nd, p, "\n\t  ", remaining);
                 return 4 + remaining;
             }
         }
         else if (family != 2 && family != 0)
         {
             nd.Print($"\n\t  AFI {Af(family)}");
-            Icmp.UnknownData(nd, p + 4, "\n\t  ", 16);
+            HexDump.UnknownData(nd, p + 4, "\n\t  ", 16);
         }
         else
         {
@@ -108,7 +108,7 @@ internal static class Rip
         len -= 4;
         int vers = nd.U8(dat + 1);
         nd.Print($"{(nd.Verbose >= 1 ? "\n\t" : "")}RIPv{vers}");
-        if (vers == 0) { Icmp.UnknownData(nd, dat, "\n\t", length); return; }
+        if (vers == 0) { HexDump.UnknownData(nd, dat, "\n\t", length); return; }
         int cmd = nd.U8(dat);
         nd.Print($", {cmd switch { 1 => "Request", 2 => "Response", 3 => "Trace on", 4 => "Trace off", 5 => "Poll", 6 => "Poll Entry", _ => $"unknown command ({cmd})" }}, length: {length}");
         if (nd.Verbose < 1) return;
@@ -133,9 +133,9 @@ internal static class Rip
             case 4: case 5: case 6:
                 break;
             default:
-                if (nd.Verbose <= 1) Icmp.UnknownData(nd, dat, "\n\t", length);
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, dat, "\n\t", length);
                 break;
         }
-        if (nd.Verbose > 1) Icmp.UnknownData(nd, dat, "\n\t", length);
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, dat, "\n\t", length);
     }
 }

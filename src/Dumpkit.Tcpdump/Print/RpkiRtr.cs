@@ -134,7 +134,7 @@ internal static class RpkiRtr
                 hexdump = true;
                 break;
         }
-        if (nd.Verbose > 1 || (nd.Verbose > 0 && hexdump)) Icmp.UnknownData(nd, tp, "\n\t  ", (int)pduLen);
+        if (nd.Verbose > 1 || (nd.Verbose > 0 && hexdump)) HexDump.UnknownData(nd, tp, "\n\t  ", (int)pduLen);
         return pduLen;
     }
 }

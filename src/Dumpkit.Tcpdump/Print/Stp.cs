@@ -38,17 +38,6 @@ internal static class Stp
         if (nd.U8(p + 2) == 2) nd.Print($", port-role {Role(flags)}");
     }
 
-    private static void PrintJnp(PrintContext nd, int s, int n)
-    {
-        while (n > 0)
-        {
-            byte c = nd.U8(s);
-            if (c == 0) break;
-            Text.PrintChar(nd, c);
-            n--; s++;
-        }
-    }
-
     private static void Mstp(PrintContext nd, int p, int length)
     {
         int flags = nd.U8(p + 4);
@@ -62,7 +51,7 @@ internal static class Stp
         nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s, hello-time {T(nd.Be16(p + 31))}s, forwarding-delay {T(nd.Be16(p + 33))}s");
         nd.Print($"\n\tv3len {nd.Be16(p + 36)}, ");
         nd.Print("MCID Name ");
-        PrintJnp(nd, p + 39, 32);
+        Text.PrintUntilNul(nd, p + 39, 32);
         nd.Print($", rev {nd.Be16(p + 71)},\n\t\tdigest {nd.Be32(p + 73):x8}{nd.Be32(p + 77):x8}{nd.Be32(p + 81):x8}{nd.Be32(p + 85):x8}, ");
         nd.Print($"CIST int-root-pathcost {nd.Be32(p + 89)},");
         nd.Print("\n\tCIST bridge-id "); BridgeId(nd, p + 93); nd.Print(", ");
@@ -90,7 +79,7 @@ internal static class Stp
         int b = p + offset;
         nd.Print($"\n\tv4len {nd.Be16(b)}, ");
         nd.Print("AUXMCID Name ");
-        PrintJnp(nd, b + 3, 32);
+        Text.PrintUntilNul(nd, b + 3, 32);
         nd.Print($", Rev {nd.Be16(b + 35)},\n\t\tdigest {nd.Be32(b + 37):x8}{nd.Be32(b + 41):x8}{nd.Be32(b + 45):x8}{nd.Be32(b + 49):x8}");
         int ag = nd.U8(b + 53), fmt = nd.U8(b + 55), con = nd.U8(b + 56);
         nd.Print($"\n\tAgreement num {ag >> 6}, Discarded Agreement num {(ag >> 4) & 3}, Agreement valid-flag {(ag >> 3) & 1},\n\tRestricted role-flag: {(ag >> 2) & 1}, Format id {fmt >> 4} cap {fmt & 0xff}, Convention id {con >> 4} cap {con & 0xff},\n\tEdge count {nd.Be16(b + 57)}, Agreement digest {nd.Be32(b + 67):x8}{nd.Be32(b + 71):x8}{nd.Be32(b + 75):x8}{nd.Be32(b + 79):x8}{nd.Be32(b + 83):x8}");

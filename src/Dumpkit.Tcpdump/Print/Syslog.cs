@@ -34,6 +34,6 @@ internal static class Syslog
         }
         nd.Print($"SYSLOG, length: {len}\n\tFacility {fs} ({facility}), Severity {ss} ({severity})\n\tMsg: ");
         if (len > off) for (int i = off; i < len; i++) Text.PrintChar(nd, nd.U8(p + i));
-        if (nd.Verbose > 1) Icmp.UnknownData(nd, p, "\n\t", len);
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t", len);
     }
 }

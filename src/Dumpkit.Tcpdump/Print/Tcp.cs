@@ -145,14 +145,14 @@ internal static class Tcp
             return;
         }
         bool Is(int p) => sport == p || dport == p;
-        if (Is(25)) { nd.Print(": "); Text.Proto(nd, bp, length, "smtp", null, true); }
-        else if (Is(43)) { nd.Print(": "); Text.Proto(nd, bp, length, "whois", null, false); }
+        if (Is(25)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "smtp", null, true); }
+        else if (Is(43)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "whois", null, false); }
         else if (Is(179)) Bgp.Print(nd, bp, length);
         else if (Is(6379)) Resp.Print(nd, bp, length);
         else if (Is(22)) Ssh(nd, bp, length);
-        else if (Is(21)) { nd.Print(": "); Text.Proto(nd, bp, length, "ftp", null, true); }
-        else if (Is(80) || Is(8080)) { nd.Print(": "); Text.Proto(nd, bp, length, "http", Text.HttpCmds, true); }
-        else if (Is(554) || Is(8554)) { nd.Print(": "); Text.Proto(nd, bp, length, "rtsp", Text.RtspCmds, true); }
+        else if (Is(21)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "ftp", null, true); }
+        else if (Is(80) || Is(8080)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "http", TextProtocol.HttpCmds, true); }
+        else if (Is(554) || Is(8554)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "rtsp", TextProtocol.RtspCmds, true); }
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
         else if (Is(323)) RpkiRtr.Print(nd, bp, length);
     }

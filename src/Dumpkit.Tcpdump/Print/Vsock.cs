@@ -35,7 +35,7 @@ internal static class Vsock
             if (caplen > total)
             {
                 nd.Print('\n');
-                Icmp.UnknownData(nd, total, "\t", caplen - total);
+                HexDump.UnknownData(nd, total, "\t", caplen - total);
             }
             else nd.PrintTrunc();
         }

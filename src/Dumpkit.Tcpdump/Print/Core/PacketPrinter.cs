@@ -23,15 +23,15 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             o.Put(bad ? "," : "[Invalid header:"); bad = true;
             o.Put($" len({h.Len}) < caplen({h.CapLen})");
         }
-        if (h.CapLen > PrintContext.MaxSnap)
+        if (h.CapLen > SnapLength.Maximum)
         {
             o.Put(bad ? "," : "[Invalid header:"); bad = true;
-            o.Put($" caplen({h.CapLen}) > {PrintContext.MaxSnap}");
+            o.Put($" caplen({h.CapLen}) > {SnapLength.Maximum}");
         }
-        if (h.Len > PrintContext.MaxSnap)
+        if (h.Len > SnapLength.Maximum)
         {
             o.Put(bad ? "," : "[Invalid header:"); bad = true;
-            o.Put($" len({h.Len}) > {PrintContext.MaxSnap}");
+            o.Put($" len({h.Len}) > {SnapLength.Maximum}");
         }
         if (bad) { o.Put("]\n"); return; }
 
@@ -81,8 +81,8 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             case LinkTypes.Loop:
                 return LinkNull.Print(Context, len, caplen, linkType == LinkTypes.Loop);
             case LinkTypes.Raw:
-            case 12:
-            case 14:
+            case LinkTypes.RawDlt12:
+            case LinkTypes.RawDlt14:
                 Context.Proto = "raw";
                 if (caplen == 0) { Context.PrintTrunc(); return 0; }
                 if (Context.Settings.LinkHeader) Context.Print("ip: ");
@@ -98,31 +98,31 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Sll.Print(Context, len, caplen);
             case LinkTypes.LinuxSll2:
                 return Sll.Print2(Context, len, caplen);
-            case 226:
+            case LinkTypes.Ipnet:
                 return Ipnet(len, caplen);
-            case 9:
+            case LinkTypes.Ppp:
                 return Ppp.IfPrint(Context, len, caplen);
-            case 104:
+            case LinkTypes.CHdlc:
                 return Chdlc.Print(Context, 0, len);
-            case 242:
+            case LinkTypes.Ipoib:
                 return Ipoib(len, caplen);
-            case 107:
+            case LinkTypes.FrameRelay:
                 return Fr.IfPrint(Context, len, caplen);
-            case 8:
+            case LinkTypes.Slip:
                 return Sl.IfPrint(Context, len);
-            case 271:
+            case LinkTypes.Vsock:
                 return Vsock.IfPrint(Context, caplen);
-            case 182:
+            case LinkTypes.Mfr:
                 return Fr.MfrIfPrint(Context, len, caplen);
-            case 281:
+            case LinkTypes.DsaTagBrcm:
                 return Brcm.IfPrint(Context, len, caplen);
-            case 282:
+            case LinkTypes.DsaTagBrcmPrepend:
                 return Brcm.PrependIfPrint(Context, len, caplen);
-            case 284:
+            case LinkTypes.DsaTagDsa:
                 return Dsa.DsaIfPrint(Context, len, caplen);
-            case 285:
+            case LinkTypes.DsaTagEdsa:
                 return Dsa.EdsaIfPrint(Context, len, caplen);
-            case Juniper.EtherLinkType:
+            case LinkTypes.JuniperEther:
                 return Juniper.EtherIfPrint(Context, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does

@@ -1,7 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>Line-oriented text protocols (HTTP, FTP, SMTP, RTSP) and character escaping.</summary>
-internal static class Text
+/// <summary>Line-oriented text protocols (HTTP, FTP, SMTP, RTSP, WHOIS): the first line, or every line with -v.</summary>
+internal static class TextProtocol
 {
     public static readonly string[] HttpCmds =
     [
@@ -17,16 +17,6 @@ internal static class Text
         "SET_PARAMETER", "TEARDOWN",
     ];
 
-    private static bool IsPrint(byte c) => c >= 0x20 && c <= 0x7e;
-
-    /// <summary>fn_print_char: M- for high bit, ^ for control characters.</summary>
-    public static void PrintChar(PrintContext nd, byte c)
-    {
-        if (c >= 0x80) { c &= 0x7f; nd.Print("M-"); }
-        if (!IsPrint(c)) { c ^= 0x40; nd.Print('^'); }
-        nd.Out.PutByte(c);
-    }
-
     /// <summary>Reads a token at idx; returns the index after following blanks, or 0 when none.</summary>
     private static int FetchToken(PrintContext nd, int p, int idx, int len, Span<byte> tok, out int toklen)
     {
@@ -37,7 +27,7 @@ internal static class Text
             byte c = nd.Buf[p + idx];
             if (c >= 0x80) return 0;
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') break;
-            if (!IsPrint(c)) return 0;
+            if (!Text.IsPrint(c)) return 0;
             if (toklen + 2 > tok.Length) return 0;
             tok[toklen++] = c;
         }
@@ -47,7 +37,7 @@ internal static class Text
             if (!nd.TTest(p + idx, 1)) break;
             byte c = nd.Buf[p + idx];
             if (c == '\r' || c == '\n') break;
-            if (!IsPrint(c)) break;
+            if (!Text.IsPrint(c)) break;
             if (c != ' ' && c != '\t') break;
         }
         return idx;
@@ -67,7 +57,7 @@ internal static class Text
                 if (nd.U8(p + idx + 1) == '\n') { linelen = idx - start; idx += 2; goto print; }
                 return 0;
             }
-            if (!IsPrint(c) && c != '\t') return 0;
+            if (!Text.IsPrint(c) && c != '\t') return 0;
             idx++;
         }
         linelen = idx - start;
@@ -81,7 +71,8 @@ internal static class Text
         return idx;
     }
 
-    public static void Proto(PrintContext nd, int p, int len, string proto, string[]? cmds, bool respSecondToken)
+    /// <summary>tcpdump's txtproto_print: the protocol's name, then its line(s) when the first token is one of cmds or a 3-digit reply code.</summary>
+    public static void Print(PrintContext nd, int p, int len, string proto, string[]? cmds, bool respSecondToken)
     {
         nd.Proto = proto;
         bool printThis = false;

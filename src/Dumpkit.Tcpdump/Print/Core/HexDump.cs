@@ -1,8 +1,23 @@
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>The -x / -X / -A payload dumps.</summary>
+/// <summary>The -x / -X / -A payload dumps, and the hex dump printers give a payload they do not decode.</summary>
 internal static class HexDump
 {
+    /// <summary>
+    /// tcpdump's print_unknown_data: len bytes at cp (as many as were captured) in hex, each line
+    /// starting with indent; what printers show of a TLV, option or body they do not decode.
+    /// </summary>
+    public static void UnknownData(PrintContext nd, int cp, string indent, int len)
+    {
+        if (!nd.TTest(cp, 0))
+        {
+            nd.Print($"{indent}Dissector error: print_unknown_data called with pointer past end of packet");
+            return;
+        }
+        if (nd.Avail(cp) < len) len = nd.Avail(cp);
+        Hex(nd, indent, cp, len);
+    }
+
     private static bool IsGraph(byte b) => b > 0x20 && b < 0x7f;
 
     /// <summary>"0x%04x: " without going through a format string.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using Dumpkit.Pcap.Capture;
 
 namespace Dumpkit.Tcpdump.Print;
 
@@ -42,12 +43,11 @@ internal sealed class PrintContext
     public readonly PrintSettings Settings;
     /// <summary>Where the printers write.</summary>
     public readonly Output Out;
-    public byte[] Buf = new byte[MaxSnap];
+    public byte[] Buf = new byte[SnapLength.Maximum];
     public int CapLen;
     public int SnapEnd;
     public string Proto = "";
     public int LinkHdrLen;
-    public const int MaxSnap = 262144;
 
     public PrintContext(PrintSettings s, Output o)
     {
