@@ -247,32 +247,9 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             ForcedType = o.ForcedType,
         };
         var output = new Output(stdout);
-        PcapWriter? writer = null;
         bool print = o.WriteFile == null || o.Print;
         if (o.Count) print = false;
-        int wchars = 0;
-        if (o.FileCount > 0) for (long x = o.FileCount - 1; x > 0; x /= 10) wchars++;
-        int fileNo = 0, gCount = 0;
-        long gTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        string currentName = "";
-        PcapWriter OpenWriter(int cnt, int chars)
-        {
-            string baseName = o.RotateSeconds > 0 ? Strftime.Format(o.WriteFile!, gTime, zone) : o.WriteFile!;
-            string name = cnt == 0 && chars == 0 ? baseName : baseName + cnt.ToString(new string('0', Math.Max(1, chars)), System.Globalization.CultureInfo.InvariantCulture);
-            currentName = name;
-            Stream ws = o.WriteFile == "-" ? stdout : new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-            return new PcapWriter(ws, src.LinkType, src.SnapLen, nano, o.Pcapng);
-        }
-        void PostRotate(string name)
-        {
-            if (o.PostRotate == null) return;
-            try { System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(o.PostRotate, [name]) { UseShellExecute = false }); }
-            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-            {
-                stderr.WriteLine($"compress_savefile: execlp({o.PostRotate}, {name}) failed: {ex.Message}");
-            }
-        }
-        if (o.WriteFile != null) writer = OpenWriter(0, wchars);
+        RotatingWriter? writer = o.WriteFile != null ? new RotatingWriter(o, stdout, stderr, zone, src.LinkType, src.SnapLen, nano) : null;
         PacketPrinter? printer = null;
         if (print)
         {
@@ -306,35 +283,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                     if (BpfMachine.Run(filter, buf.AsSpan(0, h.CapLen), h.Len, in aux, linuxFilter) == 0) continue;
                 }
                 count++;
-                if (writer != null && o.RotateSeconds > 0 && o.WriteFile != "-")
-                {
-                    // -G: rotate on the first packet after the interval (wall clock), strftime names
-                    long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                    if (now - gTime >= o.RotateSeconds)
-                    {
-                        gTime = now;
-                        gCount++;
-                        writer.Dispose();
-                        PostRotate(currentName);
-                        if (o.FileSizeMb == 0 && o.FileCount > 0 && gCount >= o.FileCount)
-                        {
-                            writer = null;
-                            stderr.WriteLine($"Maximum file limit reached: {o.FileCount}");
-                            break;
-                        }
-                        fileNo = 0;
-                        writer = OpenWriter(0, o.FileSizeMb != 0 ? wchars : 0);
-                    }
-                }
-                if (writer != null && o.FileSizeMb > 0 && o.WriteFile != "-" && writer.BytesWritten > o.FileSizeMb * 1000000)
-                {
-                    // -C: rotate to NAME1, NAME2, ... (wrapping at -W files)
-                    writer.Dispose();
-                    PostRotate(currentName);
-                    fileNo++;
-                    if (o.FileCount > 0 && fileNo >= o.FileCount) fileNo = 0;
-                    writer = OpenWriter(fileNo, wchars);
-                }
+                if (writer != null && !writer.RotateIfDue()) break;
                 writer?.Write(h, buf);
                 if (printer != null)
                 {
@@ -349,8 +298,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         finally
         {
             output.Flush();
-            if (writer != null && o.WriteFile != "-") writer.Dispose();
-            else writer?.Flush();
+            writer?.Dispose();
         }
         LiveCount = count;
         if (o.Count && !live)
