@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>AHCP, the Ad-Hoc Configuration Protocol (UDP 5359): version 1 header, body and, at -vv, options.</summary>
+/// <remarks>Specification: draft-chroboczek-ahcp (the Ad-Hoc Configuration Protocol).</remarks>
 internal static class Ahcp
 {
     private static readonly string[] Messages = ["Discover", "Offer", "Request", "Ack", "Nack", "Release"];

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>AODV (RFC 3561, UDP 654): RREQ/RREP/RERR/RREP-ACK for IPv4 and IPv6 (incl. the draft-01 IPv6 types), HELLO extension.</summary>
+/// <remarks>Specification: RFC 3561; IPv6 per draft-perkins-aodv6-01.</remarks>
 internal static class Aodv
 {
     public static void Print(PrintContext nd, int dat, int length, bool v6)

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ATA over Ethernet (ethertype 0x88a2), version 1.</summary>
+/// <remarks>Specification: Coraid's ATA over Ethernet Protocol Specification (AoEr11).</remarks>
 internal static class Aoe
 {
     private static void Bits(PrintContext nd, int f, (int, string)[] tab)

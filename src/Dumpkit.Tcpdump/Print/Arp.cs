@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ARP / RARP / InARP.</summary>
+/// <remarks>Specification: RFC 826 (ARP), RFC 903 (RARP), RFC 2390 (InARP), RFC 2225 (ATM ARP).</remarks>
 internal static class Arp
 {
     private static void LinkAddr(PrintContext nd, int off, int len)

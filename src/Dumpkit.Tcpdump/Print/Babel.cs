@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Babel routing protocol (RFC 8966 and drafts; UDP 6696, old 6697): version 2 TLVs and sub-TLVs.</summary>
+/// <remarks>Specification: RFC 8966 (and the drafts behind the sub-TLVs tcpdump knows).</remarks>
 internal static class Babel
 {
     private static ReadOnlySpan<byte> V4Prefix => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>BFD control (RFC 5880/5881/5883/7310) and echo packets.</summary>
+/// <summary>BFD control (RFC 5880/5881/5883/7130) and echo packets.</summary>
+/// <remarks>Specification: RFC 5880, RFC 5881, RFC 5883, RFC 7130.</remarks>
 internal static class Bfd
 {
     private static string Diag(int d) => d switch

@@ -8,6 +8,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// (RFC 4760; IPv4/IPv6 unicast, labeled, VPN, MDT, MVPN, RT constraint, L2VPN/VPLS, NSAP), NOTIFICATION,
 /// KEEPALIVE and ROUTE-REFRESH, as tcpdump 4.99 prints them with -v.
 /// </summary>
+/// <remarks>Specification: RFC 4271, RFC 4760, RFC 5492, RFC 4360, RFC 8092, RFC 7311, RFC 6514, RFC 4684, RFC 4761/4762, RFC 8203.</remarks>
 internal static class Bgp
 {
     private const int HeaderSize = 19, OpenSize = 29, NotificationSize = 21, RouteRefreshSize = 23;

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>BOOTP / DHCP with RFC 1048 options.</summary>
+/// <remarks>Specification: RFC 951 (BOOTP), RFC 2131 and RFC 2132 (DHCP and its options).</remarks>
 internal static class Bootp
 {
     private static string? Tag(int t) => t switch

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Broadcom switch tags: after the Ethernet addresses (LINKTYPE_DSA_TAG_BRCM) or before the frame (LINKTYPE_DSA_TAG_BRCM_PREPEND).</summary>
+/// <remarks>Specification: the Broadcom tag formats as Linux defines them (net/dsa/tag_brcm.c).</remarks>
 internal static class Brcm
 {
     private static readonly Action<PrintContext, int> Tag = PrintTag;

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco Discovery Protocol (SNAP, Cisco OUI, pid 0x2000): header and TLVs.</summary>
+/// <remarks>Specification: Cisco's CDP specification (no RFC).</remarks>
 internal static class Cdp
 {
     private static readonly Tok[] Capabilities =

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco HDLC (LINKTYPE_C_HDLC) with SLARP.</summary>
+/// <remarks>Specification: Cisco HDLC framing and SLARP (Cisco's, no RFC).</remarks>
 internal static class Chdlc
 {
     public static int Print(PrintContext nd, int p, int length)

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DCCP (RFC 4340, IP protocol 33): generic header, partial checksum coverage, packet types, options at -vv.</summary>
+/// <remarks>Specification: RFC 4340.</remarks>
 internal static class Dccp
 {
     private static readonly string[] Types =

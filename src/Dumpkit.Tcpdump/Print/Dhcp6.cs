@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DHCPv6 messages, relay messages and options.</summary>
+/// <remarks>Specification: RFC 8415 and the option RFCs it lists.</remarks>
 internal static class Dhcp6
 {
     private static string OptName(int t) => t switch

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DNS (and mDNS) messages: header flags, questions, resource records, EDNS options.</summary>
+/// <remarks>Specification: RFC 1035, RFC 6891 (EDNS), RFC 4034 (DNSSEC types), RFC 6762 (mDNS).</remarks>
 internal static class Dns
 {
     private static readonly string[] Ops =

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Marvell DSA and EDSA switch tags (LINKTYPE_DSA_TAG_DSA / LINKTYPE_DSA_TAG_EDSA) inside Ethernet frames.</summary>
+/// <remarks>Specification: the Marvell DSA/EDSA tag formats as Linux defines them (net/dsa/tag_dsa.c).</remarks>
 internal static class Dsa
 {
     private static readonly Action<PrintContext, int> DsaTag = PrintDsa, EdsaTag = PrintEdsa;

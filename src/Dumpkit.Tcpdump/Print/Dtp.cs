@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco Dynamic Trunking Protocol (SNAP OUI 0x00000c, PID 0x2004).</summary>
+/// <remarks>Specification: Cisco's DTP (no public specification).</remarks>
 internal static class Dtp
 {
     public static void Print(PrintContext nd, int tptr, int length)

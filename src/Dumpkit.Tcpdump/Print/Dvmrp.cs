@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DVMRP (IGMP type 0x13): probes, reports, neighbor lists, prunes and grafts.</summary>
+/// <remarks>Specification: RFC 1075 and draft-ietf-idmr-dvmrp-v3.</remarks>
 internal static class Dvmrp
 {
     private static readonly string[] Types =

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>EAPOL frames (ethertype 0x888e) and EAP packets (RFC 3748), also used inside RADIUS.</summary>
+/// <remarks>Specification: IEEE 802.1X (EAPOL), RFC 3748 (EAP).</remarks>
 internal static class Eap
 {
     private static readonly Tok[] TlsFlags = [new(0x80, "L bit"), new(0x40, "More fragments bit"), new(0x20, "Start bit")];

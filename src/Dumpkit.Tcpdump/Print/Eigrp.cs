@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco EIGRP (IP protocol 88): header and IP TLVs.</summary>
+/// <remarks>Specification: RFC 7868.</remarks>
 internal static class Eigrp
 {
     private static string Op(int o) => o switch

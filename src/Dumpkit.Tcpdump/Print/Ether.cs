@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Ethernet II / 802.3 with 802.1Q / QinQ tags, and the ethertype dispatch shared by other links.</summary>
+/// <remarks>Specification: IEEE 802.3 and IEEE 802.1Q.</remarks>
 internal static class Ether
 {
     public static string? TypeName(int t) => t switch

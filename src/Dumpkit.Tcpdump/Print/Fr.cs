@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Frame Relay (LINKTYPE_FRELAY): Q.922 address, NLPID / Cisco ethertype dispatch, Q.933 signalling
 /// (ANSI T1.617 Annex D and ITU-T Q.933 Annex A LMI), FRF.15 fragments, and multilink FRF.16 (LINKTYPE_MFR).</summary>
+/// <remarks>Specification: RFC 2427, ITU-T Q.922/Q.933, ANSI T1.617 Annex D, FRF.15, FRF.16.</remarks>
 internal static class Fr
 {
     private static readonly Tok[] HeaderFlags =

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Geneve (UDP 6081).</summary>
+/// <remarks>Specification: RFC 8926.</remarks>
 internal static class Geneve
 {
     private static string OptClass(int c) => c switch

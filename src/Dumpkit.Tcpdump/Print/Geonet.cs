@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ETSI GeoNetworking (ethertypes 0x8947 and the old 0x0707): common header, BTP and ITS PDU header.</summary>
+/// <remarks>Specification: ETSI EN 302 636-4-1 (GeoNetworking) and EN 302 636-5-1 (BTP).</remarks>
 internal static class Geonet
 {
     public static void Print(PrintContext nd, int bp, int length, int srcMac)

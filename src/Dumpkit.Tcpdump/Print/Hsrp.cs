@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>HSRP v0 (UDP 1985).</summary>
+/// <remarks>Specification: RFC 2281.</remarks>
 internal static class Hsrp
 {
     public static void Print(PrintContext nd, int bp, int len)

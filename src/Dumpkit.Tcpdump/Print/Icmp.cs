@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ICMP (v4): echo, unreachables, redirects, router discovery, time stamps, quoted datagrams, RFC 4884 extensions.</summary>
+/// <remarks>Specification: RFC 792, RFC 1256 (router discovery), RFC 4884 (extensions).</remarks>
 internal static class Icmp
 {
     private static bool IsErr(int t) => t is 3 or 4 or 5 or 11 or 12;

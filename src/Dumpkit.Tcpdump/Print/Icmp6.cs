@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ICMPv6: errors, echo, MLD v1/v2, neighbour discovery with options.</summary>
+/// <remarks>Specification: RFC 4443, RFC 4861 (ND), RFC 2710 and RFC 3810 (MLD), RFC 6550 (RPL), RFC 2894, RFC 4620.</remarks>
 internal static class Icmp6
 {
     private static string? TypeName(int t) => t switch

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IGMP v1/v2/v3 and mtrace.</summary>
+/// <remarks>Specification: RFC 1112, RFC 2236, RFC 3376 (IGMP v1-3), draft-ietf-idmr-traceroute-ipm (mtrace).</remarks>
 internal static class Igmp
 {
     public static void Print(PrintContext nd, int bp, int len)

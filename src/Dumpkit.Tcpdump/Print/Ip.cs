@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IPv4 header, options and fragments, and the protocol demultiplexer shared with IPv6.</summary>
+/// <remarks>Specification: RFC 791.</remarks>
 internal static class Ip
 {
     public static string? ProtoName(int p) => p switch

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IPv6 header and extension headers (hop-by-hop, destination options, fragment, routing incl. SRH).</summary>
+/// <remarks>Specification: RFC 8200, RFC 8754 (segment routing header).</remarks>
 internal static class Ip6
 {
     public static void Print(PrintContext nd, int ip6, int length)

@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Novell IPX (ethertype 0x8137, 802.2 SAP 0xe0, raw 802.3): header, SAP and RIP; NetBIOS/SMB payloads are
 /// not decoded (as in a build without the SMB printer). SAP service types print as hex numbers.</summary>
+/// <remarks>Specification: Novell's IPX specification (no RFC).</remarks>
 internal static class Ipx
 {
     private const int Size = 30;

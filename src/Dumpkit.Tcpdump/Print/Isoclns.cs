@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>OSI network layer demultiplexing by NLPID (isoclns). CLNP, ES-IS and IS-IS PDUs themselves are not decoded
 /// yet: they print their NLPID name, length and a hex dump.</summary>
+/// <remarks>Specification: ISO/IEC TR 9577 (NLPIDs).</remarks>
 internal static class Isoclns
 {
     public static void Print(PrintContext nd, int p, int length)

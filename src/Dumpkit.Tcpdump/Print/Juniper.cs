@@ -4,6 +4,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// Juniper capture link types: the "MGC" pseudo-header (flags, extension TLVs, the no-L2 IP guess) in front of
 /// the frame. Only DLT_JUNIPER_ETHER (178), which carries plain Ethernet and no cookie, is wired up.
 /// </summary>
+/// <remarks>Specification: Juniper's capture pseudo-header (no public specification).</remarks>
 internal static class Juniper
 {
     private const uint Magic = 0x4d4743; // "MGC"

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>BSD null / OpenBSD loop link headers.</summary>
+/// <remarks>Specification: LINKTYPE_NULL and LINKTYPE_LOOP in tcpdump.org's link-layer header types.</remarks>
 internal static class LinkNull
 {
     private static string? Af(uint f) => f switch

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>LISP control plane (UDP 4342): Map-Register and Map-Notify records and locators; other types by name only.</summary>
+/// <remarks>Specification: RFC 6830 and RFC 9301 (LISP control plane).</remarks>
 internal static class Lisp
 {
     private static readonly Tok[] RegisterFlags =

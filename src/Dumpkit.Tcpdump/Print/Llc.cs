@@ -4,6 +4,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// 802.2 LLC: SNAP, STP, IP, IPX and OSI SAPs are decoded; other frames are described (unnumbered, supervisory,
 /// information) and their payload is left to the raw dump.
 /// </summary>
+/// <remarks>Specification: IEEE 802.2, RFC 1042 (SNAP).</remarks>
 internal static class Llc
 {
     private const int UFormat = 3, SFormat = 1, UPoll = 0x10, IsPoll = 0x100, XidFormatId = 0x81;

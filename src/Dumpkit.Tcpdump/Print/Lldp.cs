@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>LLDP (IEEE 802.1AB, ethertype 0x88cc): basic TLVs, and at -v the 802.1 (incl. DCB and EVB), 802.3,
 /// TIA LLDP-MED, IANA MUD-URL and DCBX organisation-specific TLVs.</summary>
+/// <remarks>Specification: IEEE 802.1AB, IEEE 802.1Q and 802.3 annexes, ANSI/TIA-1057 (LLDP-MED), RFC 8520 (MUD).</remarks>
 internal static class Lldp
 {
     private static readonly Tok[] CapValues =

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IEEE 802.1AE MACsec SecTAG (ethertype 0x88e5).</summary>
+/// <remarks>Specification: IEEE 802.1AE.</remarks>
 internal static class Macsec
 {
     private static void Header(PrintContext nd, int tag, int shortLength)

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IPv6 Mobility Header (RFC 6275, next header 135 and the old 62) with its options at -v.</summary>
+/// <remarks>Specification: RFC 6275.</remarks>
 internal static class Mobility
 {
     private static readonly string[] Names = ["BRR", "HoTI", "CoTI", "HoT", "CoT", "BU", "BA", "BE"];

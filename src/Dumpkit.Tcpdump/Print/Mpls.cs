@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>MPLS label stacks (ethertypes 0x8847/0x8848, UDP 6635, PPP, GRE) and the payload guess.</summary>
+/// <remarks>Specification: RFC 3032.</remarks>
 internal static class Mpls
 {
     private static readonly string[] Names =

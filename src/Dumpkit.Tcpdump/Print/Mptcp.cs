@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Multipath TCP option (kind 30) printer; returns false for a malformed option ("[bad opt]").</summary>
+/// <remarks>Specification: RFC 8684.</remarks>
 internal static class Mptcp
 {
     private static readonly string[] Names = ["capable", "join", "dss", "add-addr", "rem-addr", "prio", "fail", "fast-close", "unknown"];

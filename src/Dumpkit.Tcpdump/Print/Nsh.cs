@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Network Service Header (ethertype 0x894f) and VXLAN-GPE (UDP 4790).</summary>
+/// <remarks>Specification: RFC 8300 (NSH), draft-ietf-nvo3-vxlan-gpe.</remarks>
 internal static class Nsh
 {
     public static void Print(PrintContext nd, int bp, int len)

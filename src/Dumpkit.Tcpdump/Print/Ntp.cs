@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>NTP time messages (client/server/broadcast/symmetric) and control messages.</summary>
+/// <remarks>Specification: RFC 5905 (and RFC 1305 for control messages).</remarks>
 internal static class Ntp
 {
     private const double FMaxInt = 4294967296.0;

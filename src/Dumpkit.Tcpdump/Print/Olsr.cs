@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>OLSR (RFC 3626, UDP 698) over IPv4 and IPv6, with the olsr.org LQ, smart-gateway and name service extensions.</summary>
+/// <remarks>Specification: RFC 3626.</remarks>
 internal static class Olsr
 {
     private static string? MsgName(int t) => t switch

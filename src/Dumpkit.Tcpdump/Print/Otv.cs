@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Overlay Transport Virtualization (UDP 8472) carrying Ethernet.</summary>
+/// <remarks>Specification: draft-hasmit-otv-04.</remarks>
 internal static class Otv
 {
     public static void Print(PrintContext nd, int bp, int len)

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PGM (RFC 3208, IP protocol 113, or UDP-encapsulated with -T pgm): header, message types and options at -v.</summary>
+/// <remarks>Specification: RFC 3208.</remarks>
 internal static class Pgm
 {
     private const int Inet = 1, Inet6 = 2;

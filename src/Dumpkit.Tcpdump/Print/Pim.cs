@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PIM version 2 (IP protocol 103): hello options, register, join/prune, bootstrap, assert, C-RP, DF election.</summary>
+/// <remarks>Specification: RFC 7761 (PIM-SM), RFC 5059 (BSR), RFC 5015 (DF election); PIMv1 as Cisco's.</remarks>
 internal static class Pim
 {
     private sealed class Trunc : Exception;

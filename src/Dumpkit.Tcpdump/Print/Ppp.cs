@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PPP link layer (LINKTYPE_PPP): address/control, protocol field, IP/IPv6 payloads.</summary>
+/// <remarks>Specification: RFC 1661, RFC 1662.</remarks>
 internal static class Ppp
 {
     public static string? TypeName(int p) => p switch

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PPPoE discovery and session stages (ethertypes 0x8863/0x8864).</summary>
+/// <remarks>Specification: RFC 2516.</remarks>
 internal static class Pppoe
 {
     private static string Tag(int t) => t switch

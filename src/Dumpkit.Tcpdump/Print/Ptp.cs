@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IEEE 1588 PTP (UDP 319/320, ethertype 0x88f7): version 2 common header and message bodies.</summary>
+/// <remarks>Specification: IEEE 1588-2008 (PTP version 2).</remarks>
 internal static class Ptp
 {
     private static readonly Tok[] Flags =

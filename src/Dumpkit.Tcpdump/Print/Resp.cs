@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Redis serialization protocol (TCP 6379).</summary>
+/// <remarks>Specification: the Redis serialization protocol specification (RESP2).</remarks>
 internal static class Resp
 {
     private sealed class Trunc : Exception;

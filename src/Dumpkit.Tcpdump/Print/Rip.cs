@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>RIP v1/v2 (UDP 520) with simple and keyed authentication.</summary>
+/// <remarks>Specification: RFC 1058 (v1), RFC 2453 (v2), RFC 4822 (keyed authentication).</remarks>
 internal static class Rip
 {
     private static string Af(int f) => f switch

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>RPKI-Router protocol (RFC 6810, TCP 323): PDUs, with one level of encapsulated PDU in error reports.</summary>
+/// <remarks>Specification: RFC 6810.</remarks>
 internal static class RpkiRtr
 {
     public static void Print(PrintContext nd, int p, int length)

@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>SLIP link layer (LINKTYPE_SLIP, 16-byte pseudo header: direction and compressed TCP/IP header),
 /// with Van Jacobson compressed TCP header decoding under -e.</summary>
+/// <remarks>Specification: RFC 1055 (SLIP), RFC 1144 (compressed TCP/IP headers).</remarks>
 internal static class Sl
 {
     private const int HdrLen = 16;

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Linux cooked capture v1 and v2.</summary>
+/// <remarks>Specification: LINKTYPE_LINUX_SLL and LINKTYPE_LINUX_SLL2 in tcpdump.org's link-layer header types.</remarks>
 internal static class Sll
 {
     private static string PktType(int t) => t switch { 0 => "In", 1 => "B", 2 => "M", 3 => "P", 4 => "Out", _ => "?" };

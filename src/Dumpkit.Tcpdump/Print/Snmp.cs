@@ -5,6 +5,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// Decoding problems print a bracketed note and end the PDU; a length running past the capture prints
 /// <c> [|snmp]</c> and ends only the element being decoded, as tcpdump does.
 /// </summary>
+/// <remarks>Specification: RFC 1157 (v1), RFC 3416 (v2c PDUs), RFC 3412 and RFC 3414 (v3), X.690 (BER).</remarks>
 internal static class Snmp
 {
     private static readonly string[] Universal =

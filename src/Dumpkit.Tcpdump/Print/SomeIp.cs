@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>SOME/IP (UDP 30490).</summary>
+/// <remarks>Specification: AUTOSAR's SOME/IP Protocol Specification.</remarks>
 internal static class SomeIp
 {
     public static void Print(PrintContext nd, int bp, int len)

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Spanning tree BPDUs: STP, RSTP, MSTP, SPB.</summary>
+/// <remarks>Specification: IEEE 802.1D (STP, RSTP), IEEE 802.1Q (MSTP, SPB).</remarks>
 internal static class Stp
 {
     private static void Flags(PrintContext nd, int f)

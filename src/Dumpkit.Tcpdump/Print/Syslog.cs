@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>BSD syslog (UDP 514).</summary>
+/// <remarks>Specification: RFC 3164.</remarks>
 internal static class Syslog
 {
     private static readonly string[] Fac =

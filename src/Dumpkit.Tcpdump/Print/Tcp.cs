@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>TCP header, options, relative sequence numbers and the port-based payload dispatch.</summary>
+/// <remarks>Specification: RFC 9293, RFC 7323, RFC 2018, RFC 7413 (TFO).</remarks>
 internal static class Tcp
 {
     private static UInt128 Addr(PrintContext nd, int off, bool v6) =>

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Line-oriented text protocols (HTTP, FTP, SMTP, RTSP, WHOIS): the first line, or every line with -v.</summary>
+/// <remarks>Specification: RFC 9112 (HTTP/1.1), RFC 959 (FTP), RFC 5321 (SMTP), RFC 2326 (RTSP), RFC 3912 (WHOIS).</remarks>
 internal static class TextProtocol
 {
     public static readonly string[] HttpCmds =

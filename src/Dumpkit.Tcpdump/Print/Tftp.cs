@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>TFTP (UDP 69).</summary>
+/// <remarks>Specification: RFC 1350, RFC 2347 (options).</remarks>
 internal static class Tftp
 {
     private static int PrintZ(PrintContext nd, int s, int n)

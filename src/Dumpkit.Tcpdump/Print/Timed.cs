@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>BSD timed protocol (UDP 525).</summary>
+/// <remarks>Specification: the 4.3BSD time synchronization protocol (TSP), as in BSD's timed(8).</remarks>
 internal static class Timed
 {
     private static readonly string[] Types =

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco UniDirectional Link Detection (SNAP OUI 0x00000c, PID 0x0111).</summary>
+/// <remarks>Specification: RFC 5171.</remarks>
 internal static class Udld
 {
     public static void Print(PrintContext nd, int tptr, int length)

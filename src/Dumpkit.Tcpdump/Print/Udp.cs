@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>UDP header, checksum and the port-based payload dispatch.</summary>
+/// <remarks>Specification: RFC 768.</remarks>
 internal static class Udp
 {
     private static void Addrs(PrintContext nd, int iph, int sport, int dport)

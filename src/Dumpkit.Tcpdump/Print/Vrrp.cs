@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>VRRP v2/v3 (IP protocol 112).</summary>
+/// <remarks>Specification: RFC 3768 (v2), RFC 5798 (v3).</remarks>
 internal static class Vrrp
 {
     public static void Print(PrintContext nd, int bp, int len, int iph, int ttl, int ver)

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Linux vsock monitor link type (LINKTYPE_VSOCK): af_vsockmon header and the virtio transport header.</summary>
+/// <remarks>Specification: Linux's vsockmon header (include/uapi/linux/vsockmon.h) and the virtio vsock header.</remarks>
 internal static class Vsock
 {
     private const int HdrLen = 32, VirtioLen = 44;

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>VXLAN (UDP 4789) carrying Ethernet.</summary>
+/// <remarks>Specification: RFC 7348.</remarks>
 internal static class Vxlan
 {
     public static void Print(PrintContext nd, int bp, int len)

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ZMTP/1.0 (ZeroMQ) framing over TCP (-T zmtp1) and inside PGM ODATA/RDATA datagrams (-T pgm_zmtp1).</summary>
+/// <remarks>Specification: ZMTP/1.0 (rfc.zeromq.org 13/ZMTP).</remarks>
 internal static class ZeroMq
 {
     private const int VBytes = 128;
