@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Dumpkit.Pcap.Capture;
 
-/// <summary>Reads classic libpcap files (micro- and nanosecond magic, either byte order).</summary>
+/// <summary>Reads classic libpcap files (micro- and nanosecond magic, either byte order); made by <see cref="PacketSource.OpenFile"/>.</summary>
 public sealed class PcapReader : PacketSource
 {
     private readonly ByteInput _in;
