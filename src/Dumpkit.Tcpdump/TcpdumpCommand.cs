@@ -1,5 +1,5 @@
 using System.Text;
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 using Dumpkit.Tcpdump.Cli;
 using Dumpkit.Tcpdump.Print;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Dumpkit.Tcpdump.Capture;
+using Dumpkit.Pcap.Capture;
 
 namespace Dumpkit.Tcpdump.Tests;
 
@@ -146,7 +146,7 @@ public class CliTests
     {
         var input = Samples.Pcap(1, Samples.Ping);
         var ms = new MemoryStream();
-        using (var w = new PcapWriter(ms, 1, 262144, false, pcapng: true))
+        using (var w = new PcapngWriter(ms, 1, SnapLength.Maximum, false))
         {
             var h = new PacketHeader { Seconds = 1700000000, Fraction = 5, CapLen = Samples.Ping.Length, Len = (uint)Samples.Ping.Length };
             w.Write(h, Samples.Ping);

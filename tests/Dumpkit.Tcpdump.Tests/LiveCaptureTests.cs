@@ -82,8 +82,8 @@ public class LiveCaptureTests
         using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var src = new Dumpkit.Tcpdump.Capture.AfPacketSource(
-            new Dumpkit.Tcpdump.Capture.LiveOptions("lo", SnapLen: 60, Nano: nano, Immediate: true, NoRing: noRing), cts.Token);
+        using var src = new Dumpkit.Pcap.Capture.AfPacketSource(
+            new Dumpkit.Pcap.Capture.LiveOptions("lo", SnapLen: 60, Nano: nano, Immediate: true, NoRing: noRing), cts.Token);
         Assert.Equal(!noRing, src.MemoryMapped);
         Assert.Equal(1, src.LinkType);
         var marker = Encoding.ASCII.GetBytes($"dksrc{Environment.ProcessId}-{noRing}-{nano}-".PadRight(100, 'x'));
@@ -97,8 +97,8 @@ public class LiveCaptureTests
                 await Task.Delay(50);
             }
         });
-        var h = new Dumpkit.Tcpdump.Capture.PacketHeader();
-        var buf = new byte[Dumpkit.Tcpdump.Capture.PacketSource.MaxCapLen];
+        var h = new Dumpkit.Pcap.Capture.PacketHeader();
+        var buf = new byte[Dumpkit.Pcap.Capture.SnapLength.Maximum];
         var seen = new List<(long Sec, long Frac)>();
         while (seen.Count < 3 && src.Next(ref h, ref buf))
         {
@@ -160,8 +160,8 @@ public class LiveCaptureTests
     {
         Skip.IfNot(CanCapture(), "AF_PACKET capture needs root (CAP_NET_RAW) and a loopback interface");
         using var cts = new CancellationTokenSource();
-        using var src = new Dumpkit.Tcpdump.Capture.AfPacketSource(
-            new Dumpkit.Tcpdump.Capture.LiveOptions("lo", Immediate: immediate), cts.Token);
+        using var src = new Dumpkit.Pcap.Capture.AfPacketSource(
+            new Dumpkit.Pcap.Capture.LiveOptions("lo", Immediate: immediate), cts.Token);
         Skip.IfNot(src.MemoryMapped, "no TPACKET_V3 ring here (recvmsg() fallback)");
         Assert.Equal(timeoutMs, src.RingBlockTimeoutMs);
     }

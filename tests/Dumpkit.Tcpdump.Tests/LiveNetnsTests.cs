@@ -349,12 +349,12 @@ public sealed class LiveVlanTests
         using var ready = new ManualResetEventSlim();
         var capture = Netns.InNamespace(ns.A, () =>
         {
-            using var src = new Dumpkit.Tcpdump.Capture.AfPacketSource(
-                new Dumpkit.Tcpdump.Capture.LiveOptions(ns.VethA, Immediate: true, NoRing: noRing), cts.Token);
+            using var src = new Dumpkit.Pcap.Capture.AfPacketSource(
+                new Dumpkit.Pcap.Capture.LiveOptions(ns.VethA, Immediate: true, NoRing: noRing), cts.Token);
             Assert.Equal(!noRing, src.MemoryMapped);
             ready.Set();
-            var h = new Dumpkit.Tcpdump.Capture.PacketHeader();
-            var buf = new byte[Dumpkit.Tcpdump.Capture.PacketSource.MaxCapLen];
+            var h = new Dumpkit.Pcap.Capture.PacketHeader();
+            var buf = new byte[Dumpkit.Pcap.Capture.SnapLength.Maximum];
             while (src.Next(ref h, ref buf))
                 if (h.CapLen >= 40 && buf[0] == 0xff && buf[6] == 0x02 && buf[11] == 0x02)
                     return (h.Len, buf.AsSpan(0, h.CapLen).ToArray());

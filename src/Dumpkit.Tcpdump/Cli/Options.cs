@@ -1,3 +1,5 @@
+using Dumpkit.Pcap.Capture;
+
 namespace Dumpkit.Tcpdump.Cli;
 
 /// <summary>Thrown for a command-line error; the message goes to stderr after "tcpdump: ".</summary>
@@ -9,14 +11,94 @@ internal sealed class UsageException(string message, bool showUsage = false) : E
 /// <summary>tcpdump 4.99's command line, parsed GNU getopt_long style (options and operands may mix).</summary>
 internal sealed class Options
 {
-    public int A, X, x, t, v, d, q;
-    public bool b, e, n, N, S, K, l, U, p, Number, Count, Print, Immediate, ListInterfaces, ListDataLinks, Help, Version, FpType, OptimizeOff, Pcapng;
-    public bool? NanoPrecision;
-    public long CountLimit = -1;
-    public string? ReadFile, WriteFile, Interface, FilterFile, ForcedType, Direction, User, PostRotate, LinkTypeName;
-    public int SnapLen = 262144;
-    public long FileSizeMb, RotateSeconds, FileCount, BufferSizeKb;
-    public readonly List<string> Expression = [];
+    /// <summary>-A, counted: payload as ASCII (-AA: with the link header).</summary>
+    public int AsciiCount { get; private set; }
+    /// <summary>-X, counted: payload as hex and ASCII (-XX: with the link header).</summary>
+    public int HexAsciiCount { get; private set; }
+    /// <summary>-x, counted: payload as hex (-xx: with the link header).</summary>
+    public int HexCount { get; private set; }
+    /// <summary>-t, counted: the time stamp format (0 default, 1 none, 2 epoch, 3 delta, 4 date, 5 since the first).</summary>
+    public int TimeFormat { get; private set; }
+    /// <summary>-v, counted.</summary>
+    public int Verbosity { get; private set; }
+    /// <summary>-d, counted: print the compiled filter (-d, -dd, -ddd) instead of capturing.</summary>
+    public int DumpCodeLevel { get; private set; }
+    /// <summary>-q, counted: quick (less protocol information).</summary>
+    public int QuietCount { get; private set; }
+    /// <summary>-b: BGP AS numbers in asdot notation.</summary>
+    public bool AsDot { get; private set; }
+    /// <summary>-e: print the link-level header.</summary>
+    public bool LinkHeader { get; private set; }
+    /// <summary>-n: no address-to-name conversion (printing is always numeric).</summary>
+    public bool NoNames { get; private set; }
+    /// <summary>-N: no domain qualification of host names.</summary>
+    public bool NoDomains { get; private set; }
+    /// <summary>-S: absolute TCP sequence numbers.</summary>
+    public bool AbsoluteSequence { get; private set; }
+    /// <summary>-K: do not verify checksums.</summary>
+    public bool NoChecksum { get; private set; }
+    /// <summary>-l: line-buffered output.</summary>
+    public bool LineBuffered { get; private set; }
+    /// <summary>-U: packet-buffered output (and -w file).</summary>
+    public bool PacketBuffered { get; private set; }
+    /// <summary>-p: no promiscuous mode.</summary>
+    public bool NoPromiscuous { get; private set; }
+    /// <summary>-# / --number: packet numbers.</summary>
+    public bool Number { get; private set; }
+    /// <summary>--count: count packets instead of printing them.</summary>
+    public bool Count { get; private set; }
+    /// <summary>--print: print even when writing with -w.</summary>
+    public bool Print { get; private set; }
+    /// <summary>--immediate-mode.</summary>
+    public bool Immediate { get; private set; }
+    /// <summary>-D.</summary>
+    public bool ListInterfaces { get; private set; }
+    /// <summary>-L.</summary>
+    public bool ListDataLinks { get; private set; }
+    /// <summary>-h / --help.</summary>
+    public bool Help { get; private set; }
+    /// <summary>--version.</summary>
+    public bool Version { get; private set; }
+    /// <summary>--fp-type.</summary>
+    public bool FpType { get; private set; }
+    /// <summary>-O: do not optimize the filter.</summary>
+    public bool OptimizeOff { get; private set; }
+    /// <summary>--pcapng: write pcapng instead of pcap.</summary>
+    public bool Pcapng { get; private set; }
+    /// <summary>--nano / --micro / --time-stamp-precision; null: not given.</summary>
+    public bool? NanoPrecision { get; private set; }
+    /// <summary>-c: stop after this many packets; -1: no limit.</summary>
+    public long CountLimit { get; private set; } = -1;
+    /// <summary>-r.</summary>
+    public string? ReadFile { get; private set; }
+    /// <summary>-w.</summary>
+    public string? WriteFile { get; private set; }
+    /// <summary>-i.</summary>
+    public string? Interface { get; private set; }
+    /// <summary>-F: the filter expression's file.</summary>
+    public string? FilterFile { get; private set; }
+    /// <summary>-T: the packet type forced on UDP payloads.</summary>
+    public string? ForcedType { get; private set; }
+    /// <summary>-Q: in, out or inout.</summary>
+    public string? Direction { get; private set; }
+    /// <summary>-Z: the user to switch to.</summary>
+    public string? User { get; private set; }
+    /// <summary>-z: the command run on each closed -C/-G file.</summary>
+    public string? PostRotate { get; private set; }
+    /// <summary>-y: the link type's name.</summary>
+    public string? LinkTypeName { get; private set; }
+    /// <summary>-s.</summary>
+    public int SnapLen { get; private set; } = SnapLength.Maximum;
+    /// <summary>-C: rotate after this many millions of bytes.</summary>
+    public long FileSizeMb { get; private set; }
+    /// <summary>-G: rotate after this many seconds.</summary>
+    public long RotateSeconds { get; private set; }
+    /// <summary>-W: the number of files -C cycles through, or after which -G stops.</summary>
+    public long FileCount { get; private set; }
+    /// <summary>-B: the capture buffer's size in KiB.</summary>
+    public long BufferSizeKb { get; private set; }
+    /// <summary>The filter expression's words (the operands).</summary>
+    public List<string> Expression { get; } = [];
 
     private const string WithArg = "BcCEFGiJjmMQrsTVwWyzZ";
     private const string NoArg = "AbdDefhHIKlLnNOpqStuUvxXY#";
@@ -109,14 +191,14 @@ internal sealed class Options
     {
         switch (c)
         {
-            case 'A': A++; break;
-            case 'b': b = true; break;
+            case 'A': AsciiCount++; break;
+            case 'b': AsDot = true; break;
             case 'B': BufferSizeKb = ParseNum(val!, "packet buffer size", 1, int.MaxValue); break;
             case 'c': CountLimit = ParseNum(val!, "packet count", 1, int.MaxValue); break;
             case 'C': FileSizeMb = ParseNum(val!, "file size", 1, int.MaxValue); break;
-            case 'd': d++; break;
+            case 'd': DumpCodeLevel++; break;
             case 'D': ListInterfaces = true; break;
-            case 'e': e = true; break;
+            case 'e': LinkHeader = true; break;
             case 'E': break;
             case 'f': break;
             case 'F': FilterFile = val; break;
@@ -127,34 +209,34 @@ internal sealed class Options
             case 'I': break;
             case 'j': break;
             case 'J': break;
-            case 'K': K = true; break;
-            case 'l': l = true; break;
+            case 'K': NoChecksum = true; break;
+            case 'l': LineBuffered = true; break;
             case 'L': ListDataLinks = true; break;
             case 'm': case 'M': break;
-            case 'n': n = true; break;
-            case 'N': N = true; break;
+            case 'n': NoNames = true; break;
+            case 'N': NoDomains = true; break;
             case 'O': OptimizeOff = true; break;
-            case 'p': p = true; break;
-            case 'q': q++; break;
+            case 'p': NoPromiscuous = true; break;
+            case 'q': QuietCount++; break;
             case 'Q':
                 if (val != "in" && val != "out" && val != "inout") throw new UsageException($"unknown capture direction '{val}'");
                 Direction = val; break;
             case 'r': ReadFile = val; break;
             case 's':
-                SnapLen = (int)ParseNum(val!, "snaplen", 0, 262144);
-                if (SnapLen == 0) SnapLen = 262144;
+                SnapLen = (int)ParseNum(val!, "snaplen", 0, SnapLength.Maximum);
+                if (SnapLen == 0) SnapLen = SnapLength.Maximum;
                 break;
-            case 'S': S = true; break;
-            case 't': t++; break;
+            case 'S': AbsoluteSequence = true; break;
+            case 't': TimeFormat++; break;
             case 'T': ForcedType = val; break;
             case 'u': break;
-            case 'U': U = true; break;
-            case 'v': v++; break;
+            case 'U': PacketBuffered = true; break;
+            case 'v': Verbosity++; break;
             case 'V': throw new UsageException("-V is not supported yet");
             case 'w': WriteFile = val; break;
             case 'W': FileCount = ParseNum(val!, "number of output files", 1, int.MaxValue); break;
-            case 'x': x++; break;
-            case 'X': X++; break;
+            case 'x': HexCount++; break;
+            case 'X': HexAsciiCount++; break;
             case 'y': LinkTypeName = val; break;
             case 'Y': break;
             case 'z': PostRotate = val; break;

@@ -1,5 +1,5 @@
-using Dumpkit.Tcpdump.Capture;
-using Dumpkit.Tcpdump.Filter;
+using Dumpkit.Pcap.Capture;
+using Dumpkit.Pcap.Filter;
 using Dumpkit.Tcpdump.Print;
 
 namespace Dumpkit.Tcpdump.Cli;
@@ -37,7 +37,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             return 0;
         }
         if (o.FilterFile == null) _filter = string.Join(' ', o.Expression);
-        if (o.d > 0 && o.ReadFile == null) return DumpCode(o);
+        if (o.DumpCodeLevel > 0 && o.ReadFile == null) return DumpCode(o);
         if (o.ReadFile == null) return Live(o);
         return ReadFile(o);
     }
@@ -102,7 +102,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
     {
         var prog = Compile(o, target);
         using var w = new StreamWriter(stdout, leaveOpen: true);
-        w.Write(Bpf.Dump(prog, o.d));
+        w.Write(Bpf.Dump(prog, o.DumpCodeLevel));
         return 0;
     }
 
@@ -156,7 +156,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
             iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
         }
         AfPacketSource src;
-        var lo = new LiveOptions(iface, o.SnapLen, !o.p, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
+        var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
         try { src = new AfPacketSource(lo, cancel); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var _ = src;
@@ -188,7 +188,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (o.LinkTypeName != null || iface == "any") stderr.WriteLine($"tcpdump: data link type {d.Name}");
         if (o.User != null) Privileges.Drop(o.User, stderr);
         // as tcpdump: the hint about -v only when neither -v nor -w is given, else a "tcpdump: " prefix
-        if (o.v == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
+        if (o.Verbosity == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         else stderr.Write("tcpdump: ");
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
         int rc = Loop(o, src, o.NanoPrecision == true, live: true, userFilter, linuxFilter: true);
@@ -232,7 +232,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (src.LinkType == LinkTypes.LinuxSll2) stderr.WriteLine("Warning: interface names might be incorrect");
 
         var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
-        if (o.d > 0) return PrintCode(o, target);
+        if (o.DumpCodeLevel > 0) return PrintCode(o, target);
         BpfInstruction[]? prog = FilterText(o).Trim().Length > 0 ? Compile(o, target) : null;
         return Loop(o, src, nano, live: false, prog);
     }
@@ -242,48 +242,25 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
         {
-            Verbose = o.v, LinkHeader = o.e, Quick = o.q > 0, AbsoluteSeq = o.S, NoChecksum = o.K, AsDot = o.b,
-            HexAscii = o.X, Hex = o.x, Ascii = o.A, TimeFormat = o.t, Nano = nano, Number = o.Number,
+            Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0, AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum, AsDot = o.AsDot,
+            HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano, Number = o.Number,
             ForcedType = o.ForcedType,
         };
         var output = new Output(stdout);
-        PcapWriter? writer = null;
         bool print = o.WriteFile == null || o.Print;
         if (o.Count) print = false;
-        int wchars = 0;
-        if (o.FileCount > 0) for (long x = o.FileCount - 1; x > 0; x /= 10) wchars++;
-        int fileNo = 0, gCount = 0;
-        long gTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        string currentName = "";
-        PcapWriter OpenWriter(int cnt, int chars)
-        {
-            string baseName = o.RotateSeconds > 0 ? Strftime.Format(o.WriteFile!, gTime, zone) : o.WriteFile!;
-            string name = cnt == 0 && chars == 0 ? baseName : baseName + cnt.ToString(new string('0', Math.Max(1, chars)), System.Globalization.CultureInfo.InvariantCulture);
-            currentName = name;
-            Stream ws = o.WriteFile == "-" ? stdout : new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-            return new PcapWriter(ws, src.LinkType, src.SnapLen, nano, o.Pcapng);
-        }
-        void PostRotate(string name)
-        {
-            if (o.PostRotate == null) return;
-            try { System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(o.PostRotate, [name]) { UseShellExecute = false }); }
-            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-            {
-                stderr.WriteLine($"compress_savefile: execlp({o.PostRotate}, {name}) failed: {ex.Message}");
-            }
-        }
-        if (o.WriteFile != null) writer = OpenWriter(0, wchars);
+        RotatingWriter? writer = o.WriteFile != null ? new RotatingWriter(o, stdout, stderr, zone, src.LinkType, src.SnapLen, nano) : null;
         PacketPrinter? printer = null;
         if (print)
         {
-            printer = new PacketPrinter(new Nd(settings, output), src.LinkType, new Timestamp(zone, o.t, nano));
+            printer = new PacketPrinter(new PrintContext(settings, output), src.LinkType, new Timestamp(zone, o.TimeFormat, nano));
         }
 
         var h = new PacketHeader();
-        byte[] buf = printer?.Nd.Buf ?? new byte[PacketSource.MaxCapLen];
+        byte[] buf = printer?.Context.Buf ?? new byte[SnapLength.Maximum];
         uint count = 0;
         int status = 0;
-        bool flushEach = o.l || o.U;
+        bool flushEach = o.LineBuffered || o.PacketBuffered;
         try
         {
             while (!cancel.IsCancellationRequested || !live)
@@ -306,51 +283,22 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                     if (BpfMachine.Run(filter, buf.AsSpan(0, h.CapLen), h.Len, in aux, linuxFilter) == 0) continue;
                 }
                 count++;
-                if (writer != null && o.RotateSeconds > 0 && o.WriteFile != "-")
-                {
-                    // -G: rotate on the first packet after the interval (wall clock), strftime names
-                    long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                    if (now - gTime >= o.RotateSeconds)
-                    {
-                        gTime = now;
-                        gCount++;
-                        writer.Dispose();
-                        PostRotate(currentName);
-                        if (o.FileSizeMb == 0 && o.FileCount > 0 && gCount >= o.FileCount)
-                        {
-                            writer = null;
-                            stderr.WriteLine($"Maximum file limit reached: {o.FileCount}");
-                            break;
-                        }
-                        fileNo = 0;
-                        writer = OpenWriter(0, o.FileSizeMb != 0 ? wchars : 0);
-                    }
-                }
-                if (writer != null && o.FileSizeMb > 0 && o.WriteFile != "-" && writer.BytesWritten > o.FileSizeMb * 1000000)
-                {
-                    // -C: rotate to NAME1, NAME2, ... (wrapping at -W files)
-                    writer.Dispose();
-                    PostRotate(currentName);
-                    fileNo++;
-                    if (o.FileCount > 0 && fileNo >= o.FileCount) fileNo = 0;
-                    writer = OpenWriter(fileNo, wchars);
-                }
+                if (writer != null && !writer.RotateIfDue()) break;
                 writer?.Write(h, buf);
                 if (printer != null)
                 {
-                    if (printer.Nd.Buf != buf) printer.Nd.Buf = buf;
+                    if (printer.Context.Buf != buf) printer.Context.Buf = buf;
                     printer.Print(h, count);
                     if (flushEach) output.Flush();
                     else if (output.Length > 60000) output.Drain();
                 }
-                if (o.U) writer?.Flush();
+                if (o.PacketBuffered) writer?.Flush();
             }
         }
         finally
         {
             output.Flush();
-            if (writer != null && o.WriteFile != "-") writer.Dispose();
-            else writer?.Flush();
+            writer?.Dispose();
         }
         LiveCount = count;
         if (o.Count && !live)

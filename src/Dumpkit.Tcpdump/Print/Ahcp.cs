@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>AHCP, the Ad-Hoc Configuration Protocol (UDP 5359): version 1 header, body and, at -vv, options.</summary>
+/// <remarks>Specification: draft-chroboczek-ahcp (the Ad-Hoc Configuration Protocol).</remarks>
 internal static class Ahcp
 {
     private static readonly string[] Messages = ["Discover", "Offer", "Request", "Ack", "Nack", "Release"];
@@ -11,71 +12,71 @@ internal static class Ahcp
         "IPv6 Address", "IPv4 Address", "IPv6 Prefix Delegation", "IPv4 Prefix Delegation", "Name Server", "NTP Server",
     ];
 
-    private static void Invalid(Nd nd, int cp, int len)
+    private static void Invalid(PrintContext nd, int cp, int len)
     {
         nd.PrintInvalid();
         nd.Check(cp, len);
     }
 
-    public static void Print(Nd nd, int cp, int len)
+    public static void Print(PrintContext nd, int cp, int len)
     {
         nd.Proto = "ahcp";
-        nd.P("AHCP");
+        nd.Print("AHCP");
         if (len < 2 || nd.U8(cp) != 43) { Invalid(nd, cp, len); return; }
         cp++; len--;
         int version = nd.U8(cp);
         cp++; len--;
         if (version != 1)
         {
-            nd.P($" Version {version} (unknown)");
+            nd.Print($" Version {version} (unknown)");
             nd.Check(cp, len);
             return;
         }
-        nd.P(" Version 1");
+        nd.Print(" Version 1");
         if (len < 22) { Invalid(nd, cp, len); return; }
-        if (nd.V == 0)
+        if (nd.Verbose == 0)
         {
             nd.Check(cp, 22);
             cp += 22; len -= 22;
         }
         else
         {
-            nd.P($"\n\tHopcount {nd.U8(cp)}");
-            nd.P($", Original Hopcount {nd.U8(cp + 1)}");
-            nd.P($", Nonce 0x{nd.Be32(cp + 2):x8}");
+            nd.Print($"\n\tHopcount {nd.U8(cp)}");
+            nd.Print($", Original Hopcount {nd.U8(cp + 1)}");
+            nd.Print($", Nonce 0x{nd.Be32(cp + 2):x8}");
             nd.Check(cp + 6, 16);
-            nd.P(", Source Id ");
+            nd.Print(", Source Id ");
             nd.HexColon(cp + 6, 8);
-            nd.P(", Destination Id ");
+            nd.Print(", Destination Id ");
             nd.HexColon(cp + 14, 8);
             cp += 22; len -= 22;
         }
         Body(nd, cp, len);
     }
 
-    private static void Body(Nd nd, int cp, int len)
+    private static void Body(PrintContext nd, int cp, int len)
     {
         if (len < 4) { Invalid(nd, cp, len); return; }
         int type = nd.U8(cp), mbz = nd.U8(cp + 1), bodyLen = nd.Be16(cp + 2);
         cp += 4; len -= 4;
-        if (nd.V > 0)
+        if (nd.Verbose > 0)
         {
-            nd.P($"\n\t{(type < Messages.Length ? Messages[type] : $"Unknown-{type}")}");
-            if (mbz != 0) nd.P($", MBZ {mbz}");
-            nd.P($", Length {bodyLen}");
+            nd.Print($"\n\t{(type < Messages.Length ? Messages[type] : $"Unknown-{type}")}");
+            if (mbz != 0) nd.Print($", MBZ {mbz}");
+            nd.Print($", Length {bodyLen}");
         }
         if (bodyLen > len) { Invalid(nd, cp, len); return; }
-        if (nd.V >= 2) OptionList(nd, cp, bodyLen);
+        if (nd.Verbose >= 2) OptionList(nd, cp, bodyLen);
         else nd.Check(cp, bodyLen);
     }
 
-    private static void OptionList(Nd nd, int cp, int len)
+    private static void OptionList(PrintContext nd, int cp, int len)
     {
         while (len != 0)
         {
             int no = nd.U8(cp);
             cp++; len--;
-            nd.P($"\n\t {(no < Options.Length ? Options[no] : $"Unknown-{no}")}");
+            nd.Print($"\n\t {(no < Options.Length ? Options[no] : $"Unknown-{no}")}");
             if (no is 0 or 1) continue;
             if (len == 0) { Invalid(nd, cp, len); return; }
             int olen = nd.U8(cp);
@@ -87,12 +88,12 @@ internal static class Ahcp
                     if (olen != 4) { Invalid(nd, cp, olen); break; }
                     {
                         var t = DateTimeOffset.FromUnixTimeSeconds(nd.Be32(cp)).UtcDateTime;
-                        nd.P($": {t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC");
+                        nd.Print($": {t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC");
                     }
                     break;
                 case 3:
                     if (olen != 4) { Invalid(nd, cp, olen); break; }
-                    nd.P($": {nd.Be32(cp)}s");
+                    nd.Print($": {nd.Be32(cp)}s");
                     break;
                 case 4:
                 case 8:
@@ -112,7 +113,7 @@ internal static class Ahcp
                     AddrList(nd, cp, olen, 4, true);
                     break;
                 default:
-                    nd.P($" (Length {olen})");
+                    nd.Print($" (Length {olen})");
                     nd.Check(cp, olen);
                     break;
             }
@@ -121,7 +122,7 @@ internal static class Ahcp
         }
     }
 
-    private static void AddrList(Nd nd, int cp, int len, int alen, bool prefix)
+    private static void AddrList(PrintContext nd, int cp, int len, int alen, bool prefix)
     {
         string sep = ": ";
         int step = alen + (prefix ? 1 : 0);
@@ -130,13 +131,13 @@ internal static class Ahcp
             if (len < step) { Invalid(nd, cp, len); return; }
             if (alen == 16)
             {
-                if (prefix) nd.P($"{sep}{nd.A6(cp)}/{nd.U8(cp + 16)}");
-                else nd.P($"{sep}{nd.A6(cp)}");
+                if (prefix) nd.Print($"{sep}{nd.A6(cp)}/{nd.U8(cp + 16)}");
+                else nd.Print($"{sep}{nd.A6(cp)}");
             }
             else
             {
-                if (prefix) nd.P($"{sep}{nd.A4(cp)}/{nd.U8(cp + 4)}");
-                else nd.P($"{sep}{nd.A4(cp)}");
+                if (prefix) nd.Print($"{sep}{nd.A4(cp)}/{nd.U8(cp + 4)}");
+                else nd.Print($"{sep}{nd.A4(cp)}");
             }
             cp += step;
             len -= step;

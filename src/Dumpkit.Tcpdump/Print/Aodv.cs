@@ -1,13 +1,14 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>AODV (RFC 3561, UDP 654): RREQ/RREP/RERR/RREP-ACK for IPv4 and IPv6 (incl. the draft-01 IPv6 types), HELLO extension.</summary>
+/// <remarks>Specification: RFC 3561; IPv6 per draft-perkins-aodv6-01.</remarks>
 internal static class Aodv
 {
-    public static void Print(Nd nd, int dat, int length, bool v6)
+    public static void Print(PrintContext nd, int dat, int length, bool v6)
     {
         nd.Proto = "aodv";
         int type = nd.U8(dat);
-        nd.P(" aodv");
+        nd.Print(" aodv");
         uint len = (uint)length;
         switch (type)
         {
@@ -15,17 +16,17 @@ internal static class Aodv
             case 2: Rrep(nd, dat, len, v6 ? 16 : 4, false); break;
             case 3: Rerr(nd, dat, len, v6 ? 16 : 4); break;
             case 4:
-            case 19: nd.P($" rrep-ack {len}"); break;
+            case 19: nd.Print($" rrep-ack {len}"); break;
             case 16: Rreq(nd, dat, len, 16, true, ""); break;
             case 17: Rrep(nd, dat, len, 16, true); break;
             case 18: Rerr(nd, dat, len, 16); break;
-            default: nd.P($" type {type} {len}"); break;
+            default: nd.Print($" type {type} {len}"); break;
         }
     }
 
-    private static string Addr(Nd nd, int p, int alen) => alen == 4 ? nd.A4(p).ToString() : V6(nd, p);
+    private static string Addr(PrintContext nd, int p, int alen) => alen == 4 ? nd.A4(p).ToString() : V6(nd, p);
 
-    private static string V6(Nd nd, int p)
+    private static string V6(PrintContext nd, int p)
     {
         nd.Check(p, 16);
         var o = new Output(Stream.Null);
@@ -33,7 +34,7 @@ internal static class Aodv
         return o.ToString();
     }
 
-    private static void Extension(Nd nd, int ep, uint length)
+    private static void Extension(PrintContext nd, int ep, uint length)
     {
         nd.Check(ep, 2);
         if (nd.Buf[ep] == 1)
@@ -42,15 +43,15 @@ internal static class Aodv
             if (length < 6) { nd.PrintTrunc(); return; }
             if (nd.Buf[ep + 1] < 4)
             {
-                nd.P($"\n\text HELLO - bad length {nd.Buf[ep + 1]}");
+                nd.Print($"\n\text HELLO - bad length {nd.Buf[ep + 1]}");
                 return;
             }
-            nd.P($"\n\text HELLO {nd.Be32(ep + 2)} ms");
+            nd.Print($"\n\text HELLO {nd.Be32(ep + 2)} ms");
         }
-        else nd.P($"\n\text {nd.Buf[ep]} {nd.Buf[ep + 1]}");
+        else nd.Print($"\n\text {nd.Buf[ep]} {nd.Buf[ep + 1]}");
     }
 
-    private static void Rreq(Nd nd, int dat, uint length, int alen, bool draft, string prefix)
+    private static void Rreq(PrintContext nd, int dat, uint length, int alen, bool draft, string prefix)
     {
         int size = 20 + 2 * alen;
         nd.Check(dat, size);
@@ -60,12 +61,12 @@ internal static class Aodv
         if (draft) { ds = 8; os = 12; da = 16; oa = 16 + alen; }
         else { da = 8; ds = 8 + alen; oa = 12 + alen; os = 12 + 2 * alen; }
         string flags = $"{((t & 0x80) != 0 ? "[J]" : "")}{((t & 0x40) != 0 ? "[R]" : "")}{((t & 0x20) != 0 ? "[G]" : "")}{((t & 0x10) != 0 ? "[D]" : "")}{((t & 0x08) != 0 ? "[U] " : " ")}";
-        nd.P($"{prefix} rreq {length} {flags}hops {nd.U8(dat + 3)} id 0x{nd.Be32(dat + 4):x8}\n\tdst {Addr(nd, dat + da, alen)} seq {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} seq {nd.Be32(dat + os)}");
+        nd.Print($"{prefix} rreq {length} {flags}hops {nd.U8(dat + 3)} id 0x{nd.Be32(dat + 4):x8}\n\tdst {Addr(nd, dat + da, alen)} seq {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} seq {nd.Be32(dat + os)}");
         uint i = length - (uint)size;
         if (i >= 2) Extension(nd, dat + size, i);
     }
 
-    private static void Rrep(Nd nd, int dat, uint length, int alen, bool draft)
+    private static void Rrep(PrintContext nd, int dat, uint length, int alen, bool draft)
     {
         int size = 12 + 2 * alen;
         nd.Check(dat, size);
@@ -74,17 +75,17 @@ internal static class Aodv
         int da, ds, oa, life;
         if (draft) { ds = 4; da = 8; oa = 8 + alen; life = 8 + 2 * alen; }
         else { da = 4; ds = 4 + alen; oa = 8 + alen; life = 8 + 2 * alen; }
-        nd.P($" rrep {length} {((t & 0x80) != 0 ? "[R]" : "")}{((t & 0x40) != 0 ? "[A] " : " ")}prefix {nd.U8(dat + 2) & 0x1f} hops {nd.U8(dat + 3)}\n\tdst {Addr(nd, dat + da, alen)} dseq {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} {nd.Be32(dat + life)} ms");
+        nd.Print($" rrep {length} {((t & 0x80) != 0 ? "[R]" : "")}{((t & 0x40) != 0 ? "[A] " : " ")}prefix {nd.U8(dat + 2) & 0x1f} hops {nd.U8(dat + 3)}\n\tdst {Addr(nd, dat + da, alen)} dseq {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} {nd.Be32(dat + life)} ms");
         uint i = length - (uint)size;
         if (i >= 2) Extension(nd, dat + size, i);
     }
 
-    private static void Rerr(Nd nd, int dat, uint length, int alen)
+    private static void Rerr(PrintContext nd, int dat, uint length, int alen)
     {
         nd.Check(dat, 4);
         if (length < 4) { nd.PrintTrunc(); return; }
         int dc = nd.U8(dat + 3);
-        nd.P($" rerr {((nd.U8(dat + 1) & 0x80) != 0 ? "[D]" : "")} [items {dc}] [{length}]:");
+        nd.Print($" rerr {((nd.U8(dat + 1) & 0x80) != 0 ? "[D]" : "")} [items {dc}] [{length}]:");
         int dp = dat + 4;
         uint i = length - 4;
         uint step = (uint)alen + 4;
@@ -92,7 +93,7 @@ internal static class Aodv
         {
             nd.Check(dp, (int)step);
             if (i < step) { nd.PrintTrunc(); return; }
-            nd.P($" {{{Addr(nd, dp, alen)}}}({nd.Be32(dp + alen)})");
+            nd.Print($" {{{Addr(nd, dp, alen)}}}({nd.Be32(dp + alen)})");
             dp += (int)step;
             i -= step;
         }

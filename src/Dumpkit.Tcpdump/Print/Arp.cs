@@ -1,22 +1,23 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ARP / RARP / InARP.</summary>
+/// <remarks>Specification: RFC 826 (ARP), RFC 903 (RARP), RFC 2390 (InARP), RFC 2225 (ATM ARP).</remarks>
 internal static class Arp
 {
-    private static void LinkAddr(Nd nd, int off, int len)
+    private static void LinkAddr(PrintContext nd, int off, int len)
     {
-        if (len == 0) { nd.P("<empty>"); return; }
+        if (len == 0) { nd.Print("<empty>"); return; }
         nd.HexColon(off, len);
     }
 
-    private static void ProtoAddr(Nd nd, int off, int pro, int pln)
+    private static void ProtoAddr(PrintContext nd, int off, int pro, int pln)
     {
-        if (pro != 0x0800 && pro != 0x1000) nd.P("<wrong proto type>");
-        else if (pln != 4) nd.P("<wrong len>");
+        if (pro != 0x0800 && pro != 0x1000) nd.Print("<wrong proto type>");
+        else if (pln != 4) nd.Print("<wrong len>");
         else nd.Ip4(off);
     }
 
-    public static void Print(Nd nd, int bp, int length, int caplen)
+    public static void Print(PrintContext nd, int bp, int length, int caplen)
     {
         nd.Proto = "arp";
         if (!nd.TTest(bp, 8)) { nd.PrintTrunc(); return; }
@@ -24,69 +25,69 @@ internal static class Arp
         int sha = bp + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
         if (hrd == 19) { AtmArp(nd, bp, length, caplen); return; }
         if (!nd.TTest(tpa, pln)) { nd.PrintTrunc(); return; }
-        if (!nd.S.LinkHeader) nd.P("ARP, ");
-        if ((pro != 0x0800 && pro != 0x1000) || pln != 4 || hln == 0 || nd.V > 0)
+        if (!nd.Settings.LinkHeader) nd.Print("ARP, ");
+        if ((pro != 0x0800 && pro != 0x1000) || pln != 4 || hln == 0 || nd.Verbose > 0)
         {
             string hn = hrd switch
             {
                 1 => "Ethernet", 6 => "TokenRing", 7 => "ArcNet", 15 => "FrameRelay", 23 => "Strip", 24 => "IEEE 1394",
                 19 => "ATM", 32 => "InfiniBand", _ => $"Unknown Hardware ({hrd})",
             };
-            nd.P($"{hn} (len {hln}), {Ether.TypeName(pro) ?? $"Unknown Protocol (0x{pro:x4})"} (len {pln})");
-            if (nd.V == 0) { nd.P($", length {length}"); return; }
+            nd.Print($"{hn} (len {hln}), {Ether.TypeName(pro) ?? $"Unknown Protocol (0x{pro:x4})"} (len {pln})");
+            if (nd.Verbose == 0) { nd.Print($", length {length}"); return; }
         }
         string opn = op switch
         {
             1 => "Request", 2 => "Reply", 3 => "Reverse Request", 4 => "Reverse Reply", 8 => "Inverse Request",
             9 => "Inverse Reply", 10 => "NACK Reply", _ => $"Unknown ({op})",
         };
-        nd.P($"{(nd.V > 0 ? ", " : "")}{opn} ");
+        nd.Print($"{(nd.Verbose > 0 ? ", " : "")}{opn} ");
         switch (op)
         {
             case 1:
             {
-                nd.P("who-has ");
+                nd.Print("who-has ");
                 ProtoAddr(nd, tpa, pro, pln);
                 bool nz = false;
                 for (int i = 0; i < hln; i++) if (nd.U8(tha + i) != 0) { nz = true; break; }
-                if (nz) { nd.P(" ("); LinkAddr(nd, tha, hln); nd.P(")"); }
-                nd.P(" tell ");
+                if (nz) { nd.Print(" ("); LinkAddr(nd, tha, hln); nd.Print(")"); }
+                nd.Print(" tell ");
                 ProtoAddr(nd, spa, pro, pln);
                 break;
             }
             case 2:
                 ProtoAddr(nd, spa, pro, pln);
-                nd.P(" is-at ");
+                nd.Print(" is-at ");
                 LinkAddr(nd, sha, hln);
                 break;
             case 3:
             case 8:
-                nd.P("who-is "); LinkAddr(nd, tha, hln);
-                nd.P(" tell "); LinkAddr(nd, sha, hln);
+                nd.Print("who-is "); LinkAddr(nd, tha, hln);
+                nd.Print(" tell "); LinkAddr(nd, sha, hln);
                 break;
             case 4:
-                LinkAddr(nd, tha, hln); nd.P(" at ");
+                LinkAddr(nd, tha, hln); nd.Print(" at ");
                 ProtoAddr(nd, tpa, pro, pln);
                 break;
             case 9:
-                LinkAddr(nd, sha, hln); nd.P(" at ");
+                LinkAddr(nd, sha, hln); nd.Print(" at ");
                 ProtoAddr(nd, spa, pro, pln);
                 break;
             default:
                 HexDump.HexAscii(nd, "\n\t", bp, caplen);
                 return;
         }
-        nd.P($", length {length}");
+        nd.Print($", length {length}");
     }
 
-    private static void AtmAddr(Nd nd, int ha, int haLen, int sa, int saLen)
+    private static void AtmAddr(PrintContext nd, int ha, int haLen, int sa, int saLen)
     {
-        if (haLen == 0) { nd.P("<No address>"); return; }
+        if (haLen == 0) { nd.Print("<No address>"); return; }
         nd.HexColon(ha, haLen);
-        if (saLen != 0) { nd.P(','); nd.HexColon(sa, saLen); }
+        if (saLen != 0) { nd.Print(','); nd.HexColon(sa, saLen); }
     }
 
-    private static void AtmArp(Nd nd, int bp, int length, int caplen)
+    private static void AtmArp(PrintContext nd, int bp, int length, int caplen)
     {
         if (!nd.TTest(bp, 12)) { nd.PrintTrunc(); return; }
         int hrd = nd.Be16(bp), pro = nd.Be16(bp + 2), op = nd.Be16(bp + 6);
@@ -94,49 +95,49 @@ internal static class Arp
         int thl = nd.U8(bp + 9) & 0x3f, tsl = nd.U8(bp + 10) & 0x3f, tpl = nd.U8(bp + 11);
         int sha = bp + 12, ssa = sha + shl, spa = ssa + ssl, tha = spa + spl, tsa = tha + thl, tpa = tsa + tsl;
         if (!nd.TTest(tpa, tpl)) { nd.PrintTrunc(); return; }
-        if (!nd.S.LinkHeader) nd.P("ARP, ");
-        if ((pro != 0x0800 && pro != 0x1000) || spl != 4 || tpl != 4 || nd.V > 0)
+        if (!nd.Settings.LinkHeader) nd.Print("ARP, ");
+        if ((pro != 0x0800 && pro != 0x1000) || spl != 4 || tpl != 4 || nd.Verbose > 0)
         {
             string hn = hrd == 19 ? "ATM" : $"Unknown Hardware ({hrd})";
-            nd.P($"{hn}, {Ether.TypeName(pro) ?? $"Unknown Protocol (0x{pro:x4})"} (len {spl}/{tpl})");
-            if (nd.V == 0) { nd.P($", length {length}"); return; }
+            nd.Print($"{hn}, {Ether.TypeName(pro) ?? $"Unknown Protocol (0x{pro:x4})"} (len {spl}/{tpl})");
+            if (nd.Verbose == 0) { nd.Print($", length {length}"); return; }
         }
         string opn = op switch
         {
             1 => "Request", 2 => "Reply", 3 => "Reverse Request", 4 => "Reverse Reply", 8 => "Inverse Request",
             9 => "Inverse Reply", 10 => "NACK Reply", _ => $"Unknown ({op})",
         };
-        nd.P($"{(nd.V > 0 ? ", " : "")}{opn} ");
+        nd.Print($"{(nd.Verbose > 0 ? ", " : "")}{opn} ");
         switch (op)
         {
             case 1:
-                nd.P("who-has "); AtmProto(nd, tpa, pro, tpl);
-                if (thl != 0) { nd.P(" ("); AtmAddr(nd, tha, thl, tsa, tsl); nd.P(")"); }
-                nd.P(" tell "); AtmProto(nd, spa, pro, spl);
+                nd.Print("who-has "); AtmProto(nd, tpa, pro, tpl);
+                if (thl != 0) { nd.Print(" ("); AtmAddr(nd, tha, thl, tsa, tsl); nd.Print(")"); }
+                nd.Print(" tell "); AtmProto(nd, spa, pro, spl);
                 break;
             case 2:
-                AtmProto(nd, spa, pro, spl); nd.P(" is-at "); AtmAddr(nd, sha, shl, ssa, ssl);
+                AtmProto(nd, spa, pro, spl); nd.Print(" is-at "); AtmAddr(nd, sha, shl, ssa, ssl);
                 break;
             case 8:
-                nd.P("who-is "); AtmAddr(nd, tha, thl, tsa, tsl); nd.P(" tell "); AtmAddr(nd, sha, shl, ssa, ssl);
+                nd.Print("who-is "); AtmAddr(nd, tha, thl, tsa, tsl); nd.Print(" tell "); AtmAddr(nd, sha, shl, ssa, ssl);
                 break;
             case 9:
-                AtmAddr(nd, sha, shl, ssa, ssl); nd.P("at "); AtmProto(nd, spa, pro, spl);
+                AtmAddr(nd, sha, shl, ssa, ssl); nd.Print("at "); AtmProto(nd, spa, pro, spl);
                 break;
             case 10:
-                nd.P("for "); AtmProto(nd, spa, pro, spl);
+                nd.Print("for "); AtmProto(nd, spa, pro, spl);
                 break;
             default:
                 nd.DefaultPrint(bp, caplen);
                 return;
         }
-        nd.P($", length {length}");
+        nd.Print($", length {length}");
     }
 
-    private static void AtmProto(Nd nd, int off, int pro, int pln)
+    private static void AtmProto(PrintContext nd, int off, int pro, int pln)
     {
-        if (pro != 0x0800 && pro != 0x1000) nd.P("<wrong proto type>");
-        else if (pln != 4) nd.P("<wrong len>");
+        if (pro != 0x0800 && pro != 0x1000) nd.Print("<wrong proto type>");
+        else if (pln != 4) nd.Print("<wrong len>");
         else nd.Ip4(off);
     }
 }

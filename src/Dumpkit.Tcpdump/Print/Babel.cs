@@ -1,29 +1,30 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Babel routing protocol (RFC 8966 and drafts; UDP 6696, old 6697): version 2 TLVs and sub-TLVs.</summary>
+/// <remarks>Specification: RFC 8966 (and the drafts behind the sub-TLVs tcpdump knows).</remarks>
 internal static class Babel
 {
     private static ReadOnlySpan<byte> V4Prefix => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
-    public static void Print(Nd nd, int cp, int length)
+    public static void Print(PrintContext nd, int cp, int length)
     {
         nd.Proto = "babel";
-        nd.P("babel");
+        nd.Print("babel");
         nd.Check(cp, 4);
         if (nd.Buf[cp] != 42)
         {
-            nd.P(" invalid header");
+            nd.Print(" invalid header");
             return;
         }
-        nd.P($" {nd.Buf[cp + 1]}");
+        nd.Print($" {nd.Buf[cp + 1]}");
         if (nd.Buf[cp + 1] != 2)
         {
-            nd.P(" unknown version");
+            nd.Print(" unknown version");
             return;
         }
         if (length < 4) { nd.PrintInvalid(); return; }
         int bodylen = nd.Be16(cp + 2);
-        nd.P($" ({bodylen})");
+        nd.Print($" ({bodylen})");
         length -= 4;
         cp += 4;
         if (length < bodylen) { nd.PrintInvalid(); return; }
@@ -32,7 +33,7 @@ internal static class Babel
         cp += bodylen;
         if (length != 0)
         {
-            nd.P(nd.V > 0 ? "\n\t----" : " |");
+            nd.Print(nd.Verbose > 0 ? "\n\t----" : " |");
             if (!Tlvs(nd, cp, (uint)length, (uint)length)) nd.PrintInvalid();
         }
     }
@@ -43,7 +44,7 @@ internal static class Babel
 
     private static string Timestamp(uint i) => $"{i / 1000000}.{i % 1000000:D6}s";
 
-    private static string Id(Nd nd, int p)
+    private static string Id(PrintContext nd, int p)
     {
         nd.Check(p, 8);
         var b = nd.Buf;
@@ -71,7 +72,7 @@ internal static class Babel
     }
 
     /// <summary>Expands an AE-encoded prefix into result; returns bytes consumed from the packet, or -1.</summary>
-    private static int NetworkPrefix(Nd nd, int ae, int plen, uint omitted, int p, ReadOnlySpan<byte> dp, bool haveDp, uint len, Span<byte> result)
+    private static int NetworkPrefix(PrintContext nd, int ae, int plen, uint omitted, int p, ReadOnlySpan<byte> dp, bool haveDp, uint len, Span<byte> result)
     {
         uint pb = plen >= 0 ? (uint)(plen + 7) / 8 : ae == 1 ? 4u : 16u;
         if (pb > 16) return -1;
@@ -126,10 +127,10 @@ internal static class Babel
         return consumed;
     }
 
-    private static int NetworkAddress(Nd nd, int ae, int a, uint len, Span<byte> result) =>
+    private static int NetworkAddress(PrintContext nd, int ae, int a, uint len, Span<byte> result) =>
         NetworkPrefix(nd, ae, -1, 0, a, default, false, len, result);
 
-    private static void SubTlvs(Nd nd, int cp, int ep, int tlvType)
+    private static void SubTlvs(PrintContext nd, int cp, int ep, int tlvType)
     {
         while (cp < ep)
         {
@@ -137,10 +138,10 @@ internal static class Babel
             cp++;
             if (subtype == 0)
             {
-                nd.P(" sub-pad1");
+                nd.Print(" sub-pad1");
                 continue;
             }
-            if ((subtype & 0x80) != 0) nd.P(" (M)");
+            if ((subtype & 0x80) != 0) nd.Print(" (M)");
             if (cp == ep) { nd.PrintInvalid(); return; }
             int sublen = nd.U8(cp);
             cp++;
@@ -148,50 +149,50 @@ internal static class Babel
             switch (subtype)
             {
                 case 1:
-                    nd.P(" sub-padn");
+                    nd.Print(" sub-padn");
                     cp += sublen;
                     break;
                 case 2:
                 {
-                    nd.P(" sub-diversity");
+                    nd.Print(" sub-diversity");
                     if (sublen == 0)
                     {
-                        nd.P(" empty");
+                        nd.Print(" empty");
                         break;
                     }
                     string sep = " ";
                     while (sublen != 0)
                     {
                         int c = nd.U8(cp);
-                        nd.P(sep);
-                        if (c == 0) nd.P("reserved");
-                        else if (c == 255) nd.P("all");
-                        else nd.P($"{c}");
+                        nd.Print(sep);
+                        if (c == 0) nd.Print("reserved");
+                        else if (c == 255) nd.Print("all");
+                        else nd.Print($"{c}");
                         cp++;
                         sep = "-";
                         sublen--;
                     }
-                    if (tlvType != 8 && tlvType != 13) nd.P(" (bogus)");
+                    if (tlvType != 8 && tlvType != 13) nd.Print(" (bogus)");
                     break;
                 }
                 case 3:
-                    nd.P(" sub-timestamp");
+                    nd.Print(" sub-timestamp");
                     if (tlvType == 4)
                     {
                         if (sublen < 4) { nd.PrintInvalid(); return; }
-                        nd.P($" {Timestamp(nd.Be32(cp))}");
+                        nd.Print($" {Timestamp(nd.Be32(cp))}");
                     }
                     else if (tlvType == 5)
                     {
                         if (sublen < 8) { nd.PrintInvalid(); return; }
-                        nd.P($" {Timestamp(nd.Be32(cp))}");
-                        nd.P($"|{Timestamp(nd.Be32(cp + 4))}");
+                        nd.Print($" {Timestamp(nd.Be32(cp))}");
+                        nd.Print($"|{Timestamp(nd.Be32(cp + 4))}");
                     }
-                    else nd.P(" (bogus)");
+                    else nd.Print(" (bogus)");
                     cp += sublen;
                     break;
                 default:
-                    nd.P($" sub-unknown-0x{subtype:x2}");
+                    nd.Print($" sub-unknown-0x{subtype:x2}");
                     cp += sublen;
                     break;
             }
@@ -237,9 +238,9 @@ internal static class Babel
     private static byte PrintedPlen(int plen, int ae) => (byte)(plen + (ae == 1 ? 96 : 0));
 
     /// <summary>Prints a TLV sequence; false when it is invalid (the caller prints " (invalid)").</summary>
-    private static bool Tlvs(Nd nd, int cp, uint tlvsLength, uint remaining)
+    private static bool Tlvs(PrintContext nd, int cp, uint tlvsLength, uint remaining)
     {
-        bool v = nd.V > 0;
+        bool v = nd.Verbose > 0;
         Span<byte> v4Prefix = stackalloc byte[16];
         V4Prefix.CopyTo(v4Prefix);
         Span<byte> v6Prefix = stackalloc byte[16];
@@ -255,7 +256,7 @@ internal static class Babel
             int type = nd.U8(m);
             if (type == 0)
             {
-                nd.P(v ? "\n\tPad 1" : " pad1");
+                nd.Print(v ? "\n\tPad 1" : " pad1");
                 i += 1;
                 continue;
             }
@@ -267,22 +268,22 @@ internal static class Babel
             var kind = type < Kinds.Length ? Kinds[type] : null;
             if (kind == null)
             {
-                nd.P(v ? $"\n\tUnknown message type {type}" : " unknown");
+                nd.Print(v ? $"\n\tUnknown message type {type}" : " unknown");
             }
             else if (!v)
             {
-                nd.P(' ');
-                nd.P(kind.Name);
+                nd.Print(' ');
+                nd.Print(kind.Name);
                 if (type == Update)
                 {
                     if (len < kind.MinLength) return false;
-                    nd.P(UpdateFlags(nd.U8(m + 3)));
+                    nd.Print(UpdateFlags(nd.U8(m + 3)));
                 }
             }
             else
             {
-                nd.P("\n\t");
-                nd.P(kind.Title);
+                nd.Print("\n\t");
+                nd.Print(kind.Title);
                 if (len < kind.MinLength) return false;
                 if (!Detail(nd, type, m, len, v4Prefix, v6Prefix, prefix, srcPrefix)) return false;
             }
@@ -292,28 +293,28 @@ internal static class Babel
     }
 
     /// <summary>The -v detail of a TLV after its title (the length already checked); false when it is invalid.</summary>
-    private static bool Detail(Nd nd, int type, int m, uint len, Span<byte> v4Prefix, Span<byte> v6Prefix, Span<byte> prefix, Span<byte> srcPrefix)
+    private static bool Detail(PrintContext nd, int type, int m, uint len, Span<byte> v4Prefix, Span<byte> v6Prefix, Span<byte> prefix, Span<byte> srcPrefix)
     {
         int body = m + 2, end = m + 2 + (int)len;
         switch (type)
         {
             case 1:
-                nd.P($" {len + 2}");
+                nd.Print($" {len + 2}");
                 break;
             case 2:
-                nd.P($"{nd.Be16(m + 4):x4} {Interval(nd.Be16(m + 6))}");
+                nd.Print($"{nd.Be16(m + 4):x4} {Interval(nd.Be16(m + 6))}");
                 break;
             case 3:
-                nd.P($"{nd.Be16(m + 2):x4}");
+                nd.Print($"{nd.Be16(m + 2):x4}");
                 break;
             case 4:
             {
                 bool unicast = (nd.Be16(m + 2) & 0x8000) != 0;
                 int seqno = nd.Be16(m + 4), interval = nd.Be16(m + 6);
-                if (unicast) nd.P("(Unicast) ");
-                nd.P($"seqno {seqno} ");
-                if (interval != 0) nd.P($"interval {Interval(interval)}");
-                else nd.P("unscheduled");
+                if (unicast) nd.Print("(Unicast) ");
+                nd.Print($"seqno {seqno} ");
+                if (interval != 0) nd.Print($"interval {Interval(interval)}");
+                else nd.Print("unscheduled");
                 if (len > 6) SubTlvs(nd, m + 8, end, type);
                 break;
             }
@@ -323,18 +324,18 @@ internal static class Babel
                 int ae = nd.U8(m + 2);
                 int rc = NetworkAddress(nd, ae, m + 8, len - 6, prefix);
                 if (rc < 0) { nd.PrintTrunc(); break; }
-                nd.P($"{(ae == 0 ? "any" : Address(prefix))} rxcost {rxcost} interval {Interval(interval)}");
+                nd.Print($"{(ae == 0 ? "any" : Address(prefix))} rxcost {rxcost} interval {Interval(interval)}");
                 if ((uint)rc < len - 6) SubTlvs(nd, m + 8 + rc, end, type);
                 break;
             }
             case 6:
-                nd.P($" {Id(nd, m + 4)}");
+                nd.Print($" {Id(nd, m + 4)}");
                 break;
             case 7:
             {
                 int ae = nd.U8(m + 2);
                 if (NetworkAddress(nd, ae, m + 4, len - 2, prefix) < 0) return false;
-                nd.P($" {(ae == 0 ? "invalid AE 0" : Address(prefix))}");
+                nd.Print($" {(ae == 0 ? "invalid AE 0" : Address(prefix))}");
                 break;
             }
             case Update:
@@ -345,7 +346,7 @@ internal static class Babel
                 int rc = NetworkPrefix(nd, ae, nd.U8(m + 4), nd.U8(m + 5), m + 12, ae == 1 ? v4Prefix : v6Prefix, true, len - 10, prefix);
                 if (rc < 0) return false;
                 int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
-                nd.P($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                nd.Print($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
                 if ((flags & 0x80) != 0)
                 {
                     if (ae == 1) prefix.CopyTo(v4Prefix);
@@ -359,7 +360,7 @@ internal static class Babel
                 int ae = nd.U8(m + 2);
                 byte plen = PrintedPlen(nd.U8(m + 3), ae);
                 if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 4, default, false, len - 2, prefix) < 0) return false;
-                nd.P($"for {(ae == 0 ? "any" : Prefix(prefix, plen))}");
+                nd.Print($"for {(ae == 0 ? "any" : Prefix(prefix, plen))}");
                 break;
             }
             case 10:
@@ -368,15 +369,15 @@ internal static class Babel
                 int seqno = nd.Be16(m + 4);
                 if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 16, default, false, len - 14, prefix) < 0) return false;
                 byte plen = PrintedPlen(nd.U8(m + 3), ae);
-                nd.P($"({nd.U8(m + 6)} hops) for {(ae == 0 ? "invalid AE 0" : Prefix(prefix, plen))} seqno {seqno} id {Id(nd, m + 8)}");
+                nd.Print($"({nd.U8(m + 6)} hops) for {(ae == 0 ? "invalid AE 0" : Prefix(prefix, plen))} seqno {seqno} id {Id(nd, m + 8)}");
                 break;
             }
             case 11:
-                nd.P($"timestamp {nd.Be32(m + 4)} packetcounter {nd.Be16(m + 2)}");
+                nd.Print($"timestamp {nd.Be32(m + 4)} packetcounter {nd.Be16(m + 2)}");
                 break;
             case 12:
-                nd.P($"key-id {nd.Be16(m + 2)} digest-{len - 2} ");
-                for (int j = 0; j < len - 2; j++) nd.P($"{nd.U8(m + j + 4):X2}");
+                nd.Print($"key-id {nd.Be16(m + 2)} digest-{len - 2} ");
+                for (int j = 0; j < len - 2; j++) nd.Print($"{nd.U8(m + j + 4):X2}");
                 break;
             case 13:
             {
@@ -385,8 +386,8 @@ internal static class Babel
                 int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
                 int parsed = SourceSpecific(nd, ae, ref plen, nd.U8(m + 5), ae == 1 ? v4Prefix : v6Prefix, true, ref srcPlen, body, 10, len, prefix, srcPrefix);
                 if (parsed < 0) return false;
-                nd.P($" {Prefix(prefix, plen)} from");
-                nd.P($" {Prefix(srcPrefix, srcPlen)} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                nd.Print($" {Prefix(prefix, plen)} from");
+                nd.Print($" {Prefix(srcPrefix, srcPlen)} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
                 if ((uint)parsed < len) SubTlvs(nd, body + parsed, end, type);
                 break;
             }
@@ -395,11 +396,11 @@ internal static class Babel
                 int ae = nd.U8(m + 2);
                 byte plen = nd.U8(m + 3), srcPlen = nd.U8(m + 4);
                 if (SourceSpecific(nd, ae, ref plen, 0, default, false, ref srcPlen, body, 3, len, prefix, srcPrefix) < 0) return false;
-                if (ae == 0) nd.P("for any");
+                if (ae == 0) nd.Print("for any");
                 else
                 {
-                    nd.P($"for ({Prefix(prefix, plen)}, ");
-                    nd.P($"{Prefix(srcPrefix, srcPlen)})");
+                    nd.Print($"for ({Prefix(prefix, plen)}, ");
+                    nd.Print($"{Prefix(srcPrefix, srcPlen)})");
                 }
                 break;
             }
@@ -410,21 +411,21 @@ internal static class Babel
                 int seqno = nd.Be16(m + 4), hopc = nd.U8(m + 6);
                 byte srcPlen = nd.U8(m + 7);
                 if (SourceSpecific(nd, ae, ref plen, 0, default, false, ref srcPlen, body, 14, len, prefix, srcPrefix) < 0) return false;
-                nd.P($"({hopc} hops) for ({Prefix(prefix, plen)}, ");
-                nd.P($"{Prefix(srcPrefix, srcPlen)}) seqno {seqno} id {Id(nd, m + 8)}");
+                nd.Print($"({hopc} hops) for ({Prefix(prefix, plen)}, ");
+                nd.Print($"{Prefix(srcPrefix, srcPlen)}) seqno {seqno} id {Id(nd, m + 8)}");
                 break;
             }
             case 16:
-                nd.P($" len {len}");
+                nd.Print($" len {len}");
                 break;
             case 17:
-                nd.P($" value {nd.Be32(m + 2)}");
-                nd.P($" index len {len - 4}");
+                nd.Print($" value {nd.Be32(m + 2)}");
+                nd.Print($" index len {len - 4}");
                 break;
             case 18:
             case 19:
                 if (len > 192) return false;
-                nd.P($" len {len}");
+                nd.Print($" len {len}");
                 break;
         }
         return true;
@@ -434,7 +435,7 @@ internal static class Babel
     /// The destination then the source prefix of a source-specific TLV, read from <paramref name="parsed"/> bytes
     /// into its body; the prefix lengths become the printed ones. Returns the body bytes parsed, -1 when invalid.
     /// </summary>
-    private static int SourceSpecific(Nd nd, int ae, ref byte plen, int omitted, ReadOnlySpan<byte> dp, bool haveDp, ref byte srcPlen,
+    private static int SourceSpecific(PrintContext nd, int ae, ref byte plen, int omitted, ReadOnlySpan<byte> dp, bool haveDp, ref byte srcPlen,
         int body, uint parsed, uint len, Span<byte> prefix, Span<byte> srcPrefix)
     {
         int rc = NetworkPrefix(nd, ae, plen, (uint)omitted, body + (int)parsed, dp, haveDp, len - parsed, prefix);

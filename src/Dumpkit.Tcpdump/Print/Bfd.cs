@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>BFD control (RFC 5880/5881/5883/7310) and echo packets.</summary>
+/// <summary>BFD control (RFC 5880/5881/5883/7130) and echo packets.</summary>
+/// <remarks>Specification: RFC 5880, RFC 5881, RFC 5883, RFC 7130.</remarks>
 internal static class Bfd
 {
     private static string Diag(int d) => d switch
@@ -10,12 +11,12 @@ internal static class Bfd
         6 => "Concatenated Path Down", 7 => "Administratively Down", 8 => "Reverse Concatenated Path Down", _ => "unknown",
     };
 
-    private static void Bits(Nd nd, int f, (int, string)[] tab)
+    private static void Bits(PrintContext nd, int f, (int, string)[] tab)
     {
         bool any = false;
         foreach (var (b, n) in tab)
-            if ((f & b) != 0) { if (any) nd.P(", "); nd.P(n); any = true; }
-        if (!any) nd.P("none");
+            if ((f & b) != 0) { if (any) nd.Print(", "); nd.Print(n); any = true; }
+        if (!any) nd.Print("none");
     }
 
     private static readonly (int, string)[] V0Flags =
@@ -28,7 +29,7 @@ internal static class Bfd
 
     private static string State(int s) => s switch { 0 => "AdminDown", 1 => "Down", 2 => "Init", _ => "Up" };
 
-    public static void Print(Nd nd, int p, int len, int port)
+    public static void Print(PrintContext nd, int p, int len, int port)
     {
         nd.Proto = "bfd";
         if (port is 3784 or 4784 or 6784)
@@ -41,53 +42,53 @@ internal static class Bfd
             {
                 case 0:
                 case 1:
-                    if (nd.V < 1)
+                    if (nd.Verbose < 1)
                     {
-                        if (version == 0) { nd.P("BFDv0, Control, Flags: ["); Bits(nd, flags, V0Flags); nd.P($"], length: {len}"); }
+                        if (version == 0) { nd.Print("BFDv0, Control, Flags: ["); Bits(nd, flags, V0Flags); nd.Print($"], length: {len}"); }
                         else
                         {
-                            nd.P($"BFDv1, {PortName(port)}, State {State((flags & 0xc0) >> 6)}, Flags: [");
+                            nd.Print($"BFDv1, {PortName(port)}, State {State((flags & 0xc0) >> 6)}, Flags: [");
                             Bits(nd, flags & 0x3f, V1Flags);
-                            nd.P($"], length: {len}");
+                            nd.Print($"], length: {len}");
                         }
                         return;
                     }
-                    if (version == 0) { nd.P($"BFDv0, length: {len}\n\tControl, Flags: ["); Bits(nd, flags, V0Flags); }
+                    if (version == 0) { nd.Print($"BFDv0, length: {len}\n\tControl, Flags: ["); Bits(nd, flags, V0Flags); }
                     else
                     {
-                        nd.P($"BFDv1, length: {len}\n\t{PortName(port)}, State {State((flags & 0xc0) >> 6)}, Flags: [");
+                        nd.Print($"BFDv1, length: {len}\n\t{PortName(port)}, State {State((flags & 0xc0) >> 6)}, Flags: [");
                         Bits(nd, flags & 0x3f, V1Flags);
                     }
-                    nd.P($"], Diagnostic: {Diag(diag)} (0x{diag:x2})");
+                    nd.Print($"], Diagnostic: {Diag(diag)} (0x{diag:x2})");
                     int mult = nd.U8(p + 2);
                     uint tx = nd.Be32(p + 12);
-                    nd.P($"\n\tDetection Timer Multiplier: {mult} ({(uint)(mult * tx) / 1000} ms Detection time), BFD Length: {nd.U8(p + 3)}");
-                    nd.P($"\n\tMy Discriminator: 0x{nd.Be32(p + 4):x8}");
-                    nd.P($", Your Discriminator: 0x{nd.Be32(p + 8):x8}");
-                    nd.P($"\n\t  Desired min Tx Interval:    {tx / 1000,4} ms");
-                    nd.P($"\n\t  Required min Rx Interval:   {nd.Be32(p + 16) / 1000,4} ms");
-                    nd.P($"\n\t  Required min Echo Interval: {nd.Be32(p + 20) / 1000,4} ms");
+                    nd.Print($"\n\tDetection Timer Multiplier: {mult} ({(uint)(mult * tx) / 1000} ms Detection time), BFD Length: {nd.U8(p + 3)}");
+                    nd.Print($"\n\tMy Discriminator: 0x{nd.Be32(p + 4):x8}");
+                    nd.Print($", Your Discriminator: 0x{nd.Be32(p + 8):x8}");
+                    nd.Print($"\n\t  Desired min Tx Interval:    {tx / 1000,4} ms");
+                    nd.Print($"\n\t  Required min Rx Interval:   {nd.Be32(p + 16) / 1000,4} ms");
+                    nd.Print($"\n\t  Required min Echo Interval: {nd.Be32(p + 20) / 1000,4} ms");
                     if ((flags & 0x04) != 0) Auth(nd, p + 24);
                     break;
                 default:
-                    nd.P($"BFDv{version}, Control, length: {len}");
-                    if (nd.V >= 1) Icmp.UnknownData(nd, p, "\n\t", len);
+                    nd.Print($"BFDv{version}, Control, length: {len}");
+                    if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", len);
                     break;
             }
         }
         else if (port == 3785)
         {
-            nd.P($"BFD, Echo, length: {len}");
-            if (nd.V >= 1) Icmp.UnknownData(nd, p, "\n\t", len);
+            nd.Print($"BFD, Echo, length: {len}");
+            if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", len);
         }
         else
         {
-            nd.P($"BFD, unknown ({port}), length: {len}");
-            if (nd.V >= 1) Icmp.UnknownData(nd, p, "\n\t", len);
+            nd.Print($"BFD, unknown ({port}), length: {len}");
+            if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", len);
         }
     }
 
-    private static void Auth(Nd nd, int p)
+    private static void Auth(PrintContext nd, int p)
     {
         if (!nd.TTest(p, 2)) { nd.PrintTrunc(); return; }
         int type = nd.U8(p), alen = nd.U8(p + 1);
@@ -96,15 +97,15 @@ internal static class Bfd
             1 => "Simple Password", 2 => "Keyed MD5", 3 => "Meticulous Keyed MD5", 4 => "Keyed SHA1", 5 => "Meticulous Keyed SHA1",
             _ => "Unknown",
         };
-        nd.P($"\n\tAuthentication: {tn} ({type}), length: {alen}");
+        nd.Print($"\n\tAuthentication: {tn} ({type}), length: {alen}");
         p += 2;
-        nd.P($"\n\t  Auth Key ID: {nd.U8(p)}");
+        nd.Print($"\n\t  Auth Key ID: {nd.U8(p)}");
         switch (type)
         {
             case 1:
-                if (alen < 4 || alen > 19) { nd.P($"[invalid length {alen}]"); break; }
+                if (alen < 4 || alen > 19) { nd.Print($"[invalid length {alen}]"); break; }
                 p++;
-                nd.P(", Password: ");
+                nd.Print(", Password: ");
                 for (int i = 0; i < alen - 3; i++) Text.PrintChar(nd, nd.U8(p + i));
                 break;
             case 2:
@@ -113,14 +114,14 @@ internal static class Bfd
             case 5:
             {
                 bool md5 = type <= 3;
-                if (alen != (md5 ? 24 : 28)) { nd.P($"[invalid length {alen}]"); break; }
+                if (alen != (md5 ? 24 : 28)) { nd.Print($"[invalid length {alen}]"); break; }
                 p += 2;
-                nd.P($", Sequence Number: 0x{nd.Be32(p):x8}");
+                nd.Print($", Sequence Number: 0x{nd.Be32(p):x8}");
                 p += 4;
                 int hl = md5 ? 16 : 20;
                 if (!nd.TTest(p, hl)) { nd.PrintTrunc(); return; }
-                nd.P(md5 ? "\n\t  Digest: " : "\n\t  Hash: ");
-                for (int i = 0; i < hl; i++) nd.O.PutHex2(nd.U8(p + i));
+                nd.Print(md5 ? "\n\t  Digest: " : "\n\t  Hash: ");
+                for (int i = 0; i < hl; i++) nd.Out.PutHex2(nd.U8(p + i));
                 break;
             }
         }

@@ -8,6 +8,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// (RFC 4760; IPv4/IPv6 unicast, labeled, VPN, MDT, MVPN, RT constraint, L2VPN/VPLS, NSAP), NOTIFICATION,
 /// KEEPALIVE and ROUTE-REFRESH, as tcpdump 4.99 prints them with -v.
 /// </summary>
+/// <remarks>Specification: RFC 4271, RFC 4760, RFC 5492, RFC 4360, RFC 8092, RFC 7311, RFC 6514, RFC 4684, RFC 4761/4762, RFC 8203.</remarks>
 internal static class Bgp
 {
     private const int HeaderSize = 19, OpenSize = 29, NotificationSize = 21, RouteRefreshSize = 23;
@@ -132,7 +133,7 @@ internal static class Bgp
         6 => "Shared Tree Join", 7 => "Source Tree Join", _ => null,
     };
 
-    private static string Af(int af, string unknown = "Unknown") => Lldp.AfName(af) ?? unknown;
+    private static string Af(int af, string unknown = "Unknown") => AddressFamily.Name(af) ?? unknown;
 
     private static string Safi(int safi, string unknown = "Unknown") => SafiName(safi) ?? unknown;
 
@@ -165,8 +166,8 @@ internal static class Bgp
     // ---- small formatters ----
 
     /// <summary>An AS number, in asdot notation with -b when it does not fit 16 bits.</summary>
-    private static string As(Nd nd, uint a) =>
-        nd.S.AsDot && a > 0xffff ? $"{a >> 16}.{a & 0xffff}" : a.ToString(CultureInfo.InvariantCulture);
+    private static string As(PrintContext nd, uint a) =>
+        nd.Settings.AsDot && a > 0xffff ? $"{a >> 16}.{a & 0xffff}" : a.ToString(CultureInfo.InvariantCulture);
 
     private static string Ip4(byte[] b) => $"{b[0]}.{b[1]}.{b[2]}.{b[3]}";
 
@@ -177,9 +178,9 @@ internal static class Bgp
         return o.ToString();
     }
 
-    private static string A4(Nd nd, int p) => nd.A4(p).ToString();
+    private static string A4(PrintContext nd, int p) => nd.A4(p).ToString();
 
-    private static string A6(Nd nd, int p) => Ip6(nd.Bytes(p, 16));
+    private static string A6(PrintContext nd, int p) => Ip6(nd.Bytes(p, 16));
 
     /// <summary>isonsap_string: hex octets, a dot after the first and then after every second.</summary>
     private static string Nsap(ReadOnlySpan<byte> a)
@@ -195,7 +196,7 @@ internal static class Bgp
     }
 
     /// <summary>Copies the (plen+7)/8 octets of a prefix into a zeroed buffer of size octets, masking the last one.</summary>
-    private static byte[] PrefixBytes(Nd nd, int p, int plen, int size)
+    private static byte[] PrefixBytes(PrintContext nd, int p, int plen, int size)
     {
         var a = new byte[size];
         int n = (plen + 7) / 8;
@@ -204,11 +205,11 @@ internal static class Bgp
         return a;
     }
 
-    private static string Label(Nd nd, int p) =>
+    private static string Label(PrintContext nd, int p) =>
         $"label:{nd.Be24(p) >> 4} {((nd.U8(p + 2) & 1) == 0 ? "(BOGUS: Bottom of Stack NOT set!)" : "(bottom)")}";
 
     /// <summary>An RFC 4364 route distinguisher.</summary>
-    private static string Rd(Nd nd, int p)
+    private static string Rd(PrintContext nd, int p)
     {
         int type = nd.Be16(p);
         return type switch
@@ -227,20 +228,20 @@ internal static class Bgp
     }
 
     /// <summary>hex_print: when the data runs past the capture, what there is and then the packet ends truncated.</summary>
-    private static void HexPrint(Nd nd, string indent, int p, int len)
+    private static void HexPrint(PrintContext nd, string indent, int p, int len)
     {
         int avail = nd.Avail(p);
         HexDump.Hex(nd, indent, p, Math.Min(len, avail));
-        if (len > avail) Nd.Trunc();
+        if (len > avail) PrintContext.Trunc();
     }
 
     // ---- entry ----
 
-    public static void Print(Nd nd, int dat, int length)
+    public static void Print(PrintContext nd, int dat, int length)
     {
         nd.Proto = "bgp";
-        nd.P(": BGP");
-        if (nd.V < 1) return;
+        nd.Print(": BGP");
+        if (nd.Verbose < 1) return;
         int p = dat, start = p;
         while (p < nd.SnapEnd)
         {
@@ -252,13 +253,13 @@ internal static class Bgp
             int hlen = nd.Be16(p + 16);
             if (hlen < HeaderSize)
             {
-                nd.P($"\nmessage length {hlen} < {HeaderSize}");
+                nd.Print($"\nmessage length {hlen} < {HeaderSize}");
                 nd.PrintInvalid();
                 break;
             }
             if (!nd.TTest(p, hlen))
             {
-                nd.P($"\n[|BGP {MsgName(nd.U8(p + 18)) ?? "Unknown Message Type"}]");
+                nd.Print($"\n[|BGP {MsgName(nd.U8(p + 18)) ?? "Unknown Message Type"}]");
                 break;
             }
             Pdu(nd, p, hlen);
@@ -267,17 +268,17 @@ internal static class Bgp
         }
     }
 
-    private static bool IsMarker(Nd nd, int p)
+    private static bool IsMarker(PrintContext nd, int p)
     {
         foreach (var b in nd.Bytes(p, 16))
             if (b != 0xff) return false;
         return true;
     }
 
-    private static void Pdu(Nd nd, int dat, int length)
+    private static void Pdu(PrintContext nd, int dat, int length)
     {
         int type = nd.U8(dat + 18);
-        nd.P($"\n\t{MsgName(type) ?? "Unknown"} Message ({type}), length: {length}");
+        nd.Print($"\n\t{MsgName(type) ?? "Unknown"} Message ({type}), length: {length}");
         switch (type)
         {
             case 1: Open(nd, dat, length); break;
@@ -286,23 +287,23 @@ internal static class Bgp
             case 4: break;
             case 5: RouteRefresh(nd, dat, length); break;
             default:
-                nd.P($"\n\t  no Message {type} decoder");
-                Icmp.UnknownData(nd, dat, "\n\t  ", length);
+                nd.Print($"\n\t  no Message {type} decoder");
+                HexDump.UnknownData(nd, dat, "\n\t  ", length);
                 break;
         }
     }
 
     // ---- OPEN ----
 
-    private static void Open(Nd nd, int dat, int length)
+    private static void Open(PrintContext nd, int dat, int length)
     {
         if (!nd.TTest(dat, OpenSize) || length < OpenSize) { nd.PrintTrunc(); return; }
-        nd.P($"\n\t  Version {nd.U8(dat + 19)}, ");
-        nd.P($"my AS {As(nd, nd.Be16(dat + 20))}, ");
-        nd.P($"Holdtime {nd.Be16(dat + 22)}s, ");
-        nd.P($"ID {nd.A4(dat + 24)}");
+        nd.Print($"\n\t  Version {nd.U8(dat + 19)}, ");
+        nd.Print($"my AS {As(nd, nd.Be16(dat + 20))}, ");
+        nd.Print($"Holdtime {nd.Be16(dat + 22)}s, ");
+        nd.Print($"ID {nd.A4(dat + 24)}");
         int optsLen = nd.U8(dat + 28);
-        nd.P($"\n\t  Optional parameters, length: {optsLen}");
+        nd.Print($"\n\t  Optional parameters, length: {optsLen}");
         int opt = dat + OpenSize;
         length -= OpenSize;
         for (int i = 0; i < optsLen;)
@@ -311,50 +312,50 @@ internal static class Bgp
             int type = nd.U8(opt + i), len = nd.U8(opt + i + 1);
             if (2 + i + len > optsLen)
             {
-                nd.P($"\n\t     Option {type}, length: {len}, goes past the end of the options");
+                nd.Print($"\n\t     Option {type}, length: {len}, goes past the end of the options");
                 break;
             }
             string? name = type switch { 1 => "Authentication Information", 2 => "Capabilities Advertisement", _ => null };
-            nd.P($"\n\t    Option {name ?? "Unknown"} ({type}), length: {len}");
+            nd.Print($"\n\t    Option {name ?? "Unknown"} ({type}), length: {len}");
             if (type == 2) Capabilities(nd, opt + 2 + i, len);
-            else nd.P($"\n\t      no decoder for option {type}");
+            else nd.Print($"\n\t      no decoder for option {type}");
             i += 2 + len;
         }
     }
 
     /// <summary>"AFI name (n), SAFI name (n)" from an AFI at p and a SAFI safiOff octets after it.</summary>
-    private static void AfiSafi(Nd nd, string prefix, int p, int safiOff = 2) =>
-        nd.P($"{prefix}AFI {Af(nd.Be16(p))} ({nd.Be16(p)}), SAFI {Safi(nd.U8(p + safiOff))} ({nd.U8(p + safiOff)})");
+    private static void AfiSafi(PrintContext nd, string prefix, int p, int safiOff = 2) =>
+        nd.Print($"{prefix}AFI {Af(nd.Be16(p))} ({nd.Be16(p)}), SAFI {Safi(nd.U8(p + safiOff))} ({nd.U8(p + safiOff)})");
 
-    private static void Capabilities(Nd nd, int opt, int capsLen)
+    private static void Capabilities(PrintContext nd, int opt, int capsLen)
     {
         for (int i = 0; i < capsLen;)
         {
             if (!nd.TTest(opt + i, 2)) { nd.PrintTrunc(); return; }
             int type = nd.U8(opt + i), len = nd.U8(opt + i + 1);
-            nd.P($"\n\t      {CapName(type) ?? "Unknown"} ({type}), length: {len}");
+            nd.Print($"\n\t      {CapName(type) ?? "Unknown"} ({type}), length: {len}");
             int c = opt + i + 2;
             if (!nd.TTest(c, len)) { nd.PrintTrunc(); return; }
             switch (type)
             {
                 case 1:
-                    if (len < 4) { nd.P(" (too short, < 4)"); return; }
+                    if (len < 4) { nd.Print(" (too short, < 4)"); return; }
                     AfiSafi(nd, "\n\t\t", c, 3);
                     break;
                 case 8:
                     for (int off = 0, t = len; t >= 4; t -= 4, off += 4)
                     {
                         AfiSafi(nd, "\n\t\t", c + off);
-                        nd.P($", Count: {nd.U8(c + off + 3)}");
+                        nd.Print($", Count: {nd.U8(c + off + 3)}");
                     }
                     break;
                 case 64:
-                    if (len < 2) { nd.P(" (too short, < 2)"); return; }
-                    nd.P($"\n\t\tRestart Flags: [{((nd.U8(c) & 0x80) != 0 ? "R" : "none")}], Restart Time {nd.Be16(c) & 0xfff}s");
+                    if (len < 2) { nd.Print(" (too short, < 2)"); return; }
+                    nd.Print($"\n\t\tRestart Flags: [{((nd.U8(c) & 0x80) != 0 ? "R" : "none")}], Restart Time {nd.Be16(c) & 0xfff}s");
                     for (int off = 2, t = len - 2; t >= 4; t -= 4, off += 4)
                     {
                         AfiSafi(nd, "\n\t\t  ", c + off);
-                        nd.P($", Forwarding state preserved: {((nd.U8(c + off + 3) & 0x80) != 0 ? "yes" : "no")}");
+                        nd.Print($", Forwarding state preserved: {((nd.U8(c + off + 3) & 0x80) != 0 ? "yes" : "no")}");
                     }
                     break;
                 case 2:
@@ -362,39 +363,39 @@ internal static class Bgp
                 case 128:
                     break;
                 case 65:
-                    if (len < 4) { nd.P(" (too short, < 4)"); return; }
-                    nd.P($"\n\t\t 4 Byte AS {As(nd, nd.Be32(c))}");
+                    if (len < 4) { nd.Print(" (too short, < 4)"); return; }
+                    nd.Print($"\n\t\t 4 Byte AS {As(nd, nd.Be32(c))}");
                     break;
                 case 69:
-                    if (len == 0) { nd.P(" (bogus)"); break; }
+                    if (len == 0) { nd.Print(" (bogus)"); break; }
                     for (int off = 0, t = len; t != 0; t -= 4, off += 4)
                     {
                         if (t < 4) { nd.PrintInvalid(); break; }
                         int sr = nd.U8(c + off + 3);
                         string srName = sr switch { 1 => "Receive", 2 => "Send", 3 => "Both", _ => $"Bogus (0x{sr:x2})" };
                         AfiSafi(nd, "\n\t\t", c + off);
-                        nd.P($", Send/Receive: {srName}");
+                        nd.Print($", Send/Receive: {srName}");
                     }
                     break;
                 default:
-                    nd.P($"\n\t\tno decoder for Capability {type}");
-                    if (nd.V <= 1) Icmp.UnknownData(nd, c, "\n\t\t", len);
+                    nd.Print($"\n\t\tno decoder for Capability {type}");
+                    if (nd.Verbose <= 1) HexDump.UnknownData(nd, c, "\n\t\t", len);
                     break;
             }
-            if (nd.V > 1 && len != 0) Icmp.UnknownData(nd, c, "\n\t\t", len);
+            if (nd.Verbose > 1 && len != 0) HexDump.UnknownData(nd, c, "\n\t\t", len);
             i += 2 + len;
         }
     }
 
     // ---- UPDATE ----
 
-    private static void Update(Nd nd, int dat, int length)
+    private static void Update(PrintContext nd, int dat, int length)
     {
         if (!UpdateBody(nd, dat, length)) nd.PrintTrunc();
     }
 
     /// <summary>Returns false where tcpdump prints the truncation marker and ends the message.</summary>
-    private static bool UpdateBody(Nd nd, int dat, int length)
+    private static bool UpdateBody(PrintContext nd, int dat, int length)
     {
         if (!nd.TTest(dat, HeaderSize) || length < HeaderSize) return false;
         int p = dat + HeaderSize;
@@ -406,7 +407,7 @@ internal static class Bgp
         if (wlen > 1)
         {
             if (!nd.TTest(p, wlen) || length < wlen) return false;
-            nd.P("\n\t  Withdrawn routes:");
+            nd.Print("\n\t  Withdrawn routes:");
             bool addPath = CheckAddPath(nd, p, wlen, 32);
             uint pathId = 0;
             while (wlen != 0)
@@ -418,10 +419,10 @@ internal static class Bgp
                     p += 4; length -= 4; wlen -= 4;
                 }
                 int r = Prefix4(nd, p, wlen, out var s);
-                if (r == -1) { nd.P("\n\t    (illegal prefix length)"); break; }
+                if (r == -1) { nd.Print("\n\t    (illegal prefix length)"); break; }
                 if (r == -2) return false;
-                nd.P($"\n\t    {s}");
-                if (addPath) nd.P($"   Path Id: {pathId}");
+                nd.Print($"\n\t    {s}");
+                if (addPath) nd.Print($"   Path Id: {pathId}");
                 p += r; length -= r; wlen -= r;
             }
         }
@@ -438,7 +439,7 @@ internal static class Bgp
         length -= 2;
         if (wlen == 0 && len == 0 && length == 0)
         {
-            nd.P("\n\t  End-of-Rib Marker (empty NLRI)");
+            nd.Print("\n\t  End-of-Rib Marker (empty NLRI)");
             return true;
         }
         if (len != 0)
@@ -447,17 +448,17 @@ internal static class Bgp
             while (len != 0)
             {
                 if (!nd.TTest(p, 2) || length < 2) return false;
-                if (len < 2) { nd.P("\n\t  [path attrs too short]"); p += len; length -= len; break; }
+                if (len < 2) { nd.Print("\n\t  [path attrs too short]"); p += len; length -= len; break; }
                 int aflags = nd.U8(p), atype = nd.U8(p + 1);
                 p += 2; len -= 2; length -= 2;
                 int alenlen = (aflags & 0x10) != 0 ? 2 : 1;
                 if (!nd.TTest(p, alenlen) || length < alenlen) return false;
-                if (len < alenlen) { nd.P("\n\t  [path attrs too short]"); p += len; length -= len; break; }
+                if (len < alenlen) { nd.Print("\n\t  [path attrs too short]"); p += len; length -= len; break; }
                 int alen = alenlen == 2 ? nd.Be16(p) : nd.U8(p);
                 p += alenlen; len -= alenlen; length -= alenlen;
-                nd.P($"\n\t  {AttrName(atype) ?? "Unknown Attribute"} ({atype}), length: {alen}");
-                if (aflags != 0) nd.P(Flags(aflags) + "]: ");
-                if (len < alen) { nd.P(" [path attrs too short]"); p += len; length -= len; break; }
+                nd.Print($"\n\t  {AttrName(atype) ?? "Unknown Attribute"} ({atype}), length: {alen}");
+                if (aflags != 0) nd.Print(Flags(aflags) + "]: ");
+                if (len < alen) { nd.Print(" [path attrs too short]"); p += len; length -= len; break; }
                 if (length < alen) return false;
                 if (!Attr(nd, atype, p, alen, 0)) return false;
                 p += alen; len -= alen; length -= alen;
@@ -466,7 +467,7 @@ internal static class Bgp
         if (length != 0)
         {
             bool addPath = CheckAddPath(nd, p, length, 32);
-            nd.P("\n\t  Updated routes:");
+            nd.Print("\n\t  Updated routes:");
             uint pathId = 0;
             while (length != 0)
             {
@@ -477,10 +478,10 @@ internal static class Bgp
                     p += 4; length -= 4;
                 }
                 int r = Prefix4(nd, p, length, out var s);
-                if (r == -1) { nd.P("\n\t    (illegal prefix length)"); break; }
+                if (r == -1) { nd.Print("\n\t    (illegal prefix length)"); break; }
                 if (r == -2) return false;
-                nd.P($"\n\t    {s}");
-                if (addPath) nd.P($"   Path Id: {pathId}");
+                nd.Print($"\n\t    {s}");
+                if (addPath) nd.Print($"   Path Id: {pathId}");
                 p += r; length -= r;
             }
         }
@@ -491,7 +492,7 @@ internal static class Bgp
     /// Whether NLRI look like RFC 7911 add-path ones (a path id before each prefix): they parse that way and
     /// do not parse as plain prefixes.
     /// </summary>
-    private static bool CheckAddPath(Nd nd, int p, long length, int maxPlen)
+    private static bool CheckAddPath(PrintContext nd, int p, long length, int maxPlen)
     {
         if (length < 5) return false;
         long off = 0;
@@ -517,9 +518,9 @@ internal static class Bgp
 
     // ---- prefixes (return the octets used; -1 illegal length, -2 not enough item bytes / truncated, -3 item too short) ----
 
-    private static int Prefix4(Nd nd, int p, long itemLen, out string s) => Prefix(nd, p, itemLen, 32, out s);
+    private static int Prefix4(PrintContext nd, int p, long itemLen, out string s) => Prefix(nd, p, itemLen, 32, out s);
 
-    private static int Prefix(Nd nd, int p, long itemLen, int max, out string s)
+    private static int Prefix(PrintContext nd, int p, long itemLen, int max, out string s)
     {
         s = "";
         if (itemLen < 1) return -2;
@@ -533,7 +534,7 @@ internal static class Bgp
         return 1 + n;
     }
 
-    private static int LabeledPrefix(Nd nd, int p, long itemLen, int max, out string s)
+    private static int LabeledPrefix(PrintContext nd, int p, long itemLen, int max, out string s)
     {
         s = "";
         if (!nd.TTest(p, 4)) return -2;
@@ -551,7 +552,7 @@ internal static class Bgp
     }
 
     /// <summary>Labeled VPN prefix: length, label, RD, then an IPv4 (32), IPv6 (128) or NSAP (152) prefix.</summary>
-    private static int VpnPrefix(Nd nd, int p, int max, out string s)
+    private static int VpnPrefix(PrintContext nd, int p, int max, out string s)
     {
         s = "";
         int plen = nd.U8(p);
@@ -565,7 +566,7 @@ internal static class Bgp
         return 12 + n;
     }
 
-    private static int ClnpPrefix(Nd nd, int p, out string s)
+    private static int ClnpPrefix(PrintContext nd, int p, out string s)
     {
         s = "";
         int plen = nd.U8(p);
@@ -578,32 +579,32 @@ internal static class Bgp
     }
 
     /// <summary>RFC 4684 route target membership NLRI; prints itself.</summary>
-    private static int RtRoutingInfo(Nd nd, int p)
+    private static int RtRoutingInfo(PrintContext nd, int p)
     {
         int plen = nd.U8(p);
         if (plen == 0)
         {
-            nd.P("\n\t      default route target");
+            nd.Print("\n\t      default route target");
             return 1;
         }
         if (plen < 32)
         {
-            nd.P("\n\t      (illegal prefix length)");
+            nd.Print("\n\t      (illegal prefix length)");
             return -1;
         }
         string origin = As(nd, nd.Be32(p + 1));
         plen -= 32;
         if (plen > 64)
         {
-            nd.P("\n\t      (illegal prefix length)");
+            nd.Print("\n\t      (illegal prefix length)");
             return -1;
         }
         var rt = PrefixBytes(nd, p + 5, plen, 8);
-        nd.P($"\n\t      origin AS: {origin}, {RtPrefix(nd, rt, plen)}");
+        nd.Print($"\n\t      origin AS: {origin}, {RtPrefix(nd, rt, plen)}");
         return 5 + (plen + 7) / 8;
     }
 
-    private static string RtPrefix(Nd nd, byte[] b, int plen)
+    private static string RtPrefix(PrintContext nd, byte[] b, int plen)
     {
         if (plen == 0) return "route-target: 0:0/0";
         int n = (plen + 7) / 8;
@@ -627,7 +628,7 @@ internal static class Bgp
         };
     }
 
-    private static int MdtVpn(Nd nd, int p, out string s)
+    private static int MdtVpn(PrintContext nd, int p, out string s)
     {
         s = "";
         if (nd.U8(p) != 16 * 8) return -1;
@@ -637,7 +638,7 @@ internal static class Bgp
         return 17;
     }
 
-    private static string VpnIp(Nd nd, int p, uint bits) => bits switch
+    private static string VpnIp(PrintContext nd, int p, uint bits) => bits switch
     {
         32 => A4(nd, p),
         128 => A6(nd, p),
@@ -645,7 +646,7 @@ internal static class Bgp
     };
 
     /// <summary>A multicast source and group, each a bit length and an address; returns the octets read.</summary>
-    private static int SourceGroup(Nd nd, int p, StringBuilder s)
+    private static int SourceGroup(PrintContext nd, int p, StringBuilder s)
     {
         int total = 0;
         foreach (var what in (ReadOnlySpan<string>)[", Source ", ", Group "])
@@ -663,7 +664,7 @@ internal static class Bgp
         return total;
     }
 
-    private static int MulticastVpn(Nd nd, int p, out string str)
+    private static int MulticastVpn(PrintContext nd, int p, out string str)
     {
         int type = nd.U8(p), rlen = nd.U8(p + 1);
         p += 2;
@@ -724,7 +725,7 @@ internal static class Bgp
         public override string ToString() => _sb.ToString();
     }
 
-    private static int L2Vpn(Nd nd, int p, out string str)
+    private static int L2Vpn(PrintContext nd, int p, out string str)
     {
         str = "";
         int plen = nd.Be16(p);
@@ -779,7 +780,7 @@ internal static class Bgp
         return plen + 2;
     }
 
-    private static int NlriPrint(Nd nd, int af, int safi, int p, int len, bool addPath4, bool addPath6)
+    private static int NlriPrint(PrintContext nd, int af, int safi, int p, int len, bool addPath4, bool addPath6)
     {
         int adv;
         string s;
@@ -793,12 +794,12 @@ internal static class Bgp
                 uint pathId = 0;
                 if (addPath) { pathId = nd.Be32(p); p += 4; }
                 adv = Prefix(nd, p, len, kind == Nlri.Prefix4 ? 32 : 128, out s);
-                if (adv == -1) nd.P("\n\t    (illegal prefix length)");
+                if (adv == -1) nd.Print("\n\t    (illegal prefix length)");
                 else if (adv == -2) return adv;
-                else nd.P($"\n\t      {s}");
+                else nd.Print($"\n\t      {s}");
                 if (addPath)
                 {
-                    nd.P($"   Path Id: {pathId}");
+                    nd.Print($"   Path Id: {pathId}");
                     adv += 4;
                 }
                 return adv;
@@ -816,32 +817,32 @@ internal static class Bgp
             case Nlri.Mdt: adv = MdtVpn(nd, p, out s); break;
             case Nlri.L2:
                 adv = L2Vpn(nd, p, out s);
-                if (adv == -1) { nd.P("\n\t    (illegal length)"); return adv; }
+                if (adv == -1) { nd.Print("\n\t    (illegal length)"); return adv; }
                 break;
             default:
-                nd.P($"\n\t    ERROR: no AFI {af} / SAFI {safi} decoder");
+                nd.Print($"\n\t    ERROR: no AFI {af} / SAFI {safi} decoder");
                 return -4;
         }
-        if (adv == -1) nd.P("\n\t    (illegal prefix length)");
-        else if (adv >= 0) nd.P($"\n\t      {s}");
+        if (adv == -1) nd.Print("\n\t    (illegal prefix length)");
+        else if (adv >= 0) nd.Print($"\n\t      {s}");
         return adv;
     }
 
     /// <summary>Prints AFI/SAFI of an MP_REACH/MP_UNREACH; 0 when decodable, -1 when not (dumped), -2 truncated.</summary>
-    private static int MpAf(Nd nd, int p, int tlen, out int af, out int safi)
+    private static int MpAf(PrintContext nd, int p, int tlen, out int af, out int safi)
     {
         af = nd.Be16(p);
         safi = nd.U8(p + 2);
-        nd.P($"\n\t    AFI: {Af(af, "Unknown AFI")} ({af}), {(safi > 128 ? "vendor specific " : "")}SAFI: {Safi(safi, "Unknown SAFI")} ({safi})");
+        nd.Print($"\n\t    AFI: {Af(af, "Unknown AFI")} ({af}), {(safi > 128 ? "vendor specific " : "")}SAFI: {Safi(safi, "Unknown SAFI")} ({safi})");
         if (Decoders(af, safi).Nh != NextHop.None) return 0;
         if (!nd.TTest(p, tlen)) return -2;
-        nd.P($"\n\t    no AFI {af} / SAFI {safi} decoder");
-        if (nd.V <= 1) Icmp.UnknownData(nd, p, "\n\t    ", tlen);
+        nd.Print($"\n\t    no AFI {af} / SAFI {safi} decoder");
+        if (nd.Verbose <= 1) HexDump.UnknownData(nd, p, "\n\t    ", tlen);
         return -1;
     }
 
     /// <summary>Prints the NLRI of an MP_REACH/MP_UNREACH from p to the attribute's end; false when truncated.</summary>
-    private static bool MpNlri(Nd nd, int af, int safi, int pptr, int len, int p)
+    private static bool MpNlri(PrintContext nd, int af, int safi, int pptr, int len, int p)
     {
         long rest = (uint)(len - (p - pptr));
         bool ap4 = CheckAddPath(nd, p, rest, 32), ap6 = CheckAddPath(nd, p, rest, 128);
@@ -858,69 +859,69 @@ internal static class Bgp
     // ---- path attributes ----
 
     /// <summary>One path attribute's value; false when truncated (the caller prints the marker).</summary>
-    private static bool Attr(Nd nd, int atype, int pptr, int len, int level)
+    private static bool Attr(PrintContext nd, int atype, int pptr, int len, int level)
     {
         int tp = pptr, tlen = len;
         switch (atype)
         {
             case 1:
-                if (len != 1) nd.P("invalid len");
+                if (len != 1) nd.Print("invalid len");
                 else
                 {
                     int o = nd.U8(tp);
-                    nd.P(o switch { 0 => "IGP", 1 => "EGP", 2 => "Incomplete", _ => "Unknown Origin Typecode" });
+                    nd.Print(o switch { 0 => "IGP", 1 => "EGP", 2 => "Incomplete", _ => "Unknown Origin Typecode" });
                 }
                 break;
             case 2:
             case 17:
             {
-                if (len % 2 != 0) { nd.P("invalid len"); break; }
-                if (len == 0) { nd.P("empty"); break; }
+                if (len % 2 != 0) { nd.Print("invalid len"); break; }
+                if (len == 0) { nd.Print("empty"); break; }
                 int asSize = AsSize(nd, atype, pptr, len);
                 while (tp < pptr + len)
                 {
                     int seg = nd.U8(tp);
-                    nd.P(seg switch { 2 => "", 1 => "{ ", 3 => "( ", 4 => "({ ", _ => "?" });
+                    nd.Print(seg switch { 2 => "", 1 => "{ ", 3 => "( ", 4 => "({ ", _ => "?" });
                     for (int i = 0; i < nd.U8(tp + 1) * asSize; i += asSize)
                     {
                         if (!nd.TTest(tp + 2 + i, asSize)) return false;
-                        nd.P($"{As(nd, asSize == 2 ? nd.Be16(tp + i + 2) : nd.Be32(tp + i + 2))} ");
+                        nd.Print($"{As(nd, asSize == 2 ? nd.Be16(tp + i + 2) : nd.Be32(tp + i + 2))} ");
                     }
-                    nd.P(seg switch { 2 => "", 1 => "}", 3 => ")", 4 => "})", _ => "?" });
+                    nd.Print(seg switch { 2 => "", 1 => "}", 3 => ")", 4 => "})", _ => "?" });
                     tp += 2 + nd.U8(tp + 1) * asSize;
                 }
                 break;
             }
             case 3:
             case 9:
-                if (len != 4) nd.P("invalid len");
-                else nd.P($"{nd.A4(tp)}");
+                if (len != 4) nd.Print("invalid len");
+                else nd.Print($"{nd.A4(tp)}");
                 break;
             case 4:
             case 5:
-                if (len != 4) nd.P("invalid len");
-                else nd.P($"{nd.Be32(tp)}");
+                if (len != 4) nd.Print("invalid len");
+                else nd.Print($"{nd.Be32(tp)}");
                 break;
             case 6:
-                if (len != 0) nd.P("invalid len");
+                if (len != 0) nd.Print("invalid len");
                 break;
             case 7:
-                if (len != 6 && len != 8) { nd.P("invalid len"); break; }
+                if (len != 6 && len != 8) { nd.Print("invalid len"); break; }
                 if (!nd.TTest(tp, len)) return false;
-                if (len == 6) nd.P($" AS #{As(nd, nd.Be16(tp))}, origin {nd.A4(tp + 2)}");
-                else nd.P($" AS #{As(nd, nd.Be32(tp))}, origin {nd.A4(tp + 4)}");
+                if (len == 6) nd.Print($" AS #{As(nd, nd.Be16(tp))}, origin {nd.A4(tp + 2)}");
+                else nd.Print($" AS #{As(nd, nd.Be32(tp))}, origin {nd.A4(tp + 4)}");
                 break;
             case 18:
-                if (len != 8) { nd.P("invalid len"); break; }
-                nd.P($" AS #{As(nd, nd.Be32(tp))}, origin {nd.A4(tp + 4)}");
+                if (len != 8) { nd.Print("invalid len"); break; }
+                nd.Print($" AS #{As(nd, nd.Be32(tp))}, origin {nd.A4(tp + 4)}");
                 break;
             case 8:
-                if (len % 4 != 0) { nd.P("invalid len"); break; }
+                if (len % 4 != 0) { nd.Print("invalid len"); break; }
                 for (; tlen != 0; tlen -= 4, tp += 4)
                 {
                     if (!nd.TTest(tp, 4)) return false;
                     uint comm = nd.Be32(tp);
-                    nd.P(comm switch
+                    nd.Print(comm switch
                     {
                         0xffffff01 => " NO_EXPORT",
                         0xffffff02 => " NO_ADVERTISE",
@@ -930,9 +931,9 @@ internal static class Bgp
                 }
                 break;
             case 10:
-                if (len % 4 != 0) { nd.P("invalid len"); break; }
+                if (len % 4 != 0) { nd.Print("invalid len"); break; }
                 for (; tlen != 0; tlen -= 4, tp += 4)
-                    nd.P($"{nd.A4(tp)}{(tlen > 4 ? ", " : "")}");
+                    nd.Print($"{nd.A4(tp)}{(tlen > 4 ? ", " : "")}");
                 break;
             case 14:
                 if (!MpReach(nd, pptr, len)) return false;
@@ -943,12 +944,12 @@ internal static class Bgp
                 int ret = MpAf(nd, tp, tlen, out int af, out int safi);
                 if (ret == -2) return false;
                 if (ret < 0) break;
-                if (len == 3) nd.P("\n\t      End-of-Rib Marker (empty NLRI)");
+                if (len == 3) nd.Print("\n\t      End-of-Rib Marker (empty NLRI)");
                 if (!MpNlri(nd, af, safi, pptr, len, tp + 3)) return false;
                 break;
             }
             case 16:
-                if (len % 8 != 0) { nd.P("invalid len"); break; }
+                if (len % 8 != 0) { nd.Print("invalid len"); break; }
                 for (; tlen != 0; tlen -= 8, tp += 8)
                 {
                     if (!nd.TTest(tp, 2)) return false;
@@ -960,9 +961,9 @@ internal static class Bgp
                         0x4000 => "non-transitive",
                         _ => "none",
                     };
-                    nd.P($"\n\t    {ExtCommName(ec) ?? "unknown extd community typecode"} (0x{ec:x4}), Flags [{flags}]");
+                    nd.Print($"\n\t    {ExtCommName(ec) ?? "unknown extd community typecode"} (0x{ec:x4}), Flags [{flags}]");
                     if (!nd.TTest(tp, 8)) return false;
-                    nd.P(": ");
+                    nd.Print(": ");
                     ExtCommunity(nd, tp);
                 }
                 break;
@@ -976,70 +977,70 @@ internal static class Bgp
                     int type = nd.U8(tp), length = nd.Be16(tp + 1);
                     tp += 3;
                     tlen -= 3;
-                    nd.P($"\n\t    {(type == 1 ? "AIGP" : "Unknown")} TLV ({type}), length {length}");
+                    nd.Print($"\n\t    {(type == 1 ? "AIGP" : "Unknown")} TLV ({type}), length {length}");
                     if (length < 3) return false;
                     length -= 3;
                     if (tlen < length) return false;
                     if (type == 1)
                     {
                         if (length < 8) return false;
-                        nd.P($", metric {nd.Be64(tp)}");
+                        nd.Print($", metric {nd.Be64(tp)}");
                     }
-                    else if (nd.V <= 1) Icmp.UnknownData(nd, tp, "\n\t      ", length);
+                    else if (nd.Verbose <= 1) HexDump.UnknownData(nd, tp, "\n\t      ", length);
                     tp += length;
                     tlen -= length;
                 }
                 break;
             case 128:
                 if (!nd.TTest(tp, 4) || len < 4) return false;
-                nd.P($"\n\t    Origin AS: {As(nd, nd.Be32(tp))}");
+                nd.Print($"\n\t    Origin AS: {As(nd, nd.Be32(tp))}");
                 tp += 4;
                 len -= 4;
                 while (len != 0)
                 {
                     if (!nd.TTest(tp, 2)) return false;
-                    if (len < 2) { nd.P(" [path attr too short]"); break; }
+                    if (len < 2) { nd.Print(" [path attr too short]"); break; }
                     int aflags = nd.U8(tp), inner = nd.U8(tp + 1);
                     tp += 2;
                     len -= 2;
                     int alenlen = (aflags & 0x10) != 0 ? 2 : 1;
                     if (!nd.TTest(tp, alenlen)) return false;
-                    if (len < alenlen) { nd.P(" [path attr too short]"); break; }
+                    if (len < alenlen) { nd.Print(" [path attr too short]"); break; }
                     int alen = alenlen == 2 ? nd.Be16(tp) : nd.U8(tp);
                     tp += alenlen;
                     len -= alenlen;
-                    nd.P($"\n\t      {AttrName(inner) ?? "Unknown Attribute"} ({inner}), length: {alen}");
-                    if (aflags != 0) nd.P(Flags(aflags) + "]");
-                    nd.P(": ");
-                    if (len < alen) { nd.P(" [path attr too short]"); break; }
-                    if (level == 10) nd.P("(too many nested levels, not recursing)");
+                    nd.Print($"\n\t      {AttrName(inner) ?? "Unknown Attribute"} ({inner}), length: {alen}");
+                    if (aflags != 0) nd.Print(Flags(aflags) + "]");
+                    nd.Print(": ");
+                    if (len < alen) { nd.Print(" [path attr too short]"); break; }
+                    if (level == 10) nd.Print("(too many nested levels, not recursing)");
                     else if (!Attr(nd, inner, tp, alen, level + 1)) return false;
                     tp += alen;
                     len -= alen;
                 }
                 break;
             case 32:
-                if (len == 0 || len % 12 != 0) { nd.P("invalid len"); break; }
-                nd.P("\n\t    ");
+                if (len == 0 || len % 12 != 0) { nd.Print("invalid len"); break; }
+                nd.Print("\n\t    ");
                 for (; len != 0; len -= 12, tp += 12)
-                    nd.P($"{nd.Be32(tp)}:{nd.Be32(tp + 4)}:{nd.Be32(tp + 8)}{(len > 12 ? ", " : "")}");
+                    nd.Print($"{nd.Be32(tp)}:{nd.Be32(tp + 4)}:{nd.Be32(tp + 8)}{(len > 12 ? ", " : "")}");
                 break;
             default:
                 if (!nd.TTest(pptr, len)) return false;
-                nd.P($"\n\t    no Attribute {atype} decoder");
-                if (nd.V <= 1) Icmp.UnknownData(nd, pptr, "\n\t    ", len);
+                nd.Print($"\n\t    no Attribute {atype} decoder");
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, pptr, "\n\t    ", len);
                 break;
         }
-        if (nd.V > 1 && len != 0)
+        if (nd.Verbose > 1 && len != 0)
         {
             if (!nd.TTest(pptr, len)) return false;
-            Icmp.UnknownData(nd, pptr, "\n\t    ", len);
+            HexDump.UnknownData(nd, pptr, "\n\t    ", len);
         }
         return true;
     }
 
     /// <summary>AS_PATH segments carry 2-octet ASes when they parse exactly that way (AS4_PATH always 4).</summary>
-    private static int AsSize(Nd nd, int atype, int pptr, int len)
+    private static int AsSize(PrintContext nd, int atype, int pptr, int len)
     {
         if (atype == 17) return 4;
         int tp = pptr;
@@ -1053,7 +1054,7 @@ internal static class Bgp
     }
 
     /// <summary>MP_REACH_NLRI: AFI/SAFI, next hops, SNPAs, NLRI; false when truncated.</summary>
-    private static bool MpReach(Nd nd, int pptr, int len)
+    private static bool MpReach(PrintContext nd, int pptr, int len)
     {
         int tp = pptr, tlen = len;
         if (!nd.TTest(tp, 3) || tlen < 3) return false;
@@ -1069,60 +1070,60 @@ internal static class Bgp
         if (nhlen != 0)
         {
             if (tlen < nhlen) return false;
-            nd.P("\n\t    nexthop: ");
+            nd.Print("\n\t    nexthop: ");
             var kind = Decoders(af, safi).Nh;
             int nnh = 0;
             for (int left = nhlen; left != 0;)
             {
-                if (nnh++ > 0) nd.P(", ");
+                if (nnh++ > 0) nd.Print(", ");
                 int need = kind switch
                 {
                     NextHop.V4 => 4, NextHop.RdV4 => 12, NextHop.V6 => 16, NextHop.RdV6 => 24, NextHop.RdNsap => 9, _ => 0,
                 };
                 if (left < need)
                 {
-                    nd.P("invalid len");
+                    nd.Print("invalid len");
                     tp += left; tlen -= left; left = 0;
                     continue;
                 }
                 int used = need;
                 switch (kind)
                 {
-                    case NextHop.V4: nd.P($"{nd.A4(tp)}"); break;
-                    case NextHop.V6: nd.P($"{nd.A6(tp)}"); break;
-                    case NextHop.RdV4: nd.P($"RD: {Rd(nd, tp)}, {nd.A4(tp + 8)}"); break;
-                    case NextHop.RdV6: nd.P($"RD: {Rd(nd, tp)}, {nd.A6(tp + 8)}"); break;
+                    case NextHop.V4: nd.Print($"{nd.A4(tp)}"); break;
+                    case NextHop.V6: nd.Print($"{nd.A6(tp)}"); break;
+                    case NextHop.RdV4: nd.Print($"RD: {Rd(nd, tp)}, {nd.A4(tp + 8)}"); break;
+                    case NextHop.RdV6: nd.Print($"RD: {Rd(nd, tp)}, {nd.A6(tp + 8)}"); break;
                     case NextHop.Nsap:
-                        nd.P(Nsap(nd.Bytes(tp, left)));
+                        nd.Print(Nsap(nd.Bytes(tp, left)));
                         used = left;
                         break;
                     case NextHop.RdNsap:
                         if (!nd.TTest(tp, left)) return false;
-                        nd.P($"RD: {Rd(nd, tp)}, {Nsap(nd.Bytes(tp + 8, left - 8))}");
-                        if (nd.Be32(tp + 8) == 0x47000601) nd.P($" = {nd.A4(tp + 12)}");
-                        else if (nd.Be24(tp + 8) == 0x350000) nd.P($" = {nd.A6(tp + 11)}");
+                        nd.Print($"RD: {Rd(nd, tp)}, {Nsap(nd.Bytes(tp + 8, left - 8))}");
+                        if (nd.Be32(tp + 8) == 0x47000601) nd.Print($" = {nd.A4(tp + 12)}");
+                        else if (nd.Be24(tp + 8) == 0x350000) nd.Print($" = {nd.A6(tp + 11)}");
                         used = left;
                         break;
                     default:
-                        nd.P($"ERROR: no AFI {af}/SAFI {safi} nexthop decoder");
+                        nd.Print($"ERROR: no AFI {af}/SAFI {safi} nexthop decoder");
                         return true;
                 }
                 tp += used; tlen -= used; left -= used;
             }
         }
-        nd.P($", nh-length: {nhlen}");
+        nd.Print($", nh-length: {nhlen}");
         if (tlen < 1) return false;
         int snpa = nd.U8(tp);
         tp++;
         tlen--;
         if (snpa != 0)
         {
-            nd.P($"\n\t    {snpa} SNPA");
+            nd.Print($"\n\t    {snpa} SNPA");
             for (; snpa != 0; snpa--)
             {
                 if (tlen < 1) return false;
                 int snpaLen = nd.U8(tp);
-                nd.P($"\n\t      {snpaLen} bytes");
+                nd.Print($"\n\t      {snpaLen} bytes");
                 tp++;
                 tlen--;
                 if (tlen < snpaLen || !nd.TTest(tp, snpaLen)) return false;
@@ -1130,33 +1131,33 @@ internal static class Bgp
                 tlen -= snpaLen;
             }
         }
-        else nd.P(", no SNPA");
+        else nd.Print(", no SNPA");
         return MpNlri(nd, af, safi, pptr, len, tp);
     }
 
-    private static void Pmsi(Nd nd, int tp, int tlen)
+    private static void Pmsi(PrintContext nd, int tp, int tlen)
     {
         int flags = nd.U8(tp), type = nd.U8(tp + 1);
-        nd.P($"\n\t    Tunnel-type {PmsiTunnelName(type) ?? "Unknown"} ({type}), Flags [{((flags & 1) != 0 ? "Leaf Information required" : "none")}], MPLS Label {nd.Be24(tp + 2) >> 4}");
+        nd.Print($"\n\t    Tunnel-type {PmsiTunnelName(type) ?? "Unknown"} ({type}), Flags [{((flags & 1) != 0 ? "Leaf Information required" : "none")}], MPLS Label {nd.Be24(tp + 2) >> 4}");
         tp += 5;
         tlen -= 5;
         switch (type)
         {
             case 4:
-            case 5: nd.P($"\n\t      Sender {nd.A4(tp)}, P-Group {nd.A4(tp + 4)}"); break;
-            case 3: nd.P($"\n\t      Root-Node {nd.A4(tp)}, P-Group {nd.A4(tp + 4)}"); break;
-            case 6: nd.P($"\n\t      Tunnel-Endpoint {nd.A4(tp)}"); break;
+            case 5: nd.Print($"\n\t      Sender {nd.A4(tp)}, P-Group {nd.A4(tp + 4)}"); break;
+            case 3: nd.Print($"\n\t      Root-Node {nd.A4(tp)}, P-Group {nd.A4(tp + 4)}"); break;
+            case 6: nd.Print($"\n\t      Tunnel-Endpoint {nd.A4(tp)}"); break;
             case 2:
-            case 7: nd.P($"\n\t      Root-Node {nd.A4(tp)}, LSP-ID 0x{nd.Be32(tp + 4):x8}"); break;
-            case 1: nd.P($"\n\t      Extended-Tunnel-ID {nd.A4(tp)}, P2MP-ID 0x{nd.Be32(tp + 4):x8}"); break;
+            case 7: nd.Print($"\n\t      Root-Node {nd.A4(tp)}, LSP-ID 0x{nd.Be32(tp + 4):x8}"); break;
+            case 1: nd.Print($"\n\t      Extended-Tunnel-ID {nd.A4(tp)}, P2MP-ID 0x{nd.Be32(tp + 4):x8}"); break;
             default:
-                if (nd.V <= 1) Icmp.UnknownData(nd, tp, "\n\t      ", tlen);
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, tp, "\n\t      ", tlen);
                 break;
         }
     }
 
     /// <summary>The value of an RFC 4360 extended community (8 octets at p).</summary>
-    private static void ExtCommunity(Nd nd, int p)
+    private static void ExtCommunity(PrintContext nd, int p)
     {
         int type = nd.Be16(p);
         switch (type)
@@ -1164,23 +1165,23 @@ internal static class Bgp
             case 0x0002:
             case 0x0003:
             case 0x000a:
-                nd.P($"{nd.Be16(p + 2)}:{nd.Be32(p + 4)} (= {nd.A4(p + 4)})");
+                nd.Print($"{nd.Be16(p + 2)}:{nd.Be32(p + 4)} (= {nd.A4(p + 4)})");
                 break;
             case 0x0102:
             case 0x0103:
             case 0xf10a:
             case 0x010b:
-                nd.P($"{nd.A4(p + 2)}:{nd.Be16(p + 6)}");
+                nd.Print($"{nd.A4(p + 2)}:{nd.Be16(p + 6)}");
                 break;
             case 0x0202:
             case 0x0203:
-                nd.P($"{As(nd, nd.Be32(p + 2))}:{nd.Be16(p + 6)}");
+                nd.Print($"{As(nd, nd.Be32(p + 2))}:{nd.Be16(p + 6)}");
                 break;
             case 0x4004:
             {
                 float bw = BitConverter.Int32BitsToSingle((int)nd.Be32(p + 4));
                 float mbps = bw * 8 / 1000000;
-                nd.P($"bandwidth: {((double)mbps).ToString("F3", CultureInfo.InvariantCulture)} Mbps");
+                nd.Print($"bandwidth: {((double)mbps).ToString("F3", CultureInfo.InvariantCulture)} Mbps");
                 break;
             }
             case 0x0005:
@@ -1189,78 +1190,78 @@ internal static class Bgp
             case 0x8005:
             case 0x0107:
             case 0x8001:
-                nd.P($"{nd.A4(p + 2)}");
+                nd.Print($"{nd.A4(p + 2)}");
                 break;
             case 0x0306:
             case 0x8000:
             {
                 int rt = nd.U8(p + 6);
-                nd.P($"area:{nd.A4(p + 2)}, router-type:{OspfRouteType(rt) ?? $"unknown (0x{rt:x2})"}, metric-type:{((nd.U8(p + 7) & 1) != 0 ? "E2" : "")}{(rt == 5 || rt == 7 ? "E1" : "")}");
+                nd.Print($"area:{nd.A4(p + 2)}, router-type:{OspfRouteType(rt) ?? $"unknown (0x{rt:x2})"}, metric-type:{((nd.U8(p + 7) & 1) != 0 ? "E2" : "")}{(rt == 5 || rt == 7 ? "E1" : "")}");
                 break;
             }
             case 0x800a:
-                nd.P($"{L2vpnEncaps(nd.U8(p + 2)) ?? "unknown encaps"} Control Flags [0x{nd.U8(p + 3):x2}]:MTU {nd.Be16(p + 4)}");
+                nd.Print($"{L2vpnEncaps(nd.U8(p + 2)) ?? "unknown encaps"} Control Flags [0x{nd.U8(p + 3):x2}]:MTU {nd.Be16(p + 4)}");
                 break;
             case 0x0009:
-                nd.P($"AS {nd.Be16(p + 2)}");
+                nd.Print($"AS {nd.Be16(p + 2)}");
                 break;
             case 0x030c:
-                nd.P($"Tunnel type: {EncapTunnelName(nd.Be16(p + 6)) ?? "unknown encaps"}");
+                nd.Print($"Tunnel type: {EncapTunnelName(nd.Be16(p + 6)) ?? "unknown encaps"}");
                 break;
             default:
-                nd.P($"{nd.U8(p + 2):x2}{nd.U8(p + 3):x2}{nd.U8(p + 4):x2}{nd.U8(p + 5):x2}{nd.U8(p + 6):x2}{nd.U8(p + 7):x2}");
+                nd.Print($"{nd.U8(p + 2):x2}{nd.U8(p + 3):x2}{nd.U8(p + 4):x2}{nd.U8(p + 5):x2}{nd.U8(p + 6):x2}{nd.U8(p + 7):x2}");
                 break;
         }
     }
 
     // ---- NOTIFICATION, ROUTE-REFRESH ----
 
-    private static void Notification(Nd nd, int dat, int length)
+    private static void Notification(PrintContext nd, int dat, int length)
     {
         if (!nd.TTest(dat, NotificationSize)) { nd.PrintTrunc(); return; }
         if (length < NotificationSize) return;
         int major = nd.U8(dat + 19), minor = nd.U8(dat + 20);
-        nd.P($", {NotifyMajor(major) ?? "Unknown Error"} ({major})");
+        nd.Print($", {NotifyMajor(major) ?? "Unknown Error"} ({major})");
         if (major is 4 or < 1 or > 7) return;
-        nd.P($"{(major is 5 or 7 ? " " : ", ")}subcode {NotifyMinor(major, minor) ?? "Unknown"} ({minor})");
+        nd.Print($"{(major is 5 or 7 ? " " : ", ")}subcode {NotifyMinor(major, minor) ?? "Unknown"} ({minor})");
         if (major != 6) return;
         int tp = dat + NotificationSize;
         if (minor == 1 && length >= NotificationSize + 7)
         {
             int af = nd.Be16(tp), safi = nd.U8(tp + 2);
-            nd.P($", AFI {Af(af)} ({af}), SAFI {Safi(safi)} ({safi}), Max Prefixes: {nd.Be32(tp + 3)}");
+            nd.Print($", AFI {Af(af)} ({af}), SAFI {Safi(safi)} ({safi}), Max Prefixes: {nd.Be32(tp + 3)}");
         }
         if ((minor == 2 || minor == 4) && length >= NotificationSize + 1)
         {
             int commLen = nd.U8(tp);
             byte rest = 0;
-            if (commLen > length - (NotificationSize + 1)) nd.P(", invalid Shutdown Communication length");
+            if (commLen > length - (NotificationSize + 1)) nd.Print(", invalid Shutdown Communication length");
             else if (commLen == 0)
             {
-                nd.P(", empty Shutdown Communication");
+                nd.Print(", empty Shutdown Communication");
                 rest = 1;
             }
             else
             {
-                nd.P($", Shutdown Communication (length: {commLen}): \"");
+                nd.Print($", Shutdown Communication (length: {commLen}): \"");
                 for (int i = 0; i < commLen; i++) Text.PrintChar(nd, nd.U8(tp + 1 + i));
-                nd.P("\"");
+                nd.Print("\"");
                 rest = (byte)(commLen + 1);
             }
             int trailing = length - (rest + NotificationSize);
             if (trailing != 0)
             {
-                nd.P($", Data: (length: {(uint)trailing})");
+                nd.Print($", Data: (length: {(uint)trailing})");
                 HexPrint(nd, "\n\t\t", tp + rest, trailing);
             }
         }
     }
 
-    private static void RouteRefresh(Nd nd, int p, int len)
+    private static void RouteRefresh(PrintContext nd, int p, int len)
     {
         if (!nd.TTest(p, RouteRefreshSize)) { nd.PrintTrunc(); return; }
         if (len < RouteRefreshSize) return;
         AfiSafi(nd, "\n\t  ", p + 19, 3);
-        if (nd.V > 1) Icmp.UnknownData(nd, p, "\n\t  ", len);
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t  ", len);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco Discovery Protocol (SNAP, Cisco OUI, pid 0x2000): header and TLVs.</summary>
+/// <remarks>Specification: Cisco's CDP specification (no RFC).</remarks>
 internal static class Cdp
 {
     private static readonly Tok[] Capabilities =
@@ -34,32 +35,32 @@ internal static class Cdp
 
     private static string Plural(int n) => n == 1 ? "" : "s";
 
-    private static void Invalid(Nd nd, int p, int len)
+    private static void Invalid(PrintContext nd, int p, int len)
     {
         nd.PrintInvalid();
         nd.Check(p, len);
     }
 
-    public static void Print(Nd nd, int tp, int length)
+    public static void Print(PrintContext nd, int tp, int length)
     {
         nd.Proto = "cdp";
         int orig = length;
         if (length < 4)
         {
-            nd.P($" (packet length {(uint)length} < 4)");
+            nd.Print($" (packet length {(uint)length} < 4)");
             Invalid(nd, tp, length);
             return;
         }
-        nd.P($"CDPv{nd.U8(tp)}, ttl: {nd.U8(tp + 1)}s");
+        nd.Print($"CDPv{nd.U8(tp)}, ttl: {nd.U8(tp + 1)}s");
         int checksum = nd.Be16(tp + 2);
-        if (nd.V > 0) nd.P($", checksum: 0x{checksum:x4} (unverified), length {(uint)orig}");
+        if (nd.Verbose > 0) nd.Print($", checksum: 0x{checksum:x4} (unverified), length {(uint)orig}");
         tp += 4;
         length -= 4;
         while (length != 0)
         {
             if (length < 4)
             {
-                nd.P($" (remaining packet length {(uint)length} < 4)");
+                nd.Print($" (remaining packet length {(uint)length} < 4)");
                 Invalid(nd, tp, length);
                 return;
             }
@@ -68,27 +69,27 @@ internal static class Cdp
             string name = Name(type) ?? "unknown field type";
             if (len < 4)
             {
-                if (nd.V > 0) nd.P($"\n\t{name} (0x{type:x2}), TLV length: {len} byte{Plural(len)} (too short)");
-                else nd.P($", {name} TLV length {len} too short");
+                if (nd.Verbose > 0) nd.Print($"\n\t{name} (0x{type:x2}), TLV length: {len} byte{Plural(len)} (too short)");
+                else nd.Print($", {name} TLV length {len} too short");
                 Invalid(nd, tp, length);
                 return;
             }
             if (len > length)
             {
-                nd.P($" (TLV length {len} > {(uint)length})");
+                nd.Print($" (TLV length {len} > {(uint)length})");
                 Invalid(nd, tp, length);
                 return;
             }
             tp += 4;
             length -= 4;
             len -= 4;
-            if (nd.V == 0 && type == 1) nd.P(", Device-ID ");
-            else if (nd.V > 0) nd.P($"\n\t{name} (0x{type:x2}), value length: {len} byte{Plural(len)}: ");
+            if (nd.Verbose == 0 && type == 1) nd.Print(", Device-ID ");
+            else if (nd.Verbose > 0) nd.Print($"\n\t{name} (0x{type:x2}), value length: {len} byte{Plural(len)}: ");
             bool covered = false;
             if (known)
             {
-                if ((min > 0 && len < min) || (max > 0 && len > max)) nd.P(" (malformed TLV)");
-                else if (nd.V > 0 || type == 1)
+                if ((min > 0 && len < min) || (max > 0 && len > max)) nd.Print(" (malformed TLV)");
+                else if (nd.Verbose > 0 || type == 1)
                 {
                     Value(nd, type, tp, len);
                     covered = true;
@@ -97,22 +98,22 @@ internal static class Cdp
             if (!covered)
             {
                 nd.Check(tp, len);
-                Icmp.UnknownData(nd, tp, "\n\t  ", len);
+                HexDump.UnknownData(nd, tp, "\n\t  ", len);
             }
             tp += len;
             length -= len;
         }
-        if (nd.V < 1) nd.P($", length {(uint)orig}");
+        if (nd.Verbose < 1) nd.Print($", length {(uint)orig}");
     }
 
-    private static void Str(Nd nd, int p, int len)
+    private static void Str(PrintContext nd, int p, int len)
     {
-        nd.P("'");
+        nd.Print("'");
         for (int i = 0; i < len; i++) Text.PrintChar(nd, nd.U8(p + i));
-        nd.P("'");
+        nd.Print("'");
     }
 
-    private static void Value(Nd nd, int type, int p, int len)
+    private static void Value(PrintContext nd, int type, int p, int len)
     {
         switch (type)
         {
@@ -130,59 +131,59 @@ internal static class Cdp
             case 0x04:
             {
                 uint v = nd.Be32(p);
-                nd.P($"(0x{v:x8}): ");
+                nd.Print($"(0x{v:x8}): ");
                 Toks.Bits(nd, Capabilities, "none", v);
                 break;
             }
             case 0x05:
-                nd.P("\n\t  ");
+                nd.Print("\n\t  ");
                 for (int i = 0; i < len; i++)
                 {
                     byte c = nd.U8(p + i);
-                    if (c == '\n') nd.P("\n\t  ");
+                    if (c == '\n') nd.Print("\n\t  ");
                     else Text.PrintChar(nd, c);
                 }
                 break;
             case 0x07:
                 if (len % 5 != 0)
                 {
-                    nd.P($" [length {len} is not a multiple of 5]");
+                    nd.Print($" [length {len} is not a multiple of 5]");
                     nd.Check(p, len);
                     break;
                 }
-                nd.P($" IPv4 Prefixes ({len / 5}):");
+                nd.Print($" IPv4 Prefixes ({len / 5}):");
                 for (int l = len; l > 0; l -= 5, p += 5)
-                    nd.P($" {nd.U8(p)}.{nd.U8(p + 1)}.{nd.U8(p + 2)}.{nd.U8(p + 3)}/{nd.U8(p + 4)}");
+                    nd.Print($" {nd.U8(p)}.{nd.U8(p + 1)}.{nd.U8(p + 2)}.{nd.U8(p + 3)}/{nd.U8(p + 4)}");
                 break;
             case 0x0a:
-                nd.P($"{nd.Be16(p)}");
+                nd.Print($"{nd.Be16(p)}");
                 break;
             case 0x0b:
-                nd.P(nd.U8(p) != 0 ? "full" : "half");
+                nd.Print(nd.U8(p) != 0 ? "full" : "half");
                 break;
             case 0x0e:
             case 0x0f:
-                if (len == 2) nd.P($"unknown 0x{nd.Be16(p):x4}");
-                else nd.P($"app {nd.U8(p)}, vlan {nd.Be16(p + 1)}");
+                if (len == 2) nd.Print($"unknown 0x{nd.Be16(p):x4}");
+                else nd.Print($"app {nd.U8(p)}, vlan {nd.Be16(p + 1)}");
                 break;
             case 0x10:
             {
                 uint v = len switch { 1 => nd.U8(p), 2 => nd.Be16(p), 3 => nd.Be24(p), _ => 0 };
-                nd.P($"{(v / 1000.0).ToString("F2", CultureInfo.InvariantCulture)}W");
+                nd.Print($"{(v / 1000.0).ToString("F2", CultureInfo.InvariantCulture)}W");
                 break;
             }
             case 0x11:
-                nd.P($"{nd.Be32(p)} bytes");
+                nd.Print($"{nd.Be32(p)} bytes");
                 break;
             case 0x12:
             case 0x13:
-                nd.P($"0x{nd.U8(p):x2}");
+                nd.Print($"0x{nd.U8(p):x2}");
                 break;
             case 0x17:
-                nd.P($"0x{nd.U8(p):x2}");
+                nd.Print($"0x{nd.U8(p):x2}");
                 if (len > 1)
                 {
-                    nd.P("/");
+                    nd.Print("/");
                     for (int i = 1; i < len; i++) Text.PrintChar(nd, nd.U8(p + i));
                 }
                 break;
@@ -194,11 +195,11 @@ internal static class Cdp
 
     private static ReadOnlySpan<byte> ProtIpv6 => [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x86, 0xdd];
 
-    private static void Addr(Nd nd, int p, int l)
+    private static void Addr(PrintContext nd, int p, int l)
     {
         if (l < 4)
         {
-            nd.P(" (not enough space for num)");
+            nd.Print(" (not enough space for num)");
             nd.Check(p, l);
             return;
         }
@@ -209,7 +210,7 @@ internal static class Cdp
         {
             if (l < 2)
             {
-                nd.P(" (not enough space for PT+PL)");
+                nd.Print(" (not enough space for PT+PL)");
                 nd.Check(p, l);
                 return;
             }
@@ -218,7 +219,7 @@ internal static class Cdp
             l -= 2;
             if (l < pl + 2)
             {
-                nd.P(" (not enough space for P+AL)");
+                nd.Print(" (not enough space for P+AL)");
                 nd.Check(p, l);
                 return;
             }
@@ -227,8 +228,8 @@ internal static class Cdp
             {
                 p += pl + 2;
                 l -= pl + 2;
-                if (l < al) { nd.P(" (not enough space for A)"); nd.Check(p, l); return; }
-                nd.P($"IPv4 ({num}) {nd.A4(p)}");
+                if (l < al) { nd.Print(" (not enough space for A)"); nd.Check(p, l); return; }
+                nd.Print($"IPv4 ({num}) {nd.A4(p)}");
                 p += al;
                 l -= al;
             }
@@ -236,24 +237,24 @@ internal static class Cdp
             {
                 p += pl + 2;
                 l -= pl + 2;
-                if (l < al) { nd.P(" (not enough space for A)"); nd.Check(p, l); return; }
-                nd.P($"IPv6 ({num}) {nd.A6(p)}");
+                if (l < al) { nd.Print(" (not enough space for A)"); nd.Check(p, l); return; }
+                nd.Print($"IPv6 ({num}) {nd.A6(p)}");
                 p += al;
                 l -= al;
             }
             else
             {
-                nd.P($"pt=0x{pt:x2}, pl={pl}, pb=");
-                for (; pl != 0; pl--, p++, l--) nd.P($" {nd.U8(p):x2}");
-                nd.P($", al={al}, a=");
+                nd.Print($"pt=0x{pt:x2}, pl={pl}, pb=");
+                for (; pl != 0; pl--, p++, l--) nd.Print($" {nd.U8(p):x2}");
+                nd.Print($", al={al}, a=");
                 p += 2;
                 l -= 2;
-                if (l < al) { nd.P(" (not enough space for A)"); nd.Check(p, l); return; }
-                for (; al != 0; al--, p++, l--) nd.P($" {nd.U8(p):x2}");
+                if (l < al) { nd.Print(" (not enough space for A)"); nd.Check(p, l); return; }
+                for (; al != 0; al--, p++, l--) nd.Print($" {nd.U8(p):x2}");
             }
             num--;
-            if (num != 0) nd.P(" ");
+            if (num != 0) nd.Print(" ");
         }
-        if (l != 0) nd.P($" ({(uint)l} bytes of stray data)");
+        if (l != 0) nd.Print($" ({(uint)l} bytes of stray data)");
     }
 }

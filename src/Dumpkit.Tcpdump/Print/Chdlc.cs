@@ -1,18 +1,19 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco HDLC (LINKTYPE_C_HDLC) with SLARP.</summary>
+/// <remarks>Specification: Cisco HDLC framing and SLARP (Cisco's, no RFC).</remarks>
 internal static class Chdlc
 {
-    public static int Print(Nd nd, int p, int length)
+    public static int Print(PrintContext nd, int p, int length)
     {
         nd.Proto = "chdlc";
         int bp = p;
         if (length < 4) { nd.PrintTrunc(); return nd.Avail(bp); }
         int proto = nd.Be16(p + 2);
-        if (nd.S.LinkHeader)
+        if (nd.Settings.LinkHeader)
         {
             int c = nd.U8(p);
-            nd.P($"{(c == 0x0f ? "unicast" : c == 0x8f ? "bcast" : $"0x{c:x2}")}, ethertype {Ether.TypeName(proto) ?? "Unknown"} (0x{proto:x4}), length {length}: ");
+            nd.Print($"{(c == 0x0f ? "unicast" : c == 0x8f ? "bcast" : $"0x{c:x2}")}, ethertype {Ether.TypeName(proto) ?? "Unknown"} (0x{proto:x4}), length {length}: ");
         }
         length -= 4; p += 4;
         switch (proto)
@@ -26,24 +27,24 @@ internal static class Chdlc
                 if (length < 2) { nd.PrintTrunc(); return nd.Avail(bp); }
                 break;
             default:
-                if (!nd.S.LinkHeader) nd.P($"unknown CHDLC protocol (0x{proto:x4})");
+                if (!nd.Settings.LinkHeader) nd.Print($"unknown CHDLC protocol (0x{proto:x4})");
                 break;
         }
         return 4;
     }
 
-    private static void Slarp(Nd nd, int cp, int length)
+    private static void Slarp(PrintContext nd, int cp, int length)
     {
         nd.Proto = "chdlc_slarp";
-        nd.P($"SLARP (length: {length}), ");
+        nd.Print($"SLARP (length: {length}), ");
         if (length < 14 || !nd.TTest(cp, 14)) { nd.PrintTrunc(); return; }
         uint code = nd.Be32(cp);
         switch (code)
         {
-            case 0: nd.P("request"); break;
-            case 1: nd.P($"reply {nd.A4(cp + 4)}/{nd.A4(cp + 8)}"); break;
+            case 0: nd.Print("request"); break;
+            case 1: nd.Print($"reply {nd.A4(cp + 4)}/{nd.A4(cp + 8)}"); break;
             case 2:
-                nd.P($"keepalive: mineseen=0x{nd.Be32(cp + 4):x8}, yourseen=0x{nd.Be32(cp + 8):x8}, reliability=0x{nd.Be16(cp + 12):x4}");
+                nd.Print($"keepalive: mineseen=0x{nd.Be32(cp + 4):x8}, yourseen=0x{nd.Be32(cp + 8):x8}, reliability=0x{nd.Be16(cp + 12):x4}");
                 if (length >= 18)
                 {
                     cp += 14;
@@ -51,15 +52,15 @@ internal static class Chdlc
                     uint min = sec / 60; sec -= min * 60;
                     uint hrs = min / 60; min -= hrs * 60;
                     uint days = hrs / 24; hrs -= days * 24;
-                    nd.P($", link uptime={days}d{hrs}h{min}m{sec}s");
+                    nd.Print($", link uptime={days}d{hrs}h{min}m{sec}s");
                 }
                 break;
             default:
-                nd.P($"0x{code:x2} unknown");
-                if (nd.V <= 1) Icmp.UnknownData(nd, cp + 4, "\n\t", length - 4);
+                nd.Print($"0x{code:x2} unknown");
+                if (nd.Verbose <= 1) HexDump.UnknownData(nd, cp + 4, "\n\t", length - 4);
                 break;
         }
-        if (18 < length && nd.V > 0) nd.P($", (trailing junk: {length - 18} bytes)");
-        if (nd.V > 1) Icmp.UnknownData(nd, cp + 4, "\n\t", length - 4);
+        if (18 < length && nd.Verbose > 0) nd.Print($", (trailing junk: {length - 18} bytes)");
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, cp + 4, "\n\t", length - 4);
     }
 }

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DCCP (RFC 4340, IP protocol 33): generic header, partial checksum coverage, packet types, options at -vv.</summary>
+/// <remarks>Specification: RFC 4340.</remarks>
 internal static class Dccp
 {
     private static readonly string[] Types =
@@ -23,7 +24,7 @@ internal static class Dccp
         42 => "timestamp_echo", 43 => "elapsed_time", 44 => "data_checksum", _ => null,
     };
 
-    public static void Print(Nd nd, int bp, int iph, int length)
+    public static void Print(PrintContext nd, int bp, int iph, int length)
     {
         nd.Proto = "dccp";
         uint len = (uint)length;
@@ -31,48 +32,48 @@ internal static class Dccp
         if (bp + 12 > nd.SnapEnd) { nd.PrintTrunc(); return; }
         if (len < 12)
         {
-            nd.P($"truncated-dccp - {12 - len} bytes missing!");
+            nd.Print($"truncated-dccp - {12 - len} bytes missing!");
             return;
         }
         bool x = (nd.U8(bp + 8) & 1) != 0;
         uint fixedLen = x ? 16u : 12u;
         if (len < fixedLen)
         {
-            nd.P($"truncated-dccp - {fixedLen - len} bytes missing!");
+            nd.Print($"truncated-dccp - {fixedLen - len} bytes missing!");
             return;
         }
         nd.Check(bp, (int)fixedLen);
         int sport = nd.Be16(bp), dport = nd.Be16(bp + 2);
         uint hlen = (uint)nd.U8(bp + 4) * 4;
-        if (v6) nd.P($"{nd.A6(iph + 8)}.{sport} > {nd.A6(iph + 24)}.{dport}: ");
-        else nd.P($"{nd.A4(iph + 12)}.{sport} > {nd.A4(iph + 16)}.{dport}: ");
-        nd.P("DCCP");
-        if (nd.S.Quick)
+        if (v6) nd.Print($"{nd.A6(iph + 8)}.{sport} > {nd.A6(iph + 24)}.{dport}: ");
+        else nd.Print($"{nd.A4(iph + 12)}.{sport} > {nd.A4(iph + 16)}.{dport}: ");
+        nd.Print("DCCP");
+        if (nd.Settings.Quick)
         {
-            nd.P($" {len - hlen}");
-            if (hlen > len) nd.P($" [bad hdr length {hlen} - too long, > {len}]");
+            nd.Print($" {len - hlen}");
+            if (hlen > len) nd.Print($" [bad hdr length {hlen} - too long, > {len}]");
             return;
         }
         int ccval = nd.U8(bp + 5) >> 4, cscov = nd.U8(bp + 5) & 0xf;
-        if (nd.V > 0) nd.P($" (CCVal {ccval}, CsCov {cscov}");
-        if (nd.V > 0 && nd.TTest(bp, length))
+        if (nd.Verbose > 0) nd.Print($" (CCVal {ccval}, CsCov {cscov}");
+        if (nd.Verbose > 0 && nd.TTest(bp, length))
         {
             int dsum = nd.Be16(bp + 6);
-            nd.P($", cksum 0x{dsum:x4} ");
+            nd.Print($", cksum 0x{dsum:x4} ");
             uint cov = cscov == 0 ? len : Math.Min((uint)(nd.U8(bp + 4) + cscov - 1) * 4, len);
             ushort sum = Checksum.Pseudo(nd, iph, v6, 33, bp, length, (int)cov);
-            if (sum != 0) nd.P($"(incorrect -> 0x{Checksum.ShouldBe((ushort)dsum, sum):x4})");
-            else nd.P("(correct)");
+            if (sum != 0) nd.Print($"(incorrect -> 0x{Checksum.ShouldBe((ushort)dsum, sum):x4})");
+            else nd.Print("(correct)");
         }
-        if (nd.V > 0) nd.P(")");
-        nd.P(" ");
+        if (nd.Verbose > 0) nd.Print(")");
+        nd.Print(" ");
         int type = (nd.U8(bp + 8) >> 1) & 0xf;
         string tn = type < Types.Length ? Types[type] : "";
         bool TooShort(uint add)
         {
             fixedLen += add;
             if (len >= fixedLen) return false;
-            nd.P($"truncated-{tn} - {fixedLen - len} bytes missing!");
+            nd.Print($"truncated-{tn} - {fixedLen - len} bytes missing!");
             return true;
         }
         switch (type)
@@ -82,7 +83,7 @@ internal static class Dccp
                 int r = bp + (int)fixedLen;
                 if (TooShort(4)) return;
                 nd.Check(r, 4);
-                nd.P($"{tn} (service={nd.Be32(r)}) ");
+                nd.Print($"{tn} (service={nd.Be32(r)}) ");
                 break;
             }
             case 1:
@@ -90,11 +91,11 @@ internal static class Dccp
                 int r = bp + (int)fixedLen;
                 if (TooShort(12)) return;
                 nd.Check(r, 12);
-                nd.P($"{tn} (service={nd.Be32(r + 8)}) ");
+                nd.Print($"{tn} (service={nd.Be32(r + 8)}) ");
                 break;
             }
             case 2:
-                nd.P($"{tn} ");
+                nd.Print($"{tn} ");
                 break;
             case 3:
             case 4:
@@ -103,7 +104,7 @@ internal static class Dccp
             case 8:
             case 9:
                 if (TooShort(8)) return;
-                nd.P($"{tn} ");
+                nd.Print($"{tn} ");
                 break;
             case 7:
             {
@@ -111,26 +112,26 @@ internal static class Dccp
                 if (TooShort(12)) return;
                 nd.Check(r, 12);
                 int code = nd.U8(r + 8);
-                nd.P($"{tn} (code={(code < ResetCodes.Length ? ResetCodes[code] : "invalid")}) ");
+                nd.Print($"{tn} (code={(code < ResetCodes.Length ? ResetCodes[code] : "invalid")}) ");
                 break;
             }
             default:
-                nd.P($"unknown-type-{type} ");
+                nd.Print($"unknown-type-{type} ");
                 break;
         }
         if (type != 2 && type != 0)
         {
             int ack = bp + (x ? 16 : 12);
             ulong ackno = x ? ((ulong)nd.Be16(ack + 2) << 32 | nd.Be32(ack + 4)) : nd.Be24(ack + 1);
-            nd.P($"(ack={ackno}) ");
+            nd.Print($"(ack={ackno}) ");
         }
-        if (nd.V < 2) return;
+        if (nd.Verbose < 2) return;
         ulong seq = x ? ((ulong)nd.Be16(bp + 10) << 32 | nd.Be32(bp + 12)) : nd.Be24(bp + 9);
-        nd.P($"seq {seq}");
+        nd.Print($"seq {seq}");
         if (hlen > fixedLen)
         {
             int cp = bp + (int)fixedLen;
-            nd.P(" <");
+            nd.Print(" <");
             hlen -= fixedLen;
             while (true)
             {
@@ -139,15 +140,15 @@ internal static class Dccp
                 if (hlen <= optlen) break;
                 hlen -= optlen;
                 cp += (int)optlen;
-                nd.P(", ");
+                nd.Print(", ");
             }
-            nd.P(">");
+            nd.Print(">");
         }
     }
 
     private static string Name(int o) => OptionName(o) ?? $"Option {o}";
 
-    private static uint Option(Nd nd, int opt, uint hlen)
+    private static uint Option(PrintContext nd, int opt, uint hlen)
     {
         int o = nd.U8(opt);
         int optlen;
@@ -156,27 +157,27 @@ internal static class Dccp
             optlen = nd.U8(opt + 1);
             if (optlen < 2)
             {
-                if (o >= 128) nd.P($"CCID option {o} optlen too short");
-                else nd.P($"{Name(o)} optlen too short");
+                if (o >= 128) nd.Print($"CCID option {o} optlen too short");
+                else nd.Print($"{Name(o)} optlen too short");
                 return 0;
             }
         }
         else optlen = 1;
         if (hlen < (uint)optlen)
         {
-            if (o >= 128) nd.P($"CCID option {o} optlen goes past header length");
-            else nd.P($"{Name(o)} optlen goes past header length");
+            if (o >= 128) nd.Print($"CCID option {o} optlen goes past header length");
+            else nd.Print($"{Name(o)} optlen goes past header length");
             return 0;
         }
         if (!nd.TTest(opt, optlen)) { nd.PrintTrunc(); return 0; }
         if (o >= 128)
         {
-            nd.P($"CCID option {o}");
-            if (optlen == 4) nd.P($" {nd.Be16(opt + 2)}");
-            else if (optlen == 6) nd.P($" {nd.Be32(opt + 2)}");
+            nd.Print($"CCID option {o}");
+            if (optlen == 4) nd.Print($" {nd.Be16(opt + 2)}");
+            else if (optlen == 6) nd.Print($" {nd.Be32(opt + 2)}");
             return (uint)optlen;
         }
-        nd.P(Name(o));
+        nd.Print(Name(o));
         switch (o)
         {
             case 32:
@@ -185,13 +186,13 @@ internal static class Dccp
             case 35:
                 if (optlen < 3)
                 {
-                    nd.P(" optlen too short");
+                    nd.Print(" optlen too short");
                     return (uint)optlen;
                 }
                 if (nd.U8(opt + 2) < 10)
                 {
-                    nd.P($" {Features[nd.U8(opt + 2)]}");
-                    for (int i = 0; i < optlen - 3; i++) nd.P($" {nd.U8(opt + 3 + i)}");
+                    nd.Print($" {Features[nd.U8(opt + 2)]}");
+                    for (int i = 0; i < optlen - 3; i++) nd.Print($" {nd.U8(opt + 3 + i)}");
                 }
                 break;
             case 36:
@@ -200,36 +201,36 @@ internal static class Dccp
             case 40:
                 if (optlen > 2)
                 {
-                    nd.P(" 0x");
-                    for (int i = 0; i < optlen - 2; i++) nd.O.PutHex2(nd.U8(opt + 2 + i));
+                    nd.Print(" 0x");
+                    for (int i = 0; i < optlen - 2; i++) nd.Out.PutHex2(nd.U8(opt + 2 + i));
                 }
                 break;
             case 37:
-                for (int i = 0; i < optlen - 2; i++) nd.P($" {nd.U8(opt + 2 + i)}");
+                for (int i = 0; i < optlen - 2; i++) nd.Print($" {nd.U8(opt + 2 + i)}");
                 break;
             case 41:
-                if (optlen == 6) nd.P($" {nd.Be32(opt + 2)}");
-                else nd.P(" [optlen != 6]");
+                if (optlen == 6) nd.Print($" {nd.Be32(opt + 2)}");
+                else nd.Print(" [optlen != 6]");
                 break;
             case 42:
                 switch (optlen)
                 {
-                    case 6: nd.P($" {nd.Be32(opt + 2)}"); break;
-                    case 8: nd.P($" {nd.Be32(opt + 2)} (elapsed time {nd.Be16(opt + 6)})"); break;
-                    case 10: nd.P($" {nd.Be32(opt + 2)} (elapsed time {nd.Be32(opt + 6)})"); break;
-                    default: nd.P(" [optlen != 6 or 8 or 10]"); break;
+                    case 6: nd.Print($" {nd.Be32(opt + 2)}"); break;
+                    case 8: nd.Print($" {nd.Be32(opt + 2)} (elapsed time {nd.Be16(opt + 6)})"); break;
+                    case 10: nd.Print($" {nd.Be32(opt + 2)} (elapsed time {nd.Be32(opt + 6)})"); break;
+                    default: nd.Print(" [optlen != 6 or 8 or 10]"); break;
                 }
                 break;
             case 43:
-                if (optlen == 6) nd.P($" {nd.Be32(opt + 2)}");
-                else if (optlen == 4) nd.P($" {nd.Be16(opt + 2)}");
-                else nd.P(" [optlen != 4 or 6]");
+                if (optlen == 6) nd.Print($" {nd.Be32(opt + 2)}");
+                else if (optlen == 4) nd.Print($" {nd.Be16(opt + 2)}");
+                else nd.Print(" [optlen != 4 or 6]");
                 break;
             case 44:
                 if (optlen > 2)
                 {
-                    nd.P(" ");
-                    for (int i = 0; i < optlen - 2; i++) nd.O.PutHex2(nd.U8(opt + 2 + i));
+                    nd.Print(" ");
+                    for (int i = 0; i < optlen - 2; i++) nd.Out.PutHex2(nd.U8(opt + 2 + i));
                 }
                 break;
         }

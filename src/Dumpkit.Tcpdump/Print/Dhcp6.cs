@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DHCPv6 messages, relay messages and options.</summary>
+/// <remarks>Specification: RFC 8415 and the option RFCs it lists.</remarks>
 internal static class Dhcp6
 {
     private static string OptName(int t) => t switch
@@ -32,43 +33,32 @@ internal static class Dhcp6
         _ => $"code{c}",
     };
 
-    private static void PrintJnp(Nd nd, int s, int n)
-    {
-        while (n > 0)
-        {
-            byte c = nd.U8(s);
-            if (c == 0) break;
-            Text.PrintChar(nd, c);
-            n--; s++;
-        }
-    }
-
-    public static void Print(Nd nd, int cp, int length)
+    public static void Print(PrintContext nd, int cp, int length)
     {
         nd.Proto = "dhcp6";
-        nd.P("dhcp6");
+        nd.Print("dhcp6");
         int ep = nd.SnapEnd;
         if (cp + length < ep) ep = cp + length;
         if (!nd.TTest(cp, 4)) { nd.PrintTrunc(); return; }
         int msgtype = nd.U8(cp);
         string name = MsgName(msgtype);
-        if (nd.V == 0) { nd.P($" {name}"); return; }
-        nd.P($" {name} (");
+        if (nd.Verbose == 0) { nd.Print($" {name}"); return; }
+        nd.Print($" {name} (");
         if (msgtype != 12 && msgtype != 13)
         {
-            nd.P($"xid={nd.Be32(cp) & 0x00ffffff:x}");
+            nd.Print($"xid={nd.Be32(cp) & 0x00ffffff:x}");
             Options(nd, cp + 4, ep);
         }
         else
         {
-            nd.P("linkaddr="); nd.Ip6(cp + 2);
-            nd.P(" peeraddr="); nd.Ip6(cp + 18);
+            nd.Print("linkaddr="); nd.Ip6(cp + 2);
+            nd.Print(" peeraddr="); nd.Ip6(cp + 18);
             Options(nd, cp + 34, ep);
         }
-        nd.P(")");
+        nd.Print(")");
     }
 
-    private static void Options(Nd nd, int cp, int ep)
+    private static void Options(PrintContext nd, int cp, int ep)
     {
         if (cp == ep) return;
         while (cp < ep)
@@ -78,77 +68,77 @@ internal static class Dhcp6
             int optlen = nd.Be16(cp + 2);
             if (ep < cp + 4 + optlen) goto trunc;
             int opttype = nd.Be16(cp);
-            nd.P($" ({OptName(opttype)}");
+            nd.Print($" ({OptName(opttype)}");
             if (!nd.TTest(cp + 4, optlen)) goto trunc;
             int tp = cp + 4;
             switch (opttype)
             {
                 case 1:
                 case 2:
-                    if (optlen < 2) { nd.P(" ?)"); break; }
+                    if (optlen < 2) { nd.Print(" ?)"); break; }
                     switch (nd.Be16(tp))
                     {
                         case 1:
                             if (optlen >= 8)
                             {
-                                nd.P($" hwaddr/time type {nd.Be16(tp + 2)} time {nd.Be32(tp + 4)} ");
-                                for (int i = 8; i < optlen; i++) nd.O.PutHex2(nd.U8(tp + i));
-                                nd.P(")");
+                                nd.Print($" hwaddr/time type {nd.Be16(tp + 2)} time {nd.Be32(tp + 4)} ");
+                                for (int i = 8; i < optlen; i++) nd.Out.PutHex2(nd.U8(tp + i));
+                                nd.Print(")");
                             }
-                            else nd.P(" ?)");
+                            else nd.Print(" ?)");
                             break;
                         case 2:
                             if (optlen >= 10)
                             {
-                                nd.P(" vid ");
-                                for (int i = 2; i < 10; i++) nd.O.PutHex2(nd.U8(tp + i));
-                                nd.P(")");
+                                nd.Print(" vid ");
+                                for (int i = 2; i < 10; i++) nd.Out.PutHex2(nd.U8(tp + i));
+                                nd.Print(")");
                             }
-                            else nd.P(" ?)");
+                            else nd.Print(" ?)");
                             break;
                         case 3:
                             if (optlen >= 4)
                             {
-                                nd.P($" hwaddr type {nd.Be16(tp + 2)} ");
-                                for (int i = 4; i < optlen; i++) nd.O.PutHex2(nd.U8(tp + i));
-                                nd.P(")");
+                                nd.Print($" hwaddr type {nd.Be16(tp + 2)} ");
+                                for (int i = 4; i < optlen; i++) nd.Out.PutHex2(nd.U8(tp + i));
+                                nd.Print(")");
                             }
-                            else nd.P(" ?)");
+                            else nd.Print(" ?)");
                             break;
                         default:
-                            nd.P($" type {nd.Be16(tp)})");
+                            nd.Print($" type {nd.Be16(tp)})");
                             break;
                     }
                     break;
                 case 5:
-                    if (optlen < 24) { nd.P(" ?)"); break; }
-                    nd.P(' '); nd.Ip6(tp);
-                    nd.P($" pltime:{nd.Be32(tp + 16)} vltime:{nd.Be32(tp + 20)}");
+                    if (optlen < 24) { nd.Print(" ?)"); break; }
+                    nd.Print(' '); nd.Ip6(tp);
+                    nd.Print($" pltime:{nd.Be32(tp + 16)} vltime:{nd.Be32(tp + 20)}");
                     if (optlen > 24) Options(nd, tp + 24, tp + optlen);
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 6:
                 case 43:
-                    if (optlen % 2 != 0) { nd.P(" ?)"); break; }
-                    for (int i = 0; i < optlen; i += 2) nd.P($" {OptName(nd.Be16(tp + i))}");
-                    nd.P(")");
+                    if (optlen % 2 != 0) { nd.Print(" ?)"); break; }
+                    for (int i = 0; i < optlen; i += 2) nd.Print($" {OptName(nd.Be16(tp + i))}");
+                    nd.Print(")");
                     break;
                 case 7:
-                    if (optlen != 1) { nd.P(" ?)"); break; }
-                    nd.P($" {nd.U8(tp)})");
+                    if (optlen != 1) { nd.Print(" ?)"); break; }
+                    nd.Print($" {nd.U8(tp)})");
                     break;
                 case 8:
-                    if (optlen != 2) { nd.P(" ?)"); break; }
-                    nd.P($" {nd.Be16(tp)})");
+                    if (optlen != 2) { nd.Print(" ?)"); break; }
+                    nd.Print($" {nd.Be16(tp)})");
                     break;
                 case 9:
                 {
-                    nd.P(" (");
+                    nd.Print(" (");
                     int saved = nd.SnapEnd;
                     if (tp + optlen < nd.SnapEnd) nd.SnapEnd = tp + optlen;
                     try { Print(nd, tp, optlen); }
                     finally { nd.SnapEnd = saved; }
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 }
                 case 11:
@@ -156,149 +146,149 @@ internal static class Dhcp6
                     break;
                 case 14:
                 case 20:
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 18:
                 case 38:
-                    nd.P(' ');
-                    for (int i = 0; i < optlen && i < 10; i++) nd.O.PutHex2(nd.U8(tp + i));
-                    nd.P("...)");
+                    nd.Print(' ');
+                    for (int i = 0; i < optlen && i < 10; i++) nd.Out.PutHex2(nd.U8(tp + i));
+                    nd.Print("...)");
                     break;
                 case 19:
                 {
-                    if (optlen != 1) { nd.P(" ?)"); break; }
+                    if (optlen != 1) { nd.Print(" ?)"); break; }
                     int t = nd.U8(tp);
-                    if (t == 5) nd.P(" for renew)");
-                    else if (t == 11) nd.P(" for inf-req)");
-                    else nd.P($" for ???({t:x2}))");
+                    if (t == 5) nd.Print(" for renew)");
+                    else if (t == 11) nd.Print(" for inf-req)");
+                    else nd.Print($" for ???({t:x2}))");
                     break;
                 }
                 case 22: case 23: case 31: case 27: case 28: case 34: case 40: case 48:
-                    if (optlen % 16 != 0) { nd.P(" ?)"); break; }
-                    for (int i = 0; i < optlen; i += 16) { nd.P(' '); nd.Ip6(tp + i); }
-                    nd.P(")");
+                    if (optlen % 16 != 0) { nd.Print(" ?)"); break; }
+                    for (int i = 0; i < optlen; i += 16) { nd.Print(' '); nd.Ip6(tp + i); }
+                    nd.Print(")");
                     break;
                 case 21:
                 case 24:
                     while (tp < cp + 4 + optlen)
                     {
-                        nd.P(' ');
+                        nd.Print(' ');
                         if ((tp = Dns.Name(nd, tp, cp + 4 + optlen)) < 0) goto trunc;
                     }
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 13:
-                    if (optlen < 2) { nd.P(" ?)"); break; }
-                    nd.P($" {StatusCode(nd.Be16(tp))})");
+                    if (optlen < 2) { nd.Print(" ?)"); break; }
+                    nd.Print($" {StatusCode(nd.Be16(tp))})");
                     break;
                 case 3:
                 case 25:
-                    if (optlen < 12) { nd.P(" ?)"); break; }
-                    nd.P($" IAID:{nd.Be32(tp)} T1:{nd.Be32(tp + 4)} T2:{nd.Be32(tp + 8)}");
+                    if (optlen < 12) { nd.Print(" ?)"); break; }
+                    nd.Print($" IAID:{nd.Be32(tp)} T1:{nd.Be32(tp + 4)} T2:{nd.Be32(tp + 8)}");
                     if (optlen > 12) Options(nd, tp + 12, tp + optlen);
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 4:
-                    if (optlen < 4) { nd.P(" ?)"); break; }
-                    nd.P($" IAID:{nd.Be32(tp)}");
+                    if (optlen < 4) { nd.Print(" ?)"); break; }
+                    nd.Print($" IAID:{nd.Be32(tp)}");
                     if (optlen > 4) Options(nd, tp + 4, tp + optlen);
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 26:
-                    if (optlen < 25) { nd.P(" ?)"); break; }
-                    nd.P(' '); nd.Ip6(tp + 9); nd.P($"/{nd.U8(tp + 8)}");
-                    nd.P($" pltime:{nd.Be32(tp)} vltime:{nd.Be32(tp + 4)}");
+                    if (optlen < 25) { nd.Print(" ?)"); break; }
+                    nd.Print(' '); nd.Ip6(tp + 9); nd.Print($"/{nd.U8(tp + 8)}");
+                    nd.Print($" pltime:{nd.Be32(tp)} vltime:{nd.Be32(tp + 4)}");
                     if (optlen > 25) Options(nd, tp + 25, tp + optlen);
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 32:
                 case 46:
-                    if (optlen != 4) { nd.P(" ?)"); break; }
-                    nd.P($" {nd.Be32(tp)})");
+                    if (optlen != 4) { nd.Print(" ?)"); break; }
+                    nd.Print($" {nd.Be32(tp)})");
                     break;
                 case 37:
-                    if (optlen < 4) { nd.P(" ?)"); break; }
-                    nd.P($" {nd.Be32(tp)} ");
-                    for (int i = 4; i < optlen && i < 14; i++) nd.O.PutHex2(nd.U8(tp + i));
-                    nd.P("...)");
+                    if (optlen < 4) { nd.Print(" ?)"); break; }
+                    nd.Print($" {nd.Be32(tp)} ");
+                    for (int i = 4; i < optlen && i < 14; i++) nd.Out.PutHex2(nd.U8(tp + i));
+                    nd.Print("...)");
                     break;
                 case 44:
                 {
-                    if (optlen < 17) { nd.P(" ?)"); break; }
+                    if (optlen < 17) { nd.Print(" ?)"); break; }
                     int qt = nd.U8(tp);
-                    nd.P(qt == 1 ? " by-address" : qt == 2 ? " by-clientID" : $" type_{qt}");
-                    nd.P(' '); nd.Ip6(tp + 1);
+                    nd.Print(qt == 1 ? " by-address" : qt == 2 ? " by-clientID" : $" type_{qt}");
+                    nd.Print(' '); nd.Ip6(tp + 1);
                     if (optlen > 17) Options(nd, tp + 17, tp + optlen);
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 }
                 case 45:
                     if (optlen > 0) Options(nd, tp, tp + optlen);
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 case 47:
-                    if (optlen < 16) { nd.P(" ?)"); break; }
-                    nd.P(' '); nd.Ip6(tp); nd.P(' ');
-                    for (int i = 16; i < optlen && i < 26; i++) nd.O.PutHex2(nd.U8(tp + i));
-                    nd.P("...)");
+                    if (optlen < 16) { nd.Print(" ?)"); break; }
+                    nd.Print(' '); nd.Ip6(tp); nd.Print(' ');
+                    for (int i = 16; i < optlen && i < 26; i++) nd.Out.PutHex2(nd.U8(tp + i));
+                    nd.Print("...)");
                     break;
                 case 56:
                 {
-                    if (optlen < 4) { nd.P(" ?)"); break; }
+                    if (optlen < 4) { nd.Print(" ?)"); break; }
                     int end = cp + 4 + optlen;
                     while (tp < end - 4)
                     {
                         int code = nd.Be16(tp); tp += 2;
                         int sl = nd.Be16(tp); tp += 2;
                         if (tp + sl > end) goto trunc;
-                        nd.P($" subopt:{code}");
+                        nd.Print($" subopt:{code}");
                         switch (code)
                         {
                             case 1: case 2:
-                                if (sl != 16) { nd.P(" ?"); break; }
-                                nd.P(' '); nd.Ip6(tp);
+                                if (sl != 16) { nd.Print(" ?"); break; }
+                                nd.Print(' '); nd.Ip6(tp);
                                 break;
                             case 3:
-                                nd.P(' ');
+                                nd.Print(' ');
                                 if (Dns.Name(nd, tp, tp + sl) < 0) goto trunc;
                                 break;
                             default:
-                                nd.P(" ?");
+                                nd.Print(" ?");
                                 break;
                         }
                         tp += sl;
                     }
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 }
                 case 64:
                 {
-                    if (optlen < 3) { nd.P(" ?)"); break; }
+                    if (optlen < 3) { nd.Print(" ?)"); break; }
                     int remain = optlen;
-                    nd.P(' ');
+                    nd.Print(' ');
                     while (remain != 0 && nd.U8(tp) != 0)
                     {
                         int ll = nd.U8(tp++);
                         if (ll < remain - 1)
                         {
-                            PrintJnp(nd, tp, ll);
+                            Text.PrintUntilNul(nd, tp, ll);
                             tp += ll;
                             remain -= ll + 1;
-                            if (nd.U8(tp) != 0) nd.P('.');
+                            if (nd.U8(tp) != 0) nd.Print('.');
                         }
-                        else { nd.P(" ?"); break; }
+                        else { nd.Print(" ?"); break; }
                     }
-                    nd.P(")");
+                    nd.Print(")");
                     break;
                 }
                 case 41: case 42: case 112:
-                    if (optlen < 5) { nd.P(" ?)"); break; }
-                    nd.P(' ');
-                    PrintJnp(nd, tp, optlen);
-                    nd.P(")");
+                    if (optlen < 5) { nd.Print(" ?)"); break; }
+                    nd.Print(' ');
+                    Text.PrintUntilNul(nd, tp, optlen);
+                    nd.Print(")");
                     break;
                 default:
-                    nd.P(")");
+                    nd.Print(")");
                     break;
             }
             cp += 4 + optlen;
@@ -308,46 +298,46 @@ internal static class Dhcp6
         nd.PrintTrunc();
     }
 
-    private static void Auth(Nd nd, int tp, int optlen)
+    private static void Auth(PrintContext nd, int tp, int optlen)
     {
-        if (optlen < 11) { nd.P(" ?)"); return; }
+        if (optlen < 11) { nd.Print(" ?)"); return; }
         int proto = nd.U8(tp);
-        nd.P(proto == 2 ? " proto: delayed" : proto == 3 ? " proto: reconfigure" : $" proto: {proto}");
+        nd.Print(proto == 2 ? " proto: delayed" : proto == 3 ? " proto: reconfigure" : $" proto: {proto}");
         tp++;
         int alg = nd.U8(tp);
-        nd.P(alg == 1 ? ", alg: HMAC-MD5" : $", alg: {alg}");
+        nd.Print(alg == 1 ? ", alg: HMAC-MD5" : $", alg: {alg}");
         tp++;
         int rdm = nd.U8(tp);
-        nd.P(rdm == 0 ? ", RDM: mono" : $", RDM: {rdm}");
+        nd.Print(rdm == 0 ? ", RDM: mono" : $", RDM: {rdm}");
         tp++;
-        nd.P(", RD:");
-        for (int i = 0; i < 4; i++, tp += 2) nd.P($" {nd.Be16(tp):x4}");
+        nd.Print(", RD:");
+        for (int i = 0; i < 4; i++, tp += 2) nd.Print($" {nd.Be16(tp):x4}");
         int infolen = optlen - 11;
         switch (proto)
         {
             case 2:
                 if (infolen == 0) break;
-                if (infolen < 20) { nd.P(" ??"); break; }
+                if (infolen < 20) { nd.Print(" ??"); break; }
                 int realm = infolen - 20;
-                if (realm > 0) nd.P(", realm: ");
-                for (int i = 0; i < realm; i++, tp++) nd.O.PutHex2(nd.U8(tp));
-                nd.P($", key ID: {nd.Be32(tp):x8}");
+                if (realm > 0) nd.Print(", realm: ");
+                for (int i = 0; i < realm; i++, tp++) nd.Out.PutHex2(nd.U8(tp));
+                nd.Print($", key ID: {nd.Be32(tp):x8}");
                 tp += 4;
-                nd.P(", HMAC-MD5:");
-                for (int i = 0; i < 4; i++, tp += 4) nd.P($" {nd.Be32(tp):x8}");
+                nd.Print(", HMAC-MD5:");
+                for (int i = 0; i < 4; i++, tp += 4) nd.Print($" {nd.Be32(tp):x8}");
                 break;
             case 3:
-                if (infolen != 17) { nd.P(" ??"); break; }
+                if (infolen != 17) { nd.Print(" ??"); break; }
                 int k = nd.U8(tp);
-                nd.P(k == 1 ? " reconfig-key" : k == 2 ? " type: HMAC-MD5" : " type: ??");
+                nd.Print(k == 1 ? " reconfig-key" : k == 2 ? " type: HMAC-MD5" : " type: ??");
                 tp++;
-                nd.P(" value:");
-                for (int i = 0; i < 4; i++, tp += 4) nd.P($" {nd.Be32(tp):x8}");
+                nd.Print(" value:");
+                for (int i = 0; i < 4; i++, tp += 4) nd.Print($" {nd.Be32(tp):x8}");
                 break;
             default:
-                nd.P(" ??");
+                nd.Print(" ??");
                 break;
         }
-        nd.P(")");
+        nd.Print(")");
     }
 }

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DNS (and mDNS) messages: header flags, questions, resource records, EDNS options.</summary>
+/// <remarks>Specification: RFC 1035, RFC 6891 (EDNS), RFC 4034 (DNSSEC types), RFC 6762 (mDNS).</remarks>
 internal static class Dns
 {
     private static readonly string[] Ops =
@@ -34,7 +35,7 @@ internal static class Dns
     private static string ClassName(int c) => c switch { 1 => "IN", 3 => "CHAOS", 4 => "HS", 255 => "ANY", _ => $"(Class {c})" };
 
     /// <summary>Skips a name; returns the offset after it or -1.</summary>
-    private static int Skip(Nd nd, int cp)
+    private static int Skip(PrintContext nd, int cp)
     {
         if (!nd.TTest(cp, 1)) return -1;
         int i = nd.U8(cp++);
@@ -62,23 +63,23 @@ internal static class Dns
         return cp;
     }
 
-    private static int BitLabel(Nd nd, int cp)
+    private static int BitLabel(PrintContext nd, int cp)
     {
         if (!nd.TTest(cp, 1)) return -1;
         int bitlen = nd.U8(cp);
         if (bitlen == 0) bitlen = 256;
         int slen = (bitlen + 3) / 4;
         int lim = cp + 1 + slen;
-        nd.P("\\[x");
+        nd.Print("\\[x");
         int bitp = cp + 1, b = bitlen;
-        for (; bitp < lim && b > 7; b -= 8, bitp++) nd.O.PutHex2(nd.U8(bitp));
-        if (b > 4) { int tc = nd.U8(bitp); nd.O.PutHex2((byte)(tc & (0xff << (8 - b)))); }
-        else if (b > 0) { int tc = nd.U8(bitp); nd.P($"{((tc >> 4) & 0x0f) & (0x0f << (4 - b)):x1}"); }
-        nd.P($"/{bitlen}]");
+        for (; bitp < lim && b > 7; b -= 8, bitp++) nd.Out.PutHex2(nd.U8(bitp));
+        if (b > 4) { int tc = nd.U8(bitp); nd.Out.PutHex2((byte)(tc & (0xff << (8 - b)))); }
+        else if (b > 0) { int tc = nd.U8(bitp); nd.Print($"{((tc >> 4) & 0x0f) & (0x0f << (4 - b)):x1}"); }
+        nd.Print($"/{bitlen}]");
         return lim;
     }
 
-    private static int LabelLen(Nd nd, int cp)
+    private static int LabelLen(PrintContext nd, int cp)
     {
         if (!nd.TTest(cp, 1)) return -1;
         int i = nd.U8(cp);
@@ -87,7 +88,7 @@ internal static class Dns
             case 0x40:
             {
                 int elt = i & 0x3f;
-                if (elt != 1) { nd.P($"<ELT {elt}>"); return -1; }
+                if (elt != 1) { nd.Print($"<ELT {elt}>"); return -1; }
                 if (!nd.TTest(cp + 1, 1)) return -1;
                 int bitlen = nd.U8(cp + 1);
                 if (bitlen == 0) bitlen = 256;
@@ -97,13 +98,13 @@ internal static class Dns
             case 0x00:
                 return i;
             default:
-                nd.P("<BAD LABEL TYPE>");
+                nd.Print("<BAD LABEL TYPE>");
                 return -1;
         }
     }
 
     /// <summary>Prints n bytes escaped, stopping at the snap end; false if cut short.</summary>
-    private static bool PrintN(Nd nd, int s, int n)
+    private static bool PrintN(PrintContext nd, int s, int n)
     {
         while (n > 0 && s < nd.SnapEnd)
         {
@@ -114,7 +115,7 @@ internal static class Dns
     }
 
     /// <summary>Prints a (possibly compressed) domain name; returns the offset after it in the record or -1.</summary>
-    public static int Name(Nd nd, int cp, int bp)
+    public static int Name(PrintContext nd, int cp, int bp)
     {
         int l = LabelLen(nd, cp);
         if (l == -1) return -1;
@@ -136,7 +137,7 @@ internal static class Dns
                         if (!compress) { rp = cp + 1; compress = true; }
                         if (!nd.TTest(cp, 1)) return -1;
                         uint offset = (uint)(((i << 8) | nd.U8(cp)) & 0x3fff);
-                        if (offset >= maxOffset) { nd.P("<BAD PTR>"); return -1; }
+                        if (offset >= maxOffset) { nd.Print("<BAD PTR>"); return -1; }
                         maxOffset = offset;
                         cp = bp + (int)offset;
                         if (!nd.TTest(cp, 1)) return -1;
@@ -149,11 +150,11 @@ internal static class Dns
                     {
                         int elt = i & 0x3f;
                         if (elt == 1) { if (BitLabel(nd, cp) == -1) return -1; }
-                        else { nd.P($"<ELT {elt}>"); return -1; }
+                        else { nd.Print($"<ELT {elt}>"); return -1; }
                         break;
                     }
                     case 0x80:
-                        nd.P("<BAD LABEL TYPE>");
+                        nd.Print("<BAD LABEL TYPE>");
                         return -1;
                     default:
                         if (nameChars + l <= 255) { if (!PrintN(nd, cp, l)) return -1; }
@@ -162,7 +163,7 @@ internal static class Dns
                         break;
                 }
                 cp += l;
-                if (nameChars <= 255) nd.P('.');
+                if (nameChars <= 255) nd.Print('.');
                 nameChars++;
                 if (!nd.TTest(cp, 1)) return -1;
                 i = nd.U8(cp);
@@ -170,26 +171,26 @@ internal static class Dns
                 cp++;
                 if (!compress) rp += l + 1;
             }
-            if (nameChars > 255) nd.P("<DOMAIN NAME TOO LONG>");
+            if (nameChars > 255) nd.Print("<DOMAIN NAME TOO LONG>");
         }
-        else nd.P('.');
+        else nd.Print('.');
         return rp;
     }
 
-    public static void Print(Nd nd, int bp, int length, bool overTcp, bool mdns)
+    public static void Print(PrintContext nd, int bp, int length, bool overTcp, bool mdns)
     {
         nd.Proto = "domain";
         if (overTcp)
         {
-            if (length < 2) { nd.P($" [DNS over TCP: length {length} < 2]"); nd.PrintInvalid(); return; }
+            if (length < 2) { nd.Print($" [DNS over TCP: length {length} < 2]"); nd.PrintInvalid(); return; }
             length -= 2;
             int pl = nd.Be16(bp);
-            if (pl != length) { nd.P($" [prefix length({pl}) != length({length})]"); nd.PrintInvalid(); return; }
+            if (pl != length) { nd.Print($" [prefix length({pl}) != length({length})]"); nd.PrintInvalid(); return; }
             bp += 2;
-            nd.P(' ');
+            nd.Print(' ');
         }
         int np = bp;
-        if (length < 12) { nd.P($"domain [length {length} < 12]"); nd.PrintInvalid(); return; }
+        if (length < 12) { nd.Print($"domain [length {length} < 12]"); nd.PrintInvalid(); return; }
         nd.Check(np, 12);
         int flags = nd.Be16(np + 2);
         int qd = nd.Be16(np + 4), an = nd.Be16(np + 6), ns = nd.Be16(np + 8), ar = nd.Be16(np + 10);
@@ -232,15 +233,15 @@ internal static class Dns
         int opcode = (flags >> 11) & 0xf;
         if ((flags & 0x8000) != 0)
         {
-            nd.P($"{nd.Be16(np)}{Ops[opcode]}{RCode(rcode)}{((flags & 0x0400) != 0 ? "*" : "")}{((flags & 0x0080) != 0 ? "" : "-")}{((flags & 0x0200) != 0 ? "|" : "")}{((flags & 0x0020) != 0 ? "$" : "")}");
-            if (qd != 1) nd.P($" [{qd}q]");
+            nd.Print($"{nd.Be16(np)}{Ops[opcode]}{RCode(rcode)}{((flags & 0x0400) != 0 ? "*" : "")}{((flags & 0x0080) != 0 ? "" : "-")}{((flags & 0x0200) != 0 ? "|" : "")}{((flags & 0x0020) != 0 ? "$" : "")}");
+            if (qd != 1) nd.Print($" [{qd}q]");
             cp = np + 12;
             for (int i = 0; i < qd; i++)
             {
-                if (i != 0) nd.P(',');
-                if (nd.V > 1)
+                if (i != 0) nd.Print(',');
+                if (nd.Verbose > 1)
                 {
-                    nd.P(" q:");
+                    nd.Print(" q:");
                     if ((cp = Question(nd, cp, bp, mdns)) < 0) goto trunc;
                 }
                 else
@@ -249,20 +250,20 @@ internal static class Dns
                     cp += 4;
                 }
             }
-            nd.P($" {an}/{ns}/{ar}");
+            nd.Print($" {an}/{ns}/{ar}");
             if (an > 0)
             {
                 if ((cp = Record(nd, cp, bp, mdns)) < 0) goto trunc;
                 an--;
                 while (cp < nd.SnapEnd && an > 0)
                 {
-                    nd.P(',');
+                    nd.Print(',');
                     if ((cp = Record(nd, cp, bp, mdns)) < 0) goto trunc;
                     an--;
                 }
             }
             if (an > 0) goto trunc;
-            if (nd.V > 1)
+            if (nd.Verbose > 1)
             {
                 if (!Section(nd, ref cp, bp, mdns, ref ns, " ns:")) goto trunc;
                 if (!Section(nd, ref cp, bp, mdns, ref ar, " ar:")) goto trunc;
@@ -270,21 +271,21 @@ internal static class Dns
         }
         else
         {
-            nd.P($"{nd.Be16(np)}{Ops[opcode]}{((flags & 0x0100) != 0 ? "+" : "")}{((flags & 0x0010) != 0 ? "%" : "")}");
+            nd.Print($"{nd.Be16(np)}{Ops[opcode]}{((flags & 0x0100) != 0 ? "+" : "")}{((flags & 0x0010) != 0 ? "%" : "")}");
             int b2 = nd.Be16(np + 2);
-            if ((b2 & 0x6cf) != 0) nd.P($" [b2&3=0x{b2:x}]");
+            if ((b2 & 0x6cf) != 0) nd.Print($" [b2&3=0x{b2:x}]");
             if (opcode == 1)
             {
-                if (qd != 0) nd.P($" [{qd}q]");
-                if (an != 1) nd.P($" [{an}a]");
+                if (qd != 0) nd.Print($" [{qd}q]");
+                if (an != 1) nd.Print($" [{an}a]");
             }
             else
             {
-                if (an != 0) nd.P($" [{an}a]");
-                if (qd != 1) nd.P($" [{qd}q]");
+                if (an != 0) nd.Print($" [{an}a]");
+                if (qd != 1) nd.Print($" [{qd}q]");
             }
-            if (ns != 0) nd.P($" [{ns}n]");
-            if (ar != 0) nd.P($" [{ar}au]");
+            if (ns != 0) nd.Print($" [{ns}n]");
+            if (ar != 0) nd.Print($" [{ar}au]");
             cp = np + 12;
             if (qd > 0)
             {
@@ -299,7 +300,7 @@ internal static class Dns
                 }
             }
             if (qd > 0) goto trunc;
-            if (nd.V > 1)
+            if (nd.Verbose > 1)
             {
                 if (an > 0)
                 {
@@ -307,7 +308,7 @@ internal static class Dns
                     an--;
                     while (cp < nd.SnapEnd && an > 0)
                     {
-                        nd.P(',');
+                        nd.Print(',');
                         if ((cp = Record(nd, cp, bp, mdns)) < 0) goto trunc;
                         an--;
                     }
@@ -317,22 +318,22 @@ internal static class Dns
                 if (!Section(nd, ref cp, bp, mdns, ref ar, " ar:")) goto trunc;
             }
         }
-        nd.P($" ({length})");
+        nd.Print($" ({length})");
         return;
     trunc:
         nd.PrintTrunc();
     }
 
-    private static bool Section(Nd nd, ref int cp, int bp, bool mdns, ref int count, string label)
+    private static bool Section(PrintContext nd, ref int cp, int bp, bool mdns, ref int count, string label)
     {
         if (cp < nd.SnapEnd && count > 0)
         {
-            nd.P(label);
+            nd.Print(label);
             if ((cp = Record(nd, cp, bp, mdns)) < 0) return false;
             count--;
             while (cp < nd.SnapEnd && count > 0)
             {
-                nd.P(',');
+                nd.Print(',');
                 if ((cp = Record(nd, cp, bp, mdns)) < 0) return false;
                 count--;
             }
@@ -340,38 +341,27 @@ internal static class Dns
         return count == 0;
     }
 
-    private static int Question(Nd nd, int cp, int bp, bool mdns)
+    private static int Question(PrintContext nd, int cp, int bp, bool mdns)
     {
         int np = cp;
         cp = Skip(nd, cp);
         if (cp < 0 || !nd.TTest(cp, 4)) return -1;
         int t = nd.Be16(cp);
-        nd.P($" {TypeName(t) ?? $"Type{t}"}");
+        nd.Print($" {TypeName(t) ?? $"Type{t}"}");
         int i = nd.Be16(cp + 2);
         int cls = mdns ? i & 0x7fff : i;
-        if (cls != 1) nd.P($" {ClassName(cls)}");
-        if (mdns) nd.P((i & 0x8000) != 0 ? " (QU)" : " (QM)");
-        nd.P("? ");
+        if (cls != 1) nd.Print($" {ClassName(cls)}");
+        if (mdns) nd.Print((i & 0x8000) != 0 ? " (QU)" : " (QM)");
+        nd.Print("? ");
         int r = Name(nd, np, bp);
         return r < 0 ? -1 : r + 4;
     }
 
-    public static void RelTime(Nd nd, uint secs)
+    private static int Record(PrintContext nd, int cp, int bp, bool mdns)
     {
-        if (secs == 0) { nd.P("0s"); return; }
-        ReadOnlySpan<uint> s = [31536000, 604800, 86400, 3600, 60, 1];
-        ReadOnlySpan<char> l = ['y', 'w', 'd', 'h', 'm', 's'];
-        for (int k = 0; k < 6 && secs > 0; k++)
+        if (nd.Verbose > 0)
         {
-            if (secs >= s[k]) { nd.P($"{secs / s[k]}{l[k]}"); secs -= secs / s[k] * s[k]; }
-        }
-    }
-
-    private static int Record(Nd nd, int cp, int bp, bool mdns)
-    {
-        if (nd.V > 0)
-        {
-            nd.P(' ');
+            nd.Print(' ');
             if ((cp = Name(nd, cp, bp)) < 0) return -1;
         }
         else cp = Skip(nd, cp);
@@ -380,102 +370,102 @@ internal static class Dns
         int i = nd.Be16(cp + 2);
         cp += 4;
         int cls = mdns ? i & 0x7fff : i;
-        if (cls != 1 && typ != 41) nd.P($" {ClassName(cls)}");
-        if (mdns && (i & 0x8000) != 0) nd.P(" (Cache flush)");
+        if (cls != 1 && typ != 41) nd.Print($" {ClassName(cls)}");
+        if (mdns && (i & 0x8000) != 0) nd.Print(" (Cache flush)");
         int optFlags = 0;
         if (typ == 41) { cp += 2; optFlags = nd.Be16(cp); cp += 2; }
-        else if (nd.V > 2) { nd.P(" ["); RelTime(nd, nd.Be32(cp)); nd.P("]"); cp += 4; }
+        else if (nd.Verbose > 2) { nd.Print(" ["); Text.RelTime(nd, nd.Be32(cp)); nd.Print("]"); cp += 4; }
         else cp += 4;
         int len = nd.Be16(cp);
         cp += 2;
         int rp = cp + len;
-        nd.P($" {TypeName(typ) ?? $"Type{typ}"}");
+        nd.Print($" {TypeName(typ) ?? $"Type{typ}"}");
         if (rp > nd.SnapEnd) return -1;
         switch (typ)
         {
             case 1:
                 if (!nd.TTest(cp, 4)) return -1;
-                nd.P(' '); nd.Ip4(cp);
+                nd.Print(' '); nd.Ip4(cp);
                 break;
             case 2: case 5: case 12: case 39:
-                nd.P(' ');
+                nd.Print(' ');
                 if (Name(nd, cp, bp) < 0) return -1;
                 break;
             case 6:
-                if (nd.V == 0) break;
-                nd.P(' ');
+                if (nd.Verbose == 0) break;
+                nd.Print(' ');
                 if ((cp = Name(nd, cp, bp)) < 0) return -1;
-                nd.P(' ');
+                nd.Print(' ');
                 if ((cp = Name(nd, cp, bp)) < 0) return -1;
                 if (!nd.TTest(cp, 20)) return -1;
-                for (int k = 0; k < 5; k++) nd.P($" {nd.Be32(cp + 4 * k)}");
+                for (int k = 0; k < 5; k++) nd.Print($" {nd.Be32(cp + 4 * k)}");
                 break;
             case 15:
-                nd.P(' ');
+                nd.Print(' ');
                 if (!nd.TTest(cp, 2)) return -1;
                 if (Name(nd, cp + 2, bp) < 0) return -1;
-                nd.P($" {nd.Be16(cp)}");
+                nd.Print($" {nd.Be16(cp)}");
                 break;
             case 16:
                 while (cp < rp)
                 {
-                    nd.P(" \"");
+                    nd.Print(" \"");
                     if (!nd.TTest(cp, 1)) return -1;
                     int n = nd.U8(cp++);
                     if (!PrintN(nd, cp, n)) return -1;
                     cp += n;
-                    nd.P('"');
+                    nd.Print('"');
                 }
                 break;
             case 33:
-                nd.P(' ');
+                nd.Print(' ');
                 if (!nd.TTest(cp, 6)) return -1;
                 if (Name(nd, cp + 6, bp) < 0) return -1;
-                nd.P($":{nd.Be16(cp + 4)} {nd.Be16(cp)} {nd.Be16(cp + 2)}");
+                nd.Print($":{nd.Be16(cp + 4)} {nd.Be16(cp)} {nd.Be16(cp + 2)}");
                 break;
             case 28:
                 if (!nd.TTest(cp, 16)) return -1;
-                nd.P(' '); nd.Ip6(cp);
+                nd.Print(' '); nd.Ip6(cp);
                 break;
             case 38:
             {
                 if (!nd.TTest(cp, 1)) return -1;
                 int pbit = nd.U8(cp);
                 int pbyte = (pbit & ~7) / 8;
-                if (pbit > 128) { nd.P($" {pbit}(bad plen)"); break; }
+                if (pbit > 128) { nd.Print($" {pbit}(bad plen)"); break; }
                 if (pbit < 128)
                 {
                     Span<byte> a = stackalloc byte[16];
                     a.Clear();
                     nd.Bytes(cp + 1, 16 - pbyte).CopyTo(a[pbyte..]);
-                    nd.P($" {pbit} ");
-                    Ip6Format.Write(nd.O, a);
+                    nd.Print($" {pbit} ");
+                    Ip6Format.Write(nd.Out, a);
                 }
                 if (pbit > 0)
                 {
-                    nd.P(' ');
+                    nd.Print(' ');
                     if (Name(nd, cp + 1 + 16 - pbyte, bp) < 0) return -1;
                 }
                 break;
             }
             case 256:
                 if (!nd.TTest(cp, len)) return -1;
-                nd.P($" {nd.Be16(cp)} {nd.Be16(cp + 2)} ");
+                nd.Print($" {nd.Be16(cp)} {nd.Be16(cp + 2)} ");
                 if (!PrintN(nd, cp + 4, len - 4)) return -1;
                 break;
             case 41:
-                nd.P($" UDPsize={cls}");
-                if ((optFlags & 0x8000) != 0) nd.P(" DO");
+                nd.Print($" UDPsize={cls}");
+                if ((optFlags & 0x8000) != 0) nd.Print(" DO");
                 if (cp < rp)
                 {
-                    nd.P(" [");
+                    nd.Print(" [");
                     while (cp < rp)
                     {
                         cp = EdnsOption(nd, cp);
                         if (cp < 0) return -1;
-                        if (cp < rp) nd.P(',');
+                        if (cp < rp) nd.Print(',');
                     }
-                    nd.P("]");
+                    nd.Print("]");
                 }
                 break;
             case 104:
@@ -485,24 +475,24 @@ internal static class Dns
             case 250:
             {
                 if (cp + len > nd.SnapEnd) return -1;
-                if (nd.V == 0) break;
-                nd.P(' ');
+                if (nd.Verbose == 0) break;
+                nd.Print(' ');
                 if ((cp = Name(nd, cp, bp)) < 0) return -1;
                 cp += 6;
                 if (!nd.TTest(cp, 2)) return -1;
-                nd.P($" fudge={nd.Be16(cp)}");
+                nd.Print($" fudge={nd.Be16(cp)}");
                 cp += 2;
                 if (!nd.TTest(cp, 2)) return -1;
-                nd.P($" maclen={nd.Be16(cp)}");
+                nd.Print($" maclen={nd.Be16(cp)}");
                 cp += 2 + nd.Be16(cp);
                 if (!nd.TTest(cp, 2)) return -1;
-                nd.P($" origid={nd.Be16(cp)}");
+                nd.Print($" origid={nd.Be16(cp)}");
                 cp += 2;
                 if (!nd.TTest(cp, 2)) return -1;
-                nd.P($" error={nd.Be16(cp)}");
+                nd.Print($" error={nd.Be16(cp)}");
                 cp += 2;
                 if (!nd.TTest(cp, 2)) return -1;
-                nd.P($" otherlen={nd.Be16(cp)}");
+                nd.Print($" otherlen={nd.Be16(cp)}");
                 break;
             }
         }
@@ -521,12 +511,12 @@ internal static class Dns
         _ => t == 1 ? "SHA-1" : $"Alg_{t}",
     };
 
-    private static int EdnsOption(Nd nd, int cp)
+    private static int EdnsOption(PrintContext nd, int cp)
     {
         if (!nd.TTest(cp, 2)) return -1;
         int opt = nd.Be16(cp);
         cp += 2;
-        nd.P(opt switch
+        nd.Print(opt switch
         {
             1 => "LLQ", 2 => "UL", 3 => "NSID", 5 => "DAU", 6 => "DHU", 7 => "N3U", 8 => "ECS", 9 => "EXPIRE", 10 => "COOKIE",
             11 => "KEEPALIVE", 12 => "PADDING", 13 => "CHAIN", 14 => "KEY-TAG", 16 => "CLIENT-TAG", 17 => "SERVER-TAG",
@@ -538,7 +528,7 @@ internal static class Dns
         if (!nd.TTest(cp, dl)) return -1;
         if (dl > 0)
         {
-            nd.P(' ');
+            nd.Print(' ');
             switch (opt)
             {
                 case 8:
@@ -550,9 +540,9 @@ internal static class Dns
                     Span<byte> pad = stackalloc byte[16];
                     pad.Clear();
                     nd.Bytes(cp + 4, dl - 4).CopyTo(pad);
-                    if (family == 1) nd.P($"{pad[0]}.{pad[1]}.{pad[2]}.{pad[3]}");
-                    else Ip6Format.Write(nd.O, pad);
-                    nd.P($"/{src}/{scope}");
+                    if (family == 1) nd.Print($"{pad[0]}.{pad[1]}.{pad[2]}.{pad[3]}");
+                    else Ip6Format.Write(nd.Out, pad);
+                    nd.Print($"/{src}/{scope}");
                     break;
                 }
                 case 10:
@@ -560,35 +550,35 @@ internal static class Dns
                     else
                         for (int i = 0; i < dl; i++)
                         {
-                            if (i == 8) nd.P(' ');
-                            nd.O.PutHex2(nd.U8(cp + i));
+                            if (i == 8) nd.Print(' ');
+                            nd.Out.PutHex2(nd.U8(cp + i));
                         }
                     break;
                 case 11:
                     if (dl != 2) nd.PrintInvalid();
-                    else nd.P($"{(nd.Be16(cp) / 10.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} sec");
+                    else nd.Print($"{(nd.Be16(cp) / 10.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} sec");
                     break;
                 case 9:
                     if (dl != 4) nd.PrintInvalid();
-                    else nd.P($"{nd.Be32(cp)} sec");
+                    else nd.Print($"{nd.Be32(cp)} sec");
                     break;
                 case 12:
-                    nd.P($"({dl})");
+                    nd.Print($"({dl})");
                     break;
                 case 14:
                     if (dl % 2 != 0) nd.PrintInvalid();
                     else
                         for (int i = 0; i < dl; i += 2)
                         {
-                            if (i > 0) nd.P(' ');
-                            nd.P($"{nd.Be16(cp + i)}");
+                            if (i > 0) nd.Print(' ');
+                            nd.Print($"{nd.Be16(cp + i)}");
                         }
                     break;
                 case 5: case 6: case 7:
                     for (int i = 0; i < dl; i++)
                     {
-                        if (i > 0) nd.P(' ');
-                        nd.P(Alg(nd.U8(cp + i), opt - 5));
+                        if (i > 0) nd.Print(' ');
+                        nd.Print(Alg(nd.U8(cp + i), opt - 5));
                     }
                     break;
                 case 13:
@@ -600,7 +590,7 @@ internal static class Dns
                     break;
                 }
                 default:
-                    for (int i = 0; i < dl; i++) nd.O.PutHex2(nd.U8(cp + i));
+                    for (int i = 0; i < dl; i++) nd.Out.PutHex2(nd.U8(cp + i));
                     break;
             }
         }

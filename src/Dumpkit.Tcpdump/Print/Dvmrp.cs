@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DVMRP (IGMP type 0x13): probes, reports, neighbor lists, prunes and grafts.</summary>
+/// <remarks>Specification: RFC 1075 and draft-ietf-idmr-dvmrp-v3.</remarks>
 internal static class Dvmrp
 {
     private static readonly string[] Types =
@@ -9,11 +10,11 @@ internal static class Dvmrp
     private static string Dotted(uint a) => $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}";
 
     /// <summary>A duration in seconds as 1y2w3d4h5m6s (tcpdump's unsigned_relts_print).</summary>
-    public static void Relts(Nd nd, uint secs)
+    public static void Relts(PrintContext nd, uint secs)
     {
         if (secs == 0)
         {
-            nd.P("0s");
+            nd.Print("0s");
             return;
         }
         ReadOnlySpan<uint> seconds = [31536000, 604800, 86400, 3600, 60, 1];
@@ -22,19 +23,19 @@ internal static class Dvmrp
         {
             if (secs >= seconds[i])
             {
-                nd.P($"{secs / seconds[i]}{units[i]}");
+                nd.Print($"{secs / seconds[i]}{units[i]}");
                 secs -= secs / seconds[i] * seconds[i];
             }
         }
     }
 
-    public static void Print(Nd nd, int bp, int length)
+    public static void Print(PrintContext nd, int bp, int length)
     {
         nd.Proto = "dvmrp";
         uint len = (uint)length;
         if (len < 8)
         {
-            nd.P($" [length {len} < 8]");
+            nd.Print($" [length {len} < 8]");
             nd.PrintInvalid();
             return;
         }
@@ -42,14 +43,14 @@ internal static class Dvmrp
         int gmaj = bp + 4;
         bp += 8;
         len -= 8;
-        nd.P(type is >= 1 and <= 9 ? $" {Types[type]}" : $" [type {type}]");
+        nd.Print(type is >= 1 and <= 9 ? $" {Types[type]}" : $" [type {type}]");
         switch (type)
         {
             case 1:
-                if (nd.V > 0) Probe(nd, bp, len);
+                if (nd.Verbose > 0) Probe(nd, bp, len);
                 break;
             case 2:
-                if (nd.V > 1) Report(nd, bp, len);
+                if (nd.Verbose > 1) Report(nd, bp, len);
                 break;
             case 4:
                 Neighbors(nd, bp, len);
@@ -58,24 +59,24 @@ internal static class Dvmrp
                 Neighbors2(nd, bp, len, nd.U8(gmaj + 3), nd.U8(gmaj + 2));
                 break;
             case 7:
-                nd.P($" src {nd.A4(bp)} grp {nd.A4(bp + 4)}");
-                nd.P(" timer ");
+                nd.Print($" src {nd.A4(bp)} grp {nd.A4(bp + 4)}");
+                nd.Print(" timer ");
                 Relts(nd, nd.Be32(bp + 8));
                 break;
             case 8:
             case 9:
-                nd.P($" src {nd.A4(bp)} grp {nd.A4(bp + 4)}");
+                nd.Print($" src {nd.A4(bp)} grp {nd.A4(bp + 4)}");
                 break;
         }
     }
 
-    private static void Report(Nd nd, int bp, uint len)
+    private static void Report(PrintContext nd, int bp, uint len)
     {
         while (len > 0)
         {
             if (len < 3)
             {
-                nd.P($" [length {len} < 3]");
+                nd.Print($" [length {len} < 3]");
                 nd.PrintInvalid();
                 return;
             }
@@ -85,7 +86,7 @@ internal static class Dvmrp
             if (m0 != 0) width = 2;
             if (m1 != 0) width = 3;
             if (m2 != 0) width = 4;
-            nd.P($"\n\tMask {Dotted(mask)}");
+            nd.Print($"\n\tMask {Dotted(mask)}");
             bp += 3;
             len -= 3;
             bool done;
@@ -93,7 +94,7 @@ internal static class Dvmrp
             {
                 if (len < width + 1)
                 {
-                    nd.P("\n\t  [Truncated Report]");
+                    nd.Print("\n\t  [Truncated Report]");
                     nd.PrintInvalid();
                     return;
                 }
@@ -104,46 +105,46 @@ internal static class Dvmrp
                 int metric = nd.U8(bp++);
                 done = (metric & 0x80) != 0;
                 metric &= 0x7f;
-                nd.P($"\n\t  {Dotted(origin)} metric {metric}");
+                nd.Print($"\n\t  {Dotted(origin)} metric {metric}");
                 len -= width + 1;
             } while (!done);
         }
     }
 
-    private static void Probe(Nd nd, int bp, uint len)
+    private static void Probe(PrintContext nd, int bp, uint len)
     {
         if (len < 4)
         {
-            nd.P($" [full length {len} < 4]");
+            nd.Print($" [full length {len} < 4]");
             nd.PrintInvalid();
             return;
         }
-        nd.P(nd.V > 1 ? "\n\t" : " ");
-        nd.P($"genid {nd.Be32(bp)}");
-        if (nd.V < 2) return;
+        nd.Print(nd.Verbose > 1 ? "\n\t" : " ");
+        nd.Print($"genid {nd.Be32(bp)}");
+        if (nd.Verbose < 2) return;
         bp += 4;
         len -= 4;
         while (len > 0)
         {
             if (len < 4)
             {
-                nd.P($"[remaining length {len} < 4]");
+                nd.Print($"[remaining length {len} < 4]");
                 nd.PrintInvalid();
                 return;
             }
-            nd.P($"\n\tneighbor {nd.A4(bp)}");
+            nd.Print($"\n\tneighbor {nd.A4(bp)}");
             bp += 4;
             len -= 4;
         }
     }
 
-    private static void Neighbors(Nd nd, int bp, uint len)
+    private static void Neighbors(PrintContext nd, int bp, uint len)
     {
         while (len > 0)
         {
             if (len < 7)
             {
-                nd.P($" [length {len} < 7]");
+                nd.Print($" [length {len} < 7]");
                 nd.PrintInvalid();
                 return;
             }
@@ -155,26 +156,26 @@ internal static class Dvmrp
             {
                 if (len < 4)
                 {
-                    nd.P($" [length {len} < 4]");
+                    nd.Print($" [length {len} < 4]");
                     nd.PrintInvalid();
                     return;
                 }
-                nd.P($" [{nd.A4(laddr)} ->");
-                nd.P($" {nd.A4(bp)}, ({metric}/{thresh})]");
+                nd.Print($" [{nd.A4(laddr)} ->");
+                nd.Print($" {nd.A4(bp)}, ({metric}/{thresh})]");
                 bp += 4;
                 len -= 4;
             }
         }
     }
 
-    private static void Neighbors2(Nd nd, int bp, uint len, int major, int minor)
+    private static void Neighbors2(PrintContext nd, int bp, uint len, int major, int minor)
     {
-        nd.P($" (v {major}.{minor}):");
+        nd.Print($" (v {major}.{minor}):");
         while (len > 0)
         {
             if (len < 8)
             {
-                nd.P($" [length {len} < 8]");
+                nd.Print($" [length {len} < 8]");
                 nd.PrintInvalid();
                 return;
             }
@@ -186,24 +187,24 @@ internal static class Dvmrp
             {
                 if (len < 4)
                 {
-                    nd.P($" [length {len} < 4]");
+                    nd.Print($" [length {len} < 4]");
                     nd.PrintInvalid();
                     return;
                 }
-                nd.P($" [{nd.A4(laddr)} -> ");
-                nd.P($"{nd.A4(bp)} ({metric}/{thresh}");
-                if ((flags & 0x01) != 0) nd.P("/tunnel");
-                if ((flags & 0x02) != 0) nd.P("/srcrt");
-                if ((flags & 0x40) != 0) nd.P("/querier");
-                if ((flags & 0x20) != 0) nd.P("/disabled");
-                if ((flags & 0x10) != 0) nd.P("/down");
-                nd.P(")]");
+                nd.Print($" [{nd.A4(laddr)} -> ");
+                nd.Print($"{nd.A4(bp)} ({metric}/{thresh}");
+                if ((flags & 0x01) != 0) nd.Print("/tunnel");
+                if ((flags & 0x02) != 0) nd.Print("/srcrt");
+                if ((flags & 0x40) != 0) nd.Print("/querier");
+                if ((flags & 0x20) != 0) nd.Print("/disabled");
+                if ((flags & 0x10) != 0) nd.Print("/down");
+                nd.Print(")]");
                 bp += 4;
                 len -= 4;
             }
             if (ncount != -1)
             {
-                nd.P(" [invalid ncount]");
+                nd.Print(" [invalid ncount]");
                 nd.PrintInvalid();
                 return;
             }

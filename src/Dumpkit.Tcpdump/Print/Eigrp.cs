@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco EIGRP (IP protocol 88): header and IP TLVs.</summary>
+/// <remarks>Specification: RFC 7868.</remarks>
 internal static class Eigrp
 {
     private static string Op(int o) => o switch
@@ -8,7 +9,7 @@ internal static class Eigrp
         1 => "Update", 3 => "Query", 4 => "Reply", 5 => "Hello", 6 => "IPX SAP", 7 => "Probe", _ => $"unknown ({o})",
     };
 
-    private static string Route(Nd nd, int dest, int bits)
+    private static string Route(PrintContext nd, int dest, int bits)
     {
         Span<byte> pfx = stackalloc byte[4];
         pfx.Clear();
@@ -16,34 +17,34 @@ internal static class Eigrp
         return $"{pfx[0]}.{pfx[1]}.{pfx[2]}.{pfx[3]}";
     }
 
-    private static void Metrics(Nd nd, int p)
+    private static void Metrics(PrintContext nd, int p)
     {
-        nd.P($"\n\t      delay {nd.Be32(p) / 100} ms, bandwidth {nd.Be32(p + 4)} Kbps, mtu {nd.Be24(p + 8)}, hop {nd.U8(p + 11)}, reliability {nd.U8(p + 12)}, load {nd.U8(p + 13)}");
+        nd.Print($"\n\t      delay {nd.Be32(p) / 100} ms, bandwidth {nd.Be32(p + 4)} Kbps, mtu {nd.Be24(p + 8)}, hop {nd.U8(p + 11)}, reliability {nd.U8(p + 12)}, load {nd.U8(p + 13)}");
     }
 
-    public static void Print(Nd nd, int p, int len)
+    public static void Print(PrintContext nd, int p, int len)
     {
         nd.Proto = "eigrp";
         if (!nd.TTest(p, 20)) { nd.PrintTrunc(); return; }
         int ver = nd.U8(p);
-        if (ver != 2) { nd.P($"EIGRP version {ver} packet not supported"); return; }
+        if (ver != 2) { nd.Print($"EIGRP version {ver} packet not supported"); return; }
         int op = nd.U8(p + 1);
-        if (nd.V < 1) { nd.P($"EIGRP {Op(op)}, length: {len}"); return; }
-        if (len < 20) { nd.P($"EIGRP {Op(op)}, length: {len} (too short, < 20)"); return; }
+        if (nd.Verbose < 1) { nd.Print($"EIGRP {Op(op)}, length: {len}"); return; }
+        if (len < 20) { nd.Print($"EIGRP {Op(op)}, length: {len} (too short, < 20)"); return; }
         int tlen = len - 20;
         uint flags = nd.Be32(p + 4);
-        nd.P($"\n\tEIGRP v{ver}, opcode: {(op is 1 or 3 or 4 or 5 or 6 or 7 ? Op(op) : $"unknown, type: {op}")} ({op}), chksum: 0x{nd.Be16(p + 2):x4}, Flags: [");
+        nd.Print($"\n\tEIGRP v{ver}, opcode: {(op is 1 or 3 or 4 or 5 or 6 or 7 ? Op(op) : $"unknown, type: {op}")} ({op}), chksum: 0x{nd.Be16(p + 2):x4}, Flags: [");
         (uint, string)[] fl = [(1, "Init"), (2, "Conditionally Received"), (4, "Restart"), (8, "End-of-Table")];
         bool any = false;
-        foreach (var (b, n) in fl) if ((flags & b) != 0) { if (any) nd.P(", "); nd.P(n); any = true; }
-        if (!any) nd.P("none");
-        nd.P($"]\n\tseq: 0x{nd.Be32(p + 8):x8}, ack: 0x{nd.Be32(p + 12):x8}, VRID: {nd.Be16(p + 16)}, AS: {nd.Be16(p + 18)}, length: {tlen}");
+        foreach (var (b, n) in fl) if ((flags & b) != 0) { if (any) nd.Print(", "); nd.Print(n); any = true; }
+        if (!any) nd.Print("none");
+        nd.Print($"]\n\tseq: 0x{nd.Be32(p + 8):x8}, ack: 0x{nd.Be32(p + 12):x8}, VRID: {nd.Be16(p + 16)}, AS: {nd.Be16(p + 18)}, length: {tlen}");
         int t = p + 20;
         while (tlen > 0)
         {
             if (!nd.TTest(t, 4)) { nd.PrintTrunc(); return; }
             int tl = nd.Be16(t + 2), tt = nd.Be16(t);
-            if (tl < 4 || tl > tlen) { Icmp.UnknownData(nd, t + 4, "\n\t    ", tlen); return; }
+            if (tl < 4 || tl > tlen) { HexDump.UnknownData(nd, t + 4, "\n\t    ", tlen); return; }
             string name = tt switch
             {
                 1 => "General Parameters", 2 => "Authentication", 3 => "Sequence", 4 => "Software Version", 5 => "Next Multicast Sequence",
@@ -51,51 +52,51 @@ internal static class Eigrp
                 0x203 => "AppleTalk External routes", 0x204 => "AppleTalk Cable setup", 0x302 => "IPX Internal routes",
                 0x303 => "IPX External routes", _ => "Unknown",
             };
-            nd.P($"\n\t  {name} TLV (0x{tt:x4}), length: {tl}");
+            nd.Print($"\n\t  {name} TLV (0x{tt:x4}), length: {tl}");
             int v = t + 4, vl = tl - 4;
             if (!nd.TTest(t, tl)) { nd.PrintTrunc(); return; }
             switch (tt)
             {
                 case 1:
-                    if (vl < 8) { nd.P(" (too short, < 12)"); break; }
-                    nd.P($"\n\t    holdtime: {nd.Be16(v + 6)}s, k1 {nd.U8(v)}, k2 {nd.U8(v + 1)}, k3 {nd.U8(v + 2)}, k4 {nd.U8(v + 3)}, k5 {nd.U8(v + 4)}");
+                    if (vl < 8) { nd.Print(" (too short, < 12)"); break; }
+                    nd.Print($"\n\t    holdtime: {nd.Be16(v + 6)}s, k1 {nd.U8(v)}, k2 {nd.U8(v + 1)}, k3 {nd.U8(v + 2)}, k4 {nd.U8(v + 3)}, k5 {nd.U8(v + 4)}");
                     break;
                 case 4:
-                    if (vl < 4) { nd.P(" (too short, < 8)"); break; }
-                    nd.P($"\n\t    IOS version: {nd.U8(v)}.{nd.U8(v + 1)}, EIGRP version {nd.U8(v + 2)}.{nd.U8(v + 3)}");
+                    if (vl < 4) { nd.Print(" (too short, < 8)"); break; }
+                    nd.Print($"\n\t    IOS version: {nd.U8(v)}.{nd.U8(v + 1)}, EIGRP version {nd.U8(v + 2)}.{nd.U8(v + 3)}");
                     break;
                 case 0x102:
                 {
-                    if (vl < 22) { nd.P(" (too short, < 26)"); break; }
+                    if (vl < 22) { nd.Print(" (too short, < 26)"); break; }
                     int bits = nd.U8(v + 20);
-                    if (bits > 32) { nd.P($"\n\t    illegal prefix length {bits}"); break; }
-                    nd.P($"\n\t    IPv4 prefix: {Route(nd, v + 21, bits),15}/{bits}, nexthop: ");
-                    if (nd.Be32(v) == 0) nd.P("self"); else nd.P($"{nd.A4(v)}");
+                    if (bits > 32) { nd.Print($"\n\t    illegal prefix length {bits}"); break; }
+                    nd.Print($"\n\t    IPv4 prefix: {Route(nd, v + 21, bits),15}/{bits}, nexthop: ");
+                    if (nd.Be32(v) == 0) nd.Print("self"); else nd.Print($"{nd.A4(v)}");
                     Metrics(nd, v + 4);
                     break;
                 }
                 case 0x103:
                 {
-                    if (vl < 42) { nd.P(" (too short, < 46)"); break; }
+                    if (vl < 42) { nd.Print(" (too short, < 46)"); break; }
                     int bits = nd.U8(v + 40);
-                    if (bits > 32) { nd.P($"\n\t    illegal prefix length {bits}"); break; }
-                    nd.P($"\n\t    IPv4 prefix: {Route(nd, v + 41, bits),15}/{bits}, nexthop: ");
-                    if (nd.Be32(v) == 0) nd.P("self"); else nd.P($"{nd.A4(v)}");
+                    if (bits > 32) { nd.Print($"\n\t    illegal prefix length {bits}"); break; }
+                    nd.Print($"\n\t    IPv4 prefix: {Route(nd, v + 41, bits),15}/{bits}, nexthop: ");
+                    if (nd.Be32(v) == 0) nd.Print("self"); else nd.Print($"{nd.A4(v)}");
                     int pid = nd.U8(v + 22);
                     string pn = pid switch
                     {
                         1 => "IGRP", 2 => "EIGRP", 3 => "Static", 4 => "RIP", 5 => "Hello", 6 => "OSPF", 7 => "IS-IS", 8 => "EGP",
                         9 => "BGP", 10 => "IDRP", 11 => "Connected", _ => "unknown",
                     };
-                    nd.P($"\n\t      origin-router {nd.A4(v + 4)}, origin-as {nd.Be32(v + 8)}, origin-proto {pn}, flags [0x{nd.U8(v + 23):x2}], tag 0x{nd.Be32(v + 12):x8}, metric {nd.Be32(v + 16)}");
+                    nd.Print($"\n\t      origin-router {nd.A4(v + 4)}, origin-as {nd.Be32(v + 8)}, origin-proto {pn}, flags [0x{nd.U8(v + 23):x2}], tag 0x{nd.Be32(v + 12):x8}, metric {nd.Be32(v + 16)}");
                     Metrics(nd, v + 24);
                     break;
                 }
                 default:
-                    if (nd.V <= 1) Icmp.UnknownData(nd, v, "\n\t    ", vl);
+                    if (nd.Verbose <= 1) HexDump.UnknownData(nd, v, "\n\t    ", vl);
                     break;
             }
-            if (nd.V > 1) Icmp.UnknownData(nd, t + 4, "\n\t    ", tl - 4);
+            if (nd.Verbose > 1) HexDump.UnknownData(nd, t + 4, "\n\t    ", tl - 4);
             t += tl;
             tlen -= tl;
         }

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Ethernet II / 802.3 with 802.1Q / QinQ tags, and the ethertype dispatch shared by other links.</summary>
+/// <remarks>Specification: IEEE 802.3 and IEEE 802.1Q.</remarks>
 internal static class Ether
 {
     public static string? TypeName(int t) => t switch
@@ -20,31 +21,31 @@ internal static class Ether
         _ => null,
     };
 
-    public static void PrintType(Nd nd, int t)
+    public static void PrintType(PrintContext nd, int t)
     {
-        if (!nd.S.Quick) nd.P($"ethertype {TypeName(t) ?? "Unknown"} (0x{t:x4})");
-        else if (TypeName(t) is { } n) nd.P(n);
-        else nd.P($"Unknown Ethertype (0x{t:x4})");
+        if (!nd.Settings.Quick) nd.Print($"ethertype {TypeName(t) ?? "Unknown"} (0x{t:x4})");
+        else if (TypeName(t) is { } n) nd.Print(n);
+        else nd.Print($"Unknown Ethertype (0x{t:x4})");
     }
 
-    private static void Addresses(Nd nd, int off)
+    private static void Addresses(PrintContext nd, int off)
     {
         nd.Mac(off + 6);
-        nd.P(" > ");
+        nd.Print(" > ");
         nd.Mac(off);
-        nd.P(", ");
+        nd.Print(", ");
     }
 
     /// <summary>Prints an Ethernet frame at off; returns the link-layer header length.</summary>
-    public static int Print(Nd nd, int off, int length, int caplen) => Print(nd, off, length, caplen, null, 0);
+    public static int Print(PrintContext nd, int off, int length, int caplen) => Print(nd, off, length, caplen, null, 0);
 
     /// <summary>Ethernet frame with a switch tag of tagLen bytes after the addresses, printed by tagPrinter.</summary>
-    public static int Print(Nd nd, int off, int length, int caplen, Action<Nd, int>? tagPrinter, int tagLen)
+    public static int Print(PrintContext nd, int off, int length, int caplen, Action<PrintContext, int>? tagPrinter, int tagLen)
     {
         if (tagPrinter == null) nd.Proto = "ether";
         if (length < caplen)
         {
-            nd.P($"[length {length} < caplen {caplen}]");
+            nd.Print($"[length {length} < caplen {caplen}]");
             nd.PrintInvalid();
             return length;
         }
@@ -55,7 +56,7 @@ internal static class Ether
         }
         int origLength = length;
         int macOff = off;
-        bool e = nd.S.LinkHeader;
+        bool e = nd.Settings.LinkHeader;
         length -= 12; caplen -= 12;
         int p = off + 12;
         int hdrlen = 12;
@@ -73,7 +74,7 @@ internal static class Ether
             if (e)
             {
                 PrintType(nd, lt);
-                nd.P($", length {origLength}: ");
+                nd.Print($", length {origLength}: ");
                 printedLength = true;
             }
             int ret = Macsec.Print(nd, ref p, ref length, ref caplen, ref hdrlen, macOff);
@@ -84,7 +85,7 @@ internal static class Ether
             }
             if (ret > 0) return ret;
             lt = nd.Be16(p);
-            if (caplen < 2) { nd.P($" [caplen {caplen} < 2]"); return hdrlen; }
+            if (caplen < 2) { nd.Print($" [caplen {caplen} < 2]"); return hdrlen; }
             length -= 2; caplen -= 2; p += 2; hdrlen += 2;
         }
         while (lt is 0x8100 or 0x9100 or 0x9200 or 0x88a8)
@@ -95,9 +96,9 @@ internal static class Ether
             {
                 int tag = nd.Be16(p);
                 PrintType(nd, lt);
-                if (!printedLength) { nd.P($", length {origLength}: "); printedLength = true; }
-                else nd.P(", ");
-                nd.P($"vlan {tag & 0xfff}, p {tag >> 13}{((tag & 0x1000) != 0 ? ", DEI" : "")}, ");
+                if (!printedLength) { nd.Print($", length {origLength}: "); printedLength = true; }
+                else nd.Print(", ");
+                nd.Print($"vlan {tag & 0xfff}, p {tag >> 13}{((tag & 0x1000) != 0 ? ", DEI" : "")}, ");
             }
             lt = nd.Be16(p + 2);
             p += 4; length -= 4; caplen -= 4; hdrlen += 4;
@@ -112,8 +113,8 @@ internal static class Ether
             int saved = nd.PushSnap(p, length);
             if (e)
             {
-                nd.P("802.3");
-                if (!printedLength) nd.P($", length {length}: ");
+                nd.Print("802.3");
+                if (!printedLength) nd.Print($", length {length}: ");
             }
             int llc = Llc.Print(nd, p, length, caplen, macOff);
             if (llc < 0)
@@ -136,10 +137,10 @@ internal static class Ether
         }
         else if (lt == 0xd28b)
         {
-            if (caplen < 2) { nd.P("[|arista]"); return hdrlen + caplen; }
-            if (length < 2) { nd.P("[|arista]"); return hdrlen + length; }
+            if (caplen < 2) { nd.Print("[|arista]"); return hdrlen + caplen; }
+            if (length < 2) { nd.Print("[|arista]"); return hdrlen + length; }
             PrintType(nd, lt);
-            nd.P($", length {origLength}: ");
+            nd.Print($", length {origLength}: ");
             int consumed = Arista(nd, p);
             if (consumed > 0)
             {
@@ -150,7 +151,7 @@ internal static class Ether
             {
                 Addresses(nd, macOff);
                 PrintType(nd, lt);
-                nd.P($", length {origLength}: ");
+                nd.Print($", length {origLength}: ");
             }
             nd.DefaultPrint(p, caplen);
         }
@@ -159,8 +160,8 @@ internal static class Ether
             if (e)
             {
                 PrintType(nd, lt);
-                if (!printedLength) nd.P($", length {origLength}: ");
-                else nd.P(", ");
+                if (!printedLength) nd.Print($", length {origLength}: ");
+                else nd.Print(", ");
             }
             if (!EtherType(nd, lt, p, length, caplen, macOff + 6))
             {
@@ -168,7 +169,7 @@ internal static class Ether
                 {
                     Addresses(nd, macOff);
                     PrintType(nd, lt);
-                    nd.P($", length {origLength}: ");
+                    nd.Print($", length {origLength}: ");
                 }
                 nd.DefaultPrint(p, caplen);
             }
@@ -177,16 +178,16 @@ internal static class Ether
     }
 
     /// <summary>Arista vendor-specific header (time stamps); bytes consumed or -1.</summary>
-    private static int Arista(Nd nd, int bp)
+    private static int Arista(PrintContext nd, int bp)
     {
         nd.Proto = "arista";
         int sub = nd.Be16(bp);
-        nd.P($"SubType {(sub == 1 ? "Timestamp" : "Unknown")} (0x{sub:x4}), ");
+        nd.Print($"SubType {(sub == 1 ? "Timestamp" : "Unknown")} (0x{sub:x4}), ");
         if (sub != 1) return -1;
         int scale = nd.U8(bp + 2);
-        nd.P($"Timescale {scale switch { 0 => "TAI", 1 => "UTC", _ => "Unknown" }} ({scale}), ");
+        nd.Print($"Timescale {scale switch { 0 => "TAI", 1 => "UTC", _ => "Unknown" }} ({scale}), ");
         int fmt = nd.U8(bp + 3) >> 4, hw = nd.U8(bp + 3) & 0x0f;
-        nd.P($"Format {fmt switch { 1 => "64-bit", 2 => "48-bit", _ => "Unknown" }} ({fmt}), HwInfo {hw switch { 0 => "R/R2", 1 => "R3", _ => "Unknown" }} ({hw}), Timestamp ");
+        nd.Print($"Format {fmt switch { 1 => "64-bit", 2 => "48-bit", _ => "Unknown" }} ({fmt}), HwInfo {hw switch { 0 => "R/R2", 1 => "R3", _ => "Unknown" }} ({hw}), Timestamp ");
         int consumed = 4;
         switch (fmt)
         {
@@ -196,7 +197,7 @@ internal static class Ether
                 uint ns = nd.Be32(bp + 8);
                 sec += ns / 1000000000; ns %= 1000000000;
                 var t = DateTimeOffset.FromUnixTimeSeconds((long)sec).UtcDateTime;
-                nd.P($"{t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}.{ns:D9}");
+                nd.Print($"{t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}.{ns:D9}");
                 consumed += 8;
                 break;
             }
@@ -205,19 +206,19 @@ internal static class Ether
                 ulong sec = nd.Be16(bp + 4);
                 uint ns = nd.Be32(bp + 6);
                 sec += ns / 1000000000; ns %= 1000000000;
-                nd.P($"{sec}.{ns:D9}");
+                nd.Print($"{sec}.{ns:D9}");
                 consumed += 6;
                 break;
             }
             default:
                 return -1;
         }
-        nd.P(": ");
+        nd.Print(": ");
         return consumed;
     }
 
     /// <summary>Dispatches on an ethertype; false when the type has no printer.</summary>
-    public static bool EtherType(Nd nd, int type, int p, int length, int caplen, int srcMac = -1)
+    public static bool EtherType(PrintContext nd, int type, int p, int length, int caplen, int srcMac = -1)
     {
         switch (type)
         {
@@ -239,10 +240,10 @@ internal static class Ether
             case 0x88f7: Ptp.Print(nd, p, length); return true;
             case 0x886f:
                 nd.Proto = "msnlb";
-                nd.P("MS NLB heartbeat");
-                nd.P($", host priority: {nd.Le32(p + 8)}");
-                nd.P($", cluster IP: {nd.A4(p + 12)}");
-                nd.P($", host IP: {nd.A4(p + 16)}");
+                nd.Print("MS NLB heartbeat");
+                nd.Print($", host priority: {nd.Le32(p + 8)}");
+                nd.Print($", cluster IP: {nd.A4(p + 12)}");
+                nd.Print($", host IP: {nd.A4(p + 16)}");
                 return true;
             case 0x8863:
             case 0x8864:
@@ -253,187 +254,56 @@ internal static class Ether
     }
 
     /// <summary>CALM FAST (ISO 21218): network reference bytes, payload dumped with -v.</summary>
-    private static void CalmFast(Nd nd, int p, int length, int srcMac)
+    private static void CalmFast(PrintContext nd, int p, int length, int srcMac)
     {
         nd.Proto = "calm_fast";
-        nd.P("CALM FAST");
-        if (srcMac >= 0) { nd.P(" src:"); nd.Mac(srcMac); }
-        nd.P("; ");
+        nd.Print("CALM FAST");
+        if (srcMac >= 0) { nd.Print(" src:"); nd.Mac(srcMac); }
+        nd.Print("; ");
         if (length < 2)
         {
-            nd.P($" (length {(uint)length} < 2)");
+            nd.Print($" (length {(uint)length} < 2)");
             nd.PrintInvalid();
             nd.Check(p, length);
             return;
         }
-        nd.P($"SrcNwref:{nd.U8(p)}; ");
-        nd.P($"DstNwref:{nd.U8(p + 1)}; ");
-        if (nd.V > 0) HexDump.HexAscii(nd, "\n\t", p + 2, length - 2);
+        nd.Print($"SrcNwref:{nd.U8(p)}; ");
+        nd.Print($"DstNwref:{nd.U8(p + 1)}; ");
+        if (nd.Verbose > 0) HexDump.HexAscii(nd, "\n\t", p + 2, length - 2);
     }
 
-    private static void Loopback(Nd nd, int p, int len)
+    private static void Loopback(PrintContext nd, int p, int len)
     {
         nd.Proto = "loopback";
-        nd.P("Loopback");
+        nd.Print("Loopback");
         if (len < 2) { nd.PrintInvalid(); nd.Check(p, len); return; }
         int skip = nd.Le16(p);
         p += 2; len -= 2;
-        nd.P($", skipCount {skip}");
-        if (skip % 8 != 0) nd.P(" (bogus)");
+        nd.Print($", skipCount {skip}");
+        if (skip % 8 != 0) nd.Print(" (bogus)");
         if (skip > len) { nd.PrintInvalid(); nd.Check(p, len); return; }
         nd.Check(p, skip);
         p += skip; len -= skip;
         if (len < 2) { nd.PrintInvalid(); nd.Check(p, len); return; }
         int fn = nd.Le16(p);
         p += 2; len -= 2;
-        nd.P(", ");
-        nd.P(fn switch { 1 => "Reply", 2 => "Forward Data", _ => $" invalid ({fn})" });
+        nd.Print(", ");
+        nd.Print(fn switch { 1 => "Reply", 2 => "Forward Data", _ => $" invalid ({fn})" });
         if (fn == 1)
         {
             if (len < 2) { nd.PrintInvalid(); nd.Check(p, len); return; }
-            nd.P($", receipt number {nd.Le16(p)}");
+            nd.Print($", receipt number {nd.Le16(p)}");
             p += 2; len -= 2;
-            nd.P($", data ({len} octets)");
+            nd.Print($", data ({len} octets)");
         }
         else if (fn == 2)
         {
             if (len < 6) { nd.PrintInvalid(); nd.Check(p, len); return; }
-            nd.P(", forwarding address ");
+            nd.Print(", forwarding address ");
             nd.Mac(p);
             p += 6; len -= 6;
-            nd.P($", data ({len} octets)");
+            nd.Print($", data ({len} octets)");
         }
         nd.Check(p, len);
-    }
-}
-
-/// <summary>BSD null / OpenBSD loop link headers.</summary>
-internal static class LinkNull
-{
-    private static string? Af(uint f) => f switch
-    {
-        2 => "IPv4", 6 => "NS", 7 => "ISO", 16 => "Appletalk", 23 => "IPX", 24 or 28 or 30 => "IPv6", _ => null,
-    };
-
-    private static void Hdr(Nd nd, uint family, int length)
-    {
-        if (!nd.S.Quick) nd.P($"AF {Af(family) ?? "Unknown"} ({family})");
-        else nd.P(Af(family) ?? $"Unknown AF {family}");
-        nd.P($", length {length}: ");
-    }
-
-    public static int Print(Nd nd, int length, int caplen, bool loop)
-    {
-        nd.Proto = "null";
-        nd.Check(0, 4);
-        uint family = loop ? nd.Be32(0) : nd.Le32(0);
-        if ((family & 0xFFFF0000) != 0) family = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(family);
-        if (nd.S.LinkHeader) Hdr(nd, family, length);
-        length -= 4; caplen -= 4;
-        switch (family)
-        {
-            case 2: Ip.Print(nd, 4, length); break;
-            case 24: case 28: case 30: Ip6.Print(nd, 4, length); break;
-            default:
-                if (!nd.S.LinkHeader) Hdr(nd, family, length + 4);
-                nd.DefaultPrint(4, caplen);
-                break;
-        }
-        return 4;
-    }
-}
-
-/// <summary>Linux cooked capture v1 and v2.</summary>
-internal static class Sll
-{
-    private static string PktType(int t) => t switch { 0 => "In", 1 => "B", 2 => "M", 3 => "P", 4 => "Out", _ => "?" };
-
-    private static void Proto(Nd nd, int et, int length)
-    {
-        if (nd.S.Quick) return;
-        if (et <= 1500)
-            nd.P(et switch { 1 => "802.3", 4 => "802.2", _ => $"ethertype Unknown (0x{et:x4})" });
-        else nd.P($"ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4})");
-        nd.P($", length {length}: ");
-    }
-
-    private static void Hdr1(Nd nd, int length)
-    {
-        nd.Proto = "sll";
-        nd.P($"{PktType(nd.Be16(0)),3} ");
-        if (nd.Be16(4) == 6) { nd.Mac(6); nd.P(' '); }
-        Proto(nd, nd.Be16(14), length);
-    }
-
-    private static void Hdr2(Nd nd, int length)
-    {
-        nd.Proto = "sll2";
-        nd.P($"ifindex {nd.Be32(4)} ");
-        if (nd.U8(11) == 6) { nd.Mac(12); nd.P(' '); }
-        Proto(nd, nd.Be16(0), length);
-    }
-
-    public static int Print(Nd nd, int length, int caplen)
-    {
-        nd.Proto = "sll";
-        nd.Check(0, 16);
-        if (nd.S.LinkHeader) Hdr1(nd, length);
-        return Body(nd, 16, nd.Be16(14), length - 16, caplen - 16, l => Hdr1(nd, l));
-    }
-
-    public static int Print2(Nd nd, int length, int caplen)
-    {
-        nd.Proto = "sll2";
-        nd.Check(0, 20);
-        int ifindex = (int)nd.Be32(4);
-        string name = IfName(ifindex);
-        nd.P($"{name,-5} ");
-        nd.P($"{PktType(nd.U8(10)),-3} ");
-        if (nd.S.LinkHeader) Hdr2(nd, length);
-        return Body(nd, 20, nd.Be16(0), length - 20, caplen - 20, l => Hdr2(nd, l));
-    }
-
-    /// <summary>As tcpdump: if_indextoname() at print time (in the printing thread's network namespace), "?" if unknown.</summary>
-    private static string IfName(int index) => Capture.LinuxPacket.IndexToName((uint)index) ?? "?";
-
-    private static int Body(Nd nd, int p, int et, int length, int caplen, Action<int> hdr)
-    {
-        int hdrlen = p;
-        int hdrTotal = p;
-        while (true)
-        {
-            if (et <= 1500)
-            {
-                if (et == 1) Ipx.Print(nd, p, length); // Ethernet_802.3 IPX, no 802.2 header
-                else if (et == 4)
-                {
-                    int l = Llc.Print(nd, p, length, caplen, -1);
-                    if (l < 0) nd.DefaultPrint(p, caplen);
-                    else hdrlen += l;
-                }
-                else nd.DefaultPrint(p, caplen);
-                return hdrlen;
-            }
-            if (et == 0x8100)
-            {
-                if (caplen < 4) { nd.Proto = "vlan"; nd.PrintTrunc(); return hdrlen + caplen; }
-                if (nd.S.LinkHeader)
-                {
-                    int tag = nd.Be16(p);
-                    nd.P($"vlan {tag & 0xfff}, p {tag >> 13}{((tag & 0x1000) != 0 ? ", DEI" : "")}, ");
-                }
-                et = nd.Be16(p + 2);
-                if (et <= 1500) et = 4;
-                if (!nd.S.Quick) nd.P($"ethertype {Ether.TypeName(et) ?? "Unknown"}, ");
-                p += 4; length -= 4; caplen -= 4; hdrlen += 4;
-                continue;
-            }
-            if (!Ether.EtherType(nd, et, p, length, caplen))
-            {
-                if (!nd.S.LinkHeader) hdr(length + hdrTotal);
-                nd.DefaultPrint(p, caplen);
-            }
-            return hdrlen;
-        }
     }
 }

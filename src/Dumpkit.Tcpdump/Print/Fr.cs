@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Frame Relay (LINKTYPE_FRELAY): Q.922 address, NLPID / Cisco ethertype dispatch, Q.933 signalling
 /// (ANSI T1.617 Annex D and ITU-T Q.933 Annex A LMI), FRF.15 fragments, and multilink FRF.16 (LINKTYPE_MFR).</summary>
+/// <remarks>Specification: RFC 2427, ITU-T Q.922/Q.933, ANSI T1.617 Annex D, FRF.15, FRF.16.</remarks>
 internal static class Fr
 {
     private static readonly Tok[] HeaderFlags =
@@ -17,7 +18,7 @@ internal static class Fr
     };
 
     /// <summary>Q.922 address: 1 valid, 0 invalid, -1 truncated.</summary>
-    private static int ParseQ922(Nd nd, int p, int length, out uint dlci, out int addrLen, out uint flags)
+    private static int ParseQ922(PrintContext nd, int p, int length, out uint dlci, out int addrLen, out uint flags)
     {
         dlci = 0; addrLen = 0; flags = 0;
         if (!nd.TTest(p, 1) || length < 1) return -1;
@@ -46,27 +47,27 @@ internal static class Fr
     }
 
     /// <summary>"DLCI n" / "&lt;Invalid DLCI&gt;" / "&lt;Truncated&gt;" for a Q.922 address inside another protocol.</summary>
-    public static string Q922String(Nd nd, int p, int length) => ParseQ922(nd, p, length, out uint dlci, out _, out _) switch
+    public static string Q922String(PrintContext nd, int p, int length) => ParseQ922(nd, p, length, out uint dlci, out _, out _) switch
     {
         1 => $"DLCI {dlci}",
         0 => "<Invalid DLCI>",
         _ => "<Truncated>",
     };
 
-    private static void HdrPrint(Nd nd, int length, int addrLen, uint dlci, uint flags, int nlpid)
+    private static void HdrPrint(PrintContext nd, int length, int addrLen, uint dlci, uint flags, int nlpid)
     {
-        if (nd.S.Quick)
+        if (nd.Settings.Quick)
         {
-            nd.P($"Q.922, DLCI {dlci}, length {(uint)length}: ");
+            nd.Print($"Q.922, DLCI {dlci}, length {(uint)length}: ");
             return;
         }
-        nd.P($"Q.922, hdr-len {addrLen}, DLCI {dlci}, Flags [");
+        nd.Print($"Q.922, hdr-len {addrLen}, DLCI {dlci}, Flags [");
         Toks.Bits(nd, HeaderFlags, "none", flags);
-        if (nlpid <= 0xff) nd.P($"], NLPID {NlpidName(nlpid) ?? "unknown"} (0x{nlpid:x2}), length {(uint)length}: ");
-        else nd.P($"], cisco-ethertype {Ether.TypeName(nlpid) ?? "unknown"} (0x{nlpid:x4}), length {(uint)length}: ");
+        if (nlpid <= 0xff) nd.Print($"], NLPID {NlpidName(nlpid) ?? "unknown"} (0x{nlpid:x2}), length {(uint)length}: ");
+        else nd.Print($"], cisco-ethertype {Ether.TypeName(nlpid) ?? "unknown"} (0x{nlpid:x4}), length {(uint)length}: ");
     }
 
-    public static int IfPrint(Nd nd, int length, int caplen)
+    public static int IfPrint(PrintContext nd, int length, int caplen)
     {
         nd.Proto = "fr";
         if (caplen < 4) { nd.PrintTrunc(); return caplen; }
@@ -74,40 +75,40 @@ internal static class Fr
     }
 
     /// <summary>Prints a Frame Relay frame; returns the header length (0 when nothing was decoded).</summary>
-    public static int Print(Nd nd, int p, int length)
+    public static int Print(PrintContext nd, int p, int length)
     {
         nd.Proto = "fr";
         int ret = ParseQ922(nd, p, length, out uint dlci, out int addrLen, out uint flags);
         if (ret == -1) { nd.PrintTrunc(); return 0; }
-        if (ret == 0) { nd.P("Q.922, invalid address"); return 0; }
+        if (ret == 0) { nd.Print("Q.922, invalid address"); return 0; }
         if (!nd.TTest(p + addrLen, 1) || length < addrLen + 1) { nd.PrintTrunc(); return 0; }
         if (nd.Buf[p + addrLen] != 0x03 && dlci != 0)
         {
             if (!nd.TTest(p + addrLen, 2) || length < addrLen + 2)
-                nd.P($"UI {nd.U8(p + addrLen):x2}! ");
+                nd.Print($"UI {nd.U8(p + addrLen):x2}! ");
             else
             {
                 int et = nd.Be16(p + addrLen);
-                if (nd.S.LinkHeader) HdrPrint(nd, length, addrLen, dlci, flags, et);
+                if (nd.Settings.LinkHeader) HdrPrint(nd, length, addrLen, dlci, flags, et);
                 if (Ether.EtherType(nd, et, p + addrLen + 2, length - addrLen - 2, nd.Avail(p) - addrLen - 2)) return addrLen + 2;
-                nd.P($"UI {nd.U8(p + addrLen):x2}! ");
+                nd.Print($"UI {nd.U8(p + addrLen):x2}! ");
             }
         }
         if (!nd.TTest(p + addrLen + 1, 1) || length < addrLen + 2) { nd.PrintTrunc(); return 0; }
         int hdrLen;
         if (nd.Buf[p + addrLen + 1] == 0)
         {
-            if (addrLen != 3) nd.P("Pad! ");
+            if (addrLen != 3) nd.Print("Pad! ");
             hdrLen = addrLen + 3;
         }
         else
         {
-            if (addrLen == 3) nd.P("No pad! ");
+            if (addrLen == 3) nd.Print("No pad! ");
             hdrLen = addrLen + 2;
         }
         if (!nd.TTest(p + hdrLen - 1, 1) || length < hdrLen) { nd.PrintTrunc(); return 0; }
         int nlpid = nd.Buf[p + hdrLen - 1];
-        if (nd.S.LinkHeader) HdrPrint(nd, length, addrLen, dlci, flags, nlpid);
+        if (nd.Settings.LinkHeader) HdrPrint(nd, length, addrLen, dlci, flags, nlpid);
         p += hdrLen;
         length -= hdrLen;
         switch (nlpid)
@@ -120,7 +121,7 @@ internal static class Fr
             case 0x80:
                 if (!Llc.Snap(nd, p, length, nd.Avail(p), -1))
                 {
-                    if (!nd.S.LinkHeader) HdrPrint(nd, length + hdrLen, hdrLen, dlci, flags, nlpid);
+                    if (!nd.Settings.LinkHeader) HdrPrint(nd, length + hdrLen, hdrLen, dlci, flags, nlpid);
                     nd.DefaultPrint(p - hdrLen, length + hdrLen);
                 }
                 break;
@@ -128,14 +129,14 @@ internal static class Fr
             case 0xb1: Frf15(nd, p, length); break;
             case 0xcf: Ppp.Print(nd, p, length); break;
             default:
-                if (!nd.S.LinkHeader) HdrPrint(nd, length + hdrLen, addrLen, dlci, flags, nlpid);
-                if (nd.S.Hex == 0) HexDump.HexAscii(nd, "\n\t", p, length);
+                if (!nd.Settings.LinkHeader) HdrPrint(nd, length + hdrLen, addrLen, dlci, flags, nlpid);
+                if (nd.Settings.Hex == 0) HexDump.HexAscii(nd, "\n\t", p, length);
                 break;
         }
         return hdrLen;
     }
 
-    public static int MfrIfPrint(Nd nd, int length, int caplen)
+    public static int MfrIfPrint(PrintContext nd, int length, int caplen)
     {
         nd.Proto = "mfr";
         if (caplen < 2) { nd.PrintTrunc(); return caplen; }
@@ -154,12 +155,12 @@ internal static class Fr
     };
 
     /// <summary>FRF.16 multilink frame: control frame with IEs, or a fragment (the first one carries a Q.922 frame).</summary>
-    public static int Mfr(Nd nd, int p, int length)
+    public static int Mfr(PrintContext nd, int p, int length)
     {
         nd.Proto = "mfr";
         if (length < 4)
         {
-            nd.P($"[length {(uint)length} < 4]");
+            nd.Print($"[length {(uint)length} < 4]");
             nd.PrintInvalid();
             return length;
         }
@@ -168,20 +169,20 @@ internal static class Fr
         if ((b0 & 0xe0) == 0xe0 && nd.Buf[p + 1] == 0)
         {
             int msg = nd.Buf[p + 2];
-            nd.P("FRF.16 Control, Flags [");
+            nd.Print("FRF.16 Control, Flags [");
             Toks.Bits(nd, FrfFlags, "none", (uint)(b0 & 0xe0));
-            nd.P("], ");
-            if (MfrMsg(msg) is { } m) nd.P(m);
-            else nd.P($"Unknown Message (0x{msg:x2})");
-            nd.P($", length {(uint)length}");
+            nd.Print("], ");
+            if (MfrMsg(msg) is { } m) nd.Print(m);
+            else nd.Print($"Unknown Message (0x{msg:x2})");
+            nd.Print($", length {(uint)length}");
             int tp = p + 3;
             uint tlen = (uint)(length - 3);
-            if (nd.V == 0) return 3;
+            if (nd.Verbose == 0) return 3;
             while (tlen > 2)
             {
                 if (!nd.TTest(tp, 2)) { nd.PrintTrunc(); return length; }
                 int ieType = nd.Buf[tp], ieLen = nd.Buf[tp + 1];
-                nd.P($"\n\tIE {MfrIe(ieType) ?? "Unknown"} ({ieType}), length {ieLen}: ");
+                nd.Print($"\n\tIE {MfrIe(ieType) ?? "Unknown"} ({ieType}), length {ieLen}: ");
                 if (ieType == 0 || ieLen <= 2) return 3;
                 if (!nd.TTest(tp, ieLen)) { nd.PrintTrunc(); return length; }
                 tp += 2;
@@ -192,11 +193,11 @@ internal static class Fr
                     case 3:
                         if (ieLen != 4)
                         {
-                            nd.P($"[IE data length {ieLen} != 4]");
+                            nd.Print($"[IE data length {ieLen} != 4]");
                             nd.PrintInvalid();
                             break;
                         }
-                        nd.P($"0x{nd.Be32(tp):x8}");
+                        nd.Print($"0x{nd.Be32(tp):x8}");
                         break;
                     case 1:
                     case 2:
@@ -208,10 +209,10 @@ internal static class Fr
                         }
                         break;
                     default:
-                        if (nd.V <= 1) Icmp.UnknownData(nd, tp, "\n\t  ", ieLen);
+                        if (nd.Verbose <= 1) HexDump.UnknownData(nd, tp, "\n\t  ", ieLen);
                         break;
                 }
-                if (nd.V > 1) Icmp.UnknownData(nd, tp, "\n\t  ", ieLen);
+                if (nd.Verbose > 1) HexDump.UnknownData(nd, tp, "\n\t  ", ieLen);
                 tlen -= (uint)ieLen;
                 tp += ieLen;
             }
@@ -219,27 +220,27 @@ internal static class Fr
         }
         int seq = (b0 & 0x1e) << 7 | nd.Buf[p + 1];
         int bec = b0 & 0xe0;
-        nd.P($"FRF.16 Frag, seq {seq}, Flags [");
+        nd.Print($"FRF.16 Frag, seq {seq}, Flags [");
         Toks.Bits(nd, FrfFlags, "none", (uint)bec);
         if (bec == 0xc0 || bec == 0x80)
         {
-            nd.P("], ");
+            nd.Print("], ");
             Print(nd, p + 2, length - 2);
             return 2;
         }
-        nd.P("]");
-        Icmp.UnknownData(nd, p, "\n\t", length);
+        nd.Print("]");
+        HexDump.UnknownData(nd, p, "\n\t", length);
         return 0;
     }
 
-    private static void Frf15(Nd nd, int p, int length)
+    private static void Frf15(PrintContext nd, int p, int length)
     {
         if (length < 2) { nd.PrintTrunc(); return; }
         int b0 = nd.U8(p);
         int seq = (b0 & 0x1e) << 7 | nd.U8(p + 1);
-        nd.P($"FRF.15, seq 0x{seq:x3}, Flags [");
+        nd.Print($"FRF.15, seq 0x{seq:x3}, Flags [");
         Toks.Bits(nd, FrfFlags, "none", (uint)(b0 & 0xe0));
-        nd.P($"],{((b0 & 1) != 0 ? "Interface" : "End-to-End")} Fragmentation, length {(uint)length}");
+        nd.Print($"],{((b0 & 1) != 0 ? "Interface" : "End-to-End")} Fragmentation, length {(uint)length}");
     }
 
     private static string? Q933Msg(int m) => m switch
@@ -258,15 +259,15 @@ internal static class Fr
         : null;
 
     /// <summary>Q.933 (and Q.931) signalling; p points at the call reference length octet.</summary>
-    public static void Q933(Nd nd, int p, int length)
+    public static void Q933(PrintContext nd, int p, int length)
     {
         nd.Proto = "q.933";
-        bool e = nd.S.LinkHeader;
-        nd.P(e ? "" : "Q.933");
+        bool e = nd.Settings.LinkHeader;
+        nd.Print(e ? "" : "Q.933");
         void Len(uint l)
         {
-            if (!e) nd.P(", ");
-            nd.P($"length {l}");
+            if (!e) nd.Print(", ");
+            nd.Print($"length {l}");
         }
         if (length == 0 || !nd.TTest(p, 1)) { Len((uint)length); nd.PrintTrunc(); return; }
         uint olen = (uint)length;
@@ -302,16 +303,16 @@ internal static class Fr
                 }
             }
         }
-        if (!e) nd.P(", ");
-        nd.P($"{(ansi ? "ANSI" : "CCITT")}, codeset {codeset}");
+        if (!e) nd.Print(", ");
+        nd.Print($"{(ansi ? "ANSI" : "CCITT")}, codeset {codeset}");
         if (crLen != 0 && (crLen > 1 || nd.U8(p) != 0))
         {
-            nd.P(", Call Ref: 0x");
-            for (int i = 0; i < crLen; i++) nd.O.PutHex2(nd.Buf[cr + i]);
+            nd.Print(", Call Ref: 0x");
+            for (int i = 0; i < crLen; i++) nd.Out.PutHex2(nd.Buf[cr + i]);
         }
-        if (nd.V > 0) nd.P($", {Q933Msg(msgtype) ?? "unknown message"} (0x{msgtype:x2}), length {olen}");
-        else if (Q933Msg(msgtype) is { } mn) nd.P($", {mn}");
-        else nd.P($", unknown message 0x{msgtype:x2}");
+        if (nd.Verbose > 0) nd.Print($", {Q933Msg(msgtype) ?? "unknown message"} (0x{msgtype:x2}), length {olen}");
+        else if (Q933Msg(msgtype) is { } mn) nd.Print($", {mn}");
+        else nd.Print($", unknown message 0x{msgtype:x2}");
         while (length != 0)
         {
             if (nonLocking == 1) nonLocking = 2;
@@ -322,7 +323,7 @@ internal static class Fr
             }
             if (!nd.TTest(p, 1))
             {
-                if (nd.V == 0) nd.P($", length {olen}");
+                if (nd.Verbose == 0) nd.Print($", length {olen}");
                 nd.PrintTrunc();
                 return;
             }
@@ -344,60 +345,60 @@ internal static class Fr
             }
             if (length == 0 || !nd.TTest(p, 1))
             {
-                if (nd.V == 0) nd.P($", length {olen}");
+                if (nd.Verbose == 0) nd.Print($", length {olen}");
                 nd.PrintTrunc();
                 return;
             }
             int ielength = nd.Buf[p];
             p++; length--;
-            if (nd.V > 0) nd.P($"\n\t{Q933Ie(codeset, iecode) ?? "unknown"} IE (0x{iecode:x2}), length {ielength}: ");
+            if (nd.Verbose > 0) nd.Print($"\n\t{Q933Ie(codeset, iecode) ?? "unknown"} IE (0x{iecode:x2}), length {ielength}: ");
             if (iecode == 0 || ielength == 0) return;
             if (length < ielength || !nd.TTest(p, ielength))
             {
-                if (nd.V == 0) nd.P($", length {olen}");
+                if (nd.Verbose == 0) nd.Print($", length {olen}");
                 nd.PrintTrunc();
                 return;
             }
             bool known = (codeset is 0 or 5) && Q933IePrint(nd, iecode, ielength, p);
             if (known)
             {
-                if (nd.V > 1) Icmp.UnknownData(nd, p, "\n\t  ", ielength);
+                if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t  ", ielength);
             }
-            else if (nd.V >= 1) Icmp.UnknownData(nd, p, "\n\t", ielength);
+            else if (nd.Verbose >= 1) HexDump.UnknownData(nd, p, "\n\t", ielength);
             length -= ielength;
             p += ielength;
         }
-        if (nd.V == 0) nd.P($", length {olen}");
+        if (nd.Verbose == 0) nd.Print($", length {olen}");
     }
 
-    private static bool Q933IePrint(Nd nd, int iecode, int ielength, int p)
+    private static bool Q933IePrint(PrintContext nd, int iecode, int ielength, int p)
     {
         switch (iecode)
         {
             case 0x01:
             case 0x51:
-                if (nd.V > 0)
+                if (nd.Verbose > 0)
                 {
                     int t = nd.U8(p);
                     string? n = t switch { 0 => "Full Status", 1 => "Link verify", 2 => "Async PVC Status", _ => null };
-                    nd.P($"{n ?? "unknown"} ({t})");
+                    nd.Print($"{n ?? "unknown"} ({t})");
                 }
                 return true;
             case 0x03:
             case 0x53:
             case 0x19:
-                if (nd.V == 0) nd.P(", ");
+                if (nd.Verbose == 0) nd.Print(", ");
                 if (ielength < 2)
                 {
-                    nd.P("Invalid LINK VERIFY IE");
+                    nd.Print("Invalid LINK VERIFY IE");
                     return true;
                 }
-                nd.P($"TX Seq: {nd.U8(p),3}, RX Seq: {nd.U8(p + 1),3}");
+                nd.Print($"TX Seq: {nd.U8(p),3}, RX Seq: {nd.U8(p + 1),3}");
                 return true;
             case 0x07:
             case 0x57:
             {
-                if (nd.V == 0) nd.P(", ");
+                if (nd.Verbose == 0) nd.Print(", ");
                 int B(int i) => nd.U8(p + i);
                 if (ielength < 3 || (B(0) & 0x80) != 0
                     || (ielength == 3 && (B(1) & 0x80) == 0)
@@ -405,14 +406,14 @@ internal static class Fr
                     || (ielength == 5 && ((B(1) & 0x80) != 0 || (B(2) & 0x80) != 0 || (B(3) & 0x80) == 0))
                     || ielength > 5 || (B(ielength - 1) & 0x80) == 0)
                 {
-                    nd.P("Invalid DLCI in PVC STATUS IE");
+                    nd.Print("Invalid DLCI in PVC STATUS IE");
                     return true;
                 }
                 uint dlci = (uint)(((B(0) & 0x3f) << 4) | ((B(1) & 0x78) >> 3));
                 if (ielength == 4) dlci = (dlci << 6) | (uint)((B(2) & 0x7e) >> 1);
                 else if (ielength == 5) dlci = (dlci << 13) | (uint)(B(2) & 0x7f) | (uint)((B(3) & 0x7e) >> 1);
                 int last = B(ielength - 1);
-                nd.P($"DLCI {dlci}: status {((last & 8) != 0 ? "New, " : "")}{((last & 2) != 0 ? "Active" : "Inactive")}");
+                nd.Print($"DLCI {dlci}: status {((last & 8) != 0 ? "New, " : "")}{((last & 2) != 0 ? "Active" : "Inactive")}");
                 return true;
             }
         }

@@ -1,17 +1,18 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ETSI GeoNetworking (ethertypes 0x8947 and the old 0x0707): common header, BTP and ITS PDU header.</summary>
+/// <remarks>Specification: ETSI EN 302 636-4-1 (GeoNetworking) and EN 302 636-5-1 (BTP).</remarks>
 internal static class Geonet
 {
-    public static void Print(Nd nd, int bp, int length, int srcMac)
+    public static void Print(PrintContext nd, int bp, int length, int srcMac)
     {
         nd.Proto = "geonet";
-        nd.P("GeoNet ");
-        if (srcMac >= 0) { nd.P("src:"); nd.Mac(srcMac); }
-        nd.P("; ");
+        nd.Print("GeoNet ");
+        if (srcMac >= 0) { nd.Print("src:"); nd.Mac(srcMac); }
+        nd.Print("; ");
         if (length < 36)
         {
-            nd.P($" (common header length {(uint)length} < 36)");
+            nd.Print($" (common header length {(uint)length} < 36)");
             nd.PrintInvalid();
             return;
         }
@@ -28,17 +29,17 @@ internal static class Geonet
             (6, 0) => "LocService-Request", (6, 1) => "LocService-Reply",
             _ => "Unknown",
         };
-        nd.P($"v:{version} ");
-        nd.P($"NH:{nextHdr}-{nh} ");
-        nd.P($"HT:{hdrType}-{sub}-{ht} ");
-        nd.P($"HopLim:{hopLimit} ");
-        nd.P($"Payload:{payload} ");
+        nd.Print($"v:{version} ");
+        nd.Print($"NH:{nextHdr}-{nh} ");
+        nd.Print($"HT:{hdrType}-{sub}-{ht} ");
+        nd.Print($"HopLim:{hopLimit} ");
+        nd.Print($"Payload:{payload} ");
         nd.Check(bp + 8, 8);
-        nd.P("GN_ADDR:");
+        nd.Print("GN_ADDR:");
         nd.HexColon(bp + 8, 8);
-        nd.P(" ");
-        nd.P($"lat:{nd.Be32(bp + 20)} ");
-        nd.P($"lon:{nd.Be32(bp + 24)}");
+        nd.Print(" ");
+        nd.Print($"lat:{nd.Be32(bp + 20)} ");
+        nd.Print($"lon:{nd.Be32(bp + 24)}");
         nd.Check(bp, 36);
         length -= 36;
         bp += 36;
@@ -47,7 +48,7 @@ internal static class Geonet
         {
             if ((uint)length < (uint)hdrSize)
             {
-                nd.P($" (header size {hdrSize} > {(uint)length})");
+                nd.Print($" (header size {hdrSize} > {(uint)length})");
                 nd.PrintInvalid();
                 return;
             }
@@ -58,27 +59,27 @@ internal static class Geonet
             {
                 if ((uint)length < 4)
                 {
-                    nd.P($" (BTP length {(uint)length} < 4)");
+                    nd.Print($" (BTP length {(uint)length} < 4)");
                     nd.PrintInvalid();
                     return;
                 }
-                nd.P($"; BTP Dst:{nd.Be16(bp)}");
-                nd.P($" Src:{nd.Be16(bp + 2)}");
+                nd.Print($"; BTP Dst:{nd.Be16(bp)}");
+                nd.Print($" Src:{nd.Be16(bp + 2)}");
                 length -= 4;
                 bp += 4;
                 if ((uint)length >= 2)
                 {
-                    nd.P($"; ItsPduHeader v:{nd.U8(bp)}");
+                    nd.Print($"; ItsPduHeader v:{nd.U8(bp)}");
                     int mt = nd.U8(bp + 1);
                     string? mn = mt switch
                     {
                         0 => "CAM", 1 => "DENM", 101 => "TPEGM", 102 => "TSPDM", 103 => "VPM", 104 => "SRM", 105 => "SLAM",
                         106 => "ecoCAM", 107 => "ITM", 150 => "SA", _ => null,
                     };
-                    nd.P($" t:{mt}-{mn ?? $"unknown ({mt})"}");
+                    nd.Print($" t:{mt}-{mn ?? $"unknown ({mt})"}");
                 }
             }
         }
-        if (nd.V > 0) HexDump.HexAscii(nd, "\n\t", bp, length);
+        if (nd.Verbose > 0) HexDump.HexAscii(nd, "\n\t", bp, length);
     }
 }

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IPv4 header, options and fragments, and the protocol demultiplexer shared with IPv6.</summary>
+/// <remarks>Specification: RFC 791.</remarks>
 internal static class Ip
 {
     public static string? ProtoName(int p) => p switch
@@ -14,36 +15,36 @@ internal static class Ip
     };
 
     /// <summary>Raw IP link: version nibble picks IPv4 or IPv6.</summary>
-    public static void PrintAny(Nd nd, int off, int length)
+    public static void PrintAny(PrintContext nd, int off, int length)
     {
         int v = nd.U8(off) >> 4;
         if (v == 6) Ip6.Print(nd, off, length);
         else if (v == 4) Print(nd, off, length);
-        else nd.P($"IP{v}");
+        else nd.Print($"IP{v}");
     }
 
-    public static void Print(Nd nd, int ip, int length)
+    public static void Print(PrintContext nd, int ip, int length)
     {
         nd.Proto = "ip";
         int ver = nd.U8(ip) >> 4;
         if (ver != 4)
         {
-            if (ver == 6) nd.P("IP6, wrong link-layer encapsulation");
-            else nd.P($"IP{ver}");
+            if (ver == 6) nd.Print("IP6, wrong link-layer encapsulation");
+            else nd.Print($"IP{ver}");
             nd.PrintInvalid();
             return;
         }
-        if (!nd.S.LinkHeader) nd.P("IP ");
+        if (!nd.Settings.LinkHeader) nd.Print("IP ");
         // a short header is reported here, not unwound to the packet printer: -x/-X then dump after the link header
         if (!nd.TTest(ip, 20)) { nd.PrintTrunc(); return; }
-        if (length < 20) { nd.P($"truncated-ip {length}"); return; }
+        if (length < 20) { nd.Print($"truncated-ip {length}"); return; }
         int hlen = (nd.U8(ip) & 0xf) * 4;
-        if (hlen < 20) { nd.P($"bad-hlen {hlen}"); return; }
+        if (hlen < 20) { nd.Print($"bad-hlen {hlen}"); return; }
         int len = nd.Be16(ip + 2);
-        if (length < len) nd.P($"truncated-ip - {len - length} bytes missing! ");
+        if (length < len) nd.Print($"truncated-ip - {len - length} bytes missing! ");
         if (len < hlen)
         {
-            if (len != 0) { nd.P($"bad-len {len}"); return; }
+            if (len != 0) { nd.Print($"bad-len {len}"); return; }
             len = length; // TSO guess
         }
         int saved = nd.PushSnap(ip, len);
@@ -52,50 +53,50 @@ internal static class Ip
             len -= hlen;
             int off = nd.Be16(ip + 6);
             int proto = nd.U8(ip + 9);
-            if (nd.V > 0)
+            if (nd.Verbose > 0)
             {
                 int tos = nd.U8(ip + 1);
-                nd.P($"(tos 0x{tos:x}");
+                nd.Print($"(tos 0x{tos:x}");
                 switch (tos & 3)
                 {
-                    case 1: nd.P(",ECT(1)"); break;
-                    case 2: nd.P(",ECT(0)"); break;
-                    case 3: nd.P(",CE"); break;
+                    case 1: nd.Print(",ECT(1)"); break;
+                    case 2: nd.Print(",ECT(0)"); break;
+                    case 3: nd.Print(",CE"); break;
                 }
                 int ttl = nd.U8(ip + 8);
-                if (ttl >= 1) nd.P($", ttl {ttl}");
-                nd.P($", id {nd.Be16(ip + 4)}, offset {(off & 0x1fff) * 8}, flags [");
+                if (ttl >= 1) nd.Print($", ttl {ttl}");
+                nd.Print($", id {nd.Be16(ip + 4)}, offset {(off & 0x1fff) * 8}, flags [");
                 bool any = false;
-                if ((off & 0x2000) != 0) { nd.P('+'); any = true; }
-                if ((off & 0x4000) != 0) { if (any) nd.P(", "); nd.P("DF"); any = true; }
-                if ((off & 0x8000) != 0) { if (any) nd.P(", "); nd.P("rsvd"); any = true; }
-                if (!any) nd.P("none");
-                nd.P($"], proto {ProtoName(proto) ?? "unknown"} ({proto})");
-                nd.P($", length {nd.Be16(ip + 2)}");
+                if ((off & 0x2000) != 0) { nd.Print('+'); any = true; }
+                if ((off & 0x4000) != 0) { if (any) nd.Print(", "); nd.Print("DF"); any = true; }
+                if ((off & 0x8000) != 0) { if (any) nd.Print(", "); nd.Print("rsvd"); any = true; }
+                if (!any) nd.Print("none");
+                nd.Print($"], proto {ProtoName(proto) ?? "unknown"} ({proto})");
+                nd.Print($", length {nd.Be16(ip + 2)}");
                 bool truncated = false;
                 if (hlen > 20)
                 {
-                    nd.P(", options (");
+                    nd.Print(", options (");
                     if (!Options(nd, ip + 20, hlen - 20))
                     {
-                        nd.P(" [truncated-option]");
+                        nd.Print(" [truncated-option]");
                         truncated = true;
                     }
-                    nd.P(")");
+                    nd.Print(")");
                 }
-                if (!nd.S.NoChecksum && nd.TTest(ip, hlen))
+                if (!nd.Settings.NoChecksum && nd.TTest(ip, hlen))
                 {
                     ushort sum = Checksum.Compute(nd.Buf.AsSpan(ip, hlen));
                     if (sum != 0)
                     {
                         ushort ipsum = nd.Be16(ip + 10);
-                        nd.P($", bad cksum {ipsum:x} (->{Checksum.ShouldBe(ipsum, sum):x})!");
+                        nd.Print($", bad cksum {ipsum:x} (->{Checksum.ShouldBe(ipsum, sum):x})!");
                     }
                 }
-                nd.P(")\n    ");
+                nd.Print(")\n    ");
                 if (truncated)
                 {
-                    nd.Ip4(ip + 12); nd.P(" > "); nd.Ip4(ip + 16); nd.P(": ");
+                    nd.Ip4(ip + 12); nd.Print(" > "); nd.Ip4(ip + 16); nd.Print(": ");
                     nd.PrintTrunc();
                     return;
                 }
@@ -104,19 +105,19 @@ internal static class Ip
             {
                 if (proto != 6 && proto != 17 && proto != 132 && proto != 33)
                 {
-                    nd.Ip4(ip + 12); nd.P(" > "); nd.Ip4(ip + 16); nd.P(": ");
+                    nd.Ip4(ip + 12); nd.Print(" > "); nd.Ip4(ip + 16); nd.Print(": ");
                 }
                 if (!nd.TTest(ip, hlen))
                 {
-                    nd.P($" [remaining caplen({nd.Avail(ip)}) < header length({hlen})]");
-                    Nd.Trunc();
+                    nd.Print($" [remaining caplen({nd.Avail(ip)}) < header length({hlen})]");
+                    PrintContext.Trunc();
                 }
                 Demux(nd, ip + hlen, len, 4, (off & 0x2000) != 0, nd.U8(ip + 8), proto, ip);
             }
             else
             {
-                nd.Ip4(ip + 12); nd.P(" > "); nd.Ip4(ip + 16); nd.P(":");
-                nd.P($" ip-proto-{proto}");
+                nd.Ip4(ip + 12); nd.Print(" > "); nd.Ip4(ip + 16); nd.Print(":");
+                nd.Print($" ip-proto-{proto}");
             }
         }
         finally
@@ -126,15 +127,15 @@ internal static class Ip
     }
 
     /// <summary>Prints IPv4 options; false when they were cut short by the capture.</summary>
-    private static bool Options(Nd nd, int cp, int length)
+    private static bool Options(PrintContext nd, int cp, int length)
     {
         string sep = "";
         while (length > 0)
         {
-            nd.P(sep);
+            nd.Print(sep);
             sep = ",";
             int code = nd.U8(cp);
-            nd.P(code switch
+            nd.Print(code switch
             {
                 0 => "EOL", 1 => "NOP", 68 => "timestamp", 130 => "security", 7 => "RR", 137 => "SSRR", 131 => "LSRR",
                 148 => "RA", 82 => "traceroute", _ => $"unknown {code}",
@@ -144,9 +145,9 @@ internal static class Ip
             else
             {
                 olen = nd.U8(cp + 1);
-                if (olen < 2) { nd.P($" [bad length {olen}]"); return true; }
+                if (olen < 2) { nd.Print($" [bad length {olen}]"); return true; }
             }
-            if (olen > length) { nd.P($" [bad length {olen}]"); return true; }
+            if (olen > length) { nd.Print($" [bad length {olen}]"); return true; }
             if (!nd.TTest(cp, olen)) return false;
             switch (code)
             {
@@ -158,9 +159,9 @@ internal static class Ip
                     if (!Route(nd, cp, olen)) return false;
                     break;
                 case 148:
-                    if (olen < 4) { nd.P($" [bad length {olen}]"); break; }
+                    if (olen < 4) { nd.Print($" [bad length {olen}]"); break; }
                     if (!nd.TTest(cp + 3, 1)) return false;
-                    if (nd.Be16(cp + 2) != 0) nd.P($" value {nd.Be16(cp + 2)}");
+                    if (nd.Be16(cp + 2) != 0) nd.Print($" value {nd.Be16(cp + 2)}");
                     break;
             }
             cp += olen;
@@ -169,39 +170,39 @@ internal static class Ip
         return true;
     }
 
-    private static bool Route(Nd nd, int cp, int length)
+    private static bool Route(PrintContext nd, int cp, int length)
     {
-        if (length < 3) { nd.P($" [bad length {length}]"); return true; }
-        if (((length + 1) & 3) != 0) nd.P($" [bad length {length}]");
+        if (length < 3) { nd.Print($" [bad length {length}]"); return true; }
+        if (((length + 1) & 3) != 0) nd.Print($" [bad length {length}]");
         int ptr = nd.U8(cp + 2) - 1;
-        if (ptr < 3 || ((ptr + 1) & 3) != 0 || ptr > length + 1) nd.P($" [bad ptr {nd.U8(cp + 2)}]");
+        if (ptr < 3 || ((ptr + 1) & 3) != 0 || ptr > length + 1) nd.Print($" [bad ptr {nd.U8(cp + 2)}]");
         for (int len = 3; len < length; len += 4)
         {
             if (!nd.TTest(cp + len, 4)) return false;
-            nd.P(' ');
+            nd.Print(' ');
             nd.Ip4(cp + len);
-            if (ptr > len) nd.P(',');
+            if (ptr > len) nd.Print(',');
         }
         return true;
     }
 
-    private static bool Timestamps(Nd nd, int cp, int length)
+    private static bool Timestamps(PrintContext nd, int cp, int length)
     {
-        if (length < 4) { nd.P($"[bad length {length}]"); return true; }
-        nd.P(" TS{");
+        if (length < 4) { nd.Print($"[bad length {length}]"); return true; }
+        nd.Print(" TS{");
         int hoplen = (nd.U8(cp + 3) & 0xf) != 0 ? 8 : 4;
-        if (((length - 4) & (hoplen - 1)) != 0) nd.P($"[bad length {length}]");
+        if (((length - 4) & (hoplen - 1)) != 0) nd.Print($"[bad length {length}]");
         int ptr = nd.U8(cp + 2) - 1;
         int len = 0;
-        if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) != 0 || ptr > length + 1) nd.P($"[bad ptr {nd.U8(cp + 2)}]");
+        if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) != 0 || ptr > length + 1) nd.Print($"[bad ptr {nd.U8(cp + 2)}]");
         int ty = nd.U8(cp + 3) & 0xf;
         bool done = false;
         switch (ty)
         {
-            case 0: nd.P("TSONLY"); break;
-            case 1: nd.P("TS+ADDR"); break;
-            case 3: nd.P("PRESPEC"); break;
-            default: nd.P($"[bad ts type {ty}]"); done = true; break;
+            case 0: nd.Print("TSONLY"); break;
+            case 1: nd.Print("TS+ADDR"); break;
+            case 3: nd.Print("PRESPEC"); break;
+            default: nd.Print($"[bad ts type {ty}]"); done = true; break;
         }
         if (!done)
         {
@@ -210,20 +211,20 @@ internal static class Ip
             {
                 if (ptr == len) type = " ^ ";
                 if (!nd.TTest(cp + len, hoplen)) return false;
-                nd.P($"{type}{nd.Be32(cp + len + hoplen - 4)}@");
+                nd.Print($"{type}{nd.Be32(cp + len + hoplen - 4)}@");
                 if (hoplen == 8) nd.Ip4(cp + len);
                 type = " ";
             }
         }
-        nd.P(ptr == len ? " ^ " : "");
+        nd.Print(ptr == len ? " ^ " : "");
         int over = nd.U8(cp + 3) >> 4;
-        if (over != 0) nd.P($" [{over} hops not recorded]}} ");
-        else nd.P("}");
+        if (over != 0) nd.Print($" [{over} hops not recorded]}} ");
+        else nd.Print("}");
         return true;
     }
 
     /// <summary>Offset of the final destination for a source-routed datagram, or -1 to use the header's.</summary>
-    public static int FinalDestination(Nd nd, int ip)
+    public static int FinalDestination(PrintContext nd, int ip)
     {
         int hlen = (nd.Buf[ip] & 0xf) * 4;
         int cp = ip + 20;
@@ -243,7 +244,7 @@ internal static class Ip
         return -1;
     }
 
-    public static void Demux(Nd nd, int bp, long llength, int ver, bool fragmented, int ttl, int nh, int iph)
+    public static void Demux(PrintContext nd, int bp, long llength, int ver, bool fragmented, int ttl, int nh, int iph)
     {
         int length = (int)Math.Min(llength, int.MaxValue);
         while (true)
@@ -254,31 +255,31 @@ internal static class Ip
                 case 17: Udp.Print(nd, bp, length, iph, fragmented, ttl); return;
                 case 1:
                     if (ver == 4) Icmp.Print(nd, bp, length, iph, fragmented);
-                    else { nd.P("[ICMP requires IPv4]"); nd.PrintInvalid(); }
+                    else { nd.Print("[ICMP requires IPv4]"); nd.PrintInvalid(); }
                     return;
                 case 58:
                     if (ver == 6) Icmp6.Print(nd, bp, length, iph, fragmented);
-                    else { nd.P("[ICMPv6 requires IPv6]"); nd.PrintInvalid(); }
+                    else { nd.Print("[ICMPv6 requires IPv6]"); nd.PrintInvalid(); }
                     return;
                 case 2:
                     if (ver == 4) Igmp.Print(nd, bp, length);
-                    else { nd.P("[IGMP requires IPv4]"); nd.PrintInvalid(); }
+                    else { nd.Print("[IGMP requires IPv4]"); nd.PrintInvalid(); }
                     return;
                 case 4: Print(nd, bp, length); return;
                 case 41: Ip6.Print(nd, bp, length); return;
-                case 77: nd.P($" nd {length}"); return;
+                case 77: nd.Print($" nd {length}"); return;
                 case 143:
                     if (ver == 6) Ether.Print(nd, bp, length, nd.Avail(bp));
-                    else { nd.P("[Ethernet requires IPv6]"); nd.PrintInvalid(); }
+                    else { nd.Print("[Ethernet requires IPv6]"); nd.PrintInvalid(); }
                     return;
-                case 59: nd.P("no next header"); return;
+                case 59: nd.Print("no next header"); return;
                 case 112: Vrrp.Print(nd, bp, length, iph, ttl, ver); return;
                 case 103: Pim.Print(nd, bp, length, iph); return;
                 case 88: Eigrp.Print(nd, bp, length); return;
                 case 113: Pgm.Print(nd, bp, length, iph); return;
                 case 33: Dccp.Print(nd, bp, iph, length); return;
                 default:
-                    nd.P($" ip-proto-{nh} {(uint)llength}");
+                    nd.Print($" ip-proto-{nh} {(uint)llength}");
                     return;
             }
         }

@@ -2,31 +2,32 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Novell IPX (ethertype 0x8137, 802.2 SAP 0xe0, raw 802.3): header, SAP and RIP; NetBIOS/SMB payloads are
 /// not decoded (as in a build without the SMB printer). SAP service types print as hex numbers.</summary>
+/// <remarks>Specification: Novell's IPX specification (no RFC).</remarks>
 internal static class Ipx
 {
     private const int Size = 30;
 
-    private static void Addr(Nd nd, int net, int node)
+    private static void Addr(PrintContext nd, int net, int node)
     {
         uint n = nd.Be32(net);
         nd.Check(node, 6);
-        nd.P($"{n:x8}.");
+        nd.Print($"{n:x8}.");
         nd.Mac(node);
     }
 
-    public static void Print(Nd nd, int p, int length)
+    public static void Print(PrintContext nd, int p, int length)
     {
         nd.Proto = "ipx";
-        if (!nd.S.LinkHeader) nd.P("IPX ");
+        if (!nd.Settings.LinkHeader) nd.Print("IPX ");
         nd.Check(p + 6, 12);
         Addr(nd, p + 18, p + 22);
-        nd.P($".{nd.Be16(p + 28):x4} > ");
+        nd.Print($".{nd.Be16(p + 28):x4} > ");
         Addr(nd, p + 6, p + 10);
-        nd.P($".{nd.Be16(p + 16):x4}: ");
+        nd.Print($".{nd.Be16(p + 16):x4}: ");
         length = nd.Be16(p + 2);
         if (length < Size)
         {
-            nd.P($"[length {length} < {Size}]");
+            nd.Print($"[length {length} < {Size}]");
             nd.PrintInvalid();
             return;
         }
@@ -35,18 +36,18 @@ internal static class Ipx
         int skt = nd.Be16(p + 16);
         switch (skt)
         {
-            case 0x0451: nd.P($"ipx-ncp {length}"); break;
+            case 0x0451: nd.Print($"ipx-ncp {length}"); break;
             case 0x0452: Sap(nd, data, length); break;
             case 0x0453: Rip(nd, data, length); break;
-            case 0x0455: nd.P($"ipx-netbios {length}"); break;
-            case 0x0456: nd.P($"ipx-diags {length}"); break;
-            case 0x0553: nd.P($"ipx-nwlink-dgm {length}"); break;
+            case 0x0455: nd.Print($"ipx-netbios {length}"); break;
+            case 0x0456: nd.Print($"ipx-diags {length}"); break;
+            case 0x0553: nd.Print($"ipx-nwlink-dgm {length}"); break;
             case 0x85be: Eigrp.Print(nd, data, length); break;
-            default: nd.P($"ipx-#{skt:x} {length}"); break;
+            default: nd.Print($"ipx-#{skt:x} {length}"); break;
         }
     }
 
-    private static void Sap(Nd nd, int p, int length)
+    private static void Sap(PrintContext nd, int p, int length)
     {
         int command = nd.Be16(p);
         if (length < 2) { nd.PrintInvalid(); return; }
@@ -55,25 +56,25 @@ internal static class Ipx
         {
             case 1:
             case 3:
-                nd.P(command == 1 ? "ipx-sap-req" : "ipx-sap-nearest-req");
-                nd.P($" {nd.Be16(p):x4}");
+                nd.Print(command == 1 ? "ipx-sap-req" : "ipx-sap-nearest-req");
+                nd.Print($" {nd.Be16(p):x4}");
                 break;
             case 2:
             case 4:
-                nd.P(command == 2 ? "ipx-sap-resp" : "ipx-sap-nearest-resp");
+                nd.Print(command == 2 ? "ipx-sap-resp" : "ipx-sap-nearest-resp");
                 for (int i = 0; i < 8 && length != 0; i++)
                 {
                     nd.Check(p, 2);
                     if (length < 2) { nd.PrintInvalid(); return; }
-                    nd.P($" {nd.Be16(p):x4} '");
+                    nd.Print($" {nd.Be16(p):x4} '");
                     p += 2; length -= 2;
-                    if (length < 48) { nd.P("'"); nd.PrintInvalid(); return; }
-                    Lldp.PrintJnp(nd, p, 48);
-                    nd.P("'");
+                    if (length < 48) { nd.Print("'"); nd.PrintInvalid(); return; }
+                    Text.PrintUntilNul(nd, p, 48);
+                    nd.Print("'");
                     p += 48; length -= 48;
                     nd.Check(p, 10);
                     if (length < 10) { nd.PrintInvalid(); return; }
-                    nd.P(" addr ");
+                    nd.Print(" addr ");
                     Addr(nd, p, p + 4);
                     p += 10; length -= 10;
                     nd.Check(p, 4);
@@ -82,12 +83,12 @@ internal static class Ipx
                 }
                 break;
             default:
-                nd.P($"ipx-sap-?{command:x}");
+                nd.Print($"ipx-sap-?{command:x}");
                 break;
         }
     }
 
-    private static void Rip(Nd nd, int p, int length)
+    private static void Rip(PrintContext nd, int p, int length)
     {
         int command = nd.Be16(p);
         if (length < 2) { nd.PrintInvalid(); return; }
@@ -95,24 +96,24 @@ internal static class Ipx
         switch (command)
         {
             case 1:
-                nd.P("ipx-rip-req");
+                nd.Print("ipx-rip-req");
                 if (length != 0)
                 {
                     if (length < 8) { nd.PrintInvalid(); return; }
-                    nd.P($" {nd.Be32(p):x8}/{nd.Be16(p + 4)}.{nd.Be16(p + 6)}");
+                    nd.Print($" {nd.Be32(p):x8}/{nd.Be16(p + 4)}.{nd.Be16(p + 6)}");
                 }
                 break;
             case 2:
-                nd.P("ipx-rip-resp");
+                nd.Print("ipx-rip-resp");
                 for (int i = 0; i < 50 && length != 0; i++)
                 {
                     if (length < 8) { nd.PrintInvalid(); return; }
-                    nd.P($" {nd.Be32(p):x8}/{nd.Be16(p + 4)}.{nd.Be16(p + 6)}");
+                    nd.Print($" {nd.Be32(p):x8}/{nd.Be16(p + 4)}.{nd.Be16(p + 6)}");
                     p += 8; length -= 8;
                 }
                 break;
             default:
-                nd.P($"ipx-rip-?{command:x}");
+                nd.Print($"ipx-rip-?{command:x}");
                 break;
         }
     }

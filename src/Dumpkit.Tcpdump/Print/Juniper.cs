@@ -4,10 +4,9 @@ namespace Dumpkit.Tcpdump.Print;
 /// Juniper capture link types: the "MGC" pseudo-header (flags, extension TLVs, the no-L2 IP guess) in front of
 /// the frame. Only DLT_JUNIPER_ETHER (178), which carries plain Ethernet and no cookie, is wired up.
 /// </summary>
+/// <remarks>Specification: Juniper's capture pseudo-header (no public specification).</remarks>
 internal static class Juniper
 {
-    public const int EtherLinkType = 178;
-
     private const uint Magic = 0x4d4743; // "MGC"
     private const int FlagIn = 0x01, FlagNoL2 = 0x02, FlagExt = 0x80;
 
@@ -55,7 +54,7 @@ internal static class Juniper
     };
 
     /// <summary>DLT_JUNIPER_ETHER: the pseudo-header, then an Ethernet frame; returns the link-layer header length.</summary>
-    public static int EtherIfPrint(Nd nd, int length, int caplen)
+    public static int EtherIfPrint(PrintContext nd, int length, int caplen)
     {
         nd.Proto = "juniper_ether";
         int hlen = ParseHeader(nd, length, out bool more);
@@ -67,23 +66,23 @@ internal static class Juniper
     /// Parses (and with -e/-vv prints) the pseudo-header at offset 0; returns its length. more is false when
     /// nothing follows to print (no magic, invalid extensions, or an L2-less packet already printed as IP).
     /// </summary>
-    private static int ParseHeader(Nd nd, int length, out bool more)
+    private static int ParseHeader(PrintContext nd, int length, out bool more)
     {
         more = false;
         int flags = nd.U8(3);
         if (nd.Be24(0) != Magic)
         {
-            nd.P("no magic-number found!");
+            nd.Print("no magic-number found!");
             return 0;
         }
-        bool e = nd.S.LinkHeader, vv = nd.V > 1;
-        if (e) nd.P((flags & FlagIn) != 0 ? " In " : "Out ");
+        bool e = nd.Settings.LinkHeader, vv = nd.Verbose > 1;
+        if (e) nd.Print((flags & FlagIn) != 0 ? " In " : "Out ");
         int hlen = 4;
         if (vv)
         {
-            nd.P("\n\tJuniper PCAP Flags [");
+            nd.Print("\n\tJuniper PCAP Flags [");
             Toks.Bits(nd, FlagNames, "none", (uint)flags);
-            nd.P("]");
+            nd.Print("]");
         }
         if ((flags & FlagExt) != 0)
         {
@@ -91,7 +90,7 @@ internal static class Juniper
             int extLen = nd.Be16(tp);
             tp += 2;
             hlen += 2 + extLen;
-            if (vv) nd.P($", PCAP Extension(s) total length {extLen}");
+            if (vv) nd.Print($", PCAP Extension(s) total length {extLen}");
             nd.Check(tp, extLen);
             while (extLen > 2)
             {
@@ -100,11 +99,11 @@ internal static class Juniper
                 if (type == 0 || len == 0) break;
                 if (extLen < len + 2)
                 {
-                    nd.P($" [extension_length {extLen} < {len + 2}]");
+                    nd.Print($" [extension_length {extLen} < {len + 2}]");
                     nd.PrintInvalid();
                     return 0;
                 }
-                if (vv) nd.P($"\n\t  {ExtTlvName(type) ?? "Unknown"} Extension TLV #{type}, length {len}, value ");
+                if (vv) nd.Print($"\n\t  {ExtTlvName(type) ?? "Unknown"} Extension TLV #{type}, length {len}, value ");
                 int value = TlvValue(nd, tp, type, len);
                 if (vv && value != -1 && type != 2)
                 {
@@ -114,30 +113,30 @@ internal static class Juniper
                         6 or 8 => Encapsulation(value) ?? "Unknown",
                         _ => null,
                     };
-                    if (name != null) nd.P($"{name} ({(uint)value})");
-                    else nd.P($"{(uint)value}");
+                    if (name != null) nd.Print($"{name} ({(uint)value})");
+                    else nd.Print($"{(uint)value}");
                 }
                 tp += len;
                 extLen -= len + 2;
             }
-            if (vv) nd.P("\n\t-----original packet-----\n\t");
+            if (vv) nd.Print("\n\t-----original packet-----\n\t");
         }
         if ((flags & FlagNoL2) != 0)
         {
-            if (e) nd.P("no-L2-hdr, ");
+            if (e) nd.Print("no-L2-hdr, ");
             int ip = hlen + 4;
             nd.Check(ip, 1);
-            if (!IpGuess(nd, ip, Math.Max(0, length - ip))) nd.P("no IP-hdr found!");
+            if (!IpGuess(nd, ip, Math.Max(0, length - ip))) nd.Print("no IP-hdr found!");
             return ip;
         }
         // Ethernet PICs carry no cookie and no protocol field
-        if (e) nd.P($"hlen {hlen}, proto 0x{0:x4}, ");
+        if (e) nd.Print($"hlen {hlen}, proto 0x{0:x4}, ");
         more = true;
         return hlen;
     }
 
     /// <summary>An extension TLV's value of 1 to 4 octets: little-endian below type 128, big-endian above; -1 otherwise.</summary>
-    private static int TlvValue(Nd nd, int p, int type, int len)
+    private static int TlvValue(PrintContext nd, int p, int type, int len)
     {
         bool le = type < 128;
         return len switch
@@ -151,7 +150,7 @@ internal static class Juniper
     }
 
     /// <summary>An IPv4 or IPv6 packet recognised by its first octet (no link layer to say which).</summary>
-    private static bool IpGuess(Nd nd, int p, int length)
+    private static bool IpGuess(PrintContext nd, int p, int length)
     {
         int b = nd.U8(p);
         if (b >= 0x45 && b <= 0x4f) Ip.Print(nd, p, length);

@@ -4,6 +4,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// 802.2 LLC: SNAP, STP, IP, IPX and OSI SAPs are decoded; other frames are described (unnumbered, supervisory,
 /// information) and their payload is left to the raw dump.
 /// </summary>
+/// <remarks>Specification: IEEE 802.2, RFC 1042 (SNAP).</remarks>
 internal static class Llc
 {
     private const int UFormat = 3, SFormat = 1, UPoll = 0x10, IsPoll = 0x100, XidFormatId = 0x81;
@@ -13,7 +14,7 @@ internal static class Llc
     /// Returns the length of what was decoded (LLC header, plus SNAP header when present); negative when the
     /// payload was not printed and the caller should dump it raw.
     /// </summary>
-    public static int Print(Nd nd, int p, int length, int caplen, int macOff)
+    public static int Print(PrintContext nd, int p, int length, int caplen, int macOff)
     {
         nd.Proto = "llc";
         if (caplen < 3 || length < 3) return Short(nd, p, length, caplen, 3);
@@ -31,16 +32,16 @@ internal static class Llc
         if (ssapField == 0xff && dsapField == 0xff)
         {
             // Ethernet_802.3 IPX: no 802.2 header, the IPX header starts with 0xffff
-            if (nd.S.LinkHeader) nd.P("IPX 802.3: ");
+            if (nd.Settings.LinkHeader) nd.Print("IPX 802.3: ");
             Ipx.Print(nd, p, length);
             return 0;
         }
         int dsap = dsapField & 0xfe, ssap = ssapField & 0xfe;
-        if (nd.S.LinkHeader)
+        if (nd.Settings.LinkHeader)
         {
-            nd.P($"LLC, dsap {Sap(dsap) ?? "Unknown"} (0x{dsap:x2}) {((dsapField & 1) != 0 ? "Group" : "Individual")}, ssap {Sap(ssap) ?? "Unknown"} (0x{ssap:x2}) {((ssapField & 1) != 0 ? "Response" : "Command")}");
-            if (isU) nd.P($", ctrl 0x{control:x2}: ");
-            else nd.P($", ctrl 0x{control:x4}: ");
+            nd.Print($"LLC, dsap {Sap(dsap) ?? "Unknown"} (0x{dsap:x2}) {((dsapField & 1) != 0 ? "Group" : "Individual")}, ssap {Sap(ssap) ?? "Unknown"} (0x{ssap:x2}) {((ssapField & 1) != 0 ? "Response" : "Command")}");
+            if (isU) nd.Print($", ctrl 0x{control:x2}: ");
+            else nd.Print($", ctrl 0x{control:x4}: ");
         }
         p += hdrlen; length -= hdrlen; caplen -= hdrlen;
         if (ssap == dsap && control == Ui)
@@ -53,32 +54,32 @@ internal static class Llc
                 case 0x42: Stp.Print(nd, p, length); return hdrlen;
                 case 0x06: Ip.Print(nd, p, length); return hdrlen;
                 case 0xe0:
-                    if (nd.S.LinkHeader) nd.P("IPX 802.2: ");
+                    if (nd.Settings.LinkHeader) nd.Print("IPX 802.2: ");
                     Ipx.Print(nd, p, length);
                     return hdrlen;
                 case 0xfe: Isoclns.Print(nd, p, length); return hdrlen;
             }
         }
-        if (!nd.S.LinkHeader)
+        if (!nd.Settings.LinkHeader)
         {
             // nobody printed the link-layer addresses: print them with the SAPs
             if (ssap == dsap)
             {
-                if (macOff >= 0) { nd.Mac(macOff + 6); nd.P(" > "); nd.Mac(macOff); nd.P(' '); }
-                nd.P($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
+                if (macOff >= 0) { nd.Mac(macOff + 6); nd.Print(" > "); nd.Mac(macOff); nd.Print(' '); }
+                nd.Print($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
             }
             else
             {
-                if (macOff >= 0) { nd.Mac(macOff + 6); nd.P(' '); }
-                nd.P($"{Sap(ssap) ?? $"Unknown SSAP 0x{ssap:x2}"} > ");
-                if (macOff >= 0) { nd.Mac(macOff); nd.P(' '); }
-                nd.P($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
+                if (macOff >= 0) { nd.Mac(macOff + 6); nd.Print(' '); }
+                nd.Print($"{Sap(ssap) ?? $"Unknown SSAP 0x{ssap:x2}"} > ");
+                if (macOff >= 0) { nd.Mac(macOff); nd.Print(' '); }
+                nd.Print($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
             }
         }
         int frameLength = length + hdrlen;
         if (isU)
         {
-            nd.P($"Unnumbered, {Command(control & ~UPoll)}, Flags [{Flags((ssapField & 1) | (control & UPoll))}], length {frameLength}");
+            nd.Print($"Unnumbered, {Command(control & ~UPoll)}, Flags [{Flags((ssapField & 1) | (control & UPoll))}], length {frameLength}");
             if ((control & ~UPoll) == Xid)
             {
                 if (length == 0) return hdrlen; // XID without payload, as an SNA short-form XID
@@ -90,7 +91,7 @@ internal static class Llc
                         nd.PrintTrunc();
                         RawDump(nd, p, caplen);
                     }
-                    else nd.P($": {nd.U8(p + 1):x2} {nd.U8(p + 2):x2}");
+                    else nd.Print($": {nd.U8(p + 1):x2} {nd.U8(p + 2):x2}");
                     return hdrlen;
                 }
             }
@@ -98,18 +99,18 @@ internal static class Llc
         else if ((control & SFormat) != 0)
         {
             string kind = ((control >> 2) & 3) switch { 0 => "Receiver Ready", 1 => "Receiver not Ready", 2 => "Reject", _ => "?" };
-            nd.P($"Supervisory, {kind}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
+            nd.Print($"Supervisory, {kind}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
             return hdrlen; // no payload
         }
         else
         {
-            nd.P($"Information, send seq {(control >> 1) & 0x7f}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
+            nd.Print($"Information, send seq {(control >> 1) & 0x7f}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
         }
         return -hdrlen;
     }
 
     /// <summary>Fewer bytes than the LLC header needs: marks the truncation and dumps what there is.</summary>
-    private static int Short(Nd nd, int p, int length, int caplen, int need)
+    private static int Short(PrintContext nd, int p, int length, int caplen, int need)
     {
         nd.PrintTrunc();
         RawDump(nd, p, caplen);
@@ -117,7 +118,7 @@ internal static class Llc
     }
 
     /// <summary>tcpdump dumps what there is of a short LLC header even under -x/-X/-q, which silence the usual raw dump.</summary>
-    private static void RawDump(Nd nd, int p, int caplen)
+    private static void RawDump(PrintContext nd, int p, int caplen)
     {
         if (caplen > 0) HexDump.HexAscii(nd, "\n\t", p, caplen);
     }
@@ -166,14 +167,14 @@ internal static class Llc
     };
 
     /// <summary>SNAP header after LLC; true when the payload was printed.</summary>
-    public static bool Snap(Nd nd, int p, int length, int caplen, int macOff)
+    public static bool Snap(PrintContext nd, int p, int length, int caplen, int macOff)
     {
         nd.Proto = "snap";
         if (!nd.TTest(p, 5) || caplen < 5 || length < 5) { nd.PrintTrunc(); return true; }
         uint oui = nd.Be24(p);
         int et = nd.Be16(p + 3);
-        if (nd.S.LinkHeader)
-            nd.P($"oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), {(oui == 0 ? "ethertype" : "pid")} {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length - 5}: ");
+        if (nd.Settings.LinkHeader)
+            nd.Print($"oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), {(oui == 0 ? "ethertype" : "pid")} {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length - 5}: ");
         p += 5; length -= 5; caplen -= 5;
         switch (oui)
         {
@@ -205,11 +206,11 @@ internal static class Llc
                 }
                 break;
         }
-        if (!nd.S.LinkHeader)
+        if (!nd.Settings.LinkHeader)
         {
-            if (macOff >= 0) { nd.Mac(macOff + 6); nd.P(" > "); nd.Mac(macOff); nd.P(' '); }
-            if (oui == 0) nd.P($"SNAP, ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
-            else nd.P($"SNAP, oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), pid {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
+            if (macOff >= 0) { nd.Mac(macOff + 6); nd.Print(" > "); nd.Mac(macOff); nd.Print(' '); }
+            if (oui == 0) nd.Print($"SNAP, ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
+            else nd.Print($"SNAP, oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), pid {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
         }
         return false;
     }

@@ -2,6 +2,7 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>LLDP (IEEE 802.1AB, ethertype 0x88cc): basic TLVs, and at -v the 802.1 (incl. DCB and EVB), 802.3,
 /// TIA LLDP-MED, IANA MUD-URL and DCBX organisation-specific TLVs.</summary>
+/// <remarks>Specification: IEEE 802.1AB, IEEE 802.1Q and 802.3 annexes, ANSI/TIA-1057 (LLDP-MED), RFC 8520 (MUD).</remarks>
 internal static class Lldp
 {
     private static readonly Tok[] CapValues =
@@ -56,28 +57,10 @@ internal static class Lldp
         6 => "Agent circuit ID", 7 => "Local", _ => null,
     };
 
-    public static string? AfName(int af) => af switch
-    {
-        0 => "Reserved", 1 => "IPv4", 2 => "IPv6", 3 => "NSAP", 4 => "HDLC", 5 => "BBN 1822", 6 => "802", 7 => "E.163", 8 => "E.164",
-        9 => "F.69", 10 => "X.121", 11 => "Novell IPX", 12 => "Appletalk", 13 => "Decnet IV", 14 => "Banyan Vines",
-        15 => "E.164 with NSAP subaddress", 196 => "Layer-2 VPN", 25 => "VPLS", _ => null,
-    };
-
-    /// <summary>nd_printjnp: up to n characters, stopping at a NUL.</summary>
-    public static void PrintJnp(Nd nd, int p, int n)
-    {
-        for (; n > 0; n--, p++)
-        {
-            byte c = nd.U8(p);
-            if (c == 0) break;
-            Text.PrintChar(nd, c);
-        }
-    }
-
-    private static void Bits(Nd nd, Tok[] t, string none, uint v) => Toks.Bits(nd, t, none, v);
+    private static void Bits(PrintContext nd, Tok[] t, string none, uint v) => Toks.Bits(nd, t, none, v);
 
     /// <summary>"AFI name (n): address", or false when the address does not fit.</summary>
-    private static bool NetworkAddr(Nd nd, int p, int len)
+    private static bool NetworkAddr(PrintContext nd, int p, int len)
     {
         if (len < 1) return false;
         len--;
@@ -86,37 +69,37 @@ internal static class Lldp
         {
             case 1:
                 if (len < 4) return false;
-                nd.P($"AFI {AfName(af)} ({af}): {nd.A4(p + 1)}");
+                nd.Print($"AFI {AddressFamily.Name(af)} ({af}): {nd.A4(p + 1)}");
                 return true;
             case 2:
                 if (len < 16) return false;
-                nd.P($"AFI {AfName(af)} ({af}): {nd.A6(p + 1)}");
+                nd.Print($"AFI {AddressFamily.Name(af)} ({af}): {nd.A6(p + 1)}");
                 return true;
             case 6:
                 if (len < 6) return false;
                 nd.Check(p + 1, 6);
-                nd.P($"AFI {AfName(af)} ({af}): ");
+                nd.Print($"AFI {AddressFamily.Name(af)} ({af}): ");
                 nd.Mac(p + 1);
                 return true;
             default:
-                nd.P($"AFI {AfName(af) ?? "Unknown"} ({af}), no AF printer !");
+                nd.Print($"AFI {AddressFamily.Name(af) ?? "Unknown"} ({af}), no AF printer !");
                 return true;
         }
     }
 
-    private static bool NetworkAddrFits(Nd nd, int p, int len)
+    private static bool NetworkAddrFits(PrintContext nd, int p, int len)
     {
         if (len < 1) return false;
         int af = nd.U8(p);
         return af switch { 1 => len - 1 >= 4, 2 => len - 1 >= 16, 6 => len - 1 >= 6, _ => true };
     }
 
-    public static void Print(Nd nd, int p, int len)
+    public static void Print(PrintContext nd, int p, int len)
     {
         nd.Proto = "lldp";
         int tlen = len;
-        nd.P($"LLDP, length {(uint)len}");
-        bool v = nd.V > 0;
+        nd.Print($"LLDP, length {(uint)len}");
+        bool v = nd.Verbose > 0;
         while (tlen >= 2)
         {
             nd.Check(p, 2);
@@ -125,7 +108,7 @@ internal static class Lldp
             bool hexdump = false;
             tlen -= 2;
             p += 2;
-            if (v) nd.P($"\n\t{TlvName(type) ?? "Unknown"} TLV ({type}), length {tl}");
+            if (v) nd.Print($"\n\t{TlvName(type) ?? "Unknown"} TLV ({type}), length {tl}");
             if (type == 0 || tl == 0) break;
             nd.Check(p, tl);
             if (tlen < tl) { nd.PrintTrunc(); return; }
@@ -138,7 +121,7 @@ internal static class Lldp
                         if (tl < 2) { nd.PrintTrunc(); return; }
                         int st = nd.U8(p);
                         bool chassis = type == 1;
-                        nd.P($"\n\t  Subtype {(chassis ? ChassisSubtype(st) : PortSubtype(st)) ?? "Unknown"} ({st}): ");
+                        nd.Print($"\n\t  Subtype {(chassis ? ChassisSubtype(st) : PortSubtype(st)) ?? "Unknown"} ({st}): ");
                         int mac = chassis ? 4 : 3, net = chassis ? 5 : 4;
                         if (st == mac)
                         {
@@ -150,40 +133,40 @@ internal static class Lldp
                             if (!NetworkAddrFits(nd, p + 1, tl - 1)) { nd.PrintTrunc(); return; }
                             NetworkAddr(nd, p + 1, tl - 1);
                         }
-                        else if (st is >= 1 and <= 7) PrintJnp(nd, p + 1, tl - 1);
+                        else if (st is >= 1 and <= 7) Text.PrintUntilNul(nd, p + 1, tl - 1);
                         else hexdump = true;
                     }
                     break;
                 case 3:
                     if (!v) break;
                     if (tl < 2) { nd.PrintTrunc(); return; }
-                    nd.P($": TTL {nd.Be16(p)}s");
+                    nd.Print($": TTL {nd.Be16(p)}s");
                     break;
                 case 4:
                     if (!v) break;
-                    nd.P(": ");
-                    PrintJnp(nd, p, tl);
+                    nd.Print(": ");
+                    Text.PrintUntilNul(nd, p, tl);
                     break;
                 case 5:
-                    nd.P(": ");
-                    PrintJnp(nd, p, tl);
+                    nd.Print(": ");
+                    Text.PrintUntilNul(nd, p, tl);
                     break;
                 case 6:
                     if (!v) break;
-                    nd.P("\n\t  ");
-                    PrintJnp(nd, p, tl);
+                    nd.Print("\n\t  ");
+                    Text.PrintUntilNul(nd, p, tl);
                     break;
                 case 7:
                     if (!v) break;
                     {
                         if (tl < 4) { nd.PrintTrunc(); return; }
                         int cap = nd.Be16(p), ena = nd.Be16(p + 2);
-                        nd.P("\n\t  System  Capabilities [");
+                        nd.Print("\n\t  System  Capabilities [");
                         Bits(nd, CapValues, "none", (uint)cap);
-                        nd.P($"] (0x{cap:x4})");
-                        nd.P("\n\t  Enabled Capabilities [");
+                        nd.Print($"] (0x{cap:x4})");
+                        nd.Print("\n\t  Enabled Capabilities [");
                         Bits(nd, CapValues, "none", (uint)ena);
-                        nd.P($"] (0x{ena:x4})");
+                        nd.Print($"] (0x{ena:x4})");
                     }
                     break;
                 case 8:
@@ -194,7 +177,7 @@ internal static class Lldp
                     {
                         if (tl < 3) { nd.PrintTrunc(); return; }
                         uint oui = nd.Be24(p);
-                        nd.P($": OUI {Llc.Oui(oui) ?? "Unknown"} (0x{oui:x6})");
+                        nd.Print($": OUI {Llc.Oui(oui) ?? "Unknown"} (0x{oui:x6})");
                         hexdump = oui switch
                         {
                             0x0080c2 => Private8021(nd, p, tl),
@@ -210,13 +193,13 @@ internal static class Lldp
                     hexdump = true;
                     break;
             }
-            if (nd.V > 1 || (v && hexdump)) Icmp.UnknownData(nd, p, "\n\t  ", tl);
+            if (nd.Verbose > 1 || (v && hexdump)) HexDump.UnknownData(nd, p, "\n\t  ", tl);
             tlen -= tl;
             p += tl;
         }
     }
 
-    private static bool MgmtAddr(Nd nd, int p, int len)
+    private static bool MgmtAddr(PrintContext nd, int p, int len)
     {
         int tlen = len;
         if (tlen < 1) return false;
@@ -226,13 +209,13 @@ internal static class Lldp
         if (!NetworkAddrFits(nd, p, alen)) return false;
         int af = nd.U8(p);
         nd.Check(p, af switch { 1 => 5, 2 => 17, 6 => 7, _ => 1 });
-        nd.P($"\n\t  Management Address length {alen}, ");
+        nd.Print($"\n\t  Management Address length {alen}, ");
         NetworkAddr(nd, p, alen);
         p += alen; tlen -= alen;
         if (tlen < 5) return false;
         int st = nd.U8(p);
         string? sn = st switch { 2 => "Interface Index", 3 => "System Port Number", _ => null };
-        nd.P($"\n\t  {sn ?? "Unknown"} Interface Numbering ({st}): {nd.Be32(p + 1)}");
+        nd.Print($"\n\t  {sn ?? "Unknown"} Interface Numbering ({st}): {nd.Be32(p + 1)}");
         p += 5; tlen -= 5;
         if (tlen != 0)
         {
@@ -240,40 +223,40 @@ internal static class Lldp
             if (tlen < 1 + oidLen) return false;
             if (oidLen != 0)
             {
-                nd.P($"\n\t  OID length {oidLen}");
-                PrintJnp(nd, p + 1, oidLen);
+                nd.Print($"\n\t  OID length {oidLen}");
+                Text.PrintUntilNul(nd, p + 1, oidLen);
             }
         }
         return true;
     }
 
-    private static void BitRow(Nd nd, int tval)
+    private static void BitRow(PrintContext nd, int tval)
     {
-        nd.P("\n\t     Priority : 0  1  2  3  4  5  6  7");
-        nd.P("\n\t     Value    : ");
-        for (int i = 0; i < 8; i++) nd.P($"{(tval >> i) & 1,-2} ");
+        nd.Print("\n\t     Priority : 0  1  2  3  4  5  6  7");
+        nd.Print("\n\t     Value    : ");
+        for (int i = 0; i < 8; i++) nd.Print($"{(tval >> i) & 1,-2} ");
     }
 
-    private static void Row8(Nd nd, string head, string label, int p, bool nibbles)
+    private static void Row8(PrintContext nd, string head, string label, int p, bool nibbles)
     {
-        nd.P(head);
-        nd.P(label);
+        nd.Print(head);
+        nd.Print(label);
         for (int i = 0; i < 8; i++)
         {
             int val = nibbles ? (i % 2 == 0 ? nd.U8(p + i / 2) >> 4 : nd.U8(p + i / 2) & 0x0f) : nd.U8(p + i);
-            nd.P($"{val,-3}");
-            if (i < 7) nd.P(' ');
+            nd.Print($"{val,-3}");
+            if (i < 7) nd.Print(' ');
         }
     }
 
-    private static void EtsTables(Nd nd, int p)
+    private static void EtsTables(PrintContext nd, int p)
     {
         Row8(nd, "\n\t    Priority Assignment Table\n\t     Priority : 0   1   2   3   4   5   6   7", "\n\t     Value    : ", p + 5, true);
         Row8(nd, "\n\t    TC Bandwidth Table\n\t     TC%   : 0   1   2   3   4   5   6   7", "\n\t     Value : ", p + 9, false);
         Row8(nd, "\n\t    TSA Assignment Table\n\t     Traffic Class: 0   1   2   3   4   5   6   7", "\n\t     Value        : ", p + 17, false);
     }
 
-    private static bool Private8021(Nd nd, int p, int tl)
+    private static bool Private8021(PrintContext nd, int p, int tl)
     {
         if (tl < 4) return false;
         int st = nd.U8(p + 3);
@@ -283,31 +266,31 @@ internal static class Lldp
             8 => "Congestion Notification", 9 => "ETS Configuration", 10 => "ETS Recommendation",
             11 => "Priority Flow Control Configuration", 12 => "Application Priority", 13 => "EVB", 14 => "CDCP", _ => null,
         };
-        nd.P($"\n\t  {name ?? "unknown"} Subtype ({st})");
+        nd.Print($"\n\t  {name ?? "unknown"} Subtype ({st})");
         switch (st)
         {
             case 1:
                 if (tl < 6) return false;
-                nd.P($"\n\t    port vlan id (PVID): {nd.Be16(p + 4)}");
+                nd.Print($"\n\t    port vlan id (PVID): {nd.Be16(p + 4)}");
                 break;
             case 2:
             {
                 if (tl < 7) return false;
                 int f = nd.U8(p + 4);
-                nd.P($"\n\t    port and protocol vlan id (PPVID): {nd.Be16(p + 5)}, flags [");
+                nd.Print($"\n\t    port and protocol vlan id (PPVID): {nd.Be16(p + 5)}, flags [");
                 Bits(nd, PortProtocolId, "none", (uint)f);
-                nd.P($"] (0x{f:x2})");
+                nd.Print($"] (0x{f:x2})");
                 break;
             }
             case 3:
             {
                 if (tl < 6) return false;
-                nd.P($"\n\t    vlan id (VID): {nd.Be16(p + 4)}");
+                nd.Print($"\n\t    vlan id (VID): {nd.Be16(p + 4)}");
                 if (tl < 7) return false;
                 int sl = nd.U8(p + 6);
                 if (tl < 7 + sl) return false;
-                nd.P("\n\t    vlan name: ");
-                PrintJnp(nd, p + 7, sl);
+                nd.Print("\n\t    vlan name: ");
+                Text.PrintUntilNul(nd, p + 7, sl);
                 break;
             }
             case 4:
@@ -315,91 +298,91 @@ internal static class Lldp
                 if (tl < 5) return false;
                 int sl = nd.U8(p + 4);
                 if (tl < 5 + sl) return false;
-                nd.P("\n\t    protocol identity: ");
-                PrintJnp(nd, p + 5, sl);
+                nd.Print("\n\t    protocol identity: ");
+                Text.PrintUntilNul(nd, p + 5, sl);
                 break;
             }
             case 7:
                 if (tl < 9) return false;
-                nd.P("\n\t    aggregation status [");
+                nd.Print("\n\t    aggregation status [");
                 Bits(nd, Aggregation, "none", nd.U8(p + 4));
-                nd.P($"], aggregation port ID {nd.Be32(p + 5)}");
+                nd.Print($"], aggregation port ID {nd.Be32(p + 5)}");
                 break;
             case 8:
                 if (tl < 6) return false;
-                nd.P("\n\t    Pre-Priority CNPV Indicator");
+                nd.Print("\n\t    Pre-Priority CNPV Indicator");
                 BitRow(nd, nd.U8(p + 4));
-                nd.P("\n\t    Pre-Priority Ready Indicator");
+                nd.Print("\n\t    Pre-Priority Ready Indicator");
                 BitRow(nd, nd.U8(p + 5));
                 break;
             case 9:
             {
                 if (tl < 25) return false;
                 int t = nd.U8(p + 4);
-                nd.P($"\n\t    Willing:{t >> 7}, CBS:{(t >> 6) & 0x02}, RES:{(t >> 3) & 0x07}, Max TCs:{t & 0x07}");
+                nd.Print($"\n\t    Willing:{t >> 7}, CBS:{(t >> 6) & 0x02}, RES:{(t >> 3) & 0x07}, Max TCs:{t & 0x07}");
                 EtsTables(nd, p);
                 break;
             }
             case 10:
                 if (tl < 25) return false;
-                nd.P($"\n\t    RES: {nd.U8(p + 4)}");
+                nd.Print($"\n\t    RES: {nd.U8(p + 4)}");
                 EtsTables(nd, p);
                 break;
             case 11:
             {
                 if (tl < 6) return false;
                 int t = nd.U8(p + 4);
-                nd.P($"\n\t    Willing: {t >> 7}, MBC: {(t >> 6) & 1}, RES: {(t >> 4) & 3}, PFC cap:{t & 0x0f} ");
-                nd.P("\n\t    PFC Enable");
+                nd.Print($"\n\t    Willing: {t >> 7}, MBC: {(t >> 6) & 1}, RES: {(t >> 4) & 3}, PFC cap:{t & 0x0f} ");
+                nd.Print("\n\t    PFC Enable");
                 BitRow(nd, nd.U8(p + 5));
                 break;
             }
             case 12:
             {
                 if (tl < 5) return false;
-                nd.P($"\n\t    RES: {nd.U8(p + 4)}");
+                nd.Print($"\n\t    RES: {nd.U8(p + 4)}");
                 if (tl <= 5) return false;
                 int sl = tl - 5;
                 if (sl % 3 != 0) return false;
-                nd.P("\n\t    Application Priority Table");
+                nd.Print("\n\t    Application Priority Table");
                 for (int i = 0; i < sl; i += 3)
                 {
                     int t = nd.U8(p + i + 5);
-                    nd.P($"\n\t      Priority: {t >> 5}, RES: {(t >> 3) & 3}, Sel: {t & 7}, Protocol ID: {nd.Be16(p + i + 6)}");
+                    nd.Print($"\n\t      Priority: {t >> 5}, RES: {(t >> 3) & 3}, Sel: {t & 7}, Protocol ID: {nd.Be16(p + i + 6)}");
                 }
                 break;
             }
             case 13:
             {
                 if (tl < 9) return false;
-                nd.P("\n\t    EVB Bridge Status");
+                nd.Print("\n\t    EVB Bridge Status");
                 int t = nd.U8(p + 4);
-                nd.P($"\n\t      RES: {t >> 3}, BGID: {(t >> 2) & 1}, RRCAP: {(t >> 1) & 1}, RRCTR: {t & 1}");
-                nd.P("\n\t    EVB Station Status");
+                nd.Print($"\n\t      RES: {t >> 3}, BGID: {(t >> 2) & 1}, RRCAP: {(t >> 1) & 1}, RRCTR: {t & 1}");
+                nd.Print("\n\t    EVB Station Status");
                 t = nd.U8(p + 5);
-                nd.P($"\n\t      RES: {t >> 4}, SGID: {(t >> 3) & 1}, RRREQ: {(t >> 2) & 1},RRSTAT: {t & 3}");
+                nd.Print($"\n\t      RES: {t >> 4}, SGID: {(t >> 3) & 1}, RRREQ: {(t >> 2) & 1},RRSTAT: {t & 3}");
                 t = nd.U8(p + 6);
-                nd.P($"\n\t    R: {t >> 5}, RTE: {t & 0x1f}, ");
+                nd.Print($"\n\t    R: {t >> 5}, RTE: {t & 0x1f}, ");
                 t = nd.U8(p + 7);
                 string mode = (t >> 6) switch { 0 => "Not Supported", 1 => "EVB Bridge", 2 => "EVB Station", _ => "Reserved for future Standardization" };
-                nd.P($"EVB Mode: {mode} [{t >> 6}]");
-                nd.P($"\n\t    ROL: {(t >> 5) & 1}, RWD: {t & 0x1f}, ");
+                nd.Print($"EVB Mode: {mode} [{t >> 6}]");
+                nd.Print($"\n\t    ROL: {(t >> 5) & 1}, RWD: {t & 0x1f}, ");
                 t = nd.U8(p + 8);
-                nd.P($"RES: {t >> 6}, ROL: {(t >> 5) & 1}, RKA: {t & 0x1f}");
+                nd.Print($"RES: {t >> 6}, ROL: {(t >> 5) & 1}, RKA: {t & 0x1f}");
                 break;
             }
             case 14:
             {
                 if (tl < 8) return false;
                 int t = nd.U8(p + 4);
-                nd.P($"\n\t    Role: {t >> 7}, RES: {(t >> 4) & 7}, Scomp: {(t >> 3) & 1} ");
-                nd.P($"ChnCap: {nd.Be16(p + 6) & 0x0fff}");
+                nd.Print($"\n\t    Role: {t >> 7}, RES: {(t >> 4) & 7}, Scomp: {(t >> 3) & 1} ");
+                nd.Print($"ChnCap: {nd.Be16(p + 6) & 0x0fff}");
                 int sl = tl - 8;
                 if (sl % 3 != 0) return false;
                 for (int i = 0; i < sl; i += 3)
                 {
                     uint x = nd.Be24(p + i + 8);
-                    nd.P($"\n\t    SCID: {x >> 12}, SVID: {x & 0xfff}");
+                    nd.Print($"\n\t    SCID: {x >> 12}, SVID: {x & 0xfff}");
                 }
                 break;
             }
@@ -409,45 +392,45 @@ internal static class Lldp
         return false;
     }
 
-    private static bool Private8023(Nd nd, int p, int tl)
+    private static bool Private8023(PrintContext nd, int p, int tl)
     {
         if (tl < 4) return false;
         int st = nd.U8(p + 3);
         string? name = st switch { 1 => "MAC/PHY configuration/status", 2 => "Power via MDI", 3 => "Link aggregation", 4 => "Max frame size", _ => null };
-        nd.P($"\n\t  {name ?? "unknown"} Subtype ({st})");
+        nd.Print($"\n\t  {name ?? "unknown"} Subtype ({st})");
         switch (st)
         {
             case 1:
             {
                 if (tl < 9) return false;
                 int an = nd.U8(p + 4), pmd = nd.Be16(p + 5), mau = nd.Be16(p + 7);
-                nd.P("\n\t    autonegotiation [");
+                nd.Print("\n\t    autonegotiation [");
                 Bits(nd, Autoneg, "none", (uint)an);
-                nd.P($"] (0x{an:x2})");
-                nd.P("\n\t    PMD autoneg capability [");
+                nd.Print($"] (0x{an:x2})");
+                nd.Print("\n\t    PMD autoneg capability [");
                 Bits(nd, PmdCapability, "unknown", (uint)pmd);
-                nd.P($"] (0x{pmd:x4})");
-                nd.P($"\n\t    MAU type {(mau < MauTypes.Length ? MauTypes[mau] : "unknown")} (0x{mau:x4})");
+                nd.Print($"] (0x{pmd:x4})");
+                nd.Print($"\n\t    MAU type {(mau < MauTypes.Length ? MauTypes[mau] : "unknown")} (0x{mau:x4})");
                 break;
             }
             case 2:
             {
                 if (tl < 7) return false;
-                nd.P("\n\t    MDI power support [");
+                nd.Print("\n\t    MDI power support [");
                 Bits(nd, Mdi, "none", nd.U8(p + 4));
                 int pair = nd.U8(p + 5), cls = nd.U8(p + 6);
-                nd.P($"], power pair {pair switch { 1 => "signal", 2 => "spare", _ => "unknown" }}, power class {(cls is >= 1 and <= 5 ? $"class{cls - 1}" : "unknown")}");
+                nd.Print($"], power pair {pair switch { 1 => "signal", 2 => "spare", _ => "unknown" }}, power class {(cls is >= 1 and <= 5 ? $"class{cls - 1}" : "unknown")}");
                 break;
             }
             case 3:
                 if (tl < 9) return false;
-                nd.P("\n\t    aggregation status [");
+                nd.Print("\n\t    aggregation status [");
                 Bits(nd, Aggregation, "none", nd.U8(p + 4));
-                nd.P($"], aggregation port ID {nd.Be32(p + 5)}");
+                nd.Print($"], aggregation port ID {nd.Be32(p + 5)}");
                 break;
             case 4:
                 if (tl < 6) return false;
-                nd.P($"\n\t    MTU size {nd.Be16(p + 4)}");
+                nd.Print($"\n\t    MTU size {nd.Be16(p + 4)}");
                 break;
             default:
                 return true;
@@ -455,20 +438,20 @@ internal static class Lldp
         return false;
     }
 
-    private static bool PrivateIana(Nd nd, int p, int tl)
+    private static bool PrivateIana(PrintContext nd, int p, int tl)
     {
         if (tl < 8) return false;
         int st = nd.U8(p + 3);
-        nd.P($"\n\t  {(st == 1 ? "MUD-URL" : "unknown")} Subtype ({st})");
+        nd.Print($"\n\t  {(st == 1 ? "MUD-URL" : "unknown")} Subtype ({st})");
         if (st != 1) return true;
-        nd.P("\n\t  MUD-URL=");
+        nd.Print("\n\t  MUD-URL=");
         for (int i = 4; i < tl; i++) Text.PrintChar(nd, nd.U8(p + i));
         return false;
     }
 
-    private static ulong LatLon(Nd nd, int p) => ((ulong)(nd.U8(p) & 3) << 32) | nd.Be32(p + 1);
+    private static ulong LatLon(PrintContext nd, int p) => ((ulong)(nd.U8(p) & 3) << 32) | nd.Be32(p + 1);
 
-    private static bool PrivateTia(Nd nd, int p, int tl)
+    private static bool PrivateTia(PrintContext nd, int p, int tl)
     {
         if (tl < 4) return false;
         int st = nd.U8(p + 3);
@@ -479,18 +462,18 @@ internal static class Lldp
             8 => "Inventory - serial number", 9 => "Inventory - manufacturer name", 10 => "Inventory - model name",
             11 => "Inventory - asset ID", _ => null,
         };
-        nd.P($"\n\t  {name ?? "unknown"} Subtype ({st})");
+        nd.Print($"\n\t  {name ?? "unknown"} Subtype ({st})");
         switch (st)
         {
             case 1:
             {
                 if (tl < 7) return false;
                 int caps = nd.Be16(p + 4), dt = nd.U8(p + 6);
-                nd.P("\n\t    Media capabilities [");
+                nd.Print("\n\t    Media capabilities [");
                 Bits(nd, TiaCapabilities, "none", (uint)caps);
-                nd.P($"] (0x{caps:x4})");
+                nd.Print($"] (0x{caps:x4})");
                 string? dn = dt switch { 1 => "endpoint class 1", 2 => "endpoint class 2", 3 => "endpoint class 3", 4 => "network connectivity", _ => null };
-                nd.P($"\n\t    Device type [{dn ?? "unknown"}] (0x{dt:x2})");
+                nd.Print($"\n\t    Device type [{dn ?? "unknown"}] (0x{dt:x2})");
                 break;
             }
             case 2:
@@ -502,13 +485,13 @@ internal static class Lldp
                     1 => "voice", 2 => "voice signaling", 3 => "guest voice", 4 => "guest voice signaling", 5 => "softphone voice",
                     6 => "video conferencing", 7 => "streaming video", 8 => "video signaling", _ => null,
                 };
-                nd.P($"\n\t    Application type [{an ?? "none"}] (0x{app:x2})");
-                nd.P(", Flags [");
+                nd.Print($"\n\t    Application type [{an ?? "none"}] (0x{app:x2})");
+                nd.Print(", Flags [");
                 Bits(nd, NetworkPolicyBits, "none", nd.U8(p + 5));
-                nd.P("]");
-                nd.P($"\n\t    Vlan id {(nd.Be16(p + 5) & 0x1ffe) >> 1}");
-                nd.P($", L2 priority {(nd.Be16(p + 6) & 0x01ff) >> 6}");
-                nd.P($", DSCP value {nd.Be16(p + 6) & 0x3f}");
+                nd.Print("]");
+                nd.Print($"\n\t    Vlan id {(nd.Be16(p + 5) & 0x1ffe) >> 1}");
+                nd.Print($", L2 priority {(nd.Be16(p + 6) & 0x01ff) >> 6}");
+                nd.Print($", DSCP value {nd.Be16(p + 6) & 0x3f}");
                 break;
             }
             case 3:
@@ -516,24 +499,24 @@ internal static class Lldp
                 if (tl < 5) return false;
                 int fmt = nd.U8(p + 4);
                 string? fn = fmt switch { 1 => "coordinate-based LCI", 2 => "civic address LCI", 3 => "ECS ELIN", _ => null };
-                nd.P($"\n\t    Location data format {fn ?? "unknown"} (0x{fmt:x2})");
+                nd.Print($"\n\t    Location data format {fn ?? "unknown"} (0x{fmt:x2})");
                 switch (fmt)
                 {
                     case 1:
                     {
                         if (tl < 21) return false;
-                        nd.P($"\n\t    Latitude resolution {nd.U8(p + 5) >> 2}, latitude value {LatLon(nd, p + 5)}");
-                        nd.P($"\n\t    Longitude resolution {nd.U8(p + 10) >> 2}, longitude value {LatLon(nd, p + 10)}");
+                        nd.Print($"\n\t    Latitude resolution {nd.U8(p + 5) >> 2}, latitude value {LatLon(nd, p + 5)}");
+                        nd.Print($"\n\t    Longitude resolution {nd.U8(p + 10) >> 2}, longitude value {LatLon(nd, p + 10)}");
                         int at = nd.U8(p + 15) >> 4;
-                        nd.P($"\n\t    Altitude type {at switch { 1 => "meters", 2 => "floors", _ => "unknown" }} ({at})");
-                        nd.P($"\n\t    Altitude resolution {(nd.Be16(p + 15) >> 6) & 0x3f}, altitude value 0x{nd.Be32(p + 16) & 0x3fffffff:x}");
+                        nd.Print($"\n\t    Altitude type {at switch { 1 => "meters", 2 => "floors", _ => "unknown" }} ({at})");
+                        nd.Print($"\n\t    Altitude resolution {(nd.Be16(p + 15) >> 6) & 0x3f}, altitude value 0x{nd.Be32(p + 16) & 0x3fffffff:x}");
                         int datum = nd.U8(p + 20);
                         string? dn = datum switch
                         {
                             1 => "World Geodesic System 1984", 2 => "North American Datum 1983 (NAVD88)",
                             3 => "North American Datum 1983 (MLLW)", _ => null,
                         };
-                        nd.P($"\n\t    Datum {dn ?? "unknown"} (0x{datum:x2})");
+                        nd.Print($"\n\t    Datum {dn ?? "unknown"} (0x{datum:x2})");
                         break;
                     }
                     case 2:
@@ -549,8 +532,8 @@ internal static class Lldp
                             1 => "location of the network element believed to be closest to the client",
                             2 => "location of the client", _ => null,
                         };
-                        nd.P($"\n\t    LCI length {lci}, LCI what {wn ?? "unknown"} (0x{what:x2}), Country-code ");
-                        PrintJnp(nd, p + 7, 2);
+                        nd.Print($"\n\t    LCI length {lci}, LCI what {wn ?? "unknown"} (0x{what:x2}), Country-code ");
+                        Text.PrintUntilNul(nd, p + 7, 2);
                         lci -= 3;
                         int q = p + 9;
                         while (lci > 0)
@@ -565,22 +548,22 @@ internal static class Lldp
                                 3 => "city, township, shi", 4 => "city division, borough, city district, ward chou",
                                 5 => "neighborhood, block", 6 => "street", _ => null,
                             };
-                            nd.P($"\n\t      CA type '{cn ?? "unknown"}' ({caType}), length {caLen}: ");
+                            nd.Print($"\n\t      CA type '{cn ?? "unknown"}' ({caType}), length {caLen}: ");
                             if (caType == 0 || caLen == 0) return false;
                             if (lci < caLen) return false;
-                            PrintJnp(nd, q, caLen);
+                            Text.PrintUntilNul(nd, q, caLen);
                             q += caLen;
                             lci -= caLen;
                         }
                         break;
                     }
                     case 3:
-                        nd.P("\n\t    ECS ELIN id ");
-                        PrintJnp(nd, p + 5, tl - 5);
+                        nd.Print("\n\t    ECS ELIN id ");
+                        Text.PrintUntilNul(nd, p + 5, tl - 5);
                         break;
                     default:
-                        nd.P("\n\t    Location ID ");
-                        Icmp.UnknownData(nd, p + 5, "\n\t      ", tl - 5);
+                        nd.Print("\n\t    Location ID ");
+                        HexDump.UnknownData(nd, p + 5, "\n\t      ", tl - 5);
                         break;
                 }
                 break;
@@ -590,16 +573,16 @@ internal static class Lldp
                 if (tl < 7) return false;
                 int b = nd.U8(p + 4);
                 // tcpdump tests (b & (0xC0 >> 6)), i.e. the two low bits
-                nd.P($"\n\t    Power type [{((b & 3) != 0 ? "PD device" : "PSE device")}]");
+                nd.Print($"\n\t    Power type [{((b & 3) != 0 ? "PD device" : "PSE device")}]");
                 int src = (b & 0x30) >> 4;
                 string? sn = src switch { 1 => "PSE - primary power source", 2 => "local - backup power source", 3 => "PSE+local - reserved", _ => null };
-                nd.P($", Power source [{sn ?? "none"}]");
+                nd.Print($", Power source [{sn ?? "none"}]");
                 int pr = b & 0x0f;
                 string? pn = pr switch { 1 => "critical", 2 => "high", 3 => "low", _ => null };
-                nd.P($"\n\t    Power priority [{pn ?? "none"}] (0x{pr:x2})");
+                nd.Print($"\n\t    Power priority [{pn ?? "none"}] (0x{pr:x2})");
                 int pv = nd.Be16(p + 5);
-                if (pv < 1024) nd.P($", Power {(pv / 10.0f).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} Watts");
-                else nd.P($", Power {pv} (Reserved)");
+                if (pv < 1024) nd.Print($", Power {(pv / 10.0f).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} Watts");
+                else nd.Print($", Power {pv} (Reserved)");
                 break;
             }
             case >= 5 and <= 11:
@@ -609,8 +592,8 @@ internal static class Lldp
                     5 => "Hardware revision", 6 => "Firmware revision", 7 => "Software revision", 8 => "Serial number",
                     9 => "Manufacturer name", 10 => "Model name", _ => "Asset ID",
                 };
-                nd.P($"\n\t  {inv} ");
-                PrintJnp(nd, p + 4, tl - 4);
+                nd.Print($"\n\t  {inv} ");
+                Text.PrintUntilNul(nd, p + 4, tl - 4);
                 break;
             }
             default:
@@ -621,13 +604,13 @@ internal static class Lldp
 
     private static string EnableBits(int t) => $"Enable bit: {((t & 0x80) != 0 ? 1 : 0)}, Willing bit: {((t & 0x40) != 0 ? 1 : 0)}, Error Bit: {((t & 0x20) != 0 ? 1 : 0)}";
 
-    private static bool PrivateDcbx(Nd nd, int pp, int len)
+    private static bool PrivateDcbx(PrintContext nd, int pp, int len)
     {
         bool hexdump = false;
         if (len < 4) return false;
         int st = nd.U8(pp + 3);
         string? name = st switch { 1 => "DCB Capability Exchange Protocol Rev 1", 2 => "DCB Capability Exchange Protocol Rev 1.01", _ => null };
-        nd.P($"\n\t  {name ?? "unknown"} Subtype ({st})");
+        nd.Print($"\n\t  {name ?? "unknown"} Subtype ({st})");
         if (st == 1) return true;
         int p = pp + 4, tlen = len - 4;
         while (tlen >= 2)
@@ -645,63 +628,63 @@ internal static class Lldp
             {
                 case 1:
                     if (tl < 10) return hexdump;
-                    nd.P($"\n\t    Control - Protocol Control (type 0x1, length {tl})");
-                    nd.P($"\n\t      Oper_Version: {nd.U8(p)}");
-                    nd.P($"\n\t      Max_Version: {nd.U8(p + 1)}");
-                    nd.P($"\n\t      Sequence Number: {nd.Be32(p + 2)}");
-                    nd.P($"\n\t      Acknowledgement Number: {nd.Be32(p + 6)}");
+                    nd.Print($"\n\t    Control - Protocol Control (type 0x1, length {tl})");
+                    nd.Print($"\n\t      Oper_Version: {nd.U8(p)}");
+                    nd.Print($"\n\t      Max_Version: {nd.U8(p + 1)}");
+                    nd.Print($"\n\t      Sequence Number: {nd.Be32(p + 2)}");
+                    nd.Print($"\n\t      Acknowledgement Number: {nd.Be32(p + 6)}");
                     break;
                 case 2:
                 {
                     if (tl < 17) return hexdump;
-                    nd.P($"\n\t    Feature - Priority Group (type 0x2, length {tl})");
-                    nd.P($"\n\t      Oper_Version: {nd.U8(p)}");
-                    nd.P($"\n\t      Max_Version: {nd.U8(p + 1)}");
-                    nd.P($"\n\t      Info block(0x{nd.U8(p + 2):X2}): ");
-                    nd.P(EnableBits(nd.U8(p + 2)));
-                    nd.P($"\n\t      SubType: {nd.U8(p + 3)}");
-                    nd.P("\n\t      Priority Allocation");
+                    nd.Print($"\n\t    Feature - Priority Group (type 0x2, length {tl})");
+                    nd.Print($"\n\t      Oper_Version: {nd.U8(p)}");
+                    nd.Print($"\n\t      Max_Version: {nd.U8(p + 1)}");
+                    nd.Print($"\n\t      Info block(0x{nd.U8(p + 2):X2}): ");
+                    nd.Print(EnableBits(nd.U8(p + 2)));
+                    nd.Print($"\n\t      SubType: {nd.U8(p + 3)}");
+                    nd.Print("\n\t      Priority Allocation");
                     uint pg = nd.Be32(p + 4);
-                    for (int i = 0; i <= 7; i++) nd.P($"\n\t          PgId_{i}: {(pg >> (28 - 4 * i)) & 0xf}");
-                    nd.P("\n\t      Priority Group Allocation");
-                    for (int i = 0; i <= 7; i++) nd.P($"\n\t          Pg percentage[{i}]: {nd.U8(p + 8 + i)}");
-                    nd.P($"\n\t      NumTCsSupported: {nd.U8(p + 16)}");
+                    for (int i = 0; i <= 7; i++) nd.Print($"\n\t          PgId_{i}: {(pg >> (28 - 4 * i)) & 0xf}");
+                    nd.Print("\n\t      Priority Group Allocation");
+                    for (int i = 0; i <= 7; i++) nd.Print($"\n\t          Pg percentage[{i}]: {nd.U8(p + 8 + i)}");
+                    nd.Print($"\n\t      NumTCsSupported: {nd.U8(p + 16)}");
                     break;
                 }
                 case 3:
                 {
                     if (tl < 6) return hexdump;
-                    nd.P("\n\t    Feature - Priority Flow Control");
-                    nd.P($" (type 0x3, length {tl})");
-                    nd.P($"\n\t      Oper_Version: {nd.U8(p)}");
-                    nd.P($"\n\t      Max_Version: {nd.U8(p + 1)}");
-                    nd.P($"\n\t      Info block(0x{nd.U8(p + 2):X2}): ");
-                    nd.P(EnableBits(nd.U8(p + 2)));
-                    nd.P($"\n\t      SubType: {nd.U8(p + 3)}");
+                    nd.Print("\n\t    Feature - Priority Flow Control");
+                    nd.Print($" (type 0x3, length {tl})");
+                    nd.Print($"\n\t      Oper_Version: {nd.U8(p)}");
+                    nd.Print($"\n\t      Max_Version: {nd.U8(p + 1)}");
+                    nd.Print($"\n\t      Info block(0x{nd.U8(p + 2):X2}): ");
+                    nd.Print(EnableBits(nd.U8(p + 2)));
+                    nd.Print($"\n\t      SubType: {nd.U8(p + 3)}");
                     int t = nd.U8(p + 4);
-                    nd.P($"\n\t      PFC Config (0x{t:X2})");
-                    for (int i = 0; i <= 7; i++) nd.P($"\n\t          Priority Bit {i}: {((t & (1 << i)) != 0 ? "Enabled" : "Disabled")}");
-                    nd.P($"\n\t      NumTCPFCSupported: {nd.U8(p + 5)}");
+                    nd.Print($"\n\t      PFC Config (0x{t:X2})");
+                    for (int i = 0; i <= 7; i++) nd.Print($"\n\t          Priority Bit {i}: {((t & (1 << i)) != 0 ? "Enabled" : "Disabled")}");
+                    nd.Print($"\n\t      NumTCPFCSupported: {nd.U8(p + 5)}");
                     break;
                 }
                 case 4:
                 {
                     if (tl < 4) return hexdump;
-                    nd.P($"\n\t    Feature - Application (type 0x4, length {tl})");
-                    nd.P($"\n\t      Oper_Version: {nd.U8(p)}");
-                    nd.P($"\n\t      Max_Version: {nd.U8(p + 1)}");
-                    nd.P($"\n\t      Info block(0x{nd.U8(p + 2):X2}): ");
-                    nd.P(EnableBits(nd.U8(p + 2)));
-                    nd.P($"\n\t      SubType: {nd.U8(p + 3)}");
+                    nd.Print($"\n\t    Feature - Application (type 0x4, length {tl})");
+                    nd.Print($"\n\t      Oper_Version: {nd.U8(p)}");
+                    nd.Print($"\n\t      Max_Version: {nd.U8(p + 1)}");
+                    nd.Print($"\n\t      Info block(0x{nd.U8(p + 2):X2}): ");
+                    nd.Print(EnableBits(nd.U8(p + 2)));
+                    nd.Print($"\n\t      SubType: {nd.U8(p + 3)}");
                     int tv = tl - 4, m = p + 4;
                     while (tv >= 6)
                     {
-                        nd.P("\n\t      Application Value");
-                        nd.P($"\n\t          Application Protocol ID: 0x{nd.Be16(m):x4}");
+                        nd.Print("\n\t      Application Value");
+                        nd.Print($"\n\t          Application Protocol ID: 0x{nd.Be16(m):x4}");
                         uint u = nd.Be24(m + 2);
-                        nd.P($"\n\t          SF (0x{u >> 22:x}) Application Protocol ID is {((u >> 22) != 0 ? "Socket Number" : "L2 EtherType")}");
-                        nd.P($"\n\t          OUI: 0x{u & 0x3fffff:x6}");
-                        nd.P($"\n\t          User Priority Map: 0x{nd.U8(m + 5):x2}");
+                        nd.Print($"\n\t          SF (0x{u >> 22:x}) Application Protocol ID is {((u >> 22) != 0 ? "Socket Number" : "L2 EtherType")}");
+                        nd.Print($"\n\t          OUI: 0x{u & 0x3fffff:x6}");
+                        nd.Print($"\n\t          User Priority Map: 0x{nd.U8(m + 5):x2}");
                         tv -= 6;
                         m += 6;
                     }
@@ -711,7 +694,7 @@ internal static class Lldp
                     hexdump = true;
                     break;
             }
-            if (nd.V > 1 || (nd.V > 0 && hexdump)) Icmp.UnknownData(nd, p, "\n\t    ", tl);
+            if (nd.Verbose > 1 || (nd.Verbose > 0 && hexdump)) HexDump.UnknownData(nd, p, "\n\t    ", tl);
             tlen -= tl;
             p += tl;
         }

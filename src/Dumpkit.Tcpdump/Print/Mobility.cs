@@ -1,13 +1,14 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IPv6 Mobility Header (RFC 6275, next header 135 and the old 62) with its options at -v.</summary>
+/// <remarks>Specification: RFC 6275.</remarks>
 internal static class Mobility
 {
     private static readonly string[] Names = ["BRR", "HoTI", "CoTI", "HoT", "CoT", "BU", "BA", "BE"];
     private static readonly int[] MinLen = [8, 16, 16, 24, 24, 12, 12, 24];
 
     /// <summary>Returns the header length, or -1 after printing the truncation marker.</summary>
-    public static int Print(Nd nd, int bp)
+    public static int Print(PrintContext nd, int bp)
     {
         nd.Proto = "mobility";
         if (!nd.TTest(bp + 1, 1)) { nd.PrintTrunc(); return -1; }
@@ -15,12 +16,12 @@ internal static class Mobility
         int type = nd.U8(bp + 2);
         if (type < Names.Length && mhlen < MinLen[type])
         {
-            nd.P($"(header length {mhlen} is too small for type {type})");
+            nd.Print($"(header length {mhlen} is too small for type {type})");
             nd.PrintTrunc();
             return -1;
         }
-        if (type < Names.Length) nd.P($"mobility: {Names[type]}");
-        else nd.P($"mobility: type-#{type}");
+        if (type < Names.Length) nd.Print($"mobility: {Names[type]}");
+        else nd.Print($"mobility: type-#{type}");
         int hlen = 8;
         switch (type)
         {
@@ -28,56 +29,56 @@ internal static class Mobility
                 break;
             case 1:
             case 2:
-                if (nd.V > 0) nd.P($" {(type == 1 ? "Home" : "Care-of")} Init Cookie={nd.Be32(bp + hlen):x8}:{nd.Be32(bp + hlen + 4):x8}");
+                if (nd.Verbose > 0) nd.Print($" {(type == 1 ? "Home" : "Care-of")} Init Cookie={nd.Be32(bp + hlen):x8}:{nd.Be32(bp + hlen + 4):x8}");
                 hlen += 8;
                 break;
             case 3:
             case 4:
             {
                 string who = type == 3 ? "Home" : "Care-of";
-                nd.P($" nonce id=0x{nd.Be16(bp + 6):x}");
-                if (nd.V > 0) nd.P($" {who} Init Cookie={nd.Be32(bp + hlen):x8}:{nd.Be32(bp + hlen + 4):x8}");
+                nd.Print($" nonce id=0x{nd.Be16(bp + 6):x}");
+                if (nd.Verbose > 0) nd.Print($" {who} Init Cookie={nd.Be32(bp + hlen):x8}:{nd.Be32(bp + hlen + 4):x8}");
                 hlen += 8;
-                if (nd.V > 0) nd.P($" {who} Keygen Token={nd.Be32(bp + hlen):x8}:{nd.Be32(bp + hlen + 4):x8}");
+                if (nd.Verbose > 0) nd.Print($" {who} Keygen Token={nd.Be32(bp + hlen):x8}:{nd.Be32(bp + hlen + 4):x8}");
                 hlen += 8;
                 break;
             }
             case 5:
             {
-                nd.P($" seq#={nd.Be16(bp + 6)}");
+                nd.Print($" seq#={nd.Be16(bp + 6)}");
                 nd.Check(bp + hlen, 2);
                 int bits = (nd.Buf[bp + hlen] & 0xf0) >> 4;
                 if (bits != 0)
                 {
-                    nd.P(' ');
-                    if ((bits & 8) != 0) nd.P('A');
-                    if ((bits & 4) != 0) nd.P('H');
-                    if ((bits & 2) != 0) nd.P('L');
-                    if ((bits & 1) != 0) nd.P('K');
+                    nd.Print(' ');
+                    if ((bits & 8) != 0) nd.Print('A');
+                    if ((bits & 4) != 0) nd.Print('H');
+                    if ((bits & 2) != 0) nd.Print('L');
+                    if ((bits & 1) != 0) nd.Print('K');
                 }
                 hlen += 2;
-                nd.P($" lifetime={nd.Be16(bp + hlen) << 2}");
+                nd.Print($" lifetime={nd.Be16(bp + hlen) << 2}");
                 hlen += 2;
                 break;
             }
             case 6:
-                nd.P($" status={nd.U8(bp + 6)}");
-                if ((nd.U8(bp + 7) & 0x80) != 0) nd.P(" K");
-                nd.P($" seq#={nd.Be16(bp + hlen)}");
+                nd.Print($" status={nd.U8(bp + 6)}");
+                if ((nd.U8(bp + 7) & 0x80) != 0) nd.Print(" K");
+                nd.Print($" seq#={nd.Be16(bp + hlen)}");
                 hlen += 2;
-                nd.P($" lifetime={nd.Be16(bp + hlen) << 2}");
+                nd.Print($" lifetime={nd.Be16(bp + hlen) << 2}");
                 hlen += 2;
                 break;
             case 7:
-                nd.P($" status={nd.U8(bp + 6)}");
-                nd.P($" homeaddr {nd.A6(bp + hlen)}");
+                nd.Print($" status={nd.U8(bp + 6)}");
+                nd.Print($" homeaddr {nd.A6(bp + hlen)}");
                 hlen += 16;
                 break;
             default:
-                nd.P($" len={nd.U8(bp + 1)}");
+                nd.Print($" len={nd.U8(bp + 1)}");
                 return mhlen;
         }
-        if (nd.V > 0 && !Options(nd, bp + hlen, (uint)(mhlen - hlen)))
+        if (nd.Verbose > 0 && !Options(nd, bp + hlen, (uint)(mhlen - hlen)))
         {
             nd.PrintTrunc();
             return -1;
@@ -86,7 +87,7 @@ internal static class Mobility
     }
 
     /// <summary>Prints the options; false when they run past their length or the capture.</summary>
-    private static bool Options(Nd nd, int bp, uint len)
+    private static bool Options(PrintContext nd, int bp, uint len)
     {
         uint optlen;
         for (uint i = 0; i < len; i += optlen)
@@ -102,31 +103,31 @@ internal static class Mobility
             switch (t)
             {
                 case 0:
-                    nd.P("(pad1)");
+                    nd.Print("(pad1)");
                     break;
                 case 1:
-                    if (left < 2) { nd.P("(padn: trunc)"); return false; }
-                    nd.P("(padn)");
+                    if (left < 2) { nd.Print("(padn: trunc)"); return false; }
+                    nd.Print("(padn)");
                     break;
                 case 2:
-                    if (left < 4) { nd.P("(refresh: trunc)"); return false; }
-                    nd.P($"(refresh: {nd.Be16(o + 2) << 2})");
+                    if (left < 4) { nd.Print("(refresh: trunc)"); return false; }
+                    nd.Print($"(refresh: {nd.Be16(o + 2) << 2})");
                     break;
                 case 3:
-                    if (left < 18) { nd.P("(altcoa: trunc)"); return false; }
-                    nd.P($"(alt-CoA: {nd.A6(o + 2)})");
+                    if (left < 18) { nd.Print("(altcoa: trunc)"); return false; }
+                    nd.Print($"(alt-CoA: {nd.A6(o + 2)})");
                     break;
                 case 4:
-                    if (left < 6) { nd.P("(ni: trunc)"); return false; }
-                    nd.P($"(ni: ho=0x{nd.Be16(o + 2):x4} co=0x{nd.Be16(o + 4):x4})");
+                    if (left < 6) { nd.Print("(ni: trunc)"); return false; }
+                    nd.Print($"(ni: ho=0x{nd.Be16(o + 2):x4} co=0x{nd.Be16(o + 4):x4})");
                     break;
                 case 5:
-                    if (left < 12) { nd.P("(auth: trunc)"); return false; }
-                    nd.P("(auth)");
+                    if (left < 12) { nd.Print("(auth: trunc)"); return false; }
+                    nd.Print("(auth)");
                     break;
                 default:
-                    if (left < 2) { nd.P($"(sopt_type {t}: trunc)"); return false; }
-                    nd.P($"(type-0x{t:x2}: len={nd.U8(o + 1)})");
+                    if (left < 2) { nd.Print($"(sopt_type {t}: trunc)"); return false; }
+                    nd.Print($"(type-0x{t:x2}: len={nd.U8(o + 1)})");
                     break;
             }
         }

@@ -1,16 +1,17 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>MPLS label stacks (ethertypes 0x8847/0x8848, UDP 6635, PPP, GRE) and the payload guess.</summary>
+/// <remarks>Specification: RFC 3032.</remarks>
 internal static class Mpls
 {
     private static readonly string[] Names =
         ["IPv4 explicit NULL", "router alert", "IPv6 explicit NULL", "implicit NULL", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd"];
 
-    public static void Print(Nd nd, int bp, int length)
+    public static void Print(PrintContext nd, int bp, int length)
     {
         nd.Proto = "mpls";
         int p = bp;
-        nd.P("MPLS");
+        nd.Print("MPLS");
         uint e;
         int depth = 0;
         do
@@ -18,12 +19,12 @@ internal static class Mpls
             if (length < 4) { nd.PrintInvalid(); nd.Check(p, length); return; }
             e = nd.Be32(p);
             uint label = e >> 12;
-            nd.P($"{(depth > 0 && nd.V > 0 ? "\n\t" : " ")}(label {label}");
+            nd.Print($"{(depth > 0 && nd.Verbose > 0 ? "\n\t" : " ")}(label {label}");
             depth++;
-            if (nd.V > 0 && label < 16) nd.P($" ({Names[label]})");
-            nd.P($", tc {(e >> 9) & 7}");
-            if ((e & 0x100) != 0) nd.P(", [S]");
-            nd.P($", ttl {e & 0xff})");
+            if (nd.Verbose > 0 && label < 16) nd.Print($" ({Names[label]})");
+            nd.Print($", tc {(e >> 9) & 7}");
+            if ((e & 0x100) != 0) nd.Print(", [S]");
+            nd.Print($", ttl {e & 0xff})");
             p += 4; length -= 4;
         } while ((e & 0x100) == 0);
         int pt;
@@ -40,9 +41,9 @@ internal static class Mpls
         switch (pt)
         {
             case 0: nd.DefaultPrint(p, length); break;
-            case 4: nd.P(nd.V > 0 ? "\n\t" : " "); Ip.Print(nd, p, length); break;
-            case 6: nd.P(nd.V > 0 ? "\n\t" : " "); Ip6.Print(nd, p, length); break;
-            default: nd.P(nd.V > 0 ? "\n\t" : " "); nd.P($"OSI NLPID 0x{nd.U8(p):x2} unknown"); break;
+            case 4: nd.Print(nd.Verbose > 0 ? "\n\t" : " "); Ip.Print(nd, p, length); break;
+            case 6: nd.Print(nd.Verbose > 0 ? "\n\t" : " "); Ip6.Print(nd, p, length); break;
+            default: nd.Print(nd.Verbose > 0 ? "\n\t" : " "); nd.Print($"OSI NLPID 0x{nd.U8(p):x2} unknown"); break;
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>NTP time messages (client/server/broadcast/symmetric) and control messages.</summary>
+/// <remarks>Specification: RFC 5905 (and RFC 1305 for control messages).</remarks>
 internal static class Ntp
 {
     private const double FMaxInt = 4294967296.0;
@@ -13,22 +14,22 @@ internal static class Ntp
         5 => "Broadcast", 6 => "Control Message", 7 => "Reserved", _ => "Unknown mode",
     };
 
-    public static void Print(Nd nd, int cp, int length)
+    public static void Print(PrintContext nd, int cp, int length)
     {
         nd.Proto = "ntp";
         int status = nd.U8(cp);
         int version = (status & 0x38) >> 3;
-        nd.P($"NTPv{version}");
+        nd.Print($"NTPv{version}");
         int mode = status & 7;
-        if (nd.V == 0)
+        if (nd.Verbose == 0)
         {
-            nd.P($", {Mode(mode)}, length {length}");
+            nd.Print($", {Mode(mode)}, length {length}");
             return;
         }
-        nd.P($", {Mode(mode)}, length {length}\n");
+        nd.Print($", {Mode(mode)}, length {length}\n");
         int leap = status & 0xc0;
         string ls = leap switch { 0 => "", 0x40 => "+1s", 0x80 => "-1s", _ => "clock unsynchronized" };
-        nd.P($"\tLeap indicator: {ls} ({leap})");
+        nd.Print($"\tLeap indicator: {ls} ({leap})");
         switch (mode)
         {
             case 0: case 1: case 2: case 3: case 4: case 5:
@@ -40,7 +41,7 @@ internal static class Ntp
         }
     }
 
-    private static void TimeMsg(Nd nd, int bp, int length)
+    private static void TimeMsg(PrintContext nd, int bp, int length)
     {
         if (length < 48)
         {
@@ -50,69 +51,69 @@ internal static class Ntp
         }
         int stratum = nd.U8(bp + 1);
         string sn = stratum switch { 0 => "unspecified", 1 => "primary reference", >= 2 and <= 15 => "secondary reference", _ => "reserved" };
-        nd.P($", Stratum {stratum} ({sn})");
+        nd.Print($", Stratum {stratum} ({sn})");
         int poll = (sbyte)nd.U8(bp + 2);
-        nd.P($", poll {poll}");
+        nd.Print($", poll {poll}");
         if (poll > -32 && poll < 32)
         {
-            if (poll >= 0) nd.P($" ({1U << poll}s)");
-            else nd.P($" (1/{1U << -poll}s)");
+            if (poll >= 0) nd.Print($" ({1U << poll}s)");
+            else nd.Print($" (1/{1U << -poll}s)");
         }
-        nd.P($", precision {(sbyte)nd.U8(bp + 3)}");
+        nd.Print($", precision {(sbyte)nd.U8(bp + 3)}");
         if (!nd.TTest(bp + 4, 4)) goto trunc;
-        nd.P("\n\tRoot Delay: ");
+        nd.Print("\n\tRoot Delay: ");
         SFix(nd, bp + 4);
         if (!nd.TTest(bp + 8, 4)) goto trunc;
-        nd.P(", Root dispersion: ");
+        nd.Print(", Root dispersion: ");
         SFix(nd, bp + 8);
         if (!nd.TTest(bp + 12, 4)) goto trunc;
-        nd.P(", Reference-ID: ");
+        nd.Print(", Reference-ID: ");
         switch (stratum)
         {
-            case 0: nd.P("(unspec)"); break;
+            case 0: nd.Print("(unspec)"); break;
             case 1:
                 for (int k = 0; k < 4; k++) Text.PrintChar(nd, nd.U8(bp + 12 + k));
                 break;
-            case 62: nd.Ip4(bp + 12); nd.P(" INFO_QUERY"); return;
-            case 63: nd.Ip4(bp + 12); nd.P(" INFO_REPLY"); return;
-            default: nd.P($"0x{nd.Be32(bp + 12):x8}"); break;
+            case 62: nd.Ip4(bp + 12); nd.Print(" INFO_QUERY"); return;
+            case 63: nd.Ip4(bp + 12); nd.Print(" INFO_REPLY"); return;
+            default: nd.Print($"0x{nd.Be32(bp + 12):x8}"); break;
         }
         if (!nd.TTest(bp + 16, 8)) goto trunc;
-        nd.P("\n\t  Reference Timestamp:  ");
+        nd.Print("\n\t  Reference Timestamp:  ");
         Time(nd, bp + 16);
         if (!nd.TTest(bp + 24, 8)) goto trunc;
-        nd.P("\n\t  Originator Timestamp: ");
+        nd.Print("\n\t  Originator Timestamp: ");
         Time(nd, bp + 24);
         if (!nd.TTest(bp + 32, 8)) goto trunc;
-        nd.P("\n\t  Receive Timestamp:    ");
+        nd.Print("\n\t  Receive Timestamp:    ");
         Time(nd, bp + 32);
         if (!nd.TTest(bp + 40, 8)) goto trunc;
-        nd.P("\n\t  Transmit Timestamp:   ");
+        nd.Print("\n\t  Transmit Timestamp:   ");
         Time(nd, bp + 40);
-        nd.P("\n\t    Originator - Receive Timestamp:  ");
+        nd.Print("\n\t    Originator - Receive Timestamp:  ");
         Delta(nd, bp + 24, bp + 32);
-        nd.P("\n\t    Originator - Transmit Timestamp: ");
+        nd.Print("\n\t    Originator - Transmit Timestamp: ");
         Delta(nd, bp + 24, bp + 40);
-        if (length == 52) nd.P($"\n\tKey id: {nd.Be32(bp + 48)}");
+        if (length == 52) nd.Print($"\n\tKey id: {nd.Be32(bp + 48)}");
         else if (length == 68)
         {
-            nd.P($"\n\tKey id: {nd.Be32(bp + 48)}");
+            nd.Print($"\n\tKey id: {nd.Be32(bp + 48)}");
             if (!nd.TTest(bp + 52, 16)) goto trunc;
-            nd.P($"\n\tAuthentication: {nd.Be32(bp + 52):x8}{nd.Be32(bp + 56):x8}{nd.Be32(bp + 60):x8}{nd.Be32(bp + 64):x8}");
+            nd.Print($"\n\tAuthentication: {nd.Be32(bp + 52):x8}{nd.Be32(bp + 56):x8}{nd.Be32(bp + 60):x8}{nd.Be32(bp + 64):x8}");
         }
         else if (length == 72)
         {
-            nd.P($"\n\tKey id: {nd.Be32(bp + 48)}");
+            nd.Print($"\n\tKey id: {nd.Be32(bp + 48)}");
             if (!nd.TTest(bp + 52, 20)) goto trunc;
-            nd.P($"\n\tAuthentication: {nd.Be32(bp + 52):x8}{nd.Be32(bp + 56):x8}{nd.Be32(bp + 60):x8}{nd.Be32(bp + 64):x8}{nd.Be32(bp + 68):x8}");
+            nd.Print($"\n\tAuthentication: {nd.Be32(bp + 52):x8}{nd.Be32(bp + 56):x8}{nd.Be32(bp + 60):x8}{nd.Be32(bp + 64):x8}{nd.Be32(bp + 68):x8}");
         }
-        else if (length > 48) nd.P($"\n\t({length - 48} more bytes after the header)");
+        else if (length > 48) nd.Print($"\n\t({length - 48} more bytes after the header)");
         return;
     trunc:
         nd.PrintTrunc();
     }
 
-    private static void Control(Nd nd, int cd, int length)
+    private static void Control(PrintContext nd, int cd, int length)
     {
         if (length < 12)
         {
@@ -121,14 +122,14 @@ internal static class Ntp
             return;
         }
         int control = nd.U8(cd + 1);
-        nd.P($", {((control & 0x80) != 0 ? "Response" : "Request")}, {((control & 0x40) != 0 ? "Error" : "OK")}, {((control & 0x20) != 0 ? "More" : "Last")}, OpCode={control & 0x1f}\n");
-        nd.P($"\tSequence={nd.Be16(cd + 2)}");
+        nd.Print($", {((control & 0x80) != 0 ? "Response" : "Request")}, {((control & 0x40) != 0 ? "Error" : "OK")}, {((control & 0x20) != 0 ? "More" : "Last")}, OpCode={control & 0x1f}\n");
+        nd.Print($"\tSequence={nd.Be16(cd + 2)}");
         int status = nd.Be16(cd + 4);
-        nd.P(status == 0 ? ", Status=0" : $", Status=0x{status:x}");
-        nd.P($", Assoc.={nd.Be16(cd + 6)}");
-        nd.P($", Offset={nd.Be16(cd + 8)}");
+        nd.Print(status == 0 ? ", Status=0" : $", Status=0x{status:x}");
+        nd.Print($", Assoc.={nd.Be16(cd + 6)}");
+        nd.Print($", Offset={nd.Be16(cd + 8)}");
         int count = nd.Be16(cd + 10);
-        nd.P($", Count={count}");
+        nd.Print($", Count={count}");
         if (12 + count > length)
         {
             nd.PrintInvalid();
@@ -138,35 +139,35 @@ internal static class Ntp
         if (count != 0)
         {
             if (!nd.TTest(cd + 12, count)) { nd.PrintTrunc(); return; }
-            nd.P("\n\tTO-BE-DONE: data not interpreted");
+            nd.Print("\n\tTO-BE-DONE: data not interpreted");
         }
     }
 
-    private static void SFix(Nd nd, int p)
+    private static void SFix(PrintContext nd, int p)
     {
         int i = nd.Be16(p);
         int f = nd.Be16(p + 2);
         double ff = f / 65536.0;
         f = (int)(ff * 1000000.0);
-        nd.P($"{i}.{f:D6}");
+        nd.Print($"{i}.{f:D6}");
     }
 
-    public static void Time(Nd nd, int p)
+    public static void Time(PrintContext nd, int p)
     {
         uint i = nd.Be32(p);
         uint uf = nd.Be32(p + 4);
         double ff = uf / FMaxInt;
         uint f = (uint)(ff * 1000000000.0);
-        nd.P($"{i}.{f:D9}");
+        nd.Print($"{i}.{f:D9}");
         if (i != 0)
         {
             long secs = (long)i - 2208988800L;
             var t = DateTimeOffset.FromUnixTimeSeconds(secs).UtcDateTime;
-            nd.P($" ({t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)})");
+            nd.Print($" ({t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)})");
         }
     }
 
-    private static void Delta(Nd nd, int olfp, int lfp)
+    private static void Delta(PrintContext nd, int olfp, int lfp)
     {
         uint u = nd.Be32(lfp), ou = nd.Be32(olfp), uf = nd.Be32(lfp + 4), ouf = nd.Be32(olfp + 4);
         if (ou == 0 && ouf == 0) { Time(nd, lfp); return; }
@@ -182,6 +183,6 @@ internal static class Ntp
         }
         double ff = f / FMaxInt;
         f = (uint)(ff * 1000000000.0);
-        nd.P($"{(neg ? "-" : "+")}{i}.{f:D9}");
+        nd.Print($"{(neg ? "-" : "+")}{i}.{f:D9}");
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>OLSR (RFC 3626, UDP 698) over IPv4 and IPv6, with the olsr.org LQ, smart-gateway and name service extensions.</summary>
+/// <remarks>Specification: RFC 3626.</remarks>
 internal static class Olsr
 {
     private static string? MsgName(int t) => t switch
@@ -31,7 +32,7 @@ internal static class Olsr
         return -1;
     }
 
-    private static int Mask62Plen(Nd nd, int m)
+    private static int Mask62Plen(PrintContext nd, int m)
     {
         int len = 0;
         for (int i = 0; i < 16; i++)
@@ -50,43 +51,43 @@ internal static class Olsr
         return len;
     }
 
-    private static void LqNeighbors(Nd nd, int p, uint len, bool v6)
+    private static void LqNeighbors(PrintContext nd, int p, uint len, bool v6)
     {
         uint size = v6 ? 20u : 8u;
         while (len >= size)
         {
             nd.Check(p, (int)size);
             int a = v6 ? 16 : 4;
-            if (v6) nd.P($"\n\t      neighbor {nd.A6(p)}, link-quality {Quality(nd.U8(p + a))}%, neighbor-link-quality {Quality(nd.U8(p + a + 1))}%");
-            else nd.P($"\n\t      neighbor {nd.A4(p)}, link-quality {Quality(nd.U8(p + a))}%, neighbor-link-quality {Quality(nd.U8(p + a + 1))}%");
+            if (v6) nd.Print($"\n\t      neighbor {nd.A6(p)}, link-quality {Quality(nd.U8(p + a))}%, neighbor-link-quality {Quality(nd.U8(p + a + 1))}%");
+            else nd.Print($"\n\t      neighbor {nd.A4(p)}, link-quality {Quality(nd.U8(p + a))}%, neighbor-link-quality {Quality(nd.U8(p + a + 1))}%");
             p += (int)size;
             len -= size;
         }
     }
 
-    private static void Neighbors(Nd nd, int p, uint len)
+    private static void Neighbors(PrintContext nd, int p, uint len)
     {
-        nd.P("\n\t      neighbor\n\t\t");
+        nd.Print("\n\t      neighbor\n\t\t");
         while (len >= 4)
         {
             // tcpdump never advances its per-line counter, so every address is followed by a space
-            nd.P($"{nd.A4(p)} ");
+            nd.Print($"{nd.A4(p)} ");
             p += 4;
             len -= 4;
         }
     }
 
-    public static void Print(Nd nd, int pptr, int length, bool v6)
+    public static void Print(PrintContext nd, int pptr, int length, bool v6)
     {
         nd.Proto = "olsr";
-        nd.P($"OLSRv{(v6 ? 6 : 4)}");
+        nd.Print($"OLSRv{(v6 ? 6 : 4)}");
         uint len = (uint)length;
         if (len < 4) { nd.PrintTrunc(); return; }
         nd.Check(pptr, 4);
         len = Math.Min(len, nd.Be16(pptr));
-        nd.P($", seq 0x{nd.Be16(pptr + 2):x4}, length {len}");
+        nd.Print($", seq 0x{nd.Be16(pptr + 2):x4}, length {len}");
         int tp = pptr + 4;
-        if (nd.V < 1) return;
+        if (nd.Verbose < 1) return;
         uint hdr = v6 ? 24u : 12u;
         while (tp < pptr + len)
         {
@@ -97,8 +98,8 @@ internal static class Olsr
             if (type == 0 || msgLen == 0) return;
             int a = v6 ? 16 : 4;
             string orig = v6 ? Ip6(nd, tp + 4) : nd.A4(tp + 4).ToString();
-            nd.P($"\n\t{MsgName(type) ?? "Unknown"} Message (0x{type:x2}), originator {orig}, ttl {nd.U8(tp + 4 + a)}, hop {nd.U8(tp + 5 + a)}");
-            nd.P($"\n\t  vtime {MeToSeconds(nd.U8(tp + 1))}s, msg-seq 0x{nd.Be16(tp + 6 + a):x4}, length {msgLen}{(valid ? "" : " (invalid)")}");
+            nd.Print($"\n\t{MsgName(type) ?? "Unknown"} Message (0x{type:x2}), originator {orig}, ttl {nd.U8(tp + 4 + a)}, hop {nd.U8(tp + 5 + a)}");
+            nd.Print($"\n\t  vtime {MeToSeconds(nd.U8(tp + 1))}s, msg-seq 0x{nd.Be16(tp + 6 + a):x4}, length {msgLen}{(valid ? "" : " (invalid)")}");
             if (!valid) return;
             uint tlen = msgLen - hdr;
             int md = tp + (int)hdr;
@@ -108,7 +109,7 @@ internal static class Olsr
                 case 201:
                     if (tlen < 4) { nd.PrintTrunc(); return; }
                     nd.Check(md, 4);
-                    nd.P($"\n\t  hello-time {MeToSeconds(nd.U8(md + 2))}s, MPR willingness {nd.U8(md + 3)}");
+                    nd.Print($"\n\t  hello-time {MeToSeconds(nd.U8(md + 2))}s, MPR willingness {nd.U8(md + 3)}");
                     md += 4;
                     tlen -= 4;
                     while (tlen >= 4)
@@ -120,7 +121,7 @@ internal static class Olsr
                         bool hvalid = hlen <= tlen && hlen >= 4;
                         string ln = lt switch { 0 => "Unspecified", 1 => "Asymmetric", 2 => "Symmetric", _ => "Lost" };
                         string nn = nt switch { 0 => "Not-Neighbor", 1 => "Symmetric", 2 => "Symmetric-MPR", _ => "Unknown" };
-                        nd.P($"\n\t    link-type {ln}, neighbor-type {nn}, len {hlen}{(hvalid ? "" : " (invalid)")}");
+                        nd.Print($"\n\t    link-type {ln}, neighbor-type {nn}, len {hlen}{(hvalid ? "" : " (invalid)")}");
                         if (!hvalid) break;
                         md += 4;
                         tlen -= 4;
@@ -136,7 +137,7 @@ internal static class Olsr
                 case 202:
                     if (tlen < 4) { nd.PrintTrunc(); return; }
                     nd.Check(md, 4);
-                    nd.P($"\n\t    advertised neighbor seq 0x{nd.Be16(md):x4}");
+                    nd.Print($"\n\t    advertised neighbor seq 0x{nd.Be16(md):x4}");
                     md += 4;
                     tlen -= 4;
                     if (type == 2) Neighbors(nd, md, tlen);
@@ -148,7 +149,7 @@ internal static class Olsr
                     while (tlen >= asz)
                     {
                         nd.Check(md, (int)asz);
-                        nd.P($"\n\t  interface address {(v6 ? Ip6(nd, md) : nd.A4(md).ToString())}");
+                        nd.Print($"\n\t  interface address {(v6 ? Ip6(nd, md) : nd.A4(md).ToString())}");
                         md += (int)asz;
                         tlen -= asz;
                     }
@@ -157,11 +158,11 @@ internal static class Olsr
                 case 4:
                     if (v6)
                     {
-                        nd.P($"\n\t  Advertised networks (total {tlen / 32})");
+                        nd.Print($"\n\t  Advertised networks (total {tlen / 32})");
                         while (tlen >= 32)
                         {
                             nd.Check(md, 32);
-                            nd.P($"\n\t    #0: {nd.A6(md)}/{Mask62Plen(nd, md + 16)}");
+                            nd.Print($"\n\t    #0: {nd.A6(md)}/{Mask62Plen(nd, md + 16)}");
                             md += 32;
                             tlen -= 32;
                         }
@@ -169,7 +170,7 @@ internal static class Olsr
                     else
                     {
                         int col = 0;
-                        nd.P($"\n\t  Advertised networks (total {tlen / 8})");
+                        nd.Print($"\n\t  Advertised networks (total {tlen / 8})");
                         while (tlen >= 8)
                         {
                             nd.Check(md, 8);
@@ -179,9 +180,9 @@ internal static class Olsr
                             if (b[md] == 0 && b[md + 1] == 0 && b[md + 2] == 0 && b[md + 3] == 0 && b[md + 4] == 0 && flags != 0)
                             {
                                 bool ls = (flags & 1) != 0;
-                                nd.P($"{sep}Smart-Gateway:{(ls ? " LINKSPEED" : "")}{((flags & 2) != 0 ? " IPV4" : "")}{((flags & 4) != 0 ? " IPV4-NAT" : "")}{((flags & 8) != 0 ? " IPV6" : "")}{((flags & 16) != 0 ? " IPv6-PREFIX" : "")} {(ls ? GwSpeed(b[md + 6]) : 0)}/{(ls ? GwSpeed(b[md + 7]) : 0)}");
+                                nd.Print($"{sep}Smart-Gateway:{(ls ? " LINKSPEED" : "")}{((flags & 2) != 0 ? " IPV4" : "")}{((flags & 4) != 0 ? " IPV4-NAT" : "")}{((flags & 8) != 0 ? " IPV6" : "")}{((flags & 16) != 0 ? " IPv6-PREFIX" : "")} {(ls ? GwSpeed(b[md + 6]) : 0)}/{(ls ? GwSpeed(b[md + 7]) : 0)}");
                             }
-                            else nd.P($"{sep}{nd.A4(md)}/{(uint)Mask2Plen(nd.Be32(md + 4))}");
+                            else nd.Print($"{sep}{nd.A4(md)}/{(uint)Mask2Plen(nd.Be32(md + 4))}");
                             md += 8;
                             tlen -= 8;
                             col = (col + 1) % 4;
@@ -194,7 +195,7 @@ internal static class Olsr
                     uint entries = nd.Be16(md + 2);
                     uint asz = v6 ? 16u : 4u;
                     bool evalid = entries > 0 && entries * (4 + asz) <= tlen;
-                    nd.P($"\n\t  Version {nd.Be16(md)}, Entries {entries}{(evalid ? "" : " (invalid)")}");
+                    nd.Print($"\n\t  Version {nd.Be16(md)}, Entries {entries}{(evalid ? "" : " (invalid)")}");
                     if (!evalid) break;
                     md += 4;
                     tlen -= 4;
@@ -206,28 +207,28 @@ internal static class Olsr
                         md += 4;
                         tlen -= 4;
                         bool lvalid = elen > 0 && asz + elen <= tlen;
-                        nd.P($"\n\t    #{i}: type {(etype == 0 ? "000000" : $"0x{etype:x4}")}, length {elen}{(lvalid ? "" : " (invalid)")}");
+                        nd.Print($"\n\t    #{i}: type {(etype == 0 ? "000000" : $"0x{etype:x4}")}, length {elen}{(lvalid ? "" : " (invalid)")}");
                         if (!lvalid) break;
                         uint pad = elen % 4 != 0 ? 4 - elen % 4 : 0;
                         if (tlen < asz + elen + pad) { nd.PrintTrunc(); return; }
                         nd.Check(md, (int)(asz + elen + pad));
-                        nd.P($", address {(v6 ? Ip6(nd, md) : nd.A4(md).ToString())}, name \"");
+                        nd.Print($", address {(v6 ? Ip6(nd, md) : nd.A4(md).ToString())}, name \"");
                         for (int k = 0; k < elen; k++) Text.PrintChar(nd, nd.U8(md + (int)asz + k));
-                        nd.P("\"");
+                        nd.Print("\"");
                         md += (int)(asz + elen + pad);
                         tlen -= asz + elen + pad;
                     }
                     break;
                 }
                 default:
-                    Icmp.UnknownData(nd, md, "\n\t    ", (int)tlen);
+                    HexDump.UnknownData(nd, md, "\n\t    ", (int)tlen);
                     break;
             }
             tp += (int)msgLen;
         }
     }
 
-    private static string Ip6(Nd nd, int p)
+    private static string Ip6(PrintContext nd, int p)
     {
         nd.Check(p, 16);
         var o = new Output(Stream.Null);

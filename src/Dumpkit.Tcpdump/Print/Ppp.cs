@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PPP link layer (LINKTYPE_PPP): address/control, protocol field, IP/IPv6 payloads.</summary>
+/// <remarks>Specification: RFC 1661, RFC 1662.</remarks>
 internal static class Ppp
 {
     public static string? TypeName(int p) => p switch
@@ -15,7 +16,7 @@ internal static class Ppp
         _ => null,
     };
 
-    public static int IfPrint(Nd nd, int length, int caplen)
+    public static int IfPrint(PrintContext nd, int length, int caplen)
     {
         nd.Proto = "ppp";
         if (caplen < 4) { nd.PrintTrunc(); return caplen; }
@@ -23,7 +24,7 @@ internal static class Ppp
         return 4;
     }
 
-    public static int Print(Nd nd, int p, int length)
+    public static int Print(PrintContext nd, int p, int length)
     {
         nd.Proto = "ppp";
         int olen = length, hdr = 0;
@@ -32,11 +33,11 @@ internal static class Ppp
         switch (h)
         {
             case 0x0003:
-                if (nd.S.LinkHeader) nd.P("In  ");
+                if (nd.Settings.LinkHeader) nd.Print("In  ");
                 p += 2; length -= 2; hdr += 2;
                 break;
             case 0x0103:
-                if (nd.S.LinkHeader) nd.P("Out ");
+                if (nd.Settings.LinkHeader) nd.Print("Out ");
                 p += 2; length -= 2; hdr += 2;
                 break;
             case 0xff03:
@@ -47,18 +48,18 @@ internal static class Ppp
         int proto;
         if (nd.U8(p) % 2 != 0) { proto = nd.U8(p); p++; length--; hdr++; }
         else { proto = nd.Be16(p); p += 2; length -= 2; hdr += 2; }
-        if (nd.S.LinkHeader)
+        if (nd.Settings.LinkHeader)
         {
             string? t = TypeName(proto);
-            nd.P($"{t ?? "unknown"} (0x{proto:x4}), length {olen}");
+            nd.Print($"{t ?? "unknown"} (0x{proto:x4}), length {olen}");
             if (t == null) return hdr;
-            nd.P(": ");
+            nd.Print(": ");
         }
         Handle(nd, proto, p, length);
         return hdr;
     }
 
-    private static void Handle(Nd nd, int proto, int p, int length)
+    private static void Handle(PrintContext nd, int proto, int p, int length)
     {
         switch (proto)
         {
@@ -79,11 +80,11 @@ internal static class Ppp
                 Isoclns.Print(nd, p, length);
                 break;
             case 0x00fd:
-                nd.P("compressed PPP data");
+                nd.Print("compressed PPP data");
                 break;
             default:
-                nd.P($"{TypeName(proto) ?? $"unknown PPP protocol (0x{proto:x4})"} ");
-                Icmp.UnknownData(nd, p, "\n\t", length);
+                nd.Print($"{TypeName(proto) ?? $"unknown PPP protocol (0x{proto:x4})"} ");
+                HexDump.UnknownData(nd, p, "\n\t", length);
                 break;
         }
     }

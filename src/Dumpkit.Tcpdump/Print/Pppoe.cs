@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PPPoE discovery and session stages (ethertypes 0x8863/0x8864).</summary>
+/// <remarks>Specification: RFC 2516.</remarks>
 internal static class Pppoe
 {
     private static string Tag(int t) => t switch
@@ -10,23 +11,23 @@ internal static class Pppoe
         0x0201 => "Service-Name-Error", 0x0202 => "AC-System-Error", 0x0203 => "Generic-Error", _ => $"TAG-0x{t:x}",
     };
 
-    public static int Print(Nd nd, int bp, int length)
+    public static int Print(PrintContext nd, int bp, int length)
     {
         nd.Proto = "pppoe";
-        if (length < 6) { nd.P($" (length {length} < 6)"); nd.PrintInvalid(); return 0; }
+        if (length < 6) { nd.Print($" (length {length} < 6)"); nd.PrintInvalid(); return 0; }
         length -= 6;
         if (!nd.TTest(bp, 6)) { nd.PrintTrunc(); return 0; }
         int b0 = nd.U8(bp);
         int ver = b0 >> 4, type = b0 & 0xf, code = nd.U8(bp + 1), sid = nd.Be16(bp + 2);
         int plen = nd.Be16(bp + 4);
         int payload = bp + 6;
-        if (ver != 1) nd.P($" [ver {ver}]");
-        if (type != 1) nd.P($" [type {type}]");
-        nd.P("PPPoE ");
-        nd.P(code switch { 0x09 => "PADI", 0x07 => "PADO", 0x19 => "PADR", 0x65 => "PADS", 0xa7 => "PADT", 0 => "", _ => $"PAD-{code:x}" });
-        if (code == 0x09 && plen > 1484 - 6) nd.P($" [len {plen}!]");
-        if (plen > length) { nd.P($" [len {plen} > {length}!]"); plen = length; }
-        if (sid != 0) nd.P($" [ses 0x{sid:x}]");
+        if (ver != 1) nd.Print($" [ver {ver}]");
+        if (type != 1) nd.Print($" [type {type}]");
+        nd.Print("PPPoE ");
+        nd.Print(code switch { 0x09 => "PADI", 0x07 => "PADO", 0x19 => "PADR", 0x65 => "PADS", 0xa7 => "PADT", 0 => "", _ => $"PAD-{code:x}" });
+        if (code == 0x09 && plen > 1484 - 6) nd.Print($" [len {plen}!]");
+        if (plen > length) { nd.Print($" [len {plen} > {length}!]"); plen = length; }
+        if (sid != 0) nd.Print($" [ses 0x{sid:x}]");
         if (code != 0)
         {
             Span<byte> str = stackalloc byte[80];
@@ -50,23 +51,23 @@ internal static class Pppoe
                     }
                     if (ascii > garbage)
                     {
-                        nd.P($" [{Tag(tagType)} \"");
-                        for (int i = 0; i < sl; i++) nd.O.PutByte(str[i]);
-                        nd.P("\"]");
+                        nd.Print($" [{Tag(tagType)} \"");
+                        for (int i = 0; i < sl; i++) nd.Out.PutByte(str[i]);
+                        nd.Print("\"]");
                     }
                     else
                     {
-                        nd.P($" [{Tag(tagType)} 0x");
-                        for (int v = p; v < p + tagLen; v++) nd.P($"{nd.U8(v):X2}");
-                        nd.P("]");
+                        nd.Print($" [{Tag(tagType)} 0x");
+                        for (int v = p; v < p + tagLen; v++) nd.Print($"{nd.U8(v):X2}");
+                        nd.Print("]");
                     }
                 }
-                else nd.P($" [{Tag(tagType)}]");
+                else nd.Print($" [{Tag(tagType)}]");
                 p += tagLen;
             }
             return 6;
         }
-        nd.P(' ');
+        nd.Print(' ');
         return 6 + Ppp.Print(nd, payload, plen);
     }
 }

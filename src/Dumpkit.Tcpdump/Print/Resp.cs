@@ -1,15 +1,16 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Redis serialization protocol (TCP 6379).</summary>
+/// <remarks>Specification: the Redis serialization protocol specification (RESP2).</remarks>
 internal static class Resp
 {
     private sealed class Trunc : Exception;
     private static readonly Trunc TruncInstance = new();
 
-    public static void Print(Nd nd, int bp, int length)
+    public static void Print(PrintContext nd, int bp, int length)
     {
         nd.Proto = "resp";
-        nd.P(": RESP");
+        nd.Print(": RESP");
         try
         {
             while (length > 0)
@@ -27,7 +28,7 @@ internal static class Resp
 
     private static void Need(int tot, int len) { if (tot < len) throw TruncInstance; }
 
-    private static int FindCrLf(Nd nd, ref int p, ref int len)
+    private static int FindCrLf(PrintContext nd, ref int p, ref int len)
     {
         while (true)
         {
@@ -38,18 +39,18 @@ internal static class Resp
         }
     }
 
-    private static void Segment(Nd nd, int bp, int len)
+    private static void Segment(PrintContext nd, int bp, int len)
     {
-        nd.P(" \"");
+        nd.Print(" \"");
         for (int i = 0; i < len; i++)
         {
             if (bp + i >= nd.SnapEnd) throw TruncInstance;
             Text.PrintChar(nd, nd.U8(bp + i));
         }
-        nd.P('"');
+        nd.Print('"');
     }
 
-    private static int Parse(Nd nd, int bp, int length)
+    private static int Parse(PrintContext nd, int bp, int length)
     {
         Need(length, 1);
         byte op = nd.U8(bp);
@@ -62,7 +63,7 @@ internal static class Resp
         };
     }
 
-    private static int SimpleLine(Nd nd, int bp, int length)
+    private static int SimpleLine(PrintContext nd, int bp, int length)
     {
         int cur = length - 1;
         bp++;
@@ -73,7 +74,7 @@ internal static class Resp
         return 1 + len + 2;
     }
 
-    private static int GetLength(Nd nd, ref int bp, ref int len)
+    private static int GetLength(PrintContext nd, ref int bp, ref int len)
     {
         int start = bp;
         int result = GetLengthCore(nd, ref bp, ref len);
@@ -81,7 +82,7 @@ internal static class Resp
         return result;
     }
 
-    private static int GetLengthCore(Nd nd, ref int bp, ref int len)
+    private static int GetLengthCore(PrintContext nd, ref int bp, ref int len)
     {
         if (len == 0) return -2;
         bool tooLarge = false, neg = false, saw = false;
@@ -120,26 +121,26 @@ internal static class Resp
         return tooLarge ? -3 : result;
     }
 
-    private static void Special(Nd nd, int v)
+    private static void Special(PrintContext nd, int v)
     {
         switch (v)
         {
-            case -1: nd.P(" null"); break;
+            case -1: nd.Print(" null"); break;
             case -2: throw TruncInstance;
-            case -3: nd.P(" length too large"); break;
-            case -4: nd.P(" length negative and not -1"); break;
-            default: nd.P(" invalid"); break;
+            case -3: nd.Print(" length too large"); break;
+            case -4: nd.Print(" length negative and not -1"); break;
+            default: nd.Print(" invalid"); break;
         }
     }
 
-    private static int Bulk(Nd nd, int bp, int length)
+    private static int Bulk(PrintContext nd, int bp, int length)
     {
         int cur = length - 1;
         bp++;
         int slen = GetLength(nd, ref bp, ref cur);
         if (slen >= 0)
         {
-            if (slen == 0) nd.P(" empty");
+            if (slen == 0) nd.Print(" empty");
             else
             {
                 Need(cur, slen);
@@ -154,7 +155,7 @@ internal static class Resp
         return length - cur;
     }
 
-    private static int Array(Nd nd, int bp, int length)
+    private static int Array(PrintContext nd, int bp, int length)
     {
         int cur = length - 1;
         bp++;
@@ -167,12 +168,12 @@ internal static class Resp
                 bp += r; cur -= r;
             }
         }
-        else if (alen == 0) nd.P(" empty");
+        else if (alen == 0) nd.Print(" empty");
         else Special(nd, alen);
         return length - cur;
     }
 
-    private static void ConsumeCrOrLf(Nd nd, ref int p, ref int len)
+    private static void ConsumeCrOrLf(PrintContext nd, ref int p, ref int len)
     {
         bool found = false;
         while (true)
@@ -189,7 +190,7 @@ internal static class Resp
         }
     }
 
-    private static int Inline(Nd nd, int bp, int length)
+    private static int Inline(PrintContext nd, int bp, int length)
     {
         int cur = length;
         ConsumeCrOrLf(nd, ref bp, ref cur);

@@ -1,14 +1,15 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>RPKI-Router protocol (RFC 6810, TCP 323): PDUs, with one level of encapsulated PDU in error reports.</summary>
+/// <remarks>Specification: RFC 6810.</remarks>
 internal static class RpkiRtr
 {
-    public static void Print(Nd nd, int p, int length)
+    public static void Print(PrintContext nd, int p, int length)
     {
         nd.Proto = "rpki_rtr";
-        if (nd.V == 0)
+        if (nd.Verbose == 0)
         {
-            nd.P(", RPKI-RTR");
+            nd.Print(", RPKI-RTR");
             return;
         }
         uint len = (uint)length;
@@ -20,32 +21,32 @@ internal static class RpkiRtr
         }
     }
 
-    private static void Indent(Nd nd, int indent)
+    private static void Indent(PrintContext nd, int indent)
     {
-        nd.P('\n');
-        for (; indent >= 8; indent -= 8) nd.P('\t');
-        for (; indent > 0; indent--) nd.P(' ');
+        nd.Print('\n');
+        for (; indent >= 8; indent -= 8) nd.Print('\t');
+        for (; indent > 0; indent--) nd.Print(' ');
     }
 
-    private static uint Invalid(Nd nd, int p, uint len)
+    private static uint Invalid(PrintContext nd, int p, uint len)
     {
         nd.PrintInvalid();
         nd.Check(p, (int)Math.Min(len, int.MaxValue));
         return len;
     }
 
-    private static uint Pdu(Nd nd, int tp, uint len, bool recurse, int indent)
+    private static uint Pdu(PrintContext nd, int tp, uint len, bool recurse, int indent)
     {
         int version = nd.U8(tp);
         if (version != 0)
         {
             Indent(nd, 8);
-            nd.P($"RPKI-RTRv{version} (unknown)");
+            nd.Print($"RPKI-RTRv{version} (unknown)");
             return len;
         }
         if (len < 8)
         {
-            nd.P($"({len} bytes is too few to decode)");
+            nd.Print($"({len} bytes is too few to decode)");
             return Invalid(nd, tp, len);
         }
         nd.Check(tp, 8);
@@ -58,7 +59,7 @@ internal static class RpkiRtr
             6 => "IPV6 Prefix", 7 => "End of Data", 8 => "Cache Reset", 10 => "Error Report", _ => null,
         };
         Indent(nd, 8);
-        nd.P($"RPKI-RTRv{version}, {tn ?? "Unknown"} PDU ({type}), length: {pduLen}");
+        nd.Print($"RPKI-RTRv{version}, {tn ?? "Unknown"} PDU ({type}), length: {pduLen}");
         if (pduLen < 8 || pduLen > len) return Invalid(nd, tp, len);
         switch (type)
         {
@@ -67,7 +68,7 @@ internal static class RpkiRtr
             case 7:
                 if (pduLen != 12) return Invalid(nd, tp, len);
                 Indent(nd, indent + 2);
-                nd.P($"Session ID: 0x{nd.Be16(tp + 2):x4}, Serial: {nd.Be32(tp + 8)}");
+                nd.Print($"Session ID: 0x{nd.Be16(tp + 2):x4}, Serial: {nd.Be32(tp + 8)}");
                 break;
             case 2:
             case 8:
@@ -76,17 +77,17 @@ internal static class RpkiRtr
             case 3:
                 if (pduLen != 8) return Invalid(nd, tp, len);
                 Indent(nd, indent + 2);
-                nd.P($"Session ID: 0x{nd.Be16(tp + 2):x4}");
+                nd.Print($"Session ID: 0x{nd.Be16(tp + 2):x4}");
                 break;
             case 4:
                 if (pduLen != 20) return Invalid(nd, tp, len);
                 Indent(nd, indent + 2);
-                nd.P($"IPv4 Prefix {nd.A4(tp + 12)}/{nd.U8(tp + 9)}-{nd.U8(tp + 10)}, origin-as {nd.Be32(tp + 16)}, flags 0x{nd.U8(tp + 8):x2}");
+                nd.Print($"IPv4 Prefix {nd.A4(tp + 12)}/{nd.U8(tp + 9)}-{nd.U8(tp + 10)}, origin-as {nd.Be32(tp + 16)}, flags 0x{nd.U8(tp + 8):x2}");
                 break;
             case 6:
                 if (pduLen != 32) return Invalid(nd, tp, len);
                 Indent(nd, indent + 2);
-                nd.P($"IPv6 Prefix {nd.A6(tp + 12)}/{nd.U8(tp + 9)}-{nd.U8(tp + 10)}, origin-as {nd.Be32(tp + 28)}, flags 0x{nd.U8(tp + 8):x2}");
+                nd.Print($"IPv6 Prefix {nd.A6(tp + 12)}/{nd.U8(tp + 9)}-{nd.U8(tp + 10)}, origin-as {nd.Be32(tp + 28)}, flags 0x{nd.U8(tp + 8):x2}");
                 break;
             case 10:
             {
@@ -103,7 +104,7 @@ internal static class RpkiRtr
                     7 => "Duplicate Announcement Received", _ => null,
                 };
                 Indent(nd, indent + 2);
-                nd.P($"Error code: {cn ?? "Unknown"} ({code}), Encapsulated PDU length: {encLen}");
+                nd.Print($"Error code: {cn ?? "Unknown"} ({code}), Encapsulated PDU length: {encLen}");
                 if (encLen != 0)
                 {
                     if ((ulong)pduLen < (ulong)tlen + encLen) return Invalid(nd, tp, len);
@@ -111,7 +112,7 @@ internal static class RpkiRtr
                     else
                     {
                         Indent(nd, indent + 4);
-                        nd.P("-----encapsulated PDU-----");
+                        nd.Print("-----encapsulated PDU-----");
                         Pdu(nd, tp + (int)tlen, encLen, false, indent + 2);
                     }
                     tlen += encLen;
@@ -124,7 +125,7 @@ internal static class RpkiRtr
                 {
                     if ((ulong)pduLen < (ulong)tlen + textLen) return Invalid(nd, tp, len);
                     Indent(nd, indent + 2);
-                    nd.P("Error text: ");
+                    nd.Print("Error text: ");
                     for (uint i = 0; i < textLen; i++) Text.PrintChar(nd, nd.U8(tp + (int)(tlen + i)));
                 }
                 break;
@@ -134,7 +135,7 @@ internal static class RpkiRtr
                 hexdump = true;
                 break;
         }
-        if (nd.V > 1 || (nd.V > 0 && hexdump)) Icmp.UnknownData(nd, tp, "\n\t  ", (int)pduLen);
+        if (nd.Verbose > 1 || (nd.Verbose > 0 && hexdump)) HexDump.UnknownData(nd, tp, "\n\t  ", (int)pduLen);
         return pduLen;
     }
 }

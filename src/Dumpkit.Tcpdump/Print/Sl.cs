@@ -2,37 +2,38 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>SLIP link layer (LINKTYPE_SLIP, 16-byte pseudo header: direction and compressed TCP/IP header),
 /// with Van Jacobson compressed TCP header decoding under -e.</summary>
+/// <remarks>Specification: RFC 1055 (SLIP), RFC 1144 (compressed TCP/IP headers).</remarks>
 internal static class Sl
 {
     private const int HdrLen = 16;
 
-    public static int IfPrint(Nd nd, int length)
+    public static int IfPrint(PrintContext nd, int length)
     {
         nd.Proto = "slip";
         nd.Check(0, HdrLen);
         length -= HdrLen;
         int ip = HdrLen;
-        if (nd.S.LinkHeader) LinkPrint(nd, ip, length);
+        if (nd.Settings.LinkHeader) LinkPrint(nd, ip, length);
         int v = (nd.U8(ip) & 0xf0) >> 4;
         switch (v)
         {
             case 4: Ip.Print(nd, ip, length); break;
             case 6: Ip6.Print(nd, ip, length); break;
-            default: nd.P($"ip v{v}"); break;
+            default: nd.Print($"ip v{v}"); break;
         }
         return HdrLen;
     }
 
-    private static void LinkPrint(Nd nd, int ip, int length)
+    private static void LinkPrint(PrintContext nd, int ip, int length)
     {
         var st = nd.Slip;
         int dir = nd.U8(0);
         switch (dir)
         {
-            case 0: nd.P("I "); break;
-            case 1: nd.P("O "); break;
+            case 0: nd.Print("I "); break;
+            case 1: nd.Print("O "); break;
             default:
-                nd.P($"Invalid direction {dir} ");
+                nd.Print($"Invalid direction {dir} ");
                 dir = -1;
                 break;
         }
@@ -40,11 +41,11 @@ internal static class Sl
         switch (chdr & 0xf0)
         {
             case 0x40:
-                nd.P($"ip {(uint)(length + HdrLen)}: ");
+                nd.Print($"ip {(uint)(length + HdrLen)}: ");
                 break;
             case 0x70:
                 st.LastConn = nd.U8(1 + 9);
-                nd.P($"utcp {st.LastConn}: ");
+                nd.Print($"utcp {st.LastConn}: ");
                 if (dir == -1) return;
                 st.LastLen[dir * 256 + st.LastConn] = (uint)(length - (HeaderWords(nd, ip) << 2));
                 break;
@@ -53,15 +54,15 @@ internal static class Sl
                 if ((chdr & 0x80) != 0)
                 {
                     Compressed(nd, 1, ip, length, dir);
-                    nd.P(": ");
+                    nd.Print(": ");
                 }
-                else nd.P($"slip-{chdr}!: ");
+                else nd.Print($"slip-{chdr}!: ");
                 break;
         }
     }
 
     /// <summary>IP plus TCP header length in 32-bit words, from the (uncompressed) headers in the packet.</summary>
-    private static int HeaderWords(Nd nd, int ip)
+    private static int HeaderWords(PrintContext nd, int ip)
     {
         nd.Check(ip, 20);
         int hlen = nd.Buf[ip] & 0x0f;
@@ -69,7 +70,7 @@ internal static class Sl
         return hlen + ((nd.Buf[ip + hlen * 4 + 12] & 0xf0) >> 4);
     }
 
-    private static int Change(Nd nd, string str, int cp)
+    private static int Change(PrintContext nd, string str, int cp)
     {
         uint i = nd.U8(cp);
         if (i == 0)
@@ -79,11 +80,11 @@ internal static class Sl
             cp += 2;
         }
         else cp++;
-        nd.P($" {str}{i}");
+        nd.Print($" {str}{i}");
         return cp;
     }
 
-    private static int WinChange(Nd nd, int cp)
+    private static int WinChange(PrintContext nd, int cp)
     {
         short i = nd.U8(cp);
         if (i == 0)
@@ -93,12 +94,12 @@ internal static class Sl
             cp += 2;
         }
         else cp++;
-        if (i >= 0) nd.P($" W+{i}");
-        else nd.P($" W{i}");
+        if (i >= 0) nd.Print($" W+{i}");
+        else nd.Print($" W{i}");
         return cp;
     }
 
-    private static void Compressed(Nd nd, int chdr, int ip, int length, int dir)
+    private static void Compressed(PrintContext nd, int chdr, int ip, int length, int dir)
     {
         var st = nd.Slip;
         int cp = chdr;
@@ -108,17 +109,17 @@ internal static class Sl
         {
             st.LastConn = nd.U8(cp);
             cp++;
-            nd.P($"ctcp {st.LastConn}");
+            nd.Print($"ctcp {st.LastConn}");
         }
-        else nd.P("ctcp *");
+        else nd.Print("ctcp *");
         cp += 2;
         switch (flags & 0x0f)
         {
             case 0x0b:
-                nd.P($" *SA+{st.LastLen[dir * 256 + st.LastConn]}");
+                nd.Print($" *SA+{st.LastLen[dir * 256 + st.LastConn]}");
                 break;
             case 0x0f:
-                nd.P($" *S+{st.LastLen[dir * 256 + st.LastConn]}");
+                nd.Print($" *S+{st.LastLen[dir * 256 + st.LastConn]}");
                 break;
             default:
                 if ((flags & 0x01) != 0) cp = Change(nd, "U=", cp);
@@ -130,18 +131,6 @@ internal static class Sl
         if ((flags & 0x20) != 0) cp = Change(nd, "I+", cp);
         uint last = (uint)(length - (HeaderWords(nd, ip) << 2));
         st.LastLen[dir * 256 + st.LastConn] = last;
-        nd.P($" {last} ({cp - chdr})");
+        nd.Print($" {last} ({cp - chdr})");
     }
-}
-
-/// <summary>Compressed-SLIP state kept across packets (last connection, last payload length per direction).</summary>
-internal sealed class SlipState
-{
-    public int LastConn = 255;
-    public readonly uint[] LastLen = new uint[512];
-}
-
-internal sealed partial class Nd
-{
-    public readonly SlipState Slip = new();
 }

@@ -5,6 +5,7 @@ namespace Dumpkit.Tcpdump.Print;
 /// Decoding problems print a bracketed note and end the PDU; a length running past the capture prints
 /// <c> [|snmp]</c> and ends only the element being decoded, as tcpdump does.
 /// </summary>
+/// <remarks>Specification: RFC 1157 (v1), RFC 3416 (v2c PDUs), RFC 3412 and RFC 3414 (v3), X.690 (BER).</remarks>
 internal static class Snmp
 {
     private static readonly string[] Universal =
@@ -44,18 +45,18 @@ internal static class Snmp
         public ulong Uns64;
     }
 
-    private static int Trunc(Nd nd)
+    private static int Trunc(PrintContext nd)
     {
         nd.PrintTrunc();
         return -1;
     }
 
     /// <summary>Decodes the element at p (len bytes available); returns its total size or -1.</summary>
-    private static int Parse(Nd nd, int p, uint len, out Be e)
+    private static int Parse(PrintContext nd, int p, uint len, out Be e)
     {
         e = default;
         e.Type = T.Any;
-        if (len < 1) { nd.P("[nothing to parse]"); return -1; }
+        if (len < 1) { nd.Print("[nothing to parse]"); return -1; }
         int b = nd.U8(p);
         int id = b & 0x1f, form = (b & 0x20) >> 5, cls = (b & 0xc0) >> 6;
         e.Id = id;
@@ -66,22 +67,22 @@ internal static class Snmp
             id = 0;
             while ((nd.U8(p) & 0x80) != 0)
             {
-                if (len < 1) { nd.P("[Xtagfield?]"); return -1; }
+                if (len < 1) { nd.Print("[Xtagfield?]"); return -1; }
                 id = (id << 7) | (nd.U8(p) & 0x7f);
                 len--; hdr++; p++;
             }
-            if (len < 1) { nd.P("[Xtagfield?]"); return -1; }
+            if (len < 1) { nd.Print("[Xtagfield?]"); return -1; }
             e.Id = id = (id << 7) | nd.U8(p);
             len--; hdr++; p++;
         }
-        if (len < 1) { nd.P("[no asnlen]"); return -1; }
+        if (len < 1) { nd.Print("[no asnlen]"); return -1; }
         e.AsnLen = nd.U8(p);
         p++; len--; hdr++;
         if ((e.AsnLen & 0x80) != 0)
         {
             uint noct = e.AsnLen % 0x80;
             e.AsnLen = 0;
-            if (len < noct) { nd.P($"[asnlen? {(int)len}<{(int)noct}]"); return -1; }
+            if (len < noct) { nd.Print($"[asnlen? {(int)len}<{(int)noct}]"); return -1; }
             if (!nd.TTest(p, (int)noct)) return Trunc(nd);
             for (; noct != 0; len--, hdr++, noct--)
             {
@@ -89,9 +90,9 @@ internal static class Snmp
                 p++;
             }
         }
-        if (len < e.AsnLen) { nd.P($"[len{(int)len}<asnlen{e.AsnLen}]"); return -1; }
+        if (len < e.AsnLen) { nd.Print($"[len{(int)len}<asnlen{e.AsnLen}]"); return -1; }
         // the class table's names are all the literal "x" in tcpdump's build
-        if (id < 0 || id >= ClassIds[cls].Length) { nd.P($"[id?{(form == 0 ? 'P' : 'C')}/x/{id}]"); return -1; }
+        if (id < 0 || id >= ClassIds[cls].Length) { nd.Print($"[id?{(form == 0 ? 'P' : 'C')}/x/{id}]"); return -1; }
         if (e.AsnLen > int.MaxValue || !nd.TTest(p, (int)e.AsnLen)) return Trunc(nd);
         e.Data = p;
         int n = (int)e.AsnLen;
@@ -106,7 +107,7 @@ internal static class Snmp
                         case 2:
                         {
                             e.Type = T.Int;
-                            if (n == 0) { nd.P("[asnlen=0]"); return -1; }
+                            if (n == 0) { nd.Print("[asnlen=0]"); return -1; }
                             int v = (nd.Buf[p] & 0x80) != 0 ? -1 : 0;
                             for (int i = 0; i < n; i++) v = (v << 8) | nd.Buf[p + i];
                             e.Integer = v;
@@ -116,7 +117,7 @@ internal static class Snmp
                         case 5: e.Type = T.Null; break;
                         default:
                             e.Type = T.Octet;
-                            nd.P($"[P/U/{Universal[id]}]");
+                            nd.Print($"[P/U/{Universal[id]}]");
                             break;
                     }
                     break;
@@ -144,7 +145,7 @@ internal static class Snmp
                         }
                         default:
                             e.Type = T.Octet;
-                            nd.P($"[P/A/{Application[id]}]");
+                            nd.Print($"[P/A/{Application[id]}]");
                             break;
                     }
                     break;
@@ -157,7 +158,7 @@ internal static class Snmp
                     }
                     break;
                 default:
-                    nd.P($"[P/x/{ClassIds[cls][id]}]");
+                    nd.Print($"[P/x/{ClassIds[cls][id]}]");
                     e.Type = T.Octet;
                     break;
             }
@@ -171,7 +172,7 @@ internal static class Snmp
                     else
                     {
                         e.Type = T.Octet;
-                        nd.P($"C/U/{Universal[id]}");
+                        nd.Print($"C/U/{Universal[id]}");
                     }
                     break;
                 case 2:
@@ -179,25 +180,25 @@ internal static class Snmp
                     break;
                 default:
                     e.Type = T.Octet;
-                    nd.P($"C/x/{ClassIds[cls][id]}");
+                    nd.Print($"C/x/{ClassIds[cls][id]}");
                     break;
             }
         }
         return (int)(e.AsnLen + hdr);
     }
 
-    private static int PrintOctets(Nd nd, in Be e)
+    private static int PrintOctets(PrintContext nd, in Be e)
     {
         if (!nd.TTest(e.Data, (int)e.AsnLen)) return Trunc(nd);
         for (int i = 0; i < e.AsnLen; i++)
         {
-            nd.P('_');
-            nd.O.PutHex2(nd.Buf[e.Data + i]);
+            nd.Print('_');
+            nd.Out.PutHex2(nd.Buf[e.Data + i]);
         }
         return 0;
     }
 
-    private static int PrintString(Nd nd, in Be e)
+    private static int PrintString(PrintContext nd, in Be e)
     {
         int n = (int)e.AsnLen;
         if (!nd.TTest(e.Data, n)) return Trunc(nd);
@@ -205,22 +206,22 @@ internal static class Snmp
         for (int i = 0; printable && i < n; i++) printable = nd.Buf[e.Data + i] is >= 0x20 and <= 0x7e;
         if (printable)
         {
-            nd.P('"');
-            for (int i = 0; i < n; i++) nd.O.PutByte(nd.Buf[e.Data + i]);
-            nd.P('"');
+            nd.Print('"');
+            for (int i = 0; i < n; i++) nd.Out.PutByte(nd.Buf[e.Data + i]);
+            nd.Print('"');
         }
         else
         {
             for (int i = 0; i < n; i++)
             {
-                if (i > 0) nd.P('_');
-                nd.O.PutHex2(nd.Buf[e.Data + i]);
+                if (i > 0) nd.Print('_');
+                nd.Out.PutHex2(nd.Buf[e.Data + i]);
             }
         }
         return 0;
     }
 
-    private static int Print(Nd nd, in Be e)
+    private static int Print(PrintContext nd, in Be e)
     {
         switch (e.Type)
         {
@@ -242,63 +243,63 @@ internal static class Snmp
                         first = false;
                         int s = o / 40;
                         if (s > 2) s = 2;
-                        nd.P($".{(uint)s}");
+                        nd.Print($".{(uint)s}");
                         o -= s * 40;
                     }
-                    nd.P($".{(uint)o}");
+                    nd.Print($".{(uint)o}");
                     o = 0;
                 }
                 break;
             }
             case T.Int:
-                nd.P($"{e.Integer}");
+                nd.Print($"{e.Integer}");
                 break;
             case T.Uns:
-                nd.P($"{e.Uns}");
+                nd.Print($"{e.Uns}");
                 break;
             case T.Uns64:
-                nd.P($"{e.Uns64}");
+                nd.Print($"{e.Uns64}");
                 break;
             case T.Str:
                 return PrintString(nd, e);
             case T.Seq:
-                nd.P($"Seq({e.AsnLen})");
+                nd.Print($"Seq({e.AsnLen})");
                 break;
             case T.InetAddr:
-                if (e.AsnLen != 4) nd.P("[inetaddr len!=4]");
+                if (e.AsnLen != 4) nd.Print("[inetaddr len!=4]");
                 if (!nd.TTest(e.Data, (int)e.AsnLen)) return Trunc(nd);
                 for (int i = 0; i < e.AsnLen; i++)
                 {
-                    if (i > 0) nd.P('.');
-                    nd.O.PutU(nd.Buf[e.Data + i]);
+                    if (i > 0) nd.Print('.');
+                    nd.Out.PutU(nd.Buf[e.Data + i]);
                 }
                 break;
             case T.NoSuchObject:
             case T.NoSuchInst:
             case T.EndOfMibView:
-                nd.P($"[{Exceptions[e.Id]}]");
+                nd.Print($"[{Exceptions[e.Id]}]");
                 break;
             case T.Pdu:
-                nd.P($"{Context[e.Id]}({e.AsnLen})");
+                nd.Print($"{Context[e.Id]}({e.AsnLen})");
                 break;
             case T.Any:
-                nd.P("[BE_ANY!?]");
+                nd.Print("[BE_ANY!?]");
                 break;
             default:
-                nd.P("[be!?]");
+                nd.Print("[be!?]");
                 break;
         }
         return 0;
     }
 
     /// <summary>Parses an element expected to be of type t; otherwise prints "[what]" and the element and returns -1.</summary>
-    private static int Expect(Nd nd, int p, uint len, T t, string what, out Be e)
+    private static int Expect(PrintContext nd, int p, uint len, T t, string what, out Be e)
     {
         int count = Parse(nd, p, len, out e);
         if (count < 0) return -1;
         if (e.Type != t)
         {
-            nd.P(what);
+            nd.Print(what);
             Print(nd, e);
             return -1;
         }
@@ -307,17 +308,17 @@ internal static class Snmp
 
     private static string ErrorName(int e) => e >= 0 && e < ErrorStatus.Length ? ErrorStatus[e] : $"err={(uint)e}";
 
-    private static void VarBinds(Nd nd, int pduid, int np, uint length)
+    private static void VarBinds(PrintContext nd, int pduid, int np, uint length)
     {
         int count = Expect(nd, np, length, T.Seq, "[!SEQ of varbind]", out var e);
         if (count < 0) return;
-        if ((uint)count < length) nd.P($"[{(int)(length - (uint)count)} extra after SEQ of varbind]");
+        if ((uint)count < length) nd.Print($"[{(int)(length - (uint)count)} extra after SEQ of varbind]");
         length = e.AsnLen;
         np = e.Data;
         bool get = pduid is GetReq or GetNextReq or GetBulkReq;
         while (length != 0)
         {
-            nd.P(' ');
+            nd.Print(' ');
             if ((count = Expect(nd, np, length, T.Seq, "[!varbind]", out e)) < 0) return;
             int vbend = np + count;
             uint vblength = length - (uint)count;
@@ -327,13 +328,13 @@ internal static class Snmp
             if (Print(nd, e) < 0) return;
             length -= (uint)count;
             np += count;
-            if (!get) nd.P('=');
+            if (!get) nd.Print('=');
             if ((count = Parse(nd, np, length, out e)) < 0) return;
             if (get)
             {
                 if (e.Type != T.Null)
                 {
-                    nd.P("[objVal!=NULL]");
+                    nd.Print("[objVal!=NULL]");
                     if (Print(nd, e) < 0) return;
                 }
             }
@@ -343,98 +344,98 @@ internal static class Snmp
         }
     }
 
-    private static void SnmpPdu(Nd nd, int pduid, int np, uint length)
+    private static void SnmpPdu(PrintContext nd, int pduid, int np, uint length)
     {
         int count = Expect(nd, np, length, T.Int, "[reqId!=INT]", out var e);
         if (count < 0) return;
-        if (nd.V > 0) nd.P($"R={e.Integer} ");
+        if (nd.Verbose > 0) nd.Print($"R={e.Integer} ");
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Int, "[errorStatus!=INT]", out e)) < 0) return;
         int errorStatus = 0;
         bool strict = pduid is GetReq or GetNextReq or SetReq or InformReq or V2Trap or Report;
-        if (strict && e.Integer != 0) nd.P($"[errorStatus({ErrorName(e.Integer)})!=0]");
-        else if (pduid == GetBulkReq) nd.P($" N={e.Integer}");
+        if (strict && e.Integer != 0) nd.Print($"[errorStatus({ErrorName(e.Integer)})!=0]");
+        else if (pduid == GetBulkReq) nd.Print($" N={e.Integer}");
         else if (e.Integer != 0)
         {
-            nd.P($" {ErrorName(e.Integer)}");
+            nd.Print($" {ErrorName(e.Integer)}");
             errorStatus = e.Integer;
         }
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Int, "[errorIndex!=INT]", out e)) < 0) return;
-        if (strict && e.Integer != 0) nd.P($"[errorIndex({e.Integer})!=0]");
-        else if (pduid == GetBulkReq) nd.P($" M={e.Integer}");
+        if (strict && e.Integer != 0) nd.Print($"[errorIndex({e.Integer})!=0]");
+        else if (pduid == GetBulkReq) nd.Print($" M={e.Integer}");
         else if (e.Integer != 0)
         {
-            if (errorStatus == 0) nd.P($"[errorIndex({e.Integer}) w/o errorStatus]");
-            else nd.P($"@{e.Integer}");
+            if (errorStatus == 0) nd.Print($"[errorIndex({e.Integer}) w/o errorStatus]");
+            else nd.Print($"@{e.Integer}");
         }
-        else if (errorStatus != 0) nd.P("[errorIndex==0]");
+        else if (errorStatus != 0) nd.Print("[errorIndex==0]");
         length -= (uint)count;
         np += count;
         VarBinds(nd, pduid, np, length);
     }
 
-    private static void TrapPdu(Nd nd, int np, uint length)
+    private static void TrapPdu(PrintContext nd, int np, uint length)
     {
-        nd.P(' ');
+        nd.Print(' ');
         int count = Expect(nd, np, length, T.Oid, "[enterprise!=OID]", out var e);
         if (count < 0 || Print(nd, e) < 0) return;
         length -= (uint)count;
         np += count;
-        nd.P(' ');
+        nd.Print(' ');
         if ((count = Expect(nd, np, length, T.InetAddr, "[agent-addr!=INETADDR]", out e)) < 0 || Print(nd, e) < 0) return;
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Int, "[generic-trap!=INT]", out e)) < 0) return;
         int generic = e.Integer;
-        if (generic >= 0 && generic < GenericTrap.Length) nd.P($" {GenericTrap[generic]}");
-        else nd.P($" gt={generic}");
+        if (generic >= 0 && generic < GenericTrap.Length) nd.Print($" {GenericTrap[generic]}");
+        else nd.Print($" gt={generic}");
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Int, "[specific-trap!=INT]", out e)) < 0) return;
         if (generic != 6)
         {
-            if (e.Integer != 0) nd.P($"[specific-trap({e.Integer})!=0]");
+            if (e.Integer != 0) nd.Print($"[specific-trap({e.Integer})!=0]");
         }
-        else nd.P($" s={e.Integer}");
+        else nd.Print($" s={e.Integer}");
         length -= (uint)count;
         np += count;
-        nd.P(' ');
+        nd.Print(' ');
         if ((count = Expect(nd, np, length, T.Uns, "[time-stamp!=TIMETICKS]", out e)) < 0 || Print(nd, e) < 0) return;
         length -= (uint)count;
         np += count;
         VarBinds(nd, Trap, np, length);
     }
 
-    private static void Pdu(Nd nd, int np, uint length, int version)
+    private static void Pdu(PrintContext nd, int np, uint length, int version)
     {
         int count = Parse(nd, np, length, out var pdu);
         if (count < 0) return;
-        if (pdu.Type != T.Pdu) { nd.P("[no PDU]"); return; }
-        if ((uint)count < length) nd.P($"[{(int)(length - (uint)count)} extra after PDU]");
-        if (nd.V > 0) nd.P("{ ");
+        if (pdu.Type != T.Pdu) { nd.Print("[no PDU]"); return; }
+        if ((uint)count < length) nd.Print($"[{(int)(length - (uint)count)} extra after PDU]");
+        if (nd.Verbose > 0) nd.Print("{ ");
         if (Print(nd, pdu) < 0) return;
-        nd.P(' ');
+        nd.Print(' ');
         length = pdu.AsnLen;
         np = pdu.Data;
         if (version == 0 && pdu.Id is GetBulkReq or InformReq or V2Trap or Report)
         {
-            nd.P("[v2 PDU in v1 message]");
+            nd.Print("[v2 PDU in v1 message]");
             return;
         }
         if (version == 1 && pdu.Id == Trap)
         {
-            nd.P("[v1 PDU in v2 message]");
+            nd.Print("[v1 PDU in v2 message]");
             return;
         }
         if (pdu.Id == Trap) TrapPdu(nd, np, length);
         else SnmpPdu(nd, pdu.Id, np, length);
-        if (nd.V > 0) nd.P(" } ");
+        if (nd.Verbose > 0) nd.Print(" } ");
     }
 
-    private static void ScopedPdu(Nd nd, int np, uint length, int version)
+    private static void ScopedPdu(PrintContext nd, int np, uint length, int version)
     {
         int count = Expect(nd, np, length, T.Seq, "[!scoped PDU]", out var e);
         if (count < 0) return;
@@ -443,34 +444,34 @@ internal static class Snmp
         if ((count = Expect(nd, np, length, T.Str, "[contextEngineID!=STR]", out e)) < 0) return;
         length -= (uint)count;
         np += count;
-        nd.P("E=");
+        nd.Print("E=");
         if (PrintOctets(nd, e) < 0) return;
-        nd.P(' ');
+        nd.Print(' ');
         if ((count = Expect(nd, np, length, T.Str, "[contextName!=STR]", out e)) < 0) return;
         length -= (uint)count;
         np += count;
-        nd.P("C=");
+        nd.Print("C=");
         if (PrintString(nd, e) < 0) return;
-        nd.P(' ');
+        nd.Print(' ');
         Pdu(nd, np, length, version);
     }
 
-    private static void Community(Nd nd, int np, uint length, int version)
+    private static void Community(PrintContext nd, int np, uint length, int version)
     {
         int count = Expect(nd, np, length, T.Str, "[comm!=STR]", out var e);
         if (count < 0) return;
         if (!(e.AsnLen == 6 && nd.Bytes(e.Data, 6).SequenceEqual("public"u8)))
         {
-            nd.P("C=");
+            nd.Print("C=");
             if (PrintString(nd, e) < 0) return;
-            nd.P(' ');
+            nd.Print(' ');
         }
         length -= (uint)count;
         np += count;
         Pdu(nd, np, length, version);
     }
 
-    private static void Usm(Nd nd, int np, uint length)
+    private static void Usm(PrintContext nd, int np, uint length)
     {
         int count = Expect(nd, np, length, T.Seq, "[!usm]", out var e);
         if (count < 0) return;
@@ -480,28 +481,28 @@ internal static class Snmp
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Int, "[msgAuthoritativeEngineBoots!=INT]", out e)) < 0) return;
-        if (nd.V > 0) nd.P($"B={e.Integer} ");
+        if (nd.Verbose > 0) nd.Print($"B={e.Integer} ");
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Int, "[msgAuthoritativeEngineTime!=INT]", out e)) < 0) return;
-        if (nd.V > 0) nd.P($"T={e.Integer} ");
+        if (nd.Verbose > 0) nd.Print($"T={e.Integer} ");
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Str, "[msgUserName!=STR]", out e)) < 0) return;
         length -= (uint)count;
         np += count;
-        nd.P("U=");
+        nd.Print("U=");
         if (PrintString(nd, e) < 0) return;
-        nd.P(' ');
+        nd.Print(' ');
         if ((count = Expect(nd, np, length, T.Str, "[msgAuthenticationParameters!=STR]", out e)) < 0) return;
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Str, "[msgPrivacyParameters!=STR]", out e)) < 0) return;
         length -= (uint)count;
-        if ((uint)count < length) nd.P($"[{(int)(length - (uint)count)} extra after usm SEQ]");
+        if ((uint)count < length) nd.Print($"[{(int)(length - (uint)count)} extra after usm SEQ]");
     }
 
-    private static void V3Msg(Nd nd, int np, uint length)
+    private static void V3Msg(PrintContext nd, int np, uint length)
     {
         int xnp = np;
         uint xlength = length;
@@ -509,7 +510,7 @@ internal static class Snmp
         if (count < 0) return;
         length = e.AsnLen;
         np = e.Data;
-        if (nd.V > 0) nd.P("{ ");
+        if (nd.Verbose > 0) nd.Print("{ ");
         if ((count = Expect(nd, np, length, T.Int, "[msgID!=INT]", out e)) < 0) return;
         length -= (uint)count;
         np += count;
@@ -517,56 +518,56 @@ internal static class Snmp
         length -= (uint)count;
         np += count;
         if ((count = Expect(nd, np, length, T.Str, "[msgFlags!=STR]", out e)) < 0) return;
-        if (e.AsnLen != 1) { nd.P($"[msgFlags size {(int)e.AsnLen}]"); return; }
+        if (e.AsnLen != 1) { nd.Print($"[msgFlags size {(int)e.AsnLen}]"); return; }
         int flags = nd.U8(e.Data);
-        if (flags is not (0x00 or 0x01 or 0x03 or 0x04 or 0x05 or 0x07)) { nd.P($"[msgFlags=0x{flags:X2}]"); return; }
+        if (flags is not (0x00 or 0x01 or 0x03 or 0x04 or 0x05 or 0x07)) { nd.Print($"[msgFlags=0x{flags:X2}]"); return; }
         length -= (uint)count;
         np += count;
-        nd.P($"F={((flags & 1) != 0 ? "a" : "")}{((flags & 2) != 0 ? "p" : "")}{((flags & 4) != 0 ? "r" : "")} ");
+        nd.Print($"F={((flags & 1) != 0 ? "a" : "")}{((flags & 2) != 0 ? "p" : "")}{((flags & 4) != 0 ? "r" : "")} ");
         if ((count = Expect(nd, np, length, T.Int, "[msgSecurityModel!=INT]", out e)) < 0) return;
         int model = e.Integer;
         length -= (uint)count;
         np += count;
-        if ((uint)count < length) nd.P($"[{(int)(length - (uint)count)} extra after message SEQ]");
-        if (nd.V > 0) nd.P("} ");
-        if (model != 3) { nd.P($"[security model {model}]"); return; }
-        if (nd.V > 0) nd.P("{ USM ");
+        if ((uint)count < length) nd.Print($"[{(int)(length - (uint)count)} extra after message SEQ]");
+        if (nd.Verbose > 0) nd.Print("} ");
+        if (model != 3) { nd.Print($"[security model {model}]"); return; }
+        if (nd.Verbose > 0) nd.Print("{ USM ");
         length = xlength - (uint)(np - xnp);
         if ((count = Expect(nd, np, length, T.Str, "[msgSecurityParameters!=STR]", out e)) < 0) return;
         length -= (uint)count;
         np += count;
         Usm(nd, e.Data, e.AsnLen);
-        if (nd.V > 0) nd.P("} ");
-        if (nd.V > 0) nd.P("{ ScopedPDU ");
+        if (nd.Verbose > 0) nd.Print("} ");
+        if (nd.Verbose > 0) nd.Print("{ ScopedPDU ");
         ScopedPdu(nd, np, length, 3);
-        if (nd.V > 0) nd.P("} ");
+        if (nd.Verbose > 0) nd.Print("} ");
     }
 
-    public static void Print(Nd nd, int np, int length)
+    public static void Print(PrintContext nd, int np, int length)
     {
         nd.Proto = "snmp";
-        nd.P(' ');
+        nd.Print(' ');
         uint len = (uint)Math.Max(length, 0);
         int count = Expect(nd, np, len, T.Seq, "[!init SEQ]", out var e);
         if (count < 0) return;
-        if ((uint)count < len) nd.P($"[{(int)(len - (uint)count)} extra after iSEQ]");
+        if ((uint)count < len) nd.Print($"[{(int)(len - (uint)count)} extra after iSEQ]");
         len = e.AsnLen;
         np = e.Data;
         if ((count = Expect(nd, np, len, T.Int, "[version!=INT]", out e)) < 0) return;
         int version = e.Integer;
         if (version is 0 or 1 or 3)
         {
-            if (nd.V > 0) nd.P($"{{ {Versions[version]} ");
+            if (nd.Verbose > 0) nd.Print($"{{ {Versions[version]} ");
         }
         else
         {
-            nd.P($"SNMP [version = {version}]");
+            nd.Print($"SNMP [version = {version}]");
             return;
         }
         len -= (uint)count;
         np += count;
         if (version == 3) V3Msg(nd, np, len);
         else Community(nd, np, len, version);
-        if (nd.V > 0) nd.P("} ");
+        if (nd.Verbose > 0) nd.Print("} ");
     }
 }

@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>BSD syslog (UDP 514).</summary>
+/// <remarks>Specification: RFC 3164.</remarks>
 internal static class Syslog
 {
     private static readonly string[] Fac =
@@ -11,7 +12,7 @@ internal static class Syslog
 
     private static readonly string[] Sev = ["emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"];
 
-    public static void Print(Nd nd, int p, int len)
+    public static void Print(PrintContext nd, int p, int len)
     {
         nd.Proto = "syslog";
         int off = 0, pri = 0;
@@ -27,13 +28,13 @@ internal static class Syslog
         int facility = (pri & 0x3f8) >> 3, severity = pri & 7;
         string fs = facility < Fac.Length ? Fac[facility] : $"unknown ({facility})";
         string ss = Sev[severity];
-        if (nd.V < 1)
+        if (nd.Verbose < 1)
         {
-            nd.P($"SYSLOG {fs}.{ss}, length: {len}");
+            nd.Print($"SYSLOG {fs}.{ss}, length: {len}");
             return;
         }
-        nd.P($"SYSLOG, length: {len}\n\tFacility {fs} ({facility}), Severity {ss} ({severity})\n\tMsg: ");
+        nd.Print($"SYSLOG, length: {len}\n\tFacility {fs} ({facility}), Severity {ss} ({severity})\n\tMsg: ");
         if (len > off) for (int i = off; i < len; i++) Text.PrintChar(nd, nd.U8(p + i));
-        if (nd.V > 1) Icmp.UnknownData(nd, p, "\n\t", len);
+        if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t", len);
     }
 }

@@ -2,35 +2,29 @@ using System.Buffers.Binary;
 
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>Per-capture TCP conversation state for relative sequence numbers.</summary>
-internal sealed class TcpState
-{
-    public readonly record struct Key(UInt128 Src, UInt128 Dst, uint Port);
-    public readonly Dictionary<Key, (uint Seq, uint Ack)> Seqs = [];
-}
-
 /// <summary>TCP header, options, relative sequence numbers and the port-based payload dispatch.</summary>
+/// <remarks>Specification: RFC 9293, RFC 7323, RFC 2018, RFC 7413 (TFO).</remarks>
 internal static class Tcp
 {
-    private static UInt128 Addr(Nd nd, int off, bool v6) =>
+    private static UInt128 Addr(PrintContext nd, int off, bool v6) =>
         v6 ? BinaryPrimitives.ReadUInt128BigEndian(nd.Buf.AsSpan(off, 16)) : BinaryPrimitives.ReadUInt32BigEndian(nd.Buf.AsSpan(off, 4));
 
-    public static void Port(Nd nd, int port) => nd.O.PutU((ulong)port);
+    public static void Port(PrintContext nd, int port) => nd.Out.PutU((ulong)port);
 
-    public static void PrintAddrs(Nd nd, int iph, bool v6)
+    public static void PrintAddrs(PrintContext nd, int iph, bool v6)
     {
-        if (v6) { nd.Ip6(iph + 8); nd.P(" > "); nd.Ip6(iph + 24); }
-        else { nd.Ip4(iph + 12); nd.P(" > "); nd.Ip4(iph + 16); }
+        if (v6) { nd.Ip6(iph + 8); nd.Print(" > "); nd.Ip6(iph + 24); }
+        else { nd.Ip4(iph + 12); nd.Print(" > "); nd.Ip4(iph + 16); }
     }
 
-    public static void Print(Nd nd, int bp, int length, int iph, bool fragmented)
+    public static void Print(PrintContext nd, int bp, int length, int iph, bool fragmented)
     {
         nd.Proto = "tcp";
         bool v6 = (nd.Buf[iph] >> 4) == 6;
         if (!nd.TTest(bp + 2, 2))
         {
             PrintAddrs(nd, iph, v6);
-            nd.P(":");
+            nd.Print(":");
             nd.PrintTrunc();
             return;
         }
@@ -39,45 +33,45 @@ internal static class Tcp
         if (nxt == 6)
         {
             if (v6) nd.Ip6(iph + 8); else nd.Ip4(iph + 12);
-            nd.P($".{sport} > ");
+            nd.Print($".{sport} > ");
             if (v6) nd.Ip6(iph + 24); else nd.Ip4(iph + 16);
-            nd.P($".{dport}: ");
+            nd.Print($".{dport}: ");
         }
-        else nd.P($"{sport} > {dport}: ");
+        else nd.Print($"{sport} > {dport}: ");
         // a short fixed header ends the line here (the packet printer is not unwound: -x dumps after the link header)
         if (!nd.TTest(bp, 20)) { nd.PrintTrunc(); return; }
         int hlen = (nd.U8(bp + 12) >> 4) * 4;
         if (hlen < 20)
         {
-            nd.P($" tcp {length - hlen} [bad hdr length {hlen} - too short, < 20]");
+            nd.Print($" tcp {length - hlen} [bad hdr length {hlen} - too short, < 20]");
             return;
         }
         uint seq = nd.Be32(bp + 4), ack = nd.Be32(bp + 8);
         int win = nd.Be16(bp + 14), urp = nd.Be16(bp + 18);
-        if (nd.S.Quick)
+        if (nd.Settings.Quick)
         {
-            nd.P($"tcp {length - hlen}");
-            if (hlen > length) nd.P($" [bad hdr length {hlen} - too long, > {length}]");
+            nd.Print($"tcp {length - hlen}");
+            if (hlen > length) nd.Print($" [bad hdr length {hlen} - too long, > {length}]");
             return;
         }
         int flags = nd.U8(bp + 13);
-        nd.P("Flags [");
-        if (flags == 0) nd.P("none");
+        nd.Print("Flags [");
+        if (flags == 0) nd.Print("none");
         else
         {
-            if ((flags & 0x01) != 0) nd.P('F');
-            if ((flags & 0x02) != 0) nd.P('S');
-            if ((flags & 0x04) != 0) nd.P('R');
-            if ((flags & 0x08) != 0) nd.P('P');
-            if ((flags & 0x10) != 0) nd.P('.');
-            if ((flags & 0x20) != 0) nd.P('U');
-            if ((flags & 0x40) != 0) nd.P('E');
-            if ((flags & 0x80) != 0) nd.P('W');
+            if ((flags & 0x01) != 0) nd.Print('F');
+            if ((flags & 0x02) != 0) nd.Print('S');
+            if ((flags & 0x04) != 0) nd.Print('R');
+            if ((flags & 0x08) != 0) nd.Print('P');
+            if ((flags & 0x10) != 0) nd.Print('.');
+            if ((flags & 0x20) != 0) nd.Print('U');
+            if ((flags & 0x40) != 0) nd.Print('E');
+            if ((flags & 0x80) != 0) nd.Print('W');
         }
-        nd.P(']');
+        nd.Print(']');
         uint thseq = 0, thack = 0;
         bool rev = false;
-        if (!nd.S.AbsoluteSeq && (flags & 0x10) != 0)
+        if (!nd.Settings.AbsoluteSeq && (flags & 0x10) != 0)
         {
             int srcOff = v6 ? iph + 8 : iph + 12, dstOff = v6 ? iph + 24 : iph + 16;
             int alen = v6 ? 16 : 4;
@@ -103,77 +97,77 @@ internal static class Tcp
         }
         if (hlen > length)
         {
-            nd.P($" [bad hdr length {hlen} - too long, > {length}]");
+            nd.Print($" [bad hdr length {hlen} - too long, > {length}]");
             return;
         }
-        if (nd.V > 0 && !nd.S.NoChecksum && !fragmented)
+        if (nd.Verbose > 0 && !nd.Settings.NoChecksum && !fragmented)
         {
             if (nd.TTest(bp, length))
             {
                 ushort sum = Checksum.Pseudo(nd, iph, v6, 6, bp, length);
                 ushort tsum = nd.Be16(bp + 16);
-                nd.P($", cksum 0x{tsum:x4}");
-                if (sum != 0) nd.P($" (incorrect -> 0x{Checksum.ShouldBe(tsum, sum):x4})");
-                else nd.P(" (correct)");
+                nd.Print($", cksum 0x{tsum:x4}");
+                if (sum != 0) nd.Print($" (incorrect -> 0x{Checksum.ShouldBe(tsum, sum):x4})");
+                else nd.Print(" (correct)");
             }
         }
         length -= hlen;
-        if (nd.V > 1 || length > 0 || (flags & 0x07) != 0)
+        if (nd.Verbose > 1 || length > 0 || (flags & 0x07) != 0)
         {
-            nd.P($", seq {seq}");
-            if (length > 0) nd.P($":{seq + (uint)length}");
+            nd.Print($", seq {seq}");
+            if (length > 0) nd.Print($":{seq + (uint)length}");
         }
-        if ((flags & 0x10) != 0) nd.P($", ack {ack}");
-        nd.P($", win {win}");
-        if ((flags & 0x20) != 0) nd.P($", urg {urp}");
+        if ((flags & 0x10) != 0) nd.Print($", ack {ack}");
+        nd.Print($", win {win}");
+        if ((flags & 0x20) != 0) nd.Print($", urg {urp}");
         if (hlen > 20)
         {
             if (!Options(nd, bp, hlen - 20, rev, thseq, thack, flags)) return;
         }
-        nd.P($", length {length}");
+        nd.Print($", length {length}");
         if (length == 0) return;
         int headerLen = (nd.U8(bp + 12) >> 4) * 4;
         if (!nd.TTest(bp, headerLen))
         {
-            nd.P($" [remaining caplen({nd.Avail(bp)}) < header length({headerLen})]");
-            Nd.Trunc();
+            nd.Print($" [remaining caplen({nd.Avail(bp)}) < header length({headerLen})]");
+            PrintContext.Trunc();
         }
         bp += headerLen;
-        if ((flags & 0x04) != 0 && nd.V > 0)
+        if ((flags & 0x04) != 0 && nd.Verbose > 0)
         {
             RstData(nd, bp, length);
             return;
         }
-        if (nd.S.ForcedType != null)
+        if (nd.Settings.ForcedType != null)
         {
-            if (nd.S.ForcedType == "domain") Dns.Print(nd, bp, length, true, false);
-            else if (nd.S.ForcedType == "resp") Resp.Print(nd, bp, length);
-            else if (nd.S.ForcedType == "zmtp1") ZeroMq.Print(nd, bp, length);
+            if (nd.Settings.ForcedType == "domain") Dns.Print(nd, bp, length, true, false);
+            else if (nd.Settings.ForcedType == "resp") Resp.Print(nd, bp, length);
+            else if (nd.Settings.ForcedType == "zmtp1") ZeroMq.Print(nd, bp, length);
             return;
         }
         bool Is(int p) => sport == p || dport == p;
-        if (Is(25)) { nd.P(": "); Text.Proto(nd, bp, length, "smtp", null, true); }
-        else if (Is(43)) { nd.P(": "); Text.Proto(nd, bp, length, "whois", null, false); }
+        if (Is(25)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "smtp", null, true); }
+        else if (Is(43)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "whois", null, false); }
         else if (Is(179)) Bgp.Print(nd, bp, length);
         else if (Is(6379)) Resp.Print(nd, bp, length);
         else if (Is(22)) Ssh(nd, bp, length);
-        else if (Is(21)) { nd.P(": "); Text.Proto(nd, bp, length, "ftp", null, true); }
-        else if (Is(80) || Is(8080)) { nd.P(": "); Text.Proto(nd, bp, length, "http", Text.HttpCmds, true); }
-        else if (Is(554) || Is(8554)) { nd.P(": "); Text.Proto(nd, bp, length, "rtsp", Text.RtspCmds, true); }
+        else if (Is(21)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "ftp", null, true); }
+        else if (Is(80) || Is(8080)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "http", TextProtocol.HttpCmds, true); }
+        else if (Is(554) || Is(8554)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "rtsp", TextProtocol.RtspCmds, true); }
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
         else if (Is(323)) RpkiRtr.Print(nd, bp, length);
     }
 
-    private static bool Options(Nd nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)
+    private static bool Options(PrintContext nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)
     {
         int cp = bp + 20;
         char ch = '\0';
-        nd.P(", options [");
+        nd.Print(", options [");
         try
         {
             while (hlen > 0)
             {
-                if (ch != '\0') nd.P(ch);
+                if (ch != '\0') nd.Print(ch);
                 int opt = nd.U8(cp++);
                 int len;
                 if (opt == 0 || opt == 1) len = 1;
@@ -185,7 +179,7 @@ internal static class Tcp
                 }
                 --hlen;
                 int datalen = 0;
-                nd.P(opt switch
+                nd.Print(opt switch
                 {
                     0 => "eol", 1 => "nop", 2 => "mss", 3 => "wscale", 4 => "sackOK", 5 => "sack", 6 => "echo",
                     7 => "echoreply", 8 => "TS", 11 => "cc", 12 => "ccnew", 13 => "", 19 => "md5", 20 => "scps",
@@ -197,20 +191,20 @@ internal static class Tcp
                         datalen = 2;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        nd.P($" {nd.Be16(cp)}");
+                        nd.Print($" {nd.Be16(cp)}");
                         break;
                     case 3:
                         datalen = 1;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        nd.P($" {nd.U8(cp)}");
+                        nd.Print($" {nd.U8(cp)}");
                         break;
                     case 5:
                         datalen = len - 2;
-                        if (datalen % 8 != 0) nd.P(" invalid sack");
+                        if (datalen % 8 != 0) nd.Print(" invalid sack");
                         else
                         {
-                            nd.P($" {datalen / 8} ");
+                            nd.Print($" {datalen / 8} ");
                             for (int i = 0; i < datalen; i += 8)
                             {
                                 if (i + 4 > hlen) goto bad;
@@ -220,7 +214,7 @@ internal static class Tcp
                                 if (!nd.TTest(cp, i + 8)) goto trunc;
                                 uint e = nd.Be32(cp + i + 4);
                                 if (rev) { s -= thseq; e -= thseq; } else { s -= thack; e -= thack; }
-                                nd.P($"{{{s}:{e}}}");
+                                nd.Print($"{{{s}:{e}}}");
                             }
                         }
                         break;
@@ -228,27 +222,27 @@ internal static class Tcp
                         datalen = 4;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        nd.P($" {nd.Be32(cp)}");
+                        nd.Print($" {nd.Be32(cp)}");
                         break;
                     case 8:
                         datalen = 8;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        nd.P($" val {nd.Be32(cp)} ecr {nd.Be32(cp + 4)}");
+                        nd.Print($" val {nd.Be32(cp)} ecr {nd.Be32(cp + 4)}");
                         break;
                     case 19:
                         datalen = 16;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
                         // as tcpdump built without libcrypto (the conformance suite's configuration): no verification
-                        nd.P(' ');
-                        for (int i = 0; i < 16; i++) nd.O.PutHex2(nd.U8(cp + i));
+                        nd.Print(' ');
+                        for (int i = 0; i < 16; i++) nd.Out.PutHex2(nd.U8(cp + i));
                         break;
                     case 20:
                         datalen = 2;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        nd.P($" cap {nd.U8(cp):x2} id {nd.U8(cp + 1)}");
+                        nd.Print($" cap {nd.U8(cp):x2} id {nd.U8(cp + 1)}");
                         break;
                     case 29:
                         datalen = len - 2;
@@ -257,18 +251,18 @@ internal static class Tcp
                         {
                             if (1 > hlen) goto bad;
                             if (!nd.TTest(cp, 1)) goto trunc;
-                            nd.P($" keyid {nd.U8(cp)}");
+                            nd.Print($" keyid {nd.U8(cp)}");
                             if (2 > hlen) goto bad;
                             if (!nd.TTest(cp, 2)) goto trunc;
-                            nd.P($" rnextkeyid {nd.U8(cp + 1)}");
+                            nd.Print($" rnextkeyid {nd.U8(cp + 1)}");
                             if (datalen > 2)
                             {
-                                nd.P(" mac 0x");
+                                nd.Print(" mac 0x");
                                 for (int i = 2; i < datalen; i++)
                                 {
                                     if (i + 1 > hlen) goto bad;
                                     if (!nd.TTest(cp, i + 1)) goto trunc;
-                                    nd.O.PutHex2(nd.U8(cp + i));
+                                    nd.Out.PutHex2(nd.U8(cp + i));
                                 }
                             }
                         }
@@ -281,9 +275,9 @@ internal static class Tcp
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
                         int uto = nd.Be16(cp);
-                        nd.P($" 0x{uto:x}");
+                        nd.Print($" 0x{uto:x}");
                         uto = (uto & 1) != 0 ? (uto >> 1) * 60 : uto >> 1;
-                        nd.P($" {uto}");
+                        nd.Print($" {uto}");
                         break;
                     }
                     case 30:
@@ -302,7 +296,7 @@ internal static class Tcp
                         datalen = len - 2;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        nd.P(' ');
+                        nd.Print(' ');
                         FastOpen(nd, cp, datalen, false);
                         break;
                     case 254:
@@ -312,19 +306,19 @@ internal static class Tcp
                         if (!nd.TTest(cp, datalen)) goto trunc;
                         if (datalen < 2) goto bad;
                         int magic = nd.Be16(cp);
-                        nd.P('-');
+                        nd.Print('-');
                         if (magic == 0xf989) FastOpen(nd, cp + 2, datalen - 2, true);
-                        else nd.P($"{magic:x4}");
+                        else nd.Print($"{magic:x4}");
                         break;
                     }
                     default:
                         datalen = len - 2;
-                        if (datalen != 0) nd.P(" 0x");
+                        if (datalen != 0) nd.Print(" 0x");
                         for (int i = 0; i < datalen; i++)
                         {
                             if (i + 1 > hlen) goto bad;
                             if (!nd.TTest(cp, i + 1)) goto trunc;
-                            nd.O.PutHex2(nd.U8(cp + i));
+                            nd.Out.PutHex2(nd.U8(cp + i));
                         }
                         break;
                 }
@@ -332,11 +326,11 @@ internal static class Tcp
                 hlen -= datalen;
                 datalen++;
                 if (opt != 0 && opt != 1) datalen++;
-                if (datalen != len) nd.P($"[len {len}]");
+                if (datalen != len) nd.Print($"[len {len}]");
                 ch = ',';
                 if (opt == 0) break;
             }
-            nd.P("]");
+            nd.Print("]");
             return true;
         }
         catch (TruncatedException)
@@ -344,43 +338,43 @@ internal static class Tcp
             throw;
         }
     bad:
-        nd.P("[bad opt]");
-        if (ch != '\0') nd.P("]");
+        nd.Print("[bad opt]");
+        if (ch != '\0') nd.Print("]");
         return false;
     trunc:
         // an option cut short by the capture: tcpdump closes with '>' here, not the ']' of a bad option
         nd.PrintTrunc();
-        if (ch != '\0') nd.P('>');
+        if (ch != '\0') nd.Print('>');
         return false;
     }
 
-    private static void FastOpen(Nd nd, int cp, int datalen, bool exp)
+    private static void FastOpen(PrintContext nd, int cp, int datalen, bool exp)
     {
-        if (exp) nd.P("tfo");
-        if (datalen == 0) nd.P(" cookiereq");
+        if (exp) nd.Print("tfo");
+        if (datalen == 0) nd.Print(" cookiereq");
         else if (datalen % 2 != 0 || datalen < 4 || datalen > 16) nd.PrintInvalid();
         else
         {
-            nd.P(" cookie ");
-            for (int i = 0; i < datalen; i++) nd.O.PutHex2(nd.U8(cp + i));
+            nd.Print(" cookie ");
+            for (int i = 0; i < datalen; i++) nd.Out.PutHex2(nd.U8(cp + i));
         }
     }
 
-    private static void RstData(Nd nd, int sp, int length)
+    private static void RstData(PrintContext nd, int sp, int length)
     {
-        nd.P(nd.TTest(sp, length) ? " [RST" : " [!RST");
-        if (length > 30) { length = 30; nd.P('+'); }
-        nd.P(' ');
+        nd.Print(nd.TTest(sp, length) ? " [RST" : " [!RST");
+        if (length > 30) { length = 30; nd.Print('+'); }
+        nd.Print(' ');
         while (length > 0 && sp < nd.SnapEnd)
         {
             Text.PrintChar(nd, nd.U8(sp));
             sp++;
             length--;
         }
-        nd.P(']');
+        nd.Print(']');
     }
 
-    private static void Ssh(Nd nd, int p, int len)
+    private static void Ssh(PrintContext nd, int p, int len)
     {
         nd.Proto = "ssh";
         if (nd.U8(p) != 'S' || nd.U8(p + 1) != 'S' || nd.U8(p + 2) != 'H' || nd.U8(p + 3) != '-') return;
@@ -400,7 +394,7 @@ internal static class Tcp
         }
         return;
     print:
-        nd.P(": SSH: ");
-        for (int i = 0; i < idx; i++) nd.O.PutByte(nd.Buf[p + i]);
+        nd.Print(": SSH: ");
+        for (int i = 0; i < idx; i++) nd.Out.PutByte(nd.Buf[p + i]);
     }
 }

@@ -1,9 +1,10 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>TFTP (UDP 69).</summary>
+/// <remarks>Specification: RFC 1350, RFC 2347 (options).</remarks>
 internal static class Tftp
 {
-    private static int PrintZ(Nd nd, int s, int n)
+    private static int PrintZ(PrintContext nd, int s, int n)
     {
         int bytes = 0;
         while (true)
@@ -16,14 +17,14 @@ internal static class Tftp
         }
     }
 
-    public static void Print(Nd nd, int bp, int length)
+    public static void Print(PrintContext nd, int bp, int length)
     {
         nd.Proto = "tftp";
-        nd.P($"TFTP, length {length}");
+        nd.Print($"TFTP, length {length}");
         if (length < 2) goto trunc;
         int op = nd.Be16(bp);
         string? name = op switch { 1 => "RRQ", 2 => "WRQ", 3 => "DATA", 4 => "ACK", 5 => "ERROR", 6 => "OACK", _ => null };
-        nd.P($", {name ?? $"tftp-#{op}"}");
+        nd.Print($", {name ?? $"tftp-#{op}"}");
         if (name == null) return;
         bp += 2; length -= 2;
         int ui;
@@ -32,19 +33,19 @@ internal static class Tftp
             case 1:
             case 2:
                 if (length == 0) goto trunc;
-                nd.P(" \"");
+                nd.Print(" \"");
                 ui = PrintZ(nd, bp, length);
-                nd.P("\"");
+                nd.Print("\"");
                 if (ui == 0) goto trunc;
                 bp += ui; length -= ui;
                 if (length == 0) goto trunc;
-                nd.P(' ');
+                nd.Print(' ');
                 ui = PrintZ(nd, bp, length);
                 if (ui == 0) goto trunc;
                 bp += ui; length -= ui;
                 while (length != 0)
                 {
-                    if (nd.U8(bp) != 0) nd.P(' ');
+                    if (nd.U8(bp) != 0) nd.Print(' ');
                     ui = PrintZ(nd, bp, length);
                     if (ui == 0) goto trunc;
                     bp += ui; length -= ui;
@@ -53,7 +54,7 @@ internal static class Tftp
             case 6:
                 while (length != 0)
                 {
-                    if (nd.U8(bp) != 0) nd.P(' ');
+                    if (nd.U8(bp) != 0) nd.Print(' ');
                     ui = PrintZ(nd, bp, length);
                     if (ui == 0) goto trunc;
                     bp += ui; length -= ui;
@@ -62,23 +63,23 @@ internal static class Tftp
             case 3:
             case 4:
                 if (length < 2) goto trunc;
-                nd.P($" block {nd.Be16(bp)}");
+                nd.Print($" block {nd.Be16(bp)}");
                 break;
             case 5:
             {
                 if (length < 2) goto trunc;
                 int e = nd.Be16(bp);
-                nd.P(' ');
-                nd.P(e switch
+                nd.Print(' ');
+                nd.Print(e switch
                 {
                     0 => "EUNDEF", 1 => "ENOTFOUND", 2 => "EACCESS", 3 => "ENOSPACE", 4 => "EBADOP", 5 => "EBADID",
                     6 => "EEXISTS", 7 => "ENOUSER", _ => $"tftp-err-#{e} \"",
                 });
                 bp += 2; length -= 2;
                 if (length == 0) goto trunc;
-                nd.P(" \"");
+                nd.Print(" \"");
                 ui = PrintZ(nd, bp, length);
-                nd.P("\"");
+                nd.Print("\"");
                 if (ui == 0) goto trunc;
                 break;
             }

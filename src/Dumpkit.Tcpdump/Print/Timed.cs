@@ -1,6 +1,7 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>BSD timed protocol (UDP 525).</summary>
+/// <remarks>Specification: the 4.3BSD time synchronization protocol (TSP), as in BSD's timed(8).</remarks>
 internal static class Timed
 {
     private static readonly string[] Types =
@@ -11,34 +12,34 @@ internal static class Timed
         "TSP_LOOP",
     ];
 
-    public static void Print(Nd nd, int bp)
+    public static void Print(PrintContext nd, int bp)
     {
         nd.Proto = "timed";
         int type = nd.U8(bp);
-        nd.P(type < Types.Length ? Types[type] : type == 0 ? "(tsp_type 0)" : $"(tsp_type 0x{type:x})");
-        nd.P($" vers {nd.U8(bp + 1)}");
-        nd.P($" seq {nd.Be16(bp + 2)}");
+        nd.Print(type < Types.Length ? Types[type] : type == 0 ? "(tsp_type 0)" : $"(tsp_type 0x{type:x})");
+        nd.Print($" vers {nd.U8(bp + 1)}");
+        nd.Print($" seq {nd.Be16(bp + 2)}");
         switch (type)
         {
             case 24:
-                nd.P($" hopcnt {nd.U8(bp + 4)}");
+                nd.Print($" hopcnt {nd.U8(bp + 4)}");
                 break;
             case 5: case 1: case 22: case 23:
             {
                 int sec = (int)nd.Be32(bp + 4), usec = (int)nd.Be32(bp + 8);
                 if (usec < 0) return;
-                nd.P(" time ");
+                nd.Print(" time ");
                 if (sec < 0 && usec != 0)
                 {
                     sec++;
-                    if (sec == 0) nd.P("-");
+                    if (sec == 0) nd.Print("-");
                     usec = 1000000 - usec;
                 }
-                nd.P($"{sec}.{usec:D6}");
+                nd.Print($"{sec}.{usec:D6}");
                 break;
             }
         }
-        nd.P(" name ");
+        nd.Print(" name ");
         for (int i = 0; i < 256; i++)
         {
             byte c = nd.U8(bp + 12 + i);

@@ -1,9 +1,10 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco UniDirectional Link Detection (SNAP OUI 0x00000c, PID 0x0111).</summary>
+/// <remarks>Specification: RFC 5171.</remarks>
 internal static class Udld
 {
-    public static void Print(Nd nd, int tptr, int length)
+    public static void Print(PrintContext nd, int tptr, int length)
     {
         nd.Proto = "udld";
         if (length < 4) { nd.PrintInvalid(); nd.Check(tptr, length); return; }
@@ -12,15 +13,15 @@ internal static class Udld
         tptr++; length--;
         int flags = nd.U8(tptr);
         tptr++; length--;
-        nd.P($"UDLDv{ver}, Code {code switch { 1 => "Probe message", 2 => "Echo message", 3 => "Flush message", _ => "Reserved" }} ({code:x}), Flags [");
+        nd.Print($"UDLDv{ver}, Code {code switch { 1 => "Probe message", 2 => "Echo message", 3 => "Flush message", _ => "Reserved" }} ({code:x}), Flags [");
         string[] fn = ["RT", "RSY", "MBZ-2", "MBZ-3", "MBZ-4", "MBZ-5", "MBZ-6", "MBZ-7"];
         bool any = false;
         for (int i = 0; i < 8; i++)
-            if ((flags & (1 << i)) != 0) { if (any) nd.P(", "); nd.P(fn[i]); any = true; }
-        if (!any) nd.P("none");
-        nd.P($"] (0x{flags:x2}), length {length + 2}");
-        if (nd.V < 1) { nd.Check(tptr, length); return; }
-        nd.P($"\n\tChecksum 0x{nd.Be16(tptr):x4} (unverified)");
+            if ((flags & (1 << i)) != 0) { if (any) nd.Print(", "); nd.Print(fn[i]); any = true; }
+        if (!any) nd.Print("none");
+        nd.Print($"] (0x{flags:x2}), length {length + 2}");
+        if (nd.Verbose < 1) { nd.Check(tptr, length); return; }
+        nd.Print($"\n\tChecksum 0x{nd.Be16(tptr):x4} (unverified)");
         tptr += 2; length -= 2;
         while (length != 0)
         {
@@ -34,14 +35,14 @@ internal static class Udld
                 1 => "Device-ID TLV", 2 => "Port-ID TLV", 3 => "Echo TLV", 4 => "Message Interval TLV", 5 => "Timeout Interval TLV",
                 6 => "Device Name TLV", 7 => "Sequence Number TLV", _ => "Unknown",
             };
-            nd.P($"\n\t{tn} (0x{type:x4}) TLV, length {len}");
+            nd.Print($"\n\t{tn} (0x{type:x4}) TLV, length {len}");
             if (len <= 4) { nd.PrintInvalid(); nd.Check(tptr, length); return; }
             len -= 4;
             if (length < len) { nd.PrintInvalid(); nd.Check(tptr, length); return; }
             switch (type)
             {
                 case 1: case 2: case 6:
-                    nd.P(", ");
+                    nd.Print(", ");
                     for (int i = 0; i < len; i++)
                     {
                         byte c = nd.U8(tptr + i);
@@ -50,16 +51,16 @@ internal static class Udld
                     }
                     break;
                 case 3:
-                    nd.P(", ");
+                    nd.Print(", ");
                     for (int i = 0; i < len; i++) Text.PrintChar(nd, nd.U8(tptr + i));
                     break;
                 case 4: case 5:
                     if (len != 1) { nd.PrintInvalid(); nd.Check(tptr, length); return; }
-                    nd.P($", {nd.U8(tptr)}s");
+                    nd.Print($", {nd.U8(tptr)}s");
                     break;
                 case 7:
                     if (len != 4) { nd.PrintInvalid(); nd.Check(tptr, length); return; }
-                    nd.P($", {nd.Be32(tptr)}");
+                    nd.Print($", {nd.Be32(tptr)}");
                     break;
                 default:
                     nd.Check(tptr, len);

@@ -1,44 +1,45 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>UDP header, checksum and the port-based payload dispatch.</summary>
+/// <remarks>Specification: RFC 768.</remarks>
 internal static class Udp
 {
-    private static void Addrs(Nd nd, int iph, int sport, int dport)
+    private static void Addrs(PrintContext nd, int iph, int sport, int dport)
     {
         bool v6 = (nd.Buf[iph] >> 4) == 6;
         int nxt = v6 ? nd.U8(iph + 6) : nd.U8(iph + 9);
         if (nxt == 17)
         {
             if (v6) nd.Ip6(iph + 8); else nd.Ip4(iph + 12);
-            if (sport != -1) nd.P($".{sport}");
-            nd.P(" > ");
+            if (sport != -1) nd.Print($".{sport}");
+            nd.Print(" > ");
             if (v6) nd.Ip6(iph + 24); else nd.Ip4(iph + 16);
-            if (sport != -1) nd.P($".{dport}");
-            nd.P(": ");
+            if (sport != -1) nd.Print($".{dport}");
+            nd.Print(": ");
         }
-        else if (sport != -1) nd.P($"{sport} > {dport}: ");
+        else if (sport != -1) nd.Print($"{sport} > {dport}: ");
     }
 
-    public static void Print(Nd nd, int bp, int length, int iph, bool fragmented, int ttl)
+    public static void Print(PrintContext nd, int bp, int length, int iph, bool fragmented, int ttl)
     {
         nd.Proto = "udp";
         bool v6 = (nd.Buf[iph] >> 4) == 6;
         if (!nd.TTest(bp + 2, 2)) { Addrs(nd, iph, -1, -1); nd.PrintTrunc(); return; }
         int sport = nd.Be16(bp), dport = nd.Be16(bp + 2);
-        if (length < 8) { Addrs(nd, iph, sport, dport); nd.P($"truncated-udp {length}"); return; }
+        if (length < 8) { Addrs(nd, iph, sport, dport); nd.Print($"truncated-udp {length}"); return; }
         if (!nd.TTest(bp + 4, 2)) { Addrs(nd, iph, sport, dport); nd.PrintTrunc(); return; }
         int ulen = nd.Be16(bp + 4);
         if (ulen == 0 && length > 65535) ulen = length;
-        if (ulen < 8) { Addrs(nd, iph, sport, dport); nd.P($"truncated-udplength {ulen}"); return; }
+        if (ulen < 8) { Addrs(nd, iph, sport, dport); nd.Print($"truncated-udplength {ulen}"); return; }
         ulen -= 8;
         length -= 8;
         if (ulen < length) length = ulen;
         int cp = bp + 8;
         if (cp > nd.SnapEnd) { Addrs(nd, iph, sport, dport); nd.PrintTrunc(); return; }
-        if (nd.S.ForcedType != null)
+        if (nd.Settings.ForcedType != null)
         {
             Addrs(nd, iph, sport, dport);
-            switch (nd.S.ForcedType)
+            switch (nd.Settings.ForcedType)
             {
                 case "domain": Dns.Print(nd, cp, length, false, false); break;
                 case "tftp": Tftp.Print(nd, cp, length); break;
@@ -46,22 +47,22 @@ internal static class Udp
                 case "someip": SomeIp.Print(nd, cp, length); break;
                 case "pgm":
                 case "pgm_zmtp1": Pgm.Print(nd, cp, length, iph); break;
-                default: nd.P($"UDP, length {ulen}"); break;
+                default: nd.Print($"UDP, length {ulen}"); break;
             }
             return;
         }
         Addrs(nd, iph, sport, dport);
-        if (nd.V > 0 && !nd.S.NoChecksum && !fragmented)
+        if (nd.Verbose > 0 && !nd.Settings.NoChecksum && !fragmented)
         {
-            if (!v6 && nd.V > 1)
+            if (!v6 && nd.Verbose > 1)
             {
                 int usum = nd.Be16(bp + 6);
-                if (usum == 0) nd.P("[no cksum] ");
+                if (usum == 0) nd.Print("[no cksum] ");
                 else if (nd.TTest(cp, length))
                 {
                     ushort sum = Checksum.Pseudo(nd, iph, false, 17, bp, length + 8);
-                    if (sum != 0) nd.P($"[bad udp cksum 0x{usum:x4} -> 0x{Checksum.ShouldBe((ushort)usum, sum):x4}!] ");
-                    else nd.P("[udp sum ok] ");
+                    if (sum != 0) nd.Print($"[bad udp cksum 0x{usum:x4} -> 0x{Checksum.ShouldBe((ushort)usum, sum):x4}!] ");
+                    else nd.Print("[udp sum ok] ");
                 }
             }
             else if (v6)
@@ -70,12 +71,12 @@ internal static class Udp
                 {
                     ushort sum = Checksum.Pseudo(nd, iph, true, 17, bp, length + 8);
                     int usum = nd.Be16(bp + 6);
-                    if (sum != 0) nd.P($"[bad udp cksum 0x{usum:x4} -> 0x{Checksum.ShouldBe((ushort)usum, sum):x4}!] ");
-                    else nd.P("[udp sum ok] ");
+                    if (sum != 0) nd.Print($"[bad udp cksum 0x{usum:x4} -> 0x{Checksum.ShouldBe((ushort)usum, sum):x4}!] ");
+                    else nd.Print("[udp sum ok] ");
                 }
             }
         }
-        if (!nd.S.Quick)
+        if (!nd.Settings.Quick)
         {
             bool Is(int p) => sport == p || dport == p;
             if (Is(53)) { Dns.Print(nd, cp, length, false, false); return; }
@@ -103,7 +104,7 @@ internal static class Udp
             if (Is(319) || Is(320)) { Ptp.Print(nd, cp, length); return; }
             if (Is(30490)) { SomeIp.Print(nd, cp, length); return; }
         }
-        if (ulen > length && !fragmented) nd.P($"UDP, bad length {ulen} > {length}");
-        else nd.P($"UDP, length {ulen}");
+        if (ulen > length && !fragmented) nd.Print($"UDP, bad length {ulen} > {length}");
+        else nd.Print($"UDP, length {ulen}");
     }
 }

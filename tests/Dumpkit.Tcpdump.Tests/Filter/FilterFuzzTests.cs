@@ -1,5 +1,5 @@
-using Dumpkit.Tcpdump.Capture;
-using Dumpkit.Tcpdump.Filter;
+using Dumpkit.Pcap.Capture;
+using Dumpkit.Pcap.Filter;
 using Xunit.Abstractions;
 
 namespace Dumpkit.Tcpdump.Tests.Filter;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Dumpkit.Tcpdump.Capture;
-using Dumpkit.Tcpdump.Filter;
+using Dumpkit.Pcap.Capture;
+using Dumpkit.Pcap.Filter;
 using Xunit.Abstractions;
 using static Dumpkit.Tcpdump.Tests.Filter.FilterOracle;
 
@@ -185,7 +185,7 @@ public class FilterTests(ITestOutputHelper log)
             // optimized and unoptimized programs may differ on truncated packets (a load the optimizer removed
             // cannot fail), so each of ours is compared with tcpdump's of the same kind
             var wantUnopt = MatchWritten(all, TcpdumpBytes("-O", "-r", path, "-w", "-", c.Expr));
-            int lt = Capture.LinkTypes.FromName(c.Dlt)!.Value;
+            int lt = LinkTypes.FromName(c.Dlt)!.Value;
             foreach (bool opt in new[] { false, true })
             {
                 if (opt && check.Rc != 0)

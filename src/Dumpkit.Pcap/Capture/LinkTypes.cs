@@ -1,0 +1,94 @@
+namespace Dumpkit.Pcap.Capture;
+
+/// <summary>LINKTYPE_ values (tcpdump.org's link-layer header types) and libpcap's names and descriptions for the ones we know.</summary>
+public static class LinkTypes
+{
+    /// <summary>LINKTYPE_NULL: BSD loopback, a 4-byte address family in host byte order.</summary>
+    public const int Null = 0;
+    /// <summary>LINKTYPE_ETHERNET (DLT_EN10MB).</summary>
+    public const int Ethernet = 1;
+    /// <summary>LINKTYPE_RAW: raw IPv4 or IPv6.</summary>
+    public const int Raw = 101;
+    /// <summary>LINKTYPE_LOOP: OpenBSD loopback, a 4-byte address family in network byte order.</summary>
+    public const int Loop = 108;
+    /// <summary>LINKTYPE_LINUX_SLL: Linux cooked capture, version 1.</summary>
+    public const int LinuxSll = 113;
+    /// <summary>LINKTYPE_DOCSIS: DOCSIS MAC frames.</summary>
+    public const int Docsis = 143;
+    /// <summary>LINKTYPE_IPV4: raw IPv4.</summary>
+    public const int Ipv4 = 228;
+    /// <summary>LINKTYPE_IPV6: raw IPv6.</summary>
+    public const int Ipv6 = 229;
+    /// <summary>LINKTYPE_LINUX_SLL2: Linux cooked capture, version 2.</summary>
+    public const int LinuxSll2 = 276;
+    /// <summary>LINKTYPE_SLIP: SLIP with the BSD/OS 16-byte pseudo-header.</summary>
+    public const int Slip = 8;
+    /// <summary>LINKTYPE_PPP: PPP in HDLC-like framing, or bare PPP.</summary>
+    public const int Ppp = 9;
+    /// <summary>DLT_RAW as most systems number it (12), found in files that predate LINKTYPE_RAW: raw IP.</summary>
+    public const int RawDlt12 = 12;
+    /// <summary>DLT_RAW as OpenBSD numbers it (14), found in files that predate LINKTYPE_RAW: raw IP.</summary>
+    public const int RawDlt14 = 14;
+    /// <summary>LINKTYPE_C_HDLC: Cisco HDLC.</summary>
+    public const int CHdlc = 104;
+    /// <summary>LINKTYPE_IEEE802_11: 802.11 frames.</summary>
+    public const int Ieee80211 = 105;
+    /// <summary>LINKTYPE_FRELAY: Frame Relay (Q.922 address).</summary>
+    public const int FrameRelay = 107;
+    /// <summary>LINKTYPE_IEEE802_11_RADIOTAP: 802.11 frames after a radiotap header.</summary>
+    public const int Ieee80211Radiotap = 127;
+    /// <summary>LINKTYPE_JUNIPER_ETHER: Ethernet after a Juniper MGC pseudo-header.</summary>
+    public const int JuniperEther = 178;
+    /// <summary>LINKTYPE_MFR: multilink Frame Relay (FRF.16).</summary>
+    public const int Mfr = 182;
+    /// <summary>LINKTYPE_IPNET: Solaris ipnet pseudo-header.</summary>
+    public const int Ipnet = 226;
+    /// <summary>LINKTYPE_IPOIB: IP over InfiniBand (RFC 4391).</summary>
+    public const int Ipoib = 242;
+    /// <summary>LINKTYPE_VSOCK: Linux vsock monitor (vsockmon) header.</summary>
+    public const int Vsock = 271;
+    /// <summary>LINKTYPE_DSA_TAG_BRCM: Ethernet with a Broadcom switch tag after the MAC addresses.</summary>
+    public const int DsaTagBrcm = 281;
+    /// <summary>LINKTYPE_DSA_TAG_BRCM_PREPEND: Ethernet after a Broadcom switch tag.</summary>
+    public const int DsaTagBrcmPrepend = 282;
+    /// <summary>LINKTYPE_DSA_TAG_DSA: Ethernet with a Marvell DSA tag.</summary>
+    public const int DsaTagDsa = 284;
+    /// <summary>LINKTYPE_DSA_TAG_EDSA: Ethernet with a Marvell EDSA tag.</summary>
+    public const int DsaTagEdsa = 285;
+
+    /// <summary>libpcap's name (as -y takes it) and description of a link type; null for one we do not know.</summary>
+    public static (string Name, string Desc)? Describe(int lt) => lt switch
+    {
+        Null => ("NULL", "BSD loopback"),
+        Ethernet => ("EN10MB", "Ethernet"),
+        Ppp => ("PPP", "PPP"),
+        RawDlt12 or Raw => ("RAW", "Raw IP"),
+        CHdlc => ("C_HDLC", "Cisco HDLC"),
+        Ieee80211 => ("IEEE802_11", "802.11"),
+        FrameRelay => ("FRELAY", "Frame Relay"),
+        Loop => ("LOOP", "OpenBSD loopback"),
+        LinuxSll => ("LINUX_SLL", "Linux cooked v1"),
+        Docsis => ("DOCSIS", "DOCSIS"),
+        JuniperEther => ("JUNIPER_ETHER", "Juniper Ethernet"),
+        Ieee80211Radiotap => ("IEEE802_11_RADIO", "802.11 plus radiotap header"),
+        Ipnet => ("IPNET", "Solaris ipnet"),
+        Ipv4 => ("IPV4", "Raw IPv4"),
+        Ipv6 => ("IPV6", "Raw IPv6"),
+        LinuxSll2 => ("LINUX_SLL2", "Linux cooked v2"),
+        _ => null,
+    };
+
+    /// <summary>The link type -y names (case-insensitive), for the link types the filter compiler supports; null otherwise.</summary>
+    public static int? FromName(string name) => name.ToUpperInvariant() switch
+    {
+        "NULL" => Null,
+        "EN10MB" => Ethernet,
+        "RAW" => Raw,
+        "LOOP" => Loop,
+        "LINUX_SLL" => LinuxSll,
+        "LINUX_SLL2" => LinuxSll2,
+        "IPV4" => Ipv4,
+        "IPV6" => Ipv6,
+        _ => null,
+    };
+}

@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>An IPv4 address read (bounds-checked) from the packet, formattable inside an interpolated print,
+/// so that a truncated read discards the whole print as tcpdump's single ND_PRINT would.</summary>
+internal readonly struct V4(uint a) : IUtf8SpanFormattable
+{
+    public override string ToString() => $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}";
+
+    public bool TryFormat(Span<byte> d, out int w, ReadOnlySpan<char> f, IFormatProvider? p)
+    {
+        return System.Text.Unicode.Utf8.TryWrite(d, $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}", out w);
+    }
+}
+
+/// <summary>An IPv6 address read from the packet (see <see cref="V4"/>).</summary>
+internal readonly struct V6(UInt128 a) : IUtf8SpanFormattable
+{
+    public bool TryFormat(Span<byte> d, out int w, ReadOnlySpan<char> f, IFormatProvider? p)
+    {
+        Span<byte> b = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(b, a);
+        var o = new Output(Stream.Null);
+        Ip6Format.Write(o, b);
+        var s = o.ToString();
+        if (s.Length > d.Length) { w = 0; return false; }
+        w = Encoding.Latin1.GetBytes(s, d);
+        return true;
+    }
+}

@@ -1,0 +1,183 @@
+using Dumpkit.Pcap.Capture;
+
+namespace Dumpkit.Tcpdump.Print;
+
+/// <summary>Prints one packet as tcpdump's pretty_print_packet does: number, time, link printer, dumps.</summary>
+internal sealed class PacketPrinter(PrintContext context, int linkType, Timestamp ts)
+{
+    public PrintContext Context { get; } = context;
+
+    public void Print(in PacketHeader h, uint number)
+    {
+        var o = Context.Out;
+        if (Context.Settings.Number) o.Put($"{number,5}  ");
+        bool bad = false;
+        if (h.CapLen == 0) { bad = true; o.Put("[Invalid header: caplen==0"); }
+        if (h.Len == 0)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put(" len==0");
+        }
+        else if (h.Len < h.CapLen)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put($" len({h.Len}) < caplen({h.CapLen})");
+        }
+        if (h.CapLen > SnapLength.Maximum)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put($" caplen({h.CapLen}) > {SnapLength.Maximum}");
+        }
+        if (h.Len > SnapLength.Maximum)
+        {
+            o.Put(bad ? "," : "[Invalid header:"); bad = true;
+            o.Put($" len({h.Len}) > {SnapLength.Maximum}");
+        }
+        if (bad) { o.Put("]\n"); return; }
+
+        ts.Print(o, h.Seconds, h.Fraction);
+        Context.CapLen = h.CapLen;
+        Context.SnapEnd = h.CapLen;
+        Context.Proto = "";
+        Context.LinkHdrLen = 0;
+        try
+        {
+            Context.LinkHdrLen = PrintLink((int)h.Len, h.CapLen);
+        }
+        catch (TruncatedException)
+        {
+            Context.PrintTrunc();
+            Context.LinkHdrLen = 0;
+        }
+        Context.SnapEnd = h.CapLen;
+        int hdr = Context.LinkHdrLen;
+        var s = Context.Settings;
+        if (s.HexAscii > 0)
+        {
+            if (s.HexAscii > 1) HexDump.HexAscii(Context, "\n\t", 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.HexAscii(Context, "\n\t", hdr, h.CapLen - hdr);
+        }
+        else if (s.Hex > 0)
+        {
+            if (s.Hex > 1) HexDump.Hex(Context, "\n\t", 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.Hex(Context, "\n\t", hdr, h.CapLen - hdr);
+        }
+        else if (s.Ascii > 0)
+        {
+            if (s.Ascii > 1) HexDump.Ascii(Context, 0, h.CapLen);
+            else if (h.CapLen > hdr) HexDump.Ascii(Context, hdr, h.CapLen - hdr);
+        }
+        o.Put('\n');
+    }
+
+    private int PrintLink(int len, int caplen)
+    {
+        switch (linkType)
+        {
+            case LinkTypes.Ethernet:
+                Context.Proto = "ether";
+                return Ether.Print(Context, 0, len, caplen);
+            case LinkTypes.Null:
+            case LinkTypes.Loop:
+                return LinkNull.Print(Context, len, caplen, linkType == LinkTypes.Loop);
+            case LinkTypes.Raw:
+            case LinkTypes.RawDlt12:
+            case LinkTypes.RawDlt14:
+                Context.Proto = "raw";
+                if (caplen == 0) { Context.PrintTrunc(); return 0; }
+                if (Context.Settings.LinkHeader) Context.Print("ip: ");
+                Ip.PrintAny(Context, 0, len);
+                return 0;
+            case LinkTypes.Ipv4:
+                Ip.Print(Context, 0, len);
+                return 0;
+            case LinkTypes.Ipv6:
+                Ip6.Print(Context, 0, len);
+                return 0;
+            case LinkTypes.LinuxSll:
+                return Sll.Print(Context, len, caplen);
+            case LinkTypes.LinuxSll2:
+                return Sll.Print2(Context, len, caplen);
+            case LinkTypes.Ipnet:
+                return Ipnet(len, caplen);
+            case LinkTypes.Ppp:
+                return Ppp.IfPrint(Context, len, caplen);
+            case LinkTypes.CHdlc:
+                return Chdlc.Print(Context, 0, len);
+            case LinkTypes.Ipoib:
+                return Ipoib(len, caplen);
+            case LinkTypes.FrameRelay:
+                return Fr.IfPrint(Context, len, caplen);
+            case LinkTypes.Slip:
+                return Sl.IfPrint(Context, len);
+            case LinkTypes.Vsock:
+                return Vsock.IfPrint(Context, caplen);
+            case LinkTypes.Mfr:
+                return Fr.MfrIfPrint(Context, len, caplen);
+            case LinkTypes.DsaTagBrcm:
+                return Brcm.IfPrint(Context, len, caplen);
+            case LinkTypes.DsaTagBrcmPrepend:
+                return Brcm.PrependIfPrint(Context, len, caplen);
+            case LinkTypes.DsaTagDsa:
+                return Dsa.DsaIfPrint(Context, len, caplen);
+            case LinkTypes.DsaTagEdsa:
+                return Dsa.EdsaIfPrint(Context, len, caplen);
+            case LinkTypes.JuniperEther:
+                return Juniper.EtherIfPrint(Context, len, caplen);
+        }
+        // link types without a printer print as tcpdump's "unsupported" printer does
+        Context.Proto = "unsupported";
+        Context.Print("UNSUPPORTED");
+        HexDump.HexAscii(Context, "\n\t", 0, caplen);
+        return 0;
+    }
+
+    private int Ipnet(int length, int caplen)
+    {
+        var nd = Context;
+        nd.Check(0, 24);
+        int family = nd.U8(1);
+        string? fname = family switch { 2 => "IPv4", 26 => "IPv6", _ => null };
+        void Hdr(int l)
+        {
+            nd.Print($"{nd.Be32(16)} > {nd.Be32(20)}");
+            if (!nd.Settings.Quick) nd.Print($", family {fname ?? "Unknown"} ({family})");
+            else nd.Print($", {fname ?? $"Unknown Ethertype (0x{family:x4})"}");
+            nd.Print($", length {l}: ");
+        }
+        if (nd.Settings.LinkHeader) Hdr(length);
+        switch (family)
+        {
+            case 2: Ip.Print(nd, 24, length - 24); break;
+            case 26: Ip6.Print(nd, 24, length - 24); break;
+            default:
+                if (!nd.Settings.LinkHeader) Hdr(length);
+                nd.DefaultPrint(24, caplen - 24);
+                break;
+        }
+        return 24;
+    }
+
+    /// <summary>IP over InfiniBand (LINKTYPE_IPOIB): 44-byte header, ethertype at offset 40.</summary>
+    private int Ipoib(int length, int caplen)
+    {
+        var nd = Context;
+        nd.Proto = "ipoib";
+        if (caplen < 44) { nd.PrintTrunc(); return caplen; }
+        if (length < 44) { nd.PrintTrunc(); return length; }
+        int et = nd.Be16(40);
+        void Hdr(int l)
+        {
+            if (!nd.Settings.Quick) nd.Print($", ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4})");
+            else nd.Print($", ethertype {Ether.TypeName(et) ?? "Unknown"}");
+            nd.Print($", length {l}: ");
+        }
+        if (nd.Settings.LinkHeader) { nd.Print("IPOIB"); Hdr(length); }
+        if (!Ether.EtherType(nd, et, 44, length - 44, caplen - 44))
+        {
+            if (!nd.Settings.LinkHeader) Hdr(length);
+            nd.DefaultPrint(44, caplen - 44);
+        }
+        return 44;
+    }
+}
