@@ -1,6 +1,7 @@
 using System.Globalization;
+using Dumpkit.Kexec;
 
-namespace Dumpkit.Kexec;
+namespace Dumpkit.Kdump;
 
 /// <summary>
 /// Entry point of the <c>kdump</c> personality, the kdump service (like Debian's kdump-config):
