@@ -17,7 +17,7 @@ public class GlibcGetoptTests
     {
         string? cc = new[] { "/usr/bin/cc", "/usr/bin/gcc" }.FirstOrDefault(File.Exists);
         if (cc is null) return null;
-        string exe = Path.Combine(Path.GetTempPath(), $"dumpkit-getopt-glibc-{Environment.ProcessId}");
+        string exe = Path.Combine(AppContext.BaseDirectory, "getopt-glibc");
         var p = Process.Start(new ProcessStartInfo(cc, ["-O", "-o", exe, Path.Combine(AppContext.BaseDirectory, "getopt-glibc.c")])
         {
             RedirectStandardError = true,
