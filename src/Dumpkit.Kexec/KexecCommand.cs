@@ -116,7 +116,8 @@ public static class KexecCommand
         return string.Join(' ', words.Where(w => !IsParam(w, "BOOT_IMAGE") && !(crash && IsParam(w, "crashkernel"))));
     }
 
-    internal static bool IsParam(string word, string name) =>
+    /// <summary>Whether a kernel command-line word is the parameter <paramref name="name"/> (NAME or NAME=...).</summary>
+    public static bool IsParam(string word, string name) =>
         word == name || word.StartsWith(name + "=", StringComparison.Ordinal);
 
     /// <summary>The command line a load passes: the reused one, a space, then --append/--command-line.</summary>

@@ -1,3 +1,5 @@
+using Dumpkit.Cli;
+
 namespace Dumpkit.Kexec;
 
 /// <summary>kexec-tools' command line, with its action rules (later options override earlier ones).</summary>
@@ -21,116 +23,78 @@ public sealed class KexecOptions
     public string? Append { get; set; }
     public List<string> Positional { get; } = [];
 
-    private enum Kind { Flag, Arg }
-
-    private sealed record Opt(string Long, char Short, Kind Kind, Action<KexecOptions, string?> Apply);
+    private sealed record Opt(string Long, char Short, Arity Arity, Action<KexecOptions, string?> Apply)
+        : Option(Long, Short, Arity);
 
     private static readonly Opt[] Table =
     [
-        new("help", 'h', Kind.Flag, (o, _) => o.Help = true),
-        new("version", 'v', Kind.Flag, (o, _) => o.Version = true),
-        new("debug", 'd', Kind.Flag, (o, _) => o.Debug = true),
-        new("force", 'f', Kind.Flag, (o, _) => { o.DoLoad = true; o.DoShutdown = false; o.DoSync = true; o.DoExec = true; }),
-        new("no-ifdown", 'x', Kind.Flag, (_, _) => { }),
-        new("no-sync", 'y', Kind.Flag, (o, _) => o.SkipSync = true),
-        new("load", 'l', Kind.Flag, (o, _) => { o.HasLoad = true; o.DoLoad = true; o.DoExec = false; o.DoShutdown = false; }),
-        new("unload", 'u', Kind.Flag, (o, _) => { o.DoLoad = false; o.DoShutdown = false; o.DoSync = false; o.DoUnload = true; }),
-        new("exec", 'e', Kind.Flag, (o, _) => { o.DoLoad = false; o.DoShutdown = false; o.DoSync = true; o.DoExec = true; }),
-        new("type", 't', Kind.Arg, (_, _) => { }),
-        new("load-panic", 'p', Kind.Flag, (o, _) => { o.DoLoad = true; o.DoExec = false; o.DoShutdown = false; o.DoSync = false; o.Crash = true; }),
-        new("kexec-file-syscall", 's', Kind.Flag, (_, _) => { }),
-        new("kexec-syscall-auto", 'a', Kind.Flag, (_, _) => { }),
-        new("kexec-syscall", 'c', Kind.Flag, (_, _) => throw new KexecUsageException(
+        new("help", 'h', Arity.None, (o, _) => o.Help = true),
+        new("version", 'v', Arity.None, (o, _) => o.Version = true),
+        new("debug", 'd', Arity.None, (o, _) => o.Debug = true),
+        new("force", 'f', Arity.None, (o, _) => { o.DoLoad = true; o.DoShutdown = false; o.DoSync = true; o.DoExec = true; }),
+        new("no-ifdown", 'x', Arity.None, (_, _) => { }),
+        new("no-sync", 'y', Arity.None, (o, _) => o.SkipSync = true),
+        new("load", 'l', Arity.None, (o, _) => { o.HasLoad = true; o.DoLoad = true; o.DoExec = false; o.DoShutdown = false; }),
+        new("unload", 'u', Arity.None, (o, _) => { o.DoLoad = false; o.DoShutdown = false; o.DoSync = false; o.DoUnload = true; }),
+        new("exec", 'e', Arity.None, (o, _) => { o.DoLoad = false; o.DoShutdown = false; o.DoSync = true; o.DoExec = true; }),
+        new("type", 't', Arity.Required, (_, _) => { }),
+        new("load-panic", 'p', Arity.None, (o, _) => { o.DoLoad = true; o.DoExec = false; o.DoShutdown = false; o.DoSync = false; o.Crash = true; }),
+        new("kexec-file-syscall", 's', Arity.None, (_, _) => { }),
+        new("kexec-syscall-auto", 'a', Arity.None, (_, _) => { }),
+        new("kexec-syscall", 'c', Arity.None, (_, _) => throw new KexecUsageException(
             "-c/--kexec-syscall (the old kexec_load call) is not supported: dumpkit loads with kexec_file_load only")),
-        new("status", 'S', Kind.Flag, (o, _) => o.Status = true),
-        new("no-checks", 'i', Kind.Flag, (_, _) => { }),
-        new("print-ckr-size", '\0', Kind.Flag, (o, _) => o.PrintCrashSize = true),
-        new("mem-min", '\0', Kind.Arg, (_, _) => { }),
-        new("mem-max", '\0', Kind.Arg, (_, _) => { }),
-        new("append", '\0', Kind.Arg, (o, v) => o.Append = v),
-        new("command-line", '\0', Kind.Arg, (o, v) => o.Append = v),
-        new("reuse-cmdline", '\0', Kind.Flag, (o, _) => o.ReuseCmdline = true),
-        new("initrd", '\0', Kind.Arg, (o, v) => o.Initrd = v),
-        new("ramdisk", '\0', Kind.Arg, (o, v) => o.Initrd = v),
+        new("status", 'S', Arity.None, (o, _) => o.Status = true),
+        new("no-checks", 'i', Arity.None, (_, _) => { }),
+        new("print-ckr-size", Option.NoShort, Arity.None, (o, _) => o.PrintCrashSize = true),
+        new("mem-min", Option.NoShort, Arity.Required, (_, _) => { }),
+        new("mem-max", Option.NoShort, Arity.Required, (_, _) => { }),
+        new("append", Option.NoShort, Arity.Required, (o, v) => o.Append = v),
+        new("command-line", Option.NoShort, Arity.Required, (o, v) => o.Append = v),
+        new("reuse-cmdline", Option.NoShort, Arity.None, (o, _) => o.ReuseCmdline = true),
+        new("initrd", Option.NoShort, Arity.Required, (o, v) => o.Initrd = v),
+        new("ramdisk", Option.NoShort, Arity.Required, (o, v) => o.Initrd = v),
         // x86 options that only matter for the old kexec_load path: accepted, no effect
-        new("console-vga", '\0', Kind.Flag, (_, _) => { }),
-        new("console-serial", '\0', Kind.Flag, (_, _) => { }),
-        new("elf32-core-headers", '\0', Kind.Flag, (_, _) => { }),
-        new("elf64-core-headers", '\0', Kind.Flag, (_, _) => { }),
-        new("pass-memmap-cmdline", '\0', Kind.Flag, (_, _) => { }),
-        new("noefi", '\0', Kind.Flag, (_, _) => { }),
-        new("reset-vga", '\0', Kind.Flag, (_, _) => { }),
-        new("real-mode", '\0', Kind.Flag, (_, _) => throw new KexecUsageException("--real-mode needs kexec_load, which dumpkit does not use")),
-        new("reuse-initrd", '\0', Kind.Flag, (_, _) => throw new KexecUsageException("--reuse-initrd is not supported")),
-        new("load-preserve-context", '\0', Kind.Flag, (_, _) => throw new KexecUsageException("--load-preserve-context is not supported")),
-        new("load-jump-back-helper", '\0', Kind.Flag, (_, _) => throw new KexecUsageException("--load-jump-back-helper is not supported")),
-        new("entry", '\0', Kind.Arg, (_, _) => throw new KexecUsageException("--entry is not supported")),
+        new("console-vga", Option.NoShort, Arity.None, (_, _) => { }),
+        new("console-serial", Option.NoShort, Arity.None, (_, _) => { }),
+        new("elf32-core-headers", Option.NoShort, Arity.None, (_, _) => { }),
+        new("elf64-core-headers", Option.NoShort, Arity.None, (_, _) => { }),
+        new("pass-memmap-cmdline", Option.NoShort, Arity.None, (_, _) => { }),
+        new("noefi", Option.NoShort, Arity.None, (_, _) => { }),
+        new("reset-vga", Option.NoShort, Arity.None, (_, _) => { }),
+        new("real-mode", Option.NoShort, Arity.None, (_, _) => throw new KexecUsageException("--real-mode needs kexec_load, which dumpkit does not use")),
+        new("reuse-initrd", Option.NoShort, Arity.None, (_, _) => throw new KexecUsageException("--reuse-initrd is not supported")),
+        new("load-preserve-context", Option.NoShort, Arity.None, (_, _) => throw new KexecUsageException("--load-preserve-context is not supported")),
+        new("load-jump-back-helper", Option.NoShort, Arity.None, (_, _) => throw new KexecUsageException("--load-jump-back-helper is not supported")),
+        new("entry", Option.NoShort, Arity.Required, (_, _) => throw new KexecUsageException("--entry is not supported")),
     ];
 
-    /// <summary>Parses like getopt_long: bundled short flags, -tARG / -t ARG, --opt=ARG / --opt ARG,
-    /// unique prefixes of long options, "--" ends options; non-options are collected in order.</summary>
+    private static readonly Getopt<Opt> Getopt = new(Table);
+
+    /// <summary>Parses as kexec-tools' getopt_long (Dumpkit.Cli's getopt with its defaults); non-options
+    /// are collected in order.</summary>
     public static KexecOptions Parse(IReadOnlyList<string> args)
     {
         var o = new KexecOptions();
-        for (int i = 0; i < args.Count; i++)
+        try
         {
-            string a = args[i];
-            if (a == "--")
+            foreach (var p in Getopt.Parse(args))
             {
-                for (i++; i < args.Count; i++) o.Positional.Add(args[i]);
-                break;
+                if (p.Option is null) o.Positional.Add(p.Value!);
+                else p.Option.Apply(o, p.Value);
             }
-            if (a.StartsWith("--", StringComparison.Ordinal))
+        }
+        catch (GetoptException e)
+        {
+            // dumpkit's wording so far: glibc also shows "=VALUE" and lists the possibilities
+            throw new KexecUsageException(e.Error switch
             {
-                string name = a[2..];
-                string? value = null;
-                int eq = name.IndexOf('=');
-                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
-                var opt = FindLong(name);
-                if (opt.Kind == Kind.Arg && value is null)
-                {
-                    if (i + 1 >= args.Count) throw new KexecUsageException($"option '--{opt.Long}' requires an argument");
-                    value = args[++i];
-                }
-                else if (opt.Kind == Kind.Flag && value is not null)
-                    throw new KexecUsageException($"option '--{opt.Long}' doesn't allow an argument");
-                opt.Apply(o, value);
-                continue;
-            }
-            if (a.Length > 1 && a[0] == '-')
-            {
-                for (int j = 1; j < a.Length; j++)
-                {
-                    var opt = Array.Find(Table, t => t.Short == a[j])
-                              ?? throw new KexecUsageException($"invalid option -- '{a[j]}'");
-                    if (opt.Kind == Kind.Arg)
-                    {
-                        string v;
-                        if (j + 1 < a.Length) v = a[(j + 1)..];
-                        else if (i + 1 < args.Count) v = args[++i];
-                        else throw new KexecUsageException($"option requires an argument -- '{a[j]}'");
-                        opt.Apply(o, v);
-                        break;
-                    }
-                    opt.Apply(o, null);
-                }
-                continue;
-            }
-            o.Positional.Add(a);
+                GetoptError.UnrecognizedOption => $"unrecognized option '{e.Name}'",
+                GetoptError.AmbiguousOption => $"option '{e.Name}' is ambiguous",
+                _ => e.Message,
+            });
         }
         if (o.SkipSync) o.DoSync = false;
         return o;
-    }
-
-    private static Opt FindLong(string name)
-    {
-        var exact = Array.Find(Table, t => t.Long == name);
-        if (exact is not null) return exact;
-        var matches = Array.FindAll(Table, t => t.Long.StartsWith(name, StringComparison.Ordinal));
-        if (name.Length > 0 && matches.Length == 1) return matches[0];
-        if (matches.Length > 1 && name.Length > 0)
-            throw new KexecUsageException($"option '--{name}' is ambiguous");
-        throw new KexecUsageException($"unrecognized option '--{name}'");
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dumpkit.Cli;
 using Dumpkit.Formats.Codecs;
 
 namespace Dumpkit.Makedumpfile;
@@ -37,103 +38,100 @@ public sealed class UsageException(string message) : Exception(message);
 
 public static class OptionParser
 {
+    /// <summary>The options being filled in, and whether "-d" was given.</summary>
+    private sealed class Parsing
+    {
+        public Options O { get; } = new();
+        public bool LevelGiven { get; set; }
+    }
+
+    private sealed record Opt(string? Long, char Short, Arity Arity, Action<Parsing, string?> Apply)
+        : Option(Long, Short, Arity)
+    {
+        public Opt(string longName, Arity arity, Action<Options, string?> apply)
+            : this(longName, NoShort, arity, (p, v) => apply(p.O, v)) { }
+
+        public Opt(char shortName, Arity arity, Action<Options, string?> apply)
+            : this(null, shortName, arity, (p, v) => apply(p.O, v)) { }
+    }
+
+    private static UsageException NotByDumpkit(string name) => new($"--{name} is not supported by dumpkit");
+
+    private static readonly Opt[] Table =
+    [
+        new("help", Arity.None, (o, _) => o.Help = true),
+        new("version", Arity.None, (o, _) => o.Version = true),
+        new("message-level", Arity.Required, (o, v) => o.MessageLevel = ParseInt(v!, "--message-level", 0, 31)),
+        new("show-stats", Arity.None, (o, _) => o.MessageLevel |= Messages.Report),
+        new("check-params", Arity.None, (o, _) => o.CheckParams = true),
+        new("dry-run", Arity.None, (o, _) => o.DryRun = true),
+        new("num-threads", Arity.Required, (o, v) => o.Threads = ParseInt(v!, "--num-threads", 0, 1024)),
+        new("non-mmap", Arity.None, (o, _) => o.NonMmap = true),
+        new("cyclic-buffer", Arity.Required, (o, v) => o.CyclicBufferKb = ParseInt(v!, "--cyclic-buffer", 1, int.MaxValue)),
+        new("splitblock-size", Arity.Required, (_, v) => ParseInt(v!, "--splitblock-size", 1, int.MaxValue)),
+        new("non-cyclic", Arity.None, (_, _) => { }),
+        new("work-dir", Arity.Required, (_, _) => { }),
+        new("dump-dmesg", Arity.None, (o, _) => o.DumpDmesg = "-"),
+        new("partial-dmesg", Arity.None, (o, _) => o.PartialDmesg = true),
+        new("split", Arity.None, (o, _) => o.Split = true),
+        new("reassemble", Arity.None, (o, _) => o.Reassemble = true),
+        new("vtop", Arity.None, (_, _) => throw new UsageException("--vtop is not supported yet")),
+        new("mem-usage", Arity.None, (_, _) => throw new UsageException("--mem-usage is not supported yet")),
+        new("config", Arity.None, (_, _) => throw NotByDumpkit("config")),
+        new("eppic", Arity.None, (_, _) => throw NotByDumpkit("eppic")),
+        new("xen-syms", Arity.None, (_, _) => throw NotByDumpkit("xen-syms")),
+        new("xen-vmcoreinfo", Arity.None, (_, _) => throw NotByDumpkit("xen-vmcoreinfo")),
+        new("xen_phys_start", Arity.None, (_, _) => throw NotByDumpkit("xen_phys_start")),
+        new("diskset", Arity.None, (_, _) => throw NotByDumpkit("diskset")),
+        new('c', Arity.None, (o, _) => SetCodec(o, PageCodec.Zlib)),
+        new('l', Arity.None, (o, _) => SetCodec(o, PageCodec.Lzo)),
+        new('p', Arity.None, (o, _) => SetCodec(o, PageCodec.Snappy)),
+        new('z', Arity.None, (o, _) => SetCodec(o, PageCodec.Zstd)),
+        new(null, 'd', Arity.Required, (p, v) =>
+        {
+            p.O.DumpLevels.Clear();
+            p.O.DumpLevels.AddRange(ParseLevels(v!));
+            p.LevelGiven = true;
+        }),
+        new('E', Arity.None, (o, _) => o.Elf = true),
+        new('F', Arity.None, (o, _) => o.Flatten = true),
+        new('R', Arity.None, (o, _) => o.Rearrange = true),
+        new('f', Arity.None, (o, _) => o.Force = true),
+        new('D', Arity.None, (o, _) => { o.Debug = true; o.MessageLevel |= Messages.Debug; }),
+        new('h', Arity.None, (o, _) => o.Help = true),
+        new('v', Arity.None, (o, _) => o.Version = true),
+        new('L', Arity.Required, (o, v) => o.SizeLimit = ParseSize(v!)),
+        new('i', Arity.Required, (o, v) => o.VmcoreinfoFile = v),
+        new('x', Arity.Required, (o, v) => o.Vmlinux = v),
+        new('b', Arity.Required, (_, v) => ParseInt(v!, "-b", 0, 30)),
+        new('e', Arity.None, (_, _) => throw new UsageException("-e (exclude unused vmemmap) is not supported yet")),
+        new('g', Arity.None, (_, _) => throw new UsageException("-g needs a vmlinux with debug information, which dumpkit does not read")),
+        new('X', Arity.None, (_, _) => throw new UsageException("-X (Xen) is not supported by dumpkit")),
+    ];
+
+    /// <summary>makedumpfile's getopt_long, as dumpkit has always read it: bundled short options
+    /// ("-cd31", "-d" "31"), whole long names only, and a value given to a long flag is ignored.</summary>
+    private static readonly Getopt<Opt> Getopt = new(Table) { LongPrefixes = false, IgnoreFlagValues = true };
+
     public static Options Parse(string[] args)
     {
-        var o = new Options();
-        bool levelGiven = false;
-        for (int i = 0; i < args.Length; i++)
+        var p = new Parsing();
+        try
         {
-            string a = args[i];
-            if (a == "--")
+            foreach (var a in Getopt.Parse(args))
             {
-                o.Positional.AddRange(args[(i + 1)..]);
-                break;
+                if (a.Option is null) p.O.Positional.Add(a.Value!);
+                else a.Option.Apply(p, a.Value);
             }
-            if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                string name = a[2..];
-                string? inline = null;
-                int eq = name.IndexOf('=');
-                if (eq >= 0) { inline = name[(eq + 1)..]; name = name[..eq]; }
-                string Value() => inline ?? (i + 1 < args.Length ? args[++i] : throw new UsageException($"option '--{name}' requires an argument"));
-                switch (name)
-                {
-                    case "help": o.Help = true; break;
-                    case "version": o.Version = true; break;
-                    case "message-level": o.MessageLevel = ParseInt(Value(), "--message-level", 0, 31); break;
-                    case "show-stats": o.MessageLevel |= Messages.Report; break;
-                    case "check-params": o.CheckParams = true; break;
-                    case "dry-run": o.DryRun = true; break;
-                    case "num-threads": o.Threads = ParseInt(Value(), "--num-threads", 0, 1024); break;
-                    case "non-mmap": o.NonMmap = true; break;
-                    case "cyclic-buffer": o.CyclicBufferKb = ParseInt(Value(), "--cyclic-buffer", 1, int.MaxValue); break;
-                    case "splitblock-size": ParseInt(Value(), "--splitblock-size", 1, int.MaxValue); break;
-                    case "non-cyclic": break;
-                    case "work-dir": Value(); break;
-                    case "dump-dmesg": o.DumpDmesg = "-"; break;
-                    case "partial-dmesg": o.PartialDmesg = true; break;
-                    case "split": o.Split = true; break;
-                    case "reassemble": o.Reassemble = true; break;
-                    case "vtop": throw new UsageException("--vtop is not supported yet");
-                    case "mem-usage": throw new UsageException("--mem-usage is not supported yet");
-                    case "config":
-                    case "eppic":
-                    case "xen-syms":
-                    case "xen-vmcoreinfo":
-                    case "xen_phys_start":
-                    case "diskset":
-                        throw new UsageException($"--{name} is not supported by dumpkit");
-                    default: throw new UsageException($"unrecognized option '--{name}'");
-                }
-                continue;
-            }
-            if (a.Length > 1 && a[0] == '-')
-            {
-                // Bundled short options, getopt style: "-cd31", "-d" "31".
-                for (int k = 1; k < a.Length; k++)
-                {
-                    char c = a[k];
-                    string Arg()
-                    {
-                        if (k + 1 < a.Length) { var v = a[(k + 1)..]; k = a.Length; return v; }
-                        if (i + 1 < args.Length) return args[++i];
-                        throw new UsageException($"option requires an argument -- '{c}'");
-                    }
-                    switch (c)
-                    {
-                        case 'c': SetCodec(o, PageCodec.Zlib); break;
-                        case 'l': SetCodec(o, PageCodec.Lzo); break;
-                        case 'p': SetCodec(o, PageCodec.Snappy); break;
-                        case 'z': SetCodec(o, PageCodec.Zstd); break;
-                        case 'd':
-                            o.DumpLevels.Clear();
-                            o.DumpLevels.AddRange(ParseLevels(Arg()));
-                            levelGiven = true;
-                            break;
-                        case 'E': o.Elf = true; break;
-                        case 'F': o.Flatten = true; break;
-                        case 'R': o.Rearrange = true; break;
-                        case 'f': o.Force = true; break;
-                        case 'D': o.Debug = true; o.MessageLevel |= Messages.Debug; break;
-                        case 'h': o.Help = true; break;
-                        case 'v': o.Version = true; break;
-                        case 'L': o.SizeLimit = ParseSize(Arg()); break;
-                        case 'i': o.VmcoreinfoFile = Arg(); break;
-                        case 'x': o.Vmlinux = Arg(); break;
-                        case 'b': ParseInt(Arg(), "-b", 0, 30); break;
-                        case 'e': throw new UsageException("-e (exclude unused vmemmap) is not supported yet");
-                        case 'g': throw new UsageException("-g needs a vmlinux with debug information, which dumpkit does not read");
-                        case 'X': throw new UsageException("-X (Xen) is not supported by dumpkit");
-                        default: throw new UsageException($"invalid option -- '{c}'");
-                    }
-                }
-                continue;
-            }
-            o.Positional.Add(a);
         }
-        if (!levelGiven)
-            o.DumpLevels.Add(0);
-        return o;
+        catch (GetoptException e)
+        {
+            // dumpkit's wording so far: glibc would also show "=VALUE"
+            throw new UsageException(e.Error == GetoptError.UnrecognizedOption ? $"unrecognized option '{e.Name}'" : e.Message);
+        }
+        if (!p.LevelGiven)
+            p.O.DumpLevels.Add(0);
+        return p.O;
     }
 
     private static void SetCodec(Options o, PageCodec codec)

@@ -18,7 +18,7 @@ public static class Multicall
         new("kexec", "load and run a kernel, or a capture kernel for kdump (kexec-tools compatible)",
             Kexec.KexecCommand.Run),
         new("kdump", "the kdump service: load, status, savecore (like kdump-tools)",
-            Kexec.KdumpCommand.Run),
+            Kdump.KdumpCommand.Run),
     ];
 
     public static int Run(string invokedAs, string[] args)

@@ -81,7 +81,6 @@ public sealed class FakeSystem : IDisposable
     };
 
     public int Kexec(params string[] args) => KexecCommand.Run(args, Host);
-    public int Kdump(params string[] args) => KdumpCommand.Run(args, Host);
 
     /// <summary>A minimal file that passes the bzImage64 checks.</summary>
     public static byte[] BzImageBytes(ushort version = 0x020f, byte loadflags = 1, ushort xloadflags = 3, uint cmdlineSize = 2047)

@@ -1,6 +1,6 @@
 using Dumpkit.Kexec.Tests.Support;
 
-namespace Dumpkit.Kexec.Tests;
+namespace Dumpkit.Kdump.Tests;
 
 public class SavecoreTests
 {

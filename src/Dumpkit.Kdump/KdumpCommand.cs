@@ -1,6 +1,7 @@
 using System.Globalization;
+using Dumpkit.Kexec;
 
-namespace Dumpkit.Kexec;
+namespace Dumpkit.Kdump;
 
 /// <summary>
 /// Entry point of the <c>kdump</c> personality, the kdump service (like Debian's kdump-config):
@@ -18,27 +19,12 @@ public static class KdumpCommand
 
     public static int Run(IReadOnlyList<string> args, KexecHost host)
     {
-        string configPath = KdumpConfig.DefaultPath;
-        bool configGiven = false;
-        string? vmcore = null, command = null;
-        for (int i = 0; i < args.Count; i++)
+        var (help, unexpected, configPath, configGiven, vmcore, command) = KdumpArguments.Parse(args);
+        if (help) { PrintUsage(host.Out); return Ok; }
+        if (unexpected is not null)
         {
-            string a = args[i];
-            string? Value(string name)
-            {
-                if (a.StartsWith(name + "=", StringComparison.Ordinal)) return a[(name.Length + 1)..];
-                if (a == name && i + 1 < args.Count) return args[++i];
-                return null;
-            }
-            if (a is "-h" or "--help" or "help") { PrintUsage(host.Out); return Ok; }
-            if (a.StartsWith("--config", StringComparison.Ordinal) && Value("--config") is { } c) { configPath = c; configGiven = true; }
-            else if (a.StartsWith("--vmcore", StringComparison.Ordinal) && Value("--vmcore") is { } v) vmcore = v;
-            else if (a.StartsWith('-') || command is not null)
-            {
-                host.Err.WriteLine($"kdump: unexpected argument '{a}' (usage: kdump [--config FILE] show|status|load|unload|savecore|test)");
-                return Usage;
-            }
-            else command = a;
+            host.Err.WriteLine($"kdump: unexpected argument '{unexpected}' (usage: kdump [--config FILE] show|status|load|unload|savecore|test)");
+            return Usage;
         }
         if (command is null)
         {

@@ -1,6 +1,6 @@
 using Dumpkit.Kexec.Tests.Support;
 
-namespace Dumpkit.Kexec.Tests;
+namespace Dumpkit.Kdump.Tests;
 
 /// <summary>SSH=: a fake ssh runs the "remote" command locally; a fake remote dumpkit stores the stream.</summary>
 public class SavecoreSshTests

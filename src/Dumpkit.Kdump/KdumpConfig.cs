@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Dumpkit.Kexec;
+namespace Dumpkit.Kdump;
 
 /// <summary>
 /// /etc/default/dumpkit: shell-style <c>KEY=value</c> lines (optionally <c>export KEY=value</c>),

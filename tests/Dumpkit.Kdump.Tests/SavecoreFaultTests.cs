@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Dumpkit.Formats;
 using Dumpkit.Kexec.Tests.Support;
 
-namespace Dumpkit.Kexec.Tests;
+namespace Dumpkit.Kdump.Tests;
 
 /// <summary>
 /// savecore against real faults instead of fakes: a full and a read-only core directory (small

@@ -1,4 +1,4 @@
-namespace Dumpkit.Kexec.Tests;
+namespace Dumpkit.Kdump.Tests;
 
 public class KdumpConfigTests
 {

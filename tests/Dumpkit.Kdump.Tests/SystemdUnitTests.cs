@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dumpkit.Kexec.Tests.Support;
 
-namespace Dumpkit.Kexec.Tests;
+namespace Dumpkit.Kdump.Tests;
 
 /// <summary>The unit files in etc/systemd pass systemd's own checker (systemd-analyze verify).</summary>
 public class SystemdUnitTests

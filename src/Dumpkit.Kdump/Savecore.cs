@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dumpkit.Kexec;
 using Dumpkit.Makedumpfile;
 
-namespace Dumpkit.Kexec;
+namespace Dumpkit.Kdump;
 
 /// <summary>
 /// <c>kdump savecore</c>, run in the capture kernel (as kdump-tools' kdump_save_core):

@@ -1,0 +1,9 @@
+using Dumpkit.Kexec.Tests.Support;
+
+namespace Dumpkit.Kdump.Tests.Support;
+
+/// <summary>The kdump command run against the kexec tests' fake system.</summary>
+public static class FakeSystemKdump
+{
+    public static int Kdump(this FakeSystem f, params string[] args) => KdumpCommand.Run(args, f.Host);
+}
