@@ -162,10 +162,28 @@ public static class KdumpCommand
         host.Out.WriteLine($"savecore would write: {Path.Combine(c.CoreDir, "YYYYmmddHHMM")}/dmesg.YYYYmmddHHMM and dump.YYYYmmddHHMM (makedumpfile {c.MakedumpArgs})" +
                            (c.NumDumps > 0 ? $", keeping the newest {c.NumDumps}" : ""));
         var problems = Problems(plan, host);
+        if (MakedumpArgsProblem(c) is { } refused)
+            problems.Add(refused);
         foreach (var p in problems)
             host.Err.WriteLine($"kdump: {p}");
         host.Out.WriteLine(problems.Count == 0 ? "kdump test: ready (nothing was loaded or crashed)" : $"kdump test: {problems.Count} problem(s)");
         return problems.Count == 0 ? Ok : Failed;
+    }
+
+    /// <summary>What the dump job would say of MAKEDUMP_ARGS in the capture kernel, or null when it makes a dump.</summary>
+    private static string? MakedumpArgsProblem(KdumpConfig c)
+    {
+        var args = c.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        string[] files = args.Contains("-F") ? ["/proc/vmcore"] : ["/proc/vmcore", "dump"];
+        try
+        {
+            Makedumpfile.MakedumpfileCommand.ParseDumpJob([.. args, .. files]);
+            return null;
+        }
+        catch (Makedumpfile.UsageException e)
+        {
+            return $"MAKEDUMP_ARGS=\"{c.MakedumpArgs}\" makes no dump: {e.Message} (savecore would copy the whole vmcore instead)";
+        }
     }
 
     private static int Load(KdumpPlan plan, KexecHost host)

@@ -92,7 +92,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
     private void SaveDmesg(string vmcore, string dir, string stamp)
     {
         string temp = Path.Combine(dir, "dmesg-incomplete");
-        int rc = Makedumpfile(["--dump-dmesg", vmcore, temp], null);
+        int rc = SaveLog(vmcore, temp);
         if (rc == 0 && File.Exists(temp))
         {
             File.Move(temp, Path.Combine(dir, $"dmesg.{stamp}"));
@@ -104,7 +104,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
 
     private int RunMakedumpfile(string vmcore, string output)
     {
-        var args = config.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var args = MakedumpArgs();
         if (args.Contains("-F"))
         {
             // flattened: makedumpfile writes the stream to stdout
@@ -124,13 +124,41 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         return Makedumpfile([.. args, vmcore, output], null);
     }
 
-    /// <summary>The makedumpfile personality in-process; any exception counts as a failure.</summary>
+    private string[] MakedumpArgs() => config.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// The dump job MAKEDUMP_ARGS asks for (makedumpfile's syntax, VMCORE and DUMPFILE among
+    /// <paramref name="args"/>), run in-process; a line that makes no dump, or any exception,
+    /// counts as a failure.
+    /// </summary>
     private int Makedumpfile(string[] args, Stream? stdout)
     {
         Out.WriteLine($"kdump: makedumpfile {string.Join(' ', args)}");
+        DumpJob job;
         try
         {
-            return MakedumpfileCommand.Run(args, Stream.Null, stdout ?? Stream.Null, Out, Err);
+            job = MakedumpfileCommand.ParseDumpJob(args, stdout);
+        }
+        catch (UsageException e)
+        {
+            Err.WriteLine($"kdump: MAKEDUMP_ARGS: {e.Message}");
+            return 1;
+        }
+        return RunJob(() => job.Run(Out, Err));
+    }
+
+    /// <summary>The kernel log into <paramref name="output"/> (makedumpfile --dump-dmesg).</summary>
+    private int SaveLog(string vmcore, string output)
+    {
+        Out.WriteLine($"kdump: makedumpfile --dump-dmesg {vmcore} {output}");
+        return RunJob(() => new DmesgJob { Input = vmcore, Output = output }.Run(Out, Err));
+    }
+
+    private int RunJob(Func<int> run)
+    {
+        try
+        {
+            return run();
         }
         catch (Exception e)
         {
@@ -192,7 +220,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             string temp = Path.Combine(Path.GetTempPath(), $"dumpkit-dmesg.{Environment.ProcessId}");
             try
             {
-                if (Makedumpfile(["--dump-dmesg", vmcore, temp], null) == 0 && File.Exists(temp))
+                if (SaveLog(vmcore, temp) == 0 && File.Exists(temp))
                 {
                     using var log = File.OpenRead(temp);
                     if (Ssh($"mkdir -p {q} && cat > {q}/dmesg-incomplete && mv {q}/dmesg-incomplete {q}/dmesg.{stamp}", log) != 0)
@@ -203,7 +231,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             }
             finally { try { File.Delete(temp); } catch (IOException) { } }
         }
-        var args = config.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Where(a => a != "-F").ToList();
+        var args = MakedumpArgs().Where(a => a != "-F").ToList();
         string rdk = Quote(config.RemoteDumpkit);
         int rc = Ssh($"mkdir -p {q} && {rdk} makedumpfile -R {q}/dump-incomplete && mv {q}/dump-incomplete {q}/dump.{stamp}",
             null, stdin => Makedumpfile(["-F", .. args, vmcore], stdin));

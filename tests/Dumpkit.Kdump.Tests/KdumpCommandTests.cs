@@ -117,6 +117,33 @@ public class KdumpCommandTests
         Assert.Contains("3 problem(s)", f.Out.ToString());
     }
 
+    [Theory]
+    [InlineData("-E -c -d 31", "ELF output (-E) cannot be compressed")]
+    [InlineData("-c -d 99", "Dump_level(99) is invalid.")]
+    [InlineData("-R", "makes no dump")]
+    [InlineData("--split -c", "--split needs VMCORE and at least two DUMPFILEs.")]
+    public void TestRefusesMakedumpArgsTheDumpJobWouldRefuse(string args, string message)
+    {
+        using var f = new FakeSystem();
+        var cfg = Config(f, $"KDUMP_KERNEL={f.Kernel()}\nKDUMP_INITRD={f.Initrd()}\nMAKEDUMP_ARGS=\"{args}\"\n");
+        Assert.Equal(1, f.Kdump("--config", cfg, "test"));
+        var e = f.Err.ToString();
+        Assert.Contains($"MAKEDUMP_ARGS=\"{args}\" makes no dump", e);
+        Assert.Contains(message, e);
+        Assert.Contains("1 problem(s)", f.Out.ToString());
+    }
+
+    [Theory]
+    [InlineData("-c -d 31")]
+    [InlineData("-F -l -d 1")]
+    public void TestAcceptsMakedumpArgsThatMakeADump(string args)
+    {
+        using var f = new FakeSystem();
+        var cfg = Config(f, $"KDUMP_KERNEL={f.Kernel()}\nKDUMP_INITRD={f.Initrd()}\nMAKEDUMP_ARGS=\"{args}\"\n");
+        Assert.Equal(0, f.Kdump("--config", cfg, "test"));
+        Assert.DoesNotContain("MAKEDUMP_ARGS", f.Err.ToString());
+    }
+
     [Fact]
     public void TestSaysWhenTheImagesDoNotFit()
     {
