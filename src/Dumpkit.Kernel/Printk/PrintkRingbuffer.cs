@@ -28,7 +28,12 @@ internal sealed class PrintkRingbuffer
 
     private PrintkRingbuffer(KernelMemory mem, Vmcoreinfo info)
     {
-        long O(string n) => info.Offset(n) ?? throw new KernelDataException($"VMCOREINFO lacks OFFSET({n})");
+        long O(string n) => info.Offset(n) switch
+        {
+            null => throw new KernelDataException($"VMCOREINFO lacks OFFSET({n})"),
+            long v and >= 0 and < 1 << 16 => v,
+            long v => throw new KernelDataException($"VMCOREINFO's OFFSET({n})={v} is implausible"),
+        };
         long S(string n) => info.Size(n) is long v and > 0 and <= 1 << 16 ? v : throw new KernelDataException($"VMCOREINFO lacks a plausible SIZE({n})");
 
         ulong prbSym = info.Symbol("prb") ?? throw new KernelDataException("VMCOREINFO lacks SYMBOL(prb)");
@@ -36,7 +41,7 @@ internal sealed class PrintkRingbuffer
         var rb = new byte[S("printk_ringbuffer")];
         if (!mem.TryReadVirtual(prb, rb)) throw new KernelDataException("Can't get prb.");
 
-        long counter = info.Offset("atomic_long_t.counter") ?? 0;
+        long counter = info.Offset("atomic_long_t.counter") is null ? 0 : O("atomic_long_t.counter");
         long descRing = O("printk_ringbuffer.desc_ring");
         long textRing = O("printk_ringbuffer.text_data_ring");
         uint countBits = U32(rb, descRing + O("prb_desc_ring.count_bits"));
@@ -57,6 +62,8 @@ internal sealed class PrintkRingbuffer
         _tsOff = O("printk_info.ts_nsec");
         _lenOff = O("printk_info.text_len");
         _callerOff = info.Offset("printk_info.caller_id");
+        if (_callerOff is < 0)
+            throw new KernelDataException($"VMCOREINFO's OFFSET(printk_info.caller_id)={_callerOff} is implausible");
         if (_stateOff + 8 > _descSize || _nextOff + 8 > _descSize || _beginOff + 8 > _descSize
             || _tsOff + 8 > _infoSize || _lenOff + 2 > _infoSize || (_callerOff is long co && co + 4 > _infoSize))
             throw new KernelDataException("VMCOREINFO puts printk ringbuffer fields outside their structures");
@@ -131,6 +138,12 @@ internal sealed class PrintkRingbuffer
         LogLine.Write(output, ts, caller, _text.AsSpan((int)Math.Min(begin, (ulong)_text.Length), (int)textLen));
     }
 
-    private static ulong U64(ReadOnlySpan<byte> b, long off) => BinaryPrimitives.ReadUInt64LittleEndian(b[(int)off..]);
-    private static uint U32(ReadOnlySpan<byte> b, long off) => BinaryPrimitives.ReadUInt32LittleEndian(b[(int)off..]);
+    private static ulong U64(ReadOnlySpan<byte> b, long off) => BinaryPrimitives.ReadUInt64LittleEndian(Field(b, off, 8));
+    private static uint U32(ReadOnlySpan<byte> b, long off) => BinaryPrimitives.ReadUInt32LittleEndian(Field(b, off, 4));
+
+    /// <summary>The bytes of a field at a VMCOREINFO offset, which a lying VMCOREINFO can put outside the structure read.</summary>
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> b, long off, int size) =>
+        off >= 0 && off <= b.Length - size
+            ? b.Slice((int)off, size)
+            : throw new KernelDataException($"VMCOREINFO puts a printk ringbuffer field at offset {off}, outside its {b.Length}-byte structure");
 }

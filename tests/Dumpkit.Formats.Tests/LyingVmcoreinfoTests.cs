@@ -1,0 +1,39 @@
+using Dumpkit.Formats.Tests.Support;
+
+namespace Dumpkit.Formats.Tests;
+
+/// <summary>
+/// A VMCOREINFO given with -i can say anything: every printk ringbuffer offset of the real
+/// sample's, replaced by a negative or a huge value, ends in one message and exit 1 (or a log),
+/// never an exception.
+/// </summary>
+public class LyingVmcoreinfoTests
+{
+    public static TheoryData<string> PrintkKeys()
+    {
+        using var dump = DumpReader.Open(DumpJobTests.Sample());
+        var data = new TheoryData<string>();
+        foreach (var line in dump.VmcoreinfoText!.Split('\n'))
+            if ((line.Contains("printk") || line.Contains("prb") || line.Contains("atomic_long_t")) && line.Contains('='))
+                data.Add(line[..line.IndexOf('=')]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PrintkKeys))]
+    public void LyingPrintkOffsetsEndInOneMessage(string key)
+    {
+        using var dump = DumpReader.Open(DumpJobTests.Sample());
+        var lines = dump.VmcoreinfoText!.Split('\n');
+        using var dir = new TempDir();
+        foreach (var value in new[] { "-1", "-100000", "99999999", "7fffffff" })
+        {
+            File.WriteAllLines(dir["vmcoreinfo"], lines.Select(l => l.StartsWith(key + "=", StringComparison.Ordinal) ? $"{key}={value}" : l));
+            var r = Cli.Makedumpfile("-f", "--dump-dmesg", "-i", dir["vmcoreinfo"], DumpJobTests.Sample(), dir["log"]);
+            Assert.True(r.ExitCode is 0 or 1, $"{key}={value}: exit {r.ExitCode}");
+            Assert.DoesNotContain("Exception", r.Err);
+            if (r.ExitCode == 1)
+                Assert.Contains("cannot read the kernel log", r.Err);
+        }
+    }
+}
