@@ -421,22 +421,27 @@ public static class MakedumpfileCommand
     private static (bool, string?) WriteElf(Options o, DumpReader input, string outputPath, Stream stdout,
         PfnBitmap ram, PfnBitmap dumpable, int level, Statistics stats, Messages msg, Stopwatch clock)
     {
-        if ((level & 1) != 0)
+        var options = new ElfDumpWriterOptions
         {
             // ELF output drops zero pages from the kept set (they read back as zero anyway).
-            var page = new byte[input.PageSize];
-            foreach (var run in dumpable.Runs().ToList())
-                for (ulong p = run.Start; p < run.End; p++)
-                {
-                    if (input.GetPageState(p) != PageState.Present) continue;
-                    input.ReadPage(p, page);
-                    if (page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
-                    {
-                        dumpable[p] = false;
-                        stats.ZeroPages++;
-                    }
-                }
-        }
+            ExcludeZero = (level & 1) != 0,
+            Threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount,
+            Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
+        };
+        using IDumpSink sink = o.Flatten
+            ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
+            : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
+        var result = ElfDumpWriter.Write(sink, input, ElfSegments(input, ram), dumpable, input.Notes, options);
+        stats.ZeroPages = result.ZeroPages;
+        if (result.Incomplete)
+            return (true, result.IncompleteReason);
+        stats.WriteBytes = result.Size;
+        return (false, null);
+    }
+
+    /// <summary>The input's PT_LOADs, or one segment per run of existing frames.</summary>
+    private static List<ElfSegment> ElfSegments(DumpReader input, PfnBitmap ram)
+    {
         var segments = new List<ElfSegment>();
         if (input is ElfDumpReader elf)
         {
@@ -449,19 +454,7 @@ public static class MakedumpfileCommand
             foreach (var run in ram.Runs())
                 segments.Add(new ElfSegment(run.Start << input.PageShift, 0, run.Count << input.PageShift));
         }
-        using IDumpSink sink = o.Flatten
-            ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)
-            : new FileDumpSink(outputPath, overwrite: true, o.SizeLimit);
-        try
-        {
-            stats.WriteBytes = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes,
-                (done, total) => msg.ShowProgress("Copying data", done, total, clock));
-        }
-        catch (DumpSpaceException e)
-        {
-            return (true, e.Message);
-        }
-        return (false, null);
+        return segments;
     }
 
     private static void TryDelete(string path)
