@@ -427,6 +427,7 @@ public static class MakedumpfileCommand
             ExcludeZero = (level & 1) != 0,
             Threads = o.Threads is int t && t > 0 ? t : Environment.ProcessorCount,
             Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
+            CycleFrames = CycleFrames(o),
         };
         using IDumpSink sink = o.Flatten
             ? new FlattenedWriter(stdout, outputPath, leaveOpen: true)

@@ -1,4 +1,3 @@
-using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.IO;
 
 namespace Dumpkit.Formats.Elf;
@@ -33,16 +32,16 @@ public static class ElfDumpWriter
     public static ElfWriteResult Write(IDumpSink sink, DumpReader input, IReadOnlyList<ElfSegment> segments, PfnBitmap keep,
         byte[] notes, ElfDumpWriterOptions o)
     {
-        ulong zeroPages = o.ExcludeZero ? DropZeroPages(input, keep, o.Threads) : 0;
+        ulong cycle = Math.Max(PagePipeline.BatchFrames, o.CycleFrames);
+        ulong zeroPages = o.ExcludeZero ? DropZeroPages(input, keep, o.Threads, cycle) : 0;
         var loads = CutLoads(segments, keep, input.PageShift);
         var head = Headers(loads, notes, out long dataOffset);
-        var data = new LoadWriter(sink, loads, dataOffset, input.PageShift, o.Progress);
+        var data = new LoadWriter(sink, loads, dataOffset, input.PageShift, cycle, o.Progress);
         try
         {
             sink.Write(0, head);
             using (var pipeline = new PagePipeline(input, new PagePipelineOptions { Threads = o.Threads }))
-                pipeline.Run(keep, data.Ranges(), data.Write);
-            data.Finish();
+                data.WriteAll(pipeline, keep);
             sink.Flush();
             ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, 1 + loads.Count, 0);
             sink.Write(0, head.AsSpan(0, ElfLayout.EhdrSize));
@@ -60,15 +59,15 @@ public static class ElfDumpWriter
     /// cycle: the pipeline's bitmap may not change while it runs, so a cycle's zero pages are
     /// gathered in a window and cleared after it. The number of pages cleared.
     /// </summary>
-    private static ulong DropZeroPages(DumpReader input, PfnBitmap keep, int threads)
+    private static ulong DropZeroPages(DumpReader input, PfnBitmap keep, int threads, ulong cycle)
     {
         using var pipeline = new PagePipeline(input,
             new PagePipelineOptions { ExcludeZero = true, StoreData = false, Threads = threads });
         ulong zeroPages = 0;
         var range = new (ulong, ulong)[1];
-        for (ulong first = keep.First; first < keep.Frames; first += DiskdumpWriter.DefaultCycleFrames)
+        for (ulong first = keep.First; first < keep.Frames; first += cycle)
         {
-            ulong last = Math.Min(first + DiskdumpWriter.DefaultCycleFrames, keep.Frames);
+            ulong last = Math.Min(first + cycle, keep.Frames);
             var zero = new PfnBitmap(first, last);
             range[0] = (first, last);
             pipeline.Run(keep, range, batch =>
@@ -161,9 +160,9 @@ public static class ElfDumpWriter
     }
 
     /// <summary>
-    /// Writes the file bytes of the loads, one after the other, from the pipeline's batches (one
-    /// range of frames per load): kept pages as read, every other byte zero. Bytes are gathered
-    /// into writes of up to 256 pages, each load ending with its own write.
+    /// Writes the file bytes of the loads, one after the other, from the pipeline's batches: kept
+    /// pages as read, every other byte zero. Bytes are gathered into writes of up to 256 pages,
+    /// each load ending with its own write.
     /// </summary>
     private sealed class LoadWriter
     {
@@ -175,13 +174,19 @@ public static class ElfDumpWriter
         private readonly byte[] _zeros;
         private readonly byte[] _buffer;
         private readonly ulong _total;
+        /// <summary>Frames per run of the pipeline, which plans its batches a run at a time.</summary>
+        private readonly ulong _runFrames;
+        private readonly List<(ulong Start, ulong End, int Load)> _pieces;
+        private int _firstPiece;
         private int _fill;
         private int _load = -1;
         private ulong _addr;
         private ulong _done;
 
-        public LoadWriter(IDumpSink sink, List<Load> loads, long dataOffset, int shift, Action<ulong, ulong>? progress)
+        public LoadWriter(IDumpSink sink, List<Load> loads, long dataOffset, int shift, ulong runFrames,
+            Action<ulong, ulong>? progress)
         {
+            _runFrames = runFrames;
             _sink = sink;
             _loads = loads;
             _shift = shift;
@@ -191,31 +196,69 @@ public static class ElfDumpWriter
             _buffer = new byte[256 * _pageSize];
             End = dataOffset;
             foreach (var l in loads) _total += l.FileSize / (ulong)_pageSize + 1;
+            _pieces = Pieces();
         }
 
         /// <summary>Where the next byte goes; the file's size once finished.</summary>
         public long End { get; private set; }
 
-        /// <summary>The frames of each load's file bytes, in load order.</summary>
-        public (ulong Start, ulong End)[] Ranges()
+        /// <summary>
+        /// The frames of each load's file bytes, in load order, cut into pieces of at most
+        /// <c>runFrames</c> frames (a load without file bytes has one empty piece).
+        /// </summary>
+        private List<(ulong Start, ulong End, int Load)> Pieces()
         {
-            var ranges = new (ulong, ulong)[_loads.Count];
+            var pieces = new List<(ulong, ulong, int)>();
             ulong mask = (ulong)_pageSize - 1;
             for (int i = 0; i < _loads.Count; i++)
             {
                 var l = _loads[i];
                 ulong first = l.PAddr >> _shift;
-                ranges[i] = l.FileSize == 0 ? (first, first) : (first, (l.PAddr + l.FileSize + mask) >> _shift);
+                ulong end = l.FileSize == 0 ? first : (l.PAddr + l.FileSize + mask) >> _shift;
+                do
+                {
+                    ulong stop = Math.Min(end, first + _runFrames);
+                    pieces.Add((first, stop, i));
+                    first = stop;
+                } while (first < end);
             }
-            return ranges;
+            return pieces;
         }
 
-        public bool Write(PageBatch batch)
+        /// <summary>
+        /// Runs the pipeline over the pieces, about <c>runFrames</c> frames at a time, so
+        /// that its batch plan stays the size of one cycle's, whatever the dump size.
+        /// </summary>
+        public void WriteAll(PagePipeline pipeline, PfnBitmap keep)
         {
-            var l = _loads[batch.Range];
-            if (batch.Range != _load)
+            var ranges = new List<(ulong, ulong)>();
+            ulong frames = 0;
+            for (int i = 0; i < _pieces.Count; i++)
             {
-                _load = batch.Range;
+                var (start, end, _) = _pieces[i];
+                if (ranges.Count > 0 && frames + (end - start) > _runFrames)
+                {
+                    pipeline.Run(keep, ranges, Write);
+                    _firstPiece = i;
+                    ranges.Clear();
+                    frames = 0;
+                }
+                ranges.Add((start, end));
+                frames += end - start;
+            }
+            if (ranges.Count > 0)
+                pipeline.Run(keep, ranges, Write);
+            _progress?.Invoke(_total, _total);
+        }
+
+        private bool Write(PageBatch batch)
+        {
+            int piece = _firstPiece + batch.Range;
+            int load = _pieces[piece].Load;
+            var l = _loads[load];
+            if (load != _load)
+            {
+                _load = load;
                 _addr = l.PAddr;
             }
             ulong end = l.PAddr + l.FileSize;
@@ -238,7 +281,8 @@ public static class ElfDumpWriter
                     Drain();
                 if ((++_done & 1023) == 0) _progress?.Invoke(_done, _total);
             }
-            if (batch.EndsRange && _fill > 0)
+            bool endsLoad = batch.EndsRange && (piece + 1 == _pieces.Count || _pieces[piece + 1].Load != load);
+            if (endsLoad && _fill > 0)
                 Drain();
             return true;
         }
@@ -249,7 +293,5 @@ public static class ElfDumpWriter
             End += _fill;
             _fill = 0;
         }
-
-        public void Finish() => _progress?.Invoke(_total, _total);
     }
 }

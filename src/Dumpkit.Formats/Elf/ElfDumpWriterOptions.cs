@@ -9,6 +9,8 @@ public sealed class ElfDumpWriterOptions
     public int Threads { get; init; } = 1;
     /// <summary>Called now and then with (pages done, pages total).</summary>
     public Action<ulong, ulong>? Progress { get; init; }
+    /// <summary>Frames the pipeline takes at a time (its batch plan and the zero pass's window); output unchanged.</summary>
+    public ulong CycleFrames { get; init; } = Diskdump.DiskdumpWriter.DefaultCycleFrames;
 }
 
 /// <summary>What an ELF vmcore came to hold.</summary>
