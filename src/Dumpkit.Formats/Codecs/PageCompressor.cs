@@ -11,8 +11,9 @@ public sealed class PageCompressor : IDisposable
 {
     /// <summary>
     /// zlib-ng level for pages larger than <see cref="PageDeflater.MaxInput"/>. makedumpfile uses
-    /// zlib's level 1; zlib-ng's level 1 is a much weaker algorithm (deflate_quick: +22% on a real
-    /// 6.1 vmcore) and level 5 is the first no larger than makedumpfile's files on ../shared's vmcores.
+    /// zlib's level 1; zlib-ng's level 1 is a much weaker algorithm (deflate_quick: markedly larger
+    /// output on a real vmcore) and level 5 is the first no larger than makedumpfile's files on
+    /// ../shared's vmcores (bench/NOTES.md).
     /// </summary>
     public const int ZlibLevel = 5;
 
@@ -65,13 +66,10 @@ public sealed class PageCompressor : IDisposable
     }
 
     /// <summary>
-    /// Pages up to 32 KiB go through <see cref="PageDeflater"/>, made for single pages. Measured on
-    /// the non-zero pages of the 4 GiB guest's -d 31 set (46,000) and of ../shared's 6.12 -d 31 set
-    /// (30,000), one thread, against zlib-ng level 5 (what this codec used before) and Debian's
-    /// zlib 1.2.13 at level 1 (makedumpfile's): 0.91 / 0.80 s against 1.40 / 1.12 s and 1.30 /
-    /// 1.20 s, for 0.3% smaller / equal output than zlib-ng's (5.5% smaller / 1% larger than zlib
-    /// level 1's page by page; the whole -c dumps of ../shared come out 0.04-1.5% smaller than
-    /// upstream makedumpfile's).
+    /// Pages up to 32 KiB go through <see cref="PageDeflater"/>, made for single pages: faster
+    /// than zlib-ng at <see cref="ZlibLevel"/> (what this codec used before) and than Debian's zlib
+    /// at level 1 (makedumpfile's) on the pages of real dumps, for output no larger than zlib-ng's
+    /// and about the size of zlib level 1's (bench/NOTES.md has the figures).
     /// </summary>
     private int CompressZlib(ReadOnlySpan<byte> page, byte[] output, int offset, int limit)
     {

@@ -11,62 +11,137 @@ public readonly record struct ElfSegment(ulong PAddr, ulong VAddr, ulong MemSize
 /// inside a kept stretch are written as zeros (their content is dropped, as the dump level
 /// asked), trailing ones lie beyond p_filesz. e_flags bit 0 (incomplete) stays set until the
 /// last byte is on disk.
+/// <para>
+/// The pages come through the <see cref="PagePipeline"/>, twice when zero pages are excluded:
+/// the program headers (which lead the file) depend on which pages are zero, so a first pass
+/// only classifies the kept pages, and the second writes the segments.
+/// </para>
 /// </summary>
 public static class ElfDumpWriter
 {
     /// <summary>Runs of excluded pages at least this long split a segment (as makedumpfile does).</summary>
     public const int CutRun = 256;
 
-    public static long Write(IDumpSink sink, DumpReader input, IReadOnlyList<ElfSegment> segments, PfnBitmap keep,
-        byte[] notes, Action<ulong, ulong>? progress = null)
+    private readonly record struct Load(ulong PAddr, ulong VAddr, ulong MemSize, ulong FileSize);
+
+    /// <summary>
+    /// Write the vmcore of the pages set in <paramref name="keep"/>, from which the zero pages are
+    /// cleared first when <see cref="ElfDumpWriterOptions.ExcludeZero"/> is set. When the output
+    /// runs out of room the file stays marked incomplete and the result says why.
+    /// </summary>
+    public static ElfWriteResult Write(IDumpSink sink, DumpReader input, IReadOnlyList<ElfSegment> segments, PfnBitmap keep,
+        byte[] notes, ElfDumpWriterOptions o)
     {
-        int bs = input.PageSize;
-        int shift = input.PageShift;
-        var loads = new List<(ulong PAddr, ulong VAddr, ulong MemSize, ulong FileSize)>();
+        ulong cycle = Math.Max(PagePipeline.BatchFrames, o.CycleFrames);
+        ulong zeroPages = o.ExcludeZero ? DropZeroPages(input, keep, o.Threads, cycle) : 0;
+        var loads = CutLoads(segments, keep, input.PageShift);
+        var head = Headers(loads, notes, out long dataOffset);
+        var data = new LoadWriter(sink, loads, dataOffset, input.PageShift, cycle, o.Progress);
+        try
+        {
+            sink.Write(0, head);
+            using (var pipeline = new PagePipeline(input, new PagePipelineOptions { Threads = o.Threads }))
+                data.WriteAll(pipeline, keep);
+            sink.Flush();
+            ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, 1 + loads.Count, 0);
+            sink.Write(0, head.AsSpan(0, ElfLayout.EhdrSize));
+            sink.Complete();
+        }
+        catch (DumpSpaceException e)
+        {
+            return new ElfWriteResult { Size = data.End, ZeroPages = zeroPages, Incomplete = true, IncompleteReason = e.Message };
+        }
+        return new ElfWriteResult { Size = data.End, ZeroPages = zeroPages };
+    }
+
+    /// <summary>
+    /// Clears the zero pages from <paramref name="keep"/> (they read back as zero anyway), cycle by
+    /// cycle: the pipeline's bitmap may not change while it runs, so a cycle's zero pages are
+    /// gathered in a window and cleared after it. The number of pages cleared.
+    /// </summary>
+    private static ulong DropZeroPages(DumpReader input, PfnBitmap keep, int threads, ulong cycle)
+    {
+        using var pipeline = new PagePipeline(input,
+            new PagePipelineOptions { ExcludeZero = true, StoreData = false, Threads = threads });
+        ulong zeroPages = 0;
+        var range = new (ulong, ulong)[1];
+        for (ulong first = keep.First; first < keep.Frames; first += cycle)
+        {
+            ulong last = Math.Min(first + cycle, keep.Frames);
+            var zero = new PfnBitmap(first, last);
+            range[0] = (first, last);
+            pipeline.Run(keep, range, batch =>
+            {
+                for (int k = 0; k < batch.Count; k++)
+                    if (batch.Pages[k].Kind == PageKind.Zero)
+                        zero[batch.Pages[k].Pfn] = true;
+                return true;
+            });
+            foreach (var run in zero.Runs(first, last))
+                for (ulong p = run.Start; p < run.End; p++)
+                {
+                    keep[p] = false;
+                    zeroPages++;
+                }
+        }
+        return zeroPages;
+    }
+
+    /// <summary>The PT_LOADs of the output: each segment cut at the long runs of pages not kept.</summary>
+    private static List<Load> CutLoads(IReadOnlyList<ElfSegment> segments, PfnBitmap keep, int shift)
+    {
+        var loads = new List<Load>();
         foreach (var seg in segments)
         {
-            ulong first = seg.PAddr >> shift;
             ulong endAddr = seg.PAddr + seg.MemSize;
-            ulong last = endAddr >> shift; // whole pages only, as the reader counts them
-            ulong p = first;
-            ulong segStart = seg.PAddr;
-            // Split at long excluded runs.
-            var pieces = new List<(ulong Start, ulong KeptEnd)>(); // page numbers
-            ulong pieceStart = first, keptEnd = first;
-            bool any = false;
-            while (p < last)
-            {
-                if (keep[p])
-                {
-                    keptEnd = p + 1;
-                    any = true;
-                    p++;
-                    continue;
-                }
-                ulong runStart = p;
-                while (p < last && !keep[p]) p++;
-                if (p - runStart >= CutRun && any && p < last)
-                {
-                    pieces.Add((pieceStart, keptEnd));
-                    pieceStart = p;
-                    keptEnd = p;
-                    any = false;
-                }
-            }
-            pieces.Add((pieceStart, keptEnd));
+            var pieces = Pieces(keep, seg.PAddr >> shift, endAddr >> shift); // whole pages only, as the reader counts them
             for (int i = 0; i < pieces.Count; i++)
             {
-                ulong startAddr = i == 0 ? segStart : pieces[i].Start << shift;
+                ulong startAddr = i == 0 ? seg.PAddr : pieces[i].Start << shift;
                 ulong stopAddr = i + 1 < pieces.Count ? pieces[i + 1].Start << shift : endAddr;
                 ulong fileEnd = pieces[i].KeptEnd << shift;
                 ulong fileSize = fileEnd > startAddr ? fileEnd - startAddr : 0;
-                loads.Add((startAddr, seg.VAddr + (startAddr - seg.PAddr), stopAddr - startAddr, fileSize));
+                loads.Add(new Load(startAddr, seg.VAddr + (startAddr - seg.PAddr), stopAddr - startAddr, fileSize));
             }
         }
+        return loads;
+    }
 
+    /// <summary>The pieces of the frames [first, last): where each starts and where its kept frames end.</summary>
+    private static List<(ulong Start, ulong KeptEnd)> Pieces(PfnBitmap keep, ulong first, ulong last)
+    {
+        var pieces = new List<(ulong Start, ulong KeptEnd)>();
+        ulong pieceStart = first, keptEnd = first, p = first;
+        bool any = false;
+        while (p < last)
+        {
+            if (keep[p])
+            {
+                keptEnd = p + 1;
+                any = true;
+                p++;
+                continue;
+            }
+            ulong runStart = p;
+            while (p < last && !keep[p]) p++;
+            if (p - runStart >= CutRun && any && p < last)
+            {
+                pieces.Add((pieceStart, keptEnd));
+                pieceStart = p;
+                keptEnd = p;
+                any = false;
+            }
+        }
+        pieces.Add((pieceStart, keptEnd));
+        return pieces;
+    }
+
+    /// <summary>ELF header (marked incomplete), PT_NOTE, the PT_LOADs and the notes; where the data starts.</summary>
+    private static byte[] Headers(List<Load> loads, byte[] notes, out long dataOffset)
+    {
         int phnum = 1 + loads.Count;
         long notesOffset = ElfLayout.EhdrSize + (long)phnum * ElfLayout.PhdrSize;
-        long dataOffset = notesOffset + notes.Length;
+        dataOffset = notesOffset + notes.Length;
         var head = new byte[dataOffset];
         ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, phnum, ElfLayout.ElfIncomplete);
         new ElfPhdr(ElfLayout.PT_NOTE, 0, (ulong)notesOffset, 0, 0, (ulong)notes.Length, (ulong)notes.Length, 0)
@@ -81,49 +156,142 @@ public static class ElfDumpWriter
             cursor += (long)l.FileSize;
         }
         notes.CopyTo(head, (int)notesOffset);
-        sink.Write(0, head);
+        return head;
+    }
 
-        ulong total = 0;
-        foreach (var l in loads) total += l.FileSize / (ulong)bs + 1;
-        ulong done = 0;
-        var page = new byte[bs];
-        var buf = new byte[256 * bs];
-        long at = dataOffset;
-        foreach (var l in loads)
+    /// <summary>
+    /// Writes the file bytes of the loads, one after the other, from the pipeline's batches: kept
+    /// pages as read, every other byte zero. Bytes are gathered into writes of up to 256 pages,
+    /// each load ending with its own write.
+    /// </summary>
+    private sealed class LoadWriter
+    {
+        private readonly IDumpSink _sink;
+        private readonly List<Load> _loads;
+        private readonly int _shift;
+        private readonly int _pageSize;
+        private readonly Action<ulong, ulong>? _progress;
+        private readonly byte[] _zeros;
+        private readonly byte[] _buffer;
+        private readonly ulong _total;
+        /// <summary>Frames per run of the pipeline, which plans its batches a run at a time.</summary>
+        private readonly ulong _runFrames;
+        private readonly List<(ulong Start, ulong End, int Load)> _pieces;
+        private int _firstPiece;
+        private int _fill;
+        private int _load = -1;
+        private ulong _addr;
+        private ulong _done;
+
+        public LoadWriter(IDumpSink sink, List<Load> loads, long dataOffset, int shift, ulong runFrames,
+            Action<ulong, ulong>? progress)
         {
-            ulong addr = l.PAddr, end = l.PAddr + l.FileSize;
-            int fill = 0;
-            while (addr < end)
-            {
-                ulong pfn = addr >> shift;
-                int inPage = (int)(addr & (ulong)(bs - 1));
-                int n = (int)Math.Min((ulong)(bs - inPage), end - addr);
-                if (keep[pfn] && input.GetPageState(pfn) == PageState.Present)
-                    input.ReadPage(pfn, page);
-                else
-                    Array.Clear(page);
-                page.AsSpan(inPage, n).CopyTo(buf.AsSpan(fill));
-                fill += n;
-                addr += (ulong)n;
-                if (fill > buf.Length - bs)
-                {
-                    sink.Write(at, buf.AsSpan(0, fill));
-                    at += fill;
-                    fill = 0;
-                }
-                if ((++done & 1023) == 0) progress?.Invoke(done, total);
-            }
-            if (fill > 0)
-            {
-                sink.Write(at, buf.AsSpan(0, fill));
-                at += fill;
-            }
+            _runFrames = runFrames;
+            _sink = sink;
+            _loads = loads;
+            _shift = shift;
+            _pageSize = 1 << shift;
+            _progress = progress;
+            _zeros = new byte[_pageSize];
+            _buffer = new byte[256 * _pageSize];
+            End = dataOffset;
+            foreach (var l in loads) _total += l.FileSize / (ulong)_pageSize + 1;
+            _pieces = Pieces();
         }
-        progress?.Invoke(total, total);
-        sink.Flush();
-        ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, phnum, 0);
-        sink.Write(0, head.AsSpan(0, ElfLayout.EhdrSize));
-        sink.Complete();
-        return at;
+
+        /// <summary>Where the next byte goes; the file's size once finished.</summary>
+        public long End { get; private set; }
+
+        /// <summary>
+        /// The frames of each load's file bytes, in load order, cut into pieces of at most
+        /// <c>runFrames</c> frames (a load without file bytes has one empty piece).
+        /// </summary>
+        private List<(ulong Start, ulong End, int Load)> Pieces()
+        {
+            var pieces = new List<(ulong, ulong, int)>();
+            ulong mask = (ulong)_pageSize - 1;
+            for (int i = 0; i < _loads.Count; i++)
+            {
+                var l = _loads[i];
+                ulong first = l.PAddr >> _shift;
+                ulong end = l.FileSize == 0 ? first : (l.PAddr + l.FileSize + mask) >> _shift;
+                do
+                {
+                    ulong stop = Math.Min(end, first + _runFrames);
+                    pieces.Add((first, stop, i));
+                    first = stop;
+                } while (first < end);
+            }
+            return pieces;
+        }
+
+        /// <summary>
+        /// Runs the pipeline over the pieces, about <c>runFrames</c> frames at a time, so
+        /// that its batch plan stays the size of one cycle's, whatever the dump size.
+        /// </summary>
+        public void WriteAll(PagePipeline pipeline, PfnBitmap keep)
+        {
+            var ranges = new List<(ulong, ulong)>();
+            ulong frames = 0;
+            for (int i = 0; i < _pieces.Count; i++)
+            {
+                var (start, end, _) = _pieces[i];
+                if (ranges.Count > 0 && frames + (end - start) > _runFrames)
+                {
+                    pipeline.Run(keep, ranges, Write);
+                    _firstPiece = i;
+                    ranges.Clear();
+                    frames = 0;
+                }
+                ranges.Add((start, end));
+                frames += end - start;
+            }
+            if (ranges.Count > 0)
+                pipeline.Run(keep, ranges, Write);
+            _progress?.Invoke(_total, _total);
+        }
+
+        private bool Write(PageBatch batch)
+        {
+            int piece = _firstPiece + batch.Range;
+            int load = _pieces[piece].Load;
+            var l = _loads[load];
+            if (load != _load)
+            {
+                _load = load;
+                _addr = l.PAddr;
+            }
+            ulong end = l.PAddr + l.FileSize;
+            ulong stop = Math.Min(end, batch.End << _shift);
+            int k = 0, dataAt = 0;
+            while (_addr < stop)
+            {
+                ulong pfn = _addr >> _shift;
+                int inPage = (int)(_addr & (ulong)(_pageSize - 1));
+                int n = (int)Math.Min((ulong)(_pageSize - inPage), end - _addr);
+                for (; k < batch.Count && batch.Pages[k].Pfn < pfn; k++)
+                    dataAt += batch.Pages[k].Size;
+                ReadOnlySpan<byte> page = k < batch.Count && batch.Pages[k].Pfn == pfn && batch.Pages[k].Kind == PageKind.Data
+                    ? batch.Data.AsSpan(dataAt, _pageSize)
+                    : _zeros;
+                page.Slice(inPage, n).CopyTo(_buffer.AsSpan(_fill));
+                _fill += n;
+                _addr += (ulong)n;
+                if (_fill > _buffer.Length - _pageSize)
+                    Drain();
+                if ((++_done & 1023) == 0) _progress?.Invoke(_done, _total);
+            }
+            bool endsLoad = batch.EndsRange && (piece + 1 == _pieces.Count || _pieces[piece + 1].Load != load);
+            if (endsLoad && _fill > 0)
+                Drain();
+            return true;
+        }
+
+        private void Drain()
+        {
+            _sink.Write(End, _buffer.AsSpan(0, _fill));
+            End += _fill;
+            _fill = 0;
+        }
     }
 }

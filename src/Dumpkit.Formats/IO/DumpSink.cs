@@ -52,17 +52,14 @@ public interface IDumpSink : IDisposable
 /// <summary>
 /// A regular file (or block device) written with pwrite(); honours a size limit (<c>-L</c>).
 /// Writeback is started every <see cref="WriteBehindBytes"/> (sync_file_range), so the disk writes
-/// while pages are still being compressed: without it a 240 MB dump sat in the page cache until
-/// the fsync, which then took a tenth of the run.
+/// while pages are still being compressed, instead of the whole dump waiting in the page cache
+/// for the final fsync.
 /// <para>
-/// That alone does not make the final fsync short: on a disk with a volatile write cache (this
-/// VM's virtio disk) the cache flush it ends with costs in proportion to what was written since
-/// the last flush: 115 ms for 250 MB whose pages had all been written back. So after each
-/// write-behind step a helper thread, started on first need, calls fdatasync (one at a time;
-/// requests made meanwhile are merged) while pages go on being compressed, and the final fsync
-/// only flushes the tail (7 ms for 250 MB written at 350 MB/s with an fdatasync every 16 MB
-/// behind it). The 4 GiB guest's 250 MB <c>-l -d 1</c> dump went from 0.73 to 0.60 s on two
-/// threads.
+/// That alone does not make the final fsync short: on a disk with a volatile write cache (a
+/// virtio disk) the cache flush it ends with costs in proportion to what was written since the
+/// last flush, written back or not. So after each write-behind step a helper thread, started on
+/// first need, calls fdatasync (one at a time; requests made meanwhile are merged) while pages go
+/// on being compressed, and the final fsync only flushes the tail. (Measurements: bench/NOTES.md.)
 /// </para>
 /// <para>
 /// A failure of that fdatasync is kept and raised by the next <see cref="Write"/> or

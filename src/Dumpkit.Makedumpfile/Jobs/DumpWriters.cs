@@ -89,36 +89,24 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
     public (bool OutOfSpace, string? Reason) WriteElf(DumpBitmaps bitmaps)
     {
         var (_, dumpable) = bitmaps.Whole();
-        if ((level & DumpLevel.Zero) != 0)
+        var options = new ElfDumpWriterOptions
         {
             // ELF output drops zero pages from the kept set (they read back as zero anyway).
-            var page = new byte[input.PageSize];
-            foreach (var run in dumpable.Runs().ToList())
-                for (ulong p = run.Start; p < run.End; p++)
-                {
-                    if (input.GetPageState(p) != PageState.Present) continue;
-                    input.ReadPage(p, page);
-                    if (page.AsSpan().IndexOfAnyExcept((byte)0) < 0)
-                    {
-                        dumpable[p] = false;
-                        stats.ZeroPages++;
-                    }
-                }
-        }
+            ExcludeZero = (level & DumpLevel.Zero) != 0,
+            Threads = job.ThreadCount,
+            Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
+            CycleFrames = job.CycleFrames,
+        };
         var segments = new List<ElfSegment>();
         foreach (var seg in input.Segments)
             if (seg.Size > 0)
                 segments.Add(new ElfSegment(seg.PhysicalAddress, seg.VirtualAddress, seg.Size));
         using IDumpSink sink = OpenSink(job.OutputName);
-        try
-        {
-            stats.WriteBytes = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes,
-                (done, total) => msg.ShowProgress("Copying data", done, total, clock));
-        }
-        catch (DumpSpaceException e)
-        {
-            return (true, e.Message);
-        }
+        var result = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes, options);
+        stats.ZeroPages = result.ZeroPages;
+        if (result.Incomplete)
+            return (true, result.IncompleteReason);
+        stats.WriteBytes = result.Size;
         return (false, null);
     }
 
