@@ -34,8 +34,8 @@ public sealed class CrashSession : IDisposable
         Out = output;
         foreach (var c in new ICrashCommand[]
                  {
-                     new SysCommand(), new LogCommand(), new SymCommand(), new RdCommand(),
-                     new HelpCommand(), new QuitCommand("q"), new QuitCommand("exit"),
+                     new SysCommand(), new LogCommand(), new SymCommand(), new RdCommand(), new StructCommand(), new StructCommand(union: true),
+                     new PrintCommand(), new HelpCommand(), new QuitCommand("q"), new QuitCommand("exit"),
                  })
             _commands[c.Name] = c;
     }

@@ -16,6 +16,16 @@ public class CrashOracleTests
         "rd ffffffffc0000000", "rd 0",
         "sym ffffffff8bb61904", "sym 12345678", "sym nosuchsym", "sym crash_kexe",
         "foo",
+        // Types from BTF, printed as crash's gdb prints them.
+        "struct list_head", "struct list_head ffffffff8c4643e0", "struct uts_namespace ffffffff8c5fb000",
+        "p avenrun", "p jiffies_64", "p jiffies", "p cpu_khz", "p init_uts_ns.name.release", "struct printk_info",
+        "struct prb_desc_ring ffffffff8c464400", "struct printk_ringbuffer ffffffff8c464400", "p tick_nsec",
+        "p _totalram_pages", "struct atomic_t", "struct nosuch", "p nosuch", "struct list_head.next ffffffff8c4643e0",
+        "struct list_head.next,prev ffffffff8c4643e0", "struct uts_namespace.name ffffffff8c5fb000", "struct list_head -o",
+        "struct new_utsname", "struct kref", "p panic_cpu", "p max_pfn", "p nr_cpu_ids", "struct module_layout",
+        "p init_mm.mmap_base", "struct task_struct", "struct page", "struct mm_struct", "struct callback_head",
+        "struct file_operations", "struct task_struct.pid,comm,tasks ffffffff8c41aa40", "p init_task.comm", "struct rq",
+        "struct kref ffffffff8c5fb000", "struct printk_info -o", "struct list_head.prev",
     ];
 
     // crash adds the source file and line (DWARF) after a text symbol; kallsyms has none.

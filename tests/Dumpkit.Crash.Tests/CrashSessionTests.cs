@@ -86,6 +86,35 @@ public class CrashSessionTests
         Assert.StartsWith("Usage:", e);
     }
 
+    [SkippableTheory]
+    [InlineData(RealDumps.Kernel61)]
+    [InlineData(RealDumps.Kernel612)]
+    // Every struct and union the kernel's BTF defines prints, without an error or an exception.
+    public void EveryStructAndUnionDefinitionPrints(string kernel)
+    {
+        var dump = RealDumps.Require(kernel, "vmcore.elf");
+        var mem = RealDumps.OpenMemory(dump);
+        var output = new StringWriter();
+        using var session = new CrashSession(mem, dump, null, output);
+        var btf = session.Types;
+        int printed = 0;
+        for (int id = 1; id < btf.Count; id++)
+        {
+            var kind = btf.Kind(id);
+            if (kind is not (Kernel.Btf.BtfKind.Struct or Kernel.Btf.BtfKind.Union) || btf.Name(id).Length == 0)
+                continue;
+            if (btf.Find(btf.Name(id), kind) != id)
+                continue; // a second definition of the same name
+            output.GetStringBuilder().Clear();
+            session.Execute($"{(kind == Kernel.Btf.BtfKind.Union ? "union" : "struct")} {btf.Name(id)}");
+            var text = output.ToString();
+            Assert.True(text.StartsWith(kind == Kernel.Btf.BtfKind.Union ? "union " : "struct ", StringComparison.Ordinal)
+                && text.Contains("\nSIZE: ", StringComparison.Ordinal), text);
+            printed++;
+        }
+        Assert.True(printed > 3000, $"{printed} types printed");
+    }
+
     [SkippableFact]
     // Any command line: an answer or crash's message, never an exception out of the session.
     public void RandomCommandLinesNeverEscape()
@@ -94,7 +123,8 @@ public class CrashSessionTests
         var mem = RealDumps.OpenMemory(dump);
         using var session = new CrashSession(mem, dump, null, TextWriter.Null);
         var words = Gen.OneOf(
-            Gen.Const("sym"), Gen.Const("rd"), Gen.Const("log"), Gen.Const("sys"), Gen.Const("help"),
+            Gen.Const("sym"), Gen.Const("rd"), Gen.Const("log"), Gen.Const("sys"), Gen.Const("help"), Gen.Const("struct"), Gen.Const("union"), Gen.Const("p"),
+            Gen.Const("list_head"), Gen.Const("list_head.next"), Gen.Const("init_task.comm"), Gen.Const("-o"), Gen.Const("task_struct.pid,comm"),
             Gen.Const("-8"), Gen.Const("-16"), Gen.Const("-32"), Gen.Const("-64"), Gen.Const("-x"), Gen.Const("-s"),
             Gen.Const("-T"), Gen.Const("-m"), Gen.Const("-l"), Gen.Const("panic"), Gen.Const("jiffies_64"),
             Gen.ULong.Select(v => v.ToString("x")), Gen.Int[-5, 40].Select(i => i.ToString()), Gen.String[0, 6], Gen.Const("\""));
@@ -102,6 +132,6 @@ public class CrashSessionTests
         {
             if (line.Contains('>')) return; // no files
             session.Execute(line);
-        }, iter: 300);
+        }, iter: 1000);
     }
 }

@@ -240,6 +240,18 @@ public sealed class BtfTypes
         }
     }
 
+    /// <summary>A FUNC_PROTO's parameter types in order (0 for a trailing <c>...</c>).</summary>
+    public List<int> FunctionParameters(int id)
+    {
+        if (Kind(id) != BtfKind.FunctionProto)
+            throw new ArgumentException($"type {id} is not a function prototype");
+        int n = Vlen(id), at = Record(id) + 12;
+        var list = new List<int>(n);
+        for (int i = 0; i < n; i++, at += 8)
+            list.Add(CheckId((int)U32(at + 4)));
+        return list;
+    }
+
     /// <summary>An enum's values (ENUM or ENUM64).</summary>
     public IEnumerable<BtfEnumValue> EnumValues(int id)
     {
