@@ -65,7 +65,8 @@ public static class CrashCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DumpFormatException or KernelDataException or InvalidDataException)
         {
-            error.WriteLine($"crash: {dumpPath}: {e.Message}");
+            // Format errors name the file already.
+            error.WriteLine(e.Message.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {e.Message}" : $"crash: {dumpPath}: {e.Message}");
             return 1;
         }
 

@@ -13,7 +13,7 @@ public class CrashOracleTests
         "sys", "log", "log -T", "log -t", "log -m", "log -tm",
         "rd -64 jiffies_64 4", "rd panic 3", "rd -8 linux_banner 33", "rd -32 linux_banner 9", "rd -16 linux_banner 9",
         "rd -32 ffffffff8bb61904 5", "rd 0xffffffff8c4079c0", "rd -x jiffies_64 3", "rd -64 jiffies_64 0",
-        "rd ffffffffc0000000", "rd 0",
+        "rd ffffffffc0000000", "rd 0", "rd -s jiffies_64 2", "rd -s ffffffff8c464400 8", "rd -s panic 2",
         "sym ffffffff8bb61904", "sym 12345678", "sym nosuchsym", "sym crash_kexe",
         "foo",
         // Types from BTF, printed as crash's gdb prints them.

@@ -8,11 +8,13 @@ public class CrashSessionTests
     // crash's log is Debian makedumpfile 1.7.2's --dump-dmesg, which the capture kernel saved as kdump-dmesg.txt.
     [InlineData(RealDumps.Kernel61, false)]
     [InlineData(RealDumps.Kernel612, false)]
+    [InlineData(RealDumps.Kernel612, false, "mdf-c-d31")]
+    [InlineData(RealDumps.Kernel61, false, "mdf-F-c-d31")]
     [InlineData(RealDumps.CrashKernel61, true)]
     [InlineData(RealDumps.CrashKernel612, true)]
-    public void LogIsMakedumpfilesDumpDmesg(string kernel, bool crashDump)
+    public void LogIsMakedumpfilesDumpDmesg(string kernel, bool crashDump, string file = "vmcore.elf")
     {
-        var dump = crashDump ? RealDumps.RequireCrashDump(kernel, "vmcore.elf") : RealDumps.Require(kernel, "vmcore.elf");
+        var dump = crashDump ? RealDumps.RequireCrashDump(kernel, file) : RealDumps.Require(kernel, file);
         var expected = File.ReadAllText(crashDump ? RealDumps.RequireCrashDump(kernel, "kdump-dmesg.txt") : RealDumps.Require(kernel, "kdump-dmesg.txt"),
             System.Text.Encoding.Latin1);
         var (o, e, code) = CrashRunner.Ours("log\nq\n", "-s", dump);
@@ -77,6 +79,7 @@ public class CrashSessionTests
             Assert.Equal(1, code);
             Assert.Single(e.TrimEnd('\n').Split('\n'));
             Assert.StartsWith($"crash: {junk}: ", e);
+            Assert.DoesNotContain($"{junk}: {junk}", e);
             Assert.DoesNotContain("   at ", e);
         }
         finally { File.Delete(junk); }

@@ -15,7 +15,7 @@ public class KallsymsRealDumpTests
 
     [SkippableTheory]
     [MemberData(nameof(Dumps))]
-    public void EveryVmcoreinfoSymbolButMemSectionAgreesWithKallsyms(string kernel, string file, int count)
+    public void EveryVmcoreinfoSymbolAgreesWithKallsyms(string kernel, string file, int count)
     {
         var mem = RealDumps.OpenMemory(RealDumps.Require(kernel, file));
         using var _ = mem.Dump;

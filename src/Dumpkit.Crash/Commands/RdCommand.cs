@@ -89,7 +89,7 @@ internal sealed class RdCommand : ICrashCommand
                     _ => BinaryPrimitives.ReadUInt64LittleEndian(chunk[(i * 8)..]),
                 };
                 if (symbolic && size == 8 && session.Symbols.Resolve(v) is { } r && !r.Symbol.IsPerCpu)
-                    line.Append(r.Offset == 0 ? r.Symbol.Name : $"{r.Symbol.Name}+{r.Offset}");
+                    line.Append((r.Offset == 0 ? r.Symbol.Name : $"{r.Symbol.Name}+{r.Offset}").PadRight(width));
                 else
                     line.Append(v.ToString("x" + width));
                 line.Append(' ');
