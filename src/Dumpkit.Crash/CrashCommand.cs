@@ -75,7 +75,7 @@ public static class CrashCommand
             if (!silent)
             {
                 output.WriteLine();
-                output.WriteLine($"dumpkit crash {Commands.HelpCommand.Version}: symbols (kallsyms) and types (BTF) read from the dump");
+                output.WriteLine("dumpkit crash: symbols (kallsyms) and types (BTF) read from the dump");
                 output.WriteLine();
                 session.Execute("sys");
                 output.WriteLine();

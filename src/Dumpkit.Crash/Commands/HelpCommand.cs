@@ -28,7 +28,7 @@ internal sealed class HelpCommand : ICrashCommand
                 o.WriteLine(line.ToString());
             }
             o.WriteLine();
-            o.WriteLine($"dumpkit crash {Version}: symbols (kallsyms) and types (BTF) read from the dump");
+            o.WriteLine("dumpkit crash: symbols (kallsyms) and types (BTF) read from the dump");
             o.WriteLine("For help on any command above, enter \"help <command>\".");
             o.WriteLine();
             return;
@@ -50,6 +50,4 @@ internal sealed class HelpCommand : ICrashCommand
             o.WriteLine();
         }
     }
-
-    public static string Version => typeof(HelpCommand).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0";
 }
