@@ -19,6 +19,8 @@ public static class Multicall
             Kexec.KexecCommand.Run),
         new("kdump", "the kdump service: load, status, savecore (like kdump-tools)",
             Kdump.KdumpCommand.Run),
+        new("crash", "analyse a kernel crash dump with the symbols and types it holds (crash 8 style)",
+            Crash.CrashCommand.Run),
     ];
 
     public static int Run(string invokedAs, string[] args)

@@ -89,7 +89,28 @@ internal sealed class PrintkRingbuffer
     }
 
     /// <summary>Writes the records from <paramref name="tailId"/> to the head, inclusive, as makedumpfile does.</summary>
-    public void Dump(Stream output, ulong tailId, TextWriter? warnings)
+    public void Dump(Stream output, ulong tailId, TextWriter? warnings) =>
+        Walk(tailId, warnings, (in RawRecord r) => LogLine.Write(output, r.TimestampNs, r.CallerId, r.Text));
+
+    /// <summary>The records from <paramref name="tailId"/> to the head, inclusive (what <see cref="Dump"/> writes).</summary>
+    public List<LogRecord> Records(ulong tailId, TextWriter? warnings)
+    {
+        var list = new List<LogRecord>();
+        Walk(tailId, warnings, (in RawRecord r) => list.Add(new LogRecord(r.TimestampNs, r.CallerId, r.Text.ToArray(), r.Info.ToArray())));
+        return list;
+    }
+
+    private delegate void RecordVisitor(in RawRecord record);
+
+    private readonly ref struct RawRecord(ulong ts, uint? caller, ReadOnlySpan<byte> text, ReadOnlySpan<byte> info)
+    {
+        public readonly ulong TimestampNs = ts;
+        public readonly uint? CallerId = caller;
+        public readonly ReadOnlySpan<byte> Text = text;
+        public readonly ReadOnlySpan<byte> Info = info;
+    }
+
+    private void Walk(ulong tailId, TextWriter? warnings, RecordVisitor visit)
     {
         ulong id = tailId;
         ulong steps = 0;
@@ -102,12 +123,12 @@ internal sealed class PrintkRingbuffer
                 warnings?.WriteLine($"WARNING: printk ringbuffer tail_id 0x{tailId:x} is not within {_count} records of head_id 0x{HeadId:x}; the log is cut short.");
                 return;
             }
-            DumpRecord(output, id);
+            VisitRecord(id, visit);
         }
-        DumpRecord(output, id);
+        VisitRecord(id, visit);
     }
 
-    private void DumpRecord(Stream output, ulong id)
+    private void VisitRecord(ulong id, RecordVisitor visit)
     {
         long slot = (long)(id % _count);
         var desc = _descs.AsSpan((int)(slot * _descSize), (int)_descSize);
@@ -135,7 +156,7 @@ internal sealed class PrintkRingbuffer
             textLen = (ulong)_text.Length - begin;
         ulong ts = U64(inf, _tsOff);
         uint? caller = _callerOff is long co ? BinaryPrimitives.ReadUInt32LittleEndian(inf[(int)co..]) : null;
-        LogLine.Write(output, ts, caller, _text.AsSpan((int)Math.Min(begin, (ulong)_text.Length), (int)textLen));
+        visit(new RawRecord(ts, caller, _text.AsSpan((int)Math.Min(begin, (ulong)_text.Length), (int)textLen), inf));
     }
 
     private static ulong U64(ReadOnlySpan<byte> b, long off) => BinaryPrimitives.ReadUInt64LittleEndian(Field(b, off, 8));

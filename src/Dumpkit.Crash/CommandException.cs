@@ -1,0 +1,7 @@
+namespace Dumpkit.Crash;
+
+/// <summary>
+/// A command failed: <see cref="Exception.Message"/> is what crash prints (one or a few lines,
+/// e.g. <c>rd: invalid kernel virtual address: 0  type: "64-bit KVADDR"</c>); the session goes on.
+/// </summary>
+public sealed class CommandException(string message) : Exception(message);

@@ -1,0 +1,53 @@
+namespace Dumpkit.Crash.Commands;
+
+/// <summary><c>help</c>: the command table, laid out as crash lays it out; <c>help CMD</c>: its synopsis.</summary>
+internal sealed class HelpCommand : ICrashCommand
+{
+    public string Name => "help";
+    public string Synopsis => "  help [command | all]";
+    public string Summary => "get help";
+
+    public void Run(CrashSession session, string[] args)
+    {
+        var o = session.Out;
+        if (args.Length == 0)
+        {
+            var names = session.Commands.Select(c => c.Name).Where(n => n != "q").OrderBy(n => n, StringComparer.Ordinal).Append("q").ToArray();
+            const int columns = 5;
+            int rows = (names.Length + columns - 1) / columns;
+            o.WriteLine();
+            for (int r = 0; r < rows; r++)
+            {
+                var line = new System.Text.StringBuilder();
+                for (int c = 0; c < columns; c++)
+                {
+                    int i = c * rows + r;
+                    if (i < names.Length)
+                        line.Append(names[i].PadRight(15));
+                }
+                o.WriteLine(line.ToString());
+            }
+            o.WriteLine();
+            o.WriteLine("dumpkit crash: symbols (kallsyms) and types (BTF) read from the dump");
+            o.WriteLine("For help on any command above, enter \"help <command>\".");
+            o.WriteLine();
+            return;
+        }
+        foreach (var name in args)
+        {
+            var c = session.Find(name);
+            if (c is null)
+            {
+                o.WriteLine($"No help data for \"{name}\" is available.");
+                continue;
+            }
+            o.WriteLine();
+            o.WriteLine("NAME");
+            o.WriteLine($"  {c.Name} - {c.Summary}");
+            o.WriteLine();
+            o.WriteLine("SYNOPSIS");
+            o.WriteLine(c.Synopsis);
+            o.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Dumpkit.Formats;
+using Dumpkit.Kernel;
+
+namespace Dumpkit.Crash;
+
+/// <summary>
+/// <c>dumpkit crash [-s] [-i FILE] [VMLINUX] VMCORE</c>: analyse a kernel crash dump with what the
+/// dump itself holds (VMCOREINFO, kallsyms, BTF). Commands come from the <c>crash&gt; </c> prompt,
+/// from a pipe on stdin, or from <c>-i FILE</c> (then stdin); <c>q</c> ends the session.
+/// </summary>
+public static class CrashCommand
+{
+    private const string UsageText =
+        "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n" +
+        "  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
+
+    public static int Run(string[] args) => Run(args, Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
+
+    public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive)
+    {
+        bool silent = false;
+        string? inputFile = null;
+        var files = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            switch (a)
+            {
+                case "-s": silent = true; break;
+                case "-i":
+                    if (++i >= args.Length) { error.WriteLine(UsageText); return 1; }
+                    inputFile = args[i];
+                    break;
+                case "-h" or "--help":
+                    output.WriteLine(UsageText);
+                    return 0;
+                default:
+                    if (a.StartsWith('-') && a.Length > 1)
+                    {
+                        error.WriteLine($"crash: invalid option -- '{a[1..]}'");
+                        error.WriteLine(UsageText);
+                        return 1;
+                    }
+                    files.Add(a);
+                    break;
+            }
+        }
+        if (files.Count is 0 or > 2)
+        {
+            error.WriteLine(UsageText);
+            return 1;
+        }
+        string dumpPath = files[^1];
+        string? vmlinux = files.Count == 2 ? files[0] : null;
+        if (vmlinux is not null && !File.Exists(vmlinux))
+        {
+            error.WriteLine($"crash: {vmlinux}: No such file or directory");
+            return 1;
+        }
+
+        CrashSession session;
+        try
+        {
+            session = Open(dumpPath, vmlinux, output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DumpFormatException or KernelDataException or InvalidDataException)
+        {
+            // Format errors name the file already.
+            error.WriteLine(e.Message.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {e.Message}" : $"crash: {dumpPath}: {e.Message}");
+            return 1;
+        }
+
+        using (session)
+        {
+            if (!silent)
+            {
+                output.WriteLine();
+                output.WriteLine("dumpkit crash: symbols (kallsyms) and types (BTF) read from the dump");
+                output.WriteLine();
+                session.Execute("sys");
+                output.WriteLine();
+            }
+            if (inputFile is not null)
+            {
+                string[] lines;
+                try { lines = File.ReadAllLines(inputFile); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"crash: {inputFile}: {e.Message}");
+                    return 1;
+                }
+                foreach (var line in lines)
+                    if (!session.Execute(line))
+                        return 0;
+            }
+            while (true)
+            {
+                if (interactive)
+                {
+                    output.Write("crash> ");
+                    output.Flush();
+                }
+                var line = input.ReadLine();
+                if (line is null)
+                {
+                    if (interactive) output.WriteLine();
+                    return 0;
+                }
+                if (!session.Execute(line))
+                    return 0;
+            }
+        }
+    }
+
+    private static CrashSession Open(string dumpPath, string? vmlinux, TextWriter output)
+    {
+        if (!File.Exists(dumpPath))
+            throw new IOException("No such file or directory");
+        var dump = DumpReader.Open(dumpPath);
+        try
+        {
+            var text = dump.VmcoreinfoText ?? throw new KernelDataException("the dump has no VMCOREINFO");
+            var memory = new KernelMemory(dump, Vmcoreinfo.Parse(text));
+            var session = new CrashSession(memory, dumpPath, vmlinux, output);
+            _ = session.Symbols; // fail now, with one line, when the dump has no usable kallsyms
+            return session;
+        }
+        catch (CommandException e)
+        {
+            dump.Dispose();
+            throw new KernelDataException(e.Message.Replace("crash: ", "", StringComparison.Ordinal));
+        }
+        catch
+        {
+            dump.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+
+namespace Dumpkit.Crash.Tests;
+
+/// <summary>Runs our crash in process, and the real crash 8 (with the Debian debug vmlinux) as the oracle.</summary>
+internal static class CrashRunner
+{
+    /// <summary>Our crash on a dump with the given stdin (not interactive); its stdout, stderr and exit code.</summary>
+    public static (string Out, string Err, int Code) Ours(string input, params string[] args)
+    {
+        var o = new StringWriter { NewLine = "\n" };
+        var e = new StringWriter { NewLine = "\n" };
+        int code = CrashCommand.Run(args, new StringReader(input), o, e, interactive: false);
+        return (o.ToString(), e.ToString(), code);
+    }
+
+    /// <summary>The debug vmlinux of KVER under DUMPKIT_VMLINUX_DIR, or skips.</summary>
+    public static string RequireVmlinux(string kernel)
+    {
+        var dir = Environment.GetEnvironmentVariable("DUMPKIT_VMLINUX_DIR");
+        Skip.If(string.IsNullOrEmpty(dir), "DUMPKIT_VMLINUX_DIR is not set (debug vmlinux: tests/tools/fetch-debug-vmlinux.sh DIR)");
+        var path = Path.Combine(dir!, $"vmlinux-{kernel}");
+        Skip.IfNot(File.Exists(path), $"no {path}");
+        return path;
+    }
+
+    /// <summary>
+    /// Runs each command line in one crash 8 session (TZ=UTC), each redirected to its own file, and
+    /// returns the outputs in order; skips when crash is not installed.
+    /// </summary>
+    public static string[] Oracle(string vmlinux, string dump, IReadOnlyList<string> commands)
+    {
+        var dir = Directory.CreateTempSubdirectory("dumpkit-crash-oracle-");
+        try
+        {
+            var script = string.Join("\n", commands.Select((c, i) => $"{c} > {dir.FullName}/{i}.txt")) + "\nq\n";
+            var psi = new ProcessStartInfo("crash", ["-s", vmlinux, dump])
+            {
+                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            psi.Environment["TZ"] = "UTC";
+            Process p;
+            try { p = Process.Start(psi)!; }
+            catch (System.ComponentModel.Win32Exception) { Skip.If(true, "crash is not installed"); throw; }
+            using (p)
+            {
+                p.StandardInput.Write(script);
+                p.StandardInput.Close();
+                var stdout = p.StandardOutput.ReadToEndAsync();
+                var stderr = p.StandardError.ReadToEndAsync();
+                if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+                {
+                    p.Kill();
+                    throw new TimeoutException("crash did not finish within 5 minutes");
+                }
+                var outputs = new string[commands.Count];
+                for (int i = 0; i < commands.Count; i++)
+                {
+                    var f = Path.Combine(dir.FullName, $"{i}.txt");
+                    Assert.True(File.Exists(f), $"crash wrote nothing for '{commands[i]}': {stdout.Result}{stderr.Result}");
+                    outputs[i] = File.ReadAllText(f);
+                }
+                return outputs;
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Our outputs for the same command lines, one session, each redirected like the oracle's.</summary>
+    public static string[] OursPerCommand(string dump, IReadOnlyList<string> commands)
+    {
+        var dir = Directory.CreateTempSubdirectory("dumpkit-crash-ours-");
+        try
+        {
+            var script = string.Join("\n", commands.Select((c, i) => $"{c} > {dir.FullName}/{i}.txt")) + "\nq\n";
+            var (o, e, code) = Ours(script, "-s", dump);
+            Assert.True(code == 0, $"exit {code}: {o}{e}");
+            return commands.Select((_, i) => File.ReadAllText(Path.Combine(dir.FullName, $"{i}.txt"))).ToArray();
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The first differing line of two texts, for assertion messages.</summary>
+    public static string FirstDifference(string expected, string actual)
+    {
+        var a = expected.Split('\n');
+        var b = actual.Split('\n');
+        for (int i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var x = i < a.Length ? a[i] : "<end>";
+            var y = i < b.Length ? b[i] : "<end>";
+            if (x != y)
+                return $"line {i + 1}:\n  crash: {x}\n  ours:  {y}";
+        }
+        return "identical";
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Dumpkit.Kernel.Btf;
+using Dumpkit.Kernel.Kallsyms;
+using Dumpkit.Kernel.Sched;
+
+namespace Dumpkit.Crash.Tests;
+
+/// <summary>
+/// The kernel's own account of its tasks: the crash-dumps were made with sysrq-t just before the
+/// panic, so their log lists every task as "task:COMM state:S ... pid:N [tgid:N] ppid:N".
+/// </summary>
+public partial class TaskListTests
+{
+    [GeneratedRegex(@"\] task:(.{15}) state:.*? pid:(\d+) +(?:tgid:\d+ +)?ppid:(\d+) ")]
+    private static partial Regex SysrqTask();
+
+    [SkippableTheory]
+    [InlineData(RealDumps.CrashKernel61, 55)]
+    [InlineData(RealDumps.CrashKernel612, 60)]
+    public void EveryTaskTheKernelLoggedIsOnTheTaskList(string kernel, int logged)
+    {
+        var log = File.ReadAllText(RealDumps.RequireCrashDump(kernel, "kdump-dmesg.txt"));
+        var expected = SysrqTask().Matches(log).Select(m => (Pid: int.Parse(m.Groups[2].Value), Ppid: int.Parse(m.Groups[3].Value), Comm: m.Groups[1].Value.TrimEnd())).ToList();
+        Assert.Equal(logged, expected.Count);
+
+        var mem = RealDumps.OpenMemory(RealDumps.RequireCrashDump(kernel, "vmcore.elf"));
+        using var _ = mem.Dump;
+        var symbols = KallsymsTable.Load(mem);
+        var tasks = new TaskList(mem, symbols, BtfTypes.Load(mem.TryReadVirtual, symbols)).Read();
+        Assert.Equal(0, tasks[0].Pid); // init_task, the boot CPU's idle task
+        Assert.Equal("swapper/0", tasks[0].Comm);
+        var byPid = tasks.ToDictionary(t => t.Pid);
+        foreach (var (pid, ppid, comm) in expected)
+        {
+            Assert.True(byPid.TryGetValue(pid, out var t), $"pid {pid} ({comm}) is not on the task list");
+            Assert.Equal(ppid, t.ParentPid);
+            Assert.Equal(comm, t.Comm.Length > 15 ? t.Comm[..15] : t.Comm);
+        }
+        // The log shows every task but the idle ones.
+        Assert.Equal(expected.Count + 1, tasks.Count);
+    }
+}
