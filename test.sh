@@ -29,6 +29,24 @@ fi
 [ -n "${DUMPKIT_VMCORES:-}" ] && echo "test.sh: real vmcores in $DUMPKIT_VMCORES" \
     || echo "test.sh: no ../shared/vmcores: real-dump tests will be skipped"
 
+# The dumps whose kernel log holds every task's stack (../shared/crash-dumps), for crash's tests.
+if [ -d "$shared/crash-dumps" ] && [ -z "${DUMPKIT_CRASH_DUMPS:-}" ]; then
+    ok=1
+    for sums in "$shared"/crash-dumps/*/SHA256SUMS; do
+        [ -f "$sums" ] || continue
+        k=$(basename "$(dirname "$sums")")
+        (cd "$data/crash-dumps/$k" 2>/dev/null && sha256sum --quiet -c "$sums" >/dev/null 2>&1) || ok=0
+    done
+    if [ $ok = 0 ]; then
+        echo "test.sh: restoring ../shared/crash-dumps into $data/crash-dumps (once)"
+        mkdir -p "$data/crash-dumps"
+        "$shared/crash-dumps/decompress.sh" "$data/crash-dumps" || echo "test.sh: decompress failed; crash-dump tests will skip"
+    fi
+    export DUMPKIT_CRASH_DUMPS="$data/crash-dumps"
+fi
+[ -n "${DUMPKIT_CRASH_DUMPS:-}" ] && echo "test.sh: crash dumps in $DUMPKIT_CRASH_DUMPS" \
+    || echo "test.sh: no ../shared/crash-dumps: the crash tests that need them will be skipped"
+
 # The kernels of the kdump end-to-end test: Debian 12's stock 6.1 and its 6.12 (as ../shared/lab
 # picks them; empty without apt).
 e2e_kvers=$(for m in linux-image-amd64 linux-image-6.12-amd64; do

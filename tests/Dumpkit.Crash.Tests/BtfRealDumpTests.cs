@@ -7,11 +7,11 @@ public class BtfRealDumpTests
 {
     [SkippableTheory]
     // Type counts measured on the corpus dumps (../shared/reference/crash.md §3).
-    [InlineData(RealDumps.Kernel61, 100_750)]
-    [InlineData(RealDumps.Kernel612, 112_768)]
+    [InlineData(RealData.Kernel61, 100_750)]
+    [InlineData(RealData.Kernel612, 112_768)]
     public void EveryVmcoreinfoOffsetSizeAndLengthAgreesWithBtf(string kernel, int types)
     {
-        var mem = RealDumps.OpenMemory(RealDumps.Require(kernel, "vmcore.elf"));
+        var mem = RealData.OpenMemory(RealData.Kernel(kernel, "vmcore.elf"));
         using var _ = mem.Dump;
         var btf = BtfTypes.Load(mem.TryReadVirtual, KallsymsTable.Load(mem));
         Assert.Equal(types, btf.Count - 1);

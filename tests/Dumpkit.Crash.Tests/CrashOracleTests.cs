@@ -33,8 +33,8 @@ public class CrashOracleTests
 
     private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs = new(() =>
     {
-        var vmlinux = CrashRunner.RequireVmlinux(RealDumps.Kernel61);
-        var dump = RealDumps.Require(RealDumps.Kernel61, "vmcore.elf");
+        var vmlinux = CrashRunner.RequireVmlinux(RealData.Kernel61);
+        var dump = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
         var all = Commands.Concat(TextSymbols).ToArray();
         return (CrashRunner.OursPerCommand(dump, all), CrashRunner.Oracle(vmlinux, dump, all));
     });

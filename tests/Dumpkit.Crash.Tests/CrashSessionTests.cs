@@ -6,16 +6,16 @@ public class CrashSessionTests
 {
     [SkippableTheory]
     // crash's log is Debian makedumpfile 1.7.2's --dump-dmesg, which the capture kernel saved as kdump-dmesg.txt.
-    [InlineData(RealDumps.Kernel61, false)]
-    [InlineData(RealDumps.Kernel612, false)]
-    [InlineData(RealDumps.Kernel612, false, "mdf-c-d31")]
-    [InlineData(RealDumps.Kernel61, false, "mdf-F-c-d31")]
-    [InlineData(RealDumps.CrashKernel61, true)]
-    [InlineData(RealDumps.CrashKernel612, true)]
+    [InlineData(RealData.Kernel61, false)]
+    [InlineData(RealData.Kernel612, false)]
+    [InlineData(RealData.Kernel612, false, "mdf-c-d31")]
+    [InlineData(RealData.Kernel61, false, "mdf-F-c-d31")]
+    [InlineData(RealData.CrashKernel61, true)]
+    [InlineData(RealData.CrashKernel612, true)]
     public void LogIsMakedumpfilesDumpDmesg(string kernel, bool crashDump, string file = "vmcore.elf")
     {
-        var dump = crashDump ? RealDumps.RequireCrashDump(kernel, file) : RealDumps.Require(kernel, file);
-        var expected = File.ReadAllText(crashDump ? RealDumps.RequireCrashDump(kernel, "kdump-dmesg.txt") : RealDumps.Require(kernel, "kdump-dmesg.txt"),
+        var dump = crashDump ? RealData.CrashDump(kernel, file) : RealData.Kernel(kernel, file);
+        var expected = File.ReadAllText(crashDump ? RealData.CrashDump(kernel, "kdump-dmesg.txt") : RealData.Kernel(kernel, "kdump-dmesg.txt"),
             System.Text.Encoding.Latin1);
         var (o, e, code) = CrashRunner.Ours("log\nq\n", "-s", dump);
         Assert.Equal(0, code);
@@ -26,7 +26,7 @@ public class CrashSessionTests
     [SkippableFact]
     public void AnUnknownCommandGetsCrashsMessageAndTheSessionGoesOn()
     {
-        var dump = RealDumps.Require(RealDumps.Kernel612, "vmcore.elf");
+        var dump = RealData.Kernel(RealData.Kernel612, "vmcore.elf");
         var (o, _, code) = CrashRunner.Ours("foo\nsym panic\nq\nsym panic\n", "-s", dump);
         Assert.Equal(0, code);
         var lines = o.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -38,7 +38,7 @@ public class CrashSessionTests
     [SkippableFact]
     public void CommandsComeFromAFileThenStdin()
     {
-        var dump = RealDumps.Require(RealDumps.Kernel612, "vmcore.elf");
+        var dump = RealData.Kernel(RealData.Kernel612, "vmcore.elf");
         var file = Path.GetTempFileName();
         try
         {
@@ -56,7 +56,7 @@ public class CrashSessionTests
     [SkippableFact]
     public void WithoutSilenceTheSessionStartsWithSys()
     {
-        var dump = RealDumps.Require(RealDumps.Kernel612, "vmcore.elf");
+        var dump = RealData.Kernel(RealData.Kernel612, "vmcore.elf");
         var (o, _, code) = CrashRunner.Ours("", dump);
         Assert.Equal(0, code);
         Assert.Contains("     RELEASE: 6.12.117+deb12-amd64\n", o);
@@ -90,13 +90,13 @@ public class CrashSessionTests
     }
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     // Every struct and union the kernel's BTF defines prints, without an error or an exception.
     public void EveryStructAndUnionDefinitionPrints(string kernel)
     {
-        var dump = RealDumps.Require(kernel, "vmcore.elf");
-        var mem = RealDumps.OpenMemory(dump);
+        var dump = RealData.Kernel(kernel, "vmcore.elf");
+        var mem = RealData.OpenMemory(dump);
         var output = new StringWriter();
         using var session = new CrashSession(mem, dump, null, output);
         var btf = session.Types;
@@ -122,8 +122,8 @@ public class CrashSessionTests
     // Any command line: an answer or crash's message, never an exception out of the session.
     public void RandomCommandLinesNeverEscape()
     {
-        var dump = RealDumps.Require(RealDumps.Kernel612, "vmcore.elf");
-        var mem = RealDumps.OpenMemory(dump);
+        var dump = RealData.Kernel(RealData.Kernel612, "vmcore.elf");
+        var mem = RealData.OpenMemory(dump);
         using var session = new CrashSession(mem, dump, null, TextWriter.Null);
         var words = Gen.OneOf(
             Gen.Const("sym"), Gen.Const("rd"), Gen.Const("log"), Gen.Const("sys"), Gen.Const("help"), Gen.Const("struct"), Gen.Const("union"), Gen.Const("p"),

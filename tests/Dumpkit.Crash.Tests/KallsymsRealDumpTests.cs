@@ -8,16 +8,16 @@ public class KallsymsRealDumpTests
     public static TheoryData<string, string, int> Dumps => new()
     {
         // Counts measured on the corpus dumps (../shared/reference/crash.md §2).
-        { RealDumps.Kernel61, "vmcore.elf", 94_266 },
-        { RealDumps.Kernel612, "vmcore.elf", 163_205 },
-        { RealDumps.Kernel61, "mdf-c-d31", 94_266 },
+        { RealData.Kernel61, "vmcore.elf", 94_266 },
+        { RealData.Kernel612, "vmcore.elf", 163_205 },
+        { RealData.Kernel61, "mdf-c-d31", 94_266 },
     };
 
     [SkippableTheory]
     [MemberData(nameof(Dumps))]
     public void EveryVmcoreinfoSymbolAgreesWithKallsyms(string kernel, string file, int count)
     {
-        var mem = RealDumps.OpenMemory(RealDumps.Require(kernel, file));
+        var mem = RealData.OpenMemory(RealData.Kernel(kernel, file));
         using var _ = mem.Dump;
         var table = KallsymsTable.Load(mem);
         Assert.Equal(count, table.Count);
@@ -53,11 +53,11 @@ public class KallsymsRealDumpTests
     }
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     public void AddressesResolveBackToTheirSymbols(string kernel)
     {
-        var mem = RealDumps.OpenMemory(RealDumps.Require(kernel, "vmcore.elf"));
+        var mem = RealData.OpenMemory(RealData.Kernel(kernel, "vmcore.elf"));
         using var _ = mem.Dump;
         var table = KallsymsTable.Load(mem);
         var panic = table.Lookup("panic")!.Value;
@@ -75,12 +75,12 @@ public class KallsymsRealDumpTests
     }
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     // Per-CPU symbols are offsets in the per-CPU area; each CPU's copy of this_cpu_off holds that CPU's offset.
     public void PerCpuSymbolsAddThePerCpuOffset(string kernel)
     {
-        var mem = RealDumps.OpenMemory(RealDumps.Require(kernel, "vmcore.elf"));
+        var mem = RealData.OpenMemory(RealData.Kernel(kernel, "vmcore.elf"));
         using var _ = mem.Dump;
         var table = KallsymsTable.Load(mem);
         var rq = table.Lookup("runqueues")!.Value;

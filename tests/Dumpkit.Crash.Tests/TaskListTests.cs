@@ -15,15 +15,15 @@ public partial class TaskListTests
     private static partial Regex SysrqTask();
 
     [SkippableTheory]
-    [InlineData(RealDumps.CrashKernel61, 55)]
-    [InlineData(RealDumps.CrashKernel612, 60)]
+    [InlineData(RealData.CrashKernel61, 55)]
+    [InlineData(RealData.CrashKernel612, 60)]
     public void EveryTaskTheKernelLoggedIsOnTheTaskList(string kernel, int logged)
     {
-        var log = File.ReadAllText(RealDumps.RequireCrashDump(kernel, "kdump-dmesg.txt"));
+        var log = File.ReadAllText(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
         var expected = SysrqTask().Matches(log).Select(m => (Pid: int.Parse(m.Groups[2].Value), Ppid: int.Parse(m.Groups[3].Value), Comm: m.Groups[1].Value.TrimEnd())).ToList();
         Assert.Equal(logged, expected.Count);
 
-        var mem = RealDumps.OpenMemory(RealDumps.RequireCrashDump(kernel, "vmcore.elf"));
+        var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
         using var _ = mem.Dump;
         var symbols = KallsymsTable.Load(mem);
         var tasks = new TaskList(mem, symbols, BtfTypes.Load(mem.TryReadVirtual, symbols)).Read();

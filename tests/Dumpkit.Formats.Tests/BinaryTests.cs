@@ -1,4 +1,3 @@
-using Dumpkit.Formats.Tests.Support;
 
 namespace Dumpkit.Formats.Tests;
 

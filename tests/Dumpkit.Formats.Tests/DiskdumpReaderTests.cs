@@ -4,7 +4,6 @@ using CsCheck;
 using Dumpkit.Formats.Codecs;
 using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.IO;
-using Dumpkit.Formats.Tests.Support;
 
 namespace Dumpkit.Formats.Tests;
 
@@ -15,7 +14,7 @@ public class DiskdumpReaderTests
     private static (SyntheticVmcore Vm, byte[] Dump) Make(SyntheticVmcore vm, params string[] args)
     {
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile([.. args, vm.WriteTo(dir.Path), dir["out"]]);
+        var r = Tools.Makedumpfile([.. args, vm.WriteTo(dir.Path), dir["out"]]);
         Assert.True(r.ExitCode == 0, r.Err);
         return (vm, File.ReadAllBytes(dir["out"]));
     }

@@ -1,6 +1,5 @@
 using CsCheck;
 using Dumpkit.Formats.Elf;
-using Dumpkit.Formats.Tests.Support;
 
 namespace Dumpkit.Formats.Tests;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Dumpkit.Formats.IO;
-using Dumpkit.Formats.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Dumpkit.Formats.Tests;
@@ -33,11 +32,11 @@ public class FuzzTests(ITestOutputHelper output)
         foreach (var (name, args) in new[] { ("raw", new[] { "-d", "1" }), ("zlib", new[] { "-c", "-d", "1" }),
                      ("lzo", new[] { "-l", "-d", "1" }), ("snappy", new[] { "-p", "-d", "0" }), ("zstd", new[] { "-z", "-d", "1" }) })
         {
-            var r = Cli.Makedumpfile([.. args, elf, dir[name]]);
+            var r = Tools.Makedumpfile([.. args, elf, dir[name]]);
             Assert.Equal(0, r.ExitCode);
             seeds[name] = File.ReadAllBytes(dir[name]);
         }
-        seeds["flat"] = Cli.Makedumpfile("-F", "-c", "-d", "1", elf).Stdout;
+        seeds["flat"] = Tools.Makedumpfile("-F", "-c", "-d", "1", elf).Stdout;
         return seeds;
     }
 
@@ -194,7 +193,7 @@ public class FuzzTests(ITestOutputHelper output)
         {
             var path = dir[$"cut{cut}"];
             File.WriteAllBytes(path, seed.AsSpan(0, Math.Min(cut, seed.Length)).ToArray());
-            var r = Cli.Makedumpfile("-d", "1", path, dir[$"out{cut}"]);
+            var r = Tools.Makedumpfile("-d", "1", path, dir[$"out{cut}"]);
             Assert.Equal(1, r.ExitCode);
             var errorLine = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).First();
             Assert.Contains(path, errorLine);
@@ -220,7 +219,7 @@ public class FuzzTests(ITestOutputHelper output)
         var e = Assert.Throws<DumpFormatException>(() => dump.ReadPage(pfn, new byte[4096]));
         Assert.Contains(path, e.Message);
         Assert.Contains($"offset 0x{d.Offset:x}", e.Message);
-        var r = Cli.Makedumpfile("-d", "1", path, dir["out"]);
+        var r = Tools.Makedumpfile("-d", "1", path, dir["out"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"offset 0x{d.Offset:x}", r.Err);
     }

@@ -1,5 +1,4 @@
 using Dumpkit.Formats.IO;
-using Dumpkit.Formats.Tests.Support;
 
 namespace Dumpkit.Formats.Tests;
 

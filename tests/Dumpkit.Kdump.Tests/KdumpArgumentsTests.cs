@@ -1,5 +1,4 @@
 using CsCheck;
-using Dumpkit.Kexec.Tests.Support;
 
 namespace Dumpkit.Kdump.Tests;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Dumpkit.Formats;
-using Dumpkit.Kexec.Tests.Support;
 
 namespace Dumpkit.Kdump.Tests;
 

@@ -1,4 +1,3 @@
-using Dumpkit.Kexec.Tests.Support;
 
 namespace Dumpkit.Kdump.Tests;
 

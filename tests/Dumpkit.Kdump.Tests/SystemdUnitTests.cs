@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dumpkit.Kexec.Tests.Support;
 
 namespace Dumpkit.Kdump.Tests;
 

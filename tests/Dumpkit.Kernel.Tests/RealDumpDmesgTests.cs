@@ -3,12 +3,12 @@ namespace Dumpkit.Kernel.Tests;
 public class RealDumpDmesgTests
 {
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     public void DmesgMatchesUpstream(string kernel)
     {
-        var expected = File.ReadAllBytes(RealDumps.Require(kernel, "mdf-dmesg.txt"));
-        var (dump, info) = RealDumps.OpenVmcore(kernel);
+        var expected = File.ReadAllBytes(RealData.Kernel(kernel, "mdf-dmesg.txt"));
+        var (dump, info) = RealData.OpenVmcore(kernel);
         using (dump)
         {
             var actual = Dmesg.Extract(dump, info, partial: false);
@@ -22,13 +22,13 @@ public class RealDumpDmesgTests
     }
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     // Nobody ran `dmesg -c` in these guests (clear_seq = 0); makedumpfile 1.7.2's --partial-dmesg output
     // equals its full output on both dumps, so ours must equal the full upstream log too.
     public void PartialDmesgWithoutClearIsTheFullLog(string kernel)
     {
-        var (dump, info) = RealDumps.OpenVmcore(kernel);
+        var (dump, info) = RealData.OpenVmcore(kernel);
         using (dump)
         {
             var full = Dmesg.Extract(dump, info, partial: false);

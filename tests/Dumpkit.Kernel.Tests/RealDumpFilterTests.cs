@@ -10,7 +10,7 @@ public class RealDumpFilterTests
     public static TheoryData<string, int> Cases()
     {
         var d = new TheoryData<string, int>();
-        foreach (var k in new[] { RealDumps.Kernel61, RealDumps.Kernel612 })
+        foreach (var k in new[] { RealData.Kernel61, RealData.Kernel612 })
             foreach (var l in new[] { 2, 4, 8, 16, 31 })
                 d.Add(k, l);
         return d;
@@ -18,7 +18,7 @@ public class RealDumpFilterTests
 
     internal static (PfnBitmap Bitmap, PageFilter Filter, string Warnings) Filter(string kernel, int level, bool wholeRange = false)
     {
-        var (dump, info) = RealDumps.OpenVmcore(kernel);
+        var (dump, info) = RealData.OpenVmcore(kernel);
         using (dump)
         {
             var bitmap = new PfnBitmap(dump.MaxPfn);
@@ -40,7 +40,7 @@ public class RealDumpFilterTests
     public void SecondBitmapMatchesUpstream(string kernel, int level)
     {
         var (bitmap, filter, warnings) = Filter(kernel, level);
-        using var reference = (DiskdumpReader)DumpReader.Open(RealDumps.Require(kernel, $"mdf-d{level}"));
+        using var reference = (DiskdumpReader)DumpReader.Open(RealData.Kernel(kernel, $"mdf-d{level}"));
         var expected = reference.DumpableBitmap;
         ulong frames = Math.Max(expected.Frames, bitmap.Frames);
         int differ = 0, extra = 0, missing = 0;
@@ -61,10 +61,10 @@ public class RealDumpFilterTests
 
     // Upstream's page statistics for -d 31 (logs/mdf-d31.log, GROUND-TRUTH.md).
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61, 8485, 0, 8239, 12421, true)]
-    [InlineData(RealDumps.Kernel612, 8434, 0, 8249, 31275, true)]
-    [InlineData(RealDumps.Kernel61, 8485, 0, 8239, 12421, false)]
-    [InlineData(RealDumps.Kernel612, 8434, 0, 8249, 31275, false)]
+    [InlineData(RealData.Kernel61, 8485, 0, 8239, 12421, true)]
+    [InlineData(RealData.Kernel612, 8434, 0, 8249, 31275, true)]
+    [InlineData(RealData.Kernel61, 8485, 0, 8239, 12421, false)]
+    [InlineData(RealData.Kernel612, 8434, 0, 8249, 31275, false)]
     public void StatisticsMatchUpstreamLog(string kernel, long cache, long cachePrivate, long user, long free, bool wholeRange)
     {
         var (_, filter, warnings) = Filter(kernel, 31, wholeRange);

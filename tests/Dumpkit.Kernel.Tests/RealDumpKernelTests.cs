@@ -10,11 +10,11 @@ namespace Dumpkit.Kernel.Tests;
 public class RealDumpKernelTests
 {
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61, 0xffff8e3080000000UL, 0xfffff54a40000000UL)]
-    [InlineData(RealDumps.Kernel612, 0xffff8e9c40000000UL, 0xfffffc9c80000000UL)]
+    [InlineData(RealData.Kernel61, 0xffff8e3080000000UL, 0xfffff54a40000000UL)]
+    [InlineData(RealData.Kernel612, 0xffff8e9c40000000UL, 0xfffffc9c80000000UL)]
     public void TranslatesKernelAddresses(string kernel, ulong pageOffset, ulong vmemmap)
     {
-        var (dump, info) = RealDumps.OpenVmcore(kernel);
+        var (dump, info) = RealData.OpenVmcore(kernel);
         using (dump)
         {
             var mem = new KernelMemory(dump, info);
@@ -41,11 +41,11 @@ public class RealDumpKernelTests
     }
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     public void ParallelChunksGiveTheUpstreamBitmap(string kernel)
     {
-        var (dump, info) = RealDumps.OpenVmcore(kernel);
+        var (dump, info) = RealData.OpenVmcore(kernel);
         using (dump)
         {
             var bitmap = new PfnBitmap(dump.MaxPfn);
@@ -55,27 +55,27 @@ public class RealDumpKernelTests
             var chunks = new List<(ulong, ulong)>();
             for (ulong s = 0; s < dump.MaxPfn; s += 777) chunks.Add((s, Math.Min(s + 777, dump.MaxPfn)));
             Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = 2 }, c => filter.Exclude(c.Item1, c.Item2, bitmap));
-            using var reference = (DiskdumpReader)DumpReader.Open(RealDumps.Require(kernel, "mdf-d31"));
+            using var reference = (DiskdumpReader)DumpReader.Open(RealData.Kernel(kernel, "mdf-d31"));
             Assert.True(bitmap.Bytes.SequenceEqual(reference.DumpableBitmap.Bytes[..bitmap.Bytes.Length]));
         }
     }
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     public void RefilteringAKdumpFileGivesTheUpstreamBitmap(string kernel)
     {
         // Input: upstream's -c -d 1 output (kdump-compressed, zlib); filter it to -d 31.
-        using var input = DumpReader.Open(RealDumps.Require(kernel, "mdf-c-d1"));
+        using var input = DumpReader.Open(RealData.Kernel(kernel, "mdf-c-d1"));
         var info = Vmcoreinfo.Parse(input.VmcoreinfoText!);
         var bitmap = new PfnBitmap(input.MaxPfn);
         foreach (var r in input.RamRanges()) bitmap.SetRange(r.Start, r.End);
         // No PT_LOADs here: the direct map's base comes from the page tables.
-        Assert.Equal(kernel == RealDumps.Kernel61 ? 0xffff8e3080000000UL : 0xffff8e9c40000000UL, new KernelMemory(input, info).PageOffset);
+        Assert.Equal(kernel == RealData.Kernel61 ? 0xffff8e3080000000UL : 0xffff8e9c40000000UL, new KernelMemory(input, info).PageOffset);
         var w = new StringWriter();
         var filter = PageFilter.Create(input, info, DumpLevel.All, w);
         foreach (var r in input.RamRanges()) filter.Exclude(r.Start, r.End, bitmap);
-        using var reference = (DiskdumpReader)DumpReader.Open(RealDumps.Require(kernel, "mdf-d31"));
+        using var reference = (DiskdumpReader)DumpReader.Open(RealData.Kernel(kernel, "mdf-d31"));
         int differ = 0;
         for (ulong p = 0; p < input.MaxPfn; p++)
             if (bitmap[p] != reference.DumpableBitmap[p]) differ++;
@@ -86,12 +86,12 @@ public class RealDumpKernelTests
     private static bool Within128(ReadOnlySpan<byte> page, string marker) => page[..128].IndexOf(Encoding.ASCII.GetBytes(marker)) >= 0;
 
     [SkippableTheory]
-    [InlineData(RealDumps.Kernel61)]
-    [InlineData(RealDumps.Kernel612)]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
     public void LabGroundTruth(string kernel)
     {
         var page = new byte[4096];
-        var (dump, info) = RealDumps.OpenVmcore(kernel);
+        var (dump, info) = RealData.OpenVmcore(kernel);
         using (dump)
         {
             int anonBefore = 0, cacheBefore = 0;

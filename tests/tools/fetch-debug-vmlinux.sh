@@ -4,7 +4,7 @@
 # kdump end-to-end test:
 #
 #   tests/tools/fetch-debug-vmlinux.sh DIR
-#   DUMPKIT_VMLINUX_DIR=DIR dotnet test tests/Dumpkit.Formats.Tests --filter FullyQualifiedName~AnalysisToolTests
+#   DUMPKIT_VMLINUX_DIR=DIR dotnet test tests/Dumpkit.Makedumpfile.Tests --filter FullyQualifiedName~AnalysisToolTests
 #
 # Downloads linux-image-KVER-dbg with apt-get (Debian 12 sources incl. bookworm-security; 0.9-1 GB
 # each) and extracts only vmlinux, stopping the xz stream as soon as it is out (vmlinux comes

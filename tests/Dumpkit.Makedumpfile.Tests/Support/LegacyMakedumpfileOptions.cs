@@ -2,7 +2,7 @@ using System.Globalization;
 using Dumpkit.Formats.Codecs;
 using Dumpkit.Makedumpfile;
 
-namespace Dumpkit.Formats.Tests.Support;
+namespace Dumpkit.Makedumpfile.Tests.Support;
 
 /// <summary>
 /// makedumpfile's hand-written option loop as it was before it moved onto Dumpkit.Cli's getopt,

@@ -1,6 +1,5 @@
-using Dumpkit.Formats.Tests.Support;
 
-namespace Dumpkit.Formats.Tests;
+namespace Dumpkit.Makedumpfile.Tests;
 
 /// <summary>
 /// A VMCOREINFO given with -i can say anything: every printk ringbuffer offset of the real
@@ -29,7 +28,7 @@ public class LyingVmcoreinfoTests
         foreach (var value in new[] { "-1", "-100000", "99999999", "7fffffff" })
         {
             File.WriteAllLines(dir["vmcoreinfo"], lines.Select(l => l.StartsWith(key + "=", StringComparison.Ordinal) ? $"{key}={value}" : l));
-            var r = Cli.Makedumpfile("-f", "--dump-dmesg", "-i", dir["vmcoreinfo"], DumpJobTests.Sample(), dir["log"]);
+            var r = Tools.Makedumpfile("-f", "--dump-dmesg", "-i", dir["vmcoreinfo"], DumpJobTests.Sample(), dir["log"]);
             Assert.True(r.ExitCode is 0 or 1, $"{key}={value}: exit {r.ExitCode}");
             Assert.DoesNotContain("Exception", r.Err);
             if (r.ExitCode == 1)

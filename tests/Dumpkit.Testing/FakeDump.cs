@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using Dumpkit.Formats;
 
-namespace Dumpkit.Kernel.Tests;
+namespace Dumpkit.Testing;
 
 /// <summary>An in-memory dump: RAM frames [0, frames) readable (zero unless written), sparse storage.</summary>
-internal sealed class FakeDump : DumpReader
+public sealed class FakeDump : DumpReader
 {
     private readonly Dictionary<ulong, byte[]> _pages = new();
     private readonly List<PfnRange> _ram;

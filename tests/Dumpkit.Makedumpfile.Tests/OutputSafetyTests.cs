@@ -1,6 +1,5 @@
-using Dumpkit.Formats.Tests.Support;
 
-namespace Dumpkit.Formats.Tests;
+namespace Dumpkit.Makedumpfile.Tests;
 
 /// <summary>
 /// Files makedumpfile creates: never over something already there without -f (a planted
@@ -17,17 +16,17 @@ public class OutputSafetyTests
     {
         using var dir = new TempDir();
         var log = dir["log"];
-        var r = Cli.Makedumpfile("--dump-dmesg", Sample(), log);
+        var r = Tools.Makedumpfile("--dump-dmesg", Sample(), log);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log));
 
         File.WriteAllText(log, "kept");
-        r = Cli.Makedumpfile("--dump-dmesg", Sample(), log);
+        r = Tools.Makedumpfile("--dump-dmesg", Sample(), log);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"Can't open the dump file ({log}). File exists", r.Err);
         Assert.Equal("kept", File.ReadAllText(log));
 
-        r = Cli.Makedumpfile("-f", "--dump-dmesg", Sample(), log);
+        r = Tools.Makedumpfile("-f", "--dump-dmesg", Sample(), log);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.NotEqual("kept", File.ReadAllText(log));
     }
@@ -43,7 +42,7 @@ public class OutputSafetyTests
         var output = dir["out"];
         // Dangling: the link's target does not exist yet, so "does the output exist" says no.
         File.CreateSymbolicLink(output, victim);
-        var r = Cli.Makedumpfile([.. options.Split(' '), Sample(), output]);
+        var r = Tools.Makedumpfile([.. options.Split(' '), Sample(), output]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("File exists", r.Err);
         Assert.False(File.Exists(victim), "the write went through the planted link");
@@ -63,7 +62,7 @@ public class OutputSafetyTests
             catch (IOException) { }
         }) { IsBackground = true };
         writer.Start();
-        var r = Cli.Makedumpfile("-d", "1", fifo, dir["out"]);
+        var r = Tools.Makedumpfile("-d", "1", fifo, dir["out"]);
         Assert.Equal(1, r.ExitCode);
         var first = r.Err.Split('\n')[0];
         Assert.Contains("Illegal seek", first);

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Dumpkit.Formats.Diskdump;
-using Dumpkit.Formats.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Dumpkit.Formats.Tests.RealDumps;
+namespace Dumpkit.Makedumpfile.Tests.RealDumps;
 
 /// <summary>
 /// Real kernel dumps (Debian 6.1 and 6.12 guests, ../shared/vmcores) against the real tools:
@@ -84,7 +83,7 @@ public class RealDumpTests(ITestOutputHelper output)
             return; // libkdumpfile 0.5.1 cannot open flattened files
         var c = LibkdumpfileCompare(path, RealData.Kernel(kver, "vmcore.elf"));
         Assert.Equal(0, c.only_dump);
-        if (dump is not Elf.ElfDumpReader elf)
+        if (dump is not Dumpkit.Formats.Elf.ElfDumpReader elf)
         {
             Assert.Equal(0, c.differ);
             Assert.Equal(present, c.equal); // libkdumpfile sees exactly the pages we see
@@ -106,7 +105,7 @@ public class RealDumpTests(ITestOutputHelper output)
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         RealData.LibkdumpfilePython();
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile(codec, "-d", level.ToString(), vmcore, dir["out"]);
+        var r = Tools.Makedumpfile(codec, "-d", level.ToString(), vmcore, dir["out"]);
         Assert.True(r.ExitCode == 0, r.Err);
         var c = LibkdumpfileCompare(dir["out"], vmcore);
         Assert.Equal("diskdump", c.format);
@@ -130,8 +129,8 @@ public class RealDumpTests(ITestOutputHelper output)
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         var mdf = RealData.Tool("/usr/bin/makedumpfile");
         using var dir = new TempDir();
-        Assert.Equal(0, Cli.Makedumpfile(codec, "-d", "1", vmcore, dir["plain"]).ExitCode);
-        var flat = Cli.Makedumpfile("-F", codec, "-d", "1", vmcore);
+        Assert.Equal(0, Tools.Makedumpfile(codec, "-d", "1", vmcore, dir["plain"]).ExitCode);
+        var flat = Tools.Makedumpfile("-F", codec, "-d", "1", vmcore);
         Assert.Equal(0, flat.ExitCode);
         File.WriteAllBytes(dir["flat"], flat.Stdout);
         var r = RealData.Run(mdf, ["-R", dir["rearranged"]], stdinFile: dir["flat"]);
@@ -149,7 +148,7 @@ public class RealDumpTests(ITestOutputHelper output)
         using var dir = new TempDir();
         using (var stdin = File.OpenRead(flat))
         {
-            var r = Cli.Makedumpfile(stdin, "-R", dir["out"]);
+            var r = Tools.Makedumpfile(stdin, "-R", dir["out"]);
             Assert.True(r.ExitCode == 0, r.Err);
         }
         Assert.True(File.ReadAllBytes(plain).AsSpan().SequenceEqual(File.ReadAllBytes(dir["out"])));
@@ -162,8 +161,8 @@ public class RealDumpTests(ITestOutputHelper output)
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         var crash = RealData.Tool("/usr/bin/crash");
         using var dir = new TempDir();
-        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "1", vmcore, dir["out"]).ExitCode);
-        var flat = Cli.Makedumpfile("-F", "-l", "-d", "1", vmcore);
+        Assert.Equal(0, Tools.Makedumpfile("-c", "-d", "1", vmcore, dir["out"]).ExitCode);
+        var flat = Tools.Makedumpfile("-F", "-l", "-d", "1", vmcore);
         File.WriteAllBytes(dir["flat"], flat.Stdout);
         foreach (var f in new[] { dir["out"], dir["flat"] })
         {
@@ -183,7 +182,7 @@ public class RealDumpTests(ITestOutputHelper output)
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         var mdf = RealData.Tool("/usr/bin/makedumpfile");
         using var dir = new TempDir();
-        Assert.Equal(0, Cli.Makedumpfile(codec, "-d", "0", vmcore, dir["ours"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile(codec, "-d", "0", vmcore, dir["ours"]).ExitCode);
         var r = RealData.Run(mdf, ["-c", "-d", "1", dir["ours"], dir["refiltered"]]);
         Assert.True(r.ExitCode == 0, r.Out + r.Err);
         using (var refiltered = DumpReader.Open(dir["refiltered"]))
@@ -202,7 +201,7 @@ public class RealDumpTests(ITestOutputHelper output)
         var reference = RealData.Kernel(kver, "mdf-c-d31");
         var dmesgRef = RealData.SharedText(kver, "mdf-dmesg.txt");
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile("-c", "-d", "31", vmcore, dir["out"]);
+        var r = Tools.Makedumpfile("-c", "-d", "31", vmcore, dir["out"]);
         Assert.True(r.ExitCode == 0, r.Err);
         using (var ours = (DiskdumpReader)DumpReader.Open(dir["out"]))
         using (var upstream = (DiskdumpReader)DumpReader.Open(reference))
@@ -218,7 +217,7 @@ public class RealDumpTests(ITestOutputHelper output)
             output.WriteLine($"-c -d 31: ours {oursSize} bytes, upstream {theirs} ({100.0 * oursSize / theirs - 100:F2}%)");
             Assert.True(oursSize <= theirs, $"ours {oursSize} bytes, upstream {theirs}: zlib output must not be larger");
         }
-        Assert.Equal(0, Cli.Makedumpfile("--dump-dmesg", vmcore, dir["dmesg"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("--dump-dmesg", vmcore, dir["dmesg"]).ExitCode);
         Assert.Equal(File.ReadAllBytes(dmesgRef), File.ReadAllBytes(dir["dmesg"]));
     }
 
@@ -229,9 +228,9 @@ public class RealDumpTests(ITestOutputHelper output)
         // --cyclic-buffer 1: 8192 frames per cycle, about ten cycles on these dumps.
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         using var dir = new TempDir();
-        var whole = Cli.Makedumpfile("-l", "-d", "31", "--show-stats", vmcore, dir["whole"]);
+        var whole = Tools.Makedumpfile("-l", "-d", "31", "--show-stats", vmcore, dir["whole"]);
         Assert.True(whole.ExitCode == 0, whole.Err);
-        var cyclic = Cli.Makedumpfile("-l", "-d", "31", "--show-stats", "--cyclic-buffer", "1", vmcore, dir["cyclic"]);
+        var cyclic = Tools.Makedumpfile("-l", "-d", "31", "--show-stats", "--cyclic-buffer", "1", vmcore, dir["cyclic"]);
         Assert.True(cyclic.ExitCode == 0, cyclic.Err);
         Assert.True(File.ReadAllBytes(dir["whole"]).AsSpan().SequenceEqual(File.ReadAllBytes(dir["cyclic"])));
         Assert.Equal(whole.Out.Replace(dir["whole"], "X"), cyclic.Out.Replace(dir["cyclic"], "X"));
@@ -244,7 +243,7 @@ public class RealDumpTests(ITestOutputHelper output)
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         var reference = RealData.Kernel(kver, "mdf-c-d1");
         using var dir = new TempDir();
-        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "1", vmcore, dir["out"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-c", "-d", "1", vmcore, dir["out"]).ExitCode);
         long ours = new FileInfo(dir["out"]).Length, theirs = new FileInfo(reference).Length;
         output.WriteLine($"-c -d 1: ours {ours} bytes, upstream {theirs} ({100.0 * ours / theirs - 100:F2}%)");
         Assert.True(ours <= theirs, $"ours {ours} bytes, upstream {theirs}");
@@ -257,11 +256,11 @@ public class RealDumpTests(ITestOutputHelper output)
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         var mdf = RealData.Tool("/usr/bin/makedumpfile");
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile("--split", "-c", "-d", "31", vmcore, dir["a"], dir["b"]);
+        var r = Tools.Makedumpfile("--split", "-c", "-d", "31", vmcore, dir["a"], dir["b"]);
         Assert.True(r.ExitCode == 0, r.Err);
         var p = RealData.Run(mdf, ["--reassemble", dir["a"], dir["b"], dir["theirs"]]);
         Assert.True(p.ExitCode == 0, p.Out + p.Err);
-        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "31", vmcore, dir["whole"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-c", "-d", "31", vmcore, dir["whole"]).ExitCode);
         using var theirs = DumpReader.Open(dir["theirs"]);
         using var whole = (DiskdumpReader)DumpReader.Open(dir["whole"]);
         using var input = DumpReader.Open(vmcore);

@@ -1,9 +1,8 @@
 using System.Collections;
 using CsCheck;
-using Dumpkit.Formats.Tests.Support;
 using Dumpkit.Makedumpfile;
 
-namespace Dumpkit.Formats.Tests;
+namespace Dumpkit.Makedumpfile.Tests;
 
 /// <summary>makedumpfile's command line: the usage errors word for word, and the parser against the
 /// hand loop it replaced on generated command lines.</summary>
@@ -38,7 +37,7 @@ public class MakedumpfileOptionsTests
     [InlineData(new[] { "--xen_phys_start=1" }, "--xen_phys_start is not supported by dumpkit")]
     public void UsageErrorsWordForWord(string[] args, string message)
     {
-        var r = Cli.Makedumpfile(args);
+        var r = Tools.Makedumpfile(args);
         Assert.Equal(1, r.ExitCode);
         Assert.Equal($"{message}\nTry 'makedumpfile --help' for more information.\n", r.Err.Replace("\r\n", "\n"));
         Assert.Empty(r.Out);

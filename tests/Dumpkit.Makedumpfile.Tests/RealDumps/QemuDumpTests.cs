@@ -1,9 +1,8 @@
 using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.Elf;
-using Dumpkit.Formats.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Dumpkit.Formats.Tests.RealDumps;
+namespace Dumpkit.Makedumpfile.Tests.RealDumps;
 
 /// <summary>
 /// Dumps QEMU 7.2's dump-guest-memory writes of a real Debian guest (tests/lab/qemu-dumps.sh):
@@ -81,7 +80,7 @@ public class QemuDumpTests(ITestOutputHelper output)
         var input = File_("qemu-panic.elf");
         var py = RealData.LibkdumpfilePython();
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile("-c", "-d", "0", input, dir["out"]);
+        var r = Tools.Makedumpfile("-c", "-d", "0", input, dir["out"]);
         Assert.True(r.ExitCode == 0, r.Err);
         var c = RealData.Run(py, [RealData.RepoFile("tests/tools/libkdumpfile_compare.py"), dir["out"], input]);
         Assert.Equal(0, c.ExitCode);
@@ -98,11 +97,11 @@ public class QemuDumpTests(ITestOutputHelper output)
         foreach (var name in new[] { "qemu-panic.elf", "qemu-panic.kdump-zlib" })
         {
             var input = File_(name);
-            var r = Cli.Makedumpfile("-c", "-d", "31", "--show-stats", input, dir[name + ".d31"]);
+            var r = Tools.Makedumpfile("-c", "-d", "31", "--show-stats", input, dir[name + ".d31"]);
             Assert.True(r.ExitCode == 0, r.Err);
             Assert.DoesNotContain("lowered", r.Err);
             // QEMU's kdump header carries a garbage phys_base; VMCOREINFO's is used, so the log reads.
-            r = Cli.Makedumpfile("--dump-dmesg", input, dir[name + ".dmesg"]);
+            r = Tools.Makedumpfile("--dump-dmesg", input, dir[name + ".dmesg"]);
             Assert.True(r.ExitCode == 0, r.Err);
             Assert.Contains("LAB-MARKER kdump-lab", File.ReadAllText(dir[name + ".dmesg"]));
         }

@@ -1,6 +1,7 @@
+using Dumpkit.Kexec;
 using System.Buffers.Binary;
 
-namespace Dumpkit.Kexec.Tests.Support;
+namespace Dumpkit.Testing;
 
 /// <summary>Records every call instead of loading or booting anything.</summary>
 public sealed class FakeSyscalls : IKexecSyscalls

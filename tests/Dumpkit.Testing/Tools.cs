@@ -1,9 +1,9 @@
 using Dumpkit.Makedumpfile;
 
-namespace Dumpkit.Formats.Tests.Support;
+namespace Dumpkit.Testing;
 
 /// <summary>Runs the makedumpfile personality in-process, capturing its streams.</summary>
-public static class Cli
+public static class Tools
 {
     public sealed record Result(int ExitCode, string Out, string Err, byte[] Stdout);
 

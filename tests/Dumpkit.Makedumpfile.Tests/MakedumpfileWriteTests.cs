@@ -3,9 +3,8 @@ using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.Elf;
 using Dumpkit.Formats.Flattened;
 using Dumpkit.Formats.IO;
-using Dumpkit.Formats.Tests.Support;
 
-namespace Dumpkit.Formats.Tests;
+namespace Dumpkit.Makedumpfile.Tests;
 
 public class MakedumpfileWriteTests
 {
@@ -59,7 +58,7 @@ public class MakedumpfileWriteTests
         var args = new List<string>();
         if (codec != "") args.Add(codec);
         args.AddRange(["-d", level.ToString(), input, dir["out"]]);
-        var r = Cli.Makedumpfile([.. args]);
+        var r = Tools.Makedumpfile([.. args]);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("makedumpfile Completed.", r.Out);
         using var dump = DumpReader.Open(dir["out"]);
@@ -96,18 +95,18 @@ public class MakedumpfileWriteTests
     {
         using var dir = new TempDir();
         var input = new SyntheticVmcore().WriteTo(dir.Path);
-        var r = Cli.Makedumpfile("-c", "-d", "1", input, dir["out"]);
+        var r = Tools.Makedumpfile("-c", "-d", "1", input, dir["out"]);
         Assert.Equal(0, r.ExitCode);
         Assert.DoesNotContain('\r', r.Err);
         Assert.Matches(@"(?m)^Copying data +: \[100\.0 %\] .  eta: 0s$", r.Err);
         Assert.DoesNotContain("STEP [", r.Err);
 
-        var d = Cli.Makedumpfile("-c", "-d", "1", "--message-level", "15", input, dir["out2"]);
+        var d = Tools.Makedumpfile("-c", "-d", "1", "--message-level", "15", input, dir["out2"]);
         Assert.Equal(0, d.ExitCode);
         foreach (var step in new[] { "Reading kernel tables", "Excluding unnecessary pages", "Copying data" })
             Assert.Matches($@"(?m)^STEP \[{step} *\] : \d+\.\d{{6}} seconds$", d.Err);
 
-        var quiet = Cli.Makedumpfile("-c", "-d", "1", "--message-level", "0", input, dir["out3"]);
+        var quiet = Tools.Makedumpfile("-c", "-d", "1", "--message-level", "0", input, dir["out3"]);
         Assert.Equal(0, quiet.ExitCode);
         Assert.Equal("", quiet.Err + quiet.Out);
     }
@@ -126,8 +125,8 @@ public class MakedumpfileWriteTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "1", "--num-threads", "1", input, dir["t1"]).ExitCode);
-        Assert.Equal(0, Cli.Makedumpfile("-c", "-d", "1", "--num-threads", $"{threads}", input, dir["tn"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-c", "-d", "1", "--num-threads", "1", input, dir["t1"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-c", "-d", "1", "--num-threads", $"{threads}", input, dir["tn"]).ExitCode);
         Assert.Equal(File.ReadAllBytes(dir["t1"]), File.ReadAllBytes(dir["tn"]));
     }
 
@@ -147,7 +146,7 @@ public class MakedumpfileWriteTests
             var options = new DiskdumpWriterOptions
             {
                 Header = new DiskdumpHeader { Utsname = ["Linux", "", "r", "", "x86_64", ""] },
-                Codec = Codecs.PageCodec.Zlib,
+                Codec = Dumpkit.Formats.Codecs.PageCodec.Zlib,
                 ExcludeZero = true,
                 CycleFrames = cycle,
                 Threads = 2,
@@ -167,7 +166,7 @@ public class MakedumpfileWriteTests
         var whole = Write(DiskdumpWriter.DefaultCycleFrames, false);
         Assert.Equal(whole, Write(512, false));
         Assert.Equal(whole, Write(1024, false));
-        var r = Cli.Makedumpfile(new MemoryStream(Write(512, true)), "-R", dir["rearranged"]);
+        var r = Tools.Makedumpfile(new MemoryStream(Write(512, true)), "-R", dir["rearranged"]);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Equal(whole, File.ReadAllBytes(dir["rearranged"]));
     }
@@ -181,7 +180,7 @@ public class MakedumpfileWriteTests
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
         var names = Enumerable.Range(0, parts).Select(i => dir[$"part{i}"]).ToArray();
-        var r = Cli.Makedumpfile(["--split", "-z", "-d", "1", input, .. names]);
+        var r = Tools.Makedumpfile(["--split", "-z", "-d", "1", input, .. names]);
         Assert.True(r.ExitCode == 0, r.Err);
         var counts = new List<ulong>();
         foreach (var n in names)
@@ -192,7 +191,7 @@ public class MakedumpfileWriteTests
         }
         using (var set = DumpReader.Open(names.Reverse().ToArray()))
             AssertSamePages(vm, set, zeroShared: false);
-        r = Cli.Makedumpfile(["--reassemble", .. names, dir["whole"]]);
+        r = Tools.Makedumpfile(["--reassemble", .. names, dir["whole"]]);
         Assert.True(r.ExitCode == 0, r.Err);
         using var whole = (DiskdumpReader)DumpReader.Open(dir["whole"]);
         Assert.Equal(0, whole.SubHeader!.Split);
@@ -206,12 +205,12 @@ public class MakedumpfileWriteTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        Assert.Equal(0, Cli.Makedumpfile("-l", "-d", "1", input, dir["plain"]).ExitCode);
-        var flat = Cli.Makedumpfile("-F", "-l", "-d", "1", input);
+        Assert.Equal(0, Tools.Makedumpfile("-l", "-d", "1", input, dir["plain"]).ExitCode);
+        var flat = Tools.Makedumpfile("-F", "-l", "-d", "1", input);
         Assert.Equal(0, flat.ExitCode);
         Assert.Empty(flat.Out); // with -F every message goes to stderr
         Assert.True(FlattenedFormat.HasSignature(flat.Stdout));
-        var r = Cli.Makedumpfile(new MemoryStream(flat.Stdout), "-R", dir["rearranged"]);
+        var r = Tools.Makedumpfile(new MemoryStream(flat.Stdout), "-R", dir["rearranged"]);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Equal(File.ReadAllBytes(dir["plain"]), File.ReadAllBytes(dir["rearranged"]));
         // The flattened file opens directly too.
@@ -225,9 +224,9 @@ public class MakedumpfileWriteTests
     {
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
-        var flat = Cli.Makedumpfile("-F", "-c", "-d", "1", vm.WriteTo(dir.Path)).Stdout;
+        var flat = Tools.Makedumpfile("-F", "-c", "-d", "1", vm.WriteTo(dir.Path)).Stdout;
         var cut = flat.AsSpan(0, flat.Length - 16).ToArray();
-        var r = Cli.Makedumpfile(new MemoryStream(cut), "-R", dir["out"]);
+        var r = Tools.Makedumpfile(new MemoryStream(cut), "-R", dir["out"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("no end marker", r.Err);
         Assert.False(File.Exists(dir["out"]));
@@ -242,8 +241,8 @@ public class MakedumpfileWriteTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        Assert.Equal(0, Cli.Makedumpfile("-d", "0", input, dir["d0"]).ExitCode);
-        var r = Cli.Makedumpfile("-z", "-d", "1", dir["d0"], dir["z1"]);
+        Assert.Equal(0, Tools.Makedumpfile("-d", "0", input, dir["d0"]).ExitCode);
+        var r = Tools.Makedumpfile("-z", "-d", "1", dir["d0"], dir["z1"]);
         Assert.True(r.ExitCode == 0, r.Err);
         using var dump = DumpReader.Open(dir["z1"]);
         AssertSamePages(vm, dump, zeroShared: true);
@@ -256,9 +255,9 @@ public class MakedumpfileWriteTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        Assert.Equal(0, Cli.Makedumpfile("-d", "1", input, dir["full"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-d", "1", input, dir["full"]).ExitCode);
         long full = new FileInfo(dir["full"]).Length;
-        var r = Cli.Makedumpfile("-d", "1", "-L", (full / 2).ToString(), input, dir["cut"]);
+        var r = Tools.Makedumpfile("-d", "1", "-L", (full / 2).ToString(), input, dir["cut"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("INCOMPLETE", r.Err);
         Assert.True(new FileInfo(dir["cut"]).Length <= full / 2);
@@ -292,10 +291,10 @@ public class MakedumpfileWriteTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        Assert.Equal(0, Cli.Makedumpfile("-d", "1", input, dir["d1"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-d", "1", input, dir["d1"]).ExitCode);
         long d1 = new FileInfo(dir["d1"]).Length;
         // -d 0 does not fit under the limit, -d 1 does: the second level is used.
-        var r = Cli.Makedumpfile("-d", "0,1", "-L", d1.ToString(), input, dir["out"]);
+        var r = Tools.Makedumpfile("-d", "0,1", "-L", d1.ToString(), input, dir["out"]);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("retrying with dump level 1", r.Err);
         using var dump = (DiskdumpReader)DumpReader.Open(dir["out"]);
@@ -310,7 +309,7 @@ public class MakedumpfileWriteTests
     {
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile("-E", "-d", level.ToString(), vm.WriteTo(dir.Path), dir["out.elf"]);
+        var r = Tools.Makedumpfile("-E", "-d", level.ToString(), vm.WriteTo(dir.Path), dir["out.elf"]);
         Assert.True(r.ExitCode == 0, r.Err);
         using var dump = DumpReader.Open(dir["out.elf"]);
         var elf = Assert.IsType<ElfDumpReader>(dump);
@@ -356,7 +355,7 @@ public class MakedumpfileWriteTests
             args.AddRange(extra.Split(' ', StringSplitOptions.RemoveEmptyEntries));
             args.Add(input);
             if (!flatten) args.Add(output);
-            var r = Cli.Makedumpfile([.. args]);
+            var r = Tools.Makedumpfile([.. args]);
             Assert.True(r.ExitCode == 0, r.Err);
             byte[] hash;
             if (flatten)
@@ -379,7 +378,7 @@ public class MakedumpfileWriteTests
     {
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile([.. extra, vm.WriteTo(dir.Path), dir["out"]]);
+        var r = Tools.Makedumpfile([.. extra, vm.WriteTo(dir.Path), dir["out"]]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(message, r.Err);
         Assert.False(File.Exists(dir["out"]));
@@ -391,7 +390,7 @@ public class MakedumpfileWriteTests
         // The synthetic VMCOREINFO has no mem_section or page offsets: nothing can be classified.
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile("-c", "-d", "31", vm.WriteTo(dir.Path), dir["out"]);
+        var r = Tools.Makedumpfile("-c", "-d", "31", vm.WriteTo(dir.Path), dir["out"]);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("dump level 31 lowered to 1", r.Err);
         using var dump = (DiskdumpReader)DumpReader.Open(dir["out"]);
@@ -406,17 +405,17 @@ public class MakedumpfileWriteTests
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
         File.WriteAllText(dir["out"], "keep me");
-        var r = Cli.Makedumpfile("-d", "1", input, dir["out"]);
+        var r = Tools.Makedumpfile("-d", "1", input, dir["out"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("File exists", r.Err);
         Assert.Equal("keep me", File.ReadAllText(dir["out"]));
-        Assert.Equal(0, Cli.Makedumpfile("-f", "-d", "1", input, dir["out"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("-f", "-d", "1", input, dir["out"]).ExitCode);
     }
 
     [Fact]
     public void VersionListsAllFourCodecs()
     {
-        var r = Cli.Makedumpfile("-v");
+        var r = Tools.Makedumpfile("-v");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("lzo\tenabled", r.Out);
         Assert.Contains("snappy\tenabled", r.Out);
@@ -428,7 +427,7 @@ public class MakedumpfileWriteTests
     {
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
-        var r = Cli.Makedumpfile("--show-stats", "-d", "1", vm.WriteTo(dir.Path), dir["out"]);
+        var r = Tools.Makedumpfile("--show-stats", "-d", "1", vm.WriteTo(dir.Path), dir["out"]);
         Assert.Equal(0, r.ExitCode);
         int zero = vm.Frames().Count(p => vm.HasData(p) && vm.ExpectedPage(p).AsSpan().IndexOfAnyExcept((byte)0) < 0);
         Assert.Contains($"    Pages filled with zero  : 0x{zero:x16}", r.Out);

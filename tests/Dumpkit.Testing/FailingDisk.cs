@@ -1,4 +1,4 @@
-namespace Dumpkit.Formats.Tests.Support;
+namespace Dumpkit.Testing;
 
 /// <summary>
 /// An ext4 file system whose disk fails under writeback: a 64 MiB loop device backed by a sparse

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Dumpkit.Formats.Elf;
 
-namespace Dumpkit.Formats.Tests.Support;
+namespace Dumpkit.Testing;
 
 /// <summary>
 /// Builds small ELF64 vmcores laid out as the kernel's /proc/vmcore does (or as QEMU's
@@ -210,16 +210,5 @@ public sealed class SyntheticVmcore
         var path = Path.Combine(dir, name);
         File.WriteAllBytes(path, Build());
         return path;
-    }
-}
-
-/// <summary>A temporary directory removed at the end of a test.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("dumpkit-test-").FullName;
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }

@@ -1,7 +1,6 @@
-using Dumpkit.Formats.Tests.Support;
 using Dumpkit.Formats.IO;
 
-namespace Dumpkit.Formats.Tests;
+namespace Dumpkit.Makedumpfile.Tests;
 
 public class OutputFailureTests
 {
@@ -11,7 +10,7 @@ public class OutputFailureTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var out_ = Path.Combine(dir.Path, "no-such-dir", "dump");
-        var r = Cli.Makedumpfile("-c", "-d", "1", vm.WriteTo(dir.Path), out_);
+        var r = Tools.Makedumpfile("-c", "-d", "1", vm.WriteTo(dir.Path), out_);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(out_, r.Err);
         Assert.DoesNotContain("   at ", r.Err);
@@ -23,11 +22,11 @@ public class OutputFailureTests
         var vm = new SyntheticVmcore();
         using var dir = new TempDir();
         var input = vm.WriteTo(dir.Path);
-        Assert.Equal(0, Cli.Makedumpfile("--check-params", "-c", "-d", "1", input, dir["a"]).ExitCode);
-        Assert.Equal(0, Cli.Makedumpfile("--dry-run", "-c", "-d", "1", input, dir["b"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("--check-params", "-c", "-d", "1", input, dir["a"]).ExitCode);
+        Assert.Equal(0, Tools.Makedumpfile("--dry-run", "-c", "-d", "1", input, dir["b"]).ExitCode);
         Assert.False(File.Exists(dir["a"]));
         Assert.False(File.Exists(dir["b"]));
-        Assert.Equal(1, Cli.Makedumpfile("--check-params", "-c", "-d", "1", input).ExitCode);
+        Assert.Equal(1, Tools.Makedumpfile("--check-params", "-c", "-d", "1", input).ExitCode);
     }
 
     /// <summary>
@@ -43,7 +42,7 @@ public class OutputFailureTests
         using var tmpfs = SmallTmpfs.Mount(dir, "1m");
         {   // the dump is closed at the end of this block, before the tmpfs is unmounted
             var path = Path.Combine(tmpfs.Path, "dump");
-            var r = Cli.Makedumpfile("-d", "0", input, path); // ~3 MiB raw: does not fit
+            var r = Tools.Makedumpfile("-d", "0", input, path); // ~3 MiB raw: does not fit
             Assert.Equal(1, r.ExitCode);
             Assert.Contains("no space left", r.Err, StringComparison.OrdinalIgnoreCase);
             using var dump = DumpReader.Open(path);
@@ -172,7 +171,7 @@ public class OutputFailureTests
         var input = vm.WriteTo(dir.Path);
         using var disk = FailingDisk.Mount(dir, "12m");
         var path = Path.Combine(disk.Path, "dump");
-        var r = Cli.Makedumpfile("-d", "0", input, path);
+        var r = Tools.Makedumpfile("-d", "0", input, path);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(path, r.Err);
         Assert.DoesNotContain("   at ", r.Err);

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Dumpkit.Formats.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Dumpkit.Formats.Tests.RealDumps;
+namespace Dumpkit.Makedumpfile.Tests.RealDumps;
 
 /// <summary>
 /// Crash consistency: makedumpfile killed with SIGKILL at random moments while writing leaves a

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Dumpkit.Formats.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Dumpkit.Formats.Tests.RealDumps;
+namespace Dumpkit.Makedumpfile.Tests.RealDumps;
 
 /// <summary>
 /// Real kernel analysis tools read our filtered dumps: python3-drgn (Debian's 0.0.22) and crash 8.0.2
@@ -32,7 +31,7 @@ public class AnalysisToolTests(ITestOutputHelper output)
     /// <summary>Our <c>-c -d 31</c> of the kernel's raw vmcore, written to <paramref name="path"/>.</summary>
     private static void MakeOurs(string kver, string path)
     {
-        var r = Cli.Makedumpfile("-c", "-d", "31", RealData.Kernel(kver, "vmcore.elf"), path);
+        var r = Tools.Makedumpfile("-c", "-d", "31", RealData.Kernel(kver, "vmcore.elf"), path);
         Assert.True(r.ExitCode == 0, r.Err);
     }
 

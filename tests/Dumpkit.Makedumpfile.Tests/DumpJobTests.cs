@@ -1,9 +1,8 @@
 using Dumpkit.Formats.Codecs;
-using Dumpkit.Formats.Tests.Support;
 using Dumpkit.Kernel.Mm;
 using Dumpkit.Makedumpfile;
 
-namespace Dumpkit.Formats.Tests;
+namespace Dumpkit.Makedumpfile.Tests;
 
 /// <summary>The typed jobs under the makedumpfile command line: what a program (the kdump service) runs.</summary>
 public class DumpJobTests
@@ -28,7 +27,7 @@ public class DumpJobTests
     {
         var options = line.Split(' ');
         using var dir = new TempDir();
-        var cli = Cli.Makedumpfile([.. options, "--num-threads", "2", Sample(), dir["cli"]]);
+        var cli = Tools.Makedumpfile([.. options, "--num-threads", "2", Sample(), dir["cli"]]);
         Assert.True(cli.ExitCode == 0, cli.Err);
 
         // Filled in by hand, as a program would.
@@ -87,7 +86,7 @@ public class DumpJobTests
     public void DmesgJobWritesTheLogTheCommandLineWrites()
     {
         using var dir = new TempDir();
-        var cli = Cli.Makedumpfile("--dump-dmesg", Sample(), dir["cli.log"]);
+        var cli = Tools.Makedumpfile("--dump-dmesg", Sample(), dir["cli.log"]);
         Assert.True(cli.ExitCode == 0, cli.Err);
         var job = new DmesgJob { Input = Sample(), Output = dir["job.log"] };
         Assert.Equal(0, job.Run(TextWriter.Null, TextWriter.Null));

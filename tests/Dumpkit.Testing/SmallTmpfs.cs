@@ -1,4 +1,4 @@
-namespace Dumpkit.Formats.Tests.Support;
+namespace Dumpkit.Testing;
 
 /// <summary>
 /// A real, small file system to fill: a tmpfs mounted below a test's temporary folder and

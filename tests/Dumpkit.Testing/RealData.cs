@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Dumpkit.Formats;
 
-namespace Dumpkit.Formats.Tests.Support;
+namespace Dumpkit.Testing;
 
 /// <summary>
 /// Where the real vmcores and the reference tools are. The vmcores of ../shared/vmcores are
@@ -9,7 +10,15 @@ namespace Dumpkit.Formats.Tests.Support;
 /// </summary>
 public static class RealData
 {
-    public static readonly string[] Kernels = ["6.1.0-56-amd64", "6.12.117+deb12-amd64"];
+    /// <summary>The corpus vmcores' kernels (../shared/vmcores).</summary>
+    public const string Kernel61 = "6.1.0-56-amd64";
+    public const string Kernel612 = "6.12.117+deb12-amd64";
+
+    /// <summary>The kernels of the dumps whose log holds every task's stack (../shared/crash-dumps).</summary>
+    public const string CrashKernel61 = "6.1.0-57-amd64";
+    public const string CrashKernel612 = "6.12.118+deb12-amd64";
+
+    public static readonly string[] Kernels = [Kernel61, Kernel612];
 
     public static string? VmcoresDir
     {
@@ -35,12 +44,62 @@ public static class RealData
         }
     }
 
-    public static string Kernel(string kver, string file)
+    /// <summary>
+    /// The restored dumps of ../shared/crash-dumps: DUMPKIT_CRASH_DUMPS, else a crash-dumps folder
+    /// beside the vmcores folder (test.sh restores both under DUMPKIT_DATA).
+    /// </summary>
+    public static string? CrashDumpsDir
     {
-        Skip.If(VmcoresDir is null, "real vmcores not found: set DUMPKIT_VMCORES to the output of ../shared/vmcores/decompress.sh (.ci/run does)");
-        var p = Path.Combine(VmcoresDir!, kver, file);
-        Skip.IfNot(File.Exists(p), $"{p} is not in this corpus");
-        return p;
+        get
+        {
+            var d = Environment.GetEnvironmentVariable("DUMPKIT_CRASH_DUMPS");
+            if (!string.IsNullOrEmpty(d))
+                return Directory.Exists(d) ? d : null;
+            if (VmcoresDir is string v && Path.GetDirectoryName(Path.GetFullPath(v).TrimEnd('/')) is string parent
+                && Directory.Exists(Path.Combine(parent, "crash-dumps")))
+                return Path.Combine(parent, "crash-dumps");
+            return null;
+        }
+    }
+
+    /// <summary>FILE of a corpus kernel: a restored dump, or a text reference shipped in ../shared/vmcores; else the test skips.</summary>
+    public static string Kernel(string kver, string file) =>
+        Find(VmcoresDir, "vmcores", kver, file,
+            "real vmcores not found: set DUMPKIT_VMCORES to the output of ../shared/vmcores/decompress.sh (.ci/run does)");
+
+    /// <summary>FILE of a crash-dumps kernel (<see cref="CrashKernel61"/>, <see cref="CrashKernel612"/>); else the test skips.</summary>
+    public static string CrashDump(string kver, string file) =>
+        Find(CrashDumpsDir, "crash-dumps", kver, file,
+            "crash dumps not found: set DUMPKIT_CRASH_DUMPS to the output of ../shared/crash-dumps/decompress.sh (.ci/run does)");
+
+    private static string Find(string? restored, string sharedFolder, string kver, string file, string whyNot)
+    {
+        foreach (var root in new[] { restored, SharedDir is string s ? Path.Combine(s, sharedFolder) : null })
+        {
+            if (root is null) continue;
+            var p = Path.Combine(root, kver, file);
+            if (File.Exists(p))
+                return p;
+        }
+        Skip.If(restored is null, whyNot);
+        Skip.If(true, $"{kver}/{file} is not in this corpus");
+        return "";
+    }
+
+    /// <summary>A corpus kernel's ELF vmcore and its VMCOREINFO.</summary>
+    public static (DumpReader Dump, Vmcoreinfo Info) OpenVmcore(string kver)
+    {
+        var dump = DumpReader.Open(Kernel(kver, "vmcore.elf"));
+        var text = dump.VmcoreinfoText ?? throw new InvalidOperationException("no VMCOREINFO");
+        return (dump, Vmcoreinfo.Parse(text));
+    }
+
+    /// <summary>The crashed kernel's memory in a dump.</summary>
+    public static Kernel.KernelMemory OpenMemory(string path)
+    {
+        var dump = DumpReader.Open(path);
+        var text = dump.VmcoreinfoText ?? throw new InvalidOperationException("no VMCOREINFO");
+        return new Kernel.KernelMemory(dump, Vmcoreinfo.Parse(text));
     }
 
     public static string SharedText(string kver, string file)

@@ -1,0 +1,12 @@
+namespace Dumpkit.Testing;
+
+/// <summary>A temporary directory removed at the end of a test.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("dumpkit-test-").FullName;
+    public string this[string name] => System.IO.Path.Combine(Path, name);
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
