@@ -8,7 +8,7 @@ namespace Dumpkit.Makedumpfile;
 /// The two bitmaps of the output, made one window at a time: frames that exist (the input's
 /// RAM), and frames to dump (the input's data, less what the dump level's page filter excludes).
 /// </summary>
-public sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics stats) : IBitmapSource
+internal sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statistics stats) : IBitmapSource
 {
     private int _counted;
     private long _fillTicks;

@@ -10,7 +10,7 @@ namespace Dumpkit.Makedumpfile;
 /// <c>init_uts_ns</c> in the kernel image (a kernel-text address: no page tables needed), located
 /// through the kernel layer's <see cref="KernelMemory"/>.
 /// </summary>
-public sealed class DumpMetadata
+internal sealed class DumpMetadata
 {
     private const ulong StartKernelMap = 0xffffffff80000000;
 

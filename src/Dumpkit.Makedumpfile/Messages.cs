@@ -7,7 +7,7 @@ namespace Dumpkit.Makedumpfile;
 /// 4 errors, 8 debug, 16 report (statistics). With <c>-F</c> the dump goes to stdout, so every
 /// message goes to stderr.
 /// </summary>
-public sealed class Messages(TextWriter stdout, TextWriter stderr, int level, bool stderrIsTerminal)
+internal sealed class Messages(TextWriter stdout, TextWriter stderr, int level, bool stderrIsTerminal)
 {
     public const int Progress = 1;
     public const int Common = 2;

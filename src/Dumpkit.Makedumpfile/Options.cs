@@ -5,7 +5,7 @@ using Dumpkit.Formats.Codecs;
 namespace Dumpkit.Makedumpfile;
 
 /// <summary>What a makedumpfile command line asks for (makedumpfile 1.7.x syntax).</summary>
-public sealed class Options
+internal sealed class Options
 {
     public PageCodec Codec { get; set; }
     public List<int> DumpLevels { get; } = [];
@@ -36,7 +36,7 @@ public sealed class Options
 
 public sealed class UsageException(string message) : Exception(message);
 
-public static class OptionParser
+internal static class OptionParser
 {
     /// <summary>The options being filled in, and whether "-d" was given.</summary>
     private sealed class Parsing

@@ -3,7 +3,7 @@ using Dumpkit.Formats;
 namespace Dumpkit.Makedumpfile;
 
 /// <summary>The page table of <c>--show-stats</c>, in makedumpfile's layout.</summary>
-public sealed class Statistics
+internal sealed class Statistics
 {
     public ulong OriginalPages { get; }
     public ulong TotalPages { get; }

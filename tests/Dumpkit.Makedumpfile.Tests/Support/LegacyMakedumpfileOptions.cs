@@ -10,7 +10,7 @@ namespace Dumpkit.Makedumpfile.Tests.Support;
 /// every command line. The dump levels of "-d" (and the default) come from today's parser, so the
 /// oracle pins the command line's shape and not the dump-level type. Not for anything else.
 /// </summary>
-public static class LegacyMakedumpfileOptions
+internal static class LegacyMakedumpfileOptions
 {
     public static Options Parse(string[] args)
     {
