@@ -63,7 +63,8 @@ public class LiveCaptureTests
         // a listener, so that no ICMP port-unreachable (which quotes the datagram) is generated
         using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
-        var (rc, text, _) = CaptureWhileSending(["-i", "lo", "-n", "-l", "-t", "-A"], n => Encoding.ASCII.GetBytes($"dkmark{n:D4}"), (s, sent) => sent >= 5 && s.Contains($"dkmark{sent - 1:D4}"), port);
+        var (rc, text, _) = CaptureWhileSending(["-i", "lo", "-n", "-l", "-t", "-A"], n => Encoding.ASCII.GetBytes($"dkmark{n:D4}"),
+            (s, sent) => sent >= 5 && s.Contains($"dkmark{sent - 1:D4}"), port);
         Assert.Equal(0, rc);
         var marks = System.Text.RegularExpressions.Regex.Matches(text, "dkmark[0-9]{4}").Select(m => m.Value).ToList();
         Assert.NotEmpty(marks);

@@ -124,7 +124,8 @@ public sealed class MemSections
         long? pageSize = info.Size("page");
         if (sym is null || secSize is null || mapOff is null || pageSize is null)
         {
-            warnings.WriteLine("WARNING: VMCOREINFO lacks SYMBOL(mem_section), SIZE(mem_section), OFFSET(mem_section.section_mem_map) or SIZE(page): cannot find struct pages (only SPARSEMEM kernels are supported); keeping all pages.");
+            warnings.WriteLine("WARNING: VMCOREINFO lacks SYMBOL(mem_section), SIZE(mem_section), OFFSET(mem_section.section_mem_map) or SIZE(page): cannot find struct pages (only SPARSEMEM kern"
+                + "els are supported); keeping all pages.");
             return null;
         }
         if (secSize <= 0 || secSize > 4096 || mapOff < 0 || mapOff + 8 > secSize || pageSize <= 0 || pageSize > 4096)

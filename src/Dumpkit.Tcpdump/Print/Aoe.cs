@@ -38,7 +38,12 @@ internal static class Aoe
         if ((flags & 0x04) != 0)
         {
             int e = nd.U8(cp);
-            nd.Print($"\n\tError: {e switch { 1 => "Unrecognized command code", 2 => "Bad argument parameter", 3 => "Device unavailable", 4 => "Config string present", 5 => "Unsupported version", 6 => "Target is reserved", _ => $"Invalid ({e})" }}");
+            string error = e switch
+            {
+                1 => "Unrecognized command code", 2 => "Bad argument parameter", 3 => "Device unavailable",
+                4 => "Config string present", 5 => "Unsupported version", 6 => "Target is reserved", _ => $"Invalid ({e})",
+            };
+            nd.Print($"\n\tError: {error}");
         }
         cp++; len--;
         nd.Print($"\n\tMajor: 0x{nd.Be16(cp):x4}");
@@ -62,7 +67,9 @@ internal static class Aoe
     private static void Issue(PrintContext nd, int cp, int len)
     {
         if (len < 12) { Invalid(nd, cp, len); return; }
-        nd.Print("\n\tAFlags: ["); Bits(nd, nd.U8(cp), [(0x80, "MBZ-7"), (0x40, "Ext48"), (0x20, "MBZ-5"), (0x10, "Device"), (0x08, "MBZ-3"), (0x04, "MBZ-2"), (0x02, "Async"), (0x01, "Write")]); nd.Print("]");
+        nd.Print("\n\tAFlags: [");
+        Bits(nd, nd.U8(cp), [(0x80, "MBZ-7"), (0x40, "Ext48"), (0x20, "MBZ-5"), (0x10, "Device"), (0x08, "MBZ-3"), (0x04, "MBZ-2"), (0x02, "Async"), (0x01, "Write")]);
+        nd.Print("]");
         nd.Print($", Err/Feature: {nd.U8(cp + 1)}");
         nd.Print($", Sector Count: {nd.U8(cp + 2)}");
         nd.Print($", Cmd/Status: {nd.U8(cp + 3)}");
@@ -81,7 +88,12 @@ internal static class Aoe
         nd.Print($", Firmware Version: {nd.Be16(cp + 2)}");
         nd.Print($", Sector Count: {nd.U8(cp + 4)}");
         int b = nd.U8(cp + 5);
-        nd.Print($", AoE: {(b & 0xf0) >> 4}, CCmd: {(b & 0x0f) switch { 0 => "read config string", 1 => "test config string", 2 => "test config string prefix", 3 => "set config string", 4 => "force set config string", _ => "Unknown (0x02x)" }}");
+        string command = (b & 0x0f) switch
+        {
+            0 => "read config string", 1 => "test config string", 2 => "test config string prefix", 3 => "set config string",
+            4 => "force set config string", _ => "Unknown (0x02x)",
+        };
+        nd.Print($", AoE: {(b & 0xf0) >> 4}, CCmd: {command}");
         cp += 6; len -= 6;
         int cs = nd.Be16(cp);
         cp += 2; len -= 2;

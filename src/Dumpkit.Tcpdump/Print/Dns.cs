@@ -233,7 +233,9 @@ internal static class Dns
         int opcode = (flags >> 11) & 0xf;
         if ((flags & 0x8000) != 0)
         {
-            nd.Print($"{nd.Be16(np)}{Ops[opcode]}{RCode(rcode)}{((flags & 0x0400) != 0 ? "*" : "")}{((flags & 0x0080) != 0 ? "" : "-")}{((flags & 0x0200) != 0 ? "|" : "")}{((flags & 0x0020) != 0 ? "$" : "")}");
+            string marks = ((flags & 0x0400) != 0 ? "*" : "") + ((flags & 0x0080) != 0 ? "" : "-") + ((flags & 0x0200) != 0 ? "|" : "")
+                + ((flags & 0x0020) != 0 ? "$" : "");
+            nd.Print($"{nd.Be16(np)}{Ops[opcode]}{RCode(rcode)}{marks}");
             if (qd != 1) nd.Print($" [{qd}q]");
             cp = np + 12;
             for (int i = 0; i < qd; i++)

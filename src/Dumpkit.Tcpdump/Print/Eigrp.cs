@@ -88,7 +88,8 @@ internal static class Eigrp
                         1 => "IGRP", 2 => "EIGRP", 3 => "Static", 4 => "RIP", 5 => "Hello", 6 => "OSPF", 7 => "IS-IS", 8 => "EGP",
                         9 => "BGP", 10 => "IDRP", 11 => "Connected", _ => "unknown",
                     };
-                    nd.Print($"\n\t      origin-router {nd.A4(v + 4)}, origin-as {nd.Be32(v + 8)}, origin-proto {pn}, flags [0x{nd.U8(v + 23):x2}], tag 0x{nd.Be32(v + 12):x8}, metric {nd.Be32(v + 16)}");
+                    nd.Print($"\n\t      origin-router {nd.A4(v + 4)}, origin-as {nd.Be32(v + 8)}, origin-proto {pn}, flags [0x{nd.U8(v + 23):x2}], tag 0x{nd.Be32(v + 12):x8}, metric"
+                        + $" {nd.Be32(v + 16)}");
                     Metrics(nd, v + 24);
                     break;
                 }

@@ -593,7 +593,9 @@ internal static class Icmp6
 
     private static void NodeAddrFlags(PrintContext nd, int i, bool reply)
     {
-        nd.Print($" [{((i & 0x40) != 0 ? "a" : "")}{((i & 0x20) != 0 ? "G" : "")}{((i & 0x10) != 0 ? "S" : "")}{((i & 0x08) != 0 ? "L" : "")}{((i & 0x04) != 0 ? "C" : "")}{((i & 0x02) != 0 ? "A" : "")}{(reply && (i & 0x01) != 0 ? "T" : "")}]");
+        string bits = ((i & 0x40) != 0 ? "a" : "") + ((i & 0x20) != 0 ? "G" : "") + ((i & 0x10) != 0 ? "S" : "") + ((i & 0x08) != 0 ? "L" : "")
+            + ((i & 0x04) != 0 ? "C" : "") + ((i & 0x02) != 0 ? "A" : "") + (reply && (i & 0x01) != 0 ? "T" : "");
+        nd.Print($" [{bits}]");
     }
 
     private static void NodeInfo(PrintContext nd, int icmp6len, int bp, int ep)

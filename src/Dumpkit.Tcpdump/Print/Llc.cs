@@ -39,7 +39,8 @@ internal static class Llc
         int dsap = dsapField & 0xfe, ssap = ssapField & 0xfe;
         if (nd.Settings.LinkHeader)
         {
-            nd.Print($"LLC, dsap {Sap(dsap) ?? "Unknown"} (0x{dsap:x2}) {((dsapField & 1) != 0 ? "Group" : "Individual")}, ssap {Sap(ssap) ?? "Unknown"} (0x{ssap:x2}) {((ssapField & 1) != 0 ? "Response" : "Command")}");
+            nd.Print($"LLC, dsap {Sap(dsap) ?? "Unknown"} (0x{dsap:x2}) {((dsapField & 1) != 0 ? "Group" : "Individual")}, ssap {Sap(ssap) ?? "Unknown"} (0x{ssap:x2})"
+                + $" {((ssapField & 1) != 0 ? "Response" : "Command")}");
             if (isU) nd.Print($", ctrl 0x{control:x2}: ");
             else nd.Print($", ctrl 0x{control:x4}: ");
         }

@@ -180,7 +180,9 @@ internal static class Olsr
                             if (b[md] == 0 && b[md + 1] == 0 && b[md + 2] == 0 && b[md + 3] == 0 && b[md + 4] == 0 && flags != 0)
                             {
                                 bool ls = (flags & 1) != 0;
-                                nd.Print($"{sep}Smart-Gateway:{(ls ? " LINKSPEED" : "")}{((flags & 2) != 0 ? " IPV4" : "")}{((flags & 4) != 0 ? " IPV4-NAT" : "")}{((flags & 8) != 0 ? " IPV6" : "")}{((flags & 16) != 0 ? " IPv6-PREFIX" : "")} {(ls ? GwSpeed(b[md + 6]) : 0)}/{(ls ? GwSpeed(b[md + 7]) : 0)}");
+                                string kinds = (ls ? " LINKSPEED" : "") + ((flags & 2) != 0 ? " IPV4" : "") + ((flags & 4) != 0 ? " IPV4-NAT" : "")
+                                    + ((flags & 8) != 0 ? " IPV6" : "") + ((flags & 16) != 0 ? " IPv6-PREFIX" : "");
+                                nd.Print($"{sep}Smart-Gateway:{kinds} {(ls ? GwSpeed(b[md + 6]) : 0)}/{(ls ? GwSpeed(b[md + 7]) : 0)}");
                             }
                             else nd.Print($"{sep}{nd.A4(md)}/{(uint)Mask2Plen(nd.Be32(md + 4))}");
                             md += 8;

@@ -440,7 +440,8 @@ internal static class Pim
             {
                 string t = k < nj ? "Join " : "Prune";
                 if (len < 6) return false;
-                nd.Print($"\n\t{t} {((nd.U8(bp) & 1) != 0 ? "Sparse " : "Dense ")}{((nd.U8(bp + 1) & 0x80) != 0 ? "WC " : "")}{((nd.U8(bp + 1) & 0x40) != 0 ? "RP " : "SPT ")}{nd.A4(bp + 2)}/{nd.U8(bp + 1) & 0x3f}");
+                nd.Print($"\n\t{t} {((nd.U8(bp) & 1) != 0 ? "Sparse " : "Dense ")}{((nd.U8(bp + 1) & 0x80) != 0 ? "WC " : "")}{((nd.U8(bp + 1) & 0x40) != 0 ? "RP " : "SPT ")}{nd.A4(bp + 2)}"
+                    + $"/{nd.U8(bp + 1) & 0x3f}");
                 bp += 6; len -= 6;
             }
             ngroups--;

@@ -83,7 +83,9 @@ internal static class Stp
         Text.PrintUntilNul(nd, b + 3, 32);
         nd.Print($", Rev {nd.Be16(b + 35)},\n\t\tdigest {nd.Be32(b + 37):x8}{nd.Be32(b + 41):x8}{nd.Be32(b + 45):x8}{nd.Be32(b + 49):x8}");
         int ag = nd.U8(b + 53), fmt = nd.U8(b + 55), con = nd.U8(b + 56);
-        nd.Print($"\n\tAgreement num {ag >> 6}, Discarded Agreement num {(ag >> 4) & 3}, Agreement valid-flag {(ag >> 3) & 1},\n\tRestricted role-flag: {(ag >> 2) & 1}, Format id {fmt >> 4} cap {fmt & 0xff}, Convention id {con >> 4} cap {con & 0xff},\n\tEdge count {nd.Be16(b + 57)}, Agreement digest {nd.Be32(b + 67):x8}{nd.Be32(b + 71):x8}{nd.Be32(b + 75):x8}{nd.Be32(b + 79):x8}{nd.Be32(b + 83):x8}");
+        nd.Print($"\n\tAgreement num {ag >> 6}, Discarded Agreement num {(ag >> 4) & 3}, Agreement valid-flag {(ag >> 3) & 1},\n\tRestricted role-flag: {(ag >> 2) & 1}, Format id {fmt >> 4} cap"
+            + $" {fmt & 0xff}, Convention id {con >> 4} cap {con & 0xff},\n\tEdge count {nd.Be16(b + 57)}, Agreement digest"
+            + $" {nd.Be32(b + 67):x8}{nd.Be32(b + 71):x8}{nd.Be32(b + 75):x8}{nd.Be32(b + 79):x8}{nd.Be32(b + 83):x8}");
     }
 
     public static void Print(PrintContext nd, int p, int length)

@@ -277,7 +277,8 @@ public class FilterTests(ITestOutputHelper log)
         var r = ConformanceSuite.Run(c, TimeSpan.FromSeconds(20));
         Assert.Null(r.Crash);
         // the filter's part: the same packets (numbered as the suite numbers them) are printed
-        static List<string> Numbers(string text) => [.. System.Text.RegularExpressions.Regex.Matches(text, "^ +([0-9]+) ", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
+        static List<string> Numbers(string text) =>
+            [.. System.Text.RegularExpressions.Regex.Matches(text, "^ +([0-9]+) ", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
         Assert.NotEmpty(Numbers(r.Expected));
         Assert.Equal(Numbers(r.Expected), Numbers(r.Actual));
         log.WriteLine(r.Passed ? $"{name}: whole output identical" : $"{name}: same packets, printer output differs:\n--- expected\n{r.Expected}--- actual\n{r.Actual}");
