@@ -111,19 +111,16 @@ internal sealed partial class NameResolver
     {
         ulong key = (ulong)mac[0] << 40 | (ulong)mac[1] << 32 | (ulong)mac[2] << 24 | (ulong)mac[3] << 16 | (ulong)mac[4] << 8 | mac[5];
         if (_mac.TryGetValue(key, out var name)) return name;
-        if (key == 0xffff_ffff_ffff) name = "Broadcast"u8.ToArray();
+        byte* host = stackalloc byte[1025];
+        int rc;
+        fixed (byte* m = mac) rc = ether_ntohost(host, m);
+        if (rc == 0) name = CString(host).ToArray();
+        else if (key == 0xffff_ffff_ffff) name = "Broadcast"u8.ToArray(); // /etc/ethers may name it otherwise
         else
         {
-            byte* host = stackalloc byte[1025];
-            int rc;
-            fixed (byte* m = mac) rc = ether_ntohost(host, m);
-            if (rc == 0) name = CString(host).ToArray();
-            else
-            {
-                int oui = (int)(key >> 24);
-                name = System.Text.Encoding.Latin1.GetBytes(
-                    $"{mac[0]:x2}:{mac[1]:x2}:{mac[2]:x2}:{mac[3]:x2}:{mac[4]:x2}:{mac[5]:x2} (oui {Llc.Oui((uint)oui) ?? "Unknown"})");
-            }
+            int oui = (int)(key >> 24);
+            name = System.Text.Encoding.Latin1.GetBytes(
+                $"{mac[0]:x2}:{mac[1]:x2}:{mac[2]:x2}:{mac[3]:x2}:{mac[4]:x2}:{mac[5]:x2} (oui {Llc.Oui((uint)oui) ?? "Unknown"})");
         }
         _mac[key] = name;
         return name;

@@ -196,6 +196,18 @@ internal sealed class PrintContext
         Ip6Format.Write(Out, Buf.AsSpan(off, 16));
     }
 
+    /// <summary>An IPv4 address held outside the packet, as tcpdump's ipaddr_string gives it (named unless -n).</summary>
+    public string Ip4String(uint a) => new V4(a, Settings.Names).ToString();
+
+    /// <summary>An IPv6 address held outside the packet, as tcpdump's ip6addr_string gives it (named unless -n).</summary>
+    public string Ip6String(ReadOnlySpan<byte> a)
+    {
+        if (Settings.Names?.Host6(a) is { } name) return System.Text.Encoding.Latin1.GetString(name);
+        var o = new Output(Stream.Null);
+        Ip6Format.Write(o, a);
+        return o.ToString();
+    }
+
     /// <summary>Prints the IPv6 address at off as a number whatever -n says (where tcpdump never resolves).</summary>
     public void Ip6Numeric(int off)
     {
