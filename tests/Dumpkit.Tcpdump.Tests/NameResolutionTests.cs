@@ -15,7 +15,7 @@ namespace Dumpkit.Tcpdump.Tests;
 /// that answers reverse queries for other addresses. Of the addresses the captures hold, a third get names in
 /// /etc/hosts (some with a domain, for -N), a third in DNS, a third none (printed as numbers); half the MAC
 /// addresses are in /etc/ethers. The outputs without -n, with -N, with -e and with -v must be byte-identical.
-/// Our tcpdump runs as a process of its own (this assembly's entry point, see <see cref="Program"/>).
+/// Our tcpdump runs as a process of its own: DUMPKIT_BINARY if set, else this assembly's entry point (see <see cref="Program"/>).
 /// </summary>
 public partial class NameResolutionTests(ITestOutputHelper log)
 {
@@ -70,9 +70,16 @@ public partial class NameResolutionTests(ITestOutputHelper log)
         foreach (var t in new[] { Tcpdump, "unshare", "dnsmasq", "mount", "ip" })
             Skip.If(Which(t) == null, $"{t} is not installed; skipped");
         Skip.IfNot(Directory.Exists(SuiteDir), $"tcpdump's test captures are not at {SuiteDir}; skipped");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? Which("dotnet");
-        Skip.If(dotnet == null, "dotnet (to run this assembly as tcpdump) not found; skipped");
-        var self = typeof(NameResolutionTests).Assembly.Location;
+        // ours: the NativeAOT binary when DUMPKIT_BINARY names it (test.sh), else this assembly run by dotnet
+        var bin = Environment.GetEnvironmentVariable("DUMPKIT_BINARY");
+        string oursCmd;
+        if (!string.IsNullOrEmpty(bin) && File.Exists(bin)) oursCmd = $"{bin} tcpdump";
+        else
+        {
+            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? Which("dotnet");
+            Skip.If(dotnet == null, "dotnet (to run this assembly as tcpdump) not found; skipped");
+            oursCmd = $"{dotnet} {typeof(NameResolutionTests).Assembly.Location} tcpdump";
+        }
 
         var dir = Directory.CreateTempSubdirectory("dk-names-").FullName;
         try
@@ -113,7 +120,7 @@ public partial class NameResolutionTests(ITestOutputHelper log)
                 var args = string.Join(' ', opts.Append("-r").Append(cap));
                 cases.Add($"{Path.GetFileName(cap)} {string.Join(' ', opts)}");
                 script.Append($"{Tcpdump} {args} > $D/{n}.theirs 2>/dev/null; echo $? >> $D/{n}.theirs\n");
-                script.Append($"{dotnet} {self} tcpdump {args} > $D/{n}.ours 2>/dev/null; echo $? >> $D/{n}.ours\n");
+                script.Append($"{oursCmd} {args} > $D/{n}.ours 2>/dev/null; echo $? >> $D/{n}.ours\n");
                 n++;
             }
             File.WriteAllText($"{dir}/run.sh", script.ToString());
