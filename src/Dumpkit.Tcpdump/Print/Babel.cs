@@ -51,13 +51,6 @@ internal static class Babel
         return $"{b[p]:x2}:{b[p + 1]:x2}:{b[p + 2]:x2}:{b[p + 3]:x2}:{b[p + 4]:x2}:{b[p + 5]:x2}:{b[p + 6]:x2}:{b[p + 7]:x2}";
     }
 
-    private static string Ip6String(ReadOnlySpan<byte> a)
-    {
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, a);
-        return o.ToString();
-    }
-
     // addresses and prefixes are named without -n, as tcpdump's format_address/format_prefix do
     private static string Prefix(PrintContext nd, ReadOnlySpan<byte> prefix, byte plen)
     {
