@@ -29,7 +29,7 @@ internal sealed class Options
     public bool AsDot { get; private set; }
     /// <summary>-e: print the link-level header.</summary>
     public bool LinkHeader { get; private set; }
-    /// <summary>-n: no address-to-name conversion (printing is always numeric).</summary>
+    /// <summary>-n: no address-to-name conversion (hosts, ports, protocols and MACs print as numbers).</summary>
     public bool NoNames { get; private set; }
     /// <summary>-N: no domain qualification of host names.</summary>
     public bool NoDomains { get; private set; }

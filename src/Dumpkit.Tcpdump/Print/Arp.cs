@@ -7,7 +7,8 @@ internal static class Arp
     private static void LinkAddr(PrintContext nd, int off, int len)
     {
         if (len == 0) { nd.Print("<empty>"); return; }
-        nd.HexColon(off, len);
+        if (len == 6) nd.Mac(off); // tcpdump's linkaddr_string: a 6-byte address is an Ethernet one (named, OUI)
+        else nd.HexColon(off, len);
     }
 
     private static void ProtoAddr(PrintContext nd, int off, int pro, int pln)

@@ -51,24 +51,18 @@ internal static class Babel
         return $"{b[p]:x2}:{b[p + 1]:x2}:{b[p + 2]:x2}:{b[p + 3]:x2}:{b[p + 4]:x2}:{b[p + 5]:x2}:{b[p + 6]:x2}:{b[p + 7]:x2}";
     }
 
-    private static string Ip6String(ReadOnlySpan<byte> a)
-    {
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, a);
-        return o.ToString();
-    }
-
-    private static string Prefix(ReadOnlySpan<byte> prefix, byte plen)
+    // addresses and prefixes are named without -n, as tcpdump's format_address/format_prefix do
+    private static string Prefix(PrintContext nd, ReadOnlySpan<byte> prefix, byte plen)
     {
         if (plen >= 96 && prefix[..12].SequenceEqual(V4Prefix))
-            return $"{prefix[12]}.{prefix[13]}.{prefix[14]}.{prefix[15]}/{plen - 96}";
-        return $"{Ip6String(prefix)}/{plen}";
+            return $"{nd.Ip4String(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(prefix[12..]))}/{plen - 96}";
+        return $"{nd.Ip6String(prefix)}/{plen}";
     }
 
-    private static string Address(ReadOnlySpan<byte> a)
+    private static string Address(PrintContext nd, ReadOnlySpan<byte> a)
     {
-        if (a[..12].SequenceEqual(V4Prefix)) return $"{a[12]}.{a[13]}.{a[14]}.{a[15]}";
-        return Ip6String(a);
+        if (a[..12].SequenceEqual(V4Prefix)) return nd.Ip4String(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(a[12..]));
+        return nd.Ip6String(a);
     }
 
     /// <summary>Expands an AE-encoded prefix into result; returns bytes consumed from the packet, or -1.</summary>
@@ -324,7 +318,7 @@ internal static class Babel
                 int ae = nd.U8(m + 2);
                 int rc = NetworkAddress(nd, ae, m + 8, len - 6, prefix);
                 if (rc < 0) { nd.PrintTrunc(); break; }
-                nd.Print($"{(ae == 0 ? "any" : Address(prefix))} rxcost {rxcost} interval {Interval(interval)}");
+                nd.Print($"{(ae == 0 ? "any" : Address(nd, prefix))} rxcost {rxcost} interval {Interval(interval)}");
                 if ((uint)rc < len - 6) SubTlvs(nd, m + 8 + rc, end, type);
                 break;
             }
@@ -335,7 +329,7 @@ internal static class Babel
             {
                 int ae = nd.U8(m + 2);
                 if (NetworkAddress(nd, ae, m + 4, len - 2, prefix) < 0) return false;
-                nd.Print($" {(ae == 0 ? "invalid AE 0" : Address(prefix))}");
+                nd.Print($" {(ae == 0 ? "invalid AE 0" : Address(nd, prefix))}");
                 break;
             }
             case Update:
@@ -346,7 +340,7 @@ internal static class Babel
                 int rc = NetworkPrefix(nd, ae, nd.U8(m + 4), nd.U8(m + 5), m + 12, ae == 1 ? v4Prefix : v6Prefix, true, len - 10, prefix);
                 if (rc < 0) return false;
                 int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
-                nd.Print($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                nd.Print($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(nd, prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
                 if ((flags & 0x80) != 0)
                 {
                     if (ae == 1) prefix.CopyTo(v4Prefix);
@@ -360,7 +354,7 @@ internal static class Babel
                 int ae = nd.U8(m + 2);
                 byte plen = PrintedPlen(nd.U8(m + 3), ae);
                 if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 4, default, false, len - 2, prefix) < 0) return false;
-                nd.Print($"for {(ae == 0 ? "any" : Prefix(prefix, plen))}");
+                nd.Print($"for {(ae == 0 ? "any" : Prefix(nd, prefix, plen))}");
                 break;
             }
             case 10:
@@ -369,7 +363,7 @@ internal static class Babel
                 int seqno = nd.Be16(m + 4);
                 if (NetworkPrefix(nd, ae, nd.U8(m + 3), 0, m + 16, default, false, len - 14, prefix) < 0) return false;
                 byte plen = PrintedPlen(nd.U8(m + 3), ae);
-                nd.Print($"({nd.U8(m + 6)} hops) for {(ae == 0 ? "invalid AE 0" : Prefix(prefix, plen))} seqno {seqno} id {Id(nd, m + 8)}");
+                nd.Print($"({nd.U8(m + 6)} hops) for {(ae == 0 ? "invalid AE 0" : Prefix(nd, prefix, plen))} seqno {seqno} id {Id(nd, m + 8)}");
                 break;
             }
             case 11:
@@ -386,8 +380,8 @@ internal static class Babel
                 int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
                 int parsed = SourceSpecific(nd, ae, ref plen, nd.U8(m + 5), ae == 1 ? v4Prefix : v6Prefix, true, ref srcPlen, body, 10, len, prefix, srcPrefix);
                 if (parsed < 0) return false;
-                nd.Print($" {Prefix(prefix, plen)} from");
-                nd.Print($" {Prefix(srcPrefix, srcPlen)} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                nd.Print($" {Prefix(nd, prefix, plen)} from");
+                nd.Print($" {Prefix(nd, srcPrefix, srcPlen)} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
                 if ((uint)parsed < len) SubTlvs(nd, body + parsed, end, type);
                 break;
             }
@@ -399,8 +393,8 @@ internal static class Babel
                 if (ae == 0) nd.Print("for any");
                 else
                 {
-                    nd.Print($"for ({Prefix(prefix, plen)}, ");
-                    nd.Print($"{Prefix(srcPrefix, srcPlen)})");
+                    nd.Print($"for ({Prefix(nd, prefix, plen)}, ");
+                    nd.Print($"{Prefix(nd, srcPrefix, srcPlen)})");
                 }
                 break;
             }
@@ -411,8 +405,8 @@ internal static class Babel
                 int seqno = nd.Be16(m + 4), hopc = nd.U8(m + 6);
                 byte srcPlen = nd.U8(m + 7);
                 if (SourceSpecific(nd, ae, ref plen, 0, default, false, ref srcPlen, body, 14, len, prefix, srcPrefix) < 0) return false;
-                nd.Print($"({hopc} hops) for ({Prefix(prefix, plen)}, ");
-                nd.Print($"{Prefix(srcPrefix, srcPlen)}) seqno {seqno} id {Id(nd, m + 8)}");
+                nd.Print($"({hopc} hops) for ({Prefix(nd, prefix, plen)}, ");
+                nd.Print($"{Prefix(nd, srcPrefix, srcPlen)}) seqno {seqno} id {Id(nd, m + 8)}");
                 break;
             }
             case 16:

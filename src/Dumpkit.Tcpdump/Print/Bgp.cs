@@ -169,18 +169,16 @@ internal static class Bgp
     private static string As(PrintContext nd, uint a) =>
         nd.Settings.AsDot && a > 0xffff ? $"{a >> 16}.{a & 0xffff}" : a.ToString(CultureInfo.InvariantCulture);
 
-    private static string Ip4(byte[] b) => $"{b[0]}.{b[1]}.{b[2]}.{b[3]}";
-
-    private static string Ip6(ReadOnlySpan<byte> b)
-    {
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, b);
-        return o.ToString();
-    }
-
     private static string A4(PrintContext nd, int p) => nd.A4(p).ToString();
 
-    private static string A6(PrintContext nd, int p) => Ip6(nd.Bytes(p, 16));
+    private static string A6(PrintContext nd, int p) => nd.Ip6String(nd.Bytes(p, 16));
+
+    /// <summary>An IPv4 address never named (route distinguishers' "(= a.b.c.d)").</summary>
+    private static string Num4(PrintContext nd, int p) => new V4(nd.Be32(p)).ToString();
+
+    // prefixes are named without -n (tcpdump's decode_prefix4/6 use ipaddr_string/ip6addr_string)
+    private static string Named(PrintContext nd, byte[] a) =>
+        a.Length == 4 ? nd.Ip4String(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(a)) : nd.Ip6String(a);
 
     /// <summary>isonsap_string: hex octets, a dot after the first and then after every second.</summary>
     private static string Nsap(ReadOnlySpan<byte> a)
@@ -214,9 +212,9 @@ internal static class Bgp
         int type = nd.Be16(p);
         return type switch
         {
-            0 => $"{nd.Be16(p + 2)}:{nd.Be32(p + 4)} (= {A4(nd, p + 4)})",
+            0 => $"{nd.Be16(p + 2)}:{nd.Be32(p + 4)} (= {Num4(nd, p + 4)})",
             1 => $"{A4(nd, p + 2)}:{nd.Be16(p + 6)}",
-            2 => $"{As(nd, nd.Be32(p + 2))}:{nd.Be16(p + 6)} ({A4(nd, p + 2)}:{nd.Be16(p + 6)})",
+            2 => $"{As(nd, nd.Be32(p + 2))}:{nd.Be16(p + 6)} ({Num4(nd, p + 2)}:{nd.Be16(p + 6)})",
             _ => "unknown RD format",
         };
     }
@@ -530,7 +528,7 @@ internal static class Bgp
         int n = (plen + 7) / 8;
         if (itemLen < n) return -2;
         var a = PrefixBytes(nd, p + 1, plen, max / 8);
-        s = $"{(max == 32 ? Ip4(a) : Ip6(a))}/{plen}";
+        s = $"{Named(nd, a)}/{plen}";
         return 1 + n;
     }
 
@@ -547,7 +545,7 @@ internal static class Bgp
         int n = (plen + 7) / 8;
         if (max == 32 && itemLen < n) return -3;
         var a = PrefixBytes(nd, p + 4, plen, max / 8);
-        s = $"{(max == 32 ? Ip4(a) : Ip6(a))}/{plen}, {Label(nd, p + 1)}";
+        s = $"{Named(nd, a)}/{plen}, {Label(nd, p + 1)}";
         return 4 + n;
     }
 
@@ -561,7 +559,7 @@ internal static class Bgp
         if (plen > max) return -1;
         var a = PrefixBytes(nd, p + 12, plen, max == 152 ? 19 : max / 8);
         int n = (plen + 7) / 8;
-        string addr = max switch { 32 => Ip4(a), 128 => Ip6(a), _ => Nsap(a.AsSpan(0, n)) };
+        string addr = max switch { 32 or 128 => Named(nd, a), _ => Nsap(a.AsSpan(0, n)) };
         s = $"RD: {Rd(nd, p + 4)}, {addr}/{plen}, {Label(nd, p + 1)}";
         return 12 + n;
     }

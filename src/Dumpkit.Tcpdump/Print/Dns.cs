@@ -387,7 +387,7 @@ internal static class Dns
         {
             case 1:
                 if (!nd.TTest(cp, 4)) return -1;
-                nd.Print(' '); nd.Ip4(cp);
+                nd.Print(' '); nd.Ip4Numeric(cp); // tcpdump prints resource records' addresses as numbers
                 break;
             case 2: case 5: case 12: case 39:
                 nd.Print(' ');
@@ -427,7 +427,7 @@ internal static class Dns
                 break;
             case 28:
                 if (!nd.TTest(cp, 16)) return -1;
-                nd.Print(' '); nd.Ip6(cp);
+                nd.Print(' '); nd.Ip6Numeric(cp);
                 break;
             case 38:
             {

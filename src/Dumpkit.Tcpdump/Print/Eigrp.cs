@@ -14,7 +14,7 @@ internal static class Eigrp
         Span<byte> pfx = stackalloc byte[4];
         pfx.Clear();
         nd.Bytes(dest, (bits + 7) / 8).CopyTo(pfx);
-        return $"{pfx[0]}.{pfx[1]}.{pfx[2]}.{pfx[3]}";
+        return nd.Ip4String(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(pfx)); // named without -n, as tcpdump's
     }
 
     private static void Metrics(PrintContext nd, int p)

@@ -119,8 +119,8 @@ internal static class Icmp
                         int p = nd.U8(oip + 9);
                         nd.Check(oip + 16, 4);
                         nd.Ip4(oip + 16);
-                        if (p == 6) nd.Print($" tcp port {dport} unreachable");
-                        else if (p == 17) nd.Print($" udp port {dport} unreachable");
+                        if (p == 6) { nd.Print(" tcp port "); Tcp.Port(nd, dport); nd.Print(" unreachable"); }
+                        else if (p == 17) { nd.Print(" udp port "); Udp.Port(nd, dport); nd.Print(" unreachable"); }
                         else nd.Print($" protocol {p} port {dport} unreachable");
                         break;
                     }

@@ -76,8 +76,8 @@ internal static class Icmp6
                         int dport = nd.Be16(uh + 2);
                         nd.Print(", ");
                         nd.Ip6(oip + 24);
-                        if (prot == 6) nd.Print($" tcp port {dport}");
-                        else if (prot == 17) nd.Print($" udp port {dport}");
+                        if (prot == 6) { nd.Print(" tcp port "); Tcp.Port(nd, dport); }
+                        else if (prot == 17) { nd.Print(" udp port "); Udp.Port(nd, dport); }
                         else nd.Print($" protocol {prot} port {dport} unreachable");
                         break;
                     }

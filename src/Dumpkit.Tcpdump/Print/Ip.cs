@@ -23,6 +23,13 @@ internal static class Ip
         else nd.Print($"IP{v}");
     }
 
+    /// <summary>" NAME" from /etc/protocols without -n, else " ip-proto-N" (for a protocol no printer knows).</summary>
+    private static void ProtoName(PrintContext nd, int proto)
+    {
+        if (nd.Settings.Names?.Protocol(proto) is { } name) nd.Print($" {name}");
+        else nd.Print($" ip-proto-{proto}");
+    }
+
     public static void Print(PrintContext nd, int ip, int length)
     {
         nd.Proto = "ip";
@@ -117,7 +124,7 @@ internal static class Ip
             else
             {
                 nd.Ip4(ip + 12); nd.Print(" > "); nd.Ip4(ip + 16); nd.Print(":");
-                nd.Print($" ip-proto-{proto}");
+                ProtoName(nd, proto);
             }
         }
         finally
@@ -279,7 +286,8 @@ internal static class Ip
                 case 113: Pgm.Print(nd, bp, length, iph); return;
                 case 33: Dccp.Print(nd, bp, iph, length); return;
                 default:
-                    nd.Print($" ip-proto-{nh} {(uint)llength}");
+                    ProtoName(nd, nh);
+                    nd.Print($" {(uint)llength}");
                     return;
             }
         }

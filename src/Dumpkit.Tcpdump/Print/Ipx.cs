@@ -12,7 +12,7 @@ internal static class Ipx
         uint n = nd.Be32(net);
         nd.Check(node, 6);
         nd.Print($"{n:x8}.");
-        nd.Mac(node);
+        nd.HexColon(node, 6); // never a name, also without -n
     }
 
     public static void Print(PrintContext nd, int p, int length)

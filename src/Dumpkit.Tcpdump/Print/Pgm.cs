@@ -12,7 +12,7 @@ internal static class Pgm
         switch (afi)
         {
             case Inet:
-                s = nd.A4(bp).ToString();
+                s = new V4(nd.Be32(bp)).ToString(); // tcpdump prints the NLA as a number, also without -n
                 bp += 4;
                 return true;
             case Inet6:

@@ -9,7 +9,12 @@ internal static class Tcp
     private static UInt128 Addr(PrintContext nd, int off, bool v6) =>
         v6 ? BinaryPrimitives.ReadUInt128BigEndian(nd.Buf.AsSpan(off, 16)) : BinaryPrimitives.ReadUInt32BigEndian(nd.Buf.AsSpan(off, 4));
 
-    public static void Port(PrintContext nd, int port) => nd.Out.PutU((ulong)port);
+    /// <summary>A TCP port: its /etc/services name unless -n (tcpdump's tcpport_string).</summary>
+    public static void Port(PrintContext nd, int port)
+    {
+        if (nd.Settings.Names?.TcpPort(port) is { } name) nd.Out.Put(name);
+        else nd.Out.PutU((ulong)port);
+    }
 
     public static void PrintAddrs(PrintContext nd, int iph, bool v6)
     {
@@ -33,11 +38,11 @@ internal static class Tcp
         if (nxt == 6)
         {
             if (v6) nd.Ip6(iph + 8); else nd.Ip4(iph + 12);
-            nd.Print($".{sport} > ");
+            nd.Print('.'); Port(nd, sport); nd.Print(" > ");
             if (v6) nd.Ip6(iph + 24); else nd.Ip4(iph + 16);
-            nd.Print($".{dport}: ");
+            nd.Print('.'); Port(nd, dport); nd.Print(": ");
         }
-        else nd.Print($"{sport} > {dport}: ");
+        else { Port(nd, sport); nd.Print(" > "); Port(nd, dport); nd.Print(": "); }
         // a short fixed header ends the line here (the packet printer is not unwound: -x dumps after the link header)
         if (!nd.TTest(bp, 20)) { nd.PrintTrunc(); return; }
         int hlen = (nd.U8(bp + 12) >> 4) * 4;

@@ -11,13 +11,20 @@ internal static class Udp
         if (nxt == 17)
         {
             if (v6) nd.Ip6(iph + 8); else nd.Ip4(iph + 12);
-            if (sport != -1) nd.Print($".{sport}");
+            if (sport != -1) { nd.Print('.'); Port(nd, sport); }
             nd.Print(" > ");
             if (v6) nd.Ip6(iph + 24); else nd.Ip4(iph + 16);
-            if (sport != -1) nd.Print($".{dport}");
+            if (sport != -1) { nd.Print('.'); Port(nd, dport); }
             nd.Print(": ");
         }
-        else if (sport != -1) nd.Print($"{sport} > {dport}: ");
+        else if (sport != -1) { Port(nd, sport); nd.Print(" > "); Port(nd, dport); nd.Print(": "); }
+    }
+
+    /// <summary>A UDP port: its /etc/services name unless -n (tcpdump's udpport_string).</summary>
+    public static void Port(PrintContext nd, int port)
+    {
+        if (nd.Settings.Names?.UdpPort(port) is { } name) nd.Out.Put(name);
+        else nd.Out.PutU((ulong)port);
     }
 
     public static void Print(PrintContext nd, int bp, int length, int iph, bool fragmented, int ttl)

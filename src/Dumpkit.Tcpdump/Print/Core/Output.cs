@@ -54,6 +54,13 @@ internal sealed class Output
         _buf[_len++] = (byte)c;
     }
 
+    public void Put(ReadOnlySpan<byte> s)
+    {
+        if (_len + s.Length > _buf.Length) Grow(s.Length);
+        s.CopyTo(_buf.AsSpan(_len));
+        _len += s.Length;
+    }
+
     public void PutByte(byte b)
     {
         if (_len + 1 > _buf.Length) Grow(1);

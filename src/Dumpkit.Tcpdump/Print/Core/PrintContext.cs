@@ -27,7 +27,8 @@ internal sealed class PrintSettings
     public bool Nano;            // print nanoseconds
     public bool Number;          // -#
     public string? ForcedType;   // -T
-    public int NameResolution;   // unused (always numeric)
+    /// <summary>Names for addresses, ports and protocols; null with -n (everything numeric).</summary>
+    public NameResolver? Names;
     public bool SuppressDefault => HexAscii > 0 || Hex > 0 || Quick; // as tcpdump: -q, -x and -X (not -A) silence the raw dump of unknown payloads
 }
 
@@ -120,13 +121,13 @@ internal sealed class PrintContext
     }
 
     /// <summary>An IPv4 address at off, for an interpolated print (see <see cref="V4"/>).</summary>
-    public V4 A4(int off) => new(Be32(off));
+    public V4 A4(int off) => new(Be32(off), Settings.Names);
 
     /// <summary>An IPv6 address at off, for an interpolated print (see <see cref="V6"/>).</summary>
     public V6 A6(int off)
     {
         Check(off, 16);
-        return new(BinaryPrimitives.ReadUInt128BigEndian(Buf.AsSpan(off, 16)));
+        return new(BinaryPrimitives.ReadUInt128BigEndian(Buf.AsSpan(off, 16)), Settings.Names);
     }
 
     public ReadOnlySpan<byte> Bytes(int off, int len)
@@ -154,6 +155,7 @@ internal sealed class PrintContext
     public void PrintTrunc() { Out.AbortPending(); Out.Put(" [|"); Out.Put(Proto); Out.Put(']'); }
     public void PrintInvalid() => Out.Put(" (invalid)");
 
+    /// <summary>Prints the IPv4 address at off: its name unless -n (tcpdump's ipaddr_string).</summary>
     public void Ip4(int off)
     {
         Check(off, 4);
@@ -162,12 +164,23 @@ internal sealed class PrintContext
 
     public void Ip4Unchecked(int off)
     {
+        if (Settings.Names is { } n) { Out.Put(n.Host4(BinaryPrimitives.ReadUInt32BigEndian(Buf.AsSpan(off)))); return; }
+        Ip4Numeric(off);
+    }
+
+    /// <summary>Prints the IPv4 address at off as a number whatever -n says (where tcpdump never resolves).</summary>
+    public void Ip4Numeric(int off)
+    {
+        Check(off, 4);
         Out.PutU(Buf[off]); Out.Put('.'); Out.PutU(Buf[off + 1]); Out.Put('.'); Out.PutU(Buf[off + 2]); Out.Put('.'); Out.PutU(Buf[off + 3]);
     }
 
+    /// <summary>Prints the MAC address at off: without -n its /etc/ethers name or the address and its OUI's name
+    /// (tcpdump's etheraddr_string).</summary>
     public void Mac(int off)
     {
         Check(off, 6);
+        if (Settings.Names is { } n) { Out.Put(n.Mac(Buf.AsSpan(off, 6))); return; }
         for (int i = 0; i < 6; i++)
         {
             if (i > 0) Out.Put(':');
@@ -175,7 +188,28 @@ internal sealed class PrintContext
         }
     }
 
+    /// <summary>Prints the IPv6 address at off: its name unless -n (tcpdump's ip6addr_string).</summary>
     public void Ip6(int off)
+    {
+        Check(off, 16);
+        if (Settings.Names?.Host6(Buf.AsSpan(off, 16)) is { } name) { Out.Put(name); return; }
+        Ip6Format.Write(Out, Buf.AsSpan(off, 16));
+    }
+
+    /// <summary>An IPv4 address held outside the packet, as tcpdump's ipaddr_string gives it (named unless -n).</summary>
+    public string Ip4String(uint a) => new V4(a, Settings.Names).ToString();
+
+    /// <summary>An IPv6 address held outside the packet, as tcpdump's ip6addr_string gives it (named unless -n).</summary>
+    public string Ip6String(ReadOnlySpan<byte> a)
+    {
+        if (Settings.Names?.Host6(a) is { } name) return System.Text.Encoding.Latin1.GetString(name);
+        var o = new Output(Stream.Null);
+        Ip6Format.Write(o, a);
+        return o.ToString();
+    }
+
+    /// <summary>Prints the IPv6 address at off as a number whatever -n says (where tcpdump never resolves).</summary>
+    public void Ip6Numeric(int off)
     {
         Check(off, 16);
         Ip6Format.Write(Out, Buf.AsSpan(off, 16));
