@@ -506,6 +506,39 @@ public partial class ErrorTests
     }
 
     [SkippableFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void BinaryWithoutPermissionSaysSoAsTcpdump()
+    {
+        var bin = Binary();
+        Skip.If(bin == null, "DUMPKIT_BINARY not set (test.sh publishes the NativeAOT binary and sets it)");
+        Skip.IfNot(Environment.UserName == "root" && File.Exists("/usr/bin/setpriv"), "runs the binary as nobody: root and setpriv only");
+        var d = TempDir();
+        try
+        {
+            var input = Sample(d);
+            File.SetUnixFileMode(input, UnixFileMode.UserRead);
+            const string nobody = "exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$0\" tcpdump \"$@\"";
+            var capture = Shell(bin!, nobody, "-i", "lo", "-c", "1");
+            Assert.Equal(1, capture.Rc);
+            Assert.Equal("tcpdump: lo: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)\n", capture.Err);
+            var read = Shell(bin!, nobody, "-r", input);
+            Assert.Equal(1, read.Rc);
+            Assert.Equal($"tcpdump: {input}: Permission denied\n", read.Err);
+            // the directory is root's (0755): nobody can read the capture but not create a file beside it
+            var readable = Path.Combine(d, "readable.pcap");
+            File.Copy(input, readable);
+            File.SetUnixFileMode(readable, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            var outFile = Path.Combine(d, "x.pcap");
+            var write = Shell(bin!, nobody, "-r", readable, "-w", outFile);
+            Assert.Equal(1, write.Rc);
+            Assert.Equal($"tcpdump: {outFile}: Permission denied", LastLine(write.Err));
+        }
+        finally { Directory.Delete(d, true); }
+    }
+
+    [SkippableFact]
     public void BinaryNeverDiesOfASignalOnBadOptions()
     {
         var bin = Binary();
