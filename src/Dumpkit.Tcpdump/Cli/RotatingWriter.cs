@@ -61,6 +61,11 @@ internal sealed class RotatingWriter : IDisposable
         {
             // the file header did not fit (a full disk): as libpcap's stdio, the file stays open and silent
             _failed = true;
+            if (!ToStdout)
+            {
+                try { ws.Dispose(); }
+                catch (Exception e) when (SystemErrors.IsIo(e)) { }
+            }
             return PacketWriter.Create(Stream.Null, _linkType, _snapLen, _nano, _o.Pcapng);
         }
     }

@@ -6,7 +6,7 @@ namespace Dumpkit.Tcpdump.Cli;
 /// Standard output could not be written (a closed pipe, a full disk, a closed descriptor): tcpdump says
 /// "Unable to write output: " and the system's text, and exits with its status 14.
 /// </summary>
-internal sealed class OutputFailedException(int errno) : Exception("Unable to write output")
+internal sealed class OutputFailedException(int errno) : IOException("Unable to write output", errno)
 {
     /// <summary>The errno of the failed write.</summary>
     public int Errno { get; } = errno;
