@@ -16,14 +16,22 @@ public static class TcpdumpCommand
     /// </summary>
     public static int Main(string[] args)
     {
-        Signals.RestoreInterruptIfIgnored();
-        return Run(args);
+        try
+        {
+            Signals.RestoreInterruptIfIgnored();
+            return Run(args);
+        }
+        catch (Exception ex)
+        {
+            return Report(ex, Console.Error);
+        }
     }
 
     /// <summary>Runs on the console with SIGINT/SIGTERM ending a capture cleanly.</summary>
     public static int Run(string[] args)
     {
-        using var stdout = Console.OpenStandardOutput();
+        // write(2) on descriptor 1: a failed write (EPIPE, ENOSPC, EBADF) is reported as tcpdump reports it
+        using var stdout = new StdoutStream();
         using var cts = new CancellationTokenSource();
         // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed.
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
@@ -45,12 +53,43 @@ public static class TcpdumpCommand
         {
             return new Session(stdout, stderr, stdin ?? Console.OpenStandardInput, zone ?? TimeZoneInfo.Local, cancel).Run(args);
         }
-        catch (UsageException ex)
+        catch (Exception ex)
         {
-            stderr.WriteLine($"tcpdump: {ex.Message}");
-            if (ex.ShowUsage) stderr.Write(Options.VersionText + Options.Usage);
-            return 1;
+            return Report(ex, stderr);
         }
+    }
+
+    /// <summary>
+    /// The one top-level handler: whatever escaped the run becomes one line after "tcpdump: " (or tcpdump's
+    /// usage text) and tcpdump's exit status, never an exception's text or a stack trace.
+    /// </summary>
+    private static int Report(Exception ex, TextWriter stderr)
+    {
+        int status = 1;
+        try
+        {
+            switch (ex)
+            {
+                case UsageException u:
+                    stderr.WriteLine($"tcpdump: {u.Message}");
+                    if (u.ShowUsage) stderr.Write(Options.VersionText + Options.Usage);
+                    break;
+                case OutputFailedException o:
+                    stderr.WriteLine($"tcpdump: Unable to write output: {SystemErrors.StrError(o.Errno)}");
+                    status = OutputFailedException.ExitStatus;
+                    break;
+                default:
+                    stderr.WriteLine($"tcpdump: {SystemErrors.Unexpected(ex)}");
+                    if (Environment.GetEnvironmentVariable("DUMPKIT_TRACE") == "1") stderr.WriteLine(ex.ToString());
+                    break;
+            }
+            stderr.Flush();
+        }
+        catch (Exception e) when (SystemErrors.IsIo(e) || e is ObjectDisposedException)
+        {
+            // standard error is gone too: the status is all that is left
+        }
+        return status;
     }
 
     private sealed class TextWriterStream(TextWriter w) : Stream

@@ -33,7 +33,8 @@ public abstract class PacketWriter : IDisposable
     /// <summary>Flushes and closes the stream.</summary>
     public void Dispose()
     {
-        _s.Flush();
-        _s.Dispose();
+        // the stream is closed even when its last bytes cannot be written (a full disk)
+        try { _s.Flush(); }
+        finally { _s.Dispose(); }
     }
 }

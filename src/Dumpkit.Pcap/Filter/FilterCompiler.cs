@@ -30,6 +30,30 @@ public static class FilterCompiler
     /// <summary>As the public overload, with the host, service, protocol and network names taken from <paramref name="names"/>.</summary>
     internal static BpfInstruction[] Compile(string expr, FilterTarget target, bool optimize, Names? names)
     {
+        if (expr.Length <= DeepExpressionLength) return CompileHere(expr, target, optimize, names);
+        // A long expression may nest up to libpcap's 10,000 parser states, a few frames of recursion each in the
+        // parser and the code generator: compiled on a thread whose stack holds that whatever the caller's holds
+        // (a thread-pool thread has 1.5 MiB). The parser still checks the stack it has left.
+        BpfInstruction[]? result = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var t = new Thread(() =>
+        {
+            try { result = CompileHere(expr, target, optimize, names); }
+            catch (Exception ex) { failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex); }
+        }, DeepStackBytes) { Name = "pcap_compile", IsBackground = true };
+        t.Start();
+        t.Join();
+        failure?.Throw();
+        return result!;
+    }
+
+    /// <summary>Expressions longer than this are compiled on a thread of <see cref="DeepStackBytes"/>.</summary>
+    private const int DeepExpressionLength = 2000;
+
+    private const int DeepStackBytes = 256 << 20;
+
+    private static BpfInstruction[] CompileHere(string expr, FilterTarget target, bool optimize, Names? names)
+    {
         var g = new CodeGen(target.LinkType, target.SnapLen, target.Netmask, target.FromFile, target.Swapped,
             target.LinuxExtensions, names ?? new Names());
         var b = Parser.Parse(expr, g);

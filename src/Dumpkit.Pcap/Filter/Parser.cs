@@ -33,6 +33,39 @@ internal sealed class Parser
 
     private static FilterException SyntaxError() => new("can't parse filter expression: syntax error");
 
+    // ---- nesting bound ---------------------------------------------------------------------------------------------
+    // libpcap's bison parser keeps at most YYMAXDEPTH (10,000) states on its stack and then gives up with "memory
+    // exhausted". The parser counts the states bison would hold at the same point (its initial state and the empty
+    // "null" rule, two per unfinished operator or opening bracket, one per "not" and "("), so the same nesting is
+    // refused with the same message, and the recursion here (a few frames per state) stays bounded.
+
+    private const int MaxStates = 10000;
+    private int _states = 2;
+
+    private static FilterException MemoryExhausted() => new("can't parse filter expression: memory exhausted");
+
+    /// <summary>States shifted for an unfinished construct (an operator, "not", an opening bracket).</summary>
+    private void Open(int states)
+    {
+        _states += states;
+        if (_states >= MaxStates || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw MemoryExhausted();
+    }
+
+    private void Close(int states) => _states -= states;
+
+    /// <summary>A primitive's first token shifted on top of the open constructs.</summary>
+    private void Leaf()
+    {
+        if (_states + 1 >= MaxStates) throw MemoryExhausted();
+    }
+
+    /// <summary>The closing bracket shifted on top of the bracketed expression's state.</summary>
+    private void Closing()
+    {
+        if (_states + 2 >= MaxStates) throw MemoryExhausted();
+    }
+
     private Token Peek => _t[_p].Kind == Tok.Error
         ? throw new FilterException(_t[_p].Error ?? "can't parse filter expression: syntax error")
         : _t[_p];
@@ -60,7 +93,9 @@ internal sealed class Parser
         while (Peek.Kind is Tok.And or Tok.Or)
         {
             bool and = Take().Kind == Tok.And;
+            Open(2);
             var (b2, q2) = StartsId() ? Id(q) : Term(q);
+            Close(2);
             if (and) Block.And(b, b2); else Block.Or(b, b2);
             b = b2;
             q = q2;
@@ -100,7 +135,9 @@ internal sealed class Parser
         if (Peek.Kind == Tok.Not)
         {
             Take();
+            Open(1);
             var (b, q) = Term(ctx);
+            Close(1);
             Block.Not(b);
             return (b, q);
         }
@@ -133,10 +170,14 @@ internal sealed class Parser
         {
             if (ParenIsArith()) return (RelationTerm(), Qual.Err);
             Take();
+            Open(1);
             var (b, _) = Expr(ctx);
+            Closing();
             Expect(Tok.RParen);
+            Close(1);
             return (b, ctx);
         }
+        Leaf();
         if (IsPname(t))
         {
             var n = PeekAt(1).Kind;
@@ -348,6 +389,7 @@ internal sealed class Parser
     private Block RelationTerm()
     {
         var a0 = Arith(0);
+        Open(2);
         var op = Take().Kind;
         int code;
         bool reversed;
@@ -362,6 +404,7 @@ internal sealed class Parser
             default: throw SyntaxError();
         }
         var a1 = Arith(0);
+        Close(2);
         return _g.Relation(code, a0, a1, reversed);
     }
 
@@ -390,7 +433,9 @@ internal sealed class Parser
             int p = Prec(Peek.Kind);
             if (p < 0 || p < minPrec) return lhs;
             var op = Take().Kind;
+            Open(2);
             var rhs = Arith(p + 1);
+            Close(2);
             lhs = _g.Arith(AluOp(op), lhs, rhs);
         }
     }
@@ -401,7 +446,9 @@ internal sealed class Parser
         while (Peek.Kind is Tok.Percent or Tok.Caret)
         {
             var op = Take().Kind;
+            Open(2);
             var rhs = Arith(0);
+            Close(2);
             a = _g.Arith(AluOp(op), a, rhs);
         }
         return a;
@@ -410,6 +457,7 @@ internal sealed class Parser
     private Arth Primary()
     {
         var t = Peek;
+        Leaf();
         switch (t.Kind)
         {
             case Tok.Num:
@@ -418,8 +466,11 @@ internal sealed class Parser
             case Tok.LParen:
                 {
                     Take();
+                    Open(1);
                     var a = Arith(0);
+                    Closing();
                     Expect(Tok.RParen);
+                    Close(1);
                     return a;
                 }
             case Tok.Len:
@@ -428,13 +479,17 @@ internal sealed class Parser
             case Tok.Minus:
                 {
                     Take();
-                    return _g.Neg(PrimaryMod());
+                    Open(1);
+                    var a = _g.Neg(PrimaryMod());
+                    Close(1);
+                    return a;
                 }
             default:
                 if (IsPname(t.Kind) && PeekAt(1).Kind == Tok.LBracket)
                 {
                     Take();
                     Take();
+                    Open(2);
                     var idx = Arith(0);
                     uint size = 1;
                     if (Peek.Kind == Tok.Colon)
@@ -442,7 +497,9 @@ internal sealed class Parser
                         Take();
                         size = ExpectNum();
                     }
+                    Closing();
                     Expect(Tok.RBracket);
+                    Close(2);
                     return _g.Load(Pname(t.Kind), idx, size);
                 }
                 throw SyntaxError();

@@ -97,6 +97,10 @@ internal sealed class Options
     public long FileCount { get; private set; }
     /// <summary>-B: the capture buffer's size in KiB.</summary>
     public long BufferSizeKb { get; private set; }
+    /// <summary>-V: the file listing savefiles (not supported yet).</summary>
+    public string? ListFile { get; private set; }
+    /// <summary>Warnings tcpdump prints while reading its options (-m without libsmi).</summary>
+    public List<string> Warnings { get; } = [];
     /// <summary>The filter expression's words (the operands).</summary>
     public List<string> Expression { get; } = [];
 
@@ -172,7 +176,42 @@ internal sealed class Options
             }
             o.Expression.Add(a);
         }
+        if (o.ListFile != null)
+        {
+            if (o.ReadFile != null) throw new UsageException("-V and -r are mutually exclusive.");
+            throw new UsageException("-V is not supported yet");
+        }
         return o;
+    }
+
+    /// <summary>The packet types -T accepts (tcpdump 4.99.3's list; those without a printer here print as UDP).</summary>
+    private static readonly string[] PacketTypes =
+    [
+        "aodv", "carp", "cnfp", "domain", "lmp", "pgm", "pgm_zmtp1", "ptp", "radius", "resp", "rpc", "rtcp", "rtp",
+        "snmp", "someip", "tftp", "vat", "vxlan", "wb", "zmtp1",
+    ];
+
+    /// <summary>libpcap's time stamp type names (pcap_tstamp_type_name_to_val, case-insensitive).</summary>
+    private static readonly string[] TimeStampTypes =
+        ["host", "host_lowprec", "host_hiprec", "adapter", "adapter_unsynced", "host_hiprec_unsynced"];
+
+    /// <summary>
+    /// C's atoi, as tcpdump reads -G: leading blanks, a sign and digits, the rest ignored (0 when there are no
+    /// digits); null when the value overflows (strtol's LONG_MAX truncated to an int is negative, so tcpdump refuses it).
+    /// </summary>
+    private static long? Atoi(string s)
+    {
+        int i = 0;
+        while (i < s.Length && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) i++;
+        bool neg = false;
+        if (i < s.Length && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+        long v = 0;
+        for (; i < s.Length && s[i] >= '0' && s[i] <= '9'; i++)
+        {
+            v = v * 10 + (s[i] - '0');
+            if (v > int.MaxValue) return null;
+        }
+        return neg ? -v : v;
     }
 
     private static long ParseNum(string s, string what, long min, long max)
@@ -202,37 +241,48 @@ internal sealed class Options
             case 'E': break;
             case 'f': break;
             case 'F': FilterFile = val; break;
-            case 'G': RotateSeconds = ParseNum(val!, "rotation seconds", 0, int.MaxValue); break;
+            case 'G':
+                RotateSeconds = Atoi(val!) is long g and >= 0 ? g : throw new UsageException($"invalid number of seconds {val}");
+                break;
             case 'h': Help = true; break;
             case 'H': break;
             case 'i': Interface = val; break;
             case 'I': break;
-            case 'j': break;
+            case 'j':
+                if (!TimeStampTypes.Contains(val!.ToLowerInvariant())) throw new UsageException($"invalid time stamp type {val}");
+                break;
             case 'J': break;
             case 'K': NoChecksum = true; break;
             case 'l': LineBuffered = true; break;
             case 'L': ListDataLinks = true; break;
-            case 'm': case 'M': break;
+            case 'm': Warnings.Add($"ignoring option `-m {val}' (no libsmi support)"); break;
+            case 'M': break;
             case 'n': NoNames = true; break;
             case 'N': NoDomains = true; break;
             case 'O': OptimizeOff = true; break;
             case 'p': NoPromiscuous = true; break;
             case 'q': QuietCount++; break;
             case 'Q':
-                if (val != "in" && val != "out" && val != "inout") throw new UsageException($"unknown capture direction '{val}'");
+                if (val != "in" && val != "out" && val != "inout") throw new UsageException($"unknown capture direction `{val}'");
                 Direction = val; break;
             case 'r': ReadFile = val; break;
             case 's':
-                SnapLen = (int)ParseNum(val!, "snaplen", 0, SnapLength.Maximum);
+                SnapLen = long.TryParse(val, System.Globalization.NumberStyles.AllowLeadingWhite | System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long snap)
+                    && snap is >= 0 and <= SnapLength.Maximum
+                    ? (int)snap
+                    : throw new UsageException($"invalid snaplen {val} (must be >= 0 and <= {SnapLength.Maximum})");
                 if (SnapLen == 0) SnapLen = SnapLength.Maximum;
                 break;
             case 'S': AbsoluteSequence = true; break;
             case 't': TimeFormat++; break;
-            case 'T': ForcedType = val; break;
+            case 'T':
+                if (!PacketTypes.Contains(val)) throw new UsageException($"unknown packet type `{val}'");
+                ForcedType = val;
+                break;
             case 'u': break;
             case 'U': PacketBuffered = true; break;
             case 'v': Verbosity++; break;
-            case 'V': throw new UsageException("-V is not supported yet");
+            case 'V': ListFile = val; break;
             case 'w': WriteFile = val; break;
             case 'W': FileCount = ParseNum(val!, "number of output files", 1, int.MaxValue); break;
             case 'x': HexCount++; break;
@@ -247,7 +297,7 @@ internal sealed class Options
             case '\u0103':
                 if (val == "micro") NanoPrecision = false;
                 else if (val == "nano") NanoPrecision = true;
-                else throw new UsageException($"unsupported time stamp precision {val}");
+                else throw new UsageException("unsupported time stamp precision");
                 break;
             case '\u0104': Immediate = true; break;
             case '\u0105': Count = true; break;

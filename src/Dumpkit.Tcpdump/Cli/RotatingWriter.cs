@@ -44,9 +44,38 @@ internal sealed class RotatingWriter : IDisposable
         string baseName = _o.RotateSeconds > 0 ? Strftime.Format(_o.WriteFile!, _gTime, _zone) : _o.WriteFile!;
         string name = cnt == 0 && chars == 0 ? baseName : baseName + cnt.ToString(new string('0', Math.Max(1, chars)), CultureInfo.InvariantCulture);
         _currentName = name;
-        Stream ws = ToStdout ? _stdout : new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        return PacketWriter.Create(ws, _linkType, _snapLen, _nano, _o.Pcapng);
+        Stream ws;
+        if (ToStdout) ws = _stdout;
+        else
+        {
+            try { ws = new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16); }
+            catch (Exception ex) when (SystemErrors.IsOpenFailure(ex))
+            {
+                // as tcpdump, at the start and at a rotation alike: "tcpdump: NAME: strerror", exit 1
+                throw new UsageException($"{name}: {SystemErrors.Describe(ex, name) ?? "Input/output error"}");
+            }
+        }
+        _failed = false;
+        try { return PacketWriter.Create(ws, _linkType, _snapLen, _nano, _o.Pcapng); }
+        catch (Exception ex) when (SystemErrors.IsIo(ex))
+        {
+            // the file header did not fit (a full disk): as libpcap's stdio, the file stays open and silent
+            _failed = true;
+            if (!ToStdout)
+            {
+                try { ws.Dispose(); }
+                catch (Exception e) when (SystemErrors.IsIo(e)) { }
+            }
+            return PacketWriter.Create(Stream.Null, _linkType, _snapLen, _nano, _o.Pcapng);
+        }
     }
+
+    /// <summary>
+    /// A write to the current file failed. tcpdump (pcap_dump on a stdio stream) does not check its writes:
+    /// a full disk or /dev/full loses the packets silently and the run ends with status 0. So does this,
+    /// without retrying each packet; the bytes already in the file stay as they are.
+    /// </summary>
+    private bool _failed;
 
     private void PostRotate(string name)
     {
@@ -73,7 +102,8 @@ internal sealed class RotatingWriter : IDisposable
             {
                 _gTime = now;
                 _gCount++;
-                _writer.Dispose();
+                Close(_writer);
+                _writer = null;
                 PostRotate(_currentName);
                 if (_o.FileSizeMb == 0 && _o.FileCount > 0 && _gCount >= _o.FileCount)
                 {
@@ -88,7 +118,8 @@ internal sealed class RotatingWriter : IDisposable
         if (_o.FileSizeMb > 0 && !ToStdout && _writer.BytesWritten > _o.FileSizeMb * 1000000)
         {
             // -C: rotate to NAME1, NAME2, ... (wrapping at -W files)
-            _writer.Dispose();
+            Close(_writer);
+            _writer = null;
             PostRotate(_currentName);
             _fileNo++;
             if (_o.FileCount > 0 && _fileNo >= _o.FileCount) _fileNo = 0;
@@ -97,14 +128,36 @@ internal sealed class RotatingWriter : IDisposable
         return true;
     }
 
-    public void Write(in PacketHeader h, ReadOnlySpan<byte> data) => _writer?.Write(h, data);
+    public void Write(in PacketHeader h, ReadOnlySpan<byte> data)
+    {
+        if (_writer == null || _failed) return;
+        try { _writer.Write(h, data); }
+        catch (Exception ex) when (SystemErrors.IsIo(ex)) { _failed = true; }
+    }
 
-    public void Flush() => _writer?.Flush();
+    public void Flush()
+    {
+        if (_writer == null || _failed) return;
+        try { _writer.Flush(); }
+        catch (Exception ex) when (SystemErrors.IsIo(ex)) { _failed = true; }
+    }
 
-    /// <summary>Closes the current file; standard output is only flushed.</summary>
+    /// <summary>Closes the current file (a failed write is not reported, as tcpdump's); standard output is only flushed.</summary>
     public void Dispose()
     {
-        if (_writer != null && !ToStdout) _writer.Dispose();
-        else _writer?.Flush();
+        var w = _writer;
+        _writer = null;
+        Close(w);
+    }
+
+    private void Close(PacketWriter? w)
+    {
+        if (w == null) return;
+        try
+        {
+            if (ToStdout) { if (!_failed) w.Flush(); }
+            else w.Dispose();
+        }
+        catch (Exception ex) when (SystemErrors.IsIo(ex)) { _failed = true; }
     }
 }

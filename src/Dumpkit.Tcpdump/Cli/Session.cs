@@ -5,11 +5,15 @@ using Dumpkit.Tcpdump.Print;
 namespace Dumpkit.Tcpdump.Cli;
 
 /// <summary>One tcpdump invocation: open the source, loop over packets, print and/or write.</summary>
-internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> stdin, TimeZoneInfo zone, CancellationToken cancel)
+internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> stdin, TimeZoneInfo zone, CancellationToken cancel)
 {
+    /// <summary>Standard output for what tcpdump prints: a failed write ends the run ("Unable to write output").</summary>
+    private readonly Stream stdout = new GuardedOutput(rawStdout);
+
     public int Run(string[] args)
     {
         var o = Options.Parse(args);
+        foreach (var w in o.Warnings) stderr.WriteLine($"tcpdump: {w}");
         if (o.FpType)
         {
             // Same computation as tcpdump's float-format probe: 9877.895 on IEEE-754 doubles.
@@ -52,7 +56,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         if (Directory.Exists(path)) throw new UsageException($"read {path}: Is a directory");
         string text;
         try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
         {
             throw new UsageException($"can't open {path}: No such file or directory");
         }
@@ -62,7 +66,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         }
         catch (IOException ex)
         {
-            throw new UsageException($"can't open {path}: {ex.Message}");
+            throw new UsageException($"can't open {path}: {SystemErrors.Describe(ex, path) ?? "Input/output error"}");
         }
         // tcpdump's read_infile: '#' starts a comment that runs to the end of the line; arguments are ignored
         var chars = text.ToCharArray();
@@ -145,13 +149,16 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
     private int Live(Options o)
     {
         string iface = o.Interface ?? DefaultInterface();
-        if (int.TryParse(iface, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int num))
+        if (iface.Length > 0 && iface.AsSpan(iface[0] is '-' or '+' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0 && iface.Length > (iface[0] is '-' or '+' ? 1 : 0))
         {
+            // -i N (all of it a number, as strtol reads it): the Nth entry of -D
+            if (!int.TryParse(iface, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int num) || num < 1)
+                throw new UsageException("Invalid adapter index");
             // -i N: the Nth entry of -D
             var sw = new StringWriter();
             Interfaces.List(sw);
             var lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (num < 1 || num > lines.Length) throw new UsageException($"Interface number {num} is out of range");
+            if (num > lines.Length) throw new UsageException("Invalid adapter index");
             var l = lines[num - 1];
             iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
         }
@@ -208,20 +215,28 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
     private int ReadFile(Options o)
     {
         Stream input;
+        string path = o.ReadFile!;
         try
         {
-            input = o.ReadFile == "-" ? stdin() : new FileStream(o.ReadFile!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            input = path == "-" ? stdin() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         }
-        catch (FileNotFoundException) { stderr.WriteLine($"tcpdump: {o.ReadFile}: No such file or directory"); return 1; }
-        catch (DirectoryNotFoundException) { stderr.WriteLine($"tcpdump: {o.ReadFile}: No such file or directory"); return 1; }
-        catch (UnauthorizedAccessException) { stderr.WriteLine($"tcpdump: {o.ReadFile}: Permission denied"); return 1; }
-        catch (IOException ex) { stderr.WriteLine($"tcpdump: {o.ReadFile}: {ex.Message}"); return 1; }
+        catch (Exception ex) when (SystemErrors.IsOpenFailure(ex))
+        {
+            // as libpcap: a directory opens, and its first read fails
+            if (ex is UnauthorizedAccessException && Directory.Exists(path)) throw new UsageException("error reading dump file: Is a directory");
+            throw new UsageException($"{path}: {SystemErrors.Describe(ex, path) ?? "Input/output error"}");
+        }
 
         using var _ = input;
         bool nano = o.NanoPrecision == true;
         PacketSource src;
         try { src = PacketSource.OpenFile(input, nano); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
+        catch (Exception ex) when (SystemErrors.IsIo(ex))
+        {
+            stderr.WriteLine($"tcpdump: error reading dump file: {SystemErrors.Describe(ex) ?? "Input/output error"}");
+            return 1;
+        }
         using var __ = src;
         if (o.User != null) Privileges.Drop(o.User, stderr);
 
@@ -249,7 +264,7 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         var output = new Output(stdout);
         bool print = o.WriteFile == null || o.Print;
         if (o.Count) print = false;
-        RotatingWriter? writer = o.WriteFile != null ? new RotatingWriter(o, stdout, stderr, zone, src.LinkType, src.SnapLen, nano) : null;
+        RotatingWriter? writer = o.WriteFile != null ? new RotatingWriter(o, rawStdout, stderr, zone, src.LinkType, src.SnapLen, nano) : null;
         PacketPrinter? printer = null;
         if (print)
         {
@@ -269,10 +284,12 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
                 if (o.CountLimit >= 0 && count >= o.CountLimit) break;
                 bool more;
                 try { more = src.Next(ref h, ref buf); }
-                catch (CaptureException ex)
+                catch (Exception ex) when (ex is CaptureException || SystemErrors.IsIo(ex))
                 {
                     output.Flush();
-                    stderr.WriteLine($"tcpdump: pcap_loop: {ex.Message}");
+                    stderr.WriteLine(ex is CaptureException
+                        ? $"tcpdump: pcap_loop: {ex.Message}"
+                        : $"tcpdump: pcap_loop: error reading dump file: {SystemErrors.Describe(ex) ?? "Input/output error"}");
                     status = 1;
                     break;
                 }
@@ -297,8 +314,9 @@ internal sealed class Session(Stream stdout, TextWriter stderr, Func<Stream> std
         }
         finally
         {
-            output.Flush();
-            writer?.Dispose();
+            // the -w file is closed whatever happened to standard output
+            try { output.Flush(); }
+            finally { writer?.Dispose(); }
         }
         LiveCount = count;
         if (o.Count && !live)
