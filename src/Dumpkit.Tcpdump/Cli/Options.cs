@@ -267,7 +267,8 @@ internal sealed class Options
                 Direction = val; break;
             case 'r': ReadFile = val; break;
             case 's':
-                SnapLen = long.TryParse(val, System.Globalization.NumberStyles.AllowLeadingWhite | System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long snap)
+                SnapLen = long.TryParse(val, System.Globalization.NumberStyles.AllowLeadingWhite | System.Globalization.NumberStyles.AllowLeadingSign,
+                        System.Globalization.CultureInfo.InvariantCulture, out long snap)
                     && snap is >= 0 and <= SnapLength.Maximum
                     ? (int)snap
                     : throw new UsageException($"invalid snaplen {val} (must be >= 0 and <= {SnapLength.Maximum})");
