@@ -99,7 +99,7 @@ internal sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statisti
     /// </summary>
     public List<(ulong Start, ulong End)> Balance(int parts, ulong cycleFrames)
     {
-        const ulong grain = 512;
+        const ulong Grain = 512;
         ulong max = input.MaxPfn;
         var counts = new List<ulong>();
         for (ulong first = 0; first < max; first += cycleFrames)
@@ -108,8 +108,8 @@ internal sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statisti
             var ram = new PfnBitmap(first, last);
             var dumpable = new PfnBitmap(first, last);
             Fill(ram, dumpable, firstPass: true);
-            for (ulong g = first; g < last; g += grain)
-                counts.Add(dumpable.Rank(Math.Min(g + grain, last)) - dumpable.Rank(g));
+            for (ulong g = first; g < last; g += Grain)
+                counts.Add(dumpable.Rank(Math.Min(g + Grain, last)) - dumpable.Rank(g));
         }
         Counted();
         ulong total = 0;
@@ -122,7 +122,7 @@ internal sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statisti
             acc += counts[i];
             if (acc >= total * (ulong)part / (ulong)parts)
             {
-                ulong end = Math.Min((ulong)(i + 1) * grain, max);
+                ulong end = Math.Min((ulong)(i + 1) * Grain, max);
                 ranges.Add((start, end));
                 start = end;
                 part++;

@@ -520,11 +520,11 @@ public partial class ErrorTests
         {
             var input = Sample(d);
             File.SetUnixFileMode(input, UnixFileMode.UserRead);
-            const string nobody = "exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$0\" tcpdump \"$@\"";
-            var capture = Shell(bin!, nobody, "-i", "lo", "-c", "1");
+            const string AsNobody = "exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$0\" tcpdump \"$@\"";
+            var capture = Shell(bin!, AsNobody, "-i", "lo", "-c", "1");
             Assert.Equal(1, capture.Rc);
             Assert.Equal("tcpdump: lo: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)\n", capture.Err);
-            var read = Shell(bin!, nobody, "-r", input);
+            var read = Shell(bin!, AsNobody, "-r", input);
             Assert.Equal(1, read.Rc);
             Assert.Equal($"tcpdump: {input}: Permission denied\n", read.Err);
             // the directory is root's (0755): nobody can read the capture but not create a file beside it
@@ -534,7 +534,7 @@ public partial class ErrorTests
             File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
                 | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             var outFile = Path.Combine(d, "x.pcap");
-            var write = Shell(bin!, nobody, "-r", readable, "-w", outFile);
+            var write = Shell(bin!, AsNobody, "-r", readable, "-w", outFile);
             Assert.Equal(1, write.Rc);
             Assert.Equal($"tcpdump: {outFile}: Permission denied", LastLine(write.Err));
         }

@@ -13,13 +13,13 @@ internal sealed class HelpCommand : ICrashCommand
         if (args.Length == 0)
         {
             var names = session.Commands.Select(c => c.Name).Where(n => n != "q").OrderBy(n => n, StringComparer.Ordinal).Append("q").ToArray();
-            const int columns = 5;
-            int rows = (names.Length + columns - 1) / columns;
+            const int Columns = 5;
+            int rows = (names.Length + Columns - 1) / Columns;
             o.WriteLine();
             for (int r = 0; r < rows; r++)
             {
                 var line = new System.Text.StringBuilder();
-                for (int c = 0; c < columns; c++)
+                for (int c = 0; c < Columns; c++)
                 {
                     int i = c * rows + r;
                     if (i < names.Length)

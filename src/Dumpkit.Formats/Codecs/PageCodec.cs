@@ -25,9 +25,9 @@ public static class PageCodecInfo
     /// <summary>The codec named by a descriptor's flags, or null when more than one bit is set.</summary>
     public static PageCodec? FromFlags(uint flags)
     {
-        const uint all = Diskdump.DiskdumpFlags.CompressedZlib | Diskdump.DiskdumpFlags.CompressedLzo
+        const uint All = Diskdump.DiskdumpFlags.CompressedZlib | Diskdump.DiskdumpFlags.CompressedLzo
             | Diskdump.DiskdumpFlags.CompressedSnappy | Diskdump.DiskdumpFlags.CompressedZstd;
-        return (flags & all) switch
+        return (flags & All) switch
         {
             0 => PageCodec.None,
             Diskdump.DiskdumpFlags.CompressedZlib => PageCodec.Zlib,

@@ -62,8 +62,8 @@ public sealed class PageTables
         if (!Step("PUD", table, (vaddr >> 30) & 0x1ff, trace, out ulong pud)) return false;
         if ((pud & PageSizeBit) != 0)
         {
-            const ulong pudMask = ~((1UL << 30) - 1);
-            paddr = (pud & _entryMask & pudMask) + (vaddr & ~pudMask);
+            const ulong PudMask = ~((1UL << 30) - 1);
+            paddr = (pud & _entryMask & PudMask) + (vaddr & ~PudMask);
             mappingShift = 30;
             return true;
         }
@@ -71,8 +71,8 @@ public sealed class PageTables
         if (!Step("PMD", pud & _entryMask, (vaddr >> 21) & 0x1ff, trace, out ulong pmd)) return false;
         if ((pmd & PageSizeBit) != 0)
         {
-            const ulong pmdMask = ~((1UL << 21) - 1);
-            paddr = (pmd & _entryMask & pmdMask) + (vaddr & ~pmdMask);
+            const ulong PmdMask = ~((1UL << 21) - 1);
+            paddr = (pmd & _entryMask & PmdMask) + (vaddr & ~PmdMask);
             mappingShift = 21;
             return true;
         }

@@ -18,10 +18,10 @@ public static class Interfaces
     public static void List(TextWriter w)
     {
         var devs = new List<Dev>();
-        const string root = "/sys/class/net";
-        if (Directory.Exists(root))
+        const string Root = "/sys/class/net";
+        if (Directory.Exists(Root))
         {
-            foreach (var dir in Directory.GetDirectories(root))
+            foreach (var dir in Directory.GetDirectories(Root))
             {
                 string name = Path.GetFileName(dir);
                 int.TryParse(Read(Path.Combine(dir, "ifindex")), out int idx);

@@ -285,24 +285,24 @@ internal sealed partial class CodeGen
 
     private static int CheckPortProto(QProto proto, int realProto, string what)
     {
-        const int tcp = 6, udp = 17, sctp = 132;
+        const int Tcp = 6, Udp = 17, Sctp = 132;
         if (proto == QProto.Udp)
         {
-            if (realProto == tcp) throw Error($"{what} is tcp");
-            if (realProto == sctp) throw Error($"{what} is sctp");
-            return udp;
+            if (realProto == Tcp) throw Error($"{what} is tcp");
+            if (realProto == Sctp) throw Error($"{what} is sctp");
+            return Udp;
         }
         if (proto == QProto.Tcp)
         {
-            if (realProto == udp) throw Error($"{what} is udp");
-            if (realProto == sctp) throw Error($"{what} is sctp");
-            return tcp;
+            if (realProto == Udp) throw Error($"{what} is udp");
+            if (realProto == Sctp) throw Error($"{what} is sctp");
+            return Tcp;
         }
         if (proto == QProto.Sctp)
         {
-            if (realProto == udp) throw Error($"{what} is udp");
-            if (realProto == tcp) throw Error($"{what} is tcp");
-            return sctp;
+            if (realProto == Udp) throw Error($"{what} is udp");
+            if (realProto == Tcp) throw Error($"{what} is tcp");
+            return Sctp;
         }
         return realProto;
     }

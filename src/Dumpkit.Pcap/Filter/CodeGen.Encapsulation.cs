@@ -174,9 +174,9 @@ internal sealed partial class CodeGen
 
     private Block GeneveCheck(bool v6, uint vni, bool hasVni)
     {
-        const uint genevePort = 6081;
+        const uint GenevePort = 6081;
         var rel = v6 ? OffRel.TranIpv6 : OffRel.TranIpv4;
-        var b0 = v6 ? Port6(genevePort, (int)IpProtoUdp, QDir.Dst) : Port(genevePort, (int)IpProtoUdp, QDir.Dst);
+        var b0 = v6 ? Port6(GenevePort, (int)IpProtoUdp, QDir.Dst) : Port(GenevePort, (int)IpProtoUdp, QDir.Dst);
         var b1 = MCmp(rel, 8, Bpf.B, 0, 0xc0);
         Block.And(b0, b1);
         b0 = b1;

@@ -17,9 +17,9 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         if (o.FpType)
         {
             // Same computation as tcpdump's float-format probe: 9877.895 on IEEE-754 doubles.
-            const string f = "9877.895";
+            const string Probe = "9877.895";
             using var w = new StreamWriter(stdout, leaveOpen: true);
-            w.Write(f + "\n");
+            w.Write(Probe + "\n");
             return 0;
         }
         if (o.Version)

@@ -668,25 +668,25 @@ internal static class Bgp
         p += 2;
         var s = new StringBuilder($"Route-Type: {MvpnRouteType(type) ?? "Unknown"} ({type}), length: {rlen}");
         str = "";
-        const int rdLen = 8;
+        const int RdLen = 8;
         switch (type)
         {
             case 1:
-                if (!nd.TTest(p, rdLen)) return -2;
-                s.Append($", RD: {Rd(nd, p)}, Originator {VpnIp(nd, p + rdLen, (uint)((rlen - rdLen) << 3))}");
+                if (!nd.TTest(p, RdLen)) return -2;
+                s.Append($", RD: {Rd(nd, p)}, Originator {VpnIp(nd, p + RdLen, (uint)((rlen - RdLen) << 3))}");
                 break;
             case 2:
             case 6:
             case 7:
-                if (!nd.TTest(p, rdLen + 4)) return -2;
-                s.Append($", RD: {Rd(nd, p)}, Source-AS {As(nd, nd.Be32(p + rdLen))}");
-                if (type != 2) SourceGroup(nd, p + rdLen + 4, s);
+                if (!nd.TTest(p, RdLen + 4)) return -2;
+                s.Append($", RD: {Rd(nd, p)}, Source-AS {As(nd, nd.Be32(p + RdLen))}");
+                if (type != 2) SourceGroup(nd, p + RdLen + 4, s);
                 break;
             case 3:
             {
-                if (!nd.TTest(p, rdLen)) return -2;
+                if (!nd.TTest(p, RdLen)) return -2;
                 s.Append($", RD: {Rd(nd, p)}");
-                p += rdLen;
+                p += RdLen;
                 int sg = SourceGroup(nd, p, s);
                 uint addrLen = (uint)(rlen - sg);
                 // tcpdump takes the originator from where the source/group began
@@ -695,9 +695,9 @@ internal static class Bgp
                 break;
             }
             case 5:
-                if (!nd.TTest(p, rdLen)) return -2;
+                if (!nd.TTest(p, RdLen)) return -2;
                 s.Append($", RD: {Rd(nd, p)}");
-                SourceGroup(nd, p + rdLen, s);
+                SourceGroup(nd, p + RdLen, s);
                 break;
         }
         // the C buffer holds MAXHOSTNAMELEN + 100 octets with the NUL

@@ -50,7 +50,9 @@ public class AnalysisToolTests(ITestOutputHelper output)
         print(json.dumps(out))
         """;
 
+#pragma warning disable IDE1006 // named as the keys of the JSON the Python helper prints
     internal sealed record Probe(string release, string[] tasks, string[] dmesg, string stack);
+#pragma warning restore IDE1006
 
     private Probe RunDrgn(string dump, string vmlinux, string script)
     {

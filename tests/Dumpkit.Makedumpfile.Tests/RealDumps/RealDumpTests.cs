@@ -55,8 +55,10 @@ public class RealDumpTests(ITestOutputHelper output)
         return present;
     }
 
+#pragma warning disable IDE1006 // named as the keys of the JSON the Python helper prints
     internal sealed record Compare(string format, string release, long equal, long differ, long only_ref_zero,
         long only_ref_data, long only_dump, long missing_both, string[] differ_pfns);
+#pragma warning restore IDE1006
 
     private Compare LibkdumpfileCompare(string dump, string reference)
     {

@@ -60,13 +60,13 @@ public class FilterFuzzTests(ITestOutputHelper log)
     public void RandomTextOnlyFailsCleanly()
     {
         var rnd = new Random(Seed + 1);
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 .:-/_[]()!&|=<>+*%^\\$x\t\n@#'\"";
+        const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 .:-/_[]()!&|=<>+*%^\\$x\t\n@#'\"";
         var names = new Names(useResolver: false);
         int refused = 0;
         for (int iter = 0; iter < 6000; iter++)
         {
             var chars = new char[rnd.Next(0, 40)];
-            for (int i = 0; i < chars.Length; i++) chars[i] = alphabet[rnd.Next(alphabet.Length)];
+            for (int i = 0; i < chars.Length; i++) chars[i] = Alphabet[rnd.Next(Alphabet.Length)];
             try { FilterCompiler.Compile(new string(chars), new FilterTarget(Dlts[rnd.Next(Dlts.Length)]) { Netmask = 0 }, true, names); }
             catch (FilterException) { refused++; }
         }
