@@ -226,7 +226,7 @@ internal sealed class Options
         return v;
     }
 
-    private void Apply(char c, string? val)
+    internal void Apply(char c, string? val)
     {
         switch (c)
         {
