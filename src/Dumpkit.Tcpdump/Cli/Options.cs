@@ -1,3 +1,4 @@
+using Dumpkit.Cli;
 using Dumpkit.Pcap.Capture;
 
 namespace Dumpkit.Tcpdump.Cli;
@@ -104,77 +105,57 @@ internal sealed class Options
     /// <summary>The filter expression's words (the operands).</summary>
     public List<string> Expression { get; } = [];
 
-    private const string WithArg = "BcCEFGiJjmMQrsTVwWyzZ";
-    private const string NoArg = "AbdDefhHIKlLnNOpqStuUvxXY#";
+    /// <summary>An option-table row; <see cref="Code"/> is what <see cref="Apply"/> switches on (the short letter,
+    /// or a code of its own for a long-only option).</summary>
+    private sealed record Opt(string? Long, char Short, Arity Arity, char Code) : Option(Long, Short, Arity)
+    {
+        public Opt(char shortName, Arity arity, string? longName = null) : this(longName, shortName, arity, shortName) { }
+    }
 
-    private static readonly (string Name, char Short, bool Arg)[] Long =
+    private const Arity Flag = Arity.None;
+    private const Arity Value = Arity.Required;
+
+    /// <summary>tcpdump 4.99's options as dumpkit reads them. -J takes a value as a short option (as dumpkit always
+    /// read it) and none as --list-time-stamp-types, so the two are rows of their own.</summary>
+    private static readonly Opt[] Table =
     [
-        ("buffer-size", 'B', true), ("list-interfaces", 'D', false), ("help", 'h', false), ("interface", 'i', true),
-        ("monitor-mode", 'I', false), ("time-stamp-type", 'j', true), ("list-time-stamp-types", 'J', false),
-        ("micro", '\u0101', false), ("nano", '\u0102', false), ("time-stamp-precision", '\u0103', true),
-        ("dont-verify-checksums", 'K', false), ("list-data-link-types", 'L', false), ("no-optimize", 'O', false),
-        ("no-promiscuous-mode", 'p', false), ("direction", 'Q', true), ("snapshot-length", 's', true),
-        ("absolute-tcp-sequence-numbers", 'S', false), ("packet-buffered", 'U', false), ("linktype", 'y', true),
-        ("immediate-mode", '\u0104', false), ("relinquish-privileges", 'Z', true), ("count", '\u0105', false),
-        ("fp-type", '\u0106', false), ("number", '#', false), ("print", '\u0107', false), ("version", '\u0108', false),
-        ("pcapng", '\u0109', false),
+        new('A', Flag), new('b', Flag), new('B', Value, "buffer-size"), new('c', Value), new('C', Value), new('d', Flag),
+        new('D', Flag, "list-interfaces"), new('e', Flag), new('E', Value), new('f', Flag), new('F', Value), new('G', Value),
+        new('h', Flag, "help"), new('H', Flag), new('i', Value, "interface"), new('I', Flag, "monitor-mode"), new('J', Value),
+        new("list-time-stamp-types", Option.NoShort, Flag, 'J'), new('j', Value, "time-stamp-type"),
+        new('K', Flag, "dont-verify-checksums"), new('l', Flag), new('L', Flag, "list-data-link-types"), new('m', Value),
+        new('M', Value), new('n', Flag), new('N', Flag), new('O', Flag, "no-optimize"), new('p', Flag, "no-promiscuous-mode"),
+        new('q', Flag), new('Q', Value, "direction"), new('r', Value), new('s', Value, "snapshot-length"),
+        new('S', Flag, "absolute-tcp-sequence-numbers"), new('t', Flag), new('T', Value), new('u', Flag),
+        new('U', Flag, "packet-buffered"), new('v', Flag), new('V', Value), new('w', Value), new('W', Value), new('x', Flag),
+        new('X', Flag), new('y', Value, "linktype"), new('Y', Flag), new('z', Value), new('Z', Value, "relinquish-privileges"),
+        new('#', Flag, "number"),
+        new("micro", Option.NoShort, Flag, '\u0101'), new("nano", Option.NoShort, Flag, '\u0102'),
+        new("time-stamp-precision", Option.NoShort, Value, '\u0103'), new("immediate-mode", Option.NoShort, Flag, '\u0104'),
+        new("count", Option.NoShort, Flag, '\u0105'), new("fp-type", Option.NoShort, Flag, '\u0106'),
+        new("print", Option.NoShort, Flag, '\u0107'), new("version", Option.NoShort, Flag, '\u0108'),
+        new("pcapng", Option.NoShort, Flag, '\u0109'),
     ];
+
+    /// <summary>getopt_long with its defaults: bundled short options, unique prefixes of long names, "--" ends them.</summary>
+    private static readonly Getopt<Opt> Getopt = new(Table);
 
     public static Options Parse(string[] args)
     {
         var o = new Options();
-        for (int i = 0; i < args.Length; i++)
+        try
         {
-            string a = args[i];
-            if (a == "--")
+            foreach (var a in Getopt.Parse(args))
             {
-                for (i++; i < args.Length; i++) o.Expression.Add(args[i]);
-                break;
+                if (a.Option is null) o.Expression.Add(a.Value!);
+                else o.Apply(a.Option.Code, a.Value);
             }
-            if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                string name = a[2..];
-                string? val = null;
-                int eq = name.IndexOf('=');
-                if (eq >= 0) { val = name[(eq + 1)..]; name = name[..eq]; }
-                var matches = Long.Where(l => l.Name.StartsWith(name, StringComparison.Ordinal)).ToArray();
-                var exact = Long.Where(l => l.Name == name).ToArray();
-                if (exact.Length == 1) matches = exact;
-                if (matches.Length == 0) throw new UsageException($"unrecognized option '{a}'", true);
-                if (matches.Length > 1) throw new UsageException($"option '{a}' is ambiguous", true);
-                var m = matches[0];
-                if (m.Arg)
-                {
-                    if (val == null)
-                    {
-                        if (i + 1 >= args.Length) throw new UsageException($"option '--{m.Name}' requires an argument", true);
-                        val = args[++i];
-                    }
-                }
-                else if (val != null) throw new UsageException($"option '--{m.Name}' doesn't allow an argument", true);
-                o.Apply(m.Short, val);
-                continue;
-            }
-            if (a.Length > 1 && a[0] == '-')
-            {
-                for (int j = 1; j < a.Length; j++)
-                {
-                    char c = a[j];
-                    if (WithArg.Contains(c))
-                    {
-                        string val;
-                        if (j + 1 < a.Length) val = a[(j + 1)..];
-                        else if (i + 1 < args.Length) val = args[++i];
-                        else throw new UsageException($"option requires an argument -- '{c}'", true);
-                        o.Apply(c, val);
-                        break;
-                    }
-                    if (NoArg.Contains(c)) { o.Apply(c, null); continue; }
-                    throw new UsageException($"invalid option -- '{c}'", true);
-                }
-                continue;
-            }
-            o.Expression.Add(a);
+        }
+        catch (GetoptException e)
+        {
+            // dumpkit's wording so far: no list of possibilities, and "--=VALUE" (an empty name) is ambiguous as in glibc
+            bool ambiguous = e.Error == GetoptError.AmbiguousOption || (e.Error == GetoptError.UnrecognizedOption && e.Name == "--");
+            throw new UsageException(ambiguous ? $"option '{e.Argument}' is ambiguous" : e.Message, true);
         }
         if (o.ListFile != null)
         {
@@ -226,7 +207,7 @@ internal sealed class Options
         return v;
     }
 
-    private void Apply(char c, string? val)
+    internal void Apply(char c, string? val)
     {
         switch (c)
         {
