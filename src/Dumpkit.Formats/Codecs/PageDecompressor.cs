@@ -81,6 +81,8 @@ public sealed class PageDecompressor : IDisposable
                 return null;
             }
             catch (InvalidDataException e) { return "zlib data is corrupt: " + e.Message; }
+            // Other inflate results (Z_NEED_DICT, Z_BUF_ERROR, ...) come as ZLibException, an IOException.
+            catch (IOException) { return "zlib data is corrupt (the stream is not a plain zlib page)"; }
         }
     }
 
