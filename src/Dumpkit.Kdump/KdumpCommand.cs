@@ -159,7 +159,8 @@ public static class KdumpCommand
         var c = plan.Config;
         host.Out.WriteLine($"crash memory: {CrashMemory(host)}");
         host.Out.WriteLine($"load would run: {plan.KexecCommandText}");
-        host.Out.WriteLine($"savecore would write: {Path.Combine(c.CoreDir, "YYYYmmddHHMM")}/dmesg.YYYYmmddHHMM and dump.YYYYmmddHHMM (makedumpfile {c.MakedumpArgs})" +
+        host.Out.WriteLine($"savecore would write: {Path.Combine(c.CoreDir, "YYYYmmddHHMM")}" +
+            $"/dmesg.YYYYmmddHHMM and dump.YYYYmmddHHMM (makedumpfile {c.MakedumpArgs})" +
                            (c.NumDumps > 0 ? $", keeping the newest {c.NumDumps}" : ""));
         var problems = Problems(plan, host);
         if (MakedumpArgsProblem(c) is { } refused)

@@ -293,7 +293,8 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             try { p.StandardInput.Close(); } catch (IOException) { }
             p.WaitForExit();
             if (p.ExitCode != 0)
-                Err.WriteLine($"kdump: {config.SshCommand} {config.Ssh} exited with status {p.ExitCode}{(p.ExitCode == 255 ? " (host unreachable or authentication failed)" : "")}");
+                Err.WriteLine($"kdump: {config.SshCommand} {config.Ssh} " +
+                    $"exited with status {p.ExitCode}{(p.ExitCode == 255 ? " (host unreachable or authentication failed)" : "")}");
             return local != 0 ? local : p.ExitCode;
         }
     }

@@ -73,7 +73,8 @@ public sealed class PageFilter
         }
         if (dump.PageSize != 4096 || (info.PageSize is int ps && ps != dump.PageSize))
         {
-            warnings.WriteLine($"WARNING: page size {info.PageSize?.ToString() ?? "?"} (VMCOREINFO) / {dump.PageSize} (dump) is not the 4096 of x86_64; no page is excluded by type.");
+            warnings.WriteLine($"WARNING: page size {info.PageSize?.ToString() ?? "?"} (VMCOREINFO) / {dump.PageSize} (dump) " +
+                "is not the 4096 of x86_64; no page is excluded by type.");
             return Inactive();
         }
 
@@ -117,7 +118,8 @@ public sealed class PageFilter
         return merged.ToArray();
     }
 
-    /// <summary>makedumpfile's is_in_segs: the frame's first byte lies in one of the input's memory segments (PT_LOADs, or RAM runs of a kdump-compressed input).</summary>
+    /// <summary>makedumpfile's is_in_segs: the frame's first byte lies in one of the input's memory segments
+    /// (PT_LOADs, or RAM runs of a kdump-compressed input).</summary>
     private bool InSegs(ulong pfn)
     {
         if (_segs.Length == 0)
@@ -217,7 +219,8 @@ public sealed class PageFilter
                             badPage = a >> 12;
                     }
                     if (Interlocked.Exchange(ref _unreadableWarned, 1) == 0)
-                        Warn($"WARNING: cannot read the struct page of pfn 0x{pfn:x} or nearby (mem_map 0x{addr:x}); frames whose struct page is unreadable are kept.");
+                        Warn($"WARNING: cannot read the struct page of pfn 0x{pfn:x} or nearby (mem_map 0x{addr:x}); " +
+                            "frames whose struct page is unreadable are kept.");
                 }
             }
 

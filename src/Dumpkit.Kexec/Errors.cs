@@ -48,7 +48,8 @@ public static class KexecErrors
         ENOMEM or EADDRNOTAVAIL or EINVAL when crash && crashSize == 0 =>
             "no memory is reserved for a crash kernel: boot with crashkernel=SIZE (e.g. crashkernel=256M)",
         ENOMEM or EADDRNOTAVAIL when crash && crashSize > 0 =>
-            $"the kernel, initrd and command line do not fit in the {Mib(crashSize.Value)} reserved by crashkernel=: use a smaller initrd or a larger crashkernel=",
+            $"the kernel, initrd and command line do not fit in the {Mib(crashSize.Value)} reserved by crashkernel=: " +
+                "use a smaller initrd or a larger crashkernel=",
         ENOMEM or EADDRNOTAVAIL => "not enough memory to stage the kernel and initrd",
         EBUSY => "another kexec operation is in progress (or the crash kernel is in use); try again",
         ENOEXEC => "the running kernel cannot load this image (not a 64-bit bzImage it accepts)",

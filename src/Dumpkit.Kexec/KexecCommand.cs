@@ -102,7 +102,8 @@ public static class KexecCommand
         if (result == Ok && o.DoExec)
         {
             int errno = host.Sys.RebootKexec();
-            host.Err.WriteLine($"kexec failed: {KexecErrors.StrError(errno)}{(errno == KexecErrors.EPERM ? " (rebooting into the loaded kernel needs root, CAP_SYS_BOOT)" : "")}");
+            host.Err.WriteLine($"kexec failed: {KexecErrors.StrError(errno)}" +
+                $"{(errno == KexecErrors.EPERM ? " (rebooting into the loaded kernel needs root, CAP_SYS_BOOT)" : "")}");
             return Failed;
         }
         return result;
@@ -172,7 +173,8 @@ public static class KexecCommand
             return Failed;
         }
         if (o.Debug)
-            host.Err.WriteLine($"kexec: kexec_file_load({kernel}, {o.Initrd ?? "no initrd"}, \"{cmdline}\", flags=0x{(o.Initrd is null ? flags | KexecFileFlags.NoInitramfs : flags):x})");
+            host.Err.WriteLine($"kexec: kexec_file_load({kernel}, {o.Initrd ?? "no initrd"}, \"{cmdline}\"" +
+                $", flags=0x{(o.Initrd is null ? flags | KexecFileFlags.NoInitramfs : flags):x})");
         int errno = host.Sys.FileLoad(kernel, o.Initrd, cmdline, flags);
         if (errno != 0)
         {

@@ -34,8 +34,10 @@ public static class TcpdumpCommand
         using var stdout = new StdoutStream();
         using var cts = new CancellationTokenSource();
         // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed.
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT,
+            c => { c.Cancel = true; cts.Cancel(); });
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            c => { c.Cancel = true; cts.Cancel(); });
         return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local, cts.Token);
     }
 
@@ -47,7 +49,8 @@ public static class TcpdumpCommand
     }
 
     /// <summary>Runs with a byte stream for standard output; the time zone replaces TZ for local times.</summary>
-    public static int Run(string[] args, Stream stdout, TextWriter stderr, Func<Stream>? stdin = null, TimeZoneInfo? zone = null, CancellationToken cancel = default)
+    public static int Run(string[] args, Stream stdout, TextWriter stderr, Func<Stream>? stdin = null,
+        TimeZoneInfo? zone = null, CancellationToken cancel = default)
     {
         try
         {

@@ -20,7 +20,8 @@ public partial class TaskListTests
     public void EveryTaskTheKernelLoggedIsOnTheTaskList(string kernel, int logged)
     {
         var log = File.ReadAllText(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
-        var expected = SysrqTask().Matches(log).Select(m => (Pid: int.Parse(m.Groups[2].Value), Ppid: int.Parse(m.Groups[3].Value), Comm: m.Groups[1].Value.TrimEnd())).ToList();
+        var expected = SysrqTask().Matches(log).Select(m => (Pid: int.Parse(m.Groups[2].Value), Ppid: int.Parse(m.Groups[3].Value),
+            Comm: m.Groups[1].Value.TrimEnd())).ToList();
         Assert.Equal(logged, expected.Count);
 
         var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));

@@ -173,7 +173,8 @@ internal static class LzoData
                 while (sb.Length < 4096)
                 {
                     t += r.NextDouble();
-                    sb.Append($"[{t,12:F6}] {s_words[r.Next(s_words.Length)]}: {s_words[r.Next(s_words.Length)]} at 0x{0xffff888000000000UL + (ulong)r.Next(1 << 24) * 64:x16} count={r.Next(1000)}\n");
+                    sb.Append($"[{t,12:F6}] {s_words[r.Next(s_words.Length)]}: {s_words[r.Next(s_words.Length)]}" +
+                        $" at 0x{0xffff888000000000UL + (ulong)r.Next(1 << 24) * 64:x16} count={r.Next(1000)}\n");
                 }
                 Encoding.ASCII.GetBytes(sb.ToString(0, 4096), page);
                 break;

@@ -26,7 +26,8 @@ public class PageDeflaterTests
                 case 2: // kernel-like: 8-byte words, pointers into one area, small counters, zeros
                     for (int i = 0; i + 8 <= length; i += 8)
                     {
-                        ulong w = rnd.Next(4) switch { 0 => 0, 1 => 0xffff8df700000000UL | (ulong)rnd.Next(1 << 20) << 3, 2 => (ulong)rnd.Next(alphabet), _ => (ulong)rnd.NextInt64() };
+                        ulong w = rnd.Next(4) switch { 0 => 0, 1 => 0xffff8df700000000UL | (ulong)rnd.Next(1 << 20) << 3,
+                            2 => (ulong)rnd.Next(alphabet), _ => (ulong)rnd.NextInt64() };
                         BitConverter.TryWriteBytes(page.AsSpan(i), w);
                     }
                     break;

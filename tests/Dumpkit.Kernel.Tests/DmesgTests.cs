@@ -14,27 +14,27 @@ public class DmesgTests
         var k = new SyntheticKernel(is612: false);
         var d = k.Dump;
         d.WriteU64(0xa0000, T + 0xa0100); // prb → printk_rb_static
-        const ulong rb = 0xa0100, descs = 0xa1000, infos = 0xa2000, data = 0xa3000;
-        d.WriteU32(rb + 0, 2);             // desc_ring.count_bits
-        d.WriteU64(rb + 8, T + descs);
-        d.WriteU64(rb + 16, T + infos);
-        d.WriteU64(rb + 24, 7);            // head_id
-        d.WriteU64(rb + 32, 4);            // tail_id
-        d.WriteU32(rb + 48, 8);            // text_data_ring.size_bits
-        d.WriteU64(rb + 56, T + data);
+        const ulong RbAddr = 0xa0100, DescsAddr = 0xa1000, InfosAddr = 0xa2000, DataAddr = 0xa3000;
+        d.WriteU32(RbAddr + 0, 2);             // desc_ring.count_bits
+        d.WriteU64(RbAddr + 8, T + DescsAddr);
+        d.WriteU64(RbAddr + 16, T + InfosAddr);
+        d.WriteU64(RbAddr + 24, 7);            // head_id
+        d.WriteU64(RbAddr + 32, 4);            // tail_id
+        d.WriteU32(RbAddr + 48, 8);            // text_data_ring.size_bits
+        d.WriteU64(RbAddr + 56, T + DataAddr);
 
         void Record(ulong id, ulong state, ulong begin, ulong next, ulong ts, ushort len, uint caller, string text)
         {
             ulong slot = id % 4;
-            d.WriteU64(descs + slot * 24, (state << 62) | id);
-            d.WriteU64(descs + slot * 24 + 8, begin);
-            d.WriteU64(descs + slot * 24 + 16, next);
-            d.WriteU64(infos + slot * 88 + 8, ts);
-            d.WriteU16(infos + slot * 88 + 16, len);
-            d.WriteU32(infos + slot * 88 + 20, caller);
+            d.WriteU64(DescsAddr + slot * 24, (state << 62) | id);
+            d.WriteU64(DescsAddr + slot * 24 + 8, begin);
+            d.WriteU64(DescsAddr + slot * 24 + 16, next);
+            d.WriteU64(InfosAddr + slot * 88 + 8, ts);
+            d.WriteU16(InfosAddr + slot * 88 + 16, len);
+            d.WriteU32(InfosAddr + slot * 88 + 20, caller);
             ulong at = (begin % 256 > next % 256 ? 0 : begin % 256);
-            d.WriteU64(data + at, id);
-            Text(k, data + at + 8, text);
+            d.WriteU64(DataAddr + at, id);
+            Text(k, DataAddr + at + 8, text);
         }
         Record(4, 2, 64, 64 + 13, 1_000_000_000, 5, 1, "hello");
         Record(5, 1, 16, 16 + 8 + 3, 123_456_789_012, 3, 0x80000001, "a\nb");
@@ -107,22 +107,22 @@ public class DmesgTests
     {
         var k = new SyntheticKernel(is612: false);
         var d = k.Dump;
-        const ulong buf = 0xa8000;
-        d.WriteU64(0xa7000, T + buf);      // log_buf (a pointer)
+        const ulong BufAddr = 0xa8000;
+        d.WriteU64(0xa7000, T + BufAddr);      // log_buf (a pointer)
         d.WriteU32(0xa7008, 128);          // log_buf_len
         d.WriteU32(0xa7010, 80);           // log_first_idx
         d.WriteU32(0xa7018, 24);           // log_next_idx
         void Rec(ulong at, ulong ts, ushort len, string text, uint caller)
         {
-            d.WriteU64(buf + at, ts);
-            d.WriteU16(buf + at + 8, len);
-            d.WriteU16(buf + at + 10, (ushort)text.Length);
-            d.WriteU32(buf + at + 12, caller);
-            Text(k, buf + at + 16, text);
+            d.WriteU64(BufAddr + at, ts);
+            d.WriteU16(BufAddr + at + 8, len);
+            d.WriteU16(BufAddr + at + 10, (ushort)text.Length);
+            d.WriteU32(BufAddr + at + 12, caller);
+            Text(k, BufAddr + at + 16, text);
         }
         Rec(80, 2_500_000, 24, "older", 7);
         Rec(0, 3_000_000_000, 24, "newer", 0x80000000);
-        d.WriteU16(buf + 104 + 8, 0); // wrap marker
+        d.WriteU16(BufAddr + 104 + 8, 0); // wrap marker
         k.Extra["OSRELEASE"] = "5.4.0-1-amd64";
         k.Extra["SYMBOL(log_buf)"] = (T + 0xa7000).ToString("x");
         k.Extra["SYMBOL(log_buf_len)"] = (T + 0xa7008).ToString("x");

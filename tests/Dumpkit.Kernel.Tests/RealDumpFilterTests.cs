@@ -56,7 +56,8 @@ public class RealDumpFilterTests
         Assert.True(filter.IsActive, warnings);
         Assert.True(filter.Statistics.Total > 0, $"nothing excluded at -d {level}");
         Assert.True(differ == 0,
-            $"{kernel} -d {level}: {differ} frames differ ({extra} kept but upstream drops, {missing} dropped but upstream keeps):{sample}; stats {filter.Statistics}; warnings: {warnings}");
+            $"{kernel} -d {level}: {differ} frames differ ({extra} kept but upstream drops, {missing} dropped but upstream keeps)" +
+                $":{sample}; stats {filter.Statistics}; warnings: {warnings}");
     }
 
     // Upstream's page statistics for -d 31 (logs/mdf-d31.log, GROUND-TRUTH.md).

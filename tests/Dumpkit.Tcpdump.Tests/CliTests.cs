@@ -209,7 +209,8 @@ public class RotationTests
         try
         {
             var name = Path.Combine(dir, "cap");
-            int rc = TcpdumpCommand.Run(["-r", "-", "-w", name, "-C", "1", "-W", "2"], new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
+            int rc = TcpdumpCommand.Run(["-r", "-", "-w", name, "-C", "1", "-W", "2"],
+                new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
             Assert.Equal(0, rc);
             var files = Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
             Assert.Equal(new[] { "cap0", "cap1" }, files);
@@ -231,7 +232,8 @@ public class RotationTests
         try
         {
             var name = Path.Combine(dir, "cap");
-            int rc = TcpdumpCommand.Run(["-r", "-", "-w", name, "-C", "1"], new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
+            int rc = TcpdumpCommand.Run(["-r", "-", "-w", name, "-C", "1"],
+                new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
             Assert.Equal(0, rc);
             Assert.Equal(new[] { "cap", "cap1" }, Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
         }
@@ -242,7 +244,8 @@ public class RotationTests
     public void InterfaceListMatchesSystemTcpdump()
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump") && Directory.Exists("/sys/class/net"), "needs /usr/bin/tcpdump and sysfs");
-        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/tcpdump", "-D") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/tcpdump", "-D")
+            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var p = System.Diagnostics.Process.Start(psi)!;
         var expected = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         p.WaitForExit();
@@ -272,7 +275,8 @@ public class TimeRotationTests
         try
         {
             var pattern = Path.Combine(dir, "cap-%Y.pcap");
-            int rc = TcpdumpCommand.Run(["-r", "-", "-w", pattern, "-G", "3600"], new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
+            int rc = TcpdumpCommand.Run(["-r", "-", "-w", pattern, "-G", "3600"],
+                new MemoryStream(), TextWriter.Null, () => new MemoryStream(input), TimeZoneInfo.Utc);
             Assert.Equal(0, rc);
             var f = Assert.Single(Directory.GetFiles(dir));
             Assert.Equal($"cap-{DateTime.UtcNow.Year}.pcap", Path.GetFileName(f));
@@ -302,7 +306,8 @@ public class PrivilegeTests
     {
         Skip.IfNot(Environment.UserName == "root", "only root drops privileges");
         var err = new StringWriter();
-        int rc = TcpdumpCommand.Run(["-r", "-", "-Z", "no-such-user-dk"], new MemoryStream(), err, () => new MemoryStream(Samples.Pcap(1, Samples.Ping)), TimeZoneInfo.Utc);
+        int rc = TcpdumpCommand.Run(["-r", "-", "-Z", "no-such-user-dk"],
+            new MemoryStream(), err, () => new MemoryStream(Samples.Pcap(1, Samples.Ping)), TimeZoneInfo.Utc);
         Assert.Equal(1, rc);
         Assert.Contains("tcpdump: Couldn't find user 'no-such-user-dk'", err.ToString());
     }

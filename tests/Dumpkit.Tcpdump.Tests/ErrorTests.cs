@@ -345,7 +345,8 @@ public partial class ErrorTests
         var d = TempDir();
         try
         {
-            foreach (var (shape, n) in new[] { ("paren", 9995), ("paren", 9996), ("not", 9996), ("not", 9997), ("index", 4997), ("index", 4998), ("bang", 20000) })
+            foreach (var (shape, n) in new[] { ("paren", 9995), ("paren", 9996), ("not", 9996), ("not", 9997),
+                ("index", 4997), ("index", 4998), ("bang", 20000) })
             {
                 var f = Path.Combine(d, "filter");
                 File.WriteAllText(f, Nested(shape, n));
@@ -379,7 +380,8 @@ public partial class ErrorTests
             }
             yield return [$"-{c}", null!];
         }
-        foreach (var l in new[] { "time-stamp-precision", "time-stamp-type", "direction", "snapshot-length", "linktype", "buffer-size", "relinquish-privileges", "interface" })
+        foreach (var l in new[] { "time-stamp-precision", "time-stamp-type", "direction", "snapshot-length", "linktype",
+            "buffer-size", "relinquish-privileges", "interface" })
         {
             foreach (var v in new[] { "", "garbage", "99999999999999999999" }) yield return [$"--{l}={v}", null!];
             yield return [$"--{l}", null!];
@@ -553,7 +555,8 @@ public partial class ErrorTests
             var deep = Path.Combine(d, "deep");
             File.WriteAllText(deep, Nested("paren", 10000));
             var cases = BadOptionCases()
-                .Where(c => (string)c[0] is var o && !(o is "-i" or "-Z" || o.StartsWith("--interface", StringComparison.Ordinal) || o.StartsWith("--relinquish", StringComparison.Ordinal)))
+                .Where(c => (string)c[0] is var o && !(o is "-i" or "-Z"
+                    || o.StartsWith("--interface", StringComparison.Ordinal) || o.StartsWith("--relinquish", StringComparison.Ordinal)))
                 .Select(c => BadOptionArgs((string)c[0], (string?)c[1], d, sample).Ours)
                 .Append(["-r", sample, "-w", "/nonexistent-dk/dir/x.pcap"])
                 .Append(["-r", sample, "-w", d])

@@ -21,7 +21,9 @@ public class FuzzTests(ITestOutputHelper output)
         var dir = ConformanceSuite.TestDir;
         if (dir != null)
         {
-            foreach (var f in Directory.GetFiles(dir).Where(f => f.EndsWith(".pcap", StringComparison.Ordinal) || f.EndsWith(".pcapng", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            foreach (var f in Directory.GetFiles(dir)
+                .Where(f => f.EndsWith(".pcap", StringComparison.Ordinal) || f.EndsWith(".pcapng", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal))
             {
                 var b = File.ReadAllBytes(f);
                 if (b.Length <= 64 * 1024) list.Add(b);
@@ -87,7 +89,8 @@ public class FuzzTests(ITestOutputHelper output)
     {
         var seeds = Seeds();
         int seed = int.TryParse(Environment.GetEnvironmentVariable("DUMPKIT_FUZZ_SEED"), out var sv) ? sv : 20261126;
-        double secs = double.TryParse(Environment.GetEnvironmentVariable("DUMPKIT_FUZZ_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : 6;
+        double secs = double.TryParse(Environment.GetEnvironmentVariable("DUMPKIT_FUZZ_SECONDS"),
+            System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : 6;
         var r = new Random(seed);
         var sw = Stopwatch.StartNew();
         int runs = 0;
@@ -100,7 +103,8 @@ public class FuzzTests(ITestOutputHelper output)
             var (err, hung) = RunOnce(m, opts);
             runs++;
             if (err != null || hung)
-                failures.Add($"seed #{si} opts [{string.Join(' ', opts)}]: {(hung ? "hang" : err!.GetType().Name + ": " + err.Message)}\n{Convert.ToHexString(m)}");
+                failures.Add($"seed #{si} opts [{string.Join(' ', opts)}]: {(hung ? "hang" : err!.GetType().Name + ": " + err.Message)}" +
+                    $"\n{Convert.ToHexString(m)}");
         }
         output.WriteLine($"{runs} mutated runs over {seeds.Count} seeds");
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
@@ -122,8 +126,10 @@ public class FuzzTests(ITestOutputHelper output)
     public static IEnumerable<object[]> Regressions() =>
     [
         // pcapng time stamp far beyond year 9999 (seed 7): DateTime overflow in the time stamp printer
-        ["0A0D0D0A340000004D3C2B1A01000000FFFFFFFFFFFFFFFF04000D004564697463617020322E392E300000000000000034000000010000001400000001000000FFFF000014000000060000007800000000000000FE8604160DC98EF4"
-            + "560000005600000033330000000100212808F15086DD6000000000003AFFFE80000000000000025A28FFFE08F1506E02000000000000000000000000004188000B2020800000FE80000000AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        ["0A0D0D0A340000004D3C2B1A01000000FFFFFFFFFFFFFFFF04000D004564697463617020322E392E300000000000000034000000" +
+            "010000001400000001000000FFFF000014000000060000007800000000000000FE8604160DC98EF4"
+            + "560000005600000033330000000100212808F150"
+            + "86DD6000000000003AFFFE80000000000000025A28FFFE08F1506E02000000000000000000000000004188000B2020800000FE80000000AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                 + "AAAAAAAAA000078000000", "-x -q"],
     ];
 

@@ -49,7 +49,8 @@ public class LiveCaptureTests
         using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
         string want = $" > 127.0.0.1.{port}: UDP, length 17";
-        var (rc, text, e) = CaptureWhileSending(["-i", "lo", "-n", "-l", "-p"], _ => Encoding.ASCII.GetBytes("dumpkit-live-test"), (s, _) => s.Contains(want), port);
+        var (rc, text, e) = CaptureWhileSending(["-i", "lo", "-n", "-l", "-p"],
+            _ => Encoding.ASCII.GetBytes("dumpkit-live-test"), (s, _) => s.Contains(want), port);
         Assert.Equal(0, rc);
         Assert.Contains(text.Split('\n'), l => l.Contains("IP 127.0.0.1.") && l.Contains(want));
         Assert.Contains("listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes", e);

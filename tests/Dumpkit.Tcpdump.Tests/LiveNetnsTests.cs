@@ -53,7 +53,8 @@ public sealed partial class LiveNetnsFixture : IDisposable
         Directory.CreateDirectory(www);
         File.WriteAllText(Path.Combine(www, "hello.txt"), "hello from dumpkit's live test\n");
         ns.Start(ns.A, "dnsmasq", ["--keep-in-foreground", "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=10.200.0.1",
-            "--address=/dumpkit.test/10.200.0.7", "--pid-file", "--user=root", "--conf-file"], Path.Combine(Dir, "dnsmasq.out"), Path.Combine(Dir, "dnsmasq.err"));
+            "--address=/dumpkit.test/10.200.0.7", "--pid-file", "--user=root", "--conf-file"],
+                Path.Combine(Dir, "dnsmasq.out"), Path.Combine(Dir, "dnsmasq.err"));
         ns.Start(ns.A, "busybox", ["httpd", "-f", "-p", "10.200.0.1:8080", "-h", www], Path.Combine(Dir, "httpd.out"), Path.Combine(Dir, "httpd.err"));
         // both servers answer before the captures start; then forget the neighbours so that ARP is captured too
         if (!Netns.WaitFor(() => ns.Exec(ns.B, "dig @10.200.0.1 dumpkit.test +short +tries=1 +time=1").Out.Contains("10.200.0.7"), 15000))
@@ -68,7 +69,8 @@ public sealed partial class LiveNetnsFixture : IDisposable
         foreach (var (name, v) in Variants)
         {
             string[] Args(string w) => v.Select(a => a.Replace("{dev}", ns.VethA).Replace("{w}", w)).ToArray();
-            theirs[name] = ns.Start(ns.A, "/usr/bin/tcpdump", Args(TheirPcap), Path.Combine(Dir, $"{name}.theirs.out"), Path.Combine(Dir, $"{name}.theirs.err"));
+            theirs[name] = ns.Start(ns.A, "/usr/bin/tcpdump", Args(TheirPcap),
+                Path.Combine(Dir, $"{name}.theirs.out"), Path.Combine(Dir, $"{name}.theirs.err"));
             var o = new CaptureOutput();
             var err = new StringWriter();
             var sync = TextWriter.Synchronized(err);
@@ -78,7 +80,8 @@ public sealed partial class LiveNetnsFixture : IDisposable
         bool Listening() => theirs.Values.All(p => p.Err.Contains("listening on"))
             && ours.Values.All(x => { lock (x.SyncErr) return x.Err.ToString().Contains("listening on"); }); // SyncTextWriter locks itself
         if (!Netns.WaitFor(Listening, 15000))
-            throw new InvalidOperationException("captures did not start: " + string.Join("\n", theirs.Values.Select(p => p.Err).Concat(ours.Values.Select(x => x.Err.ToString()))));
+            throw new InvalidOperationException("captures did not start: "
+                + string.Join("\n", theirs.Values.Select(p => p.Err).Concat(ours.Values.Select(x => x.Err.ToString()))));
         Thread.Sleep(300);
 
         ns.Exec(ns.B, "ping -c 3 -i 0.2 10.200.0.1");
@@ -191,7 +194,8 @@ public sealed partial class LiveNetnsTests(LiveNetnsFixture fx) : IClassFixture<
 
     private static string NoStamps(string s) => Stamp().Replace(s, "");
 
-    private static string Counts(string err) => string.Join("\n", err.Split('\n').Where(l => l.Contains("packets captured") || l.Contains("packet captured") || l.Contains("listening on")));
+    private static string Counts(string err) => string.Join("\n", err.Split('\n')
+        .Where(l => l.Contains("packets captured") || l.Contains("packet captured") || l.Contains("listening on")));
 
     [SkippableTheory]
     [InlineData("n")]
@@ -218,7 +222,8 @@ public sealed partial class LiveNetnsTests(LiveNetnsFixture fx) : IClassFixture<
         if (variant is not ("snap" or "in")) Assert.Contains("A 10.200.0.7", text);
         if (variant == "in") Assert.DoesNotContain("ICMP echo reply", text);
         if (variant == "out") Assert.DoesNotContain("ICMP echo request", text);
-        if (variant == "e") Assert.Contains("ethertype 802.1Q (0x8100), length 54: vlan 10, p 1, ethertype IPv4 (0x0800), 10.201.0.2.40000 > 10.201.0.1.9", text);
+        if (variant == "e")
+            Assert.Contains("ethertype 802.1Q (0x8100), length 54: vlan 10, p 1, ethertype IPv4 (0x0800), 10.201.0.2.40000 > 10.201.0.1.9", text);
         if (variant == "any") Assert.Contains($" In  ", text);
     }
 
@@ -290,7 +295,8 @@ public sealed class LiveSignalTests
             // SIGINT while writing a file as "nobody" (-Z: privileges dropped after the socket is open),
             // started as a script's background job is: with SIGINT ignored, which tcpdump overrides
             var pcap = Path.Combine(dir, "sig.pcap");
-            var w = ns.Start(ns.A, bin, ["tcpdump", "-i", ns.VethA, "-Z", "nobody", "-w", pcap], Path.Combine(dir, "w.out"), Path.Combine(dir, "w.err"), interruptIgnored: true);
+            var w = ns.Start(ns.A, bin, ["tcpdump", "-i", ns.VethA, "-Z", "nobody", "-w", pcap],
+                Path.Combine(dir, "w.out"), Path.Combine(dir, "w.err"), interruptIgnored: true);
             // SIGTERM while printing to a pipe
             var t = ns.Start(ns.A, bin, ["tcpdump", "-i", ns.VethA, "-n", "-t"], Path.Combine(dir, "t.out"), Path.Combine(dir, "t.err"));
             Assert.True(Netns.WaitFor(() => w.Err.Contains("listening on") && t.Err.Contains("listening on")), w.Err + t.Err);

@@ -172,7 +172,8 @@ public partial class NameResolutionTests(ITestOutputHelper log)
             foreach (Match m in Regex.Matches(text, @"(?<![\w:.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?=[.: ,)]|$)"))
                 if (IPAddress.TryParse(m.Groups[1].Value, out var a) && a.AddressFamily == AddressFamily.InterNetwork) v4.Add(a.ToString());
             foreach (Match m in Regex.Matches(text, @"(?<![\w:.])([0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7})(?=[. ,)]|$)"))
-                if (m.Groups[1].Value.Length > 2 && IPAddress.TryParse(m.Groups[1].Value, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6) v6.Add(a.ToString());
+                if (m.Groups[1].Value.Length > 2 && IPAddress.TryParse(m.Groups[1].Value, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6)
+                    v6.Add(a.ToString());
             foreach (Match m in Regex.Matches(text, @"\b([0-9a-f]{2}(:[0-9a-f]{2}){5})\b"))
                 macs.Add(m.Groups[1].Value);
         }
@@ -198,7 +199,8 @@ public partial class NameResolutionTests(ITestOutputHelper log)
         File.WriteAllText($"{dir}/etc/ethers", ethers.ToString());
         // the machine's services, after two entries that must win over the later ones for their ports
         File.WriteAllText($"{dir}/etc/services", "webby\t\t80/tcp\nticktock\t123/udp\n" + File.ReadAllText("/etc/services"));
-        File.WriteAllText($"{dir}/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\nethers: files\n");
+        File.WriteAllText($"{dir}/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\n" +
+            "protocols: files\nservices: files\nethers: files\n");
         File.WriteAllText($"{dir}/etc/resolv.conf", "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
     }
 

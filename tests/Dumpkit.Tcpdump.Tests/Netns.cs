@@ -62,7 +62,8 @@ internal sealed partial class Netns : IDisposable
             Must($"ip link set {VethB} netns {B}");
             foreach (var (ns, dev, addr) in new[] { (A, VethA, "10.200.0.1/24"), (B, VethB, "10.200.0.2/24") })
             {
-                Must($"ip netns exec {ns} sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.{dev}.disable_ipv6=1");
+                Must($"ip netns exec {ns} sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 " +
+                    $"net.ipv6.conf.{dev}.disable_ipv6=1");
                 Must($"ip -n {ns} addr add {addr} dev {dev}");
                 Must($"ip -n {ns} link set {dev} up");
                 Must($"ip -n {ns} link set lo up");

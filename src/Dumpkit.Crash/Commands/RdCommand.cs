@@ -46,7 +46,8 @@ internal sealed class RdCommand : ICrashCommand
         {
             int digits = 0;
             while (digits < rest[1].Length && char.IsAsciiDigit(rest[1][digits])) digits++;
-            if (digits == 0 || !long.TryParse(rest[1].AsSpan(0, digits), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count))
+            if (digits == 0 || !long.TryParse(rest[1].AsSpan(0, digits), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out count))
                 throw new CommandException($"rd: invalid count request: {rest[1]}");
             if (count <= 0 || count > MaxCount)
                 throw new CommandException($"rd: invalid count request: {count}");

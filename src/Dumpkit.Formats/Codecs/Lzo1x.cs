@@ -250,7 +250,8 @@ public static class Lzo1x
             Unsafe.Add(ref d, op++) = (byte)field;
             op = WriteExtFast(ref d, op, v - mask);
         }
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, op), (ushort)(BitConverter.IsLittleEndian ? d14 << 2 : BinaryPrimitives.ReverseEndianness((ushort)(d14 << 2))));
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, op),
+            (ushort)(BitConverter.IsLittleEndian ? d14 << 2 : BinaryPrimitives.ReverseEndianness((ushort)(d14 << 2))));
         sPos = op;
         return op + 2;
     }

@@ -13,7 +13,7 @@ public sealed class PageCompressor : IDisposable
     /// zlib-ng level for pages larger than <see cref="PageDeflater.MaxInput"/>. makedumpfile uses
     /// zlib's level 1; zlib-ng's level 1 is a much weaker algorithm (deflate_quick: markedly larger
     /// output on a real vmcore) and level 5 is the first no larger than makedumpfile's files on
-    /// ../shared's vmcores (bench/NOTES.md).
+    /// ../shared's vmcores (bench/README.md, "Measurements behind design choices").
     /// </summary>
     public const int ZlibLevel = 5;
 
@@ -69,7 +69,7 @@ public sealed class PageCompressor : IDisposable
     /// Pages up to 32 KiB go through <see cref="PageDeflater"/>, made for single pages: faster
     /// than zlib-ng at <see cref="ZlibLevel"/> (what this codec used before) and than Debian's zlib
     /// at level 1 (makedumpfile's) on the pages of real dumps, for output no larger than zlib-ng's
-    /// and about the size of zlib level 1's (bench/NOTES.md has the figures).
+    /// and about the size of zlib level 1's (bench/README.md, "Measurements behind design choices", has the figures).
     /// </summary>
     private int CompressZlib(ReadOnlySpan<byte> page, byte[] output, int offset, int limit)
     {

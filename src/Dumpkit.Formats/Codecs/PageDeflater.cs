@@ -259,7 +259,8 @@ public sealed unsafe class PageDeflater
         {
             ulong x = Unsafe.ReadUnaligned<ulong>(a + len) ^ Unsafe.ReadUnaligned<ulong>(b + len);
             if (x != 0)
-                return len + (BitConverter.IsLittleEndian ? System.Numerics.BitOperations.TrailingZeroCount(x) : System.Numerics.BitOperations.LeadingZeroCount(x)) / 8;
+                return len + (BitConverter.IsLittleEndian ? System.Numerics.BitOperations.TrailingZeroCount(x)
+                    : System.Numerics.BitOperations.LeadingZeroCount(x)) / 8;
             len += 8;
         }
         while (len < max && a[len] == b[len])

@@ -59,7 +59,7 @@ public interface IDumpSink : IDisposable
 /// virtio disk) the cache flush it ends with costs in proportion to what was written since the
 /// last flush, written back or not. So after each write-behind step a helper thread, started on
 /// first need, calls fdatasync (one at a time; requests made meanwhile are merged) while pages go
-/// on being compressed, and the final fsync only flushes the tail. (Measurements: bench/NOTES.md.)
+/// on being compressed, and the final fsync only flushes the tail. (Measurements: bench/README.md.)
 /// </para>
 /// <para>
 /// A failure of that fdatasync is kept and raised by the next <see cref="Write"/> or

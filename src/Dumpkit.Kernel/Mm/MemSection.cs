@@ -124,20 +124,23 @@ public sealed class MemSections
         long? pageSize = info.Size("page");
         if (sym is null || secSize is null || mapOff is null || pageSize is null)
         {
-            warnings.WriteLine("WARNING: VMCOREINFO lacks SYMBOL(mem_section), SIZE(mem_section), OFFSET(mem_section.section_mem_map) or SIZE(page): cannot find struct pages (only SPARSEMEM kern"
+            warnings.WriteLine("WARNING: VMCOREINFO lacks SYMBOL(mem_section), SIZE(mem_section), OFFSET(mem_section.section_mem_map) or SIZE(page): " +
+                "cannot find struct pages (only SPARSEMEM kern"
                 + "els are supported); keeping all pages.");
             return null;
         }
         if (secSize <= 0 || secSize > 4096 || mapOff < 0 || mapOff + 8 > secSize || pageSize <= 0 || pageSize > 4096)
         {
-            warnings.WriteLine($"WARNING: VMCOREINFO sizes are implausible (SIZE(mem_section)={secSize}, OFFSET(mem_section.section_mem_map)={mapOff}, SIZE(page)={pageSize}); keeping all pages.");
+            warnings.WriteLine($"WARNING: VMCOREINFO sizes are implausible (SIZE(mem_section)={secSize}, " +
+                $"OFFSET(mem_section.section_mem_map)={mapOff}, SIZE(page)={pageSize}); keeping all pages.");
             return null;
         }
         int sectionSizeBits = (int)(info.Number("SECTION_SIZE_BITS") ?? 27);
         int maxPhysmemBits = (int)(info.Number("MAX_PHYSMEM_BITS") ?? (mem.FiveLevel ? 52 : 46));
         if (sectionSizeBits <= pageShift || sectionSizeBits > 40 || maxPhysmemBits < sectionSizeBits || maxPhysmemBits > 56)
         {
-            warnings.WriteLine($"WARNING: VMCOREINFO has SECTION_SIZE_BITS={sectionSizeBits}, MAX_PHYSMEM_BITS={maxPhysmemBits}: implausible; keeping all pages.");
+            warnings.WriteLine($"WARNING: VMCOREINFO has SECTION_SIZE_BITS={sectionSizeBits}, MAX_PHYSMEM_BITS={maxPhysmemBits}" +
+                ": implausible; keeping all pages.");
             return null;
         }
         int pfnSectionShift = sectionSizeBits - pageShift;
@@ -145,7 +148,8 @@ public sealed class MemSections
         ulong nrMemSections = 1UL << (maxPhysmemBits - sectionSizeBits);
         if (numSection > nrMemSections)
         {
-            warnings.WriteLine($"WARNING: max_mapnr 0x{maxPfn:x} needs {numSection} memory sections, more than MAX_PHYSMEM_BITS allows ({nrMemSections}); keeping all pages.");
+            warnings.WriteLine($"WARNING: max_mapnr 0x{maxPfn:x} needs {numSection} memory sections, " +
+                $"more than MAX_PHYSMEM_BITS allows ({nrMemSections}); keeping all pages.");
             return null;
         }
         ulong perRootExtreme = (ulong)(mem.Dump.PageSize / secSize.Value);
@@ -159,7 +163,8 @@ public sealed class MemSections
             && !(extreme && mem.TryReadU64(sym.Value, out ulong ptr)
                  && TryDecode(mem, ptr, extreme, perRoot, nrRoots, numSection, secSize.Value, mapOff.Value, pageSize.Value, 1UL << pfnSectionShift, maps)))
         {
-            warnings.WriteLine($"WARNING: the mem_section table at 0x{sym.Value:x} does not validate (no present section with a kernel mem_map); keeping all pages.");
+            warnings.WriteLine($"WARNING: the mem_section table at 0x{sym.Value:x} " +
+                "does not validate (no present section with a kernel mem_map); keeping all pages.");
             return null;
         }
 

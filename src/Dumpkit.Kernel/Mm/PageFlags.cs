@@ -118,7 +118,8 @@ public sealed class PageFlags
         long? mapping = info.Offset("page.mapping");
         if (size is null || flags is null || refcount is null || mapping is null)
         {
-            warnings.WriteLine("WARNING: VMCOREINFO lacks SIZE(page), OFFSET(page.flags), OFFSET(page._refcount) or OFFSET(page.mapping): cannot classify pages; keeping them all.");
+            warnings.WriteLine("WARNING: VMCOREINFO lacks SIZE(page), OFFSET(page.flags), " +
+                "OFFSET(page._refcount) or OFFSET(page.mapping): cannot classify pages; keeping them all.");
             return null;
         }
         if (size is < 16 or > 1024)

@@ -71,7 +71,8 @@ internal static class LogBuf
         var log = new byte[logBufLen];
         if (!mem.TryReadVirtual(logBuf, log)) throw new KernelDataException("Can't read indexed dmesg log.");
         int size = (int)recSize;
-        ushort LenAt(long at) => at >= 0 && at + lenOff!.Value + 2 <= log.Length ? BinaryPrimitives.ReadUInt16LittleEndian(log.AsSpan((int)(at + lenOff.Value))) : (ushort)0;
+        ushort LenAt(long at) => at >= 0 && at + lenOff!.Value + 2 <= log.Length
+            ? BinaryPrimitives.ReadUInt16LittleEndian(log.AsSpan((int)(at + lenOff.Value))) : (ushort)0;
 
         long ptr = firstIdx;
         long limit = logBufLen / Math.Max(size, 1) + 2; // more records than fit means a cycle

@@ -120,7 +120,8 @@ internal sealed class PrintkRingbuffer
         {
             if (++steps > limit)
             {
-                warnings?.WriteLine($"WARNING: printk ringbuffer tail_id 0x{tailId:x} is not within {_count} records of head_id 0x{HeadId:x}; the log is cut short.");
+                warnings?.WriteLine($"WARNING: printk ringbuffer tail_id 0x{tailId:x} is not within {_count} " +
+                    $"records of head_id 0x{HeadId:x}; the log is cut short.");
                 return;
             }
             VisitRecord(id, visit);

@@ -26,7 +26,8 @@ public sealed class PcapReader : PacketSource
         }
         int got = _in.Read(_hdr.AsSpan(4, 20));
         if (got < 20)
-            throw new CaptureException($"truncated dump file; tried to read {24} file header bytes, only got {got}"); // as libpcap: the bytes after the magic number
+            // as libpcap: the bytes after the magic number
+            throw new CaptureException($"truncated dump file; tried to read {24} file header bytes, only got {got}");
         ushort major = U16(4);
         if (major < 2)
             throw new CaptureException("archaic pcap savefile format");

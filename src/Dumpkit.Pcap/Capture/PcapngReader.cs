@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 
 namespace Dumpkit.Pcap.Capture;
 
-/// <summary>Reads pcapng: section headers, interface descriptions, enhanced/simple/obsolete packet blocks; others skipped. Made by <see cref="PacketSource.OpenFile"/>.</summary>
+/// <summary>Reads pcapng: section headers, interface descriptions, enhanced/simple/obsolete packet blocks; others skipped.
+/// Made by <see cref="PacketSource.OpenFile"/>.</summary>
 public sealed class PcapngReader : PacketSource
 {
     private readonly ByteInput _in;

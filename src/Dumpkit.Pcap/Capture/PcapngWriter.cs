@@ -11,7 +11,8 @@ public sealed class PcapngWriter : PacketWriter
     private readonly bool _nano;
     private readonly byte[] _rec = new byte[28];
 
-    /// <summary>Writes the section header and interface description blocks for packets of <paramref name="linkType"/> to <paramref name="s"/>, which the writer then owns.</summary>
+    /// <summary>Writes the section header and interface description blocks for packets of <paramref name="linkType"/>
+    /// to <paramref name="s"/>, which the writer then owns.</summary>
     public PcapngWriter(Stream s, int linkType, int snapLen, bool nano) : base(s)
     {
         _nano = nano;

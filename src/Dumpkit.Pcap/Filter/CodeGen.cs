@@ -377,7 +377,8 @@ internal sealed partial class CodeGen
 
     private Block Snap(uint orgcode, uint ptype)
     {
-        ReadOnlySpan<byte> snap = [(byte)LlcSapSnap, (byte)LlcSapSnap, 0x03, (byte)(orgcode >> 16), (byte)(orgcode >> 8), (byte)orgcode, (byte)(ptype >> 8), (byte)ptype];
+        ReadOnlySpan<byte> snap = [(byte)LlcSapSnap, (byte)LlcSapSnap, 0x03,
+            (byte)(orgcode >> 16), (byte)(orgcode >> 8), (byte)orgcode, (byte)(ptype >> 8), (byte)ptype];
         return BCmp(OffRel.Llc, 0, 8, snap);
     }
 

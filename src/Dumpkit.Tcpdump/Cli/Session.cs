@@ -149,10 +149,12 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
     private int Live(Options o)
     {
         string iface = o.Interface ?? DefaultInterface();
-        if (iface.Length > 0 && iface.AsSpan(iface[0] is '-' or '+' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0 && iface.Length > (iface[0] is '-' or '+' ? 1 : 0))
+        if (iface.Length > 0 && iface.AsSpan(iface[0] is '-' or '+' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0
+            && iface.Length > (iface[0] is '-' or '+' ? 1 : 0))
         {
             // -i N (all of it a number, as strtol reads it): the Nth entry of -D
-            if (!int.TryParse(iface, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int num) || num < 1)
+            if (!int.TryParse(iface, System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out int num) || num < 1)
                 throw new UsageException("Invalid adapter index");
             // -i N: the Nth entry of -D
             var sw = new StringWriter();
@@ -206,7 +208,8 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
             stdout.Flush();
         }
         var (recv, drop) = src.ReadStats();
-        stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
+        stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n" +
+            $"{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
         return rc;
     }
 
@@ -257,7 +260,8 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         var desc = LinkTypes.Describe(src.LinkType);
         var settings = new PrintSettings
         {
-            Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0, AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum, AsDot = o.AsDot,
+            Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0,
+                AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum, AsDot = o.AsDot,
             HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano, Number = o.Number,
             ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains),
         };

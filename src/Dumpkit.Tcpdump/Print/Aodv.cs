@@ -60,8 +60,10 @@ internal static class Aodv
         int da, ds, oa, os;
         if (draft) { ds = 8; os = 12; da = 16; oa = 16 + alen; }
         else { da = 8; ds = 8 + alen; oa = 12 + alen; os = 12 + 2 * alen; }
-        string flags = $"{((t & 0x80) != 0 ? "[J]" : "")}{((t & 0x40) != 0 ? "[R]" : "")}{((t & 0x20) != 0 ? "[G]" : "")}{((t & 0x10) != 0 ? "[D]" : "")}{((t & 0x08) != 0 ? "[U] " : " ")}";
-        nd.Print($"{prefix} rreq {length} {flags}hops {nd.U8(dat + 3)} id 0x{nd.Be32(dat + 4):x8}\n\tdst {Addr(nd, dat + da, alen)} seq {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} seq"
+        string flags = $"{((t & 0x80) != 0 ? "[J]" : "")}{((t & 0x40) != 0 ? "[R]" : "")}{((t & 0x20) != 0 ? "[G]" : "")}" +
+            $"{((t & 0x10) != 0 ? "[D]" : "")}{((t & 0x08) != 0 ? "[U] " : " ")}";
+        nd.Print($"{prefix} rreq {length} {flags}hops {nd.U8(dat + 3)} id 0x{nd.Be32(dat + 4):x8}" +
+            $"\n\tdst {Addr(nd, dat + da, alen)} seq {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} seq"
             + $" {nd.Be32(dat + os)}");
         uint i = length - (uint)size;
         if (i >= 2) Extension(nd, dat + size, i);
@@ -76,7 +78,8 @@ internal static class Aodv
         int da, ds, oa, life;
         if (draft) { ds = 4; da = 8; oa = 8 + alen; life = 8 + 2 * alen; }
         else { da = 4; ds = 4 + alen; oa = 8 + alen; life = 8 + 2 * alen; }
-        nd.Print($" rrep {length} {((t & 0x80) != 0 ? "[R]" : "")}{((t & 0x40) != 0 ? "[A] " : " ")}prefix {nd.U8(dat + 2) & 0x1f} hops {nd.U8(dat + 3)}\n\tdst {Addr(nd, dat + da, alen)} dseq"
+        nd.Print($" rrep {length} {((t & 0x80) != 0 ? "[R]" : "")}{((t & 0x40) != 0 ? "[A] " : " ")}prefix {nd.U8(dat + 2) & 0x1f} hops {nd.U8(dat + 3)}" +
+            $"\n\tdst {Addr(nd, dat + da, alen)} dseq"
             + $" {nd.Be32(dat + ds)} src {Addr(nd, dat + oa, alen)} {nd.Be32(dat + life)} ms");
         uint i = length - (uint)size;
         if (i >= 2) Extension(nd, dat + size, i);

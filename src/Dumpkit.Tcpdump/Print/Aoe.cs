@@ -52,7 +52,8 @@ internal static class Aoe
         cp++; len--;
         int cmd = nd.U8(cp);
         cp++; len--;
-        nd.Print($", Command: {cmd switch { 0 => "Issue ATA Command", 1 => "Query Config Information", 2 => "MAC Mask List", 3 => "Reserve/Release", _ => $"Unknown (0x{cmd:x2})" }}");
+        nd.Print($", Command: {cmd switch { 0 => "Issue ATA Command", 1 => "Query Config Information", 2 => "MAC Mask List",
+            3 => "Reserve/Release", _ => $"Unknown (0x{cmd:x2})" }}");
         nd.Print($", Tag: 0x{nd.Be32(cp):x8}");
         cp += 4; len -= 4;
         switch (cmd)
@@ -68,7 +69,8 @@ internal static class Aoe
     {
         if (len < 12) { Invalid(nd, cp, len); return; }
         nd.Print("\n\tAFlags: [");
-        Bits(nd, nd.U8(cp), [(0x80, "MBZ-7"), (0x40, "Ext48"), (0x20, "MBZ-5"), (0x10, "Device"), (0x08, "MBZ-3"), (0x04, "MBZ-2"), (0x02, "Async"), (0x01, "Write")]);
+        Bits(nd, nd.U8(cp), [(0x80, "MBZ-7"), (0x40, "Ext48"), (0x20, "MBZ-5"), (0x10, "Device"),
+            (0x08, "MBZ-3"), (0x04, "MBZ-2"), (0x02, "Async"), (0x01, "Write")]);
         nd.Print("]");
         nd.Print($", Err/Feature: {nd.U8(cp + 1)}");
         nd.Print($", Sector Count: {nd.U8(cp + 2)}");
@@ -123,7 +125,8 @@ internal static class Aoe
         {
             cp++; len--;
             int d = nd.U8(cp);
-            nd.Print($"\n\t DCmd: {d switch { 0 => "No Directive", 1 => "Add mac address to mask list", 2 => "Delete mac address from mask list", _ => $"Unknown (0x{d:x2})" }}");
+            nd.Print($"\n\t DCmd: {d switch { 0 => "No Directive", 1 => "Add mac address to mask list",
+                2 => "Delete mac address from mask list", _ => $"Unknown (0x{d:x2})" }}");
             cp++; len--;
             nd.Check(cp, 6);
             nd.Print(", Ethernet Address: "); nd.Mac(cp);

@@ -340,7 +340,8 @@ internal static class Babel
                 int rc = NetworkPrefix(nd, ae, nd.U8(m + 4), nd.U8(m + 5), m + 12, ae == 1 ? v4Prefix : v6Prefix, true, len - 10, prefix);
                 if (rc < 0) return false;
                 int interval = nd.Be16(m + 6), seqno = nd.Be16(m + 8), metric = nd.Be16(m + 10);
-                nd.Print($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(nd, prefix, plen))} metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
+                nd.Print($"{UpdateFlags(flags)} {(ae == 0 ? "any" : Prefix(nd, prefix, plen))} " +
+                    $"metric {metric} seqno {seqno} interval {IntervalUpdate(interval)}");
                 if ((flags & 0x80) != 0)
                 {
                     if (ae == 1) prefix.CopyTo(v4Prefix);

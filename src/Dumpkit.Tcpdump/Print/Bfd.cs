@@ -20,7 +20,8 @@ internal static class Bfd
     }
 
     private static readonly (int, string)[] V0Flags =
-        [(0x80, "I Hear You"), (0x40, "Demand"), (0x20, "Poll"), (0x10, "Final"), (0x08, "Control Plane Independent"), (0x04, "Authentication Present"), (0x02, "Reserved"), (0x01, "Reserved")];
+        [(0x80, "I Hear You"), (0x40, "Demand"), (0x20, "Poll"), (0x10, "Final"), (0x08, "Control Plane Independent"),
+            (0x04, "Authentication Present"), (0x02, "Reserved"), (0x01, "Reserved")];
 
     private static readonly (int, string)[] V1Flags =
         [(0x20, "Poll"), (0x10, "Final"), (0x08, "Control Plane Independent"), (0x04, "Authentication Present"), (0x02, "Demand"), (0x01, "Multipoint")];

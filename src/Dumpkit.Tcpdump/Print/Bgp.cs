@@ -1136,7 +1136,8 @@ internal static class Bgp
     private static void Pmsi(PrintContext nd, int tp, int tlen)
     {
         int flags = nd.U8(tp), type = nd.U8(tp + 1);
-        nd.Print($"\n\t    Tunnel-type {PmsiTunnelName(type) ?? "Unknown"} ({type}), Flags [{((flags & 1) != 0 ? "Leaf Information required" : "none")}], MPLS Label {nd.Be24(tp + 2) >> 4}");
+        nd.Print($"\n\t    Tunnel-type {PmsiTunnelName(type) ?? "Unknown"} ({type}), Flags [{((flags & 1) != 0 ? "Leaf Information required" : "none")}]" +
+            $", MPLS Label {nd.Be24(tp + 2) >> 4}");
         tp += 5;
         tlen -= 5;
         switch (type)
@@ -1194,7 +1195,8 @@ internal static class Bgp
             case 0x8000:
             {
                 int rt = nd.U8(p + 6);
-                nd.Print($"area:{nd.A4(p + 2)}, router-type:{OspfRouteType(rt) ?? $"unknown (0x{rt:x2})"}, metric-type:{((nd.U8(p + 7) & 1) != 0 ? "E2" : "")}{(rt == 5 || rt == 7 ? "E1" : "")}");
+                nd.Print($"area:{nd.A4(p + 2)}, router-type:{OspfRouteType(rt) ?? $"unknown (0x{rt:x2})"}, " +
+                    $"metric-type:{((nd.U8(p + 7) & 1) != 0 ? "E2" : "")}{(rt == 5 || rt == 7 ? "E1" : "")}");
                 break;
             }
             case 0x800a:

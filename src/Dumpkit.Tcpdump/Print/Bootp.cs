@@ -93,7 +93,8 @@ internal static class Bootp
         if (!nd.TTest(bp + 4, 4)) { nd.PrintTrunc(); return; }
         int vf = nd.U8(bp + 4);
         if ((vf & ~1) != 0) nd.Print($" F:0x{vf:x}");
-        (int Off, string Name)[] fields = [(12, "DG"), (8, (vf & 1) != 0 ? "SM" : "SM*"), (16, "NS1"), (20, "NS2"), (24, "IEN1"), (28, "IEN2"), (32, "TS1"), (36, "TS2")];
+        (int Off, string Name)[] fields = [(12, "DG"), (8, (vf & 1) != 0 ? "SM" : "SM*"), (16, "NS1"),
+            (20, "NS2"), (24, "IEN1"), (28, "IEN2"), (32, "TS1"), (36, "TS2")];
         foreach (var (off, name) in fields)
         {
             if (!nd.TTest(bp + off, 4)) { nd.PrintTrunc(); return; }
@@ -226,7 +227,8 @@ internal static class Bootp
             {
                 if (len < 1) { nd.Print("[ERROR: length < 1 bytes]"); break; }
                 int t = nd.U8(bp++); len--;
-                nd.Print(t switch { 1 => "b-node", 2 => "p-node", 4 => "m-node", 8 => "h-node", _ => "#" + t.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                nd.Print(t switch { 1 => "b-node", 2 => "p-node", 4 => "m-node", 8 => "h-node",
+                    _ => "#" + t.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 break;
             }
             case 52:

@@ -13,7 +13,8 @@ internal static class Chdlc
         if (nd.Settings.LinkHeader)
         {
             int c = nd.U8(p);
-            nd.Print($"{(c == 0x0f ? "unicast" : c == 0x8f ? "bcast" : $"0x{c:x2}")}, ethertype {Ether.TypeName(proto) ?? "Unknown"} (0x{proto:x4}), length {length}: ");
+            nd.Print($"{(c == 0x0f ? "unicast" : c == 0x8f ? "bcast" : $"0x{c:x2}")}" +
+                $", ethertype {Ether.TypeName(proto) ?? "Unknown"} (0x{proto:x4}), length {length}: ");
         }
         length -= 4; p += 4;
         switch (proto)

@@ -56,7 +56,8 @@ internal static class Dsa
                     break;
                 case 0:
                     nd.Print($"source dev {dev}, port {port}, ");
-                    nd.Print($"code {code switch { 0 => "BPDU (MGMT) Trap", 1 => "Frame2Reg", 2 => "IGMP/MLD Trap", 3 => "Policy Trap", 4 => "ARP Mirror", 5 => "Policy Mirror", _ => "reserved" }}, ");
+                    nd.Print($"code {code switch { 0 => "BPDU (MGMT) Trap", 1 => "Frame2Reg", 2 => "IGMP/MLD Trap",
+                        3 => "Policy Trap", 4 => "ARP Mirror", 5 => "Policy Mirror", _ => "reserved" }}, ");
                     break;
                 case 2:
                     nd.Print($"source dev {dev}, port {port}, ");

@@ -100,7 +100,8 @@ internal static class Eap
                 {
                     if (len < 10)
                     {
-                        nd.Print(fast ? " (too short for EAP FAST request/response with length)" : " (too short for EAP TLS/TTLS request/response with length)");
+                        nd.Print(fast ? " (too short for EAP FAST request/response with length)"
+                            : " (too short for EAP TLS/TTLS request/response with length)");
                         return;
                     }
                     nd.Print($", len {nd.Be32(cp + 6)}");

@@ -19,7 +19,8 @@ internal static class Eigrp
 
     private static void Metrics(PrintContext nd, int p)
     {
-        nd.Print($"\n\t      delay {nd.Be32(p) / 100} ms, bandwidth {nd.Be32(p + 4)} Kbps, mtu {nd.Be24(p + 8)}, hop {nd.U8(p + 11)}, reliability {nd.U8(p + 12)}, load {nd.U8(p + 13)}");
+        nd.Print($"\n\t      delay {nd.Be32(p) / 100} ms, bandwidth {nd.Be32(p + 4)} Kbps, mtu {nd.Be24(p + 8)}" +
+            $", hop {nd.U8(p + 11)}, reliability {nd.U8(p + 12)}, load {nd.U8(p + 13)}");
     }
 
     public static void Print(PrintContext nd, int p, int len)
@@ -33,7 +34,8 @@ internal static class Eigrp
         if (len < 20) { nd.Print($"EIGRP {Op(op)}, length: {len} (too short, < 20)"); return; }
         int tlen = len - 20;
         uint flags = nd.Be32(p + 4);
-        nd.Print($"\n\tEIGRP v{ver}, opcode: {(op is 1 or 3 or 4 or 5 or 6 or 7 ? Op(op) : $"unknown, type: {op}")} ({op}), chksum: 0x{nd.Be16(p + 2):x4}, Flags: [");
+        nd.Print($"\n\tEIGRP v{ver}, opcode: {(op is 1 or 3 or 4 or 5 or 6 or 7 ? Op(op) : $"unknown, type: {op}")} ({op})" +
+            $", chksum: 0x{nd.Be16(p + 2):x4}, Flags: [");
         (uint, string)[] fl = [(1, "Init"), (2, "Conditionally Received"), (4, "Restart"), (8, "End-of-Table")];
         bool any = false;
         foreach (var (b, n) in fl) if ((flags & b) != 0) { if (any) nd.Print(", "); nd.Print(n); any = true; }
@@ -88,7 +90,8 @@ internal static class Eigrp
                         1 => "IGRP", 2 => "EIGRP", 3 => "Static", 4 => "RIP", 5 => "Hello", 6 => "OSPF", 7 => "IS-IS", 8 => "EGP",
                         9 => "BGP", 10 => "IDRP", 11 => "Connected", _ => "unknown",
                     };
-                    nd.Print($"\n\t      origin-router {nd.A4(v + 4)}, origin-as {nd.Be32(v + 8)}, origin-proto {pn}, flags [0x{nd.U8(v + 23):x2}], tag 0x{nd.Be32(v + 12):x8}, metric"
+                    nd.Print($"\n\t      origin-router {nd.A4(v + 4)}, origin-as {nd.Be32(v + 8)}, " +
+                        $"origin-proto {pn}, flags [0x{nd.U8(v + 23):x2}], tag 0x{nd.Be32(v + 12):x8}, metric"
                         + $" {nd.Be32(v + 16)}");
                     Metrics(nd, v + 24);
                     break;

@@ -187,7 +187,8 @@ internal static class Ether
         int scale = nd.U8(bp + 2);
         nd.Print($"Timescale {scale switch { 0 => "TAI", 1 => "UTC", _ => "Unknown" }} ({scale}), ");
         int fmt = nd.U8(bp + 3) >> 4, hw = nd.U8(bp + 3) & 0x0f;
-        nd.Print($"Format {fmt switch { 1 => "64-bit", 2 => "48-bit", _ => "Unknown" }} ({fmt}), HwInfo {hw switch { 0 => "R/R2", 1 => "R3", _ => "Unknown" }} ({hw}), Timestamp ");
+        nd.Print($"Format {fmt switch { 1 => "64-bit", 2 => "48-bit", _ => "Unknown" }} ({fmt})" +
+            $", HwInfo {hw switch { 0 => "R/R2", 1 => "R3", _ => "Unknown" }} ({hw}), Timestamp ");
         int consumed = 4;
         switch (fmt)
         {

@@ -153,7 +153,8 @@ internal static class Icmp
             {
                 nd.Check(dst, 4);
                 nd.Check(bp + 4, 4);
-                string w = code switch { 0 => "redirect {0} to net {1}", 1 => "redirect {0} to host {1}", 2 => "redirect-tos {0} to net {1}", 3 => "redirect-tos {0} to host {1}", _ => "" };
+                string w = code switch { 0 => "redirect {0} to net {1}", 1 => "redirect {0} to host {1}",
+                    2 => "redirect-tos {0} to net {1}", 3 => "redirect-tos {0} to host {1}", _ => "" };
                 if (code <= 3)
                 {
                     nd.Print(code >= 2 ? "redirect-tos " : "redirect ");

@@ -130,7 +130,8 @@ internal static class Icmp6
                     int fl = nd.U8(bp + 5);
                     nd.Print($"\n\thop limit {nd.U8(bp + 4)}, Flags [");
                     Bits(nd, (uint)fl, [(0x80, "managed"), (0x40, "other stateful"), (0x20, "home agent"), (0x02, "ipv6 only")]);
-                    nd.Print($"], pref {RtPref(fl)}, router lifetime {nd.Be16(bp + 6)}s, reachable time {nd.Be32(bp + 8)}ms, retrans timer {nd.Be32(bp + 12)}ms");
+                    nd.Print($"], pref {RtPref(fl)}, router lifetime {nd.Be16(bp + 6)}s" +
+                        $", reachable time {nd.Be32(bp + 8)}ms, retrans timer {nd.Be32(bp + 12)}ms");
                     if (!Options(nd, bp + 16, length - 16)) goto trunc;
                 }
                 break;
@@ -427,7 +428,8 @@ internal static class Icmp6
                     nd.Ip6(bp + 8);
                     int mop = (mp >> 3) & 7;
                     string mops = mop switch { 0 => "nonstoring", 1 => "storing", 2 => "nonstoring-multicast", 3 => "storing-multicast", _ => $"mop{mop}" };
-                    nd.Print($",seq:{nd.U8(bp + 5)},instance:{nd.U8(bp)},rank:{nd.Be16(bp + 2)},{((mp & 0x80) != 0 ? "grounded," : "")}mop:{mops},prf:{mp & 7}]");
+                    nd.Print($",seq:{nd.U8(bp + 5)},instance:{nd.U8(bp)},rank:{nd.Be16(bp + 2)}," +
+                        $"{((mp & 0x80) != 0 ? "grounded," : "")}mop:{mops},prf:{mp & 7}]");
                     if (nd.Verbose > 1) RplOptions(nd, bp + 24, length - 24);
                 }
                 break;
@@ -524,7 +526,8 @@ internal static class Icmp6
             int f = nd.U8(bp + 9);
             nd.Print("[");
             if (f != 0)
-                nd.Print($"{((f & 0x80) != 0 ? "T" : "")}{((f & 0x40) != 0 ? "R" : "")}{((f & 0x20) != 0 ? "A" : "")}{((f & 0x10) != 0 ? "S" : "")}{((f & 0x08) != 0 ? "P" : "")},");
+                nd.Print($"{((f & 0x80) != 0 ? "T" : "")}{((f & 0x40) != 0 ? "R" : "")}{((f & 0x20) != 0 ? "A" : "")}" +
+                    $"{((f & 0x10) != 0 ? "S" : "")}{((f & 0x08) != 0 ? "P" : "")},");
             nd.Print($"seg={nd.U8(bp + 8)},");
             nd.Print($"maxdelay={nd.Be16(bp + 10)}");
             if (nd.Be32(bp + 12) != 0) nd.Print($"rsvd=0x{nd.Be32(bp + 12):x}");

@@ -39,7 +39,8 @@ internal static class Llc
         int dsap = dsapField & 0xfe, ssap = ssapField & 0xfe;
         if (nd.Settings.LinkHeader)
         {
-            nd.Print($"LLC, dsap {Sap(dsap) ?? "Unknown"} (0x{dsap:x2}) {((dsapField & 1) != 0 ? "Group" : "Individual")}, ssap {Sap(ssap) ?? "Unknown"} (0x{ssap:x2})"
+            nd.Print($"LLC, dsap {Sap(dsap) ?? "Unknown"} (0x{dsap:x2}) {((dsapField & 1) != 0 ? "Group" : "Individual")}" +
+                $", ssap {Sap(ssap) ?? "Unknown"} (0x{ssap:x2})"
                 + $" {((ssapField & 1) != 0 ? "Response" : "Command")}");
             if (isU) nd.Print($", ctrl 0x{control:x2}: ");
             else nd.Print($", ctrl 0x{control:x4}: ");
@@ -105,7 +106,8 @@ internal static class Llc
         }
         else
         {
-            nd.Print($"Information, send seq {(control >> 1) & 0x7f}, rcv seq {(control >> 9) & 0x7f}, Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
+            nd.Print($"Information, send seq {(control >> 1) & 0x7f}, rcv seq {(control >> 9) & 0x7f}" +
+                $", Flags [{Flags((ssapField & 1) | (control & IsPoll))}], length {frameLength}");
         }
         return -hdrlen;
     }
@@ -175,7 +177,8 @@ internal static class Llc
         uint oui = nd.Be24(p);
         int et = nd.Be16(p + 3);
         if (nd.Settings.LinkHeader)
-            nd.Print($"oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), {(oui == 0 ? "ethertype" : "pid")} {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length - 5}: ");
+            nd.Print($"oui {Oui(oui) ?? "Unknown"} (0x{oui:x6})" +
+                $", {(oui == 0 ? "ethertype" : "pid")} {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length - 5}: ");
         p += 5; length -= 5; caplen -= 5;
         switch (oui)
         {

@@ -419,7 +419,8 @@ internal static class Lldp
                 nd.Print("\n\t    MDI power support [");
                 Bits(nd, Mdi, "none", nd.U8(p + 4));
                 int pair = nd.U8(p + 5), cls = nd.U8(p + 6);
-                nd.Print($"], power pair {pair switch { 1 => "signal", 2 => "spare", _ => "unknown" }}, power class {(cls is >= 1 and <= 5 ? $"class{cls - 1}" : "unknown")}");
+                nd.Print($"], power pair {pair switch { 1 => "signal", 2 => "spare", _ => "unknown" }}" +
+                    $", power class {(cls is >= 1 and <= 5 ? $"class{cls - 1}" : "unknown")}");
                 break;
             }
             case 3:
@@ -602,7 +603,8 @@ internal static class Lldp
         return false;
     }
 
-    private static string EnableBits(int t) => $"Enable bit: {((t & 0x80) != 0 ? 1 : 0)}, Willing bit: {((t & 0x40) != 0 ? 1 : 0)}, Error Bit: {((t & 0x20) != 0 ? 1 : 0)}";
+    private static string EnableBits(int t) =>
+        $"Enable bit: {((t & 0x80) != 0 ? 1 : 0)}, Willing bit: {((t & 0x40) != 0 ? 1 : 0)}, Error Bit: {((t & 0x20) != 0 ? 1 : 0)}";
 
     private static bool PrivateDcbx(PrintContext nd, int pp, int len)
     {

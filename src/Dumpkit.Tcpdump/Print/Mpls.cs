@@ -5,7 +5,8 @@ namespace Dumpkit.Tcpdump.Print;
 internal static class Mpls
 {
     private static readonly string[] Names =
-        ["IPv4 explicit NULL", "router alert", "IPv6 explicit NULL", "implicit NULL", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd"];
+        ["IPv4 explicit NULL", "router alert", "IPv6 explicit NULL", "implicit NULL", "rsvd", "rsvd", "rsvd", "rsvd",
+            "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd", "rsvd"];
 
     public static void Print(PrintContext nd, int bp, int length)
     {

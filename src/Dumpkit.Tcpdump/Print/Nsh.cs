@@ -23,7 +23,8 @@ internal static class Nsh
         }
         if (nd.Verbose > 1)
             nd.Print($"next-protocol"
-                + $" {np switch { 1 => "IPv4", 2 => "IPv6", 3 => "Ethernet", 4 => "NSH", 5 => "MPLS", 0xfe => "Experiment 1", 0xff => "Experiment 2", _ => $"unknown (0x{np:x2})" }}, ");
+                + $" {np switch { 1 => "IPv4", 2 => "IPv6", 3 => "Ethernet",
+                    4 => "NSH", 5 => "MPLS", 0xfe => "Experiment 1", 0xff => "Experiment 2", _ => $"unknown (0x{np:x2})" }}, ");
         if (len < length * 4) { nd.Print($" (too many headers for packet length {len})"); nd.PrintInvalid(); return; }
         nd.Print($"service-path-id 0x{nd.Be24(bp):x6}, ");
         bp += 3;

@@ -122,7 +122,8 @@ internal static class Ntp
             return;
         }
         int control = nd.U8(cd + 1);
-        nd.Print($", {((control & 0x80) != 0 ? "Response" : "Request")}, {((control & 0x40) != 0 ? "Error" : "OK")}, {((control & 0x20) != 0 ? "More" : "Last")}, OpCode={control & 0x1f}\n");
+        nd.Print($", {((control & 0x80) != 0 ? "Response" : "Request")}, {((control & 0x40) != 0 ? "Error" : "OK")}" +
+            $", {((control & 0x20) != 0 ? "More" : "Last")}, OpCode={control & 0x1f}\n");
         nd.Print($"\tSequence={nd.Be16(cd + 2)}");
         int status = nd.Be16(cd + 4);
         nd.Print(status == 0 ? ", Status=0" : $", Status=0x{status:x}");

@@ -408,7 +408,8 @@ internal static class Pim
             if (hold != 180) { nd.Print("Hold "); Text.RelTime(nd, (uint)hold); }
             nd.Print($"{(njoin != 0 ? "Join" : "Prune")} ({nd.A4(bp + 26)}/{nd.U8(bp + 25) & 0x3f}, {nd.A4(bp + 12)}");
             if (nd.Be32(bp + 16) != 0xffffffff) nd.Print($"/{nd.A4(bp + 16)}");
-            nd.Print($") {((nd.U8(bp + 24) & 1) != 0 ? "Sparse" : "Dense")}{((nd.U8(bp + 25) & 0x80) != 0 ? " WC" : "")} {((nd.U8(bp + 25) & 0x40) != 0 ? "RP" : "SPT")}");
+            nd.Print($") {((nd.U8(bp + 24) & 1) != 0 ? "Sparse" : "Dense")}{((nd.U8(bp + 25) & 0x80) != 0 ? " WC" : "")}" +
+                $" {((nd.U8(bp + 25) & 0x40) != 0 ? "RP" : "SPT")}");
             return true;
         }
         if (len < 4) return false;
@@ -440,7 +441,8 @@ internal static class Pim
             {
                 string t = k < nj ? "Join " : "Prune";
                 if (len < 6) return false;
-                nd.Print($"\n\t{t} {((nd.U8(bp) & 1) != 0 ? "Sparse " : "Dense ")}{((nd.U8(bp + 1) & 0x80) != 0 ? "WC " : "")}{((nd.U8(bp + 1) & 0x40) != 0 ? "RP " : "SPT ")}{nd.A4(bp + 2)}"
+                nd.Print($"\n\t{t} {((nd.U8(bp) & 1) != 0 ? "Sparse " : "Dense ")}{((nd.U8(bp + 1) & 0x80) != 0 ? "WC " : "")}" +
+                    $"{((nd.U8(bp + 1) & 0x40) != 0 ? "RP " : "SPT ")}{nd.A4(bp + 2)}"
                     + $"/{nd.U8(bp + 1) & 0x3f}");
                 bp += 6; len -= 6;
             }

@@ -111,7 +111,8 @@ internal static class Rip
         nd.Print($"{(nd.Verbose >= 1 ? "\n\t" : "")}RIPv{vers}");
         if (vers == 0) { HexDump.UnknownData(nd, dat, "\n\t", length); return; }
         int cmd = nd.U8(dat);
-        nd.Print($", {cmd switch { 1 => "Request", 2 => "Response", 3 => "Trace on", 4 => "Trace off", 5 => "Poll", 6 => "Poll Entry", _ => $"unknown command ({cmd})" }}, length: {length}");
+        nd.Print($", {cmd switch { 1 => "Request", 2 => "Response", 3 => "Trace on",
+            4 => "Trace off", 5 => "Poll", 6 => "Poll Entry", _ => $"unknown command ({cmd})" }}, length: {length}");
         if (nd.Verbose < 1) return;
         switch (cmd)
         {

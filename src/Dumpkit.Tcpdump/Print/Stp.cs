@@ -8,7 +8,8 @@ internal static class Stp
 {
     private static void Flags(PrintContext nd, int f)
     {
-        (int, string)[] tab = [(0x01, "Topology change"), (0x02, "Proposal"), (0x10, "Learn"), (0x20, "Forward"), (0x40, "Agreement"), (0x80, "Topology change ACK")];
+        (int, string)[] tab = [(0x01, "Topology change"), (0x02, "Proposal"), (0x10, "Learn"),
+            (0x20, "Forward"), (0x40, "Agreement"), (0x80, "Topology change ACK")];
         bool any = false;
         foreach (var (b, n) in tab)
             if ((f & b) != 0) { if (any) nd.Print(", "); nd.Print(n); any = true; }
@@ -33,7 +34,8 @@ internal static class Stp
         nd.Print(", bridge-id "); BridgeId(nd, p + 17);
         nd.Print($".{nd.Be16(p + 25):x4}, length {length}");
         if (nd.Verbose == 0) return;
-        nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s, hello-time {T(nd.Be16(p + 31))}s, forwarding-delay {T(nd.Be16(p + 33))}s");
+        nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s" +
+            $", hello-time {T(nd.Be16(p + 31))}s, forwarding-delay {T(nd.Be16(p + 33))}s");
         nd.Print("\n\troot-id "); BridgeId(nd, p + 5);
         nd.Print($", root-pathcost {nd.Be32(p + 13)}");
         if (nd.U8(p + 2) == 2) nd.Print($", port-role {Role(flags)}");
@@ -49,7 +51,8 @@ internal static class Stp
         nd.Print($", CIST ext-pathcost {nd.Be32(p + 13)}");
         nd.Print("\n\tCIST regional-root-id "); BridgeId(nd, p + 17); nd.Print(", ");
         nd.Print($"CIST port-id {nd.Be16(p + 25):x4},");
-        nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s, hello-time {T(nd.Be16(p + 31))}s, forwarding-delay {T(nd.Be16(p + 33))}s");
+        nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s" +
+            $", hello-time {T(nd.Be16(p + 31))}s, forwarding-delay {T(nd.Be16(p + 33))}s");
         nd.Print($"\n\tv3len {nd.Be16(p + 36)}, ");
         nd.Print("MCID Name ");
         Text.PrintUntilNul(nd, p + 39, 32);
@@ -83,7 +86,8 @@ internal static class Stp
         Text.PrintUntilNul(nd, b + 3, 32);
         nd.Print($", Rev {nd.Be16(b + 35)},\n\t\tdigest {nd.Be32(b + 37):x8}{nd.Be32(b + 41):x8}{nd.Be32(b + 45):x8}{nd.Be32(b + 49):x8}");
         int ag = nd.U8(b + 53), fmt = nd.U8(b + 55), con = nd.U8(b + 56);
-        nd.Print($"\n\tAgreement num {ag >> 6}, Discarded Agreement num {(ag >> 4) & 3}, Agreement valid-flag {(ag >> 3) & 1},\n\tRestricted role-flag: {(ag >> 2) & 1}, Format id {fmt >> 4} cap"
+        nd.Print($"\n\tAgreement num {ag >> 6}, Discarded Agreement num {(ag >> 4) & 3}, Agreement valid-flag {(ag >> 3) & 1}," +
+            $"\n\tRestricted role-flag: {(ag >> 2) & 1}, Format id {fmt >> 4} cap"
             + $" {fmt & 0xff}, Convention id {con >> 4} cap {con & 0xff},\n\tEdge count {nd.Be16(b + 57)}, Agreement digest"
             + $" {nd.Be32(b + 67):x8}{nd.Be32(b + 71):x8}{nd.Be32(b + 75):x8}{nd.Be32(b + 79):x8}{nd.Be32(b + 83):x8}");
     }

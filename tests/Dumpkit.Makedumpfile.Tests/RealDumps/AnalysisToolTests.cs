@@ -123,12 +123,12 @@ public class AnalysisToolTests(ITestOutputHelper output)
     public void CrashRunsSysLogBtPsOnOur61Level31Output()
     {
         // crash 8.0.2 cannot open 6.12 dumps at all (not even upstream's), so only 6.1.
-        const string kver = "6.1.0-56-amd64";
-        var vmlinux = Vmlinux(kver);
-        var upstream = RealData.Kernel(kver, "mdf-c-d31");
+        const string Release = "6.1.0-56-amd64";
+        var vmlinux = Vmlinux(Release);
+        var upstream = RealData.Kernel(Release, "mdf-c-d31");
         RealData.Tool("/usr/bin/crash");
         using var dir = new TempDir();
-        MakeOurs(kver, dir["ours"]);
+        MakeOurs(Release, dir["ours"]);
         string[] commands = ["sys", "log", "bt", "ps", "list task_struct.tasks -h init_task"];
 
         var ours = RunCrash(dir["ours"], vmlinux, commands, dir);
@@ -139,7 +139,7 @@ public class AnalysisToolTests(ITestOutputHelper output)
 
         Assert.Matches(@"RELEASE: 6\.1\.0-56-amd64\n", ours["sys"]);
         Assert.Contains("PANIC: \"Kernel panic - not syncing: sysrq triggered crash\"", ours["sys"]);
-        Assert.Contains($"LAB-MARKER kdump-lab {kver}", ours["log"]);
+        Assert.Contains($"LAB-MARKER kdump-lab {Release}", ours["log"]);
         Assert.Contains("Kernel panic - not syncing: sysrq triggered crash", ours["log"]);
         foreach (var frame in new[] { "__crash_kexec", "panic", "sysrq_handle_crash", "write_sysrq_trigger" })
             Assert.Matches($@"#\d+ \[[0-9a-f]+\] {frame} at ", ours["bt"]);

@@ -254,8 +254,8 @@ public class RealDumpTests(ITestOutputHelper output)
     [SkippableFact]
     public void DebianMakedumpfileReassemblesOurSplitSet()
     {
-        const string kver = "6.1.0-56-amd64";
-        var vmcore = RealData.Kernel(kver, "vmcore.elf");
+        const string Release = "6.1.0-56-amd64";
+        var vmcore = RealData.Kernel(Release, "vmcore.elf");
         var mdf = RealData.Tool("/usr/bin/makedumpfile");
         using var dir = new TempDir();
         var r = Tools.Makedumpfile("--split", "-c", "-d", "31", vmcore, dir["a"], dir["b"]);
@@ -268,14 +268,14 @@ public class RealDumpTests(ITestOutputHelper output)
         using var input = DumpReader.Open(vmcore);
         Assert.Equal((long)whole.DumpableBitmap.PopCount(), AssertPagesMatchVmcore(theirs, input));
         var crash = RealData.Run(RealData.Tool("/usr/bin/crash"), ["--osrelease", dir["a"]]);
-        Assert.Equal(kver, crash.Out.Trim());
+        Assert.Equal(Release, crash.Out.Trim());
     }
 
     [SkippableFact]
     public void SplitSetFromDebianMakedumpfileOpensAsOne()
     {
-        const string kver = "6.1.0-56-amd64";
-        var vmcore = RealData.Kernel(kver, "vmcore.elf");
+        const string Release = "6.1.0-56-amd64";
+        var vmcore = RealData.Kernel(Release, "vmcore.elf");
         var mdf = RealData.Tool("/usr/bin/makedumpfile");
         using var dir = new TempDir();
         var r = RealData.Run(mdf, ["--split", "-c", "-d", "1", vmcore, dir["a"], dir["b"], dir["c"]]);

@@ -12,7 +12,8 @@ public class FilterFuzzTests(ITestOutputHelper log)
 {
     private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("DUMPKIT_FUZZ_SEED"), out var s) ? s : 20261126;
 
-    private static readonly int[] Dlts = [LinkTypes.Ethernet, LinkTypes.LinuxSll, LinkTypes.LinuxSll2, LinkTypes.Null, LinkTypes.Loop, LinkTypes.Raw, LinkTypes.Ipv4, LinkTypes.Ipv6];
+    private static readonly int[] Dlts = [LinkTypes.Ethernet, LinkTypes.LinuxSll, LinkTypes.LinuxSll2, LinkTypes.Null,
+        LinkTypes.Loop, LinkTypes.Raw, LinkTypes.Ipv4, LinkTypes.Ipv6];
 
     private static readonly string[] Words =
     [

@@ -71,6 +71,7 @@ public class FilterLiveTests(ITestOutputHelper log)
         Assert.StartsWith("Warning: Kernel filter failed: Invalid argument\n", err);
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.Contains(": ICMP ", l));
-        Assert.True(received >= 2 * captured + udpSent, $"received by filter {received}, captured {captured}, UDP noise {udpSent}: the noise should reach the socket");
+        Assert.True(received >= 2 * captured + udpSent,
+            $"received by filter {received}, captured {captured}, UDP noise {udpSent}: the noise should reach the socket");
     }
 }

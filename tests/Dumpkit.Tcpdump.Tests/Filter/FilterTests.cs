@@ -148,7 +148,8 @@ public class FilterTests(ITestOutputHelper log)
             Array.Copy(s, 16, d, 20, s.Length - 16);
             return p with { Data = d, Len = p.Len + 4 };
         })];
-        var names = new Dictionary<int, string> { [0] = "NULL", [1] = "EN10MB", [101] = "RAW", [108] = "LOOP", [113] = "LINUX_SLL", [228] = "IPV4", [229] = "IPV6", [276] = "LINUX_SLL2" };
+        var names = new Dictionary<int, string> { [0] = "NULL", [1] = "EN10MB", [101] = "RAW", [108] = "LOOP",
+            [113] = "LINUX_SLL", [228] = "IPV4", [229] = "IPV6", [276] = "LINUX_SLL2" };
         var tmp = Directory.CreateTempSubdirectory("dumpkit-filter-").FullName;
         var result = new Dictionary<string, (string, List<Packet>)>();
         foreach (var (lt, packets) in byLt)
@@ -202,7 +203,8 @@ public class FilterTests(ITestOutputHelper log)
                 if (!got.SequenceEqual(want))
                 {
                     var diff = got.Except(want).Concat(want.Except(got)).Take(5);
-                    bad.Add($"{c} ({(opt ? "optimized" : "-O")}): tcpdump accepts {want.Count}, we accept {got.Count}; first differing packets {string.Join(",", diff)}");
+                    bad.Add($"{c} ({(opt ? "optimized" : "-O")}): tcpdump accepts {want.Count}, we accept {got.Count}" +
+                        $"; first differing packets {string.Join(",", diff)}");
                 }
                 else if (opt) Interlocked.Increment(ref agreed);
             }
@@ -278,10 +280,12 @@ public class FilterTests(ITestOutputHelper log)
         Assert.Null(r.Crash);
         // the filter's part: the same packets (numbered as the suite numbers them) are printed
         static List<string> Numbers(string text) =>
-            [.. System.Text.RegularExpressions.Regex.Matches(text, "^ +([0-9]+) ", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
+            [.. System.Text.RegularExpressions.Regex.Matches(text, "^ +([0-9]+) ",
+                System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
         Assert.NotEmpty(Numbers(r.Expected));
         Assert.Equal(Numbers(r.Expected), Numbers(r.Actual));
-        log.WriteLine(r.Passed ? $"{name}: whole output identical" : $"{name}: same packets, printer output differs:\n--- expected\n{r.Expected}--- actual\n{r.Actual}");
+        log.WriteLine(r.Passed ? $"{name}: whole output identical"
+            : $"{name}: same packets, printer output differs:\n--- expected\n{r.Expected}--- actual\n{r.Actual}");
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Dumpkit.Tcpdump.Print;
 /// so that a truncated read discards the whole print as tcpdump's single ND_PRINT would.</summary>
 internal readonly struct V4(uint a, NameResolver? names = null) : IUtf8SpanFormattable
 {
-    public override string ToString() => names != null ? System.Text.Encoding.Latin1.GetString(names.Host4(a)) : $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}";
+    public override string ToString() => names != null ? System.Text.Encoding.Latin1.GetString(names.Host4(a))
+        : $"{a >> 24}.{(a >> 16) & 0xff}.{(a >> 8) & 0xff}.{a & 0xff}";
 
     public bool TryFormat(Span<byte> d, out int w, ReadOnlySpan<char> f, IFormatProvider? p)
     {

@@ -126,7 +126,8 @@ internal sealed partial class NameResolver
         return name;
     }
 
-    private static unsafe ReadOnlySpan<byte> CString(byte* s) => s == null ? default : System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(s);
+    private static unsafe ReadOnlySpan<byte> CString(byte* s) => s == null ? default
+        : System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(s);
 
     [StructLayout(LayoutKind.Sequential)]
     private unsafe struct ServEnt
