@@ -44,6 +44,16 @@ public static class MakedumpfileCommand
             PrintVersion(outText);
             return Ok;
         }
+        if (o.ExcludeVmemmap && o.WorkDir is null && !o.Rearrange && o.DumpDmesg is null && !o.Reassemble && !o.MemUsage)
+        {
+            // makedumpfile's check_param_for_creating_dumpfile, word for word on its message stream
+            msg.Out.WriteLine("-e requires --work-dir");
+            msg.Out.WriteLine("Commandline parameter is invalid.");
+            msg.Out.WriteLine("Try `makedumpfile --help' for more information.");
+            msg.Out.WriteLine();
+            msg.Out.WriteLine("makedumpfile Failed.");
+            return Failed;
+        }
         string? problem = Check(o);
         if (problem is not null)
         {
@@ -66,6 +76,8 @@ public static class MakedumpfileCommand
             return n == 2 ? null : "--dump-dmesg needs VMCORE and LOGFILE.";
         if (o.Reassemble)
             return n >= 2 ? null : "--reassemble needs the split files and the output DUMPFILE.";
+        if (o.MemUsage)
+            return n is 1 or 2 ? null : "--mem-usage needs VMCORE (/proc/kcore or a dump).";
         if (o.Split)
         {
             if (o.Flatten) return "--split cannot be used with -F.";
@@ -80,8 +92,6 @@ public static class MakedumpfileCommand
             return n == 1 ? null : "-F writes to stdout: give only VMCORE.";
         if (n != 2)
             return n < 2 ? "Both VMCORE and DUMPFILE are needed." : "Too many arguments.";
-        if (o.Vmlinux is not null)
-            return "-x VMLINUX is not supported: dumpkit works from the kernel's VMCOREINFO alone.";
         return null;
     }
 
@@ -94,7 +104,7 @@ public static class MakedumpfileCommand
     public static DumpJob ParseDumpJob(string[] args, Stream? stdout = null)
     {
         var o = OptionParser.Parse(args);
-        if (o.Rearrange || o.DumpDmesg is not null || o.Reassemble || o.Help || o.Version)
+        if (o.Rearrange || o.DumpDmesg is not null || o.Reassemble || o.MemUsage || o.Help || o.Version)
             throw new UsageException("not a command line that makes a dump");
         if (Check(o) is { } problem)
             throw new UsageException(problem);
@@ -122,6 +132,9 @@ public static class MakedumpfileCommand
 
     private static int RunJob(Options o, Stream stdin, Stream stdout, Messages msg)
     {
+        if (!o.Rearrange && !o.Reassemble && o.Vmlinux is string vmlinux
+            && VmlinuxCheck.Verify(vmlinux, o.Positional[0], o.VmcoreinfoFile, msg) is int wrong)
+            return wrong;
         if (o.Rearrange)
             return new RearrangeJob { Stream = stdin, Output = o.Positional[0], Overwrite = o.Force, DryRun = o.DryRun }.Run(msg);
         if (o.DumpDmesg is not null)
@@ -136,6 +149,15 @@ public static class MakedumpfileCommand
                 Parts = o.Positional.Take(o.Positional.Count - 1).ToList(), Output = o.Positional[^1],
                 Overwrite = o.Force, SizeLimit = o.SizeLimit, Threads = o.Threads ?? 0,
             }.Run(msg);
+        if (o.MemUsage)
+            return new MemUsageJob
+            {
+                Input = o.Positional[0], VmcoreinfoFile = o.VmcoreinfoFile, Mmap = !o.NonMmap, Threads = o.Threads ?? 0,
+            }.Run(msg);
+        if (o.VtopAddress != 0)
+            VtopReport.Print(o.Positional[0], o.VmcoreinfoFile, o.VtopAddress, msg);
+        if (o.ExcludeVmemmap)
+            msg.Fail("-e: dumpkit does not exclude unused vmemmap pages yet; they are kept in the dump.");
         return ToDumpJob(o, stdout).Run(msg);
     }
 

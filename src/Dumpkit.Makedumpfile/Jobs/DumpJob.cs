@@ -63,6 +63,9 @@ public sealed record DumpJob
     public int Run(TextWriter output, TextWriter errors, bool errorsAreTerminal = false) =>
         JobRunner.Run(new Messages(output, errors, MessageLevel, errorsAreTerminal) { ToStderr = FlattenedTo is not null }, Run);
 
+    /// <summary>Called with each attempt's page counts once its pages are written (<c>--mem-usage</c> reads them).</summary>
+    internal Action<Statistics>? Finished { get; init; }
+
     internal int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
 
     internal string OutputName => FlattenedTo is not null ? "<stdout>" : Outputs[0];
@@ -113,6 +116,7 @@ public sealed record DumpJob
             msg.StepTime("Copying data", clock.Elapsed > bitmaps.FillTime ? clock.Elapsed - bitmaps.FillTime : TimeSpan.Zero);
             setup.Restart();
             stats.Print(msg);
+            Finished?.Invoke(stats);
             if (!outOfSpace)
             {
                 msg.Info("");
