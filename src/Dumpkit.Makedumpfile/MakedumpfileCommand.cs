@@ -128,6 +128,7 @@ public static class MakedumpfileCommand
         CyclicBufferKb = o.CyclicBufferKb,
         DryRun = o.DryRun,
         MessageLevel = o.MessageLevel,
+        FilterConfig = o.FilterConfig,
     };
 
     private static int RunJob(Options o, Stream stdin, Stream stdout, Messages msg)

@@ -53,6 +53,9 @@ public sealed record DumpJob
     /// <summary>Bitmap memory per cycle in KiB (<c>--cyclic-buffer</c>); null = the writer's default.</summary>
     public long? CyclicBufferKb { get; init; }
 
+    /// <summary>makedumpfile's filter config file (<c>--config</c>): kernel data erased in the output.</summary>
+    public string? FilterConfig { get; init; }
+
     /// <summary>Do everything but write.</summary>
     public bool DryRun { get; init; }
 
@@ -84,8 +87,11 @@ public sealed record DumpJob
             }
         }
 
-        using var input = DumpReader.Open(Input, Mmap);
-        var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, input);
+        using var raw = DumpReader.Open(Input, Mmap);
+        var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, raw);
+        var input = FilterConfig is null ? raw : Filtering.FilterConfigInput.Open(FilterConfig, raw, info, msg);
+        if (input is null)
+            return JobRunner.Failed;
         if (info is null)
             msg.Info($"{Input}: no VMCOREINFO note; the output will lack kernel information.");
         if (info?.PageSize is int ps && ps != input.PageSize)
