@@ -180,7 +180,10 @@ public static class MakedumpfileCommand
                 # makedumpfile    [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-L SIZE] [-f] [-i VMCOREINFO] VMCORE DUMPFILE
 
               Creating DUMPFILE with filtered kernel data specified through filter config file:
-                (not supported: dumpkit works from VMCOREINFO alone)
+                # makedumpfile    [-c|-l|-p|-z|-E] [-d DL] [-x VMLINUX] --config FILTERCONFIGFILE VMCORE DUMPFILE
+
+              Showing the page numbers of memory in different use:
+                # makedumpfile --mem-usage VMCORE
 
               Creating a flattened stream on stdout (for pipes and ssh):
                 # makedumpfile -F [-c|-l|-p|-z] [-d DL] VMCORE
@@ -210,6 +213,14 @@ public static class MakedumpfileCommand
                                larger is written as a valid INCOMPLETE dump and the exit status is 1.
               [-f]:            Overwrite DUMPFILE if it exists.
               [-i VMCOREINFO]: Take VMCOREINFO from this file instead of VMCORE.
+              [-x VMLINUX]:    Not needed (symbols and types come from the dump); when given, its build id
+                               must be the dump's kernel's, else the run stops with exit status 2.
+              [--config FILTERCONFIGFILE]: Erase kernel data as makedumpfile.conf(5) says, with the dump's
+                               kallsyms and BTF; write SYMBOL:TYPE where a global's type is needed.
+              [--mem-usage]:   Print how many pages of each kind VMCORE holds.
+              [--vtop VIRTUAL_ADDRESS]: Print the translation of the address before the dump.
+              [-e]:            Needs --work-dir; unused vmemmap pages are not excluded yet.
+              [--work-dir DIR]: Accepted; bitmaps are kept in memory.
               [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
                                depend on N.
               [--non-mmap]:    Read /proc/vmcore with pread() instead of one memory mapping (other

@@ -248,4 +248,24 @@ public partial class RemainingOptionsTests(ITestOutputHelper output)
             + "\nmakedumpfile Completed.\n";
         Assert.Equal(expected, r.Out);
     }
+
+    /// <summary>Each line of the --mem-usage table is one of the printf formats in Debian's makedumpfile binary, figures put back as %-16llu.</summary>
+    [SkippableFact]
+    public void MemUsageLinesAreMakedumpfilesFormats()
+    {
+        var binary = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(RealData.Tool("/usr/bin/makedumpfile")));
+        var r = Tools.Makedumpfile("--mem-usage", RealData.Kernel(RealData.Kernel61, "vmcore.elf"));
+        Assert.True(r.ExitCode == 0, r.Err);
+        var lines = r.Out.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("makedumpfile ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(11, lines.Count);
+        foreach (var line in lines)
+        {
+            string format = Figure().Replace(line, m => m.Length < 16 ? m.Value
+                : (line.StartsWith("page size:") ? "%-16ld" : "%-16llu") + new string(' ', m.Length - 16));
+            Assert.Contains(format + "\n", binary);
+        }
+    }
+
+    [GeneratedRegex(@"\d+ *")]
+    private static partial Regex Figure();
 }
