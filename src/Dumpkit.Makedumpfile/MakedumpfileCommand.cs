@@ -108,6 +108,8 @@ public static class MakedumpfileCommand
             throw new UsageException("not a command line that makes a dump");
         if (Check(o) is { } problem)
             throw new UsageException(problem);
+        if (o.ExcludeVmemmap && o.WorkDir is null)
+            throw new UsageException("-e requires --work-dir");
         return ToDumpJob(o, stdout ?? Stream.Null);
     }
 
