@@ -44,6 +44,16 @@ public static class MakedumpfileCommand
             PrintVersion(outText);
             return Ok;
         }
+        if (o.ExcludeVmemmap && o.WorkDir is null && !o.Rearrange && o.DumpDmesg is null && !o.Reassemble && !o.MemUsage)
+        {
+            // makedumpfile's check_param_for_creating_dumpfile, word for word on its message stream
+            msg.Out.WriteLine("-e requires --work-dir");
+            msg.Out.WriteLine("Commandline parameter is invalid.");
+            msg.Out.WriteLine("Try `makedumpfile --help' for more information.");
+            msg.Out.WriteLine();
+            msg.Out.WriteLine("makedumpfile Failed.");
+            return Failed;
+        }
         string? problem = Check(o);
         if (problem is not null)
         {
@@ -66,6 +76,8 @@ public static class MakedumpfileCommand
             return n == 2 ? null : "--dump-dmesg needs VMCORE and LOGFILE.";
         if (o.Reassemble)
             return n >= 2 ? null : "--reassemble needs the split files and the output DUMPFILE.";
+        if (o.MemUsage)
+            return n is 1 or 2 ? null : "--mem-usage needs VMCORE (/proc/kcore or a dump).";
         if (o.Split)
         {
             if (o.Flatten) return "--split cannot be used with -F.";
@@ -80,8 +92,6 @@ public static class MakedumpfileCommand
             return n == 1 ? null : "-F writes to stdout: give only VMCORE.";
         if (n != 2)
             return n < 2 ? "Both VMCORE and DUMPFILE are needed." : "Too many arguments.";
-        if (o.Vmlinux is not null)
-            return "-x VMLINUX is not supported: dumpkit works from the kernel's VMCOREINFO alone.";
         return null;
     }
 
@@ -94,10 +104,12 @@ public static class MakedumpfileCommand
     public static DumpJob ParseDumpJob(string[] args, Stream? stdout = null)
     {
         var o = OptionParser.Parse(args);
-        if (o.Rearrange || o.DumpDmesg is not null || o.Reassemble || o.Help || o.Version)
+        if (o.Rearrange || o.DumpDmesg is not null || o.Reassemble || o.MemUsage || o.Help || o.Version)
             throw new UsageException("not a command line that makes a dump");
         if (Check(o) is { } problem)
             throw new UsageException(problem);
+        if (o.ExcludeVmemmap && o.WorkDir is null)
+            throw new UsageException("-e requires --work-dir");
         return ToDumpJob(o, stdout ?? Stream.Null);
     }
 
@@ -118,10 +130,14 @@ public static class MakedumpfileCommand
         CyclicBufferKb = o.CyclicBufferKb,
         DryRun = o.DryRun,
         MessageLevel = o.MessageLevel,
+        FilterConfig = o.FilterConfig,
     };
 
     private static int RunJob(Options o, Stream stdin, Stream stdout, Messages msg)
     {
+        if (!o.Rearrange && !o.Reassemble && o.Vmlinux is string vmlinux
+            && VmlinuxCheck.Verify(vmlinux, o.Positional[0], o.VmcoreinfoFile, msg) is int wrong)
+            return wrong;
         if (o.Rearrange)
             return new RearrangeJob { Stream = stdin, Output = o.Positional[0], Overwrite = o.Force, DryRun = o.DryRun }.Run(msg);
         if (o.DumpDmesg is not null)
@@ -136,6 +152,15 @@ public static class MakedumpfileCommand
                 Parts = o.Positional.Take(o.Positional.Count - 1).ToList(), Output = o.Positional[^1],
                 Overwrite = o.Force, SizeLimit = o.SizeLimit, Threads = o.Threads ?? 0,
             }.Run(msg);
+        if (o.MemUsage)
+            return new MemUsageJob
+            {
+                Input = o.Positional[0], VmcoreinfoFile = o.VmcoreinfoFile, Mmap = !o.NonMmap, Threads = o.Threads ?? 0,
+            }.Run(msg);
+        if (o.VtopAddress != 0)
+            VtopReport.Print(o.Positional[0], o.VmcoreinfoFile, o.VtopAddress, msg);
+        if (o.ExcludeVmemmap)
+            msg.Fail("-e: dumpkit does not exclude unused vmemmap pages yet; they are kept in the dump.");
         return ToDumpJob(o, stdout).Run(msg);
     }
 
@@ -157,7 +182,10 @@ public static class MakedumpfileCommand
                 # makedumpfile    [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-L SIZE] [-f] [-i VMCOREINFO] VMCORE DUMPFILE
 
               Creating DUMPFILE with filtered kernel data specified through filter config file:
-                (not supported: dumpkit works from VMCOREINFO alone)
+                # makedumpfile    [-c|-l|-p|-z|-E] [-d DL] [-x VMLINUX] --config FILTERCONFIGFILE VMCORE DUMPFILE
+
+              Showing the page numbers of memory in different use:
+                # makedumpfile --mem-usage VMCORE
 
               Creating a flattened stream on stdout (for pipes and ssh):
                 # makedumpfile -F [-c|-l|-p|-z] [-d DL] VMCORE
@@ -187,6 +215,14 @@ public static class MakedumpfileCommand
                                larger is written as a valid INCOMPLETE dump and the exit status is 1.
               [-f]:            Overwrite DUMPFILE if it exists.
               [-i VMCOREINFO]: Take VMCOREINFO from this file instead of VMCORE.
+              [-x VMLINUX]:    Not needed (symbols and types come from the dump); when given, its build id
+                               must be the dump's kernel's, else the run stops with exit status 2.
+              [--config FILTERCONFIGFILE]: Erase kernel data as makedumpfile.conf(5) says, with the dump's
+                               kallsyms and BTF; write SYMBOL:TYPE where a global's type is needed.
+              [--mem-usage]:   Print how many pages of each kind VMCORE holds.
+              [--vtop VIRTUAL_ADDRESS]: Print the translation of the address before the dump.
+              [-e]:            Needs --work-dir; unused vmemmap pages are not excluded yet.
+              [--work-dir DIR]: Accepted; bitmaps are kept in memory.
               [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
                                depend on N.
               [--non-mmap]:    Read /proc/vmcore with pread() instead of one memory mapping (other

@@ -31,6 +31,15 @@ internal sealed class Options
     public bool PartialDmesg { get; set; }
     public bool Split { get; set; }
     public bool Reassemble { get; set; }
+    /// <summary>makedumpfile's working directory for bitmap files (<c>--work-dir</c>); dumpkit keeps its bitmaps in memory.</summary>
+    public string? WorkDir { get; set; }
+    /// <summary><c>-e</c>: exclude the vmemmap pages of excluded pages.</summary>
+    public bool ExcludeVmemmap { get; set; }
+    /// <summary><c>--vtop</c>: the virtual address to translate before the dump (0 = none, as strtoul's 0 in makedumpfile).</summary>
+    public ulong VtopAddress { get; set; }
+    public bool MemUsage { get; set; }
+    /// <summary><c>--config FILTERCONFIG</c>: erase commands applied to the pages written.</summary>
+    public string? FilterConfig { get; set; }
     public List<string> Positional { get; } = [];
 }
 
@@ -70,14 +79,14 @@ internal static class OptionParser
         new("cyclic-buffer", Arity.Required, (o, v) => o.CyclicBufferKb = ParseInt(v!, "--cyclic-buffer", 1, int.MaxValue)),
         new("splitblock-size", Arity.Required, (_, v) => ParseInt(v!, "--splitblock-size", 1, int.MaxValue)),
         new("non-cyclic", Arity.None, (_, _) => { }),
-        new("work-dir", Arity.Required, (_, _) => { }),
+        new("work-dir", Arity.Required, (o, v) => o.WorkDir = v),
         new("dump-dmesg", Arity.None, (o, _) => o.DumpDmesg = "-"),
         new("partial-dmesg", Arity.None, (o, _) => o.PartialDmesg = true),
         new("split", Arity.None, (o, _) => o.Split = true),
         new("reassemble", Arity.None, (o, _) => o.Reassemble = true),
-        new("vtop", Arity.None, (_, _) => throw new UsageException("--vtop is not supported yet")),
-        new("mem-usage", Arity.None, (_, _) => throw new UsageException("--mem-usage is not supported yet")),
-        new("config", Arity.None, (_, _) => throw NotByDumpkit("config")),
+        new("vtop", Arity.Required, (o, v) => o.VtopAddress = Strtoul(v!)),
+        new("mem-usage", Arity.None, (o, _) => o.MemUsage = true),
+        new("config", Arity.Required, (o, v) => o.FilterConfig = v),
         new("eppic", Arity.None, (_, _) => throw NotByDumpkit("eppic")),
         new("xen-syms", Arity.None, (_, _) => throw NotByDumpkit("xen-syms")),
         new("xen-vmcoreinfo", Arity.None, (_, _) => throw NotByDumpkit("xen-vmcoreinfo")),
@@ -104,7 +113,7 @@ internal static class OptionParser
         new('i', Arity.Required, (o, v) => o.VmcoreinfoFile = v),
         new('x', Arity.Required, (o, v) => o.Vmlinux = v),
         new('b', Arity.Required, (_, v) => ParseInt(v!, "-b", 0, 30)),
-        new('e', Arity.None, (_, _) => throw new UsageException("-e (exclude unused vmemmap) is not supported yet")),
+        new('e', Arity.None, (o, _) => o.ExcludeVmemmap = true),
         new('g', Arity.None, (_, _) => throw new UsageException("-g needs a vmlinux with debug information, which dumpkit does not read")),
         new('X', Arity.None, (_, _) => throw new UsageException("-X (Xen) is not supported by dumpkit")),
     ];
@@ -134,11 +143,32 @@ internal static class OptionParser
         return p.O;
     }
 
-    private static void SetCodec(Options o, PageCodec codec)
+    /// <summary>As makedumpfile: of -c, -l, -p and -z the last one given wins.</summary>
+    private static void SetCodec(Options o, PageCodec codec) => o.Codec = codec;
+
+    /// <summary>C's strtoul(s, NULL, 0): "0x" hex, a leading 0 octal, else decimal; the digits that parse, 0 when none.</summary>
+    public static ulong Strtoul(string s)
     {
-        if (o.Codec != PageCodec.None && o.Codec != codec)
-            throw new UsageException("only one compression option (-c, -l, -p, -z) may be given");
-        o.Codec = codec;
+        var t = s.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
+        bool negative = t.StartsWith('-');
+        if (negative || t.StartsWith('+'))
+            t = t[1..];
+        int radix = 10;
+        if (t.Length > 1 && t[0] == '0' && (t[1] | 0x20) == 'x' && t.Length > 2 && Uri.IsHexDigit(t[2]))
+            (radix, t) = (16, t[2..]);
+        else if (t.StartsWith('0'))
+            radix = 8;
+        ulong v = 0;
+        foreach (char c in t)
+        {
+            int d = c is >= '0' and <= '9' ? c - '0' : (c | 0x20) is >= 'a' and <= 'z' ? (c | 0x20) - 'a' + 10 : 99;
+            if (d >= radix)
+                break;
+            if (v > (ulong.MaxValue - (ulong)d) / (ulong)radix)
+                return ulong.MaxValue;
+            v = v * (ulong)radix + (ulong)d;
+        }
+        return negative ? unchecked(0 - v) : v;
     }
 
     public static List<int> ParseLevels(string text)

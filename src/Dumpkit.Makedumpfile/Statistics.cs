@@ -17,10 +17,12 @@ internal sealed class Statistics
     /// <summary>Pages already missing from a filtered input.</summary>
     public ulong PreExcluded { get; }
     public long WriteBytes { get; set; }
+    public int PageSize { get; }
 
     public Statistics(DumpReader input)
     {
         TotalPages = input.MaxPfn;
+        PageSize = input.PageSize;
         // makedumpfile counts every segment's pages, an ELF vmcore's kernel-text alias included.
         foreach (var seg in input.Segments)
         {

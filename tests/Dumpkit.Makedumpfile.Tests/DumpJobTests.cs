@@ -75,6 +75,8 @@ public class DumpJobTests
     [InlineData("-R out", "not a command line that makes a dump")]
     [InlineData("--dump-dmesg in log", "not a command line that makes a dump")]
     [InlineData("-c in", "Both VMCORE and DUMPFILE are needed.")]
+    [InlineData("-e -d 31 in out", "-e requires --work-dir")]
+    [InlineData("--mem-usage in", "not a command line that makes a dump")]
     public void ParseDumpJobRefusesWhatMakesNoDump(string line, string message)
     {
         var args = line.Split(' ');

@@ -53,6 +53,9 @@ public sealed record DumpJob
     /// <summary>Bitmap memory per cycle in KiB (<c>--cyclic-buffer</c>); null = the writer's default.</summary>
     public long? CyclicBufferKb { get; init; }
 
+    /// <summary>makedumpfile's filter config file (<c>--config</c>): kernel data erased in the output.</summary>
+    public string? FilterConfig { get; init; }
+
     /// <summary>Do everything but write.</summary>
     public bool DryRun { get; init; }
 
@@ -62,6 +65,9 @@ public sealed record DumpJob
     /// <summary>Runs the job; messages as makedumpfile prints them. 0 when the dump is complete, 1 when it failed or is incomplete.</summary>
     public int Run(TextWriter output, TextWriter errors, bool errorsAreTerminal = false) =>
         JobRunner.Run(new Messages(output, errors, MessageLevel, errorsAreTerminal) { ToStderr = FlattenedTo is not null }, Run);
+
+    /// <summary>Called with each attempt's page counts once its pages are written (<c>--mem-usage</c> reads them).</summary>
+    internal Action<Statistics>? Finished { get; init; }
 
     internal int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
 
@@ -81,8 +87,11 @@ public sealed record DumpJob
             }
         }
 
-        using var input = DumpReader.Open(Input, Mmap);
-        var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, input);
+        using var raw = DumpReader.Open(Input, Mmap);
+        var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, raw);
+        var input = FilterConfig is null ? raw : Filtering.FilterConfigInput.Open(FilterConfig, raw, info, msg);
+        if (input is null)
+            return JobRunner.Failed;
         if (info is null)
             msg.Info($"{Input}: no VMCOREINFO note; the output will lack kernel information.");
         if (info?.PageSize is int ps && ps != input.PageSize)
@@ -113,6 +122,7 @@ public sealed record DumpJob
             msg.StepTime("Copying data", clock.Elapsed > bitmaps.FillTime ? clock.Elapsed - bitmaps.FillTime : TimeSpan.Zero);
             setup.Restart();
             stats.Print(msg);
+            Finished?.Invoke(stats);
             if (!outOfSpace)
             {
                 msg.Info("");

@@ -1,0 +1,77 @@
+using Dumpkit.Formats;
+
+namespace Dumpkit.Makedumpfile.Filtering;
+
+/// <summary>
+/// The input as the output must hold it: every page read through it has the erased bytes
+/// overwritten (makedumpfile's filter_data_buffer), before the zero-page test and compression,
+/// so an erase that leaves a page all zeros lets <c>-d 1</c> drop it as makedumpfile does.
+/// Everything else is the wrapped reader's; it stays the caller's to dispose.
+/// </summary>
+internal sealed class ErasingDumpReader : DumpReader
+{
+    private readonly DumpReader _inner;
+    private readonly Dictionary<ulong, List<(int Offset, int Length, byte Fill)>> _byFrame = [];
+
+    public ErasingDumpReader(DumpReader inner, IEnumerable<PhysicalErase> erases)
+    {
+        _inner = inner;
+        PageSize = inner.PageSize;
+        MaxPfn = inner.MaxPfn;
+        Notes = inner.Notes;
+        foreach (var e in erases)
+        {
+            ulong pfn = e.Address >> inner.PageShift;
+            int offset = (int)(e.Address & (ulong)(inner.PageSize - 1));
+            if (!_byFrame.TryGetValue(pfn, out var list))
+                _byFrame[pfn] = list = [];
+            list.Add((offset, Math.Min(e.Length, inner.PageSize - offset), e.Fill));
+        }
+    }
+
+    /// <summary>Frames with erased bytes.</summary>
+    public int ErasedFrames => _byFrame.Count;
+
+    public override string Path => _inner.Path;
+    public override DumpKind Kind => _inner.Kind;
+    public override bool IsIncomplete => _inner.IsIncomplete;
+    public override string? VmcoreinfoText => _inner.VmcoreinfoText;
+    public override IReadOnlyList<MemorySegment> Segments => _inner.Segments;
+    public override IReadOnlyList<string>? Utsname => _inner.Utsname;
+    public override long? CrashTime => _inner.CrashTime;
+    public override ulong? PhysBaseHint => _inner.PhysBaseHint;
+    public override int NrCpus => _inner.NrCpus;
+    public override int? FilterLevel => _inner.FilterLevel;
+    public override Formats.Codecs.PageCodec Codec => _inner.Codec;
+    public override ulong ExcludedFrameCount => _inner.ExcludedFrameCount;
+    public override PageState GetPageState(ulong pfn) => _inner.GetPageState(pfn);
+    public override IEnumerable<PfnRange> DataRanges() => _inner.DataRanges();
+    public override IEnumerable<PfnRange> RamRanges() => _inner.RamRanges();
+    public override IEnumerable<PfnRange> RamRanges(ulong first, ulong end) => _inner.RamRanges(first, end);
+    public override IEnumerable<PfnRange> DataRanges(ulong first, ulong end) => _inner.DataRanges(first, end);
+
+    public override void ReadPage(ulong pfn, Span<byte> page)
+    {
+        _inner.ReadPage(pfn, page);
+        Apply(pfn, page);
+    }
+
+    public override bool TryReadPages(ulong pfn, int count, Span<byte> pages)
+    {
+        if (!_inner.TryReadPages(pfn, count, pages))
+            return false;
+        for (int i = 0; i < count; i++)
+            Apply(pfn + (ulong)i, pages.Slice(i * PageSize, PageSize));
+        return true;
+    }
+
+    private void Apply(ulong pfn, Span<byte> page)
+    {
+        if (!_byFrame.TryGetValue(pfn, out var list))
+            return;
+        foreach (var (offset, length, fill) in list)
+            page.Slice(offset, length).Fill(fill);
+    }
+
+    public override void Dispose() { }
+}
