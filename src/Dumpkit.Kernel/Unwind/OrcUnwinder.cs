@@ -143,6 +143,21 @@ public sealed class OrcUnwinder
         return null;
     }
 
+    /// <summary>Reads a word of kernel memory.</summary>
+    public bool TryReadU64(ulong address, out ulong value) => _memory.TryReadU64(address, out value);
+
+    /// <summary>
+    /// True when the bytes before <paramref name="ret"/> are a call instruction: <c>call rel32</c> (E8),
+    /// <c>call *%reg</c> (FF D0-D7, with a REX prefix for r8-r15), <c>call *disp32(%rip)</c> (FF 15).
+    /// </summary>
+    public bool FollowsCall(ulong ret)
+    {
+        Span<byte> b = stackalloc byte[7];
+        if (!_memory.TryReadVirtual(ret - 7, b))
+            return false;
+        return b[2] == 0xe8 || (b[5] == 0xff && b[6] is >= 0xd0 and <= 0xd7) || (b[1] == 0xff && b[2] == 0x15);
+    }
+
     private ulong? Cfa(OrcEntry e, ulong sp, ulong bp, PtRegs? regs)
     {
         ulong off = (ulong)(long)e.SpOffset;

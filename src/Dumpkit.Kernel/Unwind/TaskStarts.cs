@@ -32,7 +32,7 @@ public sealed class TaskStarts
         _rqCurr = Offset("rq.curr");
     }
 
-    /// <summary>The start of a task that is not running: its switch frame.</summary>
+    /// <summary>The start of a task that is not running: its switch frame (slot: thread.sp, where the frame begins).</summary>
     public UnwindStart Sleeping(ulong task)
     {
         ulong sp = _memory.ReadU64(task + _threadSp, "task_struct.thread.sp");
@@ -40,7 +40,8 @@ public sealed class TaskStarts
         ulong bp = _memory.ReadU64(sp + _frameBp, "inactive_task_frame.bp");
         // A task that never ran returns to the start of ret_from_fork: look that ip up itself, not ip - 1.
         bool entry = _symbols.Resolve(ip) is (_, 0);
-        return new UnwindStart(ip, sp + _frameSize, bp, sp + _retAddr, null, entry);
+        // The first frame's slot is thread.sp itself, as crash shows it.
+        return new UnwindStart(ip, sp + _frameSize, bp, sp, null, entry);
     }
 
     /// <summary>The CPUs online at the crash (<c>__cpu_online_mask</c>), in order.</summary>

@@ -36,11 +36,36 @@ public sealed class TaskUnwinder
     /// <summary>The task running on <paramref name="cpu"/>.</summary>
     public ulong? RunningTask(int cpu) => Starts.RunningTask(cpu);
 
+    /// <summary>
+    /// A CPU that kdump stopped with an NMI saved the registers the NMI interrupted; the NMI's own frames
+    /// (crash_nmi_callback up to the NMI entry) are on the CPU's NMI stack. They start at the lowest word
+    /// there inside <c>crash_nmi_callback</c> that follows a call and from which ORC reaches the very
+    /// exception frame that was saved; null when there is none.
+    /// </summary>
+    private Backtrace? FromNmi(ulong task, int cpu, PtRegs regs)
+    {
+        if (regs.IsUserMode || Unwinder.Function(regs.Ip) is { Name: "__crash_kexec" })
+            return null;
+        var nmi = Unwinder.Stacks.CpuStacks(cpu).FirstOrDefault(s => s.Kind == KernelStackKind.Nmi);
+        if (nmi.Kind != KernelStackKind.Nmi || nmi.High - nmi.Low > 1 << 16)
+            return null;
+        for (ulong slot = nmi.Low; slot + 8 <= nmi.High; slot += 8)
+        {
+            if (!Unwinder.TryReadU64(slot, out ulong w) || Unwinder.Function(w) is not { Name: "crash_nmi_callback" } f || w == f.Address
+                || !Unwinder.FollowsCall(w))
+                continue;
+            var bt = Unwinder.Unwind(task, cpu, new UnwindStart(w, slot + 8, regs.Bp, slot, null, false));
+            if (bt.Frames.Any(x => x.Kind == FrameKind.Exception && x.Regs is { } r && r.Ip == regs.Ip && r.Sp == regs.Sp))
+                return bt;
+        }
+        return null;
+    }
+
     /// <summary>The task's stack.</summary>
     public Backtrace Unwind(ulong task)
     {
         if (CpuOf(task) is int cpu && Starts.CrashRegisters(cpu) is PtRegs regs)
-            return Unwinder.Unwind(task, cpu, TaskStarts.FromRegisters(regs));
+            return FromNmi(task, cpu, regs) ?? Unwinder.Unwind(task, cpu, TaskStarts.FromRegisters(regs));
         return Unwinder.Unwind(task, CpuOf(task) ?? -1, Starts.Sleeping(task));
     }
 }
