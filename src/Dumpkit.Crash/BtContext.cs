@@ -29,7 +29,10 @@ internal sealed class BtContext
         var all = TaskList.Read();
         var idle = new List<TaskInfo>();
         ulong? idleOffset = types.MemberPath("rq.idle")?.ByteOffset;
-        foreach (int cpu in Unwinder.OnlineCpus)
+        // Every possible CPU's idle task (an offline CPU keeps one), as crash's ps lists them.
+        int cpus = session.Symbols.AddressOf("nr_cpu_ids") is ulong nr && session.Memory.TryReadU32(nr, out uint n) && n is > 0 and <= 8192
+            ? (int)n : Unwinder.OnlineCpus.DefaultIfEmpty(0).Max() + 1;
+        for (int cpu = 0; cpu < cpus; cpu++)
         {
             if (idleOffset is not ulong off || session.Symbols.Lookup("runqueues") is not { } rq
                 || session.Symbols.PerCpuAddress(rq, cpu) is not ulong at || !session.Memory.TryReadU64(at + off, out ulong t) || t == 0)

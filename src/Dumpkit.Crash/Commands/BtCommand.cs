@@ -1,3 +1,4 @@
+using Dumpkit.Formats;
 using Dumpkit.Kernel;
 using Dumpkit.Kernel.Sched;
 using Dumpkit.Kernel.Unwind;
@@ -72,7 +73,14 @@ internal sealed class BtCommand : ICrashCommand
         var o = session.Out;
         int cpu = ctx.CpuOf(task.Address);
         o.WriteLine($"PID: {task.Pid,-7}  TASK: {task.Address:x}  CPU: {cpu,-3}  COMMAND: \"{task.Comm}\"");
-        var bt = ctx.Unwinder.Unwind(task.Address);
+        Backtrace bt;
+        try { bt = ctx.Unwinder.Unwind(task.Address); }
+        catch (Exception e) when (e is KernelAddressException or KernelDataException or PageNotAvailableException)
+        {
+            // One unreadable task (a stack freed under an exiting task, an excluded page) does not end foreach.
+            o.WriteLine($"bt: cannot read the stack of task {task.Address:x}: {e.Message}");
+            return;
+        }
         var items = new List<object>(); // FrameLine or a plain line
         KernelStackKind previous = KernelStackKind.Unknown;
         for (int i = 0; i < bt.Frames.Count; i++)
