@@ -135,4 +135,33 @@ public partial class UnwindRealDumpTests(ITestOutputHelper output)
         Assert.True(start >= 0, $"ours: {string.Join(",", ours)}");
         Assert.Equal(expected[from..], ours[start..]);
     }
+
+    [SkippableFact]
+    public void BadStartsEndInAnErrorNotAnExceptionOrAHang()
+    {
+        var mem = RealData.OpenMemory(RealData.CrashDump(RealData.CrashKernel61, "vmcore.elf"));
+        using var _ = mem.Dump;
+        var symbols = KallsymsTable.Load(mem);
+        var types = BtfTypes.Load(mem.TryReadVirtual, symbols);
+        var unwinder = new TaskUnwinder(mem, symbols, types);
+        ulong init = symbols.AddressOf("init_task")!.Value;
+        ulong text = symbols.AddressOf("schedule")!.Value + 0x10;
+        var stack = unwinder.Unwinder.Stacks.TaskStack(init);
+        var random = new Random(15);
+        var starts = new List<UnwindStart>
+        {
+            new(text, 0x1000, 0, 0, null, false),               // an unmapped stack
+            new(0xdead, stack.Low + 64, 0, 0, null, false),     // not text
+            new(text, stack.High - 8, 0, 0, null, false),       // off the top of the stack
+        };
+        for (int i = 0; i < 200; i++)
+            starts.Add(new(text + (ulong)random.Next(0, 1 << 20), stack.Low + (ulong)random.Next(0, (int)(stack.High - stack.Low)) / 8 * 8,
+                (ulong)random.NextInt64(), 0, null, random.Next(2) == 0));
+        foreach (var start in starts)
+        {
+            var bt = unwinder.Unwinder.Unwind(init, 0, start);
+            Assert.True(bt.Frames.Count <= OrcUnwinder.MaxFrames);
+            Assert.True(bt.End != UnwindEnd.Error || bt.Error is not null);
+        }
+    }
 }
