@@ -16,6 +16,7 @@ public partial class BtOracleTests(ITestOutputHelper output)
     [
         "bt", "bt -a", "bt 1", "bt 0", "bt ffffffff8c41aa40", "bt ffff8e3081256100", "bt ffff8e30811fc8c0", "bt 1 0", "bt 9999", "bt -f", "bt -f 0", "bt -a -f",
         "foreach bt", "foreach bt -f", "foreach 1 swapper/1 bt", "foreach",
+        "bt 1 -a", "foreach bt -z", "foreach 9999 bt",
     ];
 
     [GeneratedRegex(@"^ ?#(\d+) \[[0-9a-f]+\] (\S+) at [0-9a-f]+$")]
@@ -112,7 +113,7 @@ public partial class BtOracleTests(ITestOutputHelper output)
         for (int i = 0; i < Commands.Length; i++)
         {
             var expected = WithoutUnreliable(crash[i], unreliable);
-            if (Commands[i].StartsWith("foreach bt", StringComparison.Ordinal))
+            if (Commands[i] is "foreach bt" or "foreach bt -f")
                 ours[i] = OnlyTasksOf(ours[i], crash[i]);
             total += expected.Split('\n').Length;
             identical += expected.Split('\n').Zip(ours[i].Split('\n')).Count(p => p.First == p.Second);

@@ -14,7 +14,11 @@ namespace Dumpkit.Crash.Commands;
 internal sealed class BtCommand : ICrashCommand
 {
     public string Name => "bt";
-    public string Synopsis => "  bt [-a|-f] [pid | task]";
+    public string Synopsis =>
+        "  bt [-a|-c cpu(s)|-g|-r|-t|-T|-l|-e|-E|-f|-F|-o|-O|-v|-p] [-R ref] [-s [-x|d]]\n     [-I ip] [-S sp] [-n idle] [pid | task]";
+
+    /// <summary>The options crash's bt knows; of them only -a and -f are done here.</summary>
+    internal const string KnownFlags = "acgrtTleEfFoOvpRsxdISn";
     public string Summary => "backtrace";
 
     public void Run(CrashSession session, string[] args)
@@ -29,7 +33,10 @@ internal sealed class BtCommand : ICrashCommand
                 {
                     if (c == 'a') all = true;
                     else if (c == 'f') words = true;
-                    else throw new CommandException($"bt: invalid option -- '{c}'\n" + CrashSession.Usage(this).Message);
+                    else if (KnownFlags.Contains(c))
+                        throw new CommandException($"bt: -{c} is not supported by this crash (only -a and -f)");
+                    else
+                        throw new CommandException($"bt: invalid option -- '{c}'\n" + CrashSession.Usage(this).Message);
                 }
             }
             else
@@ -37,7 +44,7 @@ internal sealed class BtCommand : ICrashCommand
         }
         var ctx = BtContext.Of(session);
         var tasks = new List<TaskInfo>();
-        if (all)
+        if (all) // with -a crash shows every CPU's task, whatever else is named
         {
             foreach (int cpu in ctx.Unwinder.OnlineCpus)
                 if (ctx.Unwinder.RunningTask(cpu) is ulong t)
@@ -49,7 +56,7 @@ internal sealed class BtCommand : ICrashCommand
                 throw new CommandException("bt: no task is running on the panic CPU");
             tasks.Add(ctx.TaskList.Task(t));
         }
-        foreach (var arg in targets)
+        foreach (var arg in all ? [] : targets)
         {
             var found = ctx.Find(arg);
             if (found.Count == 0)

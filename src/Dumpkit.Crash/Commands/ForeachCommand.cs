@@ -27,8 +27,10 @@ internal sealed class ForeachCommand : ICrashCommand
         {
             if (flag == "-f")
                 words = true;
+            else if (flag.Length == 2 && flag[0] == '-' && BtCommand.KnownFlags.Contains(flag[1]))
+                throw new CommandException($"foreach: bt {flag} is not supported by this crash (only -f)");
             else
-                throw new CommandException($"foreach: bt {flag}: not supported by this crash");
+                throw CrashSession.Usage(this);
         }
         var ctx = BtContext.Of(session);
         var selected = new List<TaskInfo>();
@@ -43,7 +45,7 @@ internal sealed class ForeachCommand : ICrashCommand
                 if (byArg.Count == 0)
                     byArg = ctx.Tasks.Where(t => t.Comm == sel).ToList();
                 if (byArg.Count == 0)
-                    throw new CommandException($"foreach: invalid task or pid value: {sel}");
+                    throw new CommandException($"foreach: unknown argument: \"{sel}\"");
                 foreach (var t in byArg)
                     picked.Add(t.Address);
             }
