@@ -36,6 +36,7 @@ public sealed class CrashSession : IDisposable
                  {
                      new SysCommand(), new LogCommand(), new SymCommand(), new RdCommand(), new StructCommand(), new StructCommand(union: true),
                      new PrintCommand(), new HelpCommand(), new QuitCommand("q"), new QuitCommand("exit"),
+                     new BtCommand(), new ForeachCommand(),
                  })
             _commands[c.Name] = c;
     }

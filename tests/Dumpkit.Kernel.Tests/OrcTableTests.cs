@@ -1,0 +1,130 @@
+using System.Buffers.Binary;
+using Dumpkit.Kernel;
+using Dumpkit.Kernel.Btf;
+using Dumpkit.Kernel.Kallsyms;
+using Dumpkit.Kernel.Orc;
+
+namespace Dumpkit.Kernel.Tests;
+
+/// <summary>ORC entries in the three layouts (orc_types.h of 6.1, 6.3, 6.4), the ip-table lookup, and the real tables.</summary>
+public class OrcTableTests
+{
+    private static byte[] Entry(short sp, short bp, int flags)
+    {
+        var b = new byte[6];
+        BinaryPrimitives.WriteInt16LittleEndian(b, sp);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(2), bp);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(4), (ushort)flags);
+        return b;
+    }
+
+    [Fact]
+    public void V1HasTwoTypeBitsAndAnEndBit()
+    {
+        // sp_reg SP (5), bp_reg PREV_SP (1), type REGS (1).
+        var e = OrcEntry.Decode(Entry(8, -16, 5 | 1 << 4 | 1 << 8), OrcLayout.V1);
+        Assert.Equal(new OrcEntry(8, -16, OrcRegister.Sp, OrcRegister.PrevSp, OrcType.Regs, false), e);
+        Assert.Equal(OrcType.Call, OrcEntry.Decode(Entry(8, 0, 5), OrcLayout.V1).Type);
+        Assert.Equal(OrcType.RegsPartial, OrcEntry.Decode(Entry(8, 0, 5 | 2 << 8), OrcLayout.V1).Type);
+        Assert.Equal(OrcType.EndOfStack, OrcEntry.Decode(Entry(0, 0, 1 << 10), OrcLayout.V1).Type);
+        Assert.Equal(OrcType.Undefined, OrcEntry.Decode(Entry(0, 0, 0), OrcLayout.V1).Type);
+    }
+
+    [Fact]
+    public void V2AddsASignalBitBeforeTheEndBit()
+    {
+        var e = OrcEntry.Decode(Entry(16, 0, 9 | 1 << 10), OrcLayout.V2);
+        Assert.Equal(OrcRegister.SpIndirect, e.SpRegister);
+        Assert.Equal(OrcType.Call, e.Type);
+        Assert.True(e.Signal);
+        Assert.Equal(OrcType.EndOfStack, OrcEntry.Decode(Entry(0, 0, 1 << 11), OrcLayout.V2).Type);
+        Assert.Equal(OrcType.Undefined, OrcEntry.Decode(Entry(0, 0, 1 << 10), OrcLayout.V2).Type);
+    }
+
+    [Theory]
+    [InlineData(0, OrcType.Undefined)]
+    [InlineData(1, OrcType.EndOfStack)]
+    [InlineData(2, OrcType.Call)]
+    [InlineData(3, OrcType.Regs)]
+    [InlineData(4, OrcType.RegsPartial)]
+    [InlineData(7, OrcType.Undefined)]
+    public void V3HasThreeTypeBitsAndASignalBit(int type, OrcType expected)
+    {
+        var e = OrcEntry.Decode(Entry(8, 0, 4 | 8 << 4 | type << 8 | 1 << 11), OrcLayout.V3);
+        Assert.Equal(expected, e.Type);
+        Assert.Equal(OrcRegister.Bp, e.SpRegister);
+        Assert.Equal(OrcRegister.BpIndirect, e.BpRegister);
+        Assert.True(e.Signal);
+    }
+
+    private static OrcTable Table(ulong baseAddress, ulong[] ips, short[] spOffsets)
+    {
+        var ipBytes = new byte[ips.Length * 4];
+        var entries = new byte[ips.Length * 6];
+        for (int i = 0; i < ips.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(ipBytes.AsSpan(4 * i), (int)(long)(ips[i] - (baseAddress + (ulong)(4 * i))));
+            Entry(spOffsets[i], 0, 5 | 2 << 8).CopyTo(entries, 6 * i);
+        }
+        return OrcTable.Parse(baseAddress, ipBytes, entries, OrcLayout.V3);
+    }
+
+    [Fact]
+    public void LookupFindsTheEntryCoveringAnIp()
+    {
+        const ulong Base = 0xffffffff82000000;
+        var t = Table(Base, [0xffffffff81000000, 0xffffffff81000010, 0xffffffff81000040], [8, 16, 24]);
+        Assert.Null(t.Lookup(0xffffffff80ffffff));
+        Assert.Equal((short)8, t.Lookup(0xffffffff81000000)!.Value.Entry.SpOffset);
+        Assert.Equal((short)8, t.Lookup(0xffffffff8100000f)!.Value.Entry.SpOffset);
+        Assert.Equal((0xffffffff81000010UL, (short)16), (t.Lookup(0xffffffff81000010)!.Value.Start, t.Lookup(0xffffffff81000010)!.Value.Entry.SpOffset));
+        Assert.Equal((short)24, t.Lookup(0xffffffff81009999)!.Value.Entry.SpOffset);
+    }
+
+    [Fact]
+    public void BadTablesAreKernelDataErrors()
+    {
+        const ulong Base = 0xffffffff82000000;
+        Assert.Throws<KernelDataException>(() => Table(Base, [0xffffffff81000040, 0xffffffff81000010], [8, 8]));
+        Assert.Throws<KernelDataException>(() => OrcTable.Parse(Base, new byte[8], new byte[6], OrcLayout.V1));
+        Assert.Throws<KernelDataException>(() => OrcTable.Parse(Base, new byte[7], new byte[6], OrcLayout.V1));
+        var random = new Random(15);
+        for (int i = 0; i < 200; i++)
+        {
+            int n = random.Next(0, 64);
+            var ips = new byte[n * 4];
+            var entries = new byte[n * 6];
+            random.NextBytes(ips);
+            random.NextBytes(entries);
+            try
+            {
+                var t = OrcTable.Parse(Base, ips, entries, (OrcLayout)(i % 3));
+                t.Lookup((ulong)random.NextInt64());
+            }
+            catch (KernelDataException)
+            {
+            }
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(RealData.CrashKernel61, OrcLayout.V1)]
+    [InlineData(RealData.CrashKernel612, OrcLayout.V3)]
+    public void TheDumpsTableAndLayoutAreRead(string kernel, OrcLayout layout)
+    {
+        var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
+        using var _ = mem.Dump;
+        var symbols = KallsymsTable.Load(mem);
+        var types = BtfTypes.Load(mem.TryReadVirtual, symbols);
+        // BTF's struct orc_entry and the release agree.
+        Assert.Equal(OrcTable.DetectLayout(null, mem.Info.OsRelease), OrcTable.DetectLayout(types, null));
+        var orc = OrcTable.Load(mem.TryReadVirtual, symbols, types, mem.Info.OsRelease);
+        Assert.Equal(layout, orc.Layout);
+        Assert.True(orc.Count > 10_000);
+        // Inside an ordinary C function the frame is a call frame (schedule() keeps its return address on the stack).
+        ulong schedule = symbols.AddressOf("schedule")!.Value;
+        Assert.Equal(OrcType.Call, orc.Lookup(schedule)!.Value.Entry.Type);
+        Assert.Equal(OrcRegister.Sp, orc.Lookup(schedule)!.Value.Entry.SpRegister);
+        Assert.Equal((short)8, orc.Lookup(schedule)!.Value.Entry.SpOffset);
+    }
+}
