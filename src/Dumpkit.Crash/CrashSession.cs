@@ -12,7 +12,7 @@ namespace Dumpkit.Crash;
 /// both read from the dump on first use, and the commands. <see cref="Execute"/> runs one command
 /// line; a failing command prints crash's message and the session goes on.
 /// </summary>
-public sealed class CrashSession : IDisposable
+public sealed partial class CrashSession : IDisposable
 {
     private KallsymsTable? _symbols;
     private BtfTypes? _types;
@@ -37,6 +37,7 @@ public sealed class CrashSession : IDisposable
                      new SysCommand(), new LogCommand(), new SymCommand(), new RdCommand(), new StructCommand(), new StructCommand(union: true),
                      new PrintCommand(), new HelpCommand(), new QuitCommand("q"), new QuitCommand("exit"),
                      new BtCommand(), new ForeachCommand(),
+                     new PsCommand(), new SetCommand(), new RunqCommand(), new ModCommand(),
                  })
             _commands[c.Name] = c;
     }

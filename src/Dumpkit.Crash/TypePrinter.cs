@@ -152,8 +152,8 @@ internal sealed class TypePrinter(CrashSession session)
             case BtfKind.Pointer:
                 ulong p = BinaryPrimitives.ReadUInt64LittleEndian(data);
                 sb.Append(p == 0 ? "0x0" : $"0x{p:x}");
-                if (p != 0 && session.Symbols.Resolve(p) is { } r && !r.Symbol.IsPerCpu)
-                    sb.Append(r.Offset == 0 ? $" <{r.Symbol.Name}>" : $" <{r.Symbol.Name}+{r.Offset}>");
+                if (p != 0 && session.ResolveSymbol(p) is { } r)
+                    sb.Append(r.Offset == 0 ? $" <{r.Name}>" : $" <{r.Name}+{r.Offset}>");
                 if (p != 0 && IsChar(btf.Strip(btf.Referenced(t))))
                     PointedString(sb, p);
                 return;

@@ -89,8 +89,8 @@ internal sealed class RdCommand : ICrashCommand
                     4 => BinaryPrimitives.ReadUInt32LittleEndian(chunk[(i * 4)..]),
                     _ => BinaryPrimitives.ReadUInt64LittleEndian(chunk[(i * 8)..]),
                 };
-                if (symbolic && size == 8 && session.Symbols.Resolve(v) is { } r && !r.Symbol.IsPerCpu)
-                    line.Append((r.Offset == 0 ? r.Symbol.Name : $"{r.Symbol.Name}+{r.Offset}").PadRight(width));
+                if (symbolic && size == 8 && session.ResolveSymbol(v) is { } r)
+                    line.Append((r.Offset == 0 ? r.Name : $"{r.Name}+{r.Offset}").PadRight(width));
                 else
                     line.Append(v.ToString("x" + width));
                 line.Append(' ');

@@ -45,8 +45,12 @@ internal sealed class SymCommand : ICrashCommand
                     o.WriteLine(Format(s.Address, s, 0));
                 continue;
             }
+            if (ModuleSymbols.TryName(session, arg, o))
+                continue;
             if (CrashSession.TryParseHex(arg, out ulong address))
             {
+                if (symbols.Resolve(address) is null && ModuleSymbols.TryAddress(session, address, o))
+                    continue;
                 if (symbols.Resolve(address) is not { } r)
                     throw new CommandException($"sym: invalid address: {arg}");
                 o.WriteLine(Format(address, r.Symbol, r.Offset));

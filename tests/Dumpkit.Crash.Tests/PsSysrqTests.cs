@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+
+namespace Dumpkit.Crash.Tests;
+
+/// <summary>
+/// Our ps against the kernel's own account of its tasks: the crash-dumps were made with sysrq-t
+/// just before the panic, so their log lists every task as "task:COMM state:S ... pid:N [tgid:N] ppid:N".
+/// </summary>
+public partial class PsSysrqTests
+{
+    [GeneratedRegex(@"\] task:(.{15}) state:(\S).*? pid:(\d+) +(?:tgid:\d+ +)?ppid:(\d+) ")]
+    private static partial Regex SysrqTask();
+
+    // The kernel's letters (task_state_to_char) and crash's names for the same states.
+    private static readonly Dictionary<char, string> CrashState = new()
+    {
+        ['R'] = "RU", ['S'] = "IN", ['D'] = "UN", ['I'] = "ID", ['T'] = "ST", ['t'] = "TR", ['Z'] = "ZO", ['X'] = "DE", ['P'] = "PA",
+    };
+
+    [SkippableTheory]
+    [InlineData(RealData.CrashKernel61, 55)]
+    [InlineData(RealData.CrashKernel612, 60)]
+    public void EveryLoggedTaskIsInPsWithItsPidParentCommandAndState(string kernel, int logged)
+    {
+        var log = File.ReadAllText(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
+        var expected = SysrqTask().Matches(log)
+            .Select(m => (Comm: m.Groups[1].Value.TrimEnd(), State: m.Groups[2].Value[0], Pid: int.Parse(m.Groups[3].Value),
+                Ppid: int.Parse(m.Groups[4].Value)))
+            .ToList();
+        Assert.Equal(logged, expected.Count);
+
+        var (o, e, code) = CrashRunner.Ours("ps\nq\n", "-s", RealData.CrashDump(kernel, "vmcore.elf"));
+        Assert.Equal(0, code);
+        Assert.Equal("", e);
+        var lines = o.TrimEnd('\n').Split('\n');
+        Assert.Equal(Commands.PsCommand.Header, lines[0]);
+        var rows = lines.Skip(1).Select(l => l[2..].Split(' ', 9, StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var byPid = rows.Where(r => r[0] != "0").ToDictionary(r => int.Parse(r[0]));
+        int states = 0;
+        foreach (var (comm, state, pid, ppid) in expected)
+        {
+            Assert.True(byPid.TryGetValue(pid, out var row), $"pid {pid} ({comm}) is not in ps");
+            Assert.Equal(ppid, int.Parse(row[1]));
+            var name = row[8].StartsWith('[') ? row[8][1..^1] : row[8];
+            Assert.Equal(comm, name.Length > 15 ? name[..15] : name);
+            // A task the log shows runnable may have gone to sleep before the panic; a sleeping one stays asleep.
+            if (state != 'R')
+            {
+                Assert.True(CrashState[state] == row[4], $"pid {pid} ({comm}): the kernel logged {state}, ps shows {row[4]}");
+                states++;
+            }
+        }
+        // Every task but the idle ones is in the log: one idle row per CPU, nothing else.
+        Assert.Equal(expected.Count, byPid.Count);
+        Assert.Equal(2, rows.Count(r => r[0] == "0"));
+        Assert.True(states >= logged - 4, $"only {states} states compared");
+    }
+
+    [SkippableTheory]
+    [InlineData(RealData.CrashKernel61)]
+    [InlineData(RealData.CrashKernel612)]
+    // The panic came from `echo c > /proc/sysrq-trigger` run by init: init is the panic task, on a CPU.
+    public void ThePanicTaskIsTheContextAndRunsOnACpu(string kernel)
+    {
+        var (o, _, code) = CrashRunner.Ours("set\nps 1\nq\n", "-s", RealData.CrashDump(kernel, "vmcore.elf"));
+        Assert.Equal(0, code);
+        var lines = o.Split('\n');
+        Assert.Equal("    PID: 1", lines[0]);
+        Assert.Equal("COMMAND: \"init\"", lines[1]);
+        Assert.Equal("  STATE: TASK_RUNNING (PANIC)", lines[4]);
+        Assert.StartsWith(">       1       0 ", lines[6]);
+    }
+}
