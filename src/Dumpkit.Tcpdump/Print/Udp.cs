@@ -98,7 +98,9 @@ internal static class Udp
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
+            if (Is(1645) || Is(1812) || Is(1646) || Is(1813) || Is(1700) || Is(3799)) { Radius.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
+            if (Is(646)) { Ldp.Print(nd, cp, length); return; }
             if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
