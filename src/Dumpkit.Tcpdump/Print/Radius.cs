@@ -127,8 +127,8 @@ internal static class Radius
         ];
     }
 
-    /// <summary>SMI network management private enterprise codes tcpdump names.</summary>
-    private static string? Enterprise(uint v) => v switch
+    /// <summary>SMI network management private enterprise codes tcpdump names (its smi_values).</summary>
+    internal static string? Enterprise(uint v) => v switch
     {
         0 => "IETF (reserved)", 5 => "ACC", 9 => "Cisco", 11 => "Hewlett Packard", 42 => "Sun Microsystems", 61 => "Merit",
         74 => "AT&T", 161 => "Motorola", 166 => "Shiva", 193 => "Ericsson AB", 255 => "Cisco VPN 5000", 307 => "Livingston",

@@ -102,6 +102,7 @@ internal static class Udp
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
             if (Is(646)) { Ldp.Print(nd, cp, length); return; }
             if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
+            if (Is(3503)) { LspPing.Print(nd, cp, length); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
             if (Is(8472)) { Otv.Print(nd, cp, length); return; }
