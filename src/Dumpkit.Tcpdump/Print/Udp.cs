@@ -52,6 +52,8 @@ internal static class Udp
                 case "tftp": Tftp.Print(nd, cp, length); break;
                 case "vxlan": Vxlan.Print(nd, cp, length); break;
                 case "someip": SomeIp.Print(nd, cp, length); break;
+                case "rtp": Rtp.Print(nd, cp, length); break;
+                case "vat": Rtp.Vat(nd, cp, length); break;
                 case "pgm":
                 case "pgm_zmtp1": Pgm.Print(nd, cp, length, iph); break;
                 default: nd.Print($"UDP, length {ulen}"); break;
@@ -95,6 +97,8 @@ internal static class Udp
             if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
+            if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
+            if (Is(521)) { Ripng.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
