@@ -293,6 +293,7 @@ internal static class Ip
                     llength -= advance;
                     length = (int)Math.Min(llength, int.MaxValue);
                     continue;
+                case 9: Igrp.Print(nd, bp, length); return;
                 case 89 when ver == 6: Ospf6.Print(nd, bp, length); return;
                 default:
                     ProtoName(nd, nh);
