@@ -109,6 +109,7 @@ internal static class Udp
             if (Is(3503)) { LspPing.Print(nd, cp, length); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
             if (Is(1589)) { Vqp.Print(nd, cp, length); return; }
+            if (Is(6343)) { Sflow.Print(nd, cp, length); return; }
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
             if (Is(8472)) { Otv.Print(nd, cp, length); return; }
             if (Is(4789)) { Vxlan.Print(nd, cp, length); return; }
