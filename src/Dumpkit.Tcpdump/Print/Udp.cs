@@ -107,6 +107,7 @@ internal static class Udp
             if (Is(646)) { Ldp.Print(nd, cp, length); return; }
             if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
             if (Is(3503)) { LspPing.Print(nd, cp, length); return; }
+            if (sport == 49152) { BcmLi.Print(nd, cp, length); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
             if (Is(1589)) { Vqp.Print(nd, cp, length); return; }
             if (Is(6343)) { Sflow.Print(nd, cp, length); return; }
