@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow,
+/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -16,7 +16,7 @@ public class PrinterCutOracleTests
         ["mpls-ldp-hello.pcap", "-v"], ["lspping-fec-rsvp.pcap", "-vv"], ["lspping-fec-ldp.pcap", "-v"],
         ["OSPFv3_broadcast_adjacency.pcap", "-vv"], ["OSPFv3_with_AH.pcap", "-vv"], ["OSPFv3_NBMA_adjacencies.pcap", "-v"],
         ["ppp-invalid-lengths.pcap", "-v"], ["pppoes.pcap", "-v"], ["rpvstp-trunk-native-vid5.pcap", "-v"],
-        ["sflow_multiple_counter_30_pdus.pcap", "-v"], ["sflow-print-v6.pcap", "-vvv"],
+        ["sflow_multiple_counter_30_pdus.pcap", "-v"], ["sflow-print-v6.pcap", "-vvv"], ["nflog.pcap", "-e"], ["bcm-li.pcap", "-v"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>
