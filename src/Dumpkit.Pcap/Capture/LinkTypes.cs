@@ -25,6 +25,10 @@ public static class LinkTypes
     public const int Slip = 8;
     /// <summary>LINKTYPE_PPP: PPP in HDLC-like framing, or bare PPP.</summary>
     public const int Ppp = 9;
+    /// <summary>LINKTYPE_PPP_HDLC: PPP in HDLC-like framing (libpcap's PPP_SERIAL), or Cisco HDLC.</summary>
+    public const int PppHdlc = 50;
+    /// <summary>LINKTYPE_NFLOG: Linux netfilter log messages.</summary>
+    public const int Nflog = 239;
     /// <summary>DLT_RAW as most systems number it (12), found in files that predate LINKTYPE_RAW: raw IP.</summary>
     public const int RawDlt12 = 12;
     /// <summary>DLT_RAW as OpenBSD numbers it (14), found in files that predate LINKTYPE_RAW: raw IP.</summary>
@@ -62,6 +66,8 @@ public static class LinkTypes
         Null => ("NULL", "BSD loopback"),
         Ethernet => ("EN10MB", "Ethernet"),
         Ppp => ("PPP", "PPP"),
+        PppHdlc => ("PPP_SERIAL", "PPP over serial"),
+        Nflog => ("NFLOG", "Linux netfilter log messages"),
         RawDlt12 or Raw => ("RAW", "Raw IP"),
         CHdlc => ("C_HDLC", "Cisco HDLC"),
         Ieee80211 => ("IEEE802_11", "802.11"),

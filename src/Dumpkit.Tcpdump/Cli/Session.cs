@@ -263,7 +263,7 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
             Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0,
                 AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum, AsDot = o.AsDot,
             HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano, Number = o.Number,
-            ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains),
+            ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains), Zone = zone,
         };
         var output = new Output(stdout);
         bool print = o.WriteFile == null || o.Print;

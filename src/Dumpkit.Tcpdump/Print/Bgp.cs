@@ -207,7 +207,7 @@ internal static class Bgp
         $"label:{nd.Be24(p) >> 4} {((nd.U8(p + 2) & 1) == 0 ? "(BOGUS: Bottom of Stack NOT set!)" : "(bottom)")}";
 
     /// <summary>An RFC 4364 route distinguisher.</summary>
-    private static string Rd(PrintContext nd, int p)
+    internal static string Rd(PrintContext nd, int p)
     {
         int type = nd.Be16(p);
         return type switch

@@ -237,6 +237,9 @@ internal static class Ether
             case 0x88a2: Aoe.Print(nd, p, length); return true;
             case 0x88cc: Lldp.Print(nd, p, length); return true;
             case 0x8137: Ipx.Print(nd, p, length); return true;
+            case 0x880b:
+                if (length != 0) { nd.Print(": "); Ppp.Print(nd, p, length); }
+                return true;
             case 0x888e: Eap.EapolPrint(nd, p); return true;
             case 0x88f7: Ptp.Print(nd, p, length); return true;
             case 0x886f:

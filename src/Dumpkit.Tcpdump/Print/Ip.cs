@@ -285,6 +285,16 @@ internal static class Ip
                 case 88: Eigrp.Print(nd, bp, length); return;
                 case 113: Pgm.Print(nd, bp, length, iph); return;
                 case 33: Dccp.Print(nd, bp, iph, length); return;
+                case 51:
+                    if (!nd.TTest(bp, 1)) { nd.Proto = "ah"; nd.PrintTrunc(); return; }
+                    nh = nd.U8(bp);
+                    int advance = Ah.Print(nd, bp);
+                    bp += advance;
+                    llength -= advance;
+                    length = (int)Math.Min(llength, int.MaxValue);
+                    continue;
+                case 9: Igrp.Print(nd, bp, length); return;
+                case 89 when ver == 6: Ospf6.Print(nd, bp, length); return;
                 default:
                     ProtoName(nd, nh);
                     nd.Print($" {(uint)llength}");

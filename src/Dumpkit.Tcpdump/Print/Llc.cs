@@ -193,6 +193,7 @@ internal static class Llc
                 switch (et)
                 {
                     case 0x2000: Cdp.Print(nd, p, length); return true;
+                    case 0x2003: Vtp.Print(nd, p, length); return true;
                     case 0x2004: Dtp.Print(nd, p, length); return true;
                     case 0x0111: Udld.Print(nd, p, length); return true;
                     case 0x010b:

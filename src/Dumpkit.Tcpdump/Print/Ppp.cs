@@ -59,10 +59,34 @@ internal static class Ppp
         return hdr;
     }
 
-    private static void Handle(PrintContext nd, int proto, int p, int length)
+    /// <summary>tcpdump's handle_ppp: the payload of PPP protocol proto at p.</summary>
+    public static void Handle(PrintContext nd, int proto, int p, int length)
     {
+        if ((proto & 0xff00) == 0x7e00)
+        {
+            Unescape(nd, p - 1, length);
+            return;
+        }
         switch (proto)
         {
+            case 0xc021: case 0x8021: case 0x8023: case 0x8281: case 0x8057: case 0x80fd: case 0xc02b:
+                PppControl.Print(nd, proto, p, length);
+                break;
+            case 0x003d:
+                PppControl.Multilink(nd, p, length);
+                break;
+            case 0xc223:
+                PppControl.Chap(nd, p, length);
+                break;
+            case 0xc023:
+                PppControl.Pap(nd, p, length);
+                break;
+            case 0xc02d:
+                break; // BAP: tcpdump prints nothing of it
+            case 0x8137:
+            case 0x002b:
+                Ipx.Print(nd, p, length);
+                break;
             case 0x0800:
             case 0x002f:
             case 0x0021:
@@ -87,5 +111,82 @@ internal static class Ppp
                 HexDump.UnknownData(nd, p, "\n\t", length);
                 break;
         }
+    }
+
+    /// <summary>RFC 1662 octet-stuffed PPP (a frame whose protocol starts with 0x7e): un-escapes what was captured
+    /// into a private buffer and prints that.</summary>
+    private static void Unescape(PrintContext nd, int p, int length)
+    {
+        int caplen = nd.Avail(p);
+        if (caplen == 0 || length == 0) return;
+        var b = new byte[caplen];
+        int n = 0;
+        for (int i = caplen, s = p; i != 0; i--)
+        {
+            byte c = nd.U8(s++);
+            if (c == 0x7d)
+            {
+                if (i <= 1) break;
+                i--;
+                c = (byte)(nd.U8(s++) ^ 0x20);
+            }
+            b[n++] = c;
+        }
+        byte[] savedBuf = nd.Buf;
+        int savedEnd = nd.SnapEnd;
+        bool trunc = false;
+        nd.Buf = b;
+        nd.SnapEnd = n;
+        try
+        {
+            trunc = Unescaped(nd, n);
+        }
+        finally
+        {
+            nd.Buf = savedBuf;
+            nd.SnapEnd = savedEnd;
+        }
+        if (trunc) nd.PrintTrunc();
+    }
+
+    private static bool Unescaped(PrintContext nd, int length)
+    {
+        if (length < 1) return true;
+        switch (nd.U8(0))
+        {
+            case 0x21: Ip.Print(nd, 1, length - 1); return false;
+            case 0x57: Ip6.Print(nd, 1, length - 1); return false;
+        }
+        if (length < 2) return true;
+        int proto = nd.Be16(0), off = 2;
+        if (proto == 0xff03)
+        {
+            if (length < 4) return true;
+            proto = nd.Be16(2);
+            off = 4;
+        }
+        if ((proto & 0xff00) == 0x7e00) nd.Print($"(protocol 0x{proto:x4} invalid)");
+        else Handle(nd, proto, off, length - off);
+        return false;
+    }
+
+    /// <summary>LINKTYPE_PPP_HDLC: PPP in HDLC-like framing, or Cisco HDLC.</summary>
+    public static int HdlcIfPrint(PrintContext nd, int length, int caplen)
+    {
+        nd.Proto = "ppp_hdlc";
+        if (caplen < 2) { nd.PrintTrunc(); return caplen; }
+        int a = nd.U8(0);
+        if (a == 0x0f || a == 0x8f) return Chdlc.Print(nd, 0, length);
+        if (caplen < 4) { nd.PrintTrunc(); return caplen; }
+        if (nd.Settings.LinkHeader) nd.Print($"{a:x2} {nd.U8(1):x2} {length} ");
+        if (a != 0xff)
+        {
+            nd.Print($"unknown addr {nd.U8(2):x2}; ctrl {nd.U8(3):x2}");
+            return 2;
+        }
+        int proto = nd.Be16(2);
+        nd.Print($"{TypeName(proto) ?? $"unknown PPP protocol (0x{proto:x4})"}: ");
+        Handle(nd, proto, 4, length - 4);
+        return 4;
     }
 }

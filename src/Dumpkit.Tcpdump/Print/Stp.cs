@@ -31,11 +31,13 @@ internal static class Stp
     {
         int flags = nd.U8(p + 4);
         nd.Print(", Flags ["); Flags(nd, flags); nd.Print("]");
+        nd.Check(p + 17, 10); // one print in tcpdump: bridge id, port and length
         nd.Print(", bridge-id "); BridgeId(nd, p + 17);
         nd.Print($".{nd.Be16(p + 25):x4}, length {length}");
         if (nd.Verbose == 0) return;
         nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s" +
             $", hello-time {T(nd.Be16(p + 31))}s, forwarding-delay {T(nd.Be16(p + 33))}s");
+        nd.Check(p + 5, 12);
         nd.Print("\n\troot-id "); BridgeId(nd, p + 5);
         nd.Print($", root-pathcost {nd.Be32(p + 13)}");
         if (nd.U8(p + 2) == 2) nd.Print($", port-role {Role(flags)}");
@@ -47,8 +49,10 @@ internal static class Stp
         nd.Print(", CIST Flags ["); Flags(nd, flags); nd.Print($"], length {length}");
         if (nd.Verbose == 0) return;
         nd.Print($"\n\tport-role {Role(flags)}, ");
+        nd.Check(p + 5, 12);
         nd.Print("CIST root-id "); BridgeId(nd, p + 5);
         nd.Print($", CIST ext-pathcost {nd.Be32(p + 13)}");
+        nd.Check(p + 17, 8);
         nd.Print("\n\tCIST regional-root-id "); BridgeId(nd, p + 17); nd.Print(", ");
         nd.Print($"CIST port-id {nd.Be16(p + 25):x4},");
         nd.Print($"\n\tmessage-age {T(nd.Be16(p + 27))}s, max-age {T(nd.Be16(p + 29))}s" +
@@ -58,6 +62,7 @@ internal static class Stp
         Text.PrintUntilNul(nd, p + 39, 32);
         nd.Print($", rev {nd.Be16(p + 71)},\n\t\tdigest {nd.Be32(p + 73):x8}{nd.Be32(p + 77):x8}{nd.Be32(p + 81):x8}{nd.Be32(p + 85):x8}, ");
         nd.Print($"CIST int-root-pathcost {nd.Be32(p + 89)},");
+        nd.Check(p + 93, 8);
         nd.Print("\n\tCIST bridge-id "); BridgeId(nd, p + 93); nd.Print(", ");
         nd.Print($"CIST remaining-hops {nd.U8(p + 101)}");
         int v3len = nd.Be16(p + 36);
@@ -69,6 +74,7 @@ internal static class Stp
                 int msti = nd.Be16(p + off + 1) & 0x0fff;
                 int f = nd.U8(p + off);
                 nd.Print($"\n\tMSTI {msti}, Flags ["); Flags(nd, f); nd.Print($"], port-role {Role(f)}");
+                nd.Check(p + off + 1, 12);
                 nd.Print("\n\t\tMSTI regional-root-id "); BridgeId(nd, p + off + 1);
                 nd.Print($", pathcost {nd.Be32(p + off + 9)}");
                 nd.Print($"\n\t\tMSTI bridge-prio {nd.U8(p + off + 13) >> 4}, port-prio {nd.U8(p + off + 14) >> 4}, hops {nd.U8(p + off + 15)}");

@@ -161,6 +161,7 @@ internal static class Tcp
         else if (Is(554) || Is(8554)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "rtsp", TextProtocol.RtspCmds, true); }
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
         else if (Is(323)) RpkiRtr.Print(nd, bp, length);
+        else if (Is(646)) Ldp.Print(nd, bp, length);
     }
 
     private static bool Options(PrintContext nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)

@@ -52,6 +52,8 @@ internal static class Udp
                 case "tftp": Tftp.Print(nd, cp, length); break;
                 case "vxlan": Vxlan.Print(nd, cp, length); break;
                 case "someip": SomeIp.Print(nd, cp, length); break;
+                case "rtp": Rtp.Print(nd, cp, length); break;
+                case "vat": Rtp.Vat(nd, cp, length); break;
                 case "pgm":
                 case "pgm_zmtp1": Pgm.Print(nd, cp, length, iph); break;
                 default: nd.Print($"UDP, length {ulen}"); break;
@@ -95,12 +97,20 @@ internal static class Udp
             if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
+            if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
+            if (Is(521)) { Ripng.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
+            if (Is(1645) || Is(1812) || Is(1646) || Is(1813) || Is(1700) || Is(3799)) { Radius.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
+            if (Is(646)) { Ldp.Print(nd, cp, length); return; }
             if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
+            if (Is(3503)) { LspPing.Print(nd, cp, length); return; }
+            if (sport == 49152) { BcmLi.Print(nd, cp, length); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
+            if (Is(1589)) { Vqp.Print(nd, cp, length); return; }
+            if (Is(6343)) { Sflow.Print(nd, cp, length); return; }
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
             if (Is(8472)) { Otv.Print(nd, cp, length); return; }
             if (Is(4789)) { Vxlan.Print(nd, cp, length); return; }

@@ -102,6 +102,10 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Ipnet(len, caplen);
             case LinkTypes.Ppp:
                 return Ppp.IfPrint(Context, len, caplen);
+            case LinkTypes.PppHdlc:
+                return Ppp.HdlcIfPrint(Context, len, caplen);
+            case LinkTypes.Nflog:
+                return Nflog.IfPrint(Context, len, caplen);
             case LinkTypes.CHdlc:
                 return Chdlc.Print(Context, 0, len);
             case LinkTypes.Ipoib:

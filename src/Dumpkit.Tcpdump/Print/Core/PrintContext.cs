@@ -27,6 +27,8 @@ internal sealed class PrintSettings
     public bool Nano;            // print nanoseconds
     public bool Number;          // -#
     public string? ForcedType;   // -T
+    /// <summary>The time zone times inside packets are shown in where tcpdump uses localtime/ctime.</summary>
+    public TimeZoneInfo Zone = TimeZoneInfo.Utc;
     /// <summary>Names for addresses, ports and protocols; null with -n (everything numeric).</summary>
     public NameResolver? Names;
     public bool SuppressDefault => HexAscii > 0 || Hex > 0 || Quick; // as tcpdump: -q, -x and -X (not -A) silence the raw dump of unknown payloads
