@@ -35,7 +35,7 @@ public sealed class CrashSession : IDisposable
         foreach (var c in new ICrashCommand[]
                  {
                      new SysCommand(), new LogCommand(), new SymCommand(), new RdCommand(), new StructCommand(), new StructCommand(union: true),
-                     new PrintCommand(), new HelpCommand(), new DisCommand(), new QuitCommand("q"), new QuitCommand("exit"),
+                     new PrintCommand(), new HelpCommand(), new DisCommand(), new KmemCommand(), new QuitCommand("q"), new QuitCommand("exit"),
                  })
             _commands[c.Name] = c;
     }
