@@ -73,7 +73,7 @@ internal sealed class DisCommand : ICrashCommand
         {
             var r = symbols.Resolve(address);
             if (r is null)
-                session.Out.WriteLine($"dis: WARNING: {address:x}: no associated kernel symbol found");
+                session.Out.WriteLine($"WARNING: {address:x}: no associated kernel symbol found");
             wholeFunction = r is { Offset: 0 } s0 && IsText(s0.Symbol.Type);
         }
         else

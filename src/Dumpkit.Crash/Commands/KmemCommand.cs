@@ -8,7 +8,8 @@ namespace Dumpkit.Crash.Commands;
 /// <c>kmem -i</c>: the kernel's memory usage as crash 8.0.2 prints it. TOTAL MEM is
 /// <c>_totalram_pages</c>, FREE <c>vm_zone_stat[NR_FREE_PAGES]</c>; SHARED (pages not reserved whose
 /// reference count is above one) and SLAB (pages flagged PG_slab) come from a walk of every present
-/// section's struct pages, as crash 8.0.2 does; BUFFERS is the page cache of the block-device inodes
+/// section's struct pages, as crash 8.0.2 does (from 6.10, where slab is a page type, SLAB is the node's
+/// slab counters as later crash versions take it); BUFFERS is the page cache of the block-device inodes
 /// (<c>blockdev_superblock</c>'s inode list), CACHED <c>NR_FILE_PAGES</c> less swap cache and buffers;
 /// huge pages from <c>hstates</c>, swap from <c>swap_info</c>, the commit limit from the overcommit
 /// sysctls and <c>vm_committed_as</c>. Types and member offsets come from BTF.
@@ -116,7 +117,8 @@ internal sealed class KmemCommand : ICrashCommand
         int flagsOffset = (int)k.Offset("page", "flags");
         int countOffset = (int)k.Offset("page", "_refcount");
         int reserved = (int)(k.Types.EnumeratorValue("PG_reserved") ?? throw new CommandException("kmem: no PG_reserved in the kernel's types"));
-        int slabBit = (int)(k.Types.EnumeratorValue("PG_slab") ?? throw new CommandException("kmem: no PG_slab in the kernel's types"));
+        // From 6.10 a slab page is a page type, not a flag: SLAB then comes from the node's slab counters.
+        int slabBit = (int)(k.Types.EnumeratorValue("PG_slab") ?? -1);
         const int Batch = 512;
         var buffer = new byte[Batch * size];
         ulong shared = 0, slab = 0;
@@ -135,13 +137,15 @@ internal sealed class KmemCommand : ICrashCommand
                     var page = span.Slice(p * size, size);
                     ulong flags = BinaryPrimitives.ReadUInt64LittleEndian(page[flagsOffset..]);
                     int count = BinaryPrimitives.ReadInt32LittleEndian(page[countOffset..]);
-                    if ((flags >> slabBit & 1) != 0)
+                    if (slabBit >= 0 && (flags >> slabBit & 1) != 0)
                         slab++;
                     if ((flags >> reserved & 1) == 0 && count > 1)
                         shared++;
                 }
             }
         }
+        if (slabBit < 0)
+            slab = k.VmStat("vm_node_stat", "NR_SLAB_RECLAIMABLE_B") + k.VmStat("vm_node_stat", "NR_SLAB_UNRECLAIMABLE_B");
         return (shared, slab);
     }
 
