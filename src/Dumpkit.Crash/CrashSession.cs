@@ -38,6 +38,7 @@ public sealed partial class CrashSession : IDisposable
                      new PrintCommand(), new HelpCommand(), new QuitCommand("q"), new QuitCommand("exit"),
                      new BtCommand(), new ForeachCommand(),
                      new PsCommand(), new SetCommand(), new RunqCommand(), new ModCommand(),
+                     new DisCommand(), new KmemCommand(),
                  })
             _commands[c.Name] = c;
     }
