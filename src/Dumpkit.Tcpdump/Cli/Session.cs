@@ -141,8 +141,9 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         {
             try
             {
+                // sysfs "flags" holds no IFF_RUNNING (the kernel adds it from the carrier): up, carrier, not loopback
                 var flags = Convert.ToInt32(File.ReadAllText(Path.Combine(dir, "flags")).Trim()[2..], 16);
-                if ((flags & 1) != 0 && (flags & 0x40) != 0 && (flags & 8) == 0) return Path.GetFileName(dir);
+                if ((flags & 1) != 0 && (flags & 8) == 0 && File.ReadAllText(Path.Combine(dir, "carrier")).Trim() == "1") return Path.GetFileName(dir);
             }
             catch (IOException) { }
             catch (FormatException) { }
@@ -166,6 +167,13 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             var l = lines[num - 1];
             iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
         }
+        if (o.ListTimeStampTypes)
+        {
+            // on standard error, as tcpdump 4.99.3 prints it
+            TimeStampTypes.List(stderr, iface);
+            return 0;
+        }
+        if (o.TimeStampType != null) TimeStampTypes.Check(stderr, iface, o.TimeStampType);
         AfPacketSource src;
         var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
         try { src = new AfPacketSource(lo, cancel); }
