@@ -38,7 +38,7 @@ public static class TcpdumpCommand
             c => { c.Cancel = true; cts.Cancel(); });
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
             c => { c.Cancel = true; cts.Cancel(); });
-        return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local, cts.Token);
+        return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local, cts.Token, process: true);
     }
 
     /// <summary>Runs with text writers (output bytes are mapped 1:1 to Latin-1 characters).</summary>
@@ -49,12 +49,18 @@ public static class TcpdumpCommand
     }
 
     /// <summary>Runs with a byte stream for standard output; the time zone replaces TZ for local times.</summary>
+    /// <remarks>A caller's thread, not a process of its own: started as root it stays root unless -Z names a user.</remarks>
     public static int Run(string[] args, Stream stdout, TextWriter stderr, Func<Stream>? stdin = null,
         TimeZoneInfo? zone = null, CancellationToken cancel = default)
+        => Run(args, stdout, stderr, stdin, zone, cancel, process: false);
+
+    private static int Run(string[] args, Stream stdout, TextWriter stderr, Func<Stream>? stdin, TimeZoneInfo? zone,
+        CancellationToken cancel, bool process)
     {
         try
         {
-            return new Session(stdout, stderr, stdin ?? Console.OpenStandardInput, zone ?? TimeZoneInfo.Local, cancel).Run(args);
+            var session = new Session(stdout, stderr, stdin ?? Console.OpenStandardInput, zone ?? TimeZoneInfo.Local, cancel) { DropToDefaultUser = process };
+            return session.Run(args);
         }
         catch (Exception ex)
         {

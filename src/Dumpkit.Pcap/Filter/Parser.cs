@@ -225,7 +225,14 @@ internal sealed class Parser
             case Tok.Pppoed: Take(); return (_g.PppoeD(), Qual.Err);
             case Tok.Pppoes: { Take(); var n = OptPnum(); return (_g.PppoeS(n ?? 0, n != null), Qual.Err); }
             case Tok.Geneve: { Take(); var n = OptPnum(); return (_g.Geneve(n ?? 0, n != null), Qual.Err); }
-            case Tok.Llc: throw new FilterException("'llc' filters are not supported by this implementation");
+            case Tok.Llc:
+                {
+                    // other: LLC | LLC ID | LLC PF_RNR ("rnr" is PF's keyword)
+                    Take();
+                    if (Peek.Kind == Tok.Id) return (_g.LlcNamed(Take().Text), Qual.Err);
+                    if (Peek.Kind == Tok.PfRnr) { Take(); return (_g.LlcRnr(), Qual.Err); }
+                    return (_g.Llc(), Qual.Err);
+                }
             case Tok.Type or Tok.Subtype or Tok.Dir:
                 throw new FilterException("802.11 link-layer types supported only on 802.11");
             case Tok.PfIfname or Tok.PfRset or Tok.PfRnr or Tok.PfSrnr or Tok.PfReason or Tok.PfAction:

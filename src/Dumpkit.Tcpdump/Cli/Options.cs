@@ -98,7 +98,11 @@ internal sealed class Options
     public long FileCount { get; private set; }
     /// <summary>-B: the capture buffer's size in KiB.</summary>
     public long BufferSizeKb { get; private set; }
-    /// <summary>-V: the file listing savefiles (not supported yet).</summary>
+    /// <summary>-J / --list-time-stamp-types.</summary>
+    public bool ListTimeStampTypes { get; private set; }
+    /// <summary>-j: the time stamp type asked for (libpcap's name, lower case).</summary>
+    public string? TimeStampType { get; private set; }
+    /// <summary>-V: the file listing savefiles.</summary>
     public string? ListFile { get; private set; }
     /// <summary>Warnings tcpdump prints while reading its options (-m without libsmi).</summary>
     public List<string> Warnings { get; } = [];
@@ -121,11 +125,11 @@ internal sealed class Options
     [
         new('A', Flag), new('b', Flag), new('B', Value, "buffer-size"), new('c', Value), new('C', Value), new('d', Flag),
         new('D', Flag, "list-interfaces"), new('e', Flag), new('E', Value), new('f', Flag), new('F', Value), new('G', Value),
-        new('h', Flag, "help"), new('H', Flag), new('i', Value, "interface"), new('I', Flag, "monitor-mode"), new('J', Value),
+        new('h', Flag, "help"), new('H', Flag), new('i', Value, "interface"), new('I', Flag, "monitor-mode"), new('J', Flag),
         new("list-time-stamp-types", Option.NoShort, Flag, 'J'), new('j', Value, "time-stamp-type"),
         new('K', Flag, "dont-verify-checksums"), new('l', Flag), new('L', Flag, "list-data-link-types"), new('m', Value),
         new('M', Value), new('n', Flag), new('N', Flag), new('O', Flag, "no-optimize"), new('p', Flag, "no-promiscuous-mode"),
-        new('q', Flag), new('Q', Value, "direction"), new('r', Value), new('s', Value, "snapshot-length"),
+        new('q', Flag), new('Q', Value, "direction"), new(null, 'P', Value, 'Q'), new('r', Value), new('s', Value, "snapshot-length"),
         new('S', Flag, "absolute-tcp-sequence-numbers"), new('t', Flag), new('T', Value), new('u', Flag),
         new('U', Flag, "packet-buffered"), new('v', Flag), new('V', Value), new('w', Value), new('W', Value), new('x', Flag),
         new('X', Flag), new('y', Value, "linktype"), new('Y', Flag), new('z', Value), new('Z', Value, "relinquish-privileges"),
@@ -157,11 +161,7 @@ internal sealed class Options
             bool ambiguous = e.Error == GetoptError.AmbiguousOption || (e.Error == GetoptError.UnrecognizedOption && e.Name == "--");
             throw new UsageException(ambiguous ? $"option '{e.Argument}' is ambiguous" : e.Message, true);
         }
-        if (o.ListFile != null)
-        {
-            if (o.ReadFile != null) throw new UsageException("-V and -r are mutually exclusive.");
-            throw new UsageException("-V is not supported yet");
-        }
+        if (o.ListFile != null && o.ReadFile != null) throw new UsageException("-V and -r are mutually exclusive.");
         return o;
     }
 
@@ -231,8 +231,9 @@ internal sealed class Options
             case 'I': break;
             case 'j':
                 if (!TimeStampTypes.Contains(val!.ToLowerInvariant())) throw new UsageException($"invalid time stamp type {val}");
+                TimeStampType = val.ToLowerInvariant();
                 break;
-            case 'J': break;
+            case 'J': ListTimeStampTypes = true; break;
             case 'K': NoChecksum = true; break;
             case 'l': LineBuffered = true; break;
             case 'L': ListDataLinks = true; break;

@@ -2,9 +2,21 @@ using System.Runtime.InteropServices;
 
 namespace Dumpkit.Tcpdump.Cli;
 
-/// <summary>-Z: drop root privileges after the capture source is open (as tcpdump's droproot).</summary>
+/// <summary>
+/// Dropping root as Debian's tcpdump 4.99.3 does (built --with-user=tcpdump, with Fedora's patches that drop
+/// silently and after opening the savefile; no libcap-ng, no chroot): started as root, it becomes -Z's user,
+/// else the <c>tcpdump</c> user (<c>-Z root</c> stays root), once the capture source is open. A -w file without
+/// -C is opened first, as root, and handed to that user (chown); with -C it is opened after the switch.
+/// The switch is initgroups + setgid + setuid: the kernel clears every capability with the move off uid 0.
+/// </summary>
 internal static partial class Privileges
 {
+    /// <summary>The user Debian's build switches to when started as root and -Z names none.</summary>
+    public const string DefaultUser = "tcpdump";
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial uint getuid();
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial uint geteuid();
 
@@ -17,28 +29,43 @@ internal static partial class Privileges
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int initgroups(string user, uint gid);
 
-    /// <summary>Looks a user up in /etc/passwd: (uid, gid) or null.</summary>
-    internal static (uint Uid, uint Gid)? Lookup(string user, string passwd = "/etc/passwd")
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int chown(string path, uint owner, uint group);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr getpwnam(string name);
+
+    /// <summary>True when the real or effective user is root (tcpdump's test).</summary>
+    public static bool IsRoot => OperatingSystem.IsLinux() && (getuid() == 0 || geteuid() == 0);
+
+    /// <summary>The user to become: -Z's, or (when <paramref name="useDefault"/>) tcpdump's default; null when not root.</summary>
+    public static string? Target(string? zUser, bool useDefault) => IsRoot ? zUser ?? (useDefault ? DefaultUser : null) : null;
+
+    /// <summary>getpwnam through the C library (so NSS answers as it answers tcpdump): (uid, gid) or null.</summary>
+    internal static (uint Uid, uint Gid)? Lookup(string user)
     {
-        if (!File.Exists(passwd)) return null;
-        foreach (var line in File.ReadLines(passwd))
-        {
-            var f = line.Split(':');
-            if (f.Length >= 4 && f[0] == user
-                && uint.TryParse(f[2], System.Globalization.CultureInfo.InvariantCulture, out uint uid)
-                && uint.TryParse(f[3], System.Globalization.CultureInfo.InvariantCulture, out uint gid))
-                return (uid, gid);
-        }
-        return null;
+        IntPtr pw = getpwnam(user);
+        if (pw == IntPtr.Zero) return null;
+        // struct passwd: char *pw_name, char *pw_passwd, uid_t pw_uid, gid_t pw_gid, ...
+        int offset = 2 * IntPtr.Size;
+        return ((uint)Marshal.ReadInt32(pw, offset), (uint)Marshal.ReadInt32(pw, offset + 4));
     }
 
-    /// <summary>Drops to the user when running as root; throws UsageException with tcpdump's messages on failure.</summary>
-    public static void Drop(string user, TextWriter stderr)
+    /// <summary>tcpdump's %.32s.</summary>
+    private static string Cut(string user) => user.Length > 32 ? user[..32] : user;
+
+    /// <summary>Hands the savefile just opened (as root) to the user, as the Debian patch does before dropping root.</summary>
+    public static void GiveSavefile(string user, string path)
     {
-        if (!OperatingSystem.IsLinux() || geteuid() != 0) return;
-        var pw = Lookup(user) ?? throw new UsageException($"Couldn't find user '{(user.Length > 32 ? user[..32] : user)}'");
+        var pw = Lookup(user) ?? throw new UsageException($"Couldn't find user '{user}'");
+        if (chown(path, pw.Uid, pw.Gid) != 0) throw new UsageException("Couldn't change ownership of savefile");
+    }
+
+    /// <summary>Becomes the user (silently, as Debian's build); throws UsageException with tcpdump's messages on failure.</summary>
+    public static void Drop(string user)
+    {
+        var pw = Lookup(user) ?? throw new UsageException($"Couldn't find user '{Cut(user)}'");
         if (initgroups(user, pw.Gid) != 0 || setgid(pw.Gid) != 0 || setuid(pw.Uid) != 0)
-            throw new UsageException($"Couldn't change to '{user}' uid={pw.Uid} gid={pw.Gid}: {Marshal.GetLastPInvokeErrorMessage()}");
-        stderr.WriteLine($"dropped privs to {user}");
+            throw new UsageException($"Couldn't change to '{Cut(user)}' uid={pw.Uid} gid={pw.Gid}: {SystemErrors.StrError(Marshal.GetLastPInvokeError())}");
     }
 }

@@ -39,6 +39,9 @@ internal sealed class RotatingWriter : IDisposable
 
     private bool ToStdout => _o.WriteFile == "-";
 
+    /// <summary>The file being written (after -C numbering and -G's strftime).</summary>
+    public string CurrentName => _currentName;
+
     private PacketWriter Open(int cnt, int chars)
     {
         string baseName = _o.RotateSeconds > 0 ? Strftime.Format(_o.WriteFile!, _gTime, _zone) : _o.WriteFile!;

@@ -5,8 +5,11 @@ using Dumpkit.Tcpdump.Print;
 namespace Dumpkit.Tcpdump.Cli;
 
 /// <summary>One tcpdump invocation: open the source, loop over packets, print and/or write.</summary>
-internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> stdin, TimeZoneInfo zone, CancellationToken cancel)
+internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<Stream> stdin, TimeZoneInfo zone, CancellationToken cancel)
 {
+    /// <summary>A process of its own (not a caller's thread): root becomes the tcpdump user when -Z names none.</summary>
+    public bool DropToDefaultUser { get; init; }
+
     /// <summary>Standard output for what tcpdump prints: a failed write ends the run ("Unable to write output").</summary>
     private readonly Stream stdout = new GuardedOutput(rawStdout);
 
@@ -40,10 +43,11 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
             Interfaces.List(w);
             return 0;
         }
+        if (o.ListFile != null && o.ReadFile != null) throw new UsageException("-V and -r are mutually exclusive.");
         if (o.FilterFile == null) _filter = string.Join(' ', o.Expression);
-        if (o.DumpCodeLevel > 0 && o.ReadFile == null) return DumpCode(o);
-        if (o.ReadFile == null) return Live(o);
-        return ReadFile(o);
+        if (o.DumpCodeLevel > 0 && o.ReadFile == null && o.ListFile == null) return DumpCode(o);
+        if (o.ReadFile == null && o.ListFile == null) return Live(o);
+        return ReadFiles(o);
     }
 
     private string _filter = "";
@@ -137,8 +141,9 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         {
             try
             {
+                // sysfs "flags" holds no IFF_RUNNING (the kernel adds it from the carrier): up, carrier, not loopback
                 var flags = Convert.ToInt32(File.ReadAllText(Path.Combine(dir, "flags")).Trim()[2..], 16);
-                if ((flags & 1) != 0 && (flags & 0x40) != 0 && (flags & 8) == 0) return Path.GetFileName(dir);
+                if ((flags & 1) != 0 && (flags & 8) == 0 && File.ReadAllText(Path.Combine(dir, "carrier")).Trim() == "1") return Path.GetFileName(dir);
             }
             catch (IOException) { }
             catch (FormatException) { }
@@ -164,6 +169,13 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
             var l = lines[num - 1];
             iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
         }
+        if (o.ListTimeStampTypes)
+        {
+            // on standard error, as tcpdump 4.99.3 prints it
+            TimeStampTypes.List(stderr, iface);
+            return 0;
+        }
+        if (o.TimeStampType != null) TimeStampTypes.Check(stderr, iface, o.TimeStampType);
         AfPacketSource src;
         var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
         try { src = new AfPacketSource(lo, cancel); }
@@ -195,12 +207,12 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         var d = LinkTypes.Describe(src.LinkType)!.Value;
         // tcpdump names the link type it asked for: with -y, and LINUX_SLL2 on "any"
         if (o.LinkTypeName != null || iface == "any") stderr.WriteLine($"tcpdump: data link type {d.Name}");
-        if (o.User != null) Privileges.Drop(o.User, stderr);
+        using var writer = OpenOutputAndDrop(o, src.LinkType, o.SnapLen, o.NanoPrecision == true);
         // as tcpdump: the hint about -v only when neither -v nor -w is given, else a "tcpdump: " prefix
         if (o.Verbosity == 0 && o.WriteFile == null) stderr.WriteLine("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode");
         else stderr.Write("tcpdump: ");
         stderr.WriteLine($"listening on {iface}, link-type {d.Name} ({d.Desc}), snapshot length {o.SnapLen} bytes");
-        int rc = Loop(o, src, o.NanoPrecision == true, live: true, userFilter, linuxFilter: true);
+        int rc = Loop(o, src, o.NanoPrecision == true, live: true, writer, userFilter, linuxFilter: true);
         if (cancel.IsCancellationRequested && o.WriteFile != "-")
         {
             // as tcpdump's cleanup after SIGINT/SIGTERM: a newline, in case a line was cut short
@@ -215,10 +227,10 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
 
     private uint LiveCount;
 
-    private int ReadFile(Options o)
+    /// <summary>Opens one savefile (-r's, or a line of -V's list); null after an error tcpdump reports with status 1.</summary>
+    private PacketSource? OpenSavefile(string path, bool nano, List<IDisposable> open)
     {
         Stream input;
-        string path = o.ReadFile!;
         try
         {
             input = path == "-" ? stdin() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
@@ -229,50 +241,103 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
             if (ex is UnauthorizedAccessException && Directory.Exists(path)) throw new UsageException("error reading dump file: Is a directory");
             throw new UsageException($"{path}: {SystemErrors.Describe(ex, path) ?? "Input/output error"}");
         }
-
-        using var _ = input;
-        bool nano = o.NanoPrecision == true;
+        open.Add(input);
         PacketSource src;
         try { src = PacketSource.OpenFile(input, nano); }
-        catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
+        catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return null; }
         catch (Exception ex) when (SystemErrors.IsIo(ex))
         {
             stderr.WriteLine($"tcpdump: error reading dump file: {SystemErrors.Describe(ex) ?? "Input/output error"}");
-            return 1;
+            return null;
         }
-        using var __ = src;
-        if (o.User != null) Privileges.Drop(o.User, stderr);
-
-        var desc0 = LinkTypes.Describe(src.LinkType);
-        stderr.WriteLine(desc0 is { } d
-            ? $"reading from file {o.ReadFile}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
-            : $"reading from file {o.ReadFile}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
-        if (src.LinkType == LinkTypes.LinuxSll2) stderr.WriteLine("Warning: interface names might be incorrect");
-
-        var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
-        if (o.DumpCodeLevel > 0) return PrintCode(o, target);
-        BpfInstruction[]? prog = FilterText(o).Trim().Length > 0 ? Compile(o, target) : null;
-        return Loop(o, src, nano, live: false, prog);
+        open.Add(src);
+        return src;
     }
 
-    private int Loop(Options o, PacketSource src, bool nano, bool live, BpfInstruction[]? filter = null, bool linuxFilter = false)
+    private void Announce(string path, PacketSource src)
     {
-        var desc = LinkTypes.Describe(src.LinkType);
-        var settings = new PrintSettings
+        var desc0 = LinkTypes.Describe(src.LinkType);
+        stderr.WriteLine(desc0 is { } d
+            ? $"reading from file {path}, link-type {d.Name} ({d.Desc}), snapshot length {src.SnapLen}"
+            : $"reading from file {path}, link-type {src.LinkType}, snapshot length {src.SnapLen}");
+    }
+
+    /// <summary>-r FILE, or -V LIST: the savefiles one after the other, as tcpdump's loop over them.</summary>
+    private int ReadFiles(Options o)
+    {
+        bool nano = o.NanoPrecision == true;
+        var open = new List<IDisposable>();
+        try
         {
-            Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0,
-                AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum, AsDot = o.AsDot,
-            HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano, Number = o.Number,
-            ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains), Zone = zone,
-        };
-        var output = new Output(stdout);
-        bool print = o.WriteFile == null || o.Print;
-        if (o.Count) print = false;
-        RotatingWriter? writer = o.WriteFile != null ? new RotatingWriter(o, rawStdout, stderr, zone, src.LinkType, src.SnapLen, nano) : null;
+            using var list = o.ListFile != null ? new SavefileList(o.ListFile, stdin) : null;
+            string path = list != null ? list.Next() ?? throw new UsageException($"Nothing in {o.ListFile}") : o.ReadFile!;
+            var src = OpenSavefile(path, nano, open);
+            if (src == null) return 1;
+            Announce(path, src);
+            if (src.LinkType == LinkTypes.LinuxSll2) stderr.WriteLine("Warning: interface names might be incorrect");
+            var target = new FilterTarget(src.LinkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped };
+            if (o.DumpCodeLevel > 0) return PrintCode(o, target);
+            BpfInstruction[]? prog = FilterText(o).Trim().Length > 0 ? Compile(o, target) : null;
+            using var writer = OpenOutputAndDrop(o, src.LinkType, src.SnapLen, nano);
+            int linkType = src.LinkType;
+            while (true)
+            {
+                int rc = Loop(o, src, nano, live: false, writer, prog);
+                if (cancel.IsCancellationRequested || list?.Next() is not string next)
+                {
+                    if (o.Count) WriteCount();
+                    return rc;
+                }
+                foreach (var d in open) d.Dispose();
+                open.Clear();
+                src = OpenSavefile(next, nano, open);
+                if (src == null) return 1;
+                if (src.LinkType != linkType)
+                {
+                    // as tcpdump: a pcap file holds one link type; printing switches to the new one
+                    if (o.WriteFile != null) throw new UsageException($"{next}: new dlt does not match original");
+                    linkType = src.LinkType;
+                    if (prog != null) prog = Compile(o, new FilterTarget(linkType, src.SnapLen) { Netmask = 0, FromFile = true, Swapped = src.Swapped });
+                }
+                Announce(next, src);
+            }
+        }
+        finally
+        {
+            foreach (var d in open) d.Dispose();
+        }
+    }
+
+    private void WriteCount()
+    {
+        using var w = new StreamWriter(stdout, leaveOpen: true);
+        w.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")}\n");
+    }
+
+    private Output? _output;
+    private PrintContext? _context;
+    private Timestamp? _timestamp;
+
+    /// <summary>
+    /// One pcap_loop: the packets of one source (-c counts per source, as pcap_loop's count); the printer's
+    /// state (-ttt's previous time, --number) carries over from one -V file to the next.
+    /// </summary>
+    private int Loop(Options o, PacketSource src, bool nano, bool live, RotatingWriter? writer, BpfInstruction[]? filter = null, bool linuxFilter = false)
+    {
+        bool print = (o.WriteFile == null || o.Print) && !o.Count;
         PacketPrinter? printer = null;
+        var output = _output ??= new Output(stdout);
         if (print)
         {
-            printer = new PacketPrinter(new PrintContext(settings, output), src.LinkType, new Timestamp(zone, o.TimeFormat, nano));
+            var settings = new PrintSettings
+            {
+                Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0, AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum,
+                AsDot = o.AsDot, HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano,
+                Number = o.Number, ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains), Zone = zone,
+            };
+            _context ??= new PrintContext(settings, output);
+            _timestamp ??= new Timestamp(zone, o.TimeFormat, nano);
+            printer = new PacketPrinter(_context, src.LinkType, _timestamp);
         }
 
         var h = new PacketHeader();
@@ -304,12 +369,13 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
                     if (BpfMachine.Run(filter, buf.AsSpan(0, h.CapLen), h.Len, in aux, linuxFilter) == 0) continue;
                 }
                 count++;
+                LiveCount++;
                 if (writer != null && !writer.RotateIfDue()) break;
                 writer?.Write(h, buf);
                 if (printer != null)
                 {
                     if (printer.Context.Buf != buf) printer.Context.Buf = buf;
-                    printer.Print(h, count);
+                    printer.Print(h, LiveCount);
                     if (flushEach) output.Flush();
                     else if (output.Length > 60000) output.Drain();
                 }
@@ -318,15 +384,8 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         }
         finally
         {
-            // the -w file is closed whatever happened to standard output
-            try { output.Flush(); }
-            finally { writer?.Dispose(); }
-        }
-        LiveCount = count;
-        if (o.Count && !live)
-        {
-            using var w = new StreamWriter(stdout, leaveOpen: true);
-            w.Write($"{count} packet{(count == 1 ? "" : "s")}\n");
+            // the -w file is closed by the caller whatever happens to standard output
+            output.Flush();
         }
         return status;
     }

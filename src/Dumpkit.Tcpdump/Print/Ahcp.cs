@@ -44,9 +44,11 @@ internal static class Ahcp
             nd.Print($"\n\tHopcount {nd.U8(cp)}");
             nd.Print($", Original Hopcount {nd.U8(cp + 1)}");
             nd.Print($", Nonce 0x{nd.Be32(cp + 2):x8}");
-            nd.Check(cp + 6, 16);
+            // as tcpdump: each id is checked on its own (a capture cut inside the second still shows the first)
+            nd.Check(cp + 6, 8);
             nd.Print(", Source Id ");
             nd.HexColon(cp + 6, 8);
+            nd.Check(cp + 14, 8);
             nd.Print(", Destination Id ");
             nd.HexColon(cp + 14, 8);
             cp += 22; len -= 22;

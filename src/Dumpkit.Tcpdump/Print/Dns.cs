@@ -191,7 +191,8 @@ internal static class Dns
         }
         int np = bp;
         if (length < 12) { nd.Print($"domain [length {length} < 12]"); nd.PrintInvalid(); return; }
-        nd.Check(np, 12);
+        // ND_TCHECK in tcpdump: a cut header ends the print normally (" [|domain]"), so -x/-X/-A still skip the link header
+        if (!nd.TTest(np, 12)) goto trunc;
         int flags = nd.Be16(np + 2);
         int qd = nd.Be16(np + 4), an = nd.Be16(np + 6), ns = nd.Be16(np + 8), ar = nd.Be16(np + 10);
         int cp = np + 12;

@@ -259,6 +259,8 @@ internal static class Icmp6
         for (int i = 0; i < ngroups; i++)
         {
             if (len < group + 20) { nd.Print(" [invalid number of groups]"); return; }
+            // as tcpdump: the address is fetched before " [gaddr" is printed
+            nd.Check(bp + group + 4, 16);
             nd.Print(" [gaddr "); nd.Ip6(bp + group + 4);
             int t = nd.U8(bp + group);
             nd.Print(' ');
@@ -269,7 +271,7 @@ internal static class Icmp6
             else
             {
                 nd.Print(" {");
-                for (int j = 0; j < nsrcs; j++) { nd.Print(' '); nd.Ip6(bp + group + 20 + j * 16); }
+                for (int j = 0; j < nsrcs; j++) { nd.Check(bp + group + 20 + j * 16, 16); nd.Print(' '); nd.Ip6(bp + group + 20 + j * 16); }
                 nd.Print(" }");
             }
             group += 20 + nsrcs * 16;
@@ -283,6 +285,7 @@ internal static class Icmp6
         int mrc = nd.Be16(bp + 4);
         uint mrt = mrc < 32768 ? (uint)mrc : (uint)(((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3));
         if (nd.Verbose > 0) nd.Print($" [max resp delay={mrt}]");
+        nd.Check(bp + 8, 16);
         nd.Print(" [gaddr "); nd.Ip6(bp + 8);
         if (nd.Verbose > 0)
         {
@@ -300,7 +303,7 @@ internal static class Icmp6
             else if (nd.Verbose > 1)
             {
                 nd.Print(" {");
-                for (int i = 0; i < nsrcs; i++) { nd.Print(' '); nd.Ip6(bp + 28 + i * 16); }
+                for (int i = 0; i < nsrcs; i++) { nd.Check(bp + 28 + i * 16, 16); nd.Print(' '); nd.Ip6(bp + 28 + i * 16); }
                 nd.Print(" }");
             }
             else nd.Print($", {nsrcs} source(s)");

@@ -9,8 +9,8 @@ namespace Dumpkit.Tcpdump.Tests.Support;
 /// </summary>
 internal static class LegacyTcpdumpOptions
 {
-    private const string WithArg = "BcCEFGiJjmMQrsTVwWyzZ";
-    private const string NoArg = "AbdDefhHIKlLnNOpqStuUvxXY#";
+    private const string WithArg = "BcCEFGijmMQrsTVwWyzZ";
+    private const string NoArg = "AbdDefhHIJKlLnNOpqStuUvxXY#";
 
     private static readonly (string Name, char Short, bool Arg)[] Long =
     [
@@ -64,7 +64,7 @@ internal static class LegacyTcpdumpOptions
             {
                 for (int j = 1; j < a.Length; j++)
                 {
-                    char c = a[j];
+                    char c = a[j] == 'P' ? 'Q' : a[j];
                     if (WithArg.Contains(c))
                     {
                         string val;
@@ -81,11 +81,7 @@ internal static class LegacyTcpdumpOptions
             }
             o.Expression.Add(a);
         }
-        if (o.ListFile != null)
-        {
-            if (o.ReadFile != null) throw new UsageException("-V and -r are mutually exclusive.");
-            throw new UsageException("-V is not supported yet");
-        }
+        if (o.ListFile != null && o.ReadFile != null) throw new UsageException("-V and -r are mutually exclusive.");
         return o;
     }
 }

@@ -19,14 +19,17 @@ internal static class Checksum
 
     public static ushort Compute(ReadOnlySpan<byte> d) => Fold(Add(0, d));
 
-    /// <summary>The checksum value the field should have held (tcpdump's in_cksum_shouldbe).</summary>
+    /// <summary>
+    /// The checksum value the field should have held, as tcpdump's in_cksum_shouldbe computes it: the field plus the
+    /// checksum computed over everything (one's complement, end-around carry). Where one's complement has two zeros it
+    /// gives 0xffff, not 0x0000 (a UDP checksum that must be sent as 0xffff).
+    /// </summary>
     public static ushort ShouldBe(ushort sum, ushort computed)
     {
-        uint s = (uint)(~sum & 0xffff);
-        s += (uint)(~computed & 0xffff);
+        uint s = (uint)sum + computed;
         s = (s & 0xffff) + (s >> 16);
         s = (s & 0xffff) + (s >> 16);
-        return (ushort)(~s & 0xffff);
+        return (ushort)s;
     }
 
     /// <summary>Checksum over an IPv4 or IPv6 pseudo header plus payload (only its first cover bytes when cover &gt;= 0).</summary>
