@@ -55,7 +55,7 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         string path = o.FilterFile;
         if (Directory.Exists(path)) throw new UsageException($"read {path}: Is a directory");
         string text;
-        try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
+        try { text = System.Text.Encoding.Latin1.GetString(ReadInfile(path)); }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
         {
             throw new UsageException($"can't open {path}: No such file or directory");
@@ -78,6 +78,22 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
     }
 
     private bool _filterRead;
+
+    /// <summary>
+    /// As tcpdump's read_infile: as many bytes as fstat says the file holds, so an endless file (/dev/zero, a
+    /// device, whose size is 0) gives an empty expression at once instead of being read until memory runs out.
+    /// </summary>
+    private static byte[] ReadInfile(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        long size = RandomAccess.GetLength(handle);
+        if (size > int.MaxValue) throw new UsageException($"{path}: file too long");
+        var data = new byte[size];
+        using var file = new FileStream(handle, FileAccess.Read, 1);
+        int got = file.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got != size) throw new UsageException($"short read {path} ({got} != {size})");
+        return data;
+    }
 
     /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
     private int DumpCode(Options o)
@@ -212,6 +228,9 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
 
     private uint LiveCount;
 
+    /// <summary>The packet loop has begun: a signal now stops it cleanly (before, it ends the process at once).</summary>
+    public static volatile bool Looping;
+
     private int ReadFile(Options o)
     {
         Stream input;
@@ -276,6 +295,7 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
         uint count = 0;
         int status = 0;
         bool flushEach = o.LineBuffered || o.PacketBuffered;
+        Looping = true;
         try
         {
             while (!cancel.IsCancellationRequested || !live)
