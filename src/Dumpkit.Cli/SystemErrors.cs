@@ -61,7 +61,7 @@ public static class SystemErrors
     public static string Message(Exception ex, string? path = null)
     {
         bool runtimeIo = ex is UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException or PathTooLongException
-            || (ex is IOException && ex.HResult != CorEIo);
+            or ArgumentException || (ex is IOException && ex.HResult != CorEIo);
         return runtimeIo || LooksLikeResourceKey(ex.Message) ? Text(ex, path) : ex.Message;
     }
 
@@ -70,9 +70,13 @@ public static class SystemErrors
     /// <summary>A .NET resource key (<c>IO_PathNotFound_Path, /x</c>, <c>Arg_OverflowException</c>) rather than a sentence.</summary>
     public static bool LooksLikeResourceKey(string message)
     {
-        int end = message.IndexOf(',');
+        // the first word: letters and digits around an underscore ("Argument_EmptyString Arg_ParamName_Name, path")
+        int end = message.AsSpan().IndexOfAny(' ', ',');
         var head = end < 0 ? message.AsSpan() : message.AsSpan(0, end);
-        return head.Length > 0 && head.Contains('_') && !head.Contains(' ');
+        if (head.Length == 0 || !head.Contains('_')) return false;
+        foreach (char c in head)
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_') return false;
+        return true;
     }
 
     /// <summary>

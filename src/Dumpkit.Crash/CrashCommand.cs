@@ -18,7 +18,18 @@ public static class CrashCommand
         "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n" +
         "  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
 
-    public static int Run(string[] args) => Run(args, Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
+    public static int Run(string[] args) => Run(args, new ConsoleInput(), Console.Out, Console.Error, !Console.IsInputRedirected);
+
+    /// <summary>
+    /// Console.In taken at the first line read: the runtime sets a terminal up (keypad mode) when Console.In is
+    /// first touched, which only the prompt needs (not --help, not an error before it).
+    /// </summary>
+    private sealed class ConsoleInput : TextReader
+    {
+        public override string? ReadLine() => Console.In.ReadLine();
+        public override int Read() => Console.In.Read();
+        public override int Peek() => Console.In.Peek();
+    }
 
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive)
     {

@@ -85,6 +85,8 @@ public class SystemErrorsTests
         // the messages the NativeAOT binary printed before (issue 18), and sentences of our own
         Assert.True(SystemErrors.LooksLikeResourceKey("IO_PathNotFound_Path, /nonexistent/dir/out"));
         Assert.True(SystemErrors.LooksLikeResourceKey("UnauthorizedAccess_IODenied_Path, /tmp/x"));
+        Assert.True(SystemErrors.LooksLikeResourceKey("Argument_EmptyString Arg_ParamName_Name, path"));
+        Assert.False(SystemErrors.LooksLikeResourceKey("open_dump_file: Can't open the dump file(x). File exists"));
         Assert.False(SystemErrors.LooksLikeResourceKey("the size limit of 100 bytes (-L) is reached"));
         Assert.False(SystemErrors.LooksLikeResourceKey("read_vmcoreinfo: bad line"));
         var ours = new IOException("the dump ended early");

@@ -129,7 +129,8 @@ internal sealed class Session(Stream rawStdout, TextWriter stderr, Func<Stream> 
     private BpfInstruction[] Compile(Options o, FilterTarget target)
     {
         try { return FilterCompiler.Compile(FilterText(o), target, !o.OptimizeOff); }
-        catch (FilterException ex) { throw new UsageException(ex.Message); }
+        // libpcap formats its errors into a PCAP_ERRBUF_SIZE (256) buffer: at most 255 characters reach tcpdump
+        catch (FilterException ex) { throw new UsageException(ex.Message.Length > 255 ? ex.Message[..255] : ex.Message); }
     }
 
     /// <summary>The link type AfPacketSource delivers for an interface (Ethernet for Ethernet and loopback, else cooked).</summary>
