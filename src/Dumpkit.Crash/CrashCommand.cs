@@ -1,3 +1,4 @@
+using Dumpkit.Cli;
 using Dumpkit.Formats;
 using Dumpkit.Kernel;
 
@@ -10,11 +11,25 @@ namespace Dumpkit.Crash;
 /// </summary>
 public static class CrashCommand
 {
+    /// <summary>An input file (-i) of commands larger than this is not one (or an endless file such as /dev/zero).</summary>
+    private const int MaxInputFile = 16 << 20;
+
     private const string UsageText =
         "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n" +
         "  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
 
-    public static int Run(string[] args) => Run(args, Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
+    public static int Run(string[] args) => Run(args, new ConsoleInput(), Console.Out, Console.Error, !Console.IsInputRedirected);
+
+    /// <summary>
+    /// Console.In taken at the first line read: the runtime sets a terminal up (keypad mode) when Console.In is
+    /// first touched, which only the prompt needs (not --help, not an error before it).
+    /// </summary>
+    private sealed class ConsoleInput : TextReader
+    {
+        public override string? ReadLine() => Console.In.ReadLine();
+        public override int Read() => Console.In.Read();
+        public override int Peek() => Console.In.Peek();
+    }
 
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive)
     {
@@ -65,8 +80,9 @@ public static class CrashCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DumpFormatException or KernelDataException or InvalidDataException)
         {
-            // Format errors name the file already.
-            error.WriteLine(e.Message.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {e.Message}" : $"crash: {dumpPath}: {e.Message}");
+            // Format errors name the file already; the system's errors are strerror's words, never the runtime's.
+            string text = e is DumpFormatException or KernelDataException ? e.Message : SystemErrors.Message(e, dumpPath);
+            error.WriteLine(text.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {text}" : $"crash: {dumpPath}: {text}");
             return 1;
         }
 
@@ -83,12 +99,13 @@ public static class CrashCommand
             if (inputFile is not null)
             {
                 string[] lines;
-                try { lines = File.ReadAllLines(inputFile); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                try { lines = BoundedFile.ReadAllText(inputFile, MaxInputFile).ReplaceLineEndings("\n").Split('\n'); }
+                catch (Exception e) when (SystemErrors.IsOpenFailure(e))
                 {
-                    error.WriteLine($"crash: {inputFile}: {e.Message}");
+                    error.WriteLine($"crash: {inputFile}: {SystemErrors.Message(e, inputFile)}");
                     return 1;
                 }
+                if (lines.Length > 0 && lines[^1].Length == 0) lines = lines[..^1];
                 foreach (var line in lines)
                     if (!session.Execute(line))
                         return 0;
@@ -114,8 +131,11 @@ public static class CrashCommand
 
     private static CrashSession Open(string dumpPath, string? vmlinux, TextWriter output)
     {
+        // crash's words: a directory is no dump, a missing file is strerror's
+        if (Directory.Exists(dumpPath))
+            throw new DumpFormatException(dumpPath, null, "not a supported file format");
         if (!File.Exists(dumpPath))
-            throw new IOException("No such file or directory");
+            throw new FileNotFoundException(null, dumpPath);
         var dump = DumpReader.Open(dumpPath);
         try
         {

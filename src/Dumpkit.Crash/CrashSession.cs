@@ -91,9 +91,9 @@ public sealed partial class CrashSession : IDisposable
             if (redirect is not null)
             {
                 try { file = new StreamWriter(redirect, append, new UTF8Encoding(false)); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (Cli.SystemErrors.IsOpenFailure(e))
                 {
-                    Out.WriteLine($"crash: cannot open {redirect}: {e.Message}");
+                    Out.WriteLine($"crash: cannot open {redirect}: {Cli.SystemErrors.Text(e, redirect)}");
                     return true;
                 }
                 Out = file;

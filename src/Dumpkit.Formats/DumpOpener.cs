@@ -36,9 +36,9 @@ internal static class DumpOpener
                 return mapped;
             return new FileRandomAccess(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new DumpFormatException(path, null, $"cannot open: {e.Message}");
+            throw FileOpenException.From(e, path, forWriting: false);
         }
     }
 

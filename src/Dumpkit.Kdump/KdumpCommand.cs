@@ -34,6 +34,11 @@ public static class KdumpCommand
         KdumpConfig config;
         try
         {
+            if (configGiven && Directory.Exists(configPath))
+            {
+                host.Err.WriteLine($"kdump: {configPath}: {Cli.SystemErrors.StrError(Cli.SystemErrors.Eisdir)}");
+                return Usage;
+            }
             if (configGiven && !File.Exists(configPath))
             {
                 host.Err.WriteLine($"kdump: {configPath}: no such configuration file");
@@ -48,7 +53,7 @@ public static class KdumpCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            host.Err.WriteLine($"kdump: {configPath}: {e.Message}");
+            host.Err.WriteLine($"kdump: {configPath}: {Cli.SystemErrors.Message(e, configPath)}");
             return Usage;
         }
         var plan = new KdumpPlan(config, host);
@@ -67,7 +72,7 @@ public static class KdumpCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            host.Err.WriteLine($"kdump: {command}: {e.Message}");
+            host.Err.WriteLine($"kdump: {command}: {Cli.SystemErrors.Message(e)}");
             return Failed;
         }
     }

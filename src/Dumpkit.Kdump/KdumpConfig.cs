@@ -50,6 +50,9 @@ public sealed class KdumpConfig
             lineNo++;
             string line = raw.Trim();
             if (line.Length == 0 || line[0] == '#') continue;
+            // a NUL cannot be in a value passed on (a path, an argument, a command line): refuse it rather than cut there
+            if (line.Contains('\0'))
+                throw new KdumpConfigException($"{source ?? "config"}:{lineNo}: NUL byte in the line");
             if (line.StartsWith("export ", StringComparison.Ordinal)) line = line[7..].TrimStart();
             int eq = line.IndexOf('=');
             if (eq <= 0 || !IsName(line.AsSpan(0, eq)))
@@ -63,8 +66,20 @@ public sealed class KdumpConfig
     {
         if (!File.Exists(path))
             return new KdumpConfig { Source = null };
-        return Parse(File.ReadAllText(path), path);
+        string text;
+        try
+        {
+            text = Cli.BoundedFile.ReadAllText(path, MaxFile);
+        }
+        catch (Cli.FileTooLargeException)
+        {
+            throw new KdumpConfigException($"{path}: too large for a configuration file (more than {MaxFile} bytes)");
+        }
+        return Parse(text, path);
     }
+
+    /// <summary>A configuration file larger than this is not one (or an endless file such as /dev/zero).</summary>
+    public const int MaxFile = 1 << 20;
 
     private static bool IsName(ReadOnlySpan<char> s)
     {

@@ -39,9 +39,14 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         {
             dir = MakeStampDir(config.CoreDir, stamp);
         }
+        catch (UnsafeDirectoryException e)
+        {
+            Err.WriteLine($"kdump: {e.Message}");
+            return Fail(null);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Err.WriteLine($"kdump: {config.CoreDir}: cannot create the dump directory: {e.Message}");
+            Err.WriteLine($"kdump: {config.CoreDir}: cannot create the dump directory: {Cli.SystemErrors.Message(e, config.CoreDir)}");
             return Fail(null);
         }
         Out.WriteLine($"kdump: saving {vmcore} to {dir}");
@@ -76,17 +81,34 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         return result;
     }
 
-    private static string MakeStampDir(string coreDir, string stamp)
+    /// <summary>
+    /// KDUMP_COREDIR/STAMP made by this process with mkdir(2), owner-only (0700): an existing directory of that
+    /// name, even an empty one, is never reused (another user may own it or have a link waiting in it), the next
+    /// STAMP-N is taken instead. Files are then created only inside a directory nobody else can write to. A core
+    /// directory others can write to is refused unless it is sticky (/tmp-like, as Ubuntu's 1777 /var/crash),
+    /// where only a warning is given: there nobody else can rename or replace the stamp directory.
+    /// </summary>
+    private string MakeStampDir(string coreDir, string stamp)
     {
         Directory.CreateDirectory(coreDir);
-        for (int n = 1; ; n++)
+        var mode = OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(coreDir);
+        if ((mode & UnixFileMode.OtherWrite) != 0)
+        {
+            if ((mode & UnixFileMode.StickyBit) == 0)
+                throw new UnsafeDirectoryException($"{coreDir} is writable by other users (mode {Convert.ToString((int)mode, 8)}); " +
+                    "another user could replace the dump directory: chmod o-w or +t it");
+            Err.WriteLine($"kdump: warning: {coreDir} is writable by other users (mode {Convert.ToString((int)mode, 8)}, sticky)");
+        }
+        for (int n = 1; n < 1000; n++)
         {
             string dir = Path.Combine(coreDir, n == 1 ? stamp : $"{stamp}-{n}");
-            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-                continue;
-            Directory.CreateDirectory(dir);
-            return dir;
+            int errno = Native.MakeDirectory(dir, 0x1c0);
+            if (errno == 0)
+                return dir;
+            if (errno != Cli.SystemErrors.Eexist)
+                throw new IOException($"{dir}: {Cli.SystemErrors.StrError(errno)}");
         }
+        throw new IOException($"{Path.Combine(coreDir, stamp)}-999: {Cli.SystemErrors.StrError(Cli.SystemErrors.Eexist)}");
     }
 
     private void SaveDmesg(string vmcore, string dir, string stamp)
@@ -117,7 +139,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Err.WriteLine($"kdump: {output}: {e.Message}");
+                Err.WriteLine($"kdump: {output}: {Cli.SystemErrors.Message(e, output)}");
                 return 1;
             }
         }
@@ -162,7 +184,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         }
         catch (Exception e)
         {
-            Err.WriteLine($"kdump: makedumpfile failed: {e.GetType().Name}: {e.Message}");
+            Err.WriteLine($"kdump: makedumpfile failed: {Cli.SystemErrors.Message(e)}");
             return 1;
         }
     }
@@ -180,7 +202,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Err.WriteLine($"kdump: copying {vmcore} to {temp} failed: {e.Message}" +
+            Err.WriteLine($"kdump: copying {vmcore} to {temp} failed: {Cli.SystemErrors.Message(e)}" +
                           (File.Exists(temp) ? $" (the partial copy stays as {temp})" : ""));
             return false;
         }
@@ -202,7 +224,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             try { Directory.Delete(d, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Err.WriteLine($"kdump: cannot remove {d}: {e.Message}");
+                Err.WriteLine($"kdump: cannot remove {d}: {Cli.SystemErrors.Message(e, d)}");
             }
         }
     }
@@ -252,7 +274,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Err.WriteLine($"kdump: {vmcore}: {e.Message}");
+            Err.WriteLine($"kdump: {vmcore}: {Cli.SystemErrors.Message(e, vmcore)}");
         }
         return Fail($"{config.Ssh}:{dir}");
     }
@@ -271,7 +293,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
         try { p = System.Diagnostics.Process.Start(psi); }
         catch (System.ComponentModel.Win32Exception e)
         {
-            Err.WriteLine($"kdump: cannot run {config.SshCommand}: {e.Message}");
+            Err.WriteLine($"kdump: cannot run {config.SshCommand}: {Cli.SystemErrors.StrError(e.NativeErrorCode)}");
             return 1;
         }
         if (p is null) return 1;
@@ -287,7 +309,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             }
             catch (IOException e)
             {
-                Err.WriteLine($"kdump: writing to {config.SshCommand} {config.Ssh}: {e.Message}");
+                Err.WriteLine($"kdump: writing to {config.SshCommand} {config.Ssh}: {Cli.SystemErrors.Message(e)}");
                 local = 1;
             }
             try { p.StandardInput.Close(); } catch (IOException) { }

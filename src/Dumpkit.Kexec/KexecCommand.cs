@@ -33,7 +33,7 @@ public static class KexecCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            host.Err.WriteLine($"kexec: {e.Message}");
+            host.Err.WriteLine($"kexec: {Cli.SystemErrors.Message(e)}");
             return Failed;
         }
     }

@@ -14,7 +14,8 @@ public static class MakedumpfileCommand
     private const int Failed = 1;
 
     public static int Run(string[] args) =>
-        Run(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Out, Console.Error,
+        // stdout through write(2): a closed pipe kills us by SIGPIPE at the next write, as it kills makedumpfile
+        Run(args, Console.OpenStandardInput(), new Cli.FdOutputStream(1, dieOfSigpipe: true), Console.Out, Console.Error,
             !Console.IsErrorRedirected);
 
     public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter outText, TextWriter errText,

@@ -33,11 +33,19 @@ public static class TcpdumpCommand
         // write(2) on descriptor 1: a failed write (EPIPE, ENOSPC, EBADF) is reported as tcpdump reports it
         using var stdout = new StdoutStream();
         using var cts = new CancellationTokenSource();
-        // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed.
+        // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed. Before the
+        // loop (a filter compiling, -F's file read from a FIFO) there is nothing to finish: the signal ends us at once.
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext c, int signal)
+        {
+            if (!Session.Looping)
+                Dumpkit.Cli.ProcessSignals.DieOf(signal);
+            c.Cancel = true;
+            cts.Cancel();
+        }
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT,
-            c => { c.Cancel = true; cts.Cancel(); });
+            c => OnSignal(c, Dumpkit.Cli.ProcessSignals.SigInt));
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
-            c => { c.Cancel = true; cts.Cancel(); });
+            c => OnSignal(c, Dumpkit.Cli.ProcessSignals.SigTerm));
         return Run(args, stdout, Console.Error, Console.OpenStandardInput, TimeZoneInfo.Local, cts.Token, process: true);
     }
 

@@ -7,7 +7,34 @@ namespace Dumpkit;
 /// </summary>
 public static class Multicall
 {
-    private sealed record Personality(string Name, string Summary, Func<string[], int> Run);
+    /// <param name="FailStatus">the tool's exit status for a failure (makedumpfile 1, kexec-tools 255, ...)</param>
+    private sealed record Personality(string Name, string Summary, Func<string[], int> Main, int FailStatus = 1)
+    {
+        /// <summary>
+        /// Runs the tool; an exception none of its own handlers took ends the run in one line in the tool's name
+        /// (the system's words, "memory exhausted" or the kind of failure, never .NET's message) and its status.
+        /// </summary>
+        public int Run(string[] args)
+        {
+            try
+            {
+                return Main(args);
+            }
+            catch (Exception e)
+            {
+                try
+                {
+                    Console.Out.Flush();
+                }
+                catch (Exception flush) when (flush is IOException or ObjectDisposedException)
+                {
+                    // stdout itself failed; the message goes to stderr all the same
+                }
+                Console.Error.WriteLine($"{Name}: {Cli.SystemErrors.Text(e)}");
+                return FailStatus;
+            }
+        }
+    }
 
     private static readonly Personality[] Personalities =
     [
@@ -16,7 +43,7 @@ public static class Multicall
         new("tcpdump", "capture, read and print packets (tcpdump 4.99 compatible)",
             Tcpdump.TcpdumpCommand.Main),
         new("kexec", "load and run a kernel, or a capture kernel for kdump (kexec-tools compatible)",
-            Kexec.KexecCommand.Run),
+            Kexec.KexecCommand.Run, Kexec.KexecCommand.Failed),
         new("kdump", "the kdump service: load, status, savecore (like kdump-tools)",
             Kdump.KdumpCommand.Run),
         new("crash", "analyse a kernel crash dump with the symbols and types it holds (crash 8 style)",
@@ -25,6 +52,7 @@ public static class Multicall
 
     public static int Run(string invokedAs, string[] args)
     {
+        Cli.StandardStreams.Install();
         var self = Path.GetFileName(invokedAs);
         var direct = Find(self);
         if (direct is not null)

@@ -107,6 +107,10 @@ public sealed partial class FileDumpSink : IDumpSink
         {
             throw new IOException($"{path}: file exists (use -f to overwrite)", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw FileOpenException.From(e, path, forWriting: true);
+        }
         _regular = File.Exists(path) && (File.GetAttributes(path) & FileAttributes.Device) == 0;
     }
 

@@ -96,6 +96,11 @@ public sealed record DumpJob
             msg.Info($"{Input}: no VMCOREINFO note; the output will lack kernel information.");
         if (info?.PageSize is int ps && ps != input.PageSize)
             msg.Fail($"warning: VMCOREINFO page size {ps} differs from the dump's {input.PageSize}");
+        if (BeyondPhysicalMemory(Input, input, info) is { } beyond)
+        {
+            msg.Fail(beyond);
+            return JobRunner.Failed;
+        }
 
         var setup = Stopwatch.StartNew();
         var meta = DumpMetadata.From(input, info, msg.Err);
@@ -139,6 +144,27 @@ public sealed record DumpJob
             return JobRunner.Failed;
         }
         return JobRunner.Failed;
+    }
+
+    /// <summary>
+    /// Memory the machine cannot have: a physical address at or beyond 2^MAX_PHYSMEM_BITS, the kernel's own
+    /// limit (NUMBER(MAX_PHYSMEM_BITS) in VMCOREINFO; else x86-64's 52 bits with 5-level paging, 46 without).
+    /// Such a segment is a damaged or forged header, and its frame numbers would size the output's bitmaps
+    /// (2^48 alone is 8 GiB of bitmap); null when every segment is below the limit.
+    /// </summary>
+    internal static string? BeyondPhysicalMemory(string name, DumpReader input, Vmcoreinfo? info)
+    {
+        long bits = info?.Number("MAX_PHYSMEM_BITS") ?? (info?.Number("pgtable_l5_enabled") == 1 ? 52 : 46);
+        if (bits is < 32 or > 52)
+            bits = 52;
+        ulong limit = 1UL << (int)bits;
+        foreach (var seg in input.Segments)
+        {
+            if (seg.PhysicalAddress >= limit || seg.Size > limit - seg.PhysicalAddress)
+                return $"{name}: memory at physical address 0x{seg.PhysicalAddress:x} (0x{seg.Size:x} bytes) is beyond " +
+                       $"MAX_PHYSMEM_BITS={bits} (0x{limit:x}): not a dump of a real machine.";
+        }
+        return null;
     }
 
     /// <summary>

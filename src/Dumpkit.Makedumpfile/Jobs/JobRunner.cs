@@ -22,18 +22,51 @@ internal static class JobRunner
         catch (Exception e) when (e is DumpFormatException or DumpSpaceException or IOException or UnauthorizedAccessException
                                       or PageNotAvailableException)
         {
-            msg.Fail(e.Message);
+            msg.Fail(Describe(e));
             msg.Info("");
             msg.Info("makedumpfile Failed.");
             return Failed;
         }
     }
 
+    /// <summary>
+    /// The one line for a failure a job met: makedumpfile's sentence for a file it cannot open, the system's
+    /// text (strerror) for other I/O errors, our own messages for the rest (never a .NET resource key).
+    /// </summary>
+    public static string Describe(Exception e) => e switch
+    {
+        FileOpenException { ForWriting: true } f => $"open_dump_file: Can't open the dump file({f.FilePath}). {f.Reason}",
+        // a directory opens; makedumpfile's first read of it fails
+        FileOpenException { Errno: Cli.SystemErrors.Eisdir } f => $"check_elf_format: Can't read {f.FilePath}. {f.Reason}",
+        FileOpenException f => $"open_dump_memory: Can't open the dump memory({f.FilePath}). {f.Reason}",
+        _ => Cli.SystemErrors.Message(e),
+    };
+
     public static Vmcoreinfo? LoadVmcoreinfo(string? file, DumpReader input)
     {
         if (file is not null)
-            return Vmcoreinfo.Parse(File.ReadAllText(file));
+            return Vmcoreinfo.Parse(ReadVmcoreinfoFile(file));
         return input.VmcoreinfoText is { } text ? Vmcoreinfo.Parse(text) : null;
+    }
+
+    /// <summary>A VMCOREINFO file is a few KiB; more than this is not one (or an endless file such as /dev/zero).</summary>
+    public const int MaxVmcoreinfoFile = 1 << 20;
+
+    /// <summary><c>-i VMCOREINFO</c>'s text; failures in makedumpfile's words (an <see cref="IOException"/> of ours).</summary>
+    private static string ReadVmcoreinfoFile(string file)
+    {
+        try
+        {
+            return Cli.BoundedFile.ReadAllText(file, MaxVmcoreinfoFile);
+        }
+        catch (Cli.FileTooLargeException)
+        {
+            throw new IOException($"read_vmcoreinfo: The vmcoreinfo file({file}) is too large (more than {MaxVmcoreinfoFile} bytes).");
+        }
+        catch (Exception e) when (Cli.SystemErrors.IsOpenFailure(e))
+        {
+            throw new IOException($"open_vmcoreinfo: Can't open the vmcoreinfo file({file}). {Cli.SystemErrors.Text(e, file)}");
+        }
     }
 
     /// <summary>Something is at <paramref name="path"/>: a file, a directory, or a symbolic link, even a dangling one.</summary>
@@ -64,6 +97,10 @@ internal static class JobRunner
         {
             msg.Fail($"Can't open the dump file ({path}). File exists (use -f to overwrite).");
             return false;
+        }
+        catch (Exception e) when (Cli.SystemErrors.IsOpenFailure(e))
+        {
+            throw FileOpenException.From(e, path, forWriting: true);
         }
     }
 

@@ -338,11 +338,15 @@ internal static class Lexer
         return best;
     }
 
+    private const int MaxV6Length = 45;
+
     /// <summary>Longest prefix at i that is a textual IPv6 address (hex groups with colons, maybe a dotted tail).</summary>
     private static int MatchV6(string s, int i)
     {
-        int j = i;
-        while (j < s.Length && (IsHex(s[j]) || s[j] is ':' or '.')) j++;
+        // no address is longer than 45 characters (8 groups, or 6 and a dotted IPv4 tail): only that much is
+        // tried, so that one long token of hex digits and colons is scanned in linear time
+        int j = i, end = Math.Min(s.Length, i + MaxV6Length);
+        while (j < end && (IsHex(s[j]) || s[j] is ':' or '.')) j++;
         for (int len = j - i; len >= 2; len--)
         {
             var span = s.AsSpan(i, len);

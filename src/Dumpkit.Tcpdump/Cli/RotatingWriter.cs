@@ -86,7 +86,8 @@ internal sealed class RotatingWriter : IDisposable
         try { System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(_o.PostRotate, [name]) { UseShellExecute = false }); }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            _stderr.WriteLine($"compress_savefile: execlp({_o.PostRotate}, {name}) failed: {ex.Message}");
+            string why = ex is System.ComponentModel.Win32Exception w ? SystemErrors.StrError(w.NativeErrorCode) : SystemErrors.Unexpected(ex);
+            _stderr.WriteLine($"compress_savefile: execlp({_o.PostRotate}, {name}) failed: {why}");
         }
     }
 

@@ -59,7 +59,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         string path = o.FilterFile;
         if (Directory.Exists(path)) throw new UsageException($"read {path}: Is a directory");
         string text;
-        try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
+        try { text = System.Text.Encoding.Latin1.GetString(ReadInfile(path)); }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
         {
             throw new UsageException($"can't open {path}: No such file or directory");
@@ -82,6 +82,22 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
     }
 
     private bool _filterRead;
+
+    /// <summary>
+    /// As tcpdump's read_infile: as many bytes as fstat says the file holds, so an endless file (/dev/zero, a
+    /// device, whose size is 0) gives an empty expression at once instead of being read until memory runs out.
+    /// </summary>
+    private static byte[] ReadInfile(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        long size = RandomAccess.GetLength(handle);
+        if (size > int.MaxValue) throw new UsageException($"{path}: file too long");
+        var data = new byte[size];
+        using var file = new FileStream(handle, FileAccess.Read, 1);
+        int got = file.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got != size) throw new UsageException($"short read {path} ({got} != {size})");
+        return data;
+    }
 
     /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
     private int DumpCode(Options o)
@@ -117,7 +133,8 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
     private BpfInstruction[] Compile(Options o, FilterTarget target)
     {
         try { return FilterCompiler.Compile(FilterText(o), target, !o.OptimizeOff); }
-        catch (FilterException ex) { throw new UsageException(ex.Message); }
+        // libpcap formats its errors into a PCAP_ERRBUF_SIZE (256) buffer: at most 255 characters reach tcpdump
+        catch (FilterException ex) { throw new UsageException(ex.Message.Length > 255 ? ex.Message[..255] : ex.Message); }
     }
 
     /// <summary>The link type AfPacketSource delivers for an interface (Ethernet for Ethernet and loopback, else cooked).</summary>
@@ -226,6 +243,9 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
     }
 
     private uint LiveCount;
+
+    /// <summary>The packet loop has begun: a signal now stops it cleanly (before, it ends the process at once).</summary>
+    public static volatile bool Looping;
 
     /// <summary>Opens one savefile (-r's, or a line of -V's list); null after an error tcpdump reports with status 1.</summary>
     private PacketSource? OpenSavefile(string path, bool nano, List<IDisposable> open)
@@ -345,6 +365,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         uint count = 0;
         int status = 0;
         bool flushEach = o.LineBuffered || o.PacketBuffered;
+        Looping = true;
         try
         {
             while (!cancel.IsCancellationRequested || !live)

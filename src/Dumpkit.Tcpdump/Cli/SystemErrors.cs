@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Dumpkit.Tcpdump.Cli;
 
 /// <summary>
@@ -15,80 +13,25 @@ internal sealed class OutputFailedException(int errno) : IOException("Unable to 
     public const int ExitStatus = 14;
 }
 
-/// <summary>
-/// The system's words for a failure, as tcpdump prints them (strerror), taken from the errno the runtime
-/// keeps rather than from the exception's message: the NativeAOT binary is built with
-/// UseSystemResourceKeys, so messages would be resource keys such as <c>IO_PathNotFound_Path</c>.
-/// </summary>
+/// <summary>tcpdump's view of the shared <see cref="Dumpkit.Cli.SystemErrors"/>.</summary>
 internal static class SystemErrors
 {
-    private const int Enoent = 2, Eacces = 13, Eisdir = 21;
-
-    /// <summary>strerror(errno).</summary>
-    public static string StrError(int errno) => Marshal.GetPInvokeErrorMessage(errno);
-
-    /// <summary>
-    /// The errno behind an I/O failure on <paramref name="path"/> (null: not a path operation): the runtime
-    /// maps ENOENT and EACCES/EPERM to their own exception types, and reports opening a directory for
-    /// writing as access denied; other errors keep their errno as the HResult.
-    /// </summary>
-    public static int? Errno(Exception ex, string? path = null) => ex switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => Enoent,
-        ArgumentException when path != null => Enoent, // "" or a NUL in the name: nothing has that name
-        UnauthorizedAccessException => path != null && Directory.Exists(path) ? Eisdir : Eacces,
-        PathTooLongException => 36,
-        IOException io when io.HResult is > 0 and < 4096 => io.HResult,
-        _ => null,
-    };
-
-    /// <summary>The system's text for an I/O failure, or null when it is not one.</summary>
-    public static string? Describe(Exception ex, string? path = null) => Errno(ex, path) is int e ? StrError(e) : null;
-
-    /// <summary>Is this a failure of the file system or of a descriptor (an exception tcpdump would see as an errno)?</summary>
-    public static bool IsIo(Exception ex) => ex is IOException or UnauthorizedAccessException;
-
-    /// <summary>Can opening <paramref name="path"/> have failed this way (an I/O error, or a name no file can have)?</summary>
-    public static bool IsOpenFailure(Exception ex) => IsIo(ex) || ex is ArgumentException;
-
-    /// <summary>
-    /// The one line for an exception nothing else handled: the system's words for an I/O error, "memory
-    /// exhausted" when memory ran out, otherwise the kind of failure (never a message or a stack trace).
-    /// </summary>
-    public static string Unexpected(Exception ex)
-    {
-        if (Describe(ex) is string s) return s;
-        if (ex is OutOfMemoryException or InsufficientExecutionStackException) return "memory exhausted";
-        string kind = ex.GetType().Name;
-        if (kind.EndsWith("Exception", StringComparison.Ordinal)) kind = kind[..^"Exception".Length];
-        return $"internal error ({kind})";
-    }
+    public static string StrError(int errno) => Dumpkit.Cli.SystemErrors.StrError(errno);
+    public static int? Errno(Exception ex, string? path = null) => Dumpkit.Cli.SystemErrors.Errno(ex, path);
+    public static string? Describe(Exception ex, string? path = null) => Dumpkit.Cli.SystemErrors.Describe(ex, path);
+    public static bool IsIo(Exception ex) => Dumpkit.Cli.SystemErrors.IsIo(ex);
+    public static bool IsOpenFailure(Exception ex) => Dumpkit.Cli.SystemErrors.IsOpenFailure(ex);
+    public static string Unexpected(Exception ex) => Dumpkit.Cli.SystemErrors.Text(ex);
 }
 
 /// <summary>
-/// File descriptor 1 written with write(2): errors come back as <see cref="OutputFailedException"/> with their
-/// errno. (The runtime's console stream silently drops EPIPE, so "tcpdump | head" would read a whole file.)
+/// File descriptor 1 written with write(2) (<see cref="Dumpkit.Cli.FdOutputStream"/>): errors come back as
+/// <see cref="OutputFailedException"/> with their errno. (The runtime's console stream silently drops EPIPE, so
+/// "tcpdump | head" would read a whole file.)
 /// </summary>
-internal sealed partial class StdoutStream : Stream
+internal sealed class StdoutStream(int fd = 1) : Stream
 {
-    private const int Eintr = 4, Eagain = 11;
-    private const short PollOut = 4;
-
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-    private readonly int _fd;
-
-    public StdoutStream(int fd = 1) => _fd = fd;
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint write(int fd, byte* buf, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial int poll(PollFd* fds, nuint nfds, int timeout);
+    private readonly Dumpkit.Cli.FdOutputStream _fd = new(fd, dieOfSigpipe: false, errno => new OutputFailedException(errno));
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -99,30 +42,8 @@ internal sealed partial class StdoutStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override unsafe void Write(ReadOnlySpan<byte> data)
-    {
-        fixed (byte* p = data)
-        {
-            nint done = 0;
-            while (done < data.Length)
-            {
-                nint n = write(_fd, p + done, data.Length - done);
-                if (n >= 0) { done += n; continue; }
-                int e = Marshal.GetLastPInvokeError();
-                if (e == Eintr) continue;
-                if (e == Eagain)
-                {
-                    // a non-blocking descriptor inherited from the caller: wait until it takes more
-                    var pfd = new PollFd { Fd = _fd, Events = PollOut };
-                    poll(&pfd, 1, -1);
-                    continue;
-                }
-                throw new OutputFailedException(e);
-            }
-        }
-    }
+    public override void Write(byte[] buffer, int offset, int count) => _fd.Write(buffer.AsSpan(offset, count));
+    public override void Write(ReadOnlySpan<byte> data) => _fd.Write(data);
 }
 
 /// <summary>
