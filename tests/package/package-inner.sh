@@ -16,7 +16,8 @@ tools="makedumpfile tcpdump crash"
 # machine); its documented switch turns it off in the throwaway root.
 rm -f /var/lib/man-db/auto-update
 
-# What the system looks like where a package or its scripts write (files, links, modes; the user
+# What the system looks like where a package or its scripts write (files, links, modes, file sizes
+# but not directory sizes, which an overlay's copy-up changes; the user
 # databases by content), to compare after each purge. Not all of /: other work on this machine
 # changes it underneath the overlay. dpkg's own records, logs and caches change by design.
 snapshot() {
@@ -25,7 +26,7 @@ snapshot() {
         \( -path /var/lib/dpkg -o -path /var/lib/apt -o -path /var/lib/systemd -o -path /var/lib/docker \) -prune \
         -o \( -name 'passwd*' -o -name 'group*' -o -name 'shadow*' -o -name 'gshadow*' -o -name .pwd.lock \
               -o -name 'subuid*' -o -name 'subgid*' -o -name ld.so.cache \) -path '/etc/*' -prune \
-        -o -printf '%p %y %m %s %l\n' 2>/dev/null | LC_ALL=C sort
+        -o -type d -printf '%p d %m\n' -o -printf '%p %y %m %s %l\n' 2>/dev/null | LC_ALL=C sort
     getent passwd; getent group
 }
 install_ok() { dpkg -i "$@" >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; return 1; }; }
