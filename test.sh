@@ -134,13 +134,31 @@ else
     echo "test.sh: e2e kdump in QEMU skipped (needs root, QEMU, ../shared/lab and the published binary)"
 fi
 
+# The Debian package (packaging/build-deb.sh from the published binary), checked by lintian and
+# installed, upgraded, removed and purged in a throwaway root (an overlay over / in a private mount
+# namespace; tests/package/package-test.sh). Root only. DUMPKIT_PACKAGE_TEST=0 skips it.
+pkg_passed=0 pkg_failed=0
+if [ "${DUMPKIT_PACKAGE_TEST:-1}" != 0 ] && [ -n "${DUMPKIT_BINARY:-}" ] && [ "$(id -u)" = 0 ]; then
+    echo "test.sh: the Debian package in a throwaway root"
+    tests/package/package-test.sh > "$data/package-test.log" 2>&1
+    e=$?
+    grep -E '^(FAIL|SKIP) |^package: ' "$data/package-test.log"
+    case $e in
+        0) pkg_passed=1 ;;
+        2) echo "test.sh: package test skipped (see $data/package-test.log)" ;;
+        *) pkg_failed=1 ;;
+    esac
+else
+    echo "test.sh: package test skipped (needs root and the published binary)"
+fi
+
 # dotnet test prints one summary line per test assembly:
 #   Passed!  - Failed:     0, Passed:    46, Skipped:     2, Total:    48, Duration: ...
 read -r passed failed skipped < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\2 \1 \3/p' "$log" \
     | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 assemblies=$(grep -c 'Failed: *[0-9]*, Passed:' "$log")
 rm -f "$log"
-passed=$((passed + e2e_passed)); failed=$((failed + e2e_failed))
+passed=$((passed + e2e_passed + pkg_passed)); failed=$((failed + e2e_failed + pkg_failed))
 if [ -n "${publish_failed:-}" ]; then
     echo "test.sh: counting the failed NativeAOT publish as a failure"
     failed=$((failed + 1))
@@ -149,6 +167,7 @@ if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
     echo "test.sh: dotnet test exited with $rc without a failing test (a build or runner error)"
     failed=1
 fi
-echo "($assemblies test assemblies, $skipped skipped; e2e in QEMU: $e2e_passed passed, $e2e_failed failed)"
+echo "($assemblies test assemblies, $skipped skipped; e2e in QEMU: $e2e_passed passed, $e2e_failed failed;" \
+    "package: $pkg_passed passed, $pkg_failed failed)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$rc" = 0 ]

@@ -34,7 +34,7 @@ public readonly record struct PfnRange(ulong Start, ulong End)
 /// address, the virtual address it was mapped at, size), or a run of RAM frames of a
 /// kdump-compressed file (which records no virtual addresses: <see cref="VirtualAddress"/> 0).
 /// Segments may overlap (an ELF vmcore maps kernel text twice: at its physical place and as
-/// kernel text), so they are not a partition of memory; <see cref="DumpReader.RamRanges"/> is.
+/// kernel text), so they are not a partition of memory; <see cref="DumpReader.RamRanges()"/> is.
 /// </summary>
 public readonly record struct MemorySegment(ulong PhysicalAddress, ulong VirtualAddress, ulong Size)
 {
@@ -145,7 +145,7 @@ public abstract class DumpReader : IDisposable
     public abstract PageState GetPageState(ulong pfn);
 
     /// <summary>
-    /// Runs of frames the dump holds data for (a subset of <see cref="RamRanges"/>): the second
+    /// Runs of frames the dump holds data for (a subset of <see cref="RamRanges()"/>): the second
     /// bitmap of a kdump file; in an ELF file, frames with file-backed bytes (frames past p_filesz
     /// are excluded pages, as makedumpfile -E writes them).
     /// </summary>

@@ -77,7 +77,8 @@ public static class Multicall
         return p.Run(args[1..]);
     }
 
-    public static string Version => "0.1.0";
+    /// <summary>The one version of the binary, the NuGet packages and the .deb (Directory.Build.props).</summary>
+    public static string Version => typeof(Multicall).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     private static Personality? Find(string name) =>
         Array.Find(Personalities, p => string.Equals(p.Name, name, StringComparison.Ordinal));

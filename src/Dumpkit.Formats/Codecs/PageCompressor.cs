@@ -5,7 +5,7 @@ namespace Dumpkit.Formats.Codecs;
 /// <summary>
 /// Compresses one page at a time with one codec. Not thread safe: use one instance per worker.
 /// A page is stored compressed only when that is smaller than the page (as makedumpfile does);
-/// <see cref="Compress"/> returns -1 otherwise and the caller stores it raw.
+/// <see cref="Compress(ReadOnlySpan{byte}, byte[])"/> returns -1 otherwise and the caller stores it raw.
 /// </summary>
 public sealed class PageCompressor : IDisposable
 {
@@ -34,7 +34,7 @@ public sealed class PageCompressor : IDisposable
 
     public PageCodec Codec => _codec;
 
-    /// <summary>Scratch space <paramref name="output"/> must be at least this large.</summary>
+    /// <summary>Scratch space the output buffer must be at least this large.</summary>
     public int ScratchSize => ScratchBytes(_pageSize);
 
     /// <summary>The room <see cref="Compress(ReadOnlySpan{byte}, byte[], int)"/> needs for pages of <paramref name="pageSize"/> bytes.</summary>

@@ -45,6 +45,7 @@ public sealed class DiskdumpReader : DumpReader
 
     public DiskdumpReader(IReadOnlyList<IRandomAccess> files) : this(files, DefaultBitmapBytesInMemory) { }
 
+    /// <param name="files">the dump file, or the files of a split set.</param>
     /// <param name="bitmapBytesInMemory">see <see cref="DefaultBitmapBytesInMemory"/>.</param>
     public DiskdumpReader(IReadOnlyList<IRandomAccess> files, long bitmapBytesInMemory)
     {

@@ -13,8 +13,8 @@ namespace Dumpkit.Makedumpfile;
 /// a split set, or an ELF file or stream. Each returns whether the output ran out of space
 /// (written incomplete) and why.
 /// </summary>
-/// <param name="overwrite">replace existing files: <c>-f</c>, or a retry at the next level over the file the last try made.
-/// Otherwise a file is created only where nothing is, not even a dangling symbolic link.</param>
+/// <remarks><c>overwrite</c>: replace existing files: <c>-f</c>, or a retry at the next level over the file the last try made.
+/// Otherwise a file is created only where nothing is, not even a dangling symbolic link.</remarks>
 internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata meta, DumpLevel level,
     Statistics stats, Messages msg, Stopwatch clock, bool overwrite)
 {

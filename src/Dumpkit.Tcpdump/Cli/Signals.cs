@@ -6,7 +6,7 @@ namespace Dumpkit.Tcpdump.Cli;
 /// SIGINT for a capture started in the background by a script. A shell without job control starts
 /// background commands with SIGINT ignored, and .NET keeps an inherited SIG_IGN for SIGINT (it never
 /// installs its handler then, so a PosixSignalRegistration is not called). tcpdump installs its own
-/// handler regardless, so `tcpdump ... & kill -INT $!` ends it cleanly. To behave the same, the process
+/// handler regardless, so `tcpdump ... &amp; kill -INT $!` ends it cleanly. To behave the same, the process
 /// runs itself again (execv of its own executable with the same argv and environment, same pid) with SIGINT
 /// back at its default, before anything is opened or written; the runtime then handles it.
 /// </summary>
