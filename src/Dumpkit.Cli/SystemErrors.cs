@@ -50,7 +50,7 @@ public static class SystemErrors
     /// <summary>Is this a failure of the file system or of a descriptor (an exception a C tool would see as an errno)?</summary>
     public static bool IsIo(Exception ex) => ex is IOException or UnauthorizedAccessException;
 
-    /// <summary>Can opening <paramref name="path"/> have failed this way (an I/O error, or a name no file can have)?</summary>
+    /// <summary>Can opening a path have failed this way (an I/O error, or a name no file can have)?</summary>
     public static bool IsOpenFailure(Exception ex) => IsIo(ex) || ex is ArgumentException;
 
     /// <summary>
