@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Cli;
 
 /// <summary>A file read whole was larger than its reader accepts (an endless file such as /dev/zero, or a wrong one).</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 using System.Text;
 using Dumpkit.Formats;
 using Dumpkit.Kernel;

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Formats;
 
 /// <summary>What the page pipeline made of one selected frame.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Kernel.Tests;
 
 /// <summary>The per-era encodings makedumpfile 1.7.9 understands, on synthetic struct pages.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 using Dumpkit.Formats;
 using Dumpkit.Kernel;
 using Dumpkit.Kernel.Sched;

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Crash.Commands;
 
 /// <summary><c>help</c>: the command table, laid out as crash lays it out; <c>help CMD</c>: its synopsis.</summary>

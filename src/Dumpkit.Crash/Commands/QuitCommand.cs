@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Crash.Commands;
 
 /// <summary><c>q</c> / <c>exit</c>: ends the session (the session loop acts on it).</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Formats.Diskdump;
 
 /// <summary>Bits of <c>disk_dump_header.status</c> and <c>page_desc.flags</c> (diskdump_mod.h).</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Formats.Diskdump;
 
 /// <summary>Makes the two bitmaps of a dump one window (cycle) at a time.</summary>

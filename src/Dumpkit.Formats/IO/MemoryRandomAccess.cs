@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Formats.IO;
 
 /// <summary>A dump held in memory (tests, fuzzing, small embedded dumps).</summary>

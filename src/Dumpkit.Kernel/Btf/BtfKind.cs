@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Kernel.Btf;
 
 /// <summary>A BTF type record's kind (bits 24-28 of its info word; include/uapi/linux/btf.h).</summary>

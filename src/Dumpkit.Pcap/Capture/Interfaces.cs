@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Pcap.Capture;
 
 /// <summary>Capture devices (<c>tcpdump -D</c>) in tcpdump's "N.name [flags]" format, from /sys/class/net (as libpcap orders them).</summary>

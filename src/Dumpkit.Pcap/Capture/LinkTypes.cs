@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Pcap.Capture;
 
 /// <summary>LINKTYPE_ values (tcpdump.org's link-layer header types) and libpcap's names and descriptions for the ones we know.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Pcap.Capture;
 
 /// <summary>One packet's record header; the time stamp is in the precision the source was opened with.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>AHCP, the Ad-Hoc Configuration Protocol (UDP 5359): version 1 header, body and, at -vv, options.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>AODV (RFC 3561, UDP 654): RREQ/RREP/RERR/RREP-ACK for IPv4 and IPv6 (incl. the draft-01 IPv6 types), HELLO extension.</summary>

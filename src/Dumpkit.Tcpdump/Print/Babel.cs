@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Babel routing protocol (RFC 8966 and drafts; UDP 6696, old 6697): version 2 TLVs and sub-TLVs.</summary>

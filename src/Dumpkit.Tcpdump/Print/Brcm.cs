@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Broadcom switch tags: after the Ethernet addresses (LINKTYPE_DSA_TAG_BRCM) or before the frame (LINKTYPE_DSA_TAG_BRCM_PREPEND).</summary>

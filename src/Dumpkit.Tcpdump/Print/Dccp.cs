@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DCCP (RFC 4340, IP protocol 33): generic header, partial checksum coverage, packet types, options at -vv.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco Dynamic Trunking Protocol (SNAP OUI 0x00000c, PID 0x2004).</summary>

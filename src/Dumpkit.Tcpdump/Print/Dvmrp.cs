@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>DVMRP (IGMP type 0x13): probes, reports, neighbor lists, prunes and grafts.</summary>

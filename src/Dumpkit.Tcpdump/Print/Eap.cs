@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>EAPOL frames (ethertype 0x888e) and EAP packets (RFC 3748), also used inside RADIUS.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Ethernet II / 802.3 with 802.1Q / QinQ tags, and the ethertype dispatch shared by other links.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ETSI GeoNetworking (ethertypes 0x8947 and the old 0x0707): common header, BTP and ITS PDU header.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ICMP (v4): echo, unreachables, redirects, router discovery, time stamps, quoted datagrams, RFC 4884 extensions.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Novell IPX (ethertype 0x8137, 802.2 SAP 0xe0, raw 802.3): header, SAP and RIP; NetBIOS/SMB payloads are

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>OSI network layer demultiplexing by NLPID (isoclns). CLNP, ES-IS and IS-IS PDUs themselves are not decoded

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>MPLS Label Distribution Protocol (TCP/UDP 646): PDUs, messages and their TLVs.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>LISP control plane (UDP 4342): Map-Register and Map-Notify records and locators; other types by name only.</summary>

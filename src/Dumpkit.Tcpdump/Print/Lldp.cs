@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>LLDP (IEEE 802.1AB, ethertype 0x88cc): basic TLVs, and at -v the 802.1 (incl. DCB and EVB), 802.3,

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>MPLS LSP ping/traceroute (UDP 3503): echo request/reply header, target FEC stack sub-TLVs, downstream

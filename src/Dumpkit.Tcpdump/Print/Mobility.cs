@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IPv6 Mobility Header (RFC 6275, next header 135 and the old 62) with its options at -v.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>MPLS label stacks (ethertypes 0x8847/0x8848, UDP 6635, PPP, GRE) and the payload guess.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>LINKTYPE_NFLOG: Linux netfilter log messages (header, TLVs in host byte order, the logged IPv4/IPv6 packet).

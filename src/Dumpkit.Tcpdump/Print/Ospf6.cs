@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>OSPF for IPv6 (OSPFv3, IP protocol 89 over IPv6): Hello, Database Description, LS Request/Update/Ack with

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PGM (RFC 3208, IP protocol 113, or UDP-encapsulated with -T pgm): header, message types and options at -v.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>PIM version 2 (IP protocol 103): hello options, register, join/prune, bootstrap, assert, C-RP, DF election.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IEEE 1588 PTP (UDP 319/320, ethertype 0x88f7): version 2 common header and message bodies.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>RADIUS (UDP 1645/1646/1812/1813/1700/3799): header and attributes with their standard values.</summary>

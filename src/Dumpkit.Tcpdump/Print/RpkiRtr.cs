@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>RPKI-Router protocol (RFC 6810, TCP 323): PDUs, with one level of encapsulated PDU in error reports.</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>RTP (v1 and v2) and vat/vt audio headers, printed only when -T rtp or -T vat asks for them.</summary>

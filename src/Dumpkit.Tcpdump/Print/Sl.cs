@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>SLIP link layer (LINKTYPE_SLIP, 16-byte pseudo header: direction and compressed TCP/IP header),

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Line-oriented text protocols (HTTP, FTP, SMTP, RTSP, WHOIS): the first line, or every line with -v.</summary>

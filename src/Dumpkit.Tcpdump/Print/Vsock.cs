@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Linux vsock monitor link type (LINKTYPE_VSOCK): af_vsockmon header and the virtio transport header.</summary>

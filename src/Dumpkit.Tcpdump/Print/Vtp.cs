@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Cisco VLAN Trunking Protocol (SNAP, Cisco OUI, PID 0x2003): summary and subset advertisements with VLAN

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>ZMTP/1.0 (ZeroMQ) framing over TCP (-T zmtp1) and inside PGM ODATA/RDATA datagrams (-T pgm_zmtp1).</summary>

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 using static Dumpkit.Formats.Tests.Robustness.BinaryRun;
 
 namespace Dumpkit.Formats.Tests.Robustness;

@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 using System.Collections.Concurrent;
 using Dumpkit.Pcap.Capture;
 using Dumpkit.Pcap.Filter;

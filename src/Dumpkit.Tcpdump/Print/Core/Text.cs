@@ -1,3 +1,6 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>Printing text found in packets (escaped as tcpdump escapes it) and durations.</summary>
