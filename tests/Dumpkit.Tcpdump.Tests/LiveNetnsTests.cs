@@ -308,7 +308,7 @@ public sealed class LiveSignalTests
             Assert.Equal(0, w.Interrupt());
             Assert.Equal(0, t.Terminate());
 
-            Assert.Contains("dropped privs to nobody", w.Err);
+            Assert.DoesNotContain("dropped privs", w.Err); // as Debian's tcpdump: the switch to -Z's user is silent
             Assert.Matches("[0-9]+ packets captured\n[0-9]+ packets? received by filter\n0 packets dropped by kernel\n", w.Err);
             Assert.Equal("nobody", Netns.Must($"stat -c %U {pcap}").Trim());
             var back = Netns.Must($"/usr/bin/tcpdump -r {pcap} -n -t 2>&1");
