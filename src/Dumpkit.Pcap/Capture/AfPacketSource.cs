@@ -259,6 +259,7 @@ public sealed unsafe class AfPacketSource : PacketSource
                     Volatile.Write(ref *(uint*)(BlockAt(_block) + BlockStatus), TpStatusKernel);
                     _block = (_block + 1) % _blockNr;
                     _pktsLeft = -1;
+                    if (_lateBlocks > 0 && --_lateBlocks == 0) _lateFilter = null;
                 }
                 if (_cancel.IsCancellationRequested) return false;
                 byte* b = BlockAt(_block);
@@ -281,6 +282,7 @@ public sealed unsafe class AfPacketSource : PacketSource
             int caplen = (int)*(uint*)(hdr + HdrSnapLen);
             uint len = *(uint*)(hdr + HdrLen);
             byte* data = hdr + *(ushort*)(hdr + HdrMac);
+            if (_lateFilter != null && !PassesLateFilter(sll, hdr, status, data, caplen, len)) continue;
             h.Seconds = *(uint*)(hdr + HdrSec);
             uint nsec = *(uint*)(hdr + HdrNsec);
             h.Fraction = Nano ? nsec : nsec / 1000;
@@ -490,7 +492,31 @@ public sealed unsafe class AfPacketSource : PacketSource
         }
         ReadStats(); // count from here: what the program lets through
         _recv = _drops = 0;
+        // The block the kernel was filling while the reject-all program went in may still hold packets
+        // taken before it: as libpcap, run the program in user space over every block until each block
+        // of the ring has been handed back once.
+        if (_ring != null)
+        {
+            _lateFilter = prog.ToArray();
+            _lateBlocks = _blockNr;
+        }
         return true;
+    }
+
+    private Filter.BpfInstruction[]? _lateFilter;  // the socket's program, also run here over blocks filled before it
+    private int _lateBlocks;                       // blocks still to hand back before _lateFilter is dropped
+
+    /// <summary>The socket's program over a packet as the kernel's filter sees it (VLAN tag stripped, aux data).</summary>
+    private bool PassesLateFilter(SockaddrLl* sll, byte* hdr, uint status, byte* data, int caplen, uint len)
+    {
+        uint tci = *(uint*)(hdr + HdrVlanTci);
+        var aux = new Filter.PacketAux
+        {
+            PktType = sll->PktType, IfIndex = (uint)sll->IfIndex, Protocol = BinaryPrimitives.ReverseEndianness(sll->Protocol),
+            VlanTci = (ushort)tci, VlanPresent = tci != 0 || (status & TpStatusVlanValid) != 0,
+            VlanTpid = *(ushort*)(hdr + HdrVlanTpid), HaType = sll->HaType,
+        };
+        return Filter.BpfMachine.Run(_lateFilter, new ReadOnlySpan<byte>(data, caplen), len, in aux, linux: true) != 0;
     }
 
     private bool SetFilter(ReadOnlySpan<Filter.BpfInstruction> p, out string? error)
