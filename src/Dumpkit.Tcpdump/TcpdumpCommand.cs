@@ -33,8 +33,9 @@ public static class TcpdumpCommand
     /// <summary>Runs on the console with SIGINT/SIGTERM ending a capture cleanly.</summary>
     public static int Run(string[] args)
     {
-        // write(2) on descriptor 1: a failed write (EPIPE, ENOSPC, EBADF) is reported as tcpdump reports it
-        using var stdout = new StdoutStream();
+        // write(2) on descriptor 1: a failed write (EPIPE, ENOSPC, EBADF) is reported as tcpdump reports it (the
+        // runtime's console stream silently drops EPIPE, so "tcpdump | head" would read a whole file)
+        using var stdout = new Dumpkit.Cli.FdOutputStream(1, dieOfSigpipe: false, errno => new OutputFailedException(errno));
         using var cts = new CancellationTokenSource();
         // SIGINT / SIGTERM end a capture cleanly: the loop stops, files are flushed, statistics printed. Before the
         // loop (a filter compiling, -F's file read from a FIFO) there is nothing to finish: the signal ends us at once.

@@ -28,28 +28,6 @@ internal static class SystemErrors
 }
 
 /// <summary>
-/// File descriptor 1 written with write(2) (<see cref="Dumpkit.Cli.FdOutputStream"/>): errors come back as
-/// <see cref="OutputFailedException"/> with their errno. (The runtime's console stream silently drops EPIPE, so
-/// "tcpdump | head" would read a whole file.)
-/// </summary>
-internal sealed class StdoutStream(int fd = 1) : Stream
-{
-    private readonly Dumpkit.Cli.FdOutputStream _fd = new(fd, dieOfSigpipe: false, errno => new OutputFailedException(errno));
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => _fd.Write(buffer.AsSpan(offset, count));
-    public override void Write(ReadOnlySpan<byte> data) => _fd.Write(data);
-}
-
-/// <summary>
 /// Standard output as the printer sees it: any failure of the stream underneath becomes an
 /// <see cref="OutputFailedException"/> (EIO when the stream gives no errno), so it ends the run in one line.
 /// </summary>
