@@ -29,21 +29,8 @@ internal sealed class BtContext
         try { Unwinder = new TaskUnwinder(session.Memory, session.Symbols, types); }
         catch (KernelDataException e) { throw new CommandException($"bt: cannot unwind: {e.Message}"); }
         _taskCpu = (types.MemberPath("task_struct.cpu") ?? types.MemberPath("task_struct.thread_info.cpu"))?.ByteOffset;
-        var all = TaskList.Read();
-        var idle = new List<TaskInfo>();
-        ulong? idleOffset = types.MemberPath("rq.idle")?.ByteOffset;
-        // Every possible CPU's idle task (an offline CPU keeps one), as crash's ps lists them.
-        int cpus = session.Symbols.AddressOf("nr_cpu_ids") is ulong nr && session.Memory.TryReadU32(nr, out uint n) && n is > 0 and <= 8192
-            ? (int)n : Unwinder.OnlineCpus.DefaultIfEmpty(0).Max() + 1;
-        for (int cpu = 0; cpu < cpus; cpu++)
-        {
-            if (idleOffset is not ulong off || session.Symbols.Lookup("runqueues") is not { } rq
-                || session.Symbols.PerCpuAddress(rq, cpu) is not ulong at || !session.Memory.TryReadU64(at + off, out ulong t) || t == 0)
-                continue;
-            idle.Add(TaskList.Task(t));
-        }
-        var seen = idle.Select(t => t.Address).ToHashSet();
-        Tasks = [.. idle, .. all.Where(t => !seen.Contains(t.Address)).OrderBy(t => t.Pid)];
+        // ps's order (each possible CPU's idle task, then by PID): the session's process table has it
+        Tasks = [.. session.Processes.Entries.Select(e => TaskList.Task(e.Task))];
         Memory = session.Memory;
     }
 
