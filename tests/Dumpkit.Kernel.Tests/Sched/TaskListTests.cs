@@ -6,7 +6,7 @@ using Dumpkit.Kernel.Btf;
 using Dumpkit.Kernel.Kallsyms;
 using Dumpkit.Kernel.Sched;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 /// <summary>
 /// The kernel's own account of its tasks: the crash-dumps were made with sysrq-t just before the

@@ -5,7 +5,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Dumpkit.Kernel.Kallsyms;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 /// <summary>
 /// A kallsyms table laid out in a flat memory image the way the kernel lays it out (count, token

@@ -4,7 +4,7 @@
 using Dumpkit.Kernel;
 using Dumpkit.Kernel.Kallsyms;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 public class KallsymsRealDumpTests
 {

@@ -5,7 +5,7 @@ using CsCheck;
 using Dumpkit.Kernel;
 using Dumpkit.Kernel.Btf;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 public class BtfTests
 {

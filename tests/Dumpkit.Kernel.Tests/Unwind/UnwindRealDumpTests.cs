@@ -10,7 +10,7 @@ using Dumpkit.Kernel.Sched;
 using Dumpkit.Kernel.Unwind;
 using Xunit.Abstractions;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 /// <summary>
 /// Our unwinder against the kernel's own traces: the crash-dumps' log holds every task's stack as

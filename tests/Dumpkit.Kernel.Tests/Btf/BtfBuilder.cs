@@ -5,7 +5,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Dumpkit.Kernel.Btf;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 /// <summary>Writes a BTF blob record by record (ids from 1 in call order), for parser tests.</summary>
 internal sealed class BtfBuilder

@@ -6,7 +6,7 @@ using Dumpkit.Formats;
 using Dumpkit.Kernel;
 using Dumpkit.Kernel.Kallsyms;
 
-namespace Dumpkit.Crash.Tests;
+namespace Dumpkit.Kernel.Tests;
 
 public class KallsymsTests
 {
