@@ -5,7 +5,7 @@ using Dumpkit.Pcap.Capture;
 using Dumpkit.Pcap.Filter;
 using Xunit.Abstractions;
 
-namespace Dumpkit.Tcpdump.Tests.Filter;
+namespace Dumpkit.Pcap.Tests.Filter;
 
 /// <summary>
 /// Seeded random inputs (DUMPKIT_FUZZ_SEED to reproduce): expressions never make the compiler fail other than with
