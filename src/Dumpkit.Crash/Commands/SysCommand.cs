@@ -3,7 +3,6 @@
 
 using System.Globalization;
 using System.Text;
-using Dumpkit.Formats.Diskdump;
 using Dumpkit.Kernel.Printk;
 
 namespace Dumpkit.Crash.Commands;
@@ -36,7 +35,7 @@ internal sealed class SysCommand : ICrashCommand
     {
         var uts = Utsname(s);
         yield return ("KERNEL", s.VmlinuxPath ?? "(none: kallsyms and BTF of the dump)");
-        var partial = s.Memory.Dump is DiskdumpReader { SubHeader.DumpLevel: > 0 } ? "  [PARTIAL DUMP]" : "";
+        var partial = s.Memory.Dump.FilterLevel > 0 ? "  [PARTIAL DUMP]" : "";
         yield return ("DUMPFILE", s.DumpPath + partial);
         yield return ("CPUS", Cpus(s));
         yield return ("DATE", KernelFacts.CrashTime(s) is long t ? CrashTime.Format(t) : "(unknown)");
