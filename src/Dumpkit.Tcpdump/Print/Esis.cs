@@ -152,6 +152,8 @@ internal static class Esis
                         nd.Print($"{Fr.NlpidName(id) ?? "unknown"} (0x{id:x2})");
                         if (k + 1 < opLen) nd.Print(", ");
                     }
+                    // tcpdump counts the option's length down while printing it: the walk then goes on from its value
+                    opLen = 0;
                     break;
                 default:
                     HexDump.UnknownData(nd, p, "\n\t  ", opLen);

@@ -579,9 +579,12 @@ internal static class Isis
                     break;
                 }
                 nd.Print($"\n\t      Router-ID {nd.A4(t)}");
-                nd.Print(", Flags [");
-                Toks.Bits(nd, RouterCapFlags, "none", nd.U8(t + 4));
-                nd.Print("]");
+                {
+                    int flags = nd.U8(t + 4);
+                    nd.Print(", Flags [");
+                    Toks.Bits(nd, RouterCapFlags, "none", (uint)flags);
+                    nd.Print("]");
+                }
                 if (len > 5) IsisTlv.RouterCap(nd, t + 5, len - 5);
                 break;
             case 250:
