@@ -64,7 +64,12 @@ internal static class Clnp
     public static bool Print(PrintContext nd, int p, uint length)
     {
         nd.Proto = "clnp";
-        nd.Check(p, HeaderSize);
+        return Osi.Guard(nd, () => PrintPdu(nd, p, length));
+    }
+
+    private static bool PrintPdu(PrintContext nd, int p, uint length)
+    {
+        Osi.Need(nd, p, HeaderSize);
         int start = p;
         uint li = nd.U8(p + 1);
         bool e = nd.Settings.LinkHeader;
@@ -96,14 +101,14 @@ internal static class Clnp
         int dstLen = nd.U8(p);
         p++; rest--;
         if (rest < dstLen) { nd.Print(Short); return false; }
-        nd.Check(p, dstLen);
+        Osi.Need(nd, p, dstLen);
         int dst = p;
         p += dstLen; rest -= (uint)dstLen;
         if (rest < 1) { nd.Print(Short); return false; }
         int srcLen = nd.U8(p);
         p++; rest--;
         if (rest < srcLen) { nd.Print(Short); return false; }
-        nd.Check(p, srcLen);
+        Osi.Need(nd, p, srcLen);
         int src = p;
         p += srcLen; rest -= (uint)srcLen;
 
@@ -131,7 +136,7 @@ internal static class Clnp
                 nd.Print("li < size of fixed part of CLNP header, addresses, and segment part");
                 return false;
             }
-            nd.Check(p, 6);
+            Osi.Need(nd, p, 6);
             nd.Print($"\n\tData Unit ID: 0x{nd.Be16(p):x4}, Segment Offset: {nd.Be16(p + 2)}, Total PDU Length: {nd.Be16(p + 4)}");
             p += 6; rest -= 6;
         }
@@ -143,7 +148,7 @@ internal static class Clnp
             int opLen = nd.U8(p + 1);
             p += 2; rest -= 2;
             if (opLen > rest) { nd.Print($", opt ({op}) too long"); return false; }
-            nd.Check(p, opLen);
+            Osi.Need(nd, p, opLen);
             rest -= (uint)opLen;
             nd.Print($"\n\t  {Toks.Find(Options, (uint)op) ?? "Unknown"} Option #{op}, length {opLen}, value: ");
             if (!PrintOption(nd, op, p, opLen)) return false;

@@ -21,32 +21,37 @@ internal static class Esis
     public static void Print(PrintContext nd, int p, uint length)
     {
         nd.Proto = "esis";
+        Osi.Guard(nd, () => PrintPdu(nd, p, length));
+    }
+
+    private static bool PrintPdu(PrintContext nd, int p, uint length)
+    {
         bool e = nd.Settings.LinkHeader;
         if (!e) nd.Print("ES-IS");
         if (length <= 2)
         {
             nd.Print(nd.Settings.Quick ? "bad pkt!" : "no header at all!");
-            return;
+            return true;
         }
-        nd.Check(p, HeaderSize);
+        Osi.Need(nd, p, HeaderSize);
         int start = p;
         uint li = nd.U8(p + 1);
         int nlpid = nd.U8(p);
-        if (nlpid != 0x82) { nd.Print($" nlpid 0x{nlpid:x2} packet not supported"); return; }
+        if (nlpid != 0x82) { nd.Print($" nlpid 0x{nlpid:x2} packet not supported"); return true; }
         int version = nd.U8(p + 2);
-        if (version != 1) { nd.Print($" version {version} packet not supported"); return; }
-        if (li > length) { nd.Print($" length indicator({li}) > PDU size ({length})!"); return; }
+        if (version != 1) { nd.Print($" version {version} packet not supported"); return true; }
+        if (li > length) { nd.Print($" length indicator({li}) > PDU size ({length})!"); return true; }
         if (li < HeaderSize + 2)
         {
             nd.Print($" length indicator {li} < min PDU size:");
             for (int q = p; q < nd.SnapEnd; q++) nd.Print($"{nd.Buf[q]:X2}");
-            return;
+            return true;
         }
         uint type = (uint)(nd.U8(p + 4) & 0x1f);
         if (nd.Verbose < 1)
         {
             nd.Print($"{(e ? "" : ", ")}{Toks.Find(PduTypes, type) ?? $"unknown type ({type})"}, length {length}");
-            return;
+            return true;
         }
         nd.Print($"{(e ? "" : ", ")}length {length}\n\t{Toks.Find(PduTypes, type) ?? $"unknown type: {type}"} ({type})");
         nd.Print($", v: {version}");
@@ -62,29 +67,29 @@ internal static class Esis
         {
             case 6:
             {
-                nd.Check(p, 1);
-                if (li < 1) { nd.Print(", bad redirect/li"); return; }
+                Osi.Need(nd, p, 1);
+                if (li < 1) { nd.Print(", bad redirect/li"); return true; }
                 int dstl = nd.U8(p);
                 p++; li--;
-                nd.Check(p, dstl);
-                if (li < dstl) { nd.Print(", bad redirect/li"); return; }
+                Osi.Need(nd, p, dstl);
+                if (li < dstl) { nd.Print(", bad redirect/li"); return true; }
                 int dst = p;
                 p += dstl; li -= (uint)dstl;
                 nd.Print($"\n\t  {Osi.Nsap(nd, dst, dstl)}");
-                nd.Check(p, 1);
-                if (li < 1) { nd.Print(", bad redirect/li"); return; }
+                Osi.Need(nd, p, 1);
+                if (li < 1) { nd.Print(", bad redirect/li"); return true; }
                 int snpal = nd.U8(p);
                 p++; li--;
-                nd.Check(p, snpal);
-                if (li < snpal) { nd.Print(", bad redirect/li"); return; }
+                Osi.Need(nd, p, snpal);
+                if (li < snpal) { nd.Print(", bad redirect/li"); return true; }
                 int snpa = p;
                 p += snpal; li -= (uint)snpal;
-                nd.Check(p, 1);
-                if (li < 1) { nd.Print(", bad redirect/li"); return; }
+                Osi.Need(nd, p, 1);
+                if (li < 1) { nd.Print(", bad redirect/li"); return true; }
                 int netal = nd.U8(p);
                 p++;
-                nd.Check(p, netal);
-                if (li < netal) { nd.Print(", bad redirect/li"); return; }
+                Osi.Need(nd, p, netal);
+                if (li < netal) { nd.Print(", bad redirect/li"); return true; }
                 int neta = p;
                 p += netal; li -= (uint)netal;
                 nd.Print($"\n\t  SNPA (length: {snpal}): ");
@@ -95,19 +100,19 @@ internal static class Esis
             }
             case 2:
             {
-                nd.Check(p, 1);
-                if (li < 1) { nd.Print(", bad esh/li"); return; }
+                Osi.Need(nd, p, 1);
+                if (li < 1) { nd.Print(", bad esh/li"); return true; }
                 int count = nd.U8(p);
                 p++; li--;
                 nd.Print($"\n\t  Number of Source Addresses: {count}");
                 for (; count > 0; count--)
                 {
-                    nd.Check(p, 1);
-                    if (li < 1) { nd.Print(", bad esh/li"); return; }
+                    Osi.Need(nd, p, 1);
+                    if (li < 1) { nd.Print(", bad esh/li"); return true; }
                     int alen = nd.U8(p);
                     p++; li--;
-                    nd.Check(p, alen);
-                    if (li < alen) { nd.Print(", bad esh/li"); return; }
+                    Osi.Need(nd, p, alen);
+                    if (li < alen) { nd.Print(", bad esh/li"); return true; }
                     nd.Print($"\n\t  NET (length: {alen}): {Osi.Nsap(nd, p, alen)}");
                     p += alen; li -= (uint)alen;
                 }
@@ -115,34 +120,38 @@ internal static class Esis
             }
             case 4:
             {
-                nd.Check(p, 1);
-                if (li < 1) { nd.Print(", bad ish/li"); return; }
+                Osi.Need(nd, p, 1);
+                if (li < 1) { nd.Print(", bad ish/li"); return true; }
                 int alen = nd.U8(p);
                 p++; li--;
-                nd.Check(p, alen);
-                if (li < alen) { nd.Print(", bad ish/li"); return; }
+                Osi.Need(nd, p, alen);
+                if (li < alen) { nd.Print(", bad ish/li"); return true; }
                 nd.Print($"\n\t  NET (length: {alen}): {Osi.Nsap(nd, p, alen)}");
                 p += alen; li -= (uint)alen;
                 break;
             }
             default:
                 if (nd.Verbose <= 1 && nd.TTest(p, 1)) HexDump.UnknownData(nd, p, "\n\t  ", nd.Avail(p));
-                return;
+                return true;
         }
 
         while (li != 0)
         {
-            if (li < 2) { nd.Print(", bad opts/li"); return; }
+            if (li < 2) { nd.Print(", bad opts/li"); return true; }
             int op = nd.U8(p);
             int opLen = nd.U8(p + 1);
             p += 2; li -= 2;
-            if (opLen > li) { nd.Print($", opt ({op}) too long"); return; }
+            if (opLen > li) { nd.Print($", opt ({op}) too long"); return true; }
             li -= (uint)opLen;
             nd.Print($"\n\t  {Toks.Find(Options, (uint)op) ?? "Unknown"} Option #{op}, length {opLen}, value: ");
             switch (op)
             {
                 case 198:
-                    if (opLen == 2) nd.Print($"{nd.Be16(p)}s");
+                    if (opLen == 2)
+                    {
+                        Osi.Need(nd, p, 2);
+                        nd.Print($"{nd.Be16(p)}s");
+                    }
                     else nd.Print("(bad length)");
                     break;
                 case 129:
@@ -162,5 +171,6 @@ internal static class Esis
             if (nd.Verbose > 1) HexDump.UnknownData(nd, p, "\n\t  ", opLen);
             p += opLen;
         }
+        return true;
     }
 }

@@ -19,8 +19,7 @@ internal static class Gre
     {
         nd.Proto = "gre";
         uint len = (uint)length;
-        nd.Check(bp, 2);
-        if (len < 2) { nd.PrintTrunc(); return; }
+        if (!nd.TTest(bp, 2) || len < 2) { nd.PrintTrunc(); return; }
         int version = nd.Be16(bp) & 7;
         nd.Print($"GREv{version}");
         switch (version)
@@ -39,11 +38,10 @@ internal static class Gre
         nd.Print("]");
     }
 
-    /// <summary>Reads the next field of n bytes; false (after " [|gre]") when it is not captured or beyond the length.</summary>
+    /// <summary>The next field of n bytes is there; false (after " [|gre]", a normal end) when not captured or beyond the length.</summary>
     private static bool Field(PrintContext nd, int bp, uint len, int n)
     {
-        nd.Check(bp, n);
-        if (len >= n) return true;
+        if (nd.TTest(bp, n) && len >= n) return true;
         nd.PrintTrunc();
         return false;
     }

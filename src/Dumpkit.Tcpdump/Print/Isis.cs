@@ -46,13 +46,13 @@ internal static class Isis
     public static bool Print(PrintContext nd, int p, uint length)
     {
         nd.Proto = "isis";
-        return PrintPdu(nd, p, length);
+        return Osi.Guard(nd, () => PrintPdu(nd, p, length));
     }
 
     private static bool PrintPdu(PrintContext nd, int p, uint length)
     {
         uint packetLen = length;
-        nd.Check(p, CommonSize);
+        Osi.Need(nd, p, CommonSize);
         if (length < CommonSize) { nd.PrintTrunc(); return true; }
         bool e = nd.Settings.LinkHeader;
         if (!e) nd.Print("IS-IS");
@@ -219,7 +219,7 @@ internal static class Isis
     /// <summary>The PDU-specific header is captured and within the length; " [|isis]" otherwise (false).</summary>
     private static bool HeaderPresent(PrintContext nd, int h, int hdrSize, uint length)
     {
-        nd.Check(h, hdrSize);
+        Osi.Need(nd, h, hdrSize);
         if (length >= CommonSize + hdrSize) return true;
         nd.PrintTrunc();
         return false;
@@ -229,7 +229,7 @@ internal static class Isis
     {
         while (packetLen > 0)
         {
-            nd.Check(p, 2);
+            Osi.Need(nd, p, 2);
             if (packetLen < 2) { nd.PrintTrunc(); return true; }
             int type = nd.U8(p);
             int tlvLen = nd.U8(p + 1);
@@ -272,7 +272,7 @@ internal static class Isis
                 for (; len != 0; t += 6, len -= 6)
                 {
                     if (len < 6) return TlvResult.Ok;
-                    nd.Check(t, 6);
+                    Osi.Need(nd, t, 6);
                     nd.Print($"\n\t      SNPA: {Osi.Id(nd, t, 6)}");
                 }
                 break;
@@ -324,7 +324,7 @@ internal static class Isis
                 for (; len != 0; t += 11, len -= 11)
                 {
                     if (len < 11) return TlvResult.Ok;
-                    nd.Check(t, 11);
+                    Osi.Need(nd, t, 11);
                     nd.Print($"\n\t      IS Neighbor: {Osi.Id(nd, t + 4, 7)}");
                     MetricBlock(nd, t);
                 }
@@ -333,7 +333,7 @@ internal static class Isis
                 for (; len != 0; t += 10, len -= 10)
                 {
                     if (len < 10) return TlvResult.Ok;
-                    nd.Check(t, 10);
+                    Osi.Need(nd, t, 10);
                     nd.Print($"\n\t      ES Neighbor: {Osi.Id(nd, t + 4, 6)}");
                     MetricBlock(nd, t);
                 }
@@ -393,7 +393,7 @@ internal static class Isis
                 }
                 if (len >= 6)
                 {
-                    nd.Check(t + 5, 6);
+                    Osi.Need(nd, t + 5, 6);
                     nd.Print($"\n\t      Neighbor System-ID: {Osi.Id(nd, t + 5, 6)}");
                     len -= 6;
                 }
@@ -441,7 +441,7 @@ internal static class Isis
                 break;
             case 138:
                 if (len < 7) break;
-                nd.Check(t, 7);
+                Osi.Need(nd, t, 7);
                 nd.Print($"\n\t      IS Neighbor: {Osi.Id(nd, t, 7)}");
                 t += 7; len -= 7;
                 if (len < 1) break;
@@ -463,7 +463,7 @@ internal static class Isis
                 for (; len != 0; t += 16, len -= 16)
                 {
                     if (len < 16) return TlvResult.Ok;
-                    nd.Check(t + 9, 1);
+                    Osi.Need(nd, t + 9, 1);
                     nd.Print($"\n\t      lsp-id: {Osi.Id(nd, t + 2, 8)}");
                     nd.Print($", seq: 0x{nd.Be32(t + 10):x8}");
                     nd.Print($", lifetime: {nd.Be16(t),5}s");
@@ -472,7 +472,7 @@ internal static class Isis
                 break;
             case 12:
                 if (len < 2) break;
-                nd.Check(t, 2);
+                Osi.Need(nd, t, 2);
                 {
                     ushort ck = nd.Be16(t);
                     nd.Print($"\n\t      checksum: 0x{ck:x4} ");
@@ -486,14 +486,14 @@ internal static class Isis
                 t++; len--;
                 if (n == 0) { nd.Print(" No system IDs supplied"); break; }
                 if (len < 6) return TlvResult.Ok;
-                nd.Check(t, 6);
+                Osi.Need(nd, t, 6);
                 nd.Print($"\n\t      Purge Originator System-ID: {Osi.Id(nd, t, 6)}");
                 t += 6; len -= 6;
                 if (n > 1)
                 {
                     if (len < 6) return TlvResult.Ok;
-                    nd.Check(t, 6);
-                    nd.Check(t, 13);
+                    Osi.Need(nd, t, 6);
+                    Osi.Need(nd, t, 13);
                     nd.Print($"\n\t      Received from System-ID: {Osi.Id(nd, t, 6)}");
                 }
                 break;
@@ -509,18 +509,18 @@ internal static class Isis
                 break;
             case 211:
                 if (len < 1) break;
-                nd.Check(t, 1);
+                Osi.Need(nd, t, 1);
                 nd.Print("\n\t      Flags [");
                 Toks.Bits(nd, RestartFlags, "none", nd.U8(t));
                 nd.Print("]");
                 t++; len--;
                 if (len == 0 || len < 2) break;
-                nd.Check(t, 2);
+                Osi.Need(nd, t, 2);
                 nd.Print($", Remaining holding time {nd.Be16(t)}s");
                 t += 2; len -= 2;
                 if (len == 6)
                 {
-                    nd.Check(t, 6);
+                    Osi.Need(nd, t, 6);
                     nd.Print($", for {Osi.Id(nd, t, 6)}");
                 }
                 break;
@@ -547,13 +547,13 @@ internal static class Isis
                 for (; len != 0; t += 6, len -= 6)
                 {
                     if (len < 6) return TlvResult.Ok;
-                    nd.Check(t, 6);
+                    Osi.Need(nd, t, 6);
                     nd.Print($"\n\t      {Osi.Id(nd, t, 6)}");
                 }
                 break;
             case 5:
                 if (len < 4) break;
-                nd.Check(t, 4);
+                Osi.Need(nd, t, 4);
                 nd.Print("\n\t      Metric Block");
                 MetricBlock(nd, t);
                 t += 4; len -= 4;

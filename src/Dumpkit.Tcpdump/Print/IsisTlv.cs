@@ -226,7 +226,7 @@ internal static class IsisTlv
                     int q = t + 2;
                     if (sl - 2 >= 6)
                     {
-                        nd.Check(q, 6);
+                        Osi.Need(nd, q, 6);
                         nd.Print($"{ind}  Neighbor System-ID: {Osi.Id(nd, q, 6)}");
                     }
                     bool vf = (f & 0x20) != 0, lf = (f & 0x10) != 0;

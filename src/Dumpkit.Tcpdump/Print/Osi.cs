@@ -11,6 +11,34 @@ namespace Dumpkit.Tcpdump.Print;
 /// <remarks>Specification: ISO/IEC 8473-1 Annex C (checksum), ISO/IEC 8348 (NSAP addresses), ISO/IEC 10589 (system IDs).</remarks>
 internal static class Osi
 {
+    /// <summary>Thrown where tcpdump's OSI printers test the capture (ND_TCHECK) and end the PDU through their own
+    /// "trunc" label: " [|proto]" follows and the packet ends normally, unlike a failed fetch.</summary>
+    internal sealed class Truncated : Exception
+    {
+        public static readonly Truncated Instance = new();
+        private Truncated() : base("PDU truncated") { }
+    }
+
+    /// <summary>ND_TCHECK: len bytes at off are captured, or <see cref="Truncated"/>.</summary>
+    public static void Need(PrintContext nd, int off, int len)
+    {
+        if (!nd.TTest(off, len)) throw Truncated.Instance;
+    }
+
+    /// <summary>Runs a printer, turning <see cref="Truncated"/> into " [|proto]" and a normal end (true).</summary>
+    public static bool Guard(PrintContext nd, Func<bool> print)
+    {
+        try
+        {
+            return print();
+        }
+        catch (Truncated)
+        {
+            nd.PrintTrunc();
+            return true;
+        }
+    }
+
     /// <summary>An NSAP (or area address) of len bytes at off as tcpdump writes it: hex with a dot after the first
     /// byte and after every second one then; lengths outside 1..20 give tcpdump's complaint. Truncation throws.</summary>
     public static string Nsap(PrintContext nd, int off, int len)
