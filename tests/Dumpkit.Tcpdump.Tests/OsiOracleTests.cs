@@ -13,7 +13,7 @@ namespace Dumpkit.Tcpdump.Tests;
 /// </summary>
 public class OsiOracleTests
 {
-    public static IEnumerable<object[]> Options() => new[] { "", "-v", "-vv", "-e -v", "-q", "-vvv -e" }.Select(o => new object[] { o });
+    public static IEnumerable<object[]> Options() => new[] { "", "-v", "-vv", "-e -v", "-q", "-vvv -e", "-x -v", "-X -vv" }.Select(o => new object[] { o });
 
     private static byte[] Opt(int code, params byte[] value) => [(byte)code, (byte)value.Length, .. value];
 

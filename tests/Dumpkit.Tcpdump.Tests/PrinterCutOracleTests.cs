@@ -24,7 +24,7 @@ public class PrinterCutOracleTests
         ["ISIS_p2p_adjacency.pcap", "-v"], ["ISIS_external_lsp.pcap", ""], ["isis_cap_tlv.pcap", "-v"], ["isis_sid.pcap", "-vv"],
         ["isis_iid_tlv.pcap", "-v"], ["isis_poi.pcap", "-v"], ["isis-extd-isreach-oobr.pcap", "-v"], ["isis-extd-ipreach-oobr.pcap", "-vvv -e"],
         ["isis_stlv_asan-3.pcap", "-v"], ["esis_snpa_asan-4.pcap", "-v"], ["esis_snpa_asan.pcap", "-vv"], ["spb.pcap", "-v"],
-        ["isis-infinite-loop.pcap", "-v"], ["gre-heapoverflow-2.pcap", "-v"],
+        ["isis-infinite-loop.pcap", "-v"], ["gre-heapoverflow-2.pcap", "-v"], ["ISIS_p2p_adjacency.pcap", "-vv -x"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>
