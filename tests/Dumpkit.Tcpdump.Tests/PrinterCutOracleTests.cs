@@ -6,7 +6,7 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
+/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI, IS-IS, ES-IS, GRE,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -20,6 +20,11 @@ public class PrinterCutOracleTests
         ["OSPFv3_broadcast_adjacency.pcap", "-vv"], ["OSPFv3_with_AH.pcap", "-vv"], ["OSPFv3_NBMA_adjacencies.pcap", "-v"],
         ["ppp-invalid-lengths.pcap", "-v"], ["pppoes.pcap", "-v"], ["rpvstp-trunk-native-vid5.pcap", "-v"],
         ["sflow_multiple_counter_30_pdus.pcap", "-v"], ["sflow-print-v6.pcap", "-vvv"], ["nflog.pcap", "-e"], ["bcm-li.pcap", "-v"],
+        ["ISIS_external_lsp.pcap", "-v"], ["ISIS_level1_adjacency.pcap", "-v"], ["ISIS_level2_adjacency.pcap", "-vv"],
+        ["ISIS_p2p_adjacency.pcap", "-v"], ["ISIS_external_lsp.pcap", ""], ["isis_cap_tlv.pcap", "-v"], ["isis_sid.pcap", "-vv"],
+        ["isis_iid_tlv.pcap", "-v"], ["isis_poi.pcap", "-v"], ["isis-extd-isreach-oobr.pcap", "-v"], ["isis-extd-ipreach-oobr.pcap", "-vvv -e"],
+        ["isis_stlv_asan-3.pcap", "-v"], ["esis_snpa_asan-4.pcap", "-v"], ["esis_snpa_asan.pcap", "-vv"], ["spb.pcap", "-v"],
+        ["isis-infinite-loop.pcap", "-v"], ["gre-heapoverflow-2.pcap", "-v"], ["ISIS_p2p_adjacency.pcap", "-vv -x"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>

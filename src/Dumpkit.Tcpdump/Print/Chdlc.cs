@@ -29,6 +29,7 @@ internal static class Chdlc
             case 0x8848: Mpls.Print(nd, p, length); break;
             case 0xfefe:
                 if (length < 2) { nd.PrintTrunc(); return nd.Avail(bp); }
+                Isoclns.ChdlcIso(nd, p, length);
                 break;
             default:
                 if (!nd.Settings.LinkHeader) nd.Print($"unknown CHDLC protocol (0x{proto:x4})");

@@ -237,6 +237,7 @@ internal static class Ether
             case 0x8847:
             case 0x8848: Mpls.Print(nd, p, length); return true;
             case 0x894f: Nsh.Print(nd, p, length); return true;
+            case 0xfefe: Isoclns.EtherIso(nd, p, length, caplen); return true;
             case 0x88a2: Aoe.Print(nd, p, length); return true;
             case 0x88cc: Lldp.Print(nd, p, length); return true;
             case 0x8137: Ipx.Print(nd, p, length); return true;

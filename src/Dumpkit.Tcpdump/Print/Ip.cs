@@ -276,6 +276,7 @@ internal static class Ip
                     else { nd.Print("[IGMP requires IPv4]"); nd.PrintInvalid(); }
                     return;
                 case 4: Print(nd, bp, length); return;
+                case 47: Gre.Print(nd, bp, length); return;
                 case 41: Ip6.Print(nd, bp, length); return;
                 case 77: nd.Print($" nd {length}"); return;
                 case 143:

@@ -3,8 +3,8 @@
 
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>OSI network layer demultiplexing by NLPID (isoclns). CLNP, ES-IS and IS-IS PDUs themselves are not decoded
-/// yet: they print their NLPID name, length and a hex dump.</summary>
+/// <summary>OSI network layer demultiplexing by NLPID (isoclns): CLNP (<see cref="Clnp"/>), ES-IS (<see cref="Esis"/>),
+/// IS-IS (<see cref="Isis"/>), and the IP, IPv6, PPP and Q.933 payloads that share the NLPID space.</summary>
 /// <remarks>Specification: ISO/IEC TR 9577 (NLPIDs).</remarks>
 internal static class Isoclns
 {
@@ -17,10 +17,11 @@ internal static class Isoclns
         switch (nlpid)
         {
             case 0x81:
-            case 0x82:
+                if (!Clnp.Print(nd, p, (uint)length)) Osi.Unknown(nd, p, "\n\t", (uint)length);
+                break;
+            case 0x82: Esis.Print(nd, p, (uint)length); break;
             case 0x83:
-                nd.Print($"{Fr.NlpidName(nlpid)}, length {(uint)length}");
-                HexDump.UnknownData(nd, p, "\n\t", length);
+                if (!Isis.Print(nd, p, (uint)length)) Osi.Unknown(nd, p, "\n\t", (uint)length);
                 break;
             case 0x00:
                 nd.Print($"{(e ? "" : ", ")}length: {(uint)length}");
@@ -32,8 +33,29 @@ internal static class Isoclns
             default:
                 if (!e) nd.Print($"OSI NLPID 0x{nlpid:x2} unknown");
                 nd.Print($"{(e ? "" : ", ")}length: {(uint)length}");
-                if (length > 1) HexDump.UnknownData(nd, p, "\n\t", length);
+                if ((uint)length > 1) Osi.Unknown(nd, p, "\n\t", (uint)length);
                 break;
         }
+    }
+
+    /// <summary>Ethertype 0xfefe on Ethernet: one byte before the NLPID.</summary>
+    public static void EtherIso(PrintContext nd, int p, int length, int caplen)
+    {
+        if (length == 0 || caplen == 0)
+        {
+            nd.Proto = "isoclns";
+            nd.PrintTrunc();
+            return;
+        }
+        nd.Check(p, 1);
+        Print(nd, p + 1, length - 1);
+    }
+
+    /// <summary>Cisco HDLC's 0xfefe: the PDU follows a pad byte when the second byte is a CLNP, ES-IS or IS-IS NLPID.</summary>
+    public static void ChdlcIso(PrintContext nd, int p, int length)
+    {
+        int second = nd.U8(p + 1);
+        if (second is 0x81 or 0x82 or 0x83) Print(nd, p + 1, length - 1);
+        else Print(nd, p, length);
     }
 }
