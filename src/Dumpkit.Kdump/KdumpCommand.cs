@@ -22,6 +22,7 @@ public static class KdumpCommand
 
     public static int Run(IReadOnlyList<string> args, KexecHost host)
     {
+        if (Initrd.InitrdCommand.IsInitrd(args)) return Initrd.InitrdCommand.Run(args, host);
         var (help, unexpected, configPath, configGiven, vmcore, command) = KdumpArguments.Parse(args);
         if (help) { PrintUsage(host.Out); return Ok; }
         if (unexpected is not null)
@@ -249,8 +250,8 @@ public sealed class KdumpPlan
         Config = config;
         string release = host.KernelRelease;
         Kernel = config.Kernel ?? $"/boot/vmlinuz-{release}";
-        string defaultInitrd = $"/boot/initrd.img-{release}";
-        Initrd = config.Initrd ?? (File.Exists(defaultInitrd) ? defaultInitrd : null);
+        string[] defaults = [Dumpkit.Kdump.Initrd.InitrdCommand.DefaultOutput(release), $"/boot/initrd.img-{release}"];
+        Initrd = config.Initrd ?? defaults.FirstOrDefault(File.Exists);
         string baseLine = config.Cmdline ?? string.Join(' ',
             (host.ReadSystemFile("/proc/cmdline") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
                 .Where(w => !Dropped.Any(d => KexecCommand.IsParam(w, d))));
