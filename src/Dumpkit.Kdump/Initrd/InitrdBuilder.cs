@@ -68,7 +68,7 @@ public static class InitrdBuilder
         Add(CpioEntry.File(InitScript.Settings, Text(InitScript.SettingsText(input.Kver, target, input.Config.FailCmd))));
         Add(CpioEntry.File("init", Text(InitScript.Text(input.Kver)), 0x1ED));
         Add(CpioEntry.CharDevice("dev/console", 5, 1));
-        foreach (var d in new[] { "dev", "proc", "sys", "tmp", "run", "mnt", DumpTarget.MountPoint.TrimStart('/') })
+        foreach (var d in new[] { "dev", "proc", "sys", "tmp", "run", "mnt", "sbin", "usr/sbin", DumpTarget.MountPoint.TrimStart('/') })
             Add(CpioEntry.Directory(d));
         foreach (var name in files.Keys.ToList())
             for (string? dir = Path.GetDirectoryName(name); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
