@@ -96,6 +96,7 @@ public static class KdumpCommand
         w.WriteLine("  unload    unload the capture kernel (kexec -p -u)");
         w.WriteLine("  savecore  in the capture kernel: save dmesg and the filtered dump to KDUMP_COREDIR");
         w.WriteLine("  test      check everything load and savecore need and print what they would do");
+        w.WriteLine("  initrd [-o OUTPUT] [--kmoddir DIR] [KVER]  build the capture initramfs and print its path");
         w.WriteLine($"configuration: {KdumpConfig.DefaultPath} (KDUMP_KERNEL, KDUMP_INITRD, KDUMP_CMDLINE, KDUMP_CMDLINE_APPEND,");
         w.WriteLine("  KDUMP_COREDIR, MAKEDUMP_ARGS, KDUMP_NUM_DUMPS, KDUMP_FAIL_CMD, KDUMP_DUMP_DMESG, USE_KDUMP)");
         w.WriteLine("exit: 0 ok, 1 failed, 2 usage/config error, 3 not ready / no vmcore, 4 only the raw vmcore was saved");
