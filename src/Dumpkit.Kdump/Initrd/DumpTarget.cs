@@ -151,7 +151,7 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
     }
 
     /// <summary>The modules of the drivers bound to a block device and to each device above it in /sys/devices
-    /// (the disk driver, its bus, its controller), the disk first.</summary>
+    /// (the disk driver, its bus, its controller), the disk first; a built-in driver by its own name.</summary>
     internal static List<string> DriverModules(string sysBlockDir, KexecHost host, List<string> notes)
     {
         var modules = new List<string>();
@@ -161,9 +161,13 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
         {
             // resolve "driver" first: the "module" link is relative to the driver's real directory
             string? driver = Path.Exists(Path.Combine(dir, "driver")) ? Resolve(Path.Combine(dir, "driver")) : null;
-            if (driver is not null && Resolve(Path.Combine(driver, "module")) is { } m && Directory.Exists(m)
-                && !modules.Contains(Path.GetFileName(m)))
-                modules.Add(Path.GetFileName(m));
+            // a driver built into this kernel has no "module" link; its name is the module's in most kernels
+            // that build it as one (virtio_blk, virtio-pci, nvme, ahci), so the image for another kernel gets it
+            string? name = driver is null ? null
+                : Resolve(Path.Combine(driver, "module")) is { } m && Directory.Exists(m) ? Path.GetFileName(m)
+                : Path.GetFileName(driver).Replace('-', '_');
+            if (name is not null && !modules.Contains(name))
+                modules.Add(name);
             dir = Path.GetDirectoryName(dir);
         }
         if (modules.Count == 0)

@@ -40,6 +40,16 @@ public class DumpTargetTests
         File.CreateSymbolicLink(p, target);
     }
 
+    /// <summary>A driver built into the running kernel (no "module" link) is named by the driver's own name.</summary>
+    [Fact]
+    public void BuiltInDriverByItsName()
+    {
+        using var f = Machine(RootOnVda1);
+        File.Delete(Path.Combine(f.Root, "sys/bus/pci/drivers/virtio-pci/module"));
+        var t = DumpTarget.Resolve(KdumpConfig.Parse("KDUMP_COREDIR=/var/crash\n"), f.Host);
+        Assert.Equal(["virtio_blk", "virtio_pci", "fs-ext4"], t.Modules);
+    }
+
     private const string RootOnVda1 = """
         22 1 0:21 / /proc rw,nosuid - proc proc rw
         26 1 253:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw,errors=remount-ro
