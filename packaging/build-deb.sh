@@ -40,6 +40,9 @@ for t in makedumpfile tcpdump crash kexec kdump; do
     ln -s ../../../bin/dumpkit "$pkg/usr/lib/dumpkit/bin/$t"
 done
 install -m 644 "$root/etc/default/dumpkit" "$pkg/etc/default/dumpkit"
+# kernel hooks: build / remove the capture initramfs when kernels come and go (as kdump-tools does)
+install -D -m 755 "$deb/kernel-postinst" "$pkg/etc/kernel/postinst.d/dumpkit"
+install -D -m 755 "$deb/kernel-postrm" "$pkg/etc/kernel/postrm.d/dumpkit"
 install -m 644 "$root"/etc/systemd/*.service "$pkg/usr/lib/systemd/system/"
 install -m 644 "$root/completion/dumpkit" "$pkg/usr/share/bash-completion/completions/dumpkit"
 # bash-completion loads a command's file by its name; tcpdump's is bash-completion's own.
@@ -58,7 +61,7 @@ chmod 644 "$pkg"/usr/share/doc/dumpkit/changelog.Debian.gz "$pkg"/usr/share/man/
 
 for s in postinst prerm postrm; do install -m 755 "$deb/$s" "$pkg/DEBIAN/$s"; done
 install -m 644 "$deb/triggers" "$pkg/DEBIAN/triggers"
-echo /etc/default/dumpkit > "$pkg/DEBIAN/conffiles"
+printf '%s\n' /etc/default/dumpkit /etc/kernel/postinst.d/dumpkit /etc/kernel/postrm.d/dumpkit > "$pkg/DEBIAN/conffiles"
 chmod 644 "$pkg/DEBIAN/conffiles"
 
 # The C library version the binary needs, as dpkg-shlibdeps computes it.

@@ -22,6 +22,7 @@ public static class KdumpCommand
 
     public static int Run(IReadOnlyList<string> args, KexecHost host)
     {
+        if (Initrd.InitrdCommand.IsInitrd(args)) return Initrd.InitrdCommand.Run(args, host);
         var (help, unexpected, configPath, configGiven, vmcore, command) = KdumpArguments.Parse(args);
         if (help) { PrintUsage(host.Out); return Ok; }
         if (unexpected is not null)
@@ -95,6 +96,7 @@ public static class KdumpCommand
         w.WriteLine("  unload    unload the capture kernel (kexec -p -u)");
         w.WriteLine("  savecore  in the capture kernel: save dmesg and the filtered dump to KDUMP_COREDIR");
         w.WriteLine("  test      check everything load and savecore need and print what they would do");
+        w.WriteLine("  initrd [-o OUTPUT] [--kmoddir DIR] [KVER]  build the capture initramfs and print its path");
         w.WriteLine($"configuration: {KdumpConfig.DefaultPath} (KDUMP_KERNEL, KDUMP_INITRD, KDUMP_CMDLINE, KDUMP_CMDLINE_APPEND,");
         w.WriteLine("  KDUMP_COREDIR, MAKEDUMP_ARGS, KDUMP_NUM_DUMPS, KDUMP_FAIL_CMD, KDUMP_DUMP_DMESG, USE_KDUMP)");
         w.WriteLine("exit: 0 ok, 1 failed, 2 usage/config error, 3 not ready / no vmcore, 4 only the raw vmcore was saved");
@@ -249,8 +251,8 @@ public sealed class KdumpPlan
         Config = config;
         string release = host.KernelRelease;
         Kernel = config.Kernel ?? $"/boot/vmlinuz-{release}";
-        string defaultInitrd = $"/boot/initrd.img-{release}";
-        Initrd = config.Initrd ?? (File.Exists(defaultInitrd) ? defaultInitrd : null);
+        string[] defaults = [Dumpkit.Kdump.Initrd.InitrdCommand.DefaultOutput(release), $"/boot/initrd.img-{release}"];
+        Initrd = config.Initrd ?? defaults.FirstOrDefault(File.Exists);
         string baseLine = config.Cmdline ?? string.Join(' ',
             (host.ReadSystemFile("/proc/cmdline") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
                 .Where(w => !Dropped.Any(d => KexecCommand.IsParam(w, d))));

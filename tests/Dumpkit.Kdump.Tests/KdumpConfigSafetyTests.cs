@@ -14,7 +14,8 @@ public partial class KdumpConfigSafetyTests
     [Fact]
     public void EveryKeyTheServiceReadsIsDocumentedInTheShippedFile()
     {
-        string source = File.ReadAllText(RealData.RepoFile("src/Dumpkit.Kdump/KdumpConfig.cs"));
+        string source = File.ReadAllText(RealData.RepoFile("src/Dumpkit.Kdump/KdumpConfig.cs")) + string.Concat(
+            Directory.GetFiles(RealData.RepoFile("src/Dumpkit.Kdump/Initrd"), "*.cs").Select(File.ReadAllText));
         string shipped = File.ReadAllText(RealData.RepoFile("etc/default/dumpkit"));
         var keys = KeyRead().Matches(source).Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Contains("KDUMP_FAIL_CMD", keys);

@@ -96,6 +96,16 @@ done
 for c in dumpkit makedumpfile crash kexec kdump; do
     check "bash completion for $c" test -r /usr/share/bash-completion/completions/$c
 done
+for h in postinst postrm; do
+    check "kernel hook /etc/kernel/$h.d/dumpkit: executable conffile" sh -c "test -x /etc/kernel/$h.d/dumpkit &&
+        dpkg-query -W -f='\${Conffiles}' dumpkit | grep -q ' /etc/kernel/$h.d/dumpkit '"
+done
+mkdir -p /var/lib/dumpkit; : > /var/lib/dumpkit/initrd.img-0.0.0-test
+check "kernel postinst hook: a kernel without modules warns, does not fail the kernel's install" \
+    sh -c '/etc/kernel/postinst.d/dumpkit 0.0.1-test /boot/vmlinuz-0.0.1-test 2>&1 | grep -q "could not build"'
+check "kernel postinst hook: wrote nothing for it" not test -e /var/lib/dumpkit/initrd.img-0.0.1-test
+check "kernel postrm hook removes the kernel's capture initramfs" \
+    sh -c '/etc/kernel/postrm.d/dumpkit 0.0.0-test /boot/vmlinuz-0.0.0-test && ! test -e /var/lib/dumpkit/initrd.img-0.0.0-test'
 check "copyright and changelog" test -f /usr/share/doc/dumpkit/copyright -a -f /usr/share/doc/dumpkit/changelog.Debian.gz
 
 # Idempotent: the same package again, then an upgrade with the configuration edited.

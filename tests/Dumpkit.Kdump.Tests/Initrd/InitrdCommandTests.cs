@@ -1,0 +1,94 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
+using System.IO.Compression;
+using Dumpkit.Kdump.Initrd;
+
+namespace Dumpkit.Kdump.Tests.Initrd;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class InitrdCommandTests
+{
+    private const string Kver = "6.1.0-56-amd64";
+
+    /// <summary>A fake system whose module tree has virtio and ext4 (tiny fake .ko files) and whose / is on a virtio disk.</summary>
+    private static (FakeSystem F, string Kmoddir) Machine()
+    {
+        var f = new FakeSystem();
+        f.WriteRoot("proc/self/mountinfo", "26 1 253:1 / / rw - ext4 /dev/vda1 rw\n");
+        string kmod = Path.Combine(f.Root, "lib/modules", Kver);
+        f.WriteRoot($"lib/modules/{Kver}/modules.dep",
+            "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio_ring.ko\nkernel/drivers/virtio/virtio_ring.ko:\n" +
+            "kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko\nkernel/fs/jbd2/jbd2.ko:\n");
+        f.WriteRoot($"lib/modules/{Kver}/modules.alias", "alias fs-ext4 ext4\n");
+        foreach (var m in new[] { "drivers/block/virtio_blk", "drivers/virtio/virtio_ring", "fs/ext4/ext4", "fs/jbd2/jbd2" })
+            f.WriteRoot($"lib/modules/{Kver}/kernel/{m}.ko", "\x7F" + "ELF fake module " + m);
+        return (f, kmod);
+    }
+
+    private static string Conf(FakeSystem f, string name, string text) => f.MakeFile(name, System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static int Initrd(FakeSystem f, params string[] args) => InitrdCommand.Run(args, f.Host, "/usr/bin/true", "/bin/busybox");
+
+    private static List<string> Members(byte[] image)
+    {
+        using var gz = new GZipStream(new MemoryStream(image), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        gz.CopyTo(raw);
+        return CpioReader.Read(raw.ToArray()).Select(e => e.Name).ToList();
+    }
+
+    [SkippableFact]
+    public void BuildsTheImageDeterministicallyOwnerOnly()
+    {
+        Skip.IfNot(File.Exists("/bin/busybox") && File.Exists("/usr/bin/true"), "busybox-static or /usr/bin/true missing");
+        var (f, kmod) = Machine();
+        using var _ = f;
+        string cfg = Conf(f, "dumpkit.conf", "KDUMP_COREDIR=/var/crash\nKDUMP_TARGET=LABEL=dumps\nKDUMP_TARGET_FSTYPE=ext4\nKDUMP_MODULES=virtio_blk\n");
+        string out1 = f.Dir["out/initrd.img"], out2 = f.Dir["initrd2.img"];
+        Assert.Equal(0, Initrd(f, "--config", cfg, "initrd", "-o", out1, "--kmoddir", kmod, Kver));
+        Assert.Equal(out1, f.Out.ToString().Trim());
+        Assert.Equal(0, Initrd(f, "--config", cfg, "initrd", "-o", out2, "--kmoddir", kmod, Kver));
+        Assert.Equal(File.ReadAllBytes(out1), File.ReadAllBytes(out2));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(out1));
+        var names = Members(File.ReadAllBytes(out1));
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        foreach (var n in new[] { "init", "bin/busybox", "usr/bin/dumpkit", "usr/bin/makedumpfile", "usr/sbin/kexec", "etc/default/dumpkit",
+                     "dev/console", $"lib/modules/{Kver}/kernel/fs/ext4/ext4.ko", $"lib/modules/{Kver}/kernel/fs/jbd2/jbd2.ko",
+                     $"lib/modules/{Kver}/kernel/drivers/block/virtio_blk.ko", $"lib/modules/{Kver}/dumpkit.load" })
+            Assert.Contains(n, names);
+        Assert.Contains(names, n => n.EndsWith("/libc.so.6", StringComparison.Ordinal));
+        // the gzip layer is one any gzip reads: the system's gunzip gives the same archive
+        var gunzip = RealData.TryRun("/usr/bin/gzip", "-t", out1);
+        if (gunzip is not null) Assert.Equal(0, gunzip.ExitCode);
+    }
+
+    [Fact]
+    public void RefusesSymlinkOutputAndUnsupportedTargets()
+    {
+        var (f, kmod) = Machine();
+        using var _ = f;
+        string victim = f.MakeFile("victim", [1]);
+        string link = f.Dir["link.img"];
+        File.CreateSymbolicLink(link, victim);
+        string cfg = Conf(f, "dumpkit.conf", "KDUMP_TARGET=LABEL=dumps\nKDUMP_TARGET_FSTYPE=ext4\n");
+        Assert.Equal(1, Initrd(f, "--config", cfg, "initrd", "-o", link, "--kmoddir", kmod, Kver));
+        Assert.Equal([1], File.ReadAllBytes(victim));
+        Assert.Contains("symbolic link", f.Err.ToString(), StringComparison.Ordinal);
+        string nfs = Conf(f, "nfs.conf", "NFS=server:/export\n");
+        Assert.Equal(1, Initrd(f, "--config", nfs, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
+        Assert.Contains("NFS=server:/export", f.Err.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(f.Dir["x.img"]));
+        Assert.Equal(2, Initrd(f, "initrd", "a", "b"));
+        Assert.Equal(1, Initrd(f, "--config", cfg, "initrd", "-o", f.Dir["y.img"], "--kmoddir", f.Dir["nowhere"], Kver));
+        Assert.Contains("modules.dep: No such file or directory", f.Err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DispatchedFromKdump()
+    {
+        Assert.True(InitrdCommand.IsInitrd(["--config", "/x", "initrd", "-o", "y"]));
+        Assert.False(InitrdCommand.IsInitrd(["--config", "initrd", "show"]));
+        Assert.False(InitrdCommand.IsInitrd(["show"]));
+    }
+}
