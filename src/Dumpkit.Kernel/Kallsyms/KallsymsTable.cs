@@ -138,7 +138,9 @@ public sealed class KallsymsTable
         var tokens = ReadTokens(read, loc);
         var nameAt = new int[count];
         var types = new byte[count];
-        var (names, stext) = ReadNames(read, loc.Names, tokens, twoByteLengths, nameAt, types);
+        // The token table follows the names (and markers) in every kernel's layout: their length, at most.
+        int expected = loc.TokenTable > loc.Names && loc.TokenTable - loc.Names < (ulong)count * 64 ? (int)(loc.TokenTable - loc.Names) : 0;
+        var (names, stext) = ReadNames(read, loc.Names, tokens, twoByteLengths, nameAt, types, expected);
         if (stext < 0)
             throw new KernelDataException("kallsyms has no _stext symbol");
 
@@ -182,13 +184,13 @@ public sealed class KallsymsTable
     /// bytes read and the index of <c>_stext</c> (or -1).
     /// </summary>
     private static (byte[] Names, int Stext) ReadNames(VirtualMemoryReader read, ulong at, byte[][] tokens, bool twoByteLengths,
-        int[] nameAt, byte[] types)
+        int[] nameAt, byte[] types, int expected)
     {
         int count = nameAt.Length;
         Span<int> tokenLength = stackalloc int[256];
         for (int t = 0; t < 256; t++) tokenLength[t] = tokens[t].Length;
         // At most two length bytes and 32767 tokens per symbol; real tables are ~10 bytes a symbol.
-        var stream = new ChunkReader(read, at, (long)count * 64 + (1 << 20), "kallsyms_names");
+        var stream = new ChunkReader(read, at, (long)count * 64 + (1 << 20), "kallsyms_names", expected);
         Span<byte> name = stackalloc byte[MaxNameBytes];
         int stext = -1;
         for (int i = 0; i < count; i++)
@@ -373,27 +375,64 @@ public sealed class KallsymsTable
 
     private int[] BuildNameIndex()
     {
+        // A name's hash composes from its tokens' (Horner's rule): each token's hash and multiplier once,
+        // then one step per token; the first token without its first byte (the type letter).
+        var tokenHash = new uint[256];
+        var tokenPower = new uint[256];
+        var tailHash = new uint[256];
+        var tailPower = new uint[256];
+        for (int t = 0; t < 256; t++)
+        {
+            var token = _tokens[t];
+            (tokenHash[t], tokenPower[t]) = HashAndPower(token);
+            (tailHash[t], tailPower[t]) = HashAndPower(token.Length > 0 ? token.AsSpan(1) : token);
+        }
         int size = 16;
         while (size < _addresses.Length * 2) size <<= 1;
         var table = new int[size];
         int mask = size - 1;
-        Span<byte> name = stackalloc byte[MaxNameBytes];
         for (int i = 0; i < _addresses.Length; i++)
         {
-            int n = ExpandName(i, name);
-            int slot = (int)(Hash(name[1..n]) & (uint)mask);
+            int at = _nameAt[i];
+            int length = _names[at++];
+            if (_twoByteLengths && (length & 0x80) != 0)
+                length = (length & 0x7f) | (_names[at++] << 7);
+            var encoded = _names.AsSpan(at, length);
+            // The type letter is the first byte of the first token that has one.
+            int k = 0;
+            while (_tokens[encoded[k]].Length == 0) k++;
+            uint h = tailHash[encoded[k]];
+            for (k++; k < encoded.Length; k++)
+                h = h * tokenPower[encoded[k]] + tokenHash[encoded[k]];
+            int slot = (int)(Mix(h) & (uint)mask);
             while (table[slot] != 0) slot = (slot + 1) & mask;
             table[slot] = i + 1;
         }
         return _byName = table;
     }
 
-    /// <summary>FNV-1a.</summary>
-    private static uint Hash(ReadOnlySpan<byte> bytes)
+    private const uint HashMultiplier = 0x01000193;
+
+    /// <summary>Horner's hash of the bytes (h = h * M + b from 0) and M to the power of their count.</summary>
+    private static (uint Hash, uint Power) HashAndPower(ReadOnlySpan<byte> bytes)
     {
-        uint h = 2166136261;
+        uint h = 0, p = 1;
         foreach (byte b in bytes)
-            h = (h ^ b) * 16777619;
+        {
+            h = h * HashMultiplier + b;
+            p *= HashMultiplier;
+        }
+        return (h, p);
+    }
+
+    private static uint Hash(ReadOnlySpan<byte> bytes) => Mix(HashAndPower(bytes).Hash);
+
+    /// <summary>Spreads the hash's bits over the low ones the table uses.</summary>
+    private static uint Mix(uint h)
+    {
+        h ^= h >> 16;
+        h *= 0x7feb352d;
+        h ^= h >> 15;
         return h;
     }
 

@@ -42,9 +42,10 @@ internal sealed class SequentialReader(VirtualMemoryReader read, ulong start, lo
 /// <summary>
 /// Reads a table of unknown length front to back into one growing buffer, 64 KiB at a time (a page
 /// at a time near an unmapped page, so that a table ending just before one is still read); gives up
-/// after <c>limit</c> bytes. <see cref="ToArray"/> gives the bytes consumed.
+/// after <c>limit</c> bytes. <see cref="ToArray"/> gives the bytes consumed (and perhaps a few more). <c>expected</c>: a
+/// length the table probably has, tried in one read first.
 /// </summary>
-internal sealed class ChunkReader(VirtualMemoryReader read, ulong start, long limit, string what)
+internal sealed class ChunkReader(VirtualMemoryReader read, ulong start, long limit, string what, int expected = 0)
 {
     private const int Page = 4096, Chunk = 64 << 10;
     private byte[] _buffer = new byte[Chunk];
@@ -67,10 +68,20 @@ internal sealed class ChunkReader(VirtualMemoryReader read, ulong start, long li
         return span;
     }
 
-    public byte[] ToArray() => _buffer.AsSpan(0, _position).ToArray();
+    /// <summary>The bytes read so far (a copy only when the buffer is much longer than them).</summary>
+    public byte[] ToArray() => _buffer.Length - _position <= _buffer.Length / 4 ? _buffer : _buffer.AsSpan(0, _position).ToArray();
 
     private void Ensure(int length)
     {
+        if (_filled == 0 && expected > Chunk && expected <= limit)
+        {
+            var all = new byte[expected];
+            if (read(start, all))
+            {
+                _buffer = all;
+                _filled = expected;
+            }
+        }
         while (_filled - _position < length)
         {
             if (_filled >= limit)
