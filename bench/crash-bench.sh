@@ -80,7 +80,8 @@ col() { cut -d' ' -f"$2" "$1" | median; }
 failed() { grep -q ' 0$' "$1"; }
 
 echo "dumpkit=$bin runs=$runs $($crash --version 2>/dev/null | awk 'NF {print; exit}') $($drgn --version 2>/dev/null)"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+echo "machine: $(nproc) cores, $cpu, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 printf '%-48s %-4s %-8s %8s %7s %8s %6s %8s\n' dump cmd program wall cpu rss_MiB lines x
 for input in "${inputs[@]}"; do
     release=$(basename "$(dirname "$input")")
