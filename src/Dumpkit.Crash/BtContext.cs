@@ -10,17 +10,22 @@ namespace Dumpkit.Crash;
 
 /// <summary>
 /// What <c>bt</c> and <c>foreach</c> need of a session, made once per session on first use: the tasks
-/// in crash's <c>ps</c> order (each CPU's idle task first, then by PID) and the unwinder.
+/// in crash's <c>ps</c> order (each CPU's idle task first, then by PID; read when a command names
+/// tasks, not for the default <c>bt</c>) and the unwinder.
 /// </summary>
 internal sealed class BtContext
 {
     private static readonly ConditionalWeakTable<CrashSession, BtContext> Contexts = [];
 
     private readonly ulong? _taskCpu;
+    private readonly CrashSession _session;
+    private List<TaskInfo>? _tasks;
 
     public TaskUnwinder Unwinder { get; }
-    public List<TaskInfo> Tasks { get; }
     public TaskList TaskList { get; }
+
+    // ps's order (each possible CPU's idle task, then by PID): the session's process table has it
+    public List<TaskInfo> Tasks => _tasks ??= [.. _session.Processes.Entries.Select(e => TaskList.Task(e.Task))];
 
     private BtContext(CrashSession session)
     {
@@ -29,8 +34,7 @@ internal sealed class BtContext
         try { Unwinder = new TaskUnwinder(session.Memory, session.Symbols, types); }
         catch (KernelDataException e) { throw new CommandException($"bt: cannot unwind: {e.Message}"); }
         _taskCpu = (types.MemberPath("task_struct.cpu") ?? types.MemberPath("task_struct.thread_info.cpu"))?.ByteOffset;
-        // ps's order (each possible CPU's idle task, then by PID): the session's process table has it
-        Tasks = [.. session.Processes.Entries.Select(e => TaskList.Task(e.Task))];
+        _session = session;
         Memory = session.Memory;
     }
 

@@ -35,6 +35,12 @@ public sealed partial class CrashSession
         }
     }
 
+    /// <summary>
+    /// The task <c>set</c> chose, or null while none was chosen (then commands default to the panic
+    /// task); reads the task table only when a task was chosen.
+    /// </summary>
+    internal ulong? ChosenTask => _context is ulong task && Processes.ByTask(task) is { } chosen ? chosen.Task : null;
+
     /// <summary>Makes a task the context.</summary>
     public void SetCurrentTask(ProcessEntry task) => _context = task.Task;
 

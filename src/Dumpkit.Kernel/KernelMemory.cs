@@ -35,6 +35,7 @@ public sealed class KernelMemory
     private readonly CacheEntry?[] _small = new CacheEntry?[CacheSlots]; // 4 KiB mappings
     private readonly CacheEntry?[] _large = new CacheEntry?[CacheSlots]; // 2 MiB and 1 GiB mappings
     private long _hits, _misses;
+    private readonly PhysicalPageCache _pages;
 
     public DumpReader Dump { get; }
     public Vmcoreinfo Info { get; }
@@ -60,13 +61,14 @@ public sealed class KernelMemory
     {
         Dump = dump;
         Info = info;
+        _pages = new PhysicalPageCache(dump);
         (PhysBase, PhysBaseSource) = FindPhysBase(dump, info);
         FiveLevel = info.Number("pgtable_l5_enabled") is long l5 && l5 != 0;
         SmeMask = info.Number("sme_mask") is long sme ? (ulong)sme : 0;
         PageOffset = FindPageOffset(dump);
         ulong? top = info.Symbol("init_level4_pgt") ?? info.Symbol("init_top_pgt");
         if (top is ulong t && t >= StartKernelMap)
-            PageTables = new PageTables(dump, t - StartKernelMap + PhysBase, FiveLevel, SmeMask);
+            PageTables = new PageTables(_pages, t - StartKernelMap + PhysBase, FiveLevel, SmeMask);
         if (PageOffset is null && PageTables is not null)
             PageOffset = PageOffsetFromDirectMapSymbol(info);
     }
@@ -202,7 +204,7 @@ public sealed class KernelMemory
             // Pages that are physically contiguous too (vmemmap's 2 MiB mappings: mem_map) are read at once.
             while (n < buffer.Length && TryTranslate(vaddr + (ulong)n, out ulong next) && next == paddr + (ulong)n)
                 n += Math.Min(buffer.Length - n, 4096);
-            if (!PhysicalMemory.TryRead(Dump, paddr, buffer[..n]))
+            if (!_pages.TryRead(paddr, buffer[..n]))
                 return false;
             buffer = buffer[n..];
             vaddr += (ulong)n;

@@ -56,7 +56,7 @@ internal sealed class BtCommand : ICrashCommand
         else if (targets.Count == 0)
         {
             // crash's bt shows the current context (set), which is the panic task until changed
-            if ((session.CurrentTask?.Task ?? ctx.PanicTask()) is not ulong t)
+            if ((session.ChosenTask ?? ctx.PanicTask()) is not ulong t)
                 throw new CommandException("bt: no task is running on the panic CPU");
             tasks.Add(ctx.TaskList.Task(t));
         }

@@ -10,7 +10,8 @@ namespace Dumpkit.Kernel.Btf;
 /// <summary>
 /// The kernel's own type information (BTF, CONFIG_DEBUG_INFO_BTF): the raw blob the kernel keeps
 /// between <c>__start_BTF</c> and <c>__stop_BTF</c>, parsed once into an index of records (ids are
-/// implicit: 0 is void, then record order). Names and members are decoded on demand from the blob.
+/// implicit: 0 is void, then record order). Names and members are decoded on demand from the blob;
+/// the index by name (hashes of the names' bytes) is made on the first lookup by name.
 /// Every read is bounds-checked: a corrupt blob gives a <see cref="KernelDataException"/>.
 /// </summary>
 public sealed class BtfTypes
@@ -24,7 +25,7 @@ public sealed class BtfTypes
     private readonly int _typesStart, _stringsStart, _stringsLength;
     // Per type id (index 0 = void): where the record starts in the blob.
     private readonly int[] _record;
-    private readonly Dictionary<string, List<int>> _byName = new(StringComparer.Ordinal);
+    private int[]? _byName; // open addressing: type id by hash of its name's bytes, 0 = empty
 
     public int Count => _record.Length; // including void
 
@@ -58,15 +59,32 @@ public sealed class BtfTypes
             at += RecordLength(at, end, records.Count - 1);
         }
         _record = records.ToArray();
+    }
+
+    private int[] BuildNameIndex()
+    {
+        int size = 16;
+        while (size < _record.Length * 2) size <<= 1;
+        var table = new int[size];
+        int mask = size - 1;
         for (int id = 1; id < _record.Length; id++)
         {
             uint nameOff = U32(_record[id]);
             if (nameOff == 0) continue;
-            var name = String(nameOff);
-            if (!_byName.TryGetValue(name, out var ids))
-                _byName[name] = ids = new List<int>(1);
-            ids.Add(id);
+            int slot = (int)(Hash(StringBytes(nameOff)) & (uint)mask);
+            while (table[slot] != 0) slot = (slot + 1) & mask;
+            table[slot] = id;
         }
+        return _byName = table;
+    }
+
+    /// <summary>FNV-1a.</summary>
+    private static uint Hash(ReadOnlySpan<byte> bytes)
+    {
+        uint h = 2166136261;
+        foreach (byte b in bytes)
+            h = (h ^ b) * 16777619;
+        return h;
     }
 
     /// <summary>Parses a raw BTF blob (vmlinux's, not split module BTF).</summary>
@@ -115,7 +133,9 @@ public sealed class BtfTypes
     }
 
     /// <summary>The NUL-terminated string at <paramref name="offset"/> of the string section.</summary>
-    public string String(uint offset)
+    public string String(uint offset) => Encoding.Latin1.GetString(StringBytes(offset));
+
+    private ReadOnlySpan<byte> StringBytes(uint offset)
     {
         if (offset >= (uint)_stringsLength)
             throw Corrupt($"string offset {offset} is past the {_stringsLength}-byte string section");
@@ -123,7 +143,7 @@ public sealed class BtfTypes
         int nul = s.IndexOf((byte)0);
         if (nul < 0)
             throw Corrupt($"string at {offset} is not terminated");
-        return Encoding.Latin1.GetString(s[..nul]);
+        return s[..nul];
     }
 
     private int Record(int id) =>
@@ -145,7 +165,26 @@ public sealed class BtfTypes
     private int CheckId(int id) => id >= 0 && id < _record.Length ? id : throw Corrupt($"type id {id} is out of range");
 
     /// <summary>Ids of every type of that name (any kind).</summary>
-    public IReadOnlyList<int> ByName(string name) => _byName.TryGetValue(name, out var ids) ? ids : [];
+    public IReadOnlyList<int> ByName(string name)
+    {
+        var ids = new List<int>(1);
+        if (name.Length == 0 || name.Length > _stringsLength)
+            return ids;
+        Span<byte> key = name.Length <= 512 ? stackalloc byte[name.Length] : new byte[name.Length];
+        for (int k = 0; k < name.Length; k++)
+        {
+            if (name[k] > 0xff)
+                return ids;
+            key[k] = (byte)name[k];
+        }
+        var table = _byName ?? BuildNameIndex();
+        int mask = table.Length - 1;
+        // Ids of one name lie along the probe sequence in id order, as they were added.
+        for (int slot = (int)(Hash(key) & (uint)mask); table[slot] != 0; slot = (slot + 1) & mask)
+            if (StringBytes(U32(_record[table[slot]])).SequenceEqual(key))
+                ids.Add(table[slot]);
+        return ids;
+    }
 
     /// <summary>The first type of that name and kind, or null.</summary>
     public int? Find(string name, BtfKind kind)

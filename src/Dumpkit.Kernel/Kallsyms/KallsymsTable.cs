@@ -38,7 +38,10 @@ public readonly record struct KallsymsLocation(
 /// <summary>
 /// The kernel's own symbol table (kernel/kallsyms.c), read from its memory: names compressed with a
 /// 256-entry token table, addresses in one of four encodings chosen by which one gives VMCOREINFO's
-/// <c>_stext</c>. Name → address and address → symbol+offset.
+/// <c>_stext</c>. Name → address and address → symbol+offset. The names stay compressed as the kernel
+/// keeps them and are expanded when asked for; the name index (hashes of the expanded names) is made
+/// on the first lookup by name, the address order is the table's own when it is sorted (it is, in
+/// every kernel: scripts/kallsyms sorts by address).
 /// </summary>
 public sealed class KallsymsTable
 {
@@ -47,40 +50,67 @@ public sealed class KallsymsTable
     private const int MaxNameBytes = 1024; // KSYM_NAME_LEN is 512
     private const int MaxTokenBytes = 256;
 
-    private readonly string[] _names;
-    private readonly char[] _types;
+    private readonly byte[] _names;              // kallsyms_names as the kernel keeps it
+    private readonly int[] _nameAt;              // per symbol: where its length byte(s) start in _names
+    private readonly bool _twoByteLengths;
+    private readonly byte[][] _tokens;
+    private readonly byte[] _types;
     private readonly ulong[] _addresses;
-    private readonly int[] _byAddress;           // indices sorted by (address, index)
-    private readonly Dictionary<string, int> _byName;
+    private readonly int[]? _byAddress;          // indices sorted by (address, index); null: the table's order is that
+    private readonly string?[] _decoded;         // names expanded so far
+    private int[]? _byName;                      // open addressing: symbol index + 1 by hash of the expanded name, 0 = empty
     private readonly VirtualMemoryReader _read;
     private readonly ulong _perCpuStart, _perCpuEnd;
     private readonly bool _hasPerCpu;
 
-    public int Count => _names.Length;
+    public int Count => _addresses.Length;
     public KallsymsAddressEncoding Encoding { get; }
 
-    public KernelSymbol this[int index] => new(_names[index], _types[index], _addresses[index], IsPerCpuAddress(_addresses[index]));
+    public KernelSymbol this[int index] => new(Name(index), (char)_types[index], _addresses[index], IsPerCpuAddress(_addresses[index]));
 
-    private KallsymsTable(string[] names, char[] types, ulong[] addresses, KallsymsAddressEncoding encoding, VirtualMemoryReader read)
+    private KallsymsTable(byte[] names, int[] nameAt, bool twoByteLengths, byte[][] tokens, byte[] types, ulong[] addresses,
+        KallsymsAddressEncoding encoding, VirtualMemoryReader read)
     {
         _names = names;
+        _nameAt = nameAt;
+        _twoByteLengths = twoByteLengths;
+        _tokens = tokens;
         _types = types;
         _addresses = addresses;
+        _decoded = new string?[addresses.Length];
         Encoding = encoding;
         _read = read;
-        _byName = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
-        for (int i = 0; i < names.Length; i++)
-            _byName.TryAdd(names[i], i);
-        _byAddress = new int[names.Length];
-        for (int i = 0; i < _byAddress.Length; i++) _byAddress[i] = i;
-        Array.Sort(_byAddress, (a, b) => addresses[a] != addresses[b] ? addresses[a].CompareTo(addresses[b]) : a.CompareTo(b));
-        if (_byName.TryGetValue("__per_cpu_start", out int s) && _byName.TryGetValue("__per_cpu_end", out int e)
-            && addresses[s] <= addresses[e])
+        _byAddress = SortByAddress(addresses);
+        if (AddressOf("__per_cpu_start") is ulong s && AddressOf("__per_cpu_end") is ulong e && s <= e)
         {
-            _perCpuStart = addresses[s];
-            _perCpuEnd = addresses[e];
+            _perCpuStart = s;
+            _perCpuEnd = e;
             _hasPerCpu = true;
         }
+    }
+
+    /// <summary>Null when the addresses are already in order (ties then stay in kallsyms order), else the sorted indices.</summary>
+    private static int[]? SortByAddress(ulong[] addresses)
+    {
+        int i = 1;
+        while (i < addresses.Length && addresses[i - 1] <= addresses[i])
+            i++;
+        if (i >= addresses.Length)
+            return null;
+        var keys = (ulong[])addresses.Clone();
+        var order = new int[addresses.Length];
+        for (int k = 0; k < order.Length; k++) order[k] = k;
+        Array.Sort(keys, order);
+        // Array.Sort is not stable: put each run of one address back in kallsyms order.
+        for (int lo = 0; lo < keys.Length;)
+        {
+            int hi = lo + 1;
+            while (hi < keys.Length && keys[hi] == keys[lo]) hi++;
+            if (hi - lo > 1)
+                Array.Sort(order, lo, hi - lo);
+            lo = hi;
+        }
+        return order;
     }
 
     /// <summary>Reads the table of a dump, through the tables VMCOREINFO lists.</summary>
@@ -106,14 +136,16 @@ public sealed class KallsymsTable
             throw new KernelDataException($"kallsyms_num_syms is implausible ({count})");
 
         var tokens = ReadTokens(read, loc);
-        var names = new string[count];
-        var types = new char[count];
-        int stext = ReadNames(read, loc.Names, tokens, twoByteLengths, names, types);
+        var nameAt = new int[count];
+        var types = new byte[count];
+        // The token table follows the names (and markers) in every kernel's layout: their length, at most.
+        int expected = loc.TokenTable > loc.Names && loc.TokenTable - loc.Names < (ulong)count * 64 ? (int)(loc.TokenTable - loc.Names) : 0;
+        var (names, stext) = ReadNames(read, loc.Names, tokens, twoByteLengths, nameAt, types, expected);
         if (stext < 0)
             throw new KernelDataException("kallsyms has no _stext symbol");
 
         var (encoding, addresses) = DecodeAddresses(read, loc, (int)count, stext);
-        return new KallsymsTable(names, types, addresses, encoding, read);
+        return new KallsymsTable(names, nameAt, twoByteLengths, tokens, types, addresses, encoding, read);
     }
 
     private static byte[][] ReadTokens(VirtualMemoryReader read, KallsymsLocation loc)
@@ -146,39 +178,82 @@ public sealed class KallsymsTable
         return tokens;
     }
 
-    /// <summary>Expands every name; returns the index of <c>_stext</c> (or -1).</summary>
-    private static int ReadNames(VirtualMemoryReader read, ulong at, byte[][] tokens, bool twoByteLengths,
-        string[] names, char[] types)
+    /// <summary>
+    /// Reads the compressed names and checks each one's expanded length (no name is expanded but
+    /// <c>_stext</c>'s candidates); fills where each name starts and its type letter. Returns the
+    /// bytes read and the index of <c>_stext</c> (or -1).
+    /// </summary>
+    private static (byte[] Names, int Stext) ReadNames(VirtualMemoryReader read, ulong at, byte[][] tokens, bool twoByteLengths,
+        int[] nameAt, byte[] types, int expected)
     {
-        int count = names.Length;
+        int count = nameAt.Length;
+        Span<int> tokenLength = stackalloc int[256];
+        for (int t = 0; t < 256; t++) tokenLength[t] = tokens[t].Length;
         // At most two length bytes and 32767 tokens per symbol; real tables are ~10 bytes a symbol.
-        var stream = new SequentialReader(read, at, (long)count * 64 + (1 << 20), "kallsyms_names");
+        var stream = new ChunkReader(read, at, (long)count * 64 + (1 << 20), "kallsyms_names", expected);
         Span<byte> name = stackalloc byte[MaxNameBytes];
         int stext = -1;
         for (int i = 0; i < count; i++)
         {
+            nameAt[i] = stream.Position;
             int length = stream.ReadByte();
             if (twoByteLengths && (length & 0x80) != 0)
                 length = (length & 0x7f) | (stream.ReadByte() << 7);
             if (length == 0)
                 throw new KernelDataException($"kallsyms name {i} is empty");
+            var encoded = stream.Read(length);
             int n = 0;
-            for (int k = 0; k < length; k++)
-            {
-                var token = tokens[stream.ReadByte()];
-                if (n + token.Length > MaxNameBytes)
-                    throw new KernelDataException($"kallsyms name {i} is longer than {MaxNameBytes} bytes");
-                token.CopyTo(name[n..]);
-                n += token.Length;
-            }
+            foreach (byte b in encoded)
+                n += tokenLength[b];
+            if (n > MaxNameBytes)
+                throw new KernelDataException($"kallsyms name {i} is longer than {MaxNameBytes} bytes");
             if (n < 2)
                 throw new KernelDataException($"kallsyms name {i} has no name after its type letter");
-            types[i] = (char)name[0];
-            names[i] = System.Text.Encoding.Latin1.GetString(name[1..n]);
-            if (stext < 0 && names[i] == "_stext")
+            if (tokenLength[encoded[0]] == 0)
+            {
+                // The type letter comes from the first non-empty token.
+                int k = 0;
+                while (tokenLength[encoded[k]] == 0) k++;
+                types[i] = tokens[encoded[k]][0];
+            }
+            else
+                types[i] = tokens[encoded[0]][0];
+            if (stext < 0 && n == 7 && Expand(tokens, encoded, name) == 7 && name[1..7].SequenceEqual("_stext"u8))
                 stext = i;
         }
-        return stext;
+        return (stream.ToArray(), stext);
+    }
+
+    /// <summary>Expands token bytes into <paramref name="into"/> (long enough: checked at load); returns the length.</summary>
+    private static int Expand(byte[][] tokens, ReadOnlySpan<byte> encoded, Span<byte> into)
+    {
+        int n = 0;
+        foreach (byte b in encoded)
+        {
+            var token = tokens[b];
+            token.CopyTo(into[n..]);
+            n += token.Length;
+        }
+        return n;
+    }
+
+    /// <summary>Symbol <paramref name="index"/>'s expanded name, type letter first; returns its length.</summary>
+    private int ExpandName(int index, Span<byte> into)
+    {
+        int at = _nameAt[index];
+        int length = _names[at++];
+        if (_twoByteLengths && (length & 0x80) != 0)
+            length = (length & 0x7f) | (_names[at++] << 7);
+        return Expand(_tokens, _names.AsSpan(at, length), into);
+    }
+
+    private string Name(int index)
+    {
+        if (_decoded[index] is string s)
+            return s;
+        Span<byte> name = stackalloc byte[MaxNameBytes];
+        int n = ExpandName(index, name);
+        return _decoded[index] = System.Text.Encoding.Latin1.GetString(name[1..n]);
     }
 
     private static (KallsymsAddressEncoding, ulong[]) DecodeAddresses(VirtualMemoryReader read, KallsymsLocation loc, int count, int stext)
@@ -248,20 +323,120 @@ public sealed class KallsymsTable
     private static bool IsKernelHalf(ulong address) => address >= 0xff00_0000_0000_0000UL;
 
     /// <summary>The first symbol of that name (kallsyms order), or null.</summary>
-    public KernelSymbol? Lookup(string name) => _byName.TryGetValue(name, out int i) ? this[i] : null;
+    public KernelSymbol? Lookup(string name) => IndexOf(name) is int i ? this[i] : null;
 
     /// <summary>The address of <paramref name="name"/>, or null.</summary>
-    public ulong? AddressOf(string name) => _byName.TryGetValue(name, out int i) ? _addresses[i] : null;
+    public ulong? AddressOf(string name) => IndexOf(name) is int i ? _addresses[i] : null;
 
     /// <summary>Every symbol of that name (static functions of several files share names), in kallsyms order.</summary>
     public IEnumerable<KernelSymbol> LookupAll(string name)
     {
-        if (!_byName.TryGetValue(name, out int first))
-            yield break;
-        for (int i = first; i < _names.Length; i++)
-            if (_names[i] == name)
-                yield return this[i];
+        var found = new List<int>();
+        Find(name, found);
+        found.Sort();
+        return found.Select(i => this[i]);
     }
+
+    private int? IndexOf(string name)
+    {
+        var found = new List<int>(1);
+        return Find(name, found, firstOnly: true) ? found[0] : null;
+    }
+
+    /// <summary>
+    /// The symbols named <paramref name="name"/> (found in kallsyms order along the probe sequence,
+    /// since they were added in that order); true when there is one.
+    /// </summary>
+    private bool Find(string name, List<int> found, bool firstOnly = false)
+    {
+        if (name.Length >= MaxNameBytes)
+            return false;
+        Span<byte> key = stackalloc byte[name.Length];
+        foreach (char c in name)
+            if (c > 0xff)
+                return false;
+        for (int k = 0; k < name.Length; k++) key[k] = (byte)name[k];
+        var table = _byName ?? BuildNameIndex();
+        int mask = table.Length - 1;
+        Span<byte> candidate = stackalloc byte[MaxNameBytes];
+        for (int slot = (int)(Hash(key) & (uint)mask); table[slot] != 0; slot = (slot + 1) & mask)
+        {
+            int i = table[slot] - 1;
+            int n = ExpandName(i, candidate);
+            if (candidate[1..n].SequenceEqual(key))
+            {
+                found.Add(i);
+                if (firstOnly)
+                    return true;
+            }
+        }
+        return found.Count > 0;
+    }
+
+    private int[] BuildNameIndex()
+    {
+        // A name's hash composes from its tokens' (Horner's rule): each token's hash and multiplier once,
+        // then one step per token; the first token without its first byte (the type letter).
+        var tokenHash = new uint[256];
+        var tokenPower = new uint[256];
+        var tailHash = new uint[256];
+        var tailPower = new uint[256];
+        for (int t = 0; t < 256; t++)
+        {
+            var token = _tokens[t];
+            (tokenHash[t], tokenPower[t]) = HashAndPower(token);
+            (tailHash[t], tailPower[t]) = HashAndPower(token.Length > 0 ? token.AsSpan(1) : token);
+        }
+        int size = 16;
+        while (size < _addresses.Length * 2) size <<= 1;
+        var table = new int[size];
+        int mask = size - 1;
+        for (int i = 0; i < _addresses.Length; i++)
+        {
+            int at = _nameAt[i];
+            int length = _names[at++];
+            if (_twoByteLengths && (length & 0x80) != 0)
+                length = (length & 0x7f) | (_names[at++] << 7);
+            var encoded = _names.AsSpan(at, length);
+            // The type letter is the first byte of the first token that has one.
+            int k = 0;
+            while (_tokens[encoded[k]].Length == 0) k++;
+            uint h = tailHash[encoded[k]];
+            for (k++; k < encoded.Length; k++)
+                h = h * tokenPower[encoded[k]] + tokenHash[encoded[k]];
+            int slot = (int)(Mix(h) & (uint)mask);
+            while (table[slot] != 0) slot = (slot + 1) & mask;
+            table[slot] = i + 1;
+        }
+        return _byName = table;
+    }
+
+    private const uint HashMultiplier = 0x01000193;
+
+    /// <summary>Horner's hash of the bytes (h = h * M + b from 0) and M to the power of their count.</summary>
+    private static (uint Hash, uint Power) HashAndPower(ReadOnlySpan<byte> bytes)
+    {
+        uint h = 0, p = 1;
+        foreach (byte b in bytes)
+        {
+            h = h * HashMultiplier + b;
+            p *= HashMultiplier;
+        }
+        return (h, p);
+    }
+
+    private static uint Hash(ReadOnlySpan<byte> bytes) => Mix(HashAndPower(bytes).Hash);
+
+    /// <summary>Spreads the hash's bits over the low ones the table uses.</summary>
+    private static uint Mix(uint h)
+    {
+        h ^= h >> 16;
+        h *= 0x7feb352d;
+        h ^= h >> 15;
+        return h;
+    }
+
+    private int Sorted(int position) => _byAddress is null ? position : _byAddress[position];
 
     /// <summary>
     /// The symbol an address belongs to: the last symbol at or below it (of several at one address,
@@ -270,24 +445,24 @@ public sealed class KallsymsTable
     /// </summary>
     public (KernelSymbol Symbol, ulong Offset)? Resolve(ulong address)
     {
-        int lo = 0, hi = _byAddress.Length - 1, found = -1;
+        int lo = 0, hi = _addresses.Length - 1, found = -1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (_addresses[_byAddress[mid]] <= address) { found = mid; lo = mid + 1; }
+            if (_addresses[Sorted(mid)] <= address) { found = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
         if (found < 0)
             return null;
-        ulong at = _addresses[_byAddress[found]];
-        while (found > 0 && _addresses[_byAddress[found - 1]] == at)
+        ulong at = _addresses[Sorted(found)];
+        while (found > 0 && _addresses[Sorted(found - 1)] == at)
             found--;
-        int index = _byAddress[found];
+        int index = Sorted(found);
         if (IsKernelHalf(address) != IsKernelHalf(at))
             return null;
         if (!IsKernelHalf(address) && !IsPerCpuAddress(address))
             return null;
-        if (address != at && _addresses[_byAddress[^1]] <= address)
+        if (address != at && _addresses[Sorted(_addresses.Length - 1)] <= address)
             return null; // past the last symbol
         return (this[index], address - at);
     }
@@ -295,8 +470,8 @@ public sealed class KallsymsTable
     /// <summary>All symbols sorted by address (ties in kallsyms order).</summary>
     public IEnumerable<KernelSymbol> ByAddress()
     {
-        foreach (int i in _byAddress)
-            yield return this[i];
+        for (int k = 0; k < _addresses.Length; k++)
+            yield return this[Sorted(k)];
     }
 
     /// <summary><c>__per_cpu_offset[cpu]</c>: add it to a per-CPU symbol's address for that CPU's copy.</summary>

@@ -9,25 +9,38 @@ namespace Dumpkit.Kernel.Orc;
 
 /// <summary>
 /// The kernel's ORC unwind table: <c>__start_orc_unwind_ip</c> (s32 offsets, each relative to its
-/// own slot, sorted) and <c>__start_orc_unwind</c> (one 6-byte entry per ip), read from the dump.
-/// Entry i covers the ips from ip[i] up to ip[i + 1]; a lookup is a binary search.
+/// own slot, sorted) and <c>__start_orc_unwind</c> (one 6-byte entry per ip). Entry i covers the ips
+/// from ip[i] up to ip[i + 1]; a lookup is a binary search, in place in the dump's memory (the pages
+/// it touches are read and kept) for a dump's table, over arrays for a parsed one.
 /// </summary>
 public sealed class OrcTable
 {
     /// <summary>More entries than any kernel image has (6.12: about 400,000).</summary>
     public const int MaxEntries = 8_000_000;
 
-    private readonly ulong[] _ips;
-    private readonly byte[] _entries;
+    private readonly ulong[]? _ips;
+    private readonly byte[]? _entries;
+    private readonly ulong _ipTable;
+    private readonly DumpRegion? _ipRegion, _entryRegion;
 
     public OrcLayout Layout { get; }
-    public int Count => _ips.Length;
+    public int Count { get; }
 
     private OrcTable(ulong[] ips, byte[] entries, OrcLayout layout)
     {
         _ips = ips;
         _entries = entries;
         Layout = layout;
+        Count = ips.Length;
+    }
+
+    private OrcTable(VirtualMemoryReader read, ulong ipTable, ulong entries, int count, OrcLayout layout)
+    {
+        _ipTable = ipTable;
+        _ipRegion = new DumpRegion(read, ipTable, (long)count * 4, "ORC ip table");
+        _entryRegion = new DumpRegion(read, entries, (long)count * OrcEntry.Size, "ORC entries");
+        Layout = layout;
+        Count = count;
     }
 
     /// <summary>
@@ -65,11 +78,12 @@ public sealed class OrcTable
         var layout = DetectLayout(types, release)
             ?? throw new KernelDataException("cannot tell the ORC entry layout (no struct orc_entry in BTF, unknown release)");
         int n = (int)((stop - start) / 4);
-        var ipBytes = new byte[n * 4];
-        var entryBytes = new byte[n * OrcEntry.Size];
-        ReadAll(read, start, ipBytes, "ORC ip table");
-        ReadAll(read, orc, entryBytes, "ORC entries");
-        return Parse(start, ipBytes, entryBytes, layout);
+        // Its first and last pages must be there: a table the dump lacks fails here, not at the first bt.
+        Span<byte> probe = stackalloc byte[OrcEntry.Size];
+        if (n > 0 && (!read(start, probe[..4]) || !read(stop - 4, probe[..4]) || !read(orc, probe)
+            || !read(orc + (ulong)(n - 1) * OrcEntry.Size, probe)))
+            throw new KernelDataException($"cannot read the ORC tables at {start:x} and {orc:x}");
+        return new OrcTable(read, start, orc, n, layout);
     }
 
     /// <summary>
@@ -99,27 +113,31 @@ public sealed class OrcTable
     /// <summary>The first ip covered by the entry that covers <paramref name="ip"/>, and that entry; null below the table.</summary>
     public (ulong Start, OrcEntry Entry)? Lookup(ulong ip)
     {
-        int lo = 0, hi = _ips.Length - 1, found = -1;
+        int lo = 0, hi = Count - 1, found = -1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (_ips[mid] <= ip) { found = mid; lo = mid + 1; }
+            if (Ip(mid) <= ip) { found = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
         if (found < 0)
             return null;
         // Several entries at one ip: the last one wins, as in the kernel's search.
-        return (_ips[found], OrcEntry.Decode(_entries.AsSpan(found * OrcEntry.Size, OrcEntry.Size), Layout));
+        Span<byte> entry = stackalloc byte[OrcEntry.Size];
+        if (_entries is not null)
+            _entries.AsSpan(found * OrcEntry.Size, OrcEntry.Size).CopyTo(entry);
+        else
+            _entryRegion!.Read((long)found * OrcEntry.Size, entry);
+        return (Ip(found), OrcEntry.Decode(entry, Layout));
     }
 
-    private static void ReadAll(VirtualMemoryReader read, ulong at, byte[] into, string what)
+    /// <summary>ip[i]: the slot's address plus its s32.</summary>
+    private ulong Ip(int i)
     {
-        for (int done = 0; done < into.Length;)
-        {
-            int n = Math.Min(into.Length - done, 4096 - (int)((at + (ulong)done) & 0xfff));
-            if (!read(at + (ulong)done, into.AsSpan(done, n)))
-                throw new KernelDataException($"cannot read the {what} at {at + (ulong)done:x}");
-            done += n;
-        }
+        if (_ips is not null)
+            return _ips[i];
+        Span<byte> b = stackalloc byte[4];
+        _ipRegion!.Read((long)i * 4, b);
+        return _ipTable + (ulong)(4 * (long)i) + (ulong)(long)BinaryPrimitives.ReadInt32LittleEndian(b);
     }
 }

@@ -22,7 +22,7 @@ public sealed class PageTables
     /// <summary>PHYSICAL_PAGE_MASK of a 52-bit physical address space: ~0xfff0000000000fff.</summary>
     public const ulong PhysicalPageMask = 0x000f_ffff_ffff_f000UL;
 
-    private readonly DumpReader _dump;
+    private readonly PhysicalPageCache _pages;
     private readonly ulong _entryMask;
 
     /// <param name="dump">Physical memory.</param>
@@ -30,8 +30,14 @@ public sealed class PageTables
     /// <param name="fiveLevel">NUMBER(pgtable_l5_enabled).</param>
     /// <param name="smeMask">NUMBER(sme_mask): the memory-encryption bit set in page-table entries.</param>
     public PageTables(DumpReader dump, ulong root, bool fiveLevel, ulong smeMask)
+        : this(new PhysicalPageCache(dump), root, fiveLevel, smeMask)
     {
-        _dump = dump;
+    }
+
+    /// <summary>Tables read through a page cache shared with other reads of the dump.</summary>
+    internal PageTables(PhysicalPageCache pages, ulong root, bool fiveLevel, ulong smeMask)
+    {
+        _pages = pages;
         Root = root;
         FiveLevel = fiveLevel;
         _entryMask = PhysicalPageMask & ~smeMask;
@@ -90,16 +96,16 @@ public sealed class PageTables
     {
         ulong at = table + index * 8;
         entry = 0;
-        if (!TryReadPhysical64(_dump, at, out entry))
+        if (!TryReadPhysical64(_pages, at, out entry))
             return false;
         trace?.Add(new PageTableStep(level, at, entry));
         return (entry & Present) != 0;
     }
 
-    internal static bool TryReadPhysical64(DumpReader dump, ulong paddr, out ulong value)
+    private static bool TryReadPhysical64(PhysicalPageCache pages, ulong paddr, out ulong value)
     {
         Span<byte> b = stackalloc byte[8];
-        if (!PhysicalMemory.TryRead(dump, paddr, b))
+        if (!pages.TryRead(paddr, b))
         {
             value = 0;
             return false;

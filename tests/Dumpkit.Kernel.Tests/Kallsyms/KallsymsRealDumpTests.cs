@@ -100,6 +100,38 @@ public class KallsymsRealDumpTests
         Assert.False(table.Lookup("panic")!.Value.IsPerCpu);
     }
 
+    [SkippableTheory]
+    [InlineData(RealData.Kernel61)]
+    [InlineData(RealData.Kernel612)]
+    // The name index (hashes composed from the tokens) and the address order (the table's own) against a
+    // dictionary of every decoded name and a stable sort of the addresses.
+    public void EveryNameAndAddressIsFoundAsAFullScanFindsIt(string kernel)
+    {
+        var mem = RealData.OpenMemory(RealData.Kernel(kernel, "vmcore.elf"));
+        using var _ = mem.Dump;
+        var table = KallsymsTable.Load(mem);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        var all = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int i = 0; i < table.Count; i++)
+        {
+            var name = table[i].Name;
+            first.TryAdd(name, i);
+            if (!all.TryGetValue(name, out var list))
+                all[name] = list = [];
+            list.Add(i);
+        }
+        Assert.True(all.Values.Count(l => l.Count > 1) > 100, "a kernel has many static functions that share a name");
+        foreach (var (name, at) in first)
+        {
+            Assert.Equal(table[at], table.Lookup(name));
+            Assert.Equal(all[name].Select(i => table[i]), table.LookupAll(name));
+        }
+        Assert.Null(table.Lookup("no_such_symbol_in_any_kernel"));
+        Assert.Empty(table.LookupAll("no_such_symbol_in_any_kernel"));
+        var sorted = Enumerable.Range(0, table.Count).OrderBy(i => table[i].Address).Select(i => table[i]);
+        Assert.Equal(sorted, table.ByAddress());
+    }
+
     private static (string, ulong) Resolved((KernelSymbol Symbol, ulong Offset)? r) =>
         r is { } x ? (x.Symbol.Name, x.Offset) : ("", ulong.MaxValue);
 }

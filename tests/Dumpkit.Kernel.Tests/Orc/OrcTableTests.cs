@@ -130,4 +130,35 @@ public class OrcTableTests
         Assert.Equal(OrcRegister.Sp, orc.Lookup(schedule)!.Value.Entry.SpRegister);
         Assert.Equal((short)8, orc.Lookup(schedule)!.Value.Entry.SpOffset);
     }
+
+    [SkippableTheory]
+    [InlineData(RealData.CrashKernel61)]
+    [InlineData(RealData.CrashKernel612)]
+    // The table searched in place in the dump answers as the whole table read and parsed does.
+    public void TheTableInTheDumpAnswersAsTheParsedTable(string kernel)
+    {
+        var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
+        using var _ = mem.Dump;
+        var symbols = KallsymsTable.Load(mem);
+        var types = BtfTypes.Load(mem.TryReadVirtual, symbols);
+        var inPlace = OrcTable.Load(mem.TryReadVirtual, symbols, types, mem.Info.OsRelease);
+        ulong start = symbols.AddressOf("__start_orc_unwind_ip")!.Value, stop = symbols.AddressOf("__stop_orc_unwind_ip")!.Value;
+        var ips = new byte[stop - start];
+        var entries = new byte[ips.Length / 4 * OrcEntry.Size];
+        mem.ReadVirtual(start, ips);
+        mem.ReadVirtual(symbols.AddressOf("__start_orc_unwind")!.Value, entries);
+        var parsed = OrcTable.Parse(start, ips, entries, inPlace.Layout);
+        Assert.Equal(parsed.Count, inPlace.Count);
+        int compared = 0;
+        foreach (var s in symbols.ByAddress())
+        {
+            if (s.Type is not ('T' or 't') || s.IsPerCpu)
+                continue;
+            foreach (ulong ip in new[] { s.Address - 1, s.Address, s.Address + 1, s.Address + 0x21 })
+                Assert.Equal(parsed.Lookup(ip), inPlace.Lookup(ip));
+            compared++;
+        }
+        Assert.True(compared > 10_000, $"{compared} functions");
+        Assert.Null(inPlace.Lookup(0));
+    }
 }
