@@ -177,7 +177,8 @@ public sealed class EstimateReport
     internal static string Json(Action<Utf8JsonWriter> write)
     {
         using var ms = new MemoryStream();
-        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var j = new Utf8JsonWriter(ms, options))
             write(j);
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
