@@ -65,8 +65,9 @@ public sealed class InstallManifest
 
     public void AddFile(string path, string sha)
     {
-        Files.RemoveAll(f => f.Path == path);
-        Files.Add((path, sha));
+        int i = Files.FindIndex(f => f.Path == path);
+        if (i >= 0) Files[i] = (path, sha);
+        else Files.Add((path, sha));
     }
 
     public static string Sha256(string file)
