@@ -116,6 +116,8 @@ public sealed class HealthCheck
         string existing = dir;
         while (!Directory.Exists(existing))
         {
+            if (File.Exists(existing))
+                return ($"{existing}: {Cli.SystemErrors.StrError(Cli.SystemErrors.Enotdir)} (KDUMP_COREDIR={dir})", dir);
             string? parent = Path.GetDirectoryName(existing);
             if (parent is null || parent == existing) return ($"{dir}: no such directory and no parent to create it in", dir);
             existing = parent;
