@@ -49,7 +49,7 @@ before=$(snapshot)
 check "dumpkit kdump estimate" sh -c 'dumpkit kdump estimate | tee /tmp/estimate.txt | grep -q "^crashkernel=      : [0-9]*M$"'
 check "dumpkit kdump estimate --json" sh -c 'dumpkit kdump estimate --json | grep -q "\"crashkernel\": \"crashkernel=[0-9]*M\""'
 size=$(sed -n 's/^crashkernel=      : \([0-9]*M\)$/\1/p' /tmp/estimate.txt)
-if dumpkit kdump initrd --help >/dev/null 2>&1; then install_args=install; else
+if dumpkit kdump --help | grep -q '^  initrd'; then install_args=install; else
     echo "SKIP the capture initramfs: this dumpkit has no 'kdump initrd' yet (install --no-initrd)"; install_args="--no-initrd install"; fi
 check "dumpkit kdump install" dumpkit kdump $install_args
 check "install wrote crashkernel=$size into the GRUB snippet" \
@@ -67,7 +67,7 @@ check "install again changes nothing" sh -c "dumpkit kdump $install_args && [ \"
 dumpkit kdump status > /tmp/status.txt 2>&1; rc=$?
 check "dumpkit kdump status: exit 3 (no capture kernel loaded before the reboot)" test "$rc" = 3
 check "dumpkit kdump status names its checks" grep -q '^ok      configuration' /tmp/status.txt
-check "dumpkit kdump status --json" sh -c 'dumpkit kdump status --json | grep -q "\"state\": \"not-ready\""'
+check "dumpkit kdump status --json" sh -c 'dumpkit kdump status --json | grep -Eq "\"state\": \"(not-ready|unknown)\""'
 check "dumpkit kdump uninstall" dumpkit kdump uninstall
 check "uninstall left the system as install found it" test "$(snapshot)" = "$before"
 check "uninstall again: nothing to undo" sh -c 'dumpkit kdump uninstall | grep -q "nothing to undo"'
