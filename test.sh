@@ -149,6 +149,16 @@ if [ "${DUMPKIT_PACKAGE_TEST:-1}" != 0 ] && [ -n "${DUMPKIT_BINARY:-}" ] && [ "$
         2) echo "test.sh: package test skipped (see $data/package-test.log)" ;;
         *) pkg_failed=1 ;;
     esac
+    # The README's "Make Dumpkit this machine's kdump service" commands in a throwaway root.
+    echo "test.sh: kdump estimate/install/status/uninstall from the package in a throwaway root"
+    tests/package/kdump-setup-test.sh > "$data/kdump-setup-test.log" 2>&1
+    e=$?
+    grep -E '^(FAIL|SKIP) |^kdump-setup: ' "$data/kdump-setup-test.log"
+    case $e in
+        0) pkg_passed=$((pkg_passed + 1)) ;;
+        2) echo "test.sh: kdump set-up test skipped (see $data/kdump-setup-test.log)" ;;
+        *) pkg_failed=$((pkg_failed + 1)) ;;
+    esac
 else
     echo "test.sh: package test skipped (needs root and the published binary)"
 fi

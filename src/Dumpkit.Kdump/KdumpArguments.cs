@@ -12,10 +12,20 @@ internal sealed record KdumpArguments(bool Help, string? Unexpected, string Conf
     private static readonly Option Config = new("config", Option.NoShort, Arity.Required);
     private static readonly Option VmcoreFile = new("vmcore", Option.NoShort, Arity.Required);
     private static readonly Option HelpOption = new("help", 'h', Arity.None);
+    private static readonly Option JsonOption = new("json", Option.NoShort, Arity.None);
+    private static readonly Option RootOption = new("root", Option.NoShort, Arity.Required);
+    private static readonly Option NoInitrdOption = new("no-initrd", Option.NoShort, Arity.None);
+
+    /// <summary>--json: status and estimate print JSON.</summary>
+    public bool Json { get; init; }
+    /// <summary>--root DIR: every system path under DIR (default: $DUMPKIT_ROOT, else /).</summary>
+    public string? Root { get; init; }
+    /// <summary>--no-initrd: install does not build the capture initramfs.</summary>
+    public bool NoInitrd { get; init; }
 
     /// <summary>Stricter than getopt_long, as kdump has always been: whole long names only, no
     /// bundling, "--" is not special; anything refused is an unexpected argument, named whole.</summary>
-    private static readonly Getopt<Option> Getopt = new([Config, VmcoreFile, HelpOption])
+    private static readonly Getopt<Option> Getopt = new([Config, VmcoreFile, HelpOption, JsonOption, RootOption, NoInitrdOption])
     {
         LongPrefixes = false,
         BundledShorts = false,
@@ -35,6 +45,9 @@ internal sealed record KdumpArguments(bool Help, string? Unexpected, string Conf
                     return r with { Help = true };
                 if (p.Option == Config) r = r with { ConfigPath = p.Value!, ConfigGiven = true };
                 else if (p.Option == VmcoreFile) r = r with { Vmcore = p.Value };
+                else if (p.Option == JsonOption) r = r with { Json = true };
+                else if (p.Option == RootOption) r = r with { Root = p.Value };
+                else if (p.Option == NoInitrdOption) r = r with { NoInitrd = true };
                 else if (p.Value!.StartsWith('-') || r.Command is not null) return r with { Unexpected = p.Value };
                 else r = r with { Command = p.Value };
             }

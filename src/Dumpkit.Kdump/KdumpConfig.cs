@@ -33,6 +33,11 @@ public sealed class KdumpConfig
     public string MakedumpArgs => Get("MAKEDUMP_ARGS") ?? "-c -d 31";
     public int NumDumps => int.TryParse(Get("KDUMP_NUM_DUMPS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0;
     public string? FailCmd => Get("KDUMP_FAIL_CMD");
+    /// <summary>KDUMP_KEXEC_ARGS: more kexec options for load, split at blanks.</summary>
+    public string[] KexecArgs => (Get("KDUMP_KEXEC_ARGS") ?? "").Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>KDUMP_SYSCTL: NAME=VALUE sysctls load sets, split at blanks (kdump-tools sets kernel.panic_on_oops=1).</summary>
+    public string[] Sysctls => (Get("KDUMP_SYSCTL") ?? DefaultSysctl).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+    public const string DefaultSysctl = "kernel.panic_on_oops=1";
     public bool DumpDmesg => Get("KDUMP_DUMP_DMESG") != "0";
     /// <summary>SSH=user@host: savecore streams the dump there (flattened, rebuilt with makedumpfile -R remotely).</summary>
     public string? Ssh => Get("SSH");

@@ -17,10 +17,11 @@ public class KdumpCommandTests
     public void StatusReadyAndNotReady()
     {
         using var f = new FakeSystem();
-        Assert.Equal(3, f.Kdump("status"));
+        var cfg = Config(f, $"KDUMP_KERNEL={f.Kernel()}\nKDUMP_INITRD={f.Initrd()}\nKDUMP_COREDIR={f.Dir["crash"]}\n");
+        Assert.Equal(3, f.Kdump("--config", cfg, "status"));
         Assert.Contains("Not ready to kdump", f.Out.ToString());
         f.SetSys("kernel/kexec_crash_loaded", "1");
-        Assert.Equal(0, f.Kdump("status"));
+        Assert.Equal(0, f.Kdump("--config", cfg, "status"));
         Assert.Contains("current state   : ready to kdump", f.Out.ToString());
     }
 

@@ -54,3 +54,49 @@ internal sealed class MemUsageJob
         msg.Info($"Total size on system:\t{original * pageSize,-16} Byte");
     }
 }
+
+/// <summary>How many pages of each class a kernel's memory holds (what <c>--mem-usage</c> prints).</summary>
+public sealed record PageCensus(ulong PageSize, ulong TotalPages, ulong ZeroPages, ulong CachePages, ulong CachePrivatePages,
+    ulong UserPages, ulong FreePages, ulong OtherExcludedPages)
+{
+    /// <summary>Pages a dump at <paramref name="level"/> keeps (makedumpfile's bits: 1 zero, 2 cache without private
+    /// data, 4 all cache, 8 user, 16 free).</summary>
+    public ulong KeptPages(int level)
+    {
+        ulong excluded = OtherExcludedPages;
+        if ((level & 1) != 0) excluded += ZeroPages;
+        if ((level & 4) != 0) excluded += CachePages + CachePrivatePages;
+        else if ((level & 2) != 0) excluded += CachePages;
+        if ((level & 8) != 0) excluded += UserPages;
+        if ((level & 16) != 0) excluded += FreePages;
+        return TotalPages - Math.Min(TotalPages, excluded);
+    }
+
+    /// <summary>
+    /// The census of <paramref name="input"/> (<c>/proc/kcore</c> or a dump), as <c>makedumpfile --mem-usage</c> takes
+    /// it; null when it cannot be taken, with makedumpfile's messages on <paramref name="errors"/>.
+    /// </summary>
+    public static PageCensus? Take(string input, TextWriter errors, int threads = 0)
+    {
+        Statistics? counted = null;
+        var job = new DumpJob
+        {
+            Input = input, Threads = threads, FlattenedTo = Stream.Null, Levels = [(DumpLevel)31], MessageLevel = 0,
+            Finished = s => counted = s,
+        };
+        int rc;
+        try
+        {
+            rc = job.Run(TextWriter.Null, errors);
+        }
+        catch (Exception e) when (Cli.SystemErrors.IsIo(e))
+        {
+            errors.WriteLine(Cli.SystemErrors.Message(e, input));
+            return null;
+        }
+        if (rc != JobRunner.Ok || counted is not Statistics s)
+            return null;
+        return new PageCensus((ulong)s.PageSize, s.OriginalPages, s.ZeroPages, s.CachePages, s.CachePrivatePages, s.UserPages,
+            s.FreePages, s.HwpoisonPages + s.OfflinePages);
+    }
+}

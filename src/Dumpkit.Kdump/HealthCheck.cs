@@ -1,0 +1,176 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
+using System.Globalization;
+using System.Text.Json;
+using Dumpkit.Kexec;
+
+namespace Dumpkit.Kdump;
+
+/// <summary>One thing a dump needs: its name, whether it is a problem, and what was found.</summary>
+public sealed record HealthItem(string Name, bool Ok, string Detail);
+
+/// <summary>
+/// Everything a dump needs, checked without loading anything (<c>kdump test</c> and <c>kdump status</c>):
+/// the configuration's keys, kexec in the running kernel, the crashkernel= memory against the estimate,
+/// the capture kernel and initramfs (present, loadable, newer than the kernel and, for dumpkit's own
+/// initramfs, than the configuration), KDUMP_KEXEC_ARGS and MAKEDUMP_ARGS through the parsers load and
+/// the dump job use, and the target: reachable, writable, with room for the expected dump.
+/// </summary>
+public sealed class HealthCheck
+{
+    public List<HealthItem> Items { get; } = [];
+    public EstimateReport Estimate { get; }
+    public IEnumerable<HealthItem> Problems => Items.Where(i => !i.Ok);
+
+    private HealthCheck(EstimateReport estimate) => Estimate = estimate;
+
+    private void Add(string name, string? problem, string okDetail) => Items.Add(new(name, problem is null, problem ?? okDetail));
+
+    public static HealthCheck Run(KdumpPlan plan, KexecHost host, ProgramRunner runner, bool census)
+    {
+        var c = plan.Config;
+        var h = new HealthCheck(EstimateReport.Make(plan, host, census));
+        var refused = KdumpKeys.Refusals(c);
+        h.Add("configuration", refused.Count == 0 ? null : string.Join("; ", refused),
+            $"{c.Source ?? "(no file, defaults)"}: every key honoured");
+        h.Add("kexec", host.ReadSystemFile("/sys/kernel/kexec_crash_size") is null
+            ? "the running kernel has no kexec crash support (no /sys/kernel/kexec_crash_size: CONFIG_KEXEC_FILE and CONFIG_CRASH_DUMP)"
+            : null, "the running kernel can load a crash kernel");
+        h.Add("crashkernel", CrashMemoryProblem(host, h.Estimate), h.Estimate.ReservedText());
+        h.Add("capture kernel", KernelProblem(plan), $"{plan.Kernel}");
+        h.Add("capture initramfs", InitrdProblem(plan, host), plan.Initrd ?? "(none)");
+        h.Add("fits", FitProblem(plan, host), host.CrashSize is > 0 && File.Exists(plan.Kernel)
+            ? "kernel and initramfs fit in the reserved memory" : "not checked (no kernel or no reserved memory)");
+        h.Add("KDUMP_KEXEC_ARGS", plan.KexecArgsProblem(), c.KexecArgs.Length == 0 ? "(none)" : string.Join(' ', c.KexecArgs));
+        h.Add("MAKEDUMP_ARGS", MakedumpArgsProblem(c), $"\"{c.MakedumpArgs}\" makes a dump");
+        var (targetProblem, targetDetail) = c.Ssh is null ? LocalTarget(c, h.Estimate) : SshTarget(c, runner, h.Estimate);
+        h.Add("target", targetProblem, targetDetail);
+        return h;
+    }
+
+    private static string? CrashMemoryProblem(KexecHost host, EstimateReport e) => host.CrashSize switch
+    {
+        null => null,
+        0 => $"no memory is reserved for a crash kernel: boot with {e.Crashkernel?.Parameter ?? "crashkernel=SIZE"} (dumpkit kdump install)",
+        long r when e.Crashkernel is { } k && r < k.Bytes =>
+            $"crashkernel= reserved {SystemFacts.Mib(r)}, less than the {k.Bytes / CrashkernelEstimate.Mib} MiB estimated: " +
+            $"boot with {k.Parameter} (dumpkit kdump estimate)",
+        _ => null,
+    };
+
+    private static string? KernelProblem(KdumpPlan plan)
+    {
+        if (!File.Exists(plan.Kernel))
+            return $"{plan.Kernel}: kdump kernel not found (set KDUMP_KERNEL)";
+        return BzImage.CheckFile(plan.Kernel, out _) is { } why ? $"{plan.Kernel}: {why}" : null;
+    }
+
+    private static string? InitrdProblem(KdumpPlan plan, KexecHost host)
+    {
+        if (plan.Initrd is null) return null;
+        if (!File.Exists(plan.Initrd))
+            return $"{plan.Initrd}: kdump initrd not found (set KDUMP_INITRD)";
+        if (InitrdImage.IdentifyFile(plan.Initrd) is null)
+            return $"{plan.Initrd}: not a cpio archive or a compressed one";
+        var built = File.GetLastWriteTimeUtc(plan.Initrd);
+        if (File.Exists(plan.Kernel) && built < File.GetLastWriteTimeUtc(plan.Kernel))
+            return $"{plan.Initrd}: older than the kernel {plan.Kernel}: rebuild it (dumpkit kdump install)";
+        bool own = plan.Initrd == host.SystemPath(KdumpPlan.OwnInitrdPath(plan.Release));
+        if (own && plan.Config.Source is { } source && File.Exists(source) && built < File.GetLastWriteTimeUtc(source))
+            return $"{plan.Initrd}: older than {source}, whose settings it carries: rebuild it (dumpkit kdump install)";
+        return null;
+    }
+
+    private static string? FitProblem(KdumpPlan plan, KexecHost host)
+    {
+        if (plan.Initrd is null || !File.Exists(plan.Initrd) || !File.Exists(plan.Kernel) || host.CrashSize is not (> 0 and long size))
+            return null;
+        long need = new FileInfo(plan.Kernel).Length + new FileInfo(plan.Initrd).Length;
+        return need >= size ? $"kernel and initrd ({KexecErrors.Mib(need)}) do not fit in the {KexecErrors.Mib(size)} reserved by crashkernel=" : null;
+    }
+
+    /// <summary>What the dump job would say of MAKEDUMP_ARGS in the capture kernel, or null when it makes a dump.</summary>
+    internal static string? MakedumpArgsProblem(KdumpConfig c)
+    {
+        var args = c.MakedumpArgs.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        string[] files = args.Contains("-F") ? ["/proc/vmcore"] : ["/proc/vmcore", "dump"];
+        try
+        {
+            Makedumpfile.MakedumpfileCommand.ParseDumpJob([.. args, .. files]);
+            return null;
+        }
+        catch (Makedumpfile.UsageException e)
+        {
+            return $"MAKEDUMP_ARGS=\"{c.MakedumpArgs}\" makes no dump: {e.Message} (savecore would copy the whole vmcore instead)";
+        }
+    }
+
+    private static string Room(long available, EstimateReport e) =>
+        $"{SystemFacts.Mib(available)} free" + (e.ExpectedDumpBytes is long d ? $", the dump needs at most {SystemFacts.Mib(d)}" : "");
+
+    /// <summary>KDUMP_COREDIR on this machine: the directory or its nearest existing parent, writable, with room.</summary>
+    private static (string?, string) LocalTarget(KdumpConfig c, EstimateReport e)
+    {
+        string dir = c.CoreDir;
+        string existing = dir;
+        while (!Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+                return ($"{existing}: {Cli.SystemErrors.StrError(Cli.SystemErrors.Enotdir)} (KDUMP_COREDIR={dir})", dir);
+            string? parent = Path.GetDirectoryName(existing);
+            if (parent is null || parent == existing) return ($"{dir}: no such directory and no parent to create it in", dir);
+            existing = parent;
+        }
+        int errno = NativeFs.Available(existing, out long available, out bool readOnly);
+        if (errno != 0)
+            return ($"{dir}: {Cli.SystemErrors.StrError(errno)}", dir);
+        if (readOnly)
+            return ($"{existing}: {Cli.SystemErrors.StrError(30)} (KDUMP_COREDIR={dir})", dir);
+        var mode = OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(existing);
+        if (existing == dir && (mode & UnixFileMode.OtherWrite) != 0 && (mode & UnixFileMode.StickyBit) == 0)
+            return ($"{dir} is writable by other users and not sticky: savecore refuses it (chmod o-w or +t)", dir);
+        if (e.ExpectedDumpBytes is long need && available < need)
+            return ($"{dir}: {Room(available, e)}: no room for the expected dump", dir);
+        return (null, $"{dir}: {Room(available, e)}");
+    }
+
+    /// <summary>SSH=user@host: ssh reaches it without a password and says how much room KDUMP_COREDIR has there.</summary>
+    private static (string?, string) SshTarget(KdumpConfig c, ProgramRunner runner, EstimateReport e)
+    {
+        string where = $"{c.Ssh}:{c.CoreDir}";
+        string? ssh = runner.Find(c.SshCommand);
+        if (ssh is null)
+            return ($"SSH={c.Ssh}: {c.SshCommand}: the ssh client is not installed (KDUMP_SSH_COMMAND)", where);
+        List<string> args = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10"];
+        if (c.SshKey is { } key) args.AddRange(["-i", key]);
+        args.AddRange([c.Ssh!, "df", "-Pk", c.CoreDir]);
+        var r = runner.Run(ssh, args);
+        if (r.ExitCode != 0)
+            return ($"SSH={c.Ssh}: the target is not reachable or {c.CoreDir} is missing there: {r.FirstLine} (ssh exit {r.ExitCode})", where);
+        var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var words = lines.Length >= 2 ? lines[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+        if (words.Length < 4 || !long.TryParse(words[3], NumberStyles.None, CultureInfo.InvariantCulture, out long kb))
+            return ($"SSH={c.Ssh}: cannot read the room in {c.CoreDir} from df -Pk there", where);
+        long available = kb * 1024;
+        if (e.ExpectedDumpBytes is long need && available < need)
+            return ($"{where}: {Room(available, e)}: no room for the expected dump", where);
+        return (null, $"{where}: {Room(available, e)}");
+    }
+
+    public void WriteJson(Utf8JsonWriter j)
+    {
+        j.WriteStartArray("checks");
+        foreach (var i in Items)
+        {
+            j.WriteStartObject();
+            j.WriteString("name", i.Name);
+            j.WriteBoolean("ok", i.Ok);
+            j.WriteString("detail", i.Detail);
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        j.WritePropertyName("estimate");
+        Estimate.WriteJson(j);
+    }
+}

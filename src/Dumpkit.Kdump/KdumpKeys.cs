@@ -1,0 +1,74 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
+namespace Dumpkit.Kdump;
+
+/// <summary>How dumpkit treats one configuration key.</summary>
+public enum KeyHandling
+{
+    /// <summary>The key does what kdump-tools' (or dumpkit's own documentation) says.</summary>
+    Honoured,
+    /// <summary>The key is not supported: a configuration setting it is refused (load, test, status, savecore, install).</summary>
+    Refused,
+}
+
+/// <summary>One key of /etc/default/dumpkit or kdump-tools' /etc/default/kdump-tools.</summary>
+public sealed record KdumpKey(string Name, KeyHandling Handling, string Why);
+
+/// <summary>
+/// Every key kdump-tools 1.8.1 documents (its kdump-tools.conf and kdump-tools(5), plus
+/// KDUMP_SYSCTL of later releases) and dumpkit's own: each honoured or refused, never silently
+/// ignored. A key in neither list gets a warning naming it.
+/// </summary>
+public static class KdumpKeys
+{
+    private const string NoNfs = "NFS targets are not supported yet: the dump would be written to the local KDUMP_COREDIR instead";
+    private const string NoFtp = "FTP targets are not supported: use SSH= (or a local KDUMP_COREDIR)";
+
+    public static IReadOnlyList<KdumpKey> All { get; } =
+    [
+        new("USE_KDUMP", KeyHandling.Honoured, "0: load does not load a capture kernel"),
+        new("KDUMP_KERNEL", KeyHandling.Honoured, "the capture kernel"),
+        new("KDUMP_INITRD", KeyHandling.Honoured, "the capture initramfs"),
+        new("KDUMP_CMDLINE", KeyHandling.Honoured, "the capture kernel's command line"),
+        new("KDUMP_CMDLINE_APPEND", KeyHandling.Honoured, "added to the capture kernel's command line"),
+        new("KDUMP_KEXEC_ARGS", KeyHandling.Honoured, "more kexec options for load (checked by test)"),
+        new("KDUMP_SYSCTL", KeyHandling.Honoured, "sysctls load sets (default kernel.panic_on_oops=1)"),
+        new("KDUMP_COREDIR", KeyHandling.Honoured, "where savecore writes the dump"),
+        new("KDUMP_FAIL_CMD", KeyHandling.Honoured, "run by /bin/sh when savecore saved nothing"),
+        new("KDUMP_DUMP_DMESG", KeyHandling.Honoured, "0: no dmesg.STAMP"),
+        new("KDUMP_NUM_DUMPS", KeyHandling.Honoured, "keep the newest N dump directories"),
+        new("MAKEDUMP_ARGS", KeyHandling.Honoured, "makedumpfile options of the dump (checked by test)"),
+        new("SSH", KeyHandling.Honoured, "user@host the dump is streamed to"),
+        new("SSH_KEY", KeyHandling.Honoured, "the private key ssh uses"),
+        new("KDUMP_SSH_COMMAND", KeyHandling.Honoured, "the ssh client (dumpkit's key)"),
+        new("KDUMP_REMOTE_DUMPKIT", KeyHandling.Honoured, "dumpkit on the SSH host (dumpkit's key)"),
+        new("KDUMP_VMCORE", KeyHandling.Honoured, "the crash dump savecore saves (dumpkit's key)"),
+        new("HOSTTAG", KeyHandling.Refused, "not supported: remote dump directories are named by the date only"),
+        new("SSH_KDUMP_RETRY", KeyHandling.Refused, "not supported: savecore tries the SSH host once, then streams the raw vmcore"),
+        new("KDUMP_COMPRESSION", KeyHandling.Refused, "not supported: compress the pages with MAKEDUMP_ARGS (-c, -l, -p, -z) instead"),
+        new("NFS", KeyHandling.Refused, NoNfs),
+        new("NFS_TIMEO", KeyHandling.Refused, NoNfs),
+        new("NFS_RETRANS", KeyHandling.Refused, NoNfs),
+        new("NFS_MOUNT_RETRY", KeyHandling.Refused, NoNfs),
+        new("FTP", KeyHandling.Refused, NoFtp),
+        new("FTP_USER", KeyHandling.Refused, NoFtp),
+        new("FTP_PASSWORD", KeyHandling.Refused, NoFtp),
+        new("FTP_PORT", KeyHandling.Refused, NoFtp),
+    ];
+
+    public static KdumpKey? Find(string name) => All.FirstOrDefault(k => k.Name == name);
+
+    /// <summary>
+    /// One line per refused key the configuration sets (an empty value sets nothing, as in
+    /// kdump-tools' shell), in the file's order: "KEY=VALUE: why".
+    /// </summary>
+    public static List<string> Refusals(KdumpConfig config) =>
+        config.Values.Where(kv => kv.Value.Length > 0 && Find(kv.Key) is { Handling: KeyHandling.Refused })
+            .Select(kv => $"{kv.Key}={kv.Value}: {Find(kv.Key)!.Why}").ToList();
+
+    /// <summary>One line per key that is neither dumpkit's nor kdump-tools' (a typing mistake, most likely).</summary>
+    public static List<string> Unknown(KdumpConfig config) =>
+        config.Values.Keys.Where(k => Find(k) is null)
+            .Select(k => $"warning: {k}: not a configuration key of dumpkit or kdump-tools; ignored").ToList();
+}
