@@ -7,8 +7,8 @@ namespace Dumpkit.Kernel.Mm;
 
 /// <summary>
 /// The entries of a kernel maple tree (<c>struct maple_tree</c>, <c>mm_struct.mm_mt</c> from 6.1) in index
-/// order. A node pointer has bit 1 set and the low byte holding the node type (bits 3-6: dense, leaf_64,
-/// range_64, arange_64) above a 256-byte aligned node; the node layouts (pivot and slot arrays) come
+/// order. A node pointer is a 256-byte aligned node with its type in bits 3-6 (dense, leaf_64, range_64,
+/// arange_64) and bit 2 set, plus bit 1 in <c>ma_root</c> (the root node); the node layouts (pivot and slot arrays) come
 /// from BTF's <c>maple_range_64</c> and <c>maple_arange_64</c>. Slot i covers indexes up to pivot i;
 /// a zero pivot after the first, or one equal to the node's maximum, ends the node's data. The walk is
 /// bounded: a node seen twice, a tree deeper than <see cref="MaxDepth"/> or more than
@@ -83,7 +83,7 @@ public sealed class MapleTree
                         entries.Add(slot);
                     }
                 }
-                else if (IsNode(slot))
+                else if (slot > 4096 && (slot & 3) == 0 && _memory.IsKernelAddress(slot))
                     Walk(slot, pivot, depth + 1, entries, seen, limit);
                 else
                     throw new KernelDataException($"maple tree node {node:x} slot {i} is no node: {slot:x}");
