@@ -23,7 +23,8 @@ public partial class VmFilesOracleTests
 
     // Task blocks: crash's are a subset of ours (it sees 3 of 57 tasks).
     private static readonly string[] ForeachCommands = [
-        "foreach files", "foreach user files", "foreach kernel files", "foreach kernel vm", "foreach 'swap' files", "foreach ps", "foreach active ps", "foreach RU ps",
+        "foreach files", "foreach user files", "foreach kernel files", "foreach kernel vm", "foreach 'swap' files",
+        "foreach ps", "foreach active ps", "foreach RU ps",
     ];
 
     private static readonly string[] VmCommands = ["vm", "vm 1", "foreach vm", "foreach user vm"];
@@ -80,6 +81,28 @@ public partial class VmFilesOracleTests
             foreach (var line in theirs.Where(l => l.Length > 0))
                 Assert.True(mine.Contains(line), $"'{VmCommands[i]}': crash's line\n{line}\nis not ours:\n{ours[at]}");
         }
+    }
+
+    /// <summary>
+    /// On upstream makedumpfile's <c>-c -d 31</c> file of the same dump: an excluded page of the direct map
+    /// gives crash's "page excluded" line, and <c>foreach vm</c> / <c>foreach files</c> are what they are on the ELF dump.
+    /// </summary>
+    [SkippableFact]
+    public void FilteredDumpGivesCrashsPageExcludedAndTheSameVmAndFiles()
+    {
+        Skip.IfNot(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), "Linux only");
+        var vmlinux = CrashRunner.RequireVmlinux(RealData.Kernel61);
+        var elf = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
+        var filtered = RealData.Kernel(RealData.Kernel61, "mdf-c-d31");
+        Skip.IfNot(File.Exists(filtered), $"no {filtered}");
+        string[] commands = ["rd ffff8e3090000000", "foreach vm", "foreach files"];
+        var crash = CrashRunner.Oracle(vmlinux, filtered, commands[..1]);
+        var ours = CrashRunner.OursPerCommand(filtered, commands);
+        Assert.StartsWith("rd: page excluded: kernel virtual address: ", crash[0]);
+        Assert.Equal(crash[0], ours[0]);
+        var full = CrashRunner.OursPerCommand(elf, commands[1..]);
+        Assert.Equal(full[0], ours[1]);
+        Assert.Equal(full[1], ours[2]);
     }
 
     // ps rows count by row, without %MEM and RSS (crash 8.0.2 leaves out shmem pages).

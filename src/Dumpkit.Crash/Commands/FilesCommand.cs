@@ -71,7 +71,13 @@ internal sealed class FilesCommand : ICrashCommand
         try { files = TaskViews.Of(session).Files.Read(e.Task); }
         catch (Exception x) when (x is KernelAddressException or KernelDataException or PageNotAvailableException)
         {
-            o.WriteLine(x is PageNotAvailableException p ? $"files: page excluded: physical address {p.Pfn << 12:x}" : $"files: {x.Message}");
+            o.WriteLine(x switch
+            {
+                PageNotAvailableException p => $"files: page excluded: physical address {p.Pfn << 12:x}",
+                KernelAddressException a when ExcludedPages.IsExcluded(session, a.Address) =>
+                    ExcludedPages.Message(session, "files", a.Address, "fill_file_cache"),
+                _ => $"files: {x.Message}",
+            });
             return;
         }
         if (files.Root is not null)

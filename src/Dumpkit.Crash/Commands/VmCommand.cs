@@ -90,7 +90,8 @@ internal sealed class VmCommand : ICrashCommand
         }
         catch (KernelAddressException e)
         {
-            session.Out.WriteLine($"vm: {e.Message}");
+            session.Out.WriteLine(ExcludedPages.IsExcluded(session, e.Address)
+                ? ExcludedPages.Message(session, "vm", e.Address, "vm_area_struct buffer") : $"vm: {e.Message}");
         }
         catch (KernelDataException e)
         {
