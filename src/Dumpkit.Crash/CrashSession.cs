@@ -42,6 +42,8 @@ public sealed partial class CrashSession : IDisposable
                      new BtCommand(), new ForeachCommand(),
                      new PsCommand(), new SetCommand(), new RunqCommand(), new ModCommand(),
                      new DisCommand(), new KmemCommand(),
+                     new VmCommand(),
+                     new FilesCommand(),
                  })
             _commands[c.Name] = c;
     }

@@ -79,11 +79,12 @@ internal sealed class BtCommand : ICrashCommand
     private sealed record FrameLine(ulong Slot, KernelStackKind Stack, string Text);
 
     /// <summary>One task's backtrace; <paramref name="words"/> (<c>-f</c>): each frame's stack words up to the next frame's slot.</summary>
-    internal static void Print(CrashSession session, BtContext ctx, TaskInfo task, bool words)
+    internal static void Print(CrashSession session, BtContext ctx, TaskInfo task, bool words, bool header = true)
     {
         var o = session.Out;
         int cpu = ctx.CpuOf(task.Address);
-        o.WriteLine($"PID: {task.Pid,-7}  TASK: {task.Address:x}  CPU: {cpu,-3}  COMMAND: \"{task.Comm}\"");
+        if (header)
+            o.WriteLine($"PID: {task.Pid,-7}  TASK: {task.Address:x}  CPU: {cpu,-3}  COMMAND: \"{task.Comm}\"");
         Backtrace bt;
         try { bt = ctx.Unwinder.Unwind(task.Address); }
         catch (Exception e) when (e is KernelAddressException or KernelDataException or PageNotAvailableException)

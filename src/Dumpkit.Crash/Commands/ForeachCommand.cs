@@ -1,64 +1,134 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using System.Text.RegularExpressions;
 using Dumpkit.Kernel.Sched;
 
 namespace Dumpkit.Crash.Commands;
 
 /// <summary>
-/// <c>foreach [pid | taskp | name]... bt [-f]</c>: <c>bt</c> of every task (or of the ones named), in
-/// crash's <c>ps</c> order (each CPU's idle task, then by PID), a blank line between tasks. Only
-/// <c>bt</c> is run here so far.
+/// <c>foreach [pid | taskp | name | 'regex' | state | kernel | user | gleader | active]... command... [flag]</c>:
+/// <c>bt</c> (<c>-f</c>), <c>vm</c>, <c>files</c> and <c>ps</c> of every task crash's selectors pick, in
+/// <c>ps</c> order (each CPU's idle task, then by PID): crash's task header before each task's output,
+/// a blank line between tasks; <c>ps</c> prints its table's header once instead.
 /// </summary>
 internal sealed class ForeachCommand : ICrashCommand
 {
+    private static readonly string[] Keywords = ["bt", "vm", "task", "files", "net", "set", "ps", "sig", "vtop"];
+    private static readonly string[] Supported = ["bt", "vm", "files", "ps"];
+    private static readonly string[] States = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "PA", "WA", "ID", "NE", "SW"];
+
     public string Name => "foreach";
     public string Synopsis => "  foreach [[pid | taskp | name | state | [kernel | user | gleader]] ...]\n          command [flag] [argument]";
     public string Summary => "display command data for multiple tasks in the system";
 
     public void Run(CrashSession session, string[] args)
     {
-        int at = Array.IndexOf(args, "bt");
+        int at = Array.FindIndex(args, a => Keywords.Contains(a));
         if (args.Length == 0 || at < 0)
-        {
-            if (args.Length > 0 && args.Any(a => a is "ps" or "files" or "vm" or "task" or "net" or "set" or "sig"))
-                throw new CommandException("foreach: only bt is supported by this crash");
             throw CrashSession.Usage(this);
-        }
+        var keys = new List<string>();
         bool words = false;
-        foreach (var flag in args[(at + 1)..])
+        foreach (var word in args[at..])
         {
-            if (flag == "-f")
+            if (Keywords.Contains(word))
+            {
+                if (!Supported.Contains(word))
+                    throw new CommandException($"foreach: {word} is not supported by this crash (only bt, vm, files and ps)");
+                keys.Add(word);
+            }
+            else if (word == "-f" && keys.Contains("bt"))
                 words = true;
-            else if (flag.Length == 2 && flag[0] == '-' && BtCommand.KnownFlags.Contains(flag[1]))
-                throw new CommandException($"foreach: bt {flag} is not supported by this crash (only -f)");
+            else if (word.Length == 2 && word[0] == '-' && BtCommand.KnownFlags.Contains(word[1]))
+                throw new CommandException($"foreach: {string.Join(' ', keys)} {word} is not supported by this crash (only bt -f)");
             else
                 throw CrashSession.Usage(this);
         }
-        var ctx = BtContext.Of(session);
-        var selected = new List<TaskInfo>();
-        if (at == 0)
-            selected.AddRange(ctx.Tasks);
-        else
+
+        var table = session.Processes;
+        var selected = Select(session, table, args[..at]);
+        var ctx = keys.Contains("bt") ? BtContext.Of(session) : null;
+        var btTasks = ctx?.Tasks.ToDictionary(t => t.Address);
+        bool headers = !keys.Contains("ps");
+        int subsequent = 0;
+        foreach (var e in selected)
         {
-            var picked = new HashSet<ulong>();
-            foreach (var sel in args[..at])
+            if (headers)
+                TaskViews.Header(session, e, subsequent++ > 0);
+            foreach (var key in keys)
             {
-                var byArg = ctx.Find(sel);
-                if (byArg.Count == 0)
-                    byArg = ctx.Tasks.Where(t => t.Comm == sel).ToList();
-                if (byArg.Count == 0)
-                    throw new CommandException($"foreach: unknown argument: \"{sel}\"");
-                foreach (var t in byArg)
-                    picked.Add(t.Address);
+                switch (key)
+                {
+                    case "bt":
+                        if (btTasks!.TryGetValue(e.Task, out var t))
+                            BtCommand.Print(session, ctx!, t, words, header: false);
+                        break;
+                    case "vm":
+                        VmCommand.Print(session, e);
+                        break;
+                    case "files":
+                        FilesCommand.Print(session, e);
+                        break;
+                    case "ps":
+                        if (subsequent++ == 0)
+                            session.Out.WriteLine(PsCommand.Header);
+                        session.Out.WriteLine(PsCommand.Format(table, e));
+                        break;
+                }
             }
-            selected.AddRange(ctx.Tasks.Where(t => picked.Contains(t.Address)));
         }
-        for (int i = 0; i < selected.Count; i++)
+    }
+
+    /// <summary>The tasks the selectors before the first keyword pick, in ps order.</summary>
+    private static List<ProcessEntry> Select(CrashSession session, ProcessTable table, string[] selectors)
+    {
+        bool kernel = false, user = false, leaders = false, active = false;
+        string? state = null;
+        var picked = new HashSet<ulong>();
+        var patterns = new List<Regex>();
+        bool specified = false;
+        foreach (var sel in selectors)
         {
-            if (i > 0)
-                session.Out.WriteLine();
-            BtCommand.Print(session, ctx, selected[i], words);
+            if (TaskViews.Select(session, sel) is { Count: > 0 } byNumber)
+            {
+                picked.UnionWith(byNumber.Select(e => e.Task));
+                specified = true;
+            }
+            else if (sel == "kernel")
+                kernel = !user ? true : throw new CommandException("foreach: user and kernel are mutually exclusive!");
+            else if (sel is "user" or "gleader")
+            {
+                if (kernel)
+                    throw new CommandException($"foreach: {sel} and kernel are mutually exclusive!");
+                user = true;
+                leaders |= sel == "gleader";
+            }
+            else if (sel == "active")
+                active = true;
+            else if (States.Contains(sel) || sel == "\\DE")
+                state = state is null ? sel.TrimStart('\\') : throw new CommandException("foreach: only one task state allowed");
+            else if (sel.Length >= 2 && sel[0] == '\'' && sel[^1] == '\'')
+            {
+                try { patterns.Add(new Regex(sel[1..^1], RegexOptions.CultureInvariant)); }
+                catch (ArgumentException) { throw new CommandException($"foreach: invalid regular expression: {sel[1..^1]}"); }
+                specified = true;
+            }
+            else
+            {
+                var name = sel.StartsWith('\\') ? sel[1..] : sel;
+                var byName = table.Entries.Where(e => e.Comm == name).ToList();
+                if (byName.Count == 0)
+                    throw new CommandException($"foreach: unknown argument: \"{sel}\"");
+                picked.UnionWith(byName.Select(e => e.Task));
+                specified = true;
+            }
         }
+        return table.Entries.Where(e =>
+            (!active || e.Active)
+            && (!user || !e.KernelThread)
+            && (!leaders || e.Pid == e.Tgid)
+            && (!kernel || e.KernelThread)
+            && (state is null || e.StateText.StartsWith(state, StringComparison.Ordinal))
+            && (!specified || picked.Contains(e.Task) || patterns.Any(p => p.IsMatch(e.Comm)))).ToList();
     }
 }

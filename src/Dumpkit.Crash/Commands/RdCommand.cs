@@ -73,8 +73,7 @@ internal sealed class RdCommand : ICrashCommand
             if (!session.Memory.TryReadVirtual(at, chunk))
             {
                 bool kernel = session.IsKernelVirtual(at);
-                throw new CommandException(
-                    $"rd: invalid {(kernel ? "kernel" : "user")} virtual address: {at:x}  type: \"{size * 8}-bit {(kernel ? "KVADDR" : "UVADDR")}\"");
+                throw new CommandException(ExcludedPages.Message(session, "rd", at, $"{size * 8}-bit {(kernel ? "KVADDR" : "UVADDR")}"));
             }
             line.Clear();
             line.Append(at.ToString("x16")).Append(":  ");

@@ -1,0 +1,115 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
+using System.Globalization;
+using Dumpkit.Formats;
+using Dumpkit.Kernel;
+using Dumpkit.Kernel.Sched;
+
+namespace Dumpkit.Crash.Commands;
+
+/// <summary>
+/// <c>vm [pid | taskp] ...</c>: a task's memory as crash 8 prints it: the task header, MM, PGD, RSS and
+/// TOTAL_VM, then each memory area (VMA, START, END, FLAGS, FILE) in address order, from the maple tree
+/// of 6.1+ kernels. Kernel threads (no mm) stop after the MM line.
+/// </summary>
+internal sealed class VmCommand : ICrashCommand
+{
+    public const string MmHeader = "       MM               PGD          RSS    TOTAL_VM";
+    public const string VmaHeader = "      VMA          START      END     FLAGS FILE";
+
+    public string Name => "vm";
+    public string Synopsis => "  vm [-p | -P vma | -M mm | -v | -m | [-R reference] [-f vm_flags]] [-d | -x] [pid | task] ...";
+    public string Summary => "virtual memory";
+
+    public void Run(CrashSession session, string[] args)
+    {
+        var targets = new List<string>();
+        foreach (var arg in args)
+        {
+            if (arg.Length > 1 && arg[0] == '-')
+            {
+                if (arg.Length == 2 && "pPMvmRfdx".Contains(arg[1], StringComparison.Ordinal))
+                    throw new CommandException($"vm: option {arg} is not supported yet by dumpkit crash");
+                throw new CommandException($"vm: invalid option -- '{arg[1]}'\n" + CrashSession.Usage(this).Message);
+            }
+            targets.Add(arg);
+        }
+        if (targets.Count == 0)
+        {
+            var current = session.CurrentTask ?? throw new CommandException("vm: no current task");
+            TaskViews.Header(session, current, false);
+            Print(session, current);
+            return;
+        }
+        int subsequent = 0;
+        foreach (var arg in targets)
+        {
+            if (TaskViews.Select(session, arg) is not { } tasks)
+            {
+                session.Out.WriteLine($"{(subsequent++ > 0 ? "\n" : "")}vm: invalid task or pid value: {arg}");
+                continue;
+            }
+            foreach (var e in tasks)
+            {
+                TaskViews.Header(session, e, subsequent++ > 0);
+                Print(session, e);
+            }
+        }
+    }
+
+    /// <summary>Everything after the task header.</summary>
+    internal static void Print(CrashSession session, ProcessEntry e)
+    {
+        var o = session.Out;
+        var views = TaskViews.Of(session);
+        ulong pgd = 0;
+        if (e.Mm != 0 && !TryRead(session, () => pgd = views.Areas.Pgd(e.Mm)))
+            return;
+        o.WriteLine(MmHeader);
+        o.WriteLine($"{Center(e.Mm == 0 ? "0" : $"{e.Mm:x}", 16)}  {Center(pgd == 0 ? "0" : $"{pgd:x}", 16)}  "
+            + $"{Center(string.Create(CultureInfo.InvariantCulture, $"{e.RssPages * 4}k"), 6)}  "
+            + Center(string.Create(CultureInfo.InvariantCulture, $"{e.TotalVmPages * 4}k"), 8));
+        if (e.Mm == 0)
+            return;
+        List<Dumpkit.Kernel.Mm.VmArea> areas = [];
+        o.WriteLine(VmaHeader);
+        if (!TryRead(session, () => areas = views.Areas.Read(e.Mm)))
+            return;
+        foreach (var a in areas)
+            o.WriteLine($"{a.Vma:x} {a.Start,10:x} {a.End,10:x} {a.Flags,6:x} {a.Path}");
+    }
+
+    /// <summary>Runs a read; an unreadable or excluded page is one message line and the command goes on.</summary>
+    internal static bool TryRead(CrashSession session, Action read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (KernelAddressException e)
+        {
+            session.Out.WriteLine(ExcludedPages.IsExcluded(session, e.Address)
+                ? ExcludedPages.Message(session, "vm", e.Address, "vm_area_struct buffer") : $"vm: {e.Message}");
+        }
+        catch (KernelDataException e)
+        {
+            session.Out.WriteLine($"vm: {e.Message}");
+        }
+        catch (PageNotAvailableException e)
+        {
+            session.Out.WriteLine($"vm: page excluded: physical address {e.Pfn << 12:x}");
+        }
+        return false;
+    }
+
+    /// <summary>crash's mkstring(CENTER|LJUST): centred, the odd space on the right.</summary>
+    internal static string Center(string s, int width)
+    {
+        if (s.Length >= width)
+            return s;
+        int extra = width - s.Length;
+        return new string(' ', extra / 2) + s + new string(' ', extra - extra / 2);
+    }
+}
