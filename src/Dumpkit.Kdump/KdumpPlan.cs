@@ -16,7 +16,7 @@ public sealed class KdumpPlan
     public string Release { get; }
 
     /// <summary>Where install puts the capture initramfs it builds (as kdump-tools' /var/lib/kdump/initrd.img-KVER).</summary>
-    public static string OwnInitrdPath(string release) => Initrd.InitrdCommand.DefaultOutput(release);
+    public static string OwnInitrdPath(string release) => Dumpkit.Kdump.Initrd.InitrdCommand.DefaultOutput(release);
 
     private static readonly string[] Dropped = ["BOOT_IMAGE", "crashkernel", "hugepages", "hugepagesz", "default_hugepagesz"];
 
