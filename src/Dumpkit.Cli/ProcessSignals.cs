@@ -19,6 +19,25 @@ public static partial class ProcessSignals
     [LibraryImport("libc", EntryPoint = "_exit")]
     private static partial void Exit(int status);
 
+    [LibraryImport("libc", EntryPoint = "sigaction")]
+    private static unsafe partial int SigAction(int sig, void* act, void* oldAct);
+
+    /// <summary>
+    /// SIGPIPE was ignored when the process started (<c>trap '' PIPE</c>, <c>env --ignore-signal=PIPE</c>): a C tool
+    /// then sees EPIPE from write(2) instead of dying, and says so. Read by <see cref="CaptureInheritedDispositions"/>
+    /// before the runtime ignores SIGPIPE itself.
+    /// </summary>
+    public static bool SigpipeIgnoredAtStart { get; private set; }
+
+    /// <summary>Notes the dispositions the process inherited; call first thing in Main.</summary>
+    public static unsafe void CaptureInheritedDispositions()
+    {
+        // struct sigaction starts with the handler on every Linux ABI; 256 bytes hold the whole of it
+        byte* old = stackalloc byte[256];
+        if (SigAction(SigPipe, null, old) == 0)
+            SigpipeIgnoredAtStart = *(nint*)old == 1; // SIG_IGN
+    }
+
     /// <summary>
     /// Dies of <paramref name="signal"/> now: its default action restored (the runtime ignores SIGPIPE and
     /// handles SIGINT/SIGTERM), the signal sent to the process; the parent sees "killed by signal". Never returns.

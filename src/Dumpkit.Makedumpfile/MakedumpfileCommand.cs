@@ -17,9 +17,18 @@ public static class MakedumpfileCommand
     private const int Failed = 1;
 
     public static int Run(string[] args) =>
-        // stdout through write(2): a closed pipe kills us by SIGPIPE at the next write, as it kills makedumpfile
-        Run(args, Console.OpenStandardInput(), new Cli.FdOutputStream(1, dieOfSigpipe: true), Console.Out, Console.Error,
+        // stdout through write(2): a closed pipe kills us by SIGPIPE at the next write, as it kills makedumpfile; when
+        // SIGPIPE was ignored from the start, makedumpfile sees EPIPE and says so, as every other write error
+        Run(args, Console.OpenStandardInput(), StandardOutput(Cli.ProcessSignals.SigpipeIgnoredAtStart), Console.Out, Console.Error,
             !Console.IsErrorRedirected);
+
+    /// <summary>
+    /// The dump stream's descriptor 1 (<c>-F</c>): a failed write is makedumpfile's write_buffer message with the system's
+    /// words (<c>Can't write the dump file(STDOUT). Broken pipe</c>); EPIPE kills by SIGPIPE unless <paramref name="sigpipeIgnored"/>.
+    /// </summary>
+    internal static Stream StandardOutput(bool sigpipeIgnored, int fd = 1) =>
+        new Cli.FdOutputStream(fd, dieOfSigpipe: !sigpipeIgnored,
+            errno => new IOException($"Can't write the dump file(STDOUT). {Cli.SystemErrors.StrError(errno)}"));
 
     public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter outText, TextWriter errText,
         bool stderrIsTerminal = false)
@@ -135,6 +144,8 @@ public static class MakedumpfileCommand
         DryRun = o.DryRun,
         MessageLevel = o.MessageLevel,
         FilterConfig = o.FilterConfig,
+        WorkDir = o.WorkDir,
+        ExcludeVmemmap = o.ExcludeVmemmap,
     };
 
     private static int RunJob(Options o, Stream stdin, Stream stdout, Messages msg)
@@ -163,8 +174,6 @@ public static class MakedumpfileCommand
             }.Run(msg);
         if (o.VtopAddress != 0)
             VtopReport.Print(o.Positional[0], o.VmcoreinfoFile, o.VtopAddress, msg);
-        if (o.ExcludeVmemmap)
-            msg.Fail("-e: dumpkit does not exclude unused vmemmap pages yet; they are kept in the dump.");
         return ToDumpJob(o, stdout).Run(msg);
     }
 
@@ -225,8 +234,10 @@ public static class MakedumpfileCommand
                                kallsyms and BTF; write SYMBOL:TYPE where a global's type is needed.
               [--mem-usage]:   Print how many pages of each kind VMCORE holds.
               [--vtop VIRTUAL_ADDRESS]: Print the translation of the address before the dump.
-              [-e]:            Needs --work-dir; unused vmemmap pages are not excluded yet.
-              [--work-dir DIR]: Accepted; bitmaps are kept in memory.
+              [-e]:            Leave out the vmemmap pages that hold only page structs of pages the dump
+                               leaves out (needs --work-dir), as makedumpfile.
+              [--work-dir DIR]: makedumpfile's bitmap file is made (and removed) there; dumpkit keeps its
+                               bitmaps in memory.
               [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
                                depend on N.
               [--non-mmap]:    Read /proc/vmcore with pread() instead of one memory mapping (other
