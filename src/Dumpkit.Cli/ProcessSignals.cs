@@ -19,23 +19,28 @@ public static partial class ProcessSignals
     [LibraryImport("libc", EntryPoint = "_exit")]
     private static partial void Exit(int status);
 
-    [LibraryImport("libc", EntryPoint = "sigaction")]
-    private static unsafe partial int SigAction(int sig, void* act, void* oldAct);
+    [LibraryImport("dumpkit_native", EntryPoint = "dumpkit_sigpipe_ignored_at_start")]
+    private static partial int NativeSigpipeIgnoredAtStart();
 
     /// <summary>
     /// SIGPIPE was ignored when the process started (<c>trap '' PIPE</c>, <c>env --ignore-signal=PIPE</c>): a C tool
-    /// then sees EPIPE from write(2) instead of dying, and says so. Read by <see cref="CaptureInheritedDispositions"/>
-    /// before the runtime ignores SIGPIPE itself.
+    /// then sees EPIPE from write(2) instead of dying, and says so. The NativeAOT runtime ignores SIGPIPE before Main,
+    /// so the binary notes the disposition in a constructor of its own (src/Dumpkit/native/sigpipe.c, linked into the
+    /// binary); elsewhere (a program on the shared runtime, the tests) it is taken as not ignored.
     /// </summary>
     public static bool SigpipeIgnoredAtStart { get; private set; }
 
-    /// <summary>Notes the dispositions the process inherited; call first thing in Main.</summary>
-    public static unsafe void CaptureInheritedDispositions()
+    /// <summary>Reads the dispositions the process started with; call first thing in Main.</summary>
+    public static void CaptureInheritedDispositions()
     {
-        // struct sigaction starts with the handler on every Linux ABI; 256 bytes hold the whole of it
-        byte* old = stackalloc byte[256];
-        if (SigAction(SigPipe, null, old) == 0)
-            SigpipeIgnoredAtStart = *(nint*)old == 1; // SIG_IGN
+        try
+        {
+            SigpipeIgnoredAtStart = NativeSigpipeIgnoredAtStart() != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            SigpipeIgnoredAtStart = false;
+        }
     }
 
     /// <summary>

@@ -41,8 +41,18 @@ public static class MakedumpfileCommand
         }
         catch (UsageException e)
         {
-            msg.Fail(e.Message);
-            msg.Fail("Try 'makedumpfile --help' for more information.");
+            // as makedumpfile: getopt's line on stderr with the program's name, then its own lines on its message stream
+            // (stdout, or stderr once -F was read) at the message level read so far
+            if (e.StderrLine is { } line)
+                errText.WriteLine(e.FromGetopt ? $"makedumpfile: {line}" : line);
+            msg.Level = e.Level;
+            msg.ToStderr = e.ToStderr;
+            if (e.Invalid)
+                CommandlineInvalid(msg);
+            else
+                msg.Info(e.Message);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
             return Failed;
         }
         msg.Level = o.MessageLevel;
@@ -60,23 +70,29 @@ public static class MakedumpfileCommand
         if (o.ExcludeVmemmap && o.WorkDir is null && !o.Rearrange && o.DumpDmesg is null && !o.Reassemble && !o.MemUsage)
         {
             // makedumpfile's check_param_for_creating_dumpfile, word for word on its message stream
-            msg.Out.WriteLine("-e requires --work-dir");
-            msg.Out.WriteLine("Commandline parameter is invalid.");
-            msg.Out.WriteLine("Try `makedumpfile --help' for more information.");
-            msg.Out.WriteLine();
-            msg.Out.WriteLine("makedumpfile Failed.");
+            msg.Info("-e requires --work-dir");
+            CommandlineInvalid(msg);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
             return Failed;
         }
-        string? problem = Check(o);
-        if (problem is not null)
+        if (Check(o) is not null)
         {
-            msg.Fail(problem);
-            msg.Fail("Try 'makedumpfile --help' for more information.");
+            // makedumpfile's check_param_for_* say no more than this (Check's reason is for ParseDumpJob's callers)
+            CommandlineInvalid(msg);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
             return Failed;
         }
         if (o.CheckParams)
             return Ok;
         return JobRunner.Run(msg, m => RunJob(o, stdin, stdout, m));
+    }
+
+    private static void CommandlineInvalid(Messages msg)
+    {
+        msg.Info("Commandline parameter is invalid.");
+        msg.Info("Try `makedumpfile --help' for more information.");
     }
 
     /// <summary>Parameter checks (makedumpfile's check_param_for_*), one message for the first problem.</summary>
