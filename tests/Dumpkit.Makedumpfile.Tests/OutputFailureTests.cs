@@ -19,7 +19,8 @@ public class OutputFailureTests
         // Debian's line and status, from a run whose stdout is a pipe whose reader ends at once
         var theirs = RealData.Run("/bin/sh",
             ["-c", "trap '' PIPE; { ( \"$0\" -F -c -d 31 \"$1\" 2>&3; echo \"status $?\" >&3 ) | : ; } 3>&1", mdf, sample]);
-        string expected = theirs.Out.Split('\n').Single(l => l.StartsWith("Can't write the dump file", StringComparison.Ordinal));
+        // makedumpfile says it once or twice, as its writes race the reader's end
+        string expected = theirs.Out.Split('\n').First(l => l.StartsWith("Can't write the dump file", StringComparison.Ordinal));
         Assert.Contains("status 1", theirs.Out);
 
         using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);

@@ -111,7 +111,8 @@ public partial class BinaryErrorTests
         static string[] Lines(string s) => s.Split('\n').Where(l => l.StartsWith("Can't write", StringComparison.Ordinal)
             || l.StartsWith("status ", StringComparison.Ordinal) || l.StartsWith("makedumpfile ", StringComparison.Ordinal)).ToArray();
         Assert.Contains("status 1", Lines(theirs.Out));
-        Assert.Equal(Lines(theirs.Out).Order(), Lines(ours.Out).Order());
+        // makedumpfile says its write error once or twice, as its writes race the reader's end
+        Assert.Equal(Lines(theirs.Out).Distinct().Order(), Lines(ours.Out).Distinct().Order());
         Assert.Null(Defect(ours));
     }
 
