@@ -19,6 +19,30 @@ public static partial class ProcessSignals
     [LibraryImport("libc", EntryPoint = "_exit")]
     private static partial void Exit(int status);
 
+    [LibraryImport("dumpkit_native", EntryPoint = "dumpkit_sigpipe_ignored_at_start")]
+    private static partial int NativeSigpipeIgnoredAtStart();
+
+    /// <summary>
+    /// SIGPIPE was ignored when the process started (<c>trap '' PIPE</c>, <c>env --ignore-signal=PIPE</c>): a C tool
+    /// then sees EPIPE from write(2) instead of dying, and says so. The NativeAOT runtime ignores SIGPIPE before Main,
+    /// so the binary notes the disposition in a constructor of its own (src/Dumpkit/native/sigpipe.c, linked into the
+    /// binary); elsewhere (a program on the shared runtime, the tests) it is taken as not ignored.
+    /// </summary>
+    public static bool SigpipeIgnoredAtStart { get; private set; }
+
+    /// <summary>Reads the dispositions the process started with; call first thing in Main.</summary>
+    public static void CaptureInheritedDispositions()
+    {
+        try
+        {
+            SigpipeIgnoredAtStart = NativeSigpipeIgnoredAtStart() != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            SigpipeIgnoredAtStart = false;
+        }
+    }
+
     /// <summary>
     /// Dies of <paramref name="signal"/> now: its default action restored (the runtime ignores SIGPIPE and
     /// handles SIGINT/SIGTERM), the signal sent to the process; the parent sees "killed by signal". Never returns.

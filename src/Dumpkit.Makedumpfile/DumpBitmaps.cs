@@ -32,15 +32,37 @@ internal sealed class DumpBitmaps(DumpReader input, PageFilter? filter, Statisti
         }
     }
 
+    /// <summary>
+    /// RAM includes the frame a segment ends in partway, as makedumpfile's bitmap file (<c>--work-dir</c>) does (its
+    /// bitmaps made in memory, cycle by cycle, leave it out); the frame has no data to dump either way.
+    /// </summary>
+    public bool WholeLastPages { get; init; }
+
+    /// <summary>Frames left out of the dump whatever their class: <c>-e</c>'s unused vmemmap, (first, count).</summary>
+    public IReadOnlyList<(ulong Start, ulong Count)> Dropped { get; init; } = [];
+
     private void FillWindow(PfnBitmap ram, PfnBitmap dumpable)
     {
         ulong first = ram.First, last = ram.Frames;
         foreach (var run in input.RamRanges(first, last))
             ram.SetRange(run.Start, run.End);
+        if (WholeLastPages)
+        {
+            ulong mask = (ulong)input.PageSize - 1;
+            foreach (var seg in input.Segments)
+            {
+                ulong pfn = seg.PhysicalEnd >> input.PageShift;
+                if ((seg.PhysicalEnd & mask) != 0 && seg.Size > 0 && pfn >= first && pfn < last)
+                    ram[pfn] = true;
+            }
+        }
         foreach (var run in input.DataRanges(first, last))
             dumpable.SetRange(run.Start, run.End);
         if (filter is not null)
             Classify(filter, ram, dumpable, first, last);
+        foreach (var (start, count) in Dropped)
+            for (ulong pfn = Math.Max(start, first); pfn < Math.Min(start + count, last); pfn++)
+                dumpable[pfn] = false;
     }
 
     /// <summary>Frames classified as one piece of work (256 MiB of 4 KiB pages).</summary>

@@ -17,9 +17,18 @@ public static class MakedumpfileCommand
     private const int Failed = 1;
 
     public static int Run(string[] args) =>
-        // stdout through write(2): a closed pipe kills us by SIGPIPE at the next write, as it kills makedumpfile
-        Run(args, Console.OpenStandardInput(), new Cli.FdOutputStream(1, dieOfSigpipe: true), Console.Out, Console.Error,
+        // stdout through write(2): a closed pipe kills us by SIGPIPE at the next write, as it kills makedumpfile; when
+        // SIGPIPE was ignored from the start, makedumpfile sees EPIPE and says so, as every other write error
+        Run(args, Console.OpenStandardInput(), StandardOutput(Cli.ProcessSignals.SigpipeIgnoredAtStart), Console.Out, Console.Error,
             !Console.IsErrorRedirected);
+
+    /// <summary>
+    /// The dump stream's descriptor 1 (<c>-F</c>): a failed write is makedumpfile's write_buffer message with the system's
+    /// words (<c>Can't write the dump file(STDOUT). Broken pipe</c>); EPIPE kills by SIGPIPE unless <paramref name="sigpipeIgnored"/>.
+    /// </summary>
+    internal static Stream StandardOutput(bool sigpipeIgnored, int fd = 1) =>
+        new Cli.FdOutputStream(fd, dieOfSigpipe: !sigpipeIgnored,
+            errno => new IOException($"Can't write the dump file(STDOUT). {Cli.SystemErrors.StrError(errno)}"));
 
     public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter outText, TextWriter errText,
         bool stderrIsTerminal = false)
@@ -32,8 +41,18 @@ public static class MakedumpfileCommand
         }
         catch (UsageException e)
         {
-            msg.Fail(e.Message);
-            msg.Fail("Try 'makedumpfile --help' for more information.");
+            // as makedumpfile: getopt's line on stderr with the program's name, then its own lines on its message stream
+            // (stdout, or stderr once -F was read) at the message level read so far
+            if (e.StderrLine is { } line)
+                errText.WriteLine(e.FromGetopt ? $"makedumpfile: {line}" : line);
+            msg.Level = e.Level;
+            msg.ToStderr = e.ToStderr;
+            if (e.Invalid)
+                CommandlineInvalid(msg);
+            else
+                msg.Info(e.Message);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
             return Failed;
         }
         msg.Level = o.MessageLevel;
@@ -51,23 +70,29 @@ public static class MakedumpfileCommand
         if (o.ExcludeVmemmap && o.WorkDir is null && !o.Rearrange && o.DumpDmesg is null && !o.Reassemble && !o.MemUsage)
         {
             // makedumpfile's check_param_for_creating_dumpfile, word for word on its message stream
-            msg.Out.WriteLine("-e requires --work-dir");
-            msg.Out.WriteLine("Commandline parameter is invalid.");
-            msg.Out.WriteLine("Try `makedumpfile --help' for more information.");
-            msg.Out.WriteLine();
-            msg.Out.WriteLine("makedumpfile Failed.");
+            msg.Info("-e requires --work-dir");
+            CommandlineInvalid(msg);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
             return Failed;
         }
-        string? problem = Check(o);
-        if (problem is not null)
+        if (Check(o) is not null)
         {
-            msg.Fail(problem);
-            msg.Fail("Try 'makedumpfile --help' for more information.");
+            // makedumpfile's check_param_for_* say no more than this (Check's reason is for ParseDumpJob's callers)
+            CommandlineInvalid(msg);
+            msg.Info("");
+            msg.Info("makedumpfile Failed.");
             return Failed;
         }
         if (o.CheckParams)
             return Ok;
         return JobRunner.Run(msg, m => RunJob(o, stdin, stdout, m));
+    }
+
+    private static void CommandlineInvalid(Messages msg)
+    {
+        msg.Info("Commandline parameter is invalid.");
+        msg.Info("Try `makedumpfile --help' for more information.");
     }
 
     /// <summary>Parameter checks (makedumpfile's check_param_for_*), one message for the first problem.</summary>
@@ -135,6 +160,8 @@ public static class MakedumpfileCommand
         DryRun = o.DryRun,
         MessageLevel = o.MessageLevel,
         FilterConfig = o.FilterConfig,
+        WorkDir = o.WorkDir,
+        ExcludeVmemmap = o.ExcludeVmemmap,
     };
 
     private static int RunJob(Options o, Stream stdin, Stream stdout, Messages msg)
@@ -163,8 +190,6 @@ public static class MakedumpfileCommand
             }.Run(msg);
         if (o.VtopAddress != 0)
             VtopReport.Print(o.Positional[0], o.VmcoreinfoFile, o.VtopAddress, msg);
-        if (o.ExcludeVmemmap)
-            msg.Fail("-e: dumpkit does not exclude unused vmemmap pages yet; they are kept in the dump.");
         return ToDumpJob(o, stdout).Run(msg);
     }
 
@@ -225,8 +250,10 @@ public static class MakedumpfileCommand
                                kallsyms and BTF; write SYMBOL:TYPE where a global's type is needed.
               [--mem-usage]:   Print how many pages of each kind VMCORE holds.
               [--vtop VIRTUAL_ADDRESS]: Print the translation of the address before the dump.
-              [-e]:            Needs --work-dir; unused vmemmap pages are not excluded yet.
-              [--work-dir DIR]: Accepted; bitmaps are kept in memory.
+              [-e]:            Leave out the vmemmap pages that hold only page structs of pages the dump
+                               leaves out (needs --work-dir), as makedumpfile.
+              [--work-dir DIR]: makedumpfile's bitmap file is made (and removed) there; dumpkit keeps its
+                               bitmaps in memory.
               [--num-threads N]: Compress on N threads (default: all online CPUs). The output does not
                                depend on N.
               [--non-mmap]:    Read /proc/vmcore with pread() instead of one memory mapping (other

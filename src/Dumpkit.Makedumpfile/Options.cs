@@ -46,7 +46,30 @@ internal sealed class Options
     public List<string> Positional { get; } = [];
 }
 
-public sealed class UsageException(string message) : Exception(message);
+/// <summary>
+/// A command line makedumpfile refuses. <see cref="Exception.Message"/> is the line on makedumpfile's message stream
+/// (<c>Dump_level(32) is invalid.</c>), or, when <see cref="Invalid"/>, what is wrong in dumpkit's words for callers
+/// (makedumpfile itself then says only "Commandline parameter is invalid.").
+/// </summary>
+public sealed class UsageException(string message) : Exception(message)
+{
+    /// <summary>makedumpfile's answer is "Commandline parameter is invalid." and the --help hint.</summary>
+    public bool Invalid { get; init; }
+
+    /// <summary>A line on stderr before the message stream's: getopt's (without the program name) or dumpkit's own.</summary>
+    public string? StderrLine { get; init; }
+
+    /// <summary>getopt's line: printed as "makedumpfile: LINE", as glibc prints it with argv[0].</summary>
+    public bool FromGetopt { get; init; }
+
+    /// <summary>-F came before the problem: makedumpfile's messages go to stderr.</summary>
+    internal bool ToStderr { get; set; }
+
+    /// <summary>The message level in force when the problem was met.</summary>
+    internal int Level { get; set; } = Messages.DefaultLevel;
+
+    internal bool HasContext { get; set; }
+}
 
 internal static class OptionParser
 {
@@ -67,20 +90,24 @@ internal static class OptionParser
             : this(null, shortName, arity, (p, v) => apply(p.O, v)) { }
     }
 
-    private static UsageException NotByDumpkit(string name) => new($"--{name} is not supported by dumpkit");
+    private static UsageException NotByDumpkit(string name) => Refused($"--{name} is not supported by dumpkit");
+
+    /// <summary>An option dumpkit does not offer: its reason on stderr, then makedumpfile's "Commandline parameter is invalid."</summary>
+    private static UsageException Refused(string why) => new(why) { Invalid = true, StderrLine = why };
 
     private static readonly Opt[] Table =
     [
         new("help", Arity.None, (o, _) => o.Help = true),
         new("version", Arity.None, (o, _) => o.Version = true),
-        new("message-level", Arity.Required, (o, v) => o.MessageLevel = ParseInt(v!, "--message-level", 0, 31)),
+        new("message-level", Arity.Required, (o, v) => o.MessageLevel = ParseMessageLevel(v!)),
         new("show-stats", Arity.None, (o, _) => o.MessageLevel |= Messages.Report),
         new("check-params", Arity.None, (o, _) => o.CheckParams = true),
         new("dry-run", Arity.None, (o, _) => o.DryRun = true),
-        new("num-threads", Arity.Required, (o, v) => o.Threads = ParseInt(v!, "--num-threads", 0, 1024)),
+        // makedumpfile reads these with atoi: anything is a number
+        new("num-threads", Arity.Required, (o, v) => o.Threads = Math.Clamp(Atoi(v!), 0, MaxThreads)),
         new("non-mmap", Arity.None, (o, _) => o.NonMmap = true),
-        new("cyclic-buffer", Arity.Required, (o, v) => o.CyclicBufferKb = ParseInt(v!, "--cyclic-buffer", 1, int.MaxValue)),
-        new("splitblock-size", Arity.Required, (_, v) => ParseInt(v!, "--splitblock-size", 1, int.MaxValue)),
+        new("cyclic-buffer", Arity.Required, (o, v) => o.CyclicBufferKb = Atoi(v!) is > 0 and var kb ? kb : null),
+        new("splitblock-size", Arity.Required, (_, _) => { }),
         new("non-cyclic", Arity.None, (_, _) => { }),
         new("work-dir", Arity.Required, (o, v) => o.WorkDir = v),
         new("dump-dmesg", Arity.None, (o, _) => o.DumpDmesg = "-"),
@@ -115,10 +142,10 @@ internal static class OptionParser
         new('L', Arity.Required, (o, v) => o.SizeLimit = ParseSize(v!)),
         new('i', Arity.Required, (o, v) => o.VmcoreinfoFile = v),
         new('x', Arity.Required, (o, v) => o.Vmlinux = v),
-        new('b', Arity.Required, (_, v) => ParseInt(v!, "-b", 0, 30)),
+        new('b', Arity.Required, (_, _) => { }),
         new('e', Arity.None, (o, _) => o.ExcludeVmemmap = true),
-        new('g', Arity.None, (_, _) => throw new UsageException("-g needs a vmlinux with debug information, which dumpkit does not read")),
-        new('X', Arity.None, (_, _) => throw new UsageException("-X (Xen) is not supported by dumpkit")),
+        new('g', Arity.None, (_, _) => throw Refused("-g needs a vmlinux with debug information, which dumpkit does not read")),
+        new('X', Arity.None, (_, _) => throw Refused("-X (Xen) is not supported by dumpkit")),
     ];
 
     /// <summary>makedumpfile's getopt_long, as dumpkit has always read it: bundled short options
@@ -138,8 +165,17 @@ internal static class OptionParser
         }
         catch (GetoptException e)
         {
-            // dumpkit's wording so far: glibc would also show "=VALUE"
-            throw new UsageException(e.Error == GetoptError.UnrecognizedOption ? $"unrecognized option '{e.Name}'" : e.Message);
+            throw new UsageException(e.Message)
+            {
+                Invalid = true, StderrLine = e.Message, FromGetopt = true, ToStderr = p.O.Flatten, Level = p.O.MessageLevel, HasContext = true,
+            };
+        }
+        catch (UsageException e) when (!e.HasContext)
+        {
+            e.ToStderr = p.O.Flatten;
+            e.Level = e.Message.StartsWith("Message_level(", StringComparison.Ordinal) ? Messages.DefaultLevel : p.O.MessageLevel;
+            e.HasContext = true;
+            throw;
         }
         if (!p.LevelGiven)
             p.O.DumpLevels.Add(0);
@@ -174,25 +210,53 @@ internal static class OptionParser
         return negative ? unchecked(0 - v) : v;
     }
 
+    /// <summary>The most compression threads a command line may ask for (makedumpfile takes any atoi value).</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>
+    /// makedumpfile's -d: strtok on commas (empty items vanish), each item read with atoi, each 0-31; at most 32 of them.
+    /// </summary>
     public static List<int> ParseLevels(string text)
     {
         var levels = new List<int>();
-        foreach (var part in text.Split(','))
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 0 || v > 31)
-                throw new UsageException($"Dump_level({part}) is invalid.");
+            int v = Atoi(part);
+            if (v is < 0 or > 31)
+                throw new UsageException($"Dump_level({v}) is invalid.");
+            if (levels.Count == 32)
+                throw new UsageException("Dump_level is invalid.");
             levels.Add(v);
         }
-        if (levels.Count > 8)
-            throw new UsageException("at most 8 dump levels may be given");
         return levels;
     }
 
-    private static int ParseInt(string s, string what, int min, int max)
+    private static int ParseMessageLevel(string s)
     {
-        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
-            throw new UsageException($"{what}: invalid value '{s}'");
-        return v;
+        int v = Atoi(s);
+        return v is >= 0 and <= 31 ? v : throw new UsageException($"Message_level({v}) is invalid.");
+    }
+
+    /// <summary>C's atoi: blanks, a sign, the decimal digits that follow (0 when none); out of int's range as glibc's (long) cast.</summary>
+    public static int Atoi(string s)
+    {
+        var t = s.AsSpan().TrimStart(" \t\n\v\f\r");
+        bool negative = t.Length > 0 && t[0] == '-';
+        if (t.Length > 0 && t[0] is '-' or '+')
+            t = t[1..];
+        ulong v = 0;
+        bool over = false;
+        foreach (char c in t)
+        {
+            if (c is < '0' or > '9')
+                break;
+            over |= v > (ulong.MaxValue - 9) / 10;
+            if (!over)
+                v = v * 10 + (ulong)(c - '0');
+        }
+        // strtol saturates at LONG_MAX / LONG_MIN; atoi keeps the low 32 bits of the long
+        long l = negative ? (over || v > 1UL << 63 ? long.MinValue : unchecked(-(long)v)) : (over || v > long.MaxValue ? long.MaxValue : (long)v);
+        return unchecked((int)l);
     }
 
     /// <summary>A byte count, optionally with a K, M or G suffix (powers of 1024).</summary>
@@ -206,7 +270,7 @@ internal static class OptionParser
             digits = s[..^1];
         }
         if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long v) || v <= 0 || v > long.MaxValue / mult)
-            throw new UsageException($"-L: invalid size '{s}'");
+            throw new UsageException($"Limit size({s}) is invalid.");
         return v * mult;
     }
 }

@@ -22,7 +22,8 @@ internal sealed class Statistics
     public long WriteBytes { get; set; }
     public int PageSize { get; }
 
-    public Statistics(DumpReader input)
+    // wholeLastPages: count the frame a segment ends in partway, as makedumpfile's bitmap file does
+    public Statistics(DumpReader input, bool wholeLastPages = false)
     {
         TotalPages = input.MaxPfn;
         PageSize = input.PageSize;
@@ -30,6 +31,8 @@ internal sealed class Statistics
         foreach (var seg in input.Segments)
         {
             ulong s = seg.PhysicalAddress >> input.PageShift, e = seg.PhysicalEnd >> input.PageShift;
+            if (wholeLastPages && (seg.PhysicalEnd & (ulong)(input.PageSize - 1)) != 0 && seg.Size > 0)
+                e = Math.Min(e + 1, input.MaxPfn);
             if (e > s) OriginalPages += e - s;
         }
         PreExcluded = Math.Min(OriginalPages, input.ExcludedFrameCount);

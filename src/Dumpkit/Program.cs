@@ -3,4 +3,5 @@
 
 using Dumpkit;
 
+Dumpkit.Cli.ProcessSignals.CaptureInheritedDispositions();
 return Multicall.Run(Multicall.InvokedName(), args);

@@ -11,37 +11,55 @@ namespace Dumpkit.Makedumpfile.Tests;
 /// hand loop it replaced on generated command lines.</summary>
 public class MakedumpfileOptionsTests
 {
+    /// <summary>
+    /// Bad options, missing arguments, bad values and bad parameter combinations, each run by Debian's makedumpfile
+    /// (as argv[0] "makedumpfile") and by ours: the same exit status and the same bytes on stdout and on stderr (getopt's
+    /// line on stderr, makedumpfile's own lines on stdout, or on stderr once -F was read). The files named do not exist,
+    /// so a line makedumpfile accepts ends at its open error, the same for both.
+    /// </summary>
+    [SkippableFact]
+    public void BadCommandLinesAsDebiansMakedumpfile()
+    {
+        var mdf = RealData.Tool("/usr/bin/makedumpfile");
+        using var dir = new TempDir();
+        string a = dir["a"], b = dir["b"], c = dir["c"];
+        string[][] cases =
+        [
+            ["--bogus"], ["--bogus=1"], ["-Q"], ["-cQ"], ["-F", "-Q"], ["-Q", "-F"], ["-d"], ["-cL"], ["-L"], ["-x"], ["-i"],
+            ["--message-level"], ["--work-dir"], ["--vtop"], ["--config"], ["--num-threads"], ["--cyclic-buffer"],
+            ["-d", "32", a, b], ["-d32", a, b], ["-d", "-1", a, b], ["-d", "1,2,99", a, b], ["-F", "-d", "32", a],
+            ["-d", "abc", a, b], ["-d", "1,,31", a, b], ["-d", "", a, b],
+            ["-L", "x", a, b], ["-L", "0", a, b], ["-F", "-L", "1x", a],
+            ["--message-level", "99", a, b], ["--message-level", "-3", a, b], ["--message-level", "0", "-Q"],
+            ["--message-level", "4", "-d", "40", a, b], ["--message-level", "x", a, b],
+            ["--num-threads", "x", a, b], ["--cyclic-buffer", "x", a, b], ["--splitblock-size", "x", a, b], ["-b", "x", a, b],
+            [], [a], [a, b, c], ["-F", a, b], ["-F"], ["-R"], ["-R", a, b], ["-E", "-c", a, b], ["--split", a, b],
+            ["--dump-dmesg", a], ["--dump-dmesg", a, b, c], ["-e", "-d", "31", a, b], ["-F", "-e", a],
+        ];
+        foreach (var args in cases)
+        {
+            var d = RealData.Run("/bin/bash", ["-c", "exec -a makedumpfile \"$0\" \"$@\"", mdf, .. args]);
+            var r = Tools.Makedumpfile(args);
+            string line = string.Join(' ', args);
+            Assert.True(d.ExitCode == r.ExitCode, $"{line}: status {r.ExitCode}, makedumpfile's {d.ExitCode}");
+            Assert.True(d.Out == r.Out, $"{line}: stdout\n{r.Out}makedumpfile's:\n{d.Out}");
+            Assert.True(d.Err == r.Err, $"{line}: stderr\n{r.Err}makedumpfile's:\n{d.Err}");
+        }
+    }
+
+    /// <summary>What dumpkit refuses and makedumpfile would try: the reason on stderr, then makedumpfile's lines for a bad
+    /// command line on stdout.</summary>
     [Theory]
-    [InlineData(new[] { "--bogus" }, "unrecognized option '--bogus'")]
-    [InlineData(new[] { "--bogus=1" }, "unrecognized option '--bogus'")]
-    [InlineData(new[] { "--show" }, "unrecognized option '--show'")]
-    [InlineData(new[] { "--" + "=1" }, "unrecognized option '--'")]
-    [InlineData(new[] { "-q" }, "invalid option -- 'q'")]
-    [InlineData(new[] { "-cq" }, "invalid option -- 'q'")]
-    [InlineData(new[] { "-d" }, "option requires an argument -- 'd'")]
-    [InlineData(new[] { "-cL" }, "option requires an argument -- 'L'")]
-    [InlineData(new[] { "--message-level" }, "option '--message-level' requires an argument")]
-    [InlineData(new[] { "--work-dir" }, "option '--work-dir' requires an argument")]
-    [InlineData(new[] { "--vtop" }, "option '--vtop' requires an argument")]
-    [InlineData(new[] { "--config" }, "option '--config' requires an argument")]
-    [InlineData(new[] { "--message-level=32" }, "--message-level: invalid value '32'")]
-    [InlineData(new[] { "--num-threads", "x" }, "--num-threads: invalid value 'x'")]
-    [InlineData(new[] { "--cyclic-buffer=0" }, "--cyclic-buffer: invalid value '0'")]
-    [InlineData(new[] { "--splitblock-size=" }, "--splitblock-size: invalid value ''")]
-    [InlineData(new[] { "-b31" }, "-b: invalid value '31'")]
-    [InlineData(new[] { "-L", "0" }, "-L: invalid size '0'")]
-    [InlineData(new[] { "-d32" }, "Dump_level(32) is invalid.")]
-    [InlineData(new[] { "-d", "1,2,3,4,5,6,7,8,9" }, "at most 8 dump levels may be given")]
     [InlineData(new[] { "-g", "x" }, "-g needs a vmlinux with debug information, which dumpkit does not read")]
     [InlineData(new[] { "-X" }, "-X (Xen) is not supported by dumpkit")]
     [InlineData(new[] { "--eppic", "x" }, "--eppic is not supported by dumpkit")]
     [InlineData(new[] { "--xen_phys_start=1" }, "--xen_phys_start is not supported by dumpkit")]
-    public void UsageErrorsWordForWord(string[] args, string message)
+    public void DumpkitsRefusalsEndAsABadCommandLine(string[] args, string message)
     {
         var r = Tools.Makedumpfile(args);
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal($"{message}\nTry 'makedumpfile --help' for more information.\n", r.Err.Replace("\r\n", "\n"));
-        Assert.Empty(r.Out);
+        Assert.Equal($"{message}\n", r.Err);
+        Assert.Equal("Commandline parameter is invalid.\nTry `makedumpfile --help' for more information.\n\nmakedumpfile Failed.\n", r.Out);
     }
 
     [Fact]
@@ -106,12 +124,19 @@ public class MakedumpfileOptionsTests
     }
 
     /// <summary>The hand loop's vocabulary less what has changed since, on purpose: -l, -p and -z (makedumpfile lets the
-    /// last compression option win, the loop refused two), -e, --work-dir, --vtop, --mem-usage and --config (now read).</summary>
+    /// last compression option win, the loop refused two), -e, --work-dir, --vtop, --mem-usage and --config (now read);
+    /// lines with --message-level, --num-threads, --cyclic-buffer, --splitblock-size, -b (read with atoi and
+    /// makedumpfile's messages now, as makedumpfile reads them) or an unrecognized --NAME=VALUE (glibc's words) are skipped.</summary>
     [Fact]
     public void SameAsTheHandLoopItReplaced()
     {
+        static bool Changed(string a) => a.StartsWith("--message-level", StringComparison.Ordinal) || a.StartsWith("--num-threads", StringComparison.Ordinal)
+            || a.StartsWith("--cyclic-buffer", StringComparison.Ordinal) || a.StartsWith("--splitblock-size", StringComparison.Ordinal)
+            || a.StartsWith("-b", StringComparison.Ordinal) || a is "--bogus=1" or "--=1";
         Gen.Int[0, Vocabulary.Length - 1].Select(i => Vocabulary[i]).Array[0, 8].Sample(args =>
-            Assert.Equal(Outcome(() => LegacyMakedumpfileOptions.Parse(args)), Outcome(() => OptionParser.Parse(args))),
-            iter: 5000);
+        {
+            if (!args.Any(Changed))
+                Assert.Equal(Outcome(() => LegacyMakedumpfileOptions.Parse(args)), Outcome(() => OptionParser.Parse(args)));
+        }, iter: 5000);
     }
 }

@@ -373,7 +373,7 @@ public class MakedumpfileWriteTests
 
     [Theory]
     [InlineData(new[] { "-d", "40" }, "Dump_level(40) is invalid.")]
-    [InlineData(new[] { "-E", "-c" }, "cannot be compressed")]
+    [InlineData(new[] { "-E", "-c" }, "Commandline parameter is invalid.")]
     [InlineData(new[] { "--bogus" }, "unrecognized option")]
     public void BadCommandLinesFailWithAMessage(string[] extra, string message)
     {
@@ -381,7 +381,7 @@ public class MakedumpfileWriteTests
         using var dir = new TempDir();
         var r = Tools.Makedumpfile([.. extra, vm.WriteTo(dir.Path), dir["out"]]);
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains(message, r.Err);
+        Assert.Contains(message, r.Out + r.Err); // makedumpfile's own lines are on stdout, getopt's on stderr
         Assert.False(File.Exists(dir["out"]));
     }
 

@@ -7,6 +7,33 @@ namespace Dumpkit.Makedumpfile.Tests;
 
 public class OutputFailureTests
 {
+    /// <summary>
+    /// SIGPIPE ignored since the start (<c>trap '' PIPE</c>): makedumpfile -F into a closed pipe reports the EPIPE and
+    /// fails; the line and status are Debian's makedumpfile's on the same stream (its stderr under -F).
+    /// </summary>
+    [SkippableFact]
+    public void ClosedPipeWithSigpipeIgnoredIsMakedumpfilesWriteError()
+    {
+        var mdf = RealData.Tool("/usr/bin/makedumpfile");
+        var sample = RealData.RepoFile("samples/vmcore-6.1.kdump");
+        // Debian's line and status, from a run whose stdout is a pipe whose reader ends at once
+        var theirs = RealData.Run("/bin/sh",
+            ["-c", "trap '' PIPE; { ( \"$0\" -F -c -d 31 \"$1\" 2>&3; echo \"status $?\" >&3 ) | : ; } 3>&1", mdf, sample]);
+        // makedumpfile says it once or twice, as its writes race the reader's end
+        string expected = theirs.Out.Split('\n').First(l => l.StartsWith("Can't write the dump file", StringComparison.Ordinal));
+        Assert.Contains("status 1", theirs.Out);
+
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        pipe.DisposeLocalCopyOfClientHandle(); // the reader is gone
+        int fd = (int)pipe.SafePipeHandle.DangerousGetHandle();
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int rc = MakedumpfileCommand.Run(["-F", "-c", "-d", "31", sample], Stream.Null, MakedumpfileCommand.StandardOutput(true, fd), o, e);
+        Assert.Equal(1, rc);
+        Assert.Contains(expected, e.ToString().Split('\n'));
+        Assert.EndsWith("\nmakedumpfile Failed.\n", e.ToString());
+    }
+
     [Fact]
     public void UnwritableOutputPathFailsWithOneLine()
     {

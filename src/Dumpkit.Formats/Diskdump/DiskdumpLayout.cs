@@ -37,7 +37,7 @@ internal sealed class DiskdumpLayout
         _header.SubHeaderBlocks = SubHeaderBlocks;
         _header.BitmapBlocks = checked((uint)(2 * OneBitmap / blockSize));
         _header.MaxMapNr = (uint)Math.Min(maxPfn, uint.MaxValue);
-        _status = o.Codec.Flag();
+        _status = o.Codec.Flag() | (o.ExtraStatus & ~DiskdumpFlags.Incomplete);
         _header.Status = _status | DiskdumpFlags.Incomplete;
         _subHeader = SubHeader(o, blockSize, maxPfn);
         (SplitStart, SplitEnd) = (0, maxPfn);

@@ -18,6 +18,8 @@ public sealed class DiskdumpWriterOptions
     public int VmcoreinfoOffset { get; init; } = -1;
     public int VmcoreinfoSize { get; init; }
     public PageCodec Codec { get; init; }
+    /// <summary>Header status bits besides the codec's and the incomplete mark (<see cref="DiskdumpFlags.ExcludedVmemmap"/>).</summary>
+    public uint ExtraStatus { get; init; }
     /// <summary>Dump level bit 1: zero pages point at one shared zero block.</summary>
     public bool ExcludeZero { get; init; }
     /// <summary>Compression threads (1 = everything on the calling thread).</summary>

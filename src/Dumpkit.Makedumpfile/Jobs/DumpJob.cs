@@ -59,6 +59,16 @@ public sealed record DumpJob
     /// <summary>makedumpfile's filter config file (<c>--config</c>): kernel data erased in the output.</summary>
     public string? FilterConfig { get; init; }
 
+    /// <summary>
+    /// makedumpfile's <c>--work-dir</c>: its bitmap file is made there (and removed at once), as makedumpfile makes it, so
+    /// that a missing or read-only directory fails the same way; RAM then counts the frame a segment ends in partway, as
+    /// makedumpfile's bitmap file does. The bitmaps themselves stay in memory, one cycle at a time.
+    /// </summary>
+    public string? WorkDir { get; init; }
+
+    /// <summary><c>-e</c>: leave out the vmemmap frames holding only struct pages of frames the dump leaves out.</summary>
+    public bool ExcludeVmemmap { get; init; }
+
     /// <summary>Do everything but write.</summary>
     public bool DryRun { get; init; }
 
@@ -105,14 +115,21 @@ public sealed record DumpJob
             return JobRunner.Failed;
         }
 
+        if (WorkDir is not null && !WorkDirTakesBitmapFile(WorkDir, msg))
+            return JobRunner.Failed;
+
         var setup = Stopwatch.StartNew();
         var meta = DumpMetadata.From(input, info, msg.Err);
         for (int attempt = 0; attempt < Levels.Count; attempt++)
         {
             var level = Levels[attempt];
-            var stats = new Statistics(input);
+            var stats = new Statistics(input, wholeLastPages: WorkDir is not null);
+            var dropped = ExcludeVmemmap ? UnusedVmemmap.Plan(input, info, level, WorkDir is not null, msg) : null;
             var filter = CreateFilter(input, info, ref level, msg);
-            var bitmaps = new DumpBitmaps(input, filter, stats) { Threads = ThreadCount };
+            var bitmaps = new DumpBitmaps(input, filter, stats)
+            {
+                Threads = ThreadCount, WholeLastPages = WorkDir is not null, Dropped = dropped ?? [],
+            };
             msg.StepTime("Reading kernel tables", setup.Elapsed);
             if (DryRun)
             {
@@ -120,7 +137,10 @@ public sealed record DumpJob
                 return JobRunner.Ok;
             }
             var clock = Stopwatch.StartNew();
-            var writer = new DumpWriters(this, input, meta, level, stats, msg, clock, Overwrite || attempt > 0);
+            var writer = new DumpWriters(this, input, meta, level, stats, msg, clock, Overwrite || attempt > 0)
+            {
+                ExtraStatus = dropped is null ? 0 : Formats.Diskdump.DiskdumpFlags.ExcludedVmemmap,
+            };
             var (outOfSpace, reason) = Elf ? writer.WriteElf(bitmaps)
                 : Split ? writer.WriteSplit(bitmaps)
                 : writer.WriteDiskdump(bitmaps);
@@ -147,6 +167,43 @@ public sealed record DumpJob
             return JobRunner.Failed;
         }
         return JobRunner.Failed;
+    }
+
+    /// <summary>
+    /// makedumpfile's open_dump_bitmap under <c>--work-dir</c>: mkstemp("DIR/kdump_bitmapXXXXXX"), unlinked at once.
+    /// False, with its message and the system's words, when the directory does not take the file.
+    /// </summary>
+    private static bool WorkDirTakesBitmapFile(string dir, Messages msg)
+    {
+        const string Letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        string path = "";
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            var suffix = new char[6];
+            for (int i = 0; i < suffix.Length; i++)
+                suffix[i] = Letters[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Letters.Length)];
+            path = $"{dir}/kdump_bitmap{new string(suffix)}";
+            try
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
+                if (!OperatingSystem.IsWindows())
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                using (new FileStream(path, options)) { }
+                JobRunner.TryDelete(path);
+                return true;
+            }
+            catch (IOException) when (JobRunner.Exists(path))
+            {
+                // the name is taken: another one, as mkstemp tries
+            }
+            catch (Exception e) when (Cli.SystemErrors.IsOpenFailure(e))
+            {
+                msg.Fail($"open_dump_bitmap: Can't open the bitmap file({path}). {Cli.SystemErrors.Text(e, path)}");
+                return false;
+            }
+        }
+        msg.Fail($"open_dump_bitmap: Can't open the bitmap file({path}). {Cli.SystemErrors.StrError(Cli.SystemErrors.Eexist)}");
+        return false;
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ namespace Dumpkit.Makedumpfile;
 internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata meta, DumpLevel level,
     Statistics stats, Messages msg, Stopwatch clock, bool overwrite)
 {
+    /// <summary>Header status bits of the dump beyond the codec's (<c>-e</c>'s DUMP_DH_EXCLUDED_VMEMMAP).</summary>
+    public uint ExtraStatus { get; init; }
+
     public (bool OutOfSpace, string? Reason) WriteDiskdump(DumpBitmaps bitmaps)
     {
         var options = DiskdumpOptions(job.ThreadCount, (done, total) => msg.ShowProgress("Copying data", done, total, clock));
@@ -118,12 +121,12 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         : new FileDumpSink(path, overwrite, job.SizeLimit);
 
     private DiskdumpWriterOptions DiskdumpOptions(int threads, Action<ulong, ulong>? progress, (ulong, ulong)? split = null) =>
-        DiskdumpOptionsFor(input, meta, level, job.Codec, threads, job.CycleFrames, progress, split);
+        DiskdumpOptionsFor(input, meta, level, job.Codec, threads, job.CycleFrames, progress, split, ExtraStatus);
 
     /// <summary>The kdump-compressed writer's options for an output of <paramref name="input"/> at <paramref name="level"/>.</summary>
     public static DiskdumpWriterOptions DiskdumpOptionsFor(DumpReader input, DumpMetadata meta, DumpLevel level,
         Formats.Codecs.PageCodec codec, int threads, ulong cycleFrames, Action<ulong, ulong>? progress,
-        (ulong, ulong)? split = null)
+        (ulong, ulong)? split = null, uint extraStatus = 0)
     {
         var (viOff, viSize) = input.VmcoreinfoLocation;
         return new DiskdumpWriterOptions
@@ -140,6 +143,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
             VmcoreinfoOffset = viOff,
             VmcoreinfoSize = viSize,
             Codec = codec,
+            ExtraStatus = extraStatus,
             ExcludeZero = (level & DumpLevel.Zero) != 0,
             Threads = threads,
             Progress = progress,
