@@ -6,7 +6,7 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
+/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI, ISAKMP/IKEv1/IKEv2, ESP,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -20,6 +20,8 @@ public class PrinterCutOracleTests
         ["OSPFv3_broadcast_adjacency.pcap", "-vv"], ["OSPFv3_with_AH.pcap", "-vv"], ["OSPFv3_NBMA_adjacencies.pcap", "-v"],
         ["ppp-invalid-lengths.pcap", "-v"], ["pppoes.pcap", "-v"], ["rpvstp-trunk-native-vid5.pcap", "-v"],
         ["sflow_multiple_counter_30_pdus.pcap", "-v"], ["sflow-print-v6.pcap", "-vvv"], ["nflog.pcap", "-e"], ["bcm-li.pcap", "-v"],
+        ["ISAKMP_sa_setup.pcap", "-vvv"], ["ikev2four.pcap", "-vvvv"], ["ikev2four.pcap", "-v"], ["isakmp-pointer-loop.pcap", "-vv"],
+        ["isakmp-identification-segfault.pcap", "-v"], ["02-sunrise-sunset-esp.pcap", ""],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>
