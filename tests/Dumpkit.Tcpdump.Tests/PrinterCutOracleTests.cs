@@ -6,7 +6,7 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI, ISAKMP/IKEv1/IKEv2, ESP, RSVP,
+/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI, ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -24,6 +24,7 @@ public class PrinterCutOracleTests
         ["isakmp-identification-segfault.pcap", "-v"], ["02-sunrise-sunset-esp.pcap", ""],
         ["rsvp_cap.pcap", "-v"], ["rsvp_cap.pcap", "-vv"], ["rsvp_cap.pcap", ""], ["rsvp-infinite-loop.pcap", "-v"],
         ["rsvp_fast_reroute-oobr.pcap", "-v"], ["rsvp_uni-oobr-1.pcap", "-v"], ["rsvp_uni-oobr-2.pcap", "-vv"],
+        ["lmp.pcap", "-T lmp -v"], ["lmp.pcap", "-T lmp -vv"], ["lmp.pcap", "-T lmp"], ["lmpv1_busyloop.pcap", "-v"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>
