@@ -6,7 +6,8 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI, ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP,
+/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
+/// ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP and NFS,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -25,6 +26,8 @@ public class PrinterCutOracleTests
         ["rsvp_cap.pcap", "-v"], ["rsvp_cap.pcap", "-vv"], ["rsvp_cap.pcap", ""], ["rsvp-infinite-loop.pcap", "-v"],
         ["rsvp_fast_reroute-oobr.pcap", "-v"], ["rsvp_uni-oobr-1.pcap", "-v"], ["rsvp_uni-oobr-2.pcap", "-vv"],
         ["lmp.pcap", "-T lmp -v"], ["lmp.pcap", "-T lmp -vv"], ["lmp.pcap", "-T lmp"], ["lmpv1_busyloop.pcap", "-v"],
+        ["unaligned-nfs-1.pcap", "-vv"], ["unaligned-nfs-1.pcap", ""], ["nfs-attr-oobr.pcap", "-v"], ["hoobr_nfs_printfh.pcap", ""],
+        ["hoobr_nfs_xid_map_enter.pcap", "-vv"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>

@@ -65,6 +65,7 @@ internal static class Udp
             return;
         }
         Addrs(nd, iph, sport, dport);
+        if (!nd.Settings.Quick && Nfs.Udp(nd, cp, length, iph, sport, dport)) return;
         if (nd.Verbose > 0 && !nd.Settings.NoChecksum && !fragmented)
         {
             if (!v6 && nd.Verbose > 1)

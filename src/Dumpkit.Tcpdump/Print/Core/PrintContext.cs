@@ -243,6 +243,8 @@ internal sealed class PrintContext
     public readonly SlipState Slip = new();
     /// <summary>ISAKMP: the initiator cookies seen so far.</summary>
     public readonly IsakmpState Isakmp = new();
+    /// <summary>NFS: the last calls, to decode their replies.</summary>
+    public readonly NfsState Nfs = new();
 }
 
 internal static class Ip6Format
