@@ -7,7 +7,7 @@ namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
 /// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
-/// ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP and NFS,
+/// ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP, NFS and OSPFv2,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -27,7 +27,7 @@ public class PrinterCutOracleTests
         ["rsvp_fast_reroute-oobr.pcap", "-v"], ["rsvp_uni-oobr-1.pcap", "-v"], ["rsvp_uni-oobr-2.pcap", "-vv"],
         ["lmp.pcap", "-T lmp -v"], ["lmp.pcap", "-T lmp -vv"], ["lmp.pcap", "-T lmp"], ["lmpv1_busyloop.pcap", "-v"],
         ["unaligned-nfs-1.pcap", "-vv"], ["unaligned-nfs-1.pcap", ""], ["nfs-attr-oobr.pcap", "-v"], ["hoobr_nfs_printfh.pcap", ""],
-        ["hoobr_nfs_xid_map_enter.pcap", "-vv"],
+        ["hoobr_nfs_xid_map_enter.pcap", "-vv"], ["ospf-gmpls.pcap", "-v"], ["ospf-gmpls.pcap", "-vv"], ["ospf-nssa-bitnt.pcap", "-v"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>

@@ -300,6 +300,7 @@ internal static class Ip
                 case 50: Esp.Print(nd, bp, length); return;
                 case 46: Rsvp.Print(nd, bp, length); return;
                 case 89 when ver == 6: Ospf6.Print(nd, bp, length); return;
+                case 89: Ospf.Print(nd, bp, length); return;
                 default:
                     ProtoName(nd, nh);
                     nd.Print($" {(uint)llength}");
