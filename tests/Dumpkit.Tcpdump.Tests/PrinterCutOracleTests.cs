@@ -31,7 +31,7 @@ public class PrinterCutOracleTests
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>
-    private static (int LinkType, List<(byte[] Data, int OrigLen)> Packets) Read(string path)
+    internal static (int LinkType, List<(byte[] Data, int OrigLen)> Packets) Read(string path)
     {
         var d = File.ReadAllBytes(path);
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(d);

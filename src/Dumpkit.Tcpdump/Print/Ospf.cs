@@ -137,8 +137,9 @@ internal static class Ospf
         {
             case 1:
                 {
+                    uint hopts = nd.U8(op + 30);
                     nd.Print("\n\tOptions [");
-                    Bits(nd, Options, "none", nd.U8(op + 30));
+                    Bits(nd, Options, "none", hopts);
                     nd.Print(']');
                     nd.Print($"\n\t  Hello Timer {nd.Be16(op + 28)}s, Dead Timer {nd.Be32(op + 32)}s, Mask {nd.A4(op + 24)}, Priority {nd.U8(op + 31)}");
                     if (nd.Be32(op + 36) != 0) nd.Print($"\n\t  Designated Router {nd.A4(op + 36)}");
@@ -150,10 +151,12 @@ internal static class Ospf
                 }
             case 2:
                 {
+                    uint dopts = nd.U8(op + 26);
                     nd.Print("\n\tOptions [");
-                    Bits(nd, Options, "none", nd.U8(op + 26));
+                    Bits(nd, Options, "none", dopts);
+                    uint dflags = nd.U8(op + 27);
                     nd.Print("], DD Flags [");
-                    Bits(nd, DdFlags, "none", nd.U8(op + 27));
+                    Bits(nd, DdFlags, "none", dflags);
                     nd.Print(']');
                     if (nd.Be16(op + 24) != 0) nd.Print($", MTU: {nd.Be16(op + 24)}");
                     nd.Print($", Sequence: 0x{nd.Be32(op + 28):x8}");
@@ -233,8 +236,9 @@ internal static class Ospf
         {
             case 1:
                 {
+                    uint rflags = nd.U8(body);
                     nd.Print("\n\t    Router LSA Options: [");
-                    Bits(nd, RlaFlags, "none", nd.U8(body));
+                    Bits(nd, RlaFlags, "none", rflags);
                     nd.Print(']');
                     int count = nd.Be16(body + 2);
                     if (!nd.TTest(body + 4, 12)) return -1;
