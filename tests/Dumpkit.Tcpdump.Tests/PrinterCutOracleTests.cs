@@ -6,7 +6,8 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI, IS-IS, ES-IS, GRE,
+/// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
+/// IS-IS, ES-IS, GRE, ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP, NFS and OSPFv2,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -25,10 +26,17 @@ public class PrinterCutOracleTests
         ["isis_iid_tlv.pcap", "-v"], ["isis_poi.pcap", "-v"], ["isis-extd-isreach-oobr.pcap", "-v"], ["isis-extd-ipreach-oobr.pcap", "-vvv -e"],
         ["isis_stlv_asan-3.pcap", "-v"], ["esis_snpa_asan-4.pcap", "-v"], ["esis_snpa_asan.pcap", "-vv"], ["spb.pcap", "-v"],
         ["isis-infinite-loop.pcap", "-v"], ["gre-heapoverflow-2.pcap", "-v"], ["ISIS_p2p_adjacency.pcap", "-vv -x"],
+        ["ISAKMP_sa_setup.pcap", "-vvv"], ["ikev2four.pcap", "-vvvv"], ["ikev2four.pcap", "-v"], ["isakmp-pointer-loop.pcap", "-vv"],
+        ["isakmp-identification-segfault.pcap", "-v"], ["02-sunrise-sunset-esp.pcap", ""],
+        ["rsvp_cap.pcap", "-v"], ["rsvp_cap.pcap", "-vv"], ["rsvp_cap.pcap", ""], ["rsvp-infinite-loop.pcap", "-v"],
+        ["rsvp_fast_reroute-oobr.pcap", "-v"], ["rsvp_uni-oobr-1.pcap", "-v"], ["rsvp_uni-oobr-2.pcap", "-vv"],
+        ["lmp.pcap", "-T lmp -v"], ["lmp.pcap", "-T lmp -vv"], ["lmp.pcap", "-T lmp"], ["lmpv1_busyloop.pcap", "-v"],
+        ["unaligned-nfs-1.pcap", "-vv"], ["unaligned-nfs-1.pcap", ""], ["nfs-attr-oobr.pcap", "-v"], ["hoobr_nfs_printfh.pcap", ""],
+        ["hoobr_nfs_xid_map_enter.pcap", "-vv"], ["ospf-gmpls.pcap", "-v"], ["ospf-gmpls.pcap", "-vv"], ["ospf-nssa-bitnt.pcap", "-v"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>
-    private static (int LinkType, List<(byte[] Data, int OrigLen)> Packets) Read(string path)
+    internal static (int LinkType, List<(byte[] Data, int OrigLen)> Packets) Read(string path)
     {
         var d = File.ReadAllBytes(path);
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(d);

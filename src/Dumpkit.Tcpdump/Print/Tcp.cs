@@ -165,6 +165,7 @@ internal static class Tcp
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
         else if (Is(323)) RpkiRtr.Print(nd, bp, length);
         else if (Is(646)) Ldp.Print(nd, bp, length);
+        else if (Is(2049)) Nfs.Tcp(nd, bp, length, iph, sport, dport);
     }
 
     private static bool Options(PrintContext nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)

@@ -57,6 +57,7 @@ internal static class Udp
                 case "someip": SomeIp.Print(nd, cp, length); break;
                 case "rtp": Rtp.Print(nd, cp, length); break;
                 case "vat": Rtp.Vat(nd, cp, length); break;
+                case "lmp": Lmp.Print(nd, cp, length); break;
                 case "pgm":
                 case "pgm_zmtp1": Pgm.Print(nd, cp, length, iph); break;
                 default: nd.Print($"UDP, length {ulen}"); break;
@@ -64,6 +65,7 @@ internal static class Udp
             return;
         }
         Addrs(nd, iph, sport, dport);
+        if (!nd.Settings.Quick && Nfs.Udp(nd, cp, length, iph, sport, dport)) return;
         if (nd.Verbose > 0 && !nd.Settings.NoChecksum && !fragmented)
         {
             if (!v6 && nd.Verbose > 1)
@@ -98,6 +100,9 @@ internal static class Udp
             if (Is(67) || Is(68)) { Bootp.Print(nd, cp, length); return; }
             if (Is(520)) { Rip.Print(nd, cp, length); return; }
             if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
+            if (Is(500) || Is(7500) || Is(8500)) { Isakmp.Print(nd, cp, length, iph); return; }
+            if (Is(4500)) { Isakmp.PrintRfc3948(nd, cp, length, iph, fragmented); return; }
+            if (Is(701)) { Lmp.Print(nd, cp, length); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }

@@ -241,6 +241,10 @@ internal sealed class PrintContext
     public readonly TcpState Tcp = new();
     /// <summary>Compressed SLIP: the last connection and payload lengths.</summary>
     public readonly SlipState Slip = new();
+    /// <summary>ISAKMP: the initiator cookies seen so far.</summary>
+    public readonly IsakmpState Isakmp = new();
+    /// <summary>NFS: the last calls, to decode their replies.</summary>
+    public readonly NfsState Nfs = new();
 }
 
 internal static class Ip6Format
