@@ -1,7 +1,9 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using System.Runtime.InteropServices;
 using Dumpkit.Cli;
+using Dumpkit.Crash.Prompt;
 using Dumpkit.Formats;
 using Dumpkit.Kernel;
 
@@ -21,7 +23,31 @@ public static class CrashCommand
         "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n" +
         "  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
 
-    public static int Run(string[] args) => Run(args, new ConsoleInput(), Console.Out, Console.Error, !Console.IsInputRedirected);
+    public static int Run(string[] args)
+    {
+        if (Console.IsInputRedirected || !RawTerminal.TrySave())
+            return Run(args, new ConsoleInput(), Console.Out, Console.Error, !Console.IsInputRedirected);
+        // A terminal: the line editor in raw mode; the terminal's settings come back after each line, and on a signal
+        // that ends the process. Ctrl-C while a command runs does not end the session (the command runs to its end).
+        void OnSignal(PosixSignalContext c) => RawTerminal.Restore();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+        var editor = new LineEditor(RawTerminal.ReadByte, Console.Out, new CommandHistory(CommandHistory.DefaultPath()));
+        string? ReadLine(string prompt)
+        {
+            if (!RawTerminal.EnterRaw())
+            {
+                Console.Out.Write(prompt);
+                Console.Out.Flush();
+                return Console.In.ReadLine();
+            }
+            try { return editor.ReadLine(prompt); }
+            finally { RawTerminal.Restore(); }
+        }
+        return Run(args, TextReader.Null, Console.Out, Console.Error, interactive: true, ReadLine);
+    }
 
     /// <summary>
     /// Console.In taken at the first line read: the runtime sets a terminal up (keypad mode) when Console.In is
@@ -34,7 +60,12 @@ public static class CrashCommand
         public override int Peek() => Console.In.Peek();
     }
 
-    public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive)
+    public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive) =>
+        Run(args, input, output, error, interactive, null);
+
+    /// <summary>As above; <paramref name="prompted"/>, when given, reads each interactive line (the prompt is its argument).</summary>
+    internal static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive,
+        Func<string, string?>? prompted)
     {
         bool silent = false;
         string? inputFile = null;
@@ -115,6 +146,14 @@ public static class CrashCommand
             }
             while (true)
             {
+                if (prompted is not null)
+                {
+                    if (prompted("crash> ") is not string edited)
+                        return 0;
+                    if (!session.Execute(edited))
+                        return 0;
+                    continue;
+                }
                 if (interactive)
                 {
                     output.Write("crash> ");

@@ -141,8 +141,9 @@ internal sealed class BtCommand : ICrashCommand
     private static FrameLine Frame(CrashSession session, List<object> items, ulong slot, ulong ip, KernelStackKind stack)
     {
         int n = items.Count(x => x is FrameLine);
-        var name = session.Symbols.Resolve(ip) is ({ } s, _) ? s.Name : "(unknown)";
-        return new FrameLine(slot, stack, $"{(n < 10 ? " " : "")}#{n} [{slot:x}] {name} at {ip:x}");
+        // a module's function is followed by its module's name, as crash prints it
+        var (name, module) = session.ResolveSymbol(ip) is { } s ? (s.Name, s.Module is null ? "" : $" [{s.Module}]") : ("(unknown)", "");
+        return new FrameLine(slot, stack, $"{(n < 10 ? " " : "")}#{n} [{slot:x}] {name} at {ip:x}{module}");
     }
 
     /// <summary>crash's <c>bt -f</c> words: two a line, <c>    ADDR: word word </c>, through <paramref name="last"/>.</summary>

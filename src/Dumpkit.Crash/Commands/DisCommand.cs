@@ -56,7 +56,7 @@ internal sealed class DisCommand : ICrashCommand
             }
             rest.Add(a);
         }
-        if (rest.Count is 0 or > 2)
+        if (rest.Count is 0 or > 2 || rest[0].Length == 0) // an empty argument ("") too, as crash
             throw CrashSession.Usage(this);
 
         var dis = Disassemblers.GetValue(session, s => new KernelDisassembler(s.Memory.TryReadVirtual, s.Symbols));
@@ -201,7 +201,7 @@ internal sealed class DisCommand : ICrashCommand
     private static bool TryParseSymbolPlusOffset(CrashSession session, string arg, out ulong address)
     {
         address = 0;
-        int at = arg.IndexOfAny(['+', '-'], 1);
+        int at = arg.Length < 2 ? -1 : arg.IndexOfAny(['+', '-'], 1);
         if (at < 0 || session.Symbols.Lookup(arg[..at]) is not { } s)
             return false;
         var number = arg.AsSpan(at + 1);

@@ -15,7 +15,7 @@ internal sealed class StructCommand(bool union = false) : ICrashCommand
 {
     public string Name => union ? "union" : "struct";
     public string Synopsis => $"  {Name} {Name}_name[.member[,member]] [-o] [address | symbol]";
-    public string Summary => $"{Name} contents";
+    public string Summary => union ? "union contents" : "structure contents";
 
     public void Run(CrashSession session, string[] args)
     {

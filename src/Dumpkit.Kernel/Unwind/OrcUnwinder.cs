@@ -31,13 +31,16 @@ public sealed class OrcUnwinder
     private readonly KallsymsTable _symbols;
     private readonly OrcTable _orc;
     private readonly KernelStacks _stacks;
+    private readonly ModuleOrc? _modules;
 
-    public OrcUnwinder(KernelMemory memory, KallsymsTable symbols, OrcTable orc, KernelStacks stacks)
+    /// <summary>An unwinder over vmlinux's ORC and, when given, the modules' (frames in modules go on through their tables).</summary>
+    public OrcUnwinder(KernelMemory memory, KallsymsTable symbols, OrcTable orc, KernelStacks stacks, ModuleOrc? modules = null)
     {
         _memory = memory;
         _symbols = symbols;
         _orc = orc;
         _stacks = stacks;
+        _modules = modules;
     }
 
     public KernelStacks Stacks => _stacks;
@@ -67,7 +70,7 @@ public sealed class OrcUnwinder
                 signal = false;
                 continue;
             }
-            if (_orc.Lookup(signal ? ip : ip - 1) is not (_, OrcEntry e))
+            if (LookupOrc(signal ? ip : ip - 1) is not (_, OrcEntry e))
                 return new Backtrace(frames, UnwindEnd.Error, null, $"no ORC entry for {ip:x}");
             if (e.Type == OrcType.EndOfStack)
                 return new Backtrace(frames, UnwindEnd.EndOfStack, null, null);
@@ -121,8 +124,12 @@ public sealed class OrcUnwinder
     /// <summary>The function holding <paramref name="ip"/> (kallsyms), or null.</summary>
     public KernelSymbol? Function(ulong ip) => _symbols.Resolve(ip) is ({ } s, _) ? s : null;
 
-    /// <summary>True for an address in kernel text (a text symbol of kallsyms holds it).</summary>
-    public bool IsText(ulong ip) => ip >= KernelMemory.StartKernelMap && Function(ip) is { Type: 'T' or 't' or 'W' or 'w' };
+    /// <summary>True for an address in kernel text (a text symbol of kallsyms holds it) or, with module ORC, in a module's text.</summary>
+    public bool IsText(ulong ip) =>
+        ip >= KernelMemory.StartKernelMap && (_modules?.TextModule(ip) is not null || Function(ip) is { Type: 'T' or 't' or 'W' or 'w' });
+
+    // An address inside a module is looked up in that module's table only (vmlinux's last entry would cover it otherwise).
+    private (ulong Start, OrcEntry Entry)? LookupOrc(ulong ip) => _modules?.TextModule(ip) is not null ? _modules.Lookup(ip) : _orc.Lookup(ip);
 
     /// <summary>
     /// The first stack word at or above <paramref name="sp"/> (within the stack) that follows a

@@ -24,13 +24,22 @@ public sealed class TaskUnwinder
     public TaskUnwinder(KernelMemory memory, KallsymsTable symbols, BtfTypes types)
     {
         var orc = OrcTable.Load(memory.TryReadVirtual, symbols, types, memory.Info.OsRelease);
-        Unwinder = new OrcUnwinder(memory, symbols, orc, new KernelStacks(memory, symbols, types));
+        Unwinder = new OrcUnwinder(memory, symbols, orc, new KernelStacks(memory, symbols, types), ModuleOrcOf(memory, symbols, types, orc));
         Starts = new TaskStarts(memory, symbols, types);
         OnlineCpus = Starts.OnlineCpus();
         PanicCpu = Starts.PanicCpu();
         foreach (int cpu in OnlineCpus)
             if (Starts.RunningTask(cpu) is ulong t)
                 _cpuOf.TryAdd(t, cpu);
+    }
+
+    // The modules' ORC; none when the module list cannot be read (the unwind then stops at a module frame).
+    private static ModuleOrc? ModuleOrcOf(KernelMemory memory, KallsymsTable symbols, BtfTypes types, OrcTable orc)
+    {
+        try { return ModuleOrc.Create(memory, Modules.ModuleList.Read(memory, symbols, types), types, orc.Layout); }
+        catch (KernelDataException) { return null; }
+        catch (KernelAddressException) { return null; }
+        catch (Formats.PageNotAvailableException) { return null; }
     }
 
     /// <summary>The CPU <paramref name="task"/> was running on at the crash, or null.</summary>

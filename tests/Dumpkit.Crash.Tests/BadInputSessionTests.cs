@@ -1,0 +1,77 @@
+// Copyright (c) The Dumpkit authors.
+// Licensed under the MIT License. See LICENSE in the repository root.
+
+using System.Text;
+using CsCheck;
+
+namespace Dumpkit.Crash.Tests;
+
+/// <summary>Bad input at the session: a dump without the kallsyms entries, and random command lines of the task commands.</summary>
+public class BadInputSessionTests
+{
+    [SkippableFact]
+    // A kernel before 6.0 lists no kallsyms tables in VMCOREINFO: made here from a 6.12 dump by renaming its entries.
+    public void AVmcoreinfoWithoutKallsymsGivesOneLineSayingWhatIsMissing()
+    {
+        var source = RealData.Kernel(RealData.Kernel612, "mdf-c-d31");
+        var dir = Directory.CreateTempSubdirectory("dumpkit-nokallsyms-");
+        try
+        {
+            var bytes = File.ReadAllBytes(source);
+            var from = Encoding.ASCII.GetBytes("SYMBOL(kallsyms_");
+            int renamed = 0;
+            for (int i = bytes.AsSpan().IndexOf(from); i >= 0;)
+            {
+                bytes[i + 7] = (byte)'x'; // SYMBOL(xallsyms_...
+                renamed++;
+                int next = bytes.AsSpan(i + 1).IndexOf(from);
+                i = next < 0 ? -1 : i + 1 + next;
+            }
+            Assert.True(renamed >= 4, $"{renamed} kallsyms entries renamed");
+            var copy = Path.Combine(dir.FullName, "vmcore");
+            File.WriteAllBytes(copy, bytes);
+            var (o, e, code) = CrashRunner.Ours("sym panic\nq\n", "-s", copy);
+            Assert.Equal(1, code);
+            Assert.Equal("", o);
+            var lines = e.TrimEnd('\n').Split('\n');
+            Assert.Single(lines);
+            Assert.StartsWith("crash: ", lines[0], StringComparison.Ordinal);
+            Assert.Contains("SYMBOL(kallsyms_names)", lines[0], StringComparison.Ordinal);
+            Assert.Contains("6.0", lines[0], StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", lines[0], StringComparison.Ordinal);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [SkippableFact]
+    // bt, ps, foreach, set, runq, mod, dis, kmem with any words: an answer or crash's message, never an exception out of the session.
+    public void RandomTaskCommandLinesNeverEscape()
+    {
+        var dump = RealData.CrashDump(RealData.CrashKernel612, "vmcore.elf");
+        var mem = RealData.OpenMemory(dump);
+        using var session = new CrashSession(mem, dump, null, TextWriter.Null);
+        var command = Gen.OneOf(Gen.Const("bt"), Gen.Const("ps"), Gen.Const("foreach"), Gen.Const("set"), Gen.Const("runq"), Gen.Const("mod"),
+            Gen.Const("dis"), Gen.Const("kmem"), Gen.Const("help"), Gen.Const("sym"));
+        var word = Gen.OneOf(
+            Gen.Const("-a"), Gen.Const("-f"), Gen.Const("-c"), Gen.Const("-p"), Gen.Const("-k"), Gen.Const("-u"), Gen.Const("-G"), Gen.Const("-i"),
+            Gen.Const("-r"), Gen.Const("-l"), Gen.Const("bt"), Gen.Const("0"), Gen.Const("1"), Gen.Const("init"), Gen.Const("panic"),
+            Gen.Const("'^k.*'"), Gen.Const("'('"), Gen.Const("schedule+0x10"), Gen.Const("-1"), Gen.Const("99999999999999999999"),
+            Gen.ULong.Select(v => v.ToString("x")), Gen.ULong[0xffff_8000_0000_0000, ulong.MaxValue].Select(v => v.ToString("x")),
+            Gen.Int[-5, 70000].Select(i => i.ToString()), Gen.String[0, 6], Gen.Const("\""));
+        Gen.Select(command, word.Array[0, 4]).Select((c, w) => string.Join(' ', w.Prepend(c))).Sample(line =>
+        {
+            if (line.Contains('>')) return; // no files
+            session.Execute(line);
+        }, iter: 300);
+    }
+
+    [SkippableFact]
+    // Found by the fuzzer above: an empty argument ("dis \"") threw out of dis; crash 8.0.2 prints the usage.
+    public void DisOfAnEmptyArgumentIsTheUsage()
+    {
+        var dump = RealData.Kernel(RealData.Kernel612, "vmcore.elf");
+        var (o, _, code) = CrashRunner.Ours("dis \"\nq\n", "-s", dump);
+        Assert.Equal(0, code);
+        Assert.StartsWith("Usage:\n  dis [-rfludxs]", o, StringComparison.Ordinal);
+    }
+}
