@@ -46,6 +46,30 @@ fails=0
 check() { # NAME COMMAND...: records PASS/FAIL
   if "${@:2}" > /dev/null 2>&1; then echo "PASS $1" | tee -a "$RES"; else echo "FAIL $1" | tee -a "$RES"; fails=$((fails+1)); fi
 }
+# check_saved_dump DUMP: the saved dump read by libkdumpfile, by drgn (with the debug vmlinux) and by our own reader
+# (uses the caller's $out, $KVER and $RES).
+check_saved_dump() {
+  local d=$1
+  "$PY" "$SHARED_LAB/kdump_check.py" --scan "$d" > "$out/kdump_check.json" 2>&1 || true
+  check "libkdumpfile: compressed diskdump of $KVER, no user pages, pages present" "$PY" -c '
+import json,sys; r=json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert r["file.format"]=="diskdump" and r["OSRELEASE"]==sys.argv[2], r
+assert r["pages"]["labanon"]==0 and r["pages"]["present"]>1000, r' "$out/kdump_check.json" "$KVER"
+  local vmlinux=${DUMPKIT_VMLINUX_DIR:-/nonexistent}/vmlinux-$KVER
+  if [ -s "$vmlinux" ] && "$PY" -c 'import drgn' 2>/dev/null; then
+    "$PY" -m drgn -q -c "$d" -s "$vmlinux" "$SHARED_LAB/drgn_probe.py" > "$out/drgn.txt" 2>&1 || true
+    check "drgn: release $KVER, task list, log with the marker" "$PY" -c '
+import re,sys; t=open(sys.argv[1]).read()
+assert "release: "+sys.argv[2] in t, t
+n=int(re.search(r"^tasks: (\d+)", t, re.M).group(1)); assert n>=10, n
+assert int(re.search(r"^dmesg lines: (\d+)", t, re.M).group(1))>100 and "LAB-MARKER kdump-lab" in t, t' "$out/drgn.txt" "$KVER"
+  else
+    echo "SKIP drgn: no debug vmlinux at $vmlinux (set DUMPKIT_VMLINUX_DIR) or no python3-drgn" | tee -a "$RES"
+  fi
+  "$DUMPKIT_BIN" makedumpfile --dump-dmesg "$d" "$out/host-dmesg.txt" > "$out/host-dmesg.log" 2>&1 || true
+  check "our reader: host --dump-dmesg of the guest dump has the marker" grep -q 'LAB-MARKER kdump-lab' "$out/host-dmesg.txt"
+}
+
 
 mkdir -p "$LAB"
 T0=$(now)
@@ -112,24 +136,7 @@ run_mode() { # MODE
     check "our makedumpfile wrote it" grep -q 'makedumpfile Completed' "$out/kdump-capture-makedumpfile.log"
   fi
   check "guest dmesg file has the marker" grep -q 'LAB-MARKER kdump-lab' "$out/kdump-dmesg.txt"
-  "$PY" "$SHARED_LAB/kdump_check.py" --scan "$d" > "$out/kdump_check.json" 2>&1 || true
-  check "libkdumpfile: compressed diskdump of $KVER, no user pages, pages present" "$PY" -c '
-import json,sys; r=json.loads(open(sys.argv[1]).read().splitlines()[-1])
-assert r["file.format"]=="diskdump" and r["OSRELEASE"]==sys.argv[2], r
-assert r["pages"]["labanon"]==0 and r["pages"]["present"]>1000, r' "$out/kdump_check.json" "$KVER"
-  local vmlinux=${DUMPKIT_VMLINUX_DIR:-/nonexistent}/vmlinux-$KVER
-  if [ -s "$vmlinux" ] && "$PY" -c 'import drgn' 2>/dev/null; then
-    "$PY" -m drgn -q -c "$d" -s "$vmlinux" "$SHARED_LAB/drgn_probe.py" > "$out/drgn.txt" 2>&1 || true
-    check "drgn: release $KVER, task list, log with the marker" "$PY" -c '
-import re,sys; t=open(sys.argv[1]).read()
-assert "release: "+sys.argv[2] in t, t
-n=int(re.search(r"^tasks: (\d+)", t, re.M).group(1)); assert n>=10, n
-assert int(re.search(r"^dmesg lines: (\d+)", t, re.M).group(1))>100 and "LAB-MARKER kdump-lab" in t, t' "$out/drgn.txt" "$KVER"
-  else
-    echo "SKIP drgn: no debug vmlinux at $vmlinux (set DUMPKIT_VMLINUX_DIR) or no python3-drgn" | tee -a "$RES"
-  fi
-  "$DUMPKIT_BIN" makedumpfile --dump-dmesg "$d" "$out/host-dmesg.txt" > "$out/host-dmesg.log" 2>&1 || true
-  check "our reader: host --dump-dmesg of the guest dump has the marker" grep -q 'LAB-MARKER kdump-lab' "$out/host-dmesg.txt"
+  check_saved_dump "$d"
   t3=$(now)
   { echo "mode=$mode kver=$KVER GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL accel=${ACCEL:-tcg} tries=$try"
     echo "initramfs_s $(secs "$t0" "$t1")"; echo "qemu_kdump_run_s $(secs "$t1" "$t2")"; echo "host_checks_s $(secs "$t2" "$t3")"
@@ -199,24 +206,7 @@ run_initrd() { # the capture kernel boots the output of "dumpkit kdump initrd"; 
   check "dump.STAMP and dmesg.STAMP on the target disk" bash -c "[ -s '$d' ] && [ -s '$m' ]"
   check "no *-incomplete left" bash -c "! find '$out/crash' -name '*-incomplete' | grep -q ."
   check "guest dmesg file has the marker" grep -q 'LAB-MARKER kdump-lab' "$m"
-  "$PY" "$SHARED_LAB/kdump_check.py" --scan "$d" > "$out/kdump_check.json" 2>&1 || true
-  check "libkdumpfile: compressed diskdump of $KVER, no user pages, pages present" "$PY" -c '
-import json,sys; r=json.loads(open(sys.argv[1]).read().splitlines()[-1])
-assert r["file.format"]=="diskdump" and r["OSRELEASE"]==sys.argv[2], r
-assert r["pages"]["labanon"]==0 and r["pages"]["present"]>1000, r' "$out/kdump_check.json" "$KVER"
-  local vmlinux=${DUMPKIT_VMLINUX_DIR:-/nonexistent}/vmlinux-$KVER
-  if [ -s "$vmlinux" ] && "$PY" -c 'import drgn' 2>/dev/null; then
-    "$PY" -m drgn -q -c "$d" -s "$vmlinux" "$SHARED_LAB/drgn_probe.py" > "$out/drgn.txt" 2>&1 || true
-    check "drgn: release $KVER, task list, log with the marker" "$PY" -c '
-import re,sys; t=open(sys.argv[1]).read()
-assert "release: "+sys.argv[2] in t, t
-n=int(re.search(r"^tasks: (\d+)", t, re.M).group(1)); assert n>=10, n
-assert int(re.search(r"^dmesg lines: (\d+)", t, re.M).group(1))>100 and "LAB-MARKER kdump-lab" in t, t' "$out/drgn.txt" "$KVER"
-  else
-    echo "SKIP drgn: no debug vmlinux at $vmlinux (set DUMPKIT_VMLINUX_DIR) or no python3-drgn" | tee -a "$RES"
-  fi
-  "$DUMPKIT_BIN" makedumpfile --dump-dmesg "$d" "$out/host-dmesg.txt" > "$out/host-dmesg.log" 2>&1 || true
-  check "our reader: host --dump-dmesg of the guest dump has the marker" grep -q 'LAB-MARKER kdump-lab' "$out/host-dmesg.txt"
+  check_saved_dump "$d"
   t3=$(now)
   { echo "mode=initrd kver=$KVER target=$spec GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL accel=${ACCEL:-tcg} tries=$try"
     echo "initrd_bytes $(stat -c %s "$out/initrd.img")"

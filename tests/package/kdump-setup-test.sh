@@ -75,19 +75,7 @@ dpkg -P dumpkit >/dev/null 2>&1
 exit 0
 INNER
 
-unshare -m --propagation private /bin/sh -c '
-    set -e
-    w=$1
-    mount -t overlay overlay -o "lowerdir=/,upperdir=$w/upper,workdir=$w/ovl" "$w/root"
-    mount --rbind /proc "$w/root/proc"
-    mount --rbind /dev "$w/root/dev"
-    mount --rbind /sys "$w/root/sys"
-    mount -t tmpfs tmpfs "$w/root/run"
-    mount -t tmpfs tmpfs "$w/root/tmp"
-    mkdir -p "$w/root/dumpkit-kdump-setup-test"
-    mount --bind "$w/t" "$w/root/dumpkit-kdump-setup-test"
-    exec chroot "$w/root" /bin/bash /dumpkit-kdump-setup-test/inner.sh
-' sh "$work" | tee "$work/inner.log"
+"$here/throwaway-root.sh" "$work" "$work/t" dumpkit-kdump-setup-test | tee "$work/inner.log"
 inner=${PIPESTATUS[0]}
 passed=$(grep -c '^PASS ' "$work/inner.log")
 failed=$(grep -c '^FAIL ' "$work/inner.log")

@@ -49,22 +49,9 @@ if command -v apt-get >/dev/null; then
 fi
 cp "$root/etc/default/dumpkit" "$work/debs/default-dumpkit"
 cp "$here/package-inner.sh" "$work/debs/inner.sh"
-mkdir -p "$work/upper" "$work/ovl" "$work/root"
 
-# The namespace: overlay over /, the kernel file systems bound in, then the checks in a chroot.
-unshare -m --propagation private /bin/sh -c '
-    set -e
-    w=$1
-    mount -t overlay overlay -o "lowerdir=/,upperdir=$w/upper,workdir=$w/ovl" "$w/root"
-    mount --rbind /proc "$w/root/proc"
-    mount --rbind /dev "$w/root/dev"
-    mount --rbind /sys "$w/root/sys"
-    mount -t tmpfs tmpfs "$w/root/run"
-    mount -t tmpfs tmpfs "$w/root/tmp"
-    mkdir -p "$w/root/dumpkit-package-test"
-    mount --bind "$w/debs" "$w/root/dumpkit-package-test"
-    exec chroot "$w/root" /bin/bash /dumpkit-package-test/inner.sh
-' sh "$work" | tee "$work/inner.log"
+# The checks in a throwaway root: an overlay over / in a private mount namespace, entered with chroot.
+"$here/throwaway-root.sh" "$work" "$work/debs" dumpkit-package-test | tee "$work/inner.log"
 inner=${PIPESTATUS[0]}
 
 passed=$(grep -c '^PASS ' "$work/inner.log")
