@@ -16,12 +16,6 @@ namespace Dumpkit.Crash.Tests;
 /// </summary>
 public partial class ForeachBtSysrqTests(ITestOutputHelper output)
 {
-    [GeneratedRegex(@"^\[\s*(\d+\.\d+)\] task:(.{15}) state:.*? pid:(\d+) ")]
-    private static partial Regex TaskLine();
-
-    [GeneratedRegex(@"^\[\s*\d+\.\d+\]  (\? )?([^\s+]+)\+0x[0-9a-f]+/0x[0-9a-f]+( \[\w+\])?$")]
-    private static partial Regex KernelFrame();
-
     [GeneratedRegex(@"^PID: (\d+) +TASK: ([0-9a-f]+) ")]
     private static partial Regex Header();
 
@@ -33,7 +27,7 @@ public partial class ForeachBtSysrqTests(ITestOutputHelper output)
     [InlineData(RealData.CrashKernel612)]
     public void ForeachBtHoldsEveryTasksReliableFrames(string kernel)
     {
-        var log = File.ReadAllLines(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
+        var log = SysrqLog.Lines(kernel);
         var dump = RealData.CrashDump(kernel, "vmcore.elf");
         var (text, err, code) = CrashRunner.Ours("foreach bt\nq\n", "-s", dump);
         Assert.True(code == 0, err);
@@ -61,17 +55,9 @@ public partial class ForeachBtSysrqTests(ITestOutputHelper output)
 
         int logged = 0, same = 0, ranSince = 0;
         var failures = new List<string>();
-        for (int i = 0; i < log.Length; i++)
+        foreach (var (time, _, _, pid, _, reliable) in SysrqLog.Tasks(log))
         {
-            if (TaskLine().Match(log[i]) is not { Success: true } t)
-                continue;
             logged++;
-            int pid = int.Parse(t.Groups[3].Value, CultureInfo.InvariantCulture);
-            double time = double.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture);
-            var reliable = new List<string>();
-            for (int k = i + 1; k < log.Length && !log[k].Contains("</TASK>", StringComparison.Ordinal); k++)
-                if (KernelFrame().Match(log[k]) is { Success: true } f && !f.Groups[1].Success)
-                    reliable.Add(f.Groups[2].Value);
             Assert.True(ours.TryGetValue(pid, out var mine), $"pid {pid} is not in foreach bt");
             // crash begins the panic task at machine_kexec; the kernel's frames are the rest.
             var frames = mine.Frames.SkipWhile(n => n is "machine_kexec" or "__crash_kexec").ToList();

@@ -1,7 +1,6 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
-using System.Text.RegularExpressions;
 
 namespace Dumpkit.Crash.Tests;
 
@@ -9,11 +8,8 @@ namespace Dumpkit.Crash.Tests;
 /// Our ps against the kernel's own account of its tasks: the crash-dumps were made with sysrq-t
 /// just before the panic, so their log lists every task as "task:COMM state:S ... pid:N [tgid:N] ppid:N".
 /// </summary>
-public partial class PsSysrqTests
+public class PsSysrqTests
 {
-    [GeneratedRegex(@"\] task:(.{15}) state:(\S).*? pid:(\d+) +(?:tgid:\d+ +)?ppid:(\d+) ")]
-    private static partial Regex SysrqTask();
-
     // The kernel's letters (task_state_to_char) and crash's names for the same states.
     private static readonly Dictionary<char, string> CrashState = new()
     {
@@ -25,11 +21,7 @@ public partial class PsSysrqTests
     [InlineData(RealData.CrashKernel612, 60)]
     public void EveryLoggedTaskIsInPsWithItsPidParentCommandAndState(string kernel, int logged)
     {
-        var log = File.ReadAllText(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
-        var expected = SysrqTask().Matches(log)
-            .Select(m => (Comm: m.Groups[1].Value.TrimEnd(), State: m.Groups[2].Value[0], Pid: int.Parse(m.Groups[3].Value),
-                Ppid: int.Parse(m.Groups[4].Value)))
-            .ToList();
+        var expected = SysrqLog.Tasks(SysrqLog.Lines(kernel)).Select(t => (t.Comm, t.State, t.Pid, t.Ppid)).ToList();
         Assert.Equal(logged, expected.Count);
 
         var (o, e, code) = CrashRunner.Ours("ps\nq\n", "-s", RealData.CrashDump(kernel, "vmcore.elf"));

@@ -1,7 +1,6 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
-using System.Text.RegularExpressions;
 using Dumpkit.Kernel.Btf;
 using Dumpkit.Kernel.Kallsyms;
 using Dumpkit.Kernel.Sched;
@@ -12,19 +11,14 @@ namespace Dumpkit.Kernel.Tests;
 /// The kernel's own account of its tasks: the crash-dumps were made with sysrq-t just before the
 /// panic, so their log lists every task as "task:COMM state:S ... pid:N [tgid:N] ppid:N".
 /// </summary>
-public partial class TaskListTests
+public class TaskListTests
 {
-    [GeneratedRegex(@"\] task:(.{15}) state:.*? pid:(\d+) +(?:tgid:\d+ +)?ppid:(\d+) ")]
-    private static partial Regex SysrqTask();
-
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61, 55)]
     [InlineData(RealData.CrashKernel612, 60)]
     public void EveryTaskTheKernelLoggedIsOnTheTaskList(string kernel, int logged)
     {
-        var log = File.ReadAllText(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
-        var expected = SysrqTask().Matches(log).Select(m => (Pid: int.Parse(m.Groups[2].Value), Ppid: int.Parse(m.Groups[3].Value),
-            Comm: m.Groups[1].Value.TrimEnd())).ToList();
+        var expected = SysrqLog.Tasks(SysrqLog.Lines(kernel)).Select(t => (t.Pid, t.Ppid, t.Comm)).ToList();
         Assert.Equal(logged, expected.Count);
 
         var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));

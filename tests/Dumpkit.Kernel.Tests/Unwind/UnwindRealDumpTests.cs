@@ -1,8 +1,6 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Dumpkit.Kernel;
 using Dumpkit.Kernel.Btf;
 using Dumpkit.Kernel.Kallsyms;
@@ -17,49 +15,8 @@ namespace Dumpkit.Kernel.Tests;
 /// sysrq-t printed it shortly before the panic, and the panic's Call Trace. The reliable frames
 /// (those without "?") must be ours, function for function.
 /// </summary>
-public partial class UnwindRealDumpTests(ITestOutputHelper output)
+public class UnwindRealDumpTests(ITestOutputHelper output)
 {
-    [GeneratedRegex(@"^\[\s*(\d+\.\d+)\] task:(.{15}) state:.*? pid:(\d+) ")]
-    private static partial Regex TaskLine();
-
-    [GeneratedRegex(@"^\[\s*\d+\.\d+\]  (\? )?([^\s+]+)\+0x[0-9a-f]+/0x[0-9a-f]+( \[\w+\])?$")]
-    private static partial Regex FrameLine();
-
-    private sealed record LoggedTrace(double Time, int Pid, string Comm, List<string> Reliable);
-
-    /// <summary>Each task block of the sysrq-t dump: the reliable function names in order.</summary>
-    private static List<LoggedTrace> SysrqTraces(string[] log)
-    {
-        var list = new List<LoggedTrace>();
-        LoggedTrace? current = null;
-        foreach (var line in log)
-        {
-            if (TaskLine().Match(line) is { Success: true } t)
-            {
-                current = new LoggedTrace(double.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(t.Groups[3].Value),
-                    t.Groups[2].Value.TrimEnd(), []);
-                list.Add(current);
-            }
-            else if (line.Contains("Kernel panic - not syncing", StringComparison.Ordinal) || line.Contains("sysrq: Trigger", StringComparison.Ordinal))
-                current = null;
-            else if (current is not null && FrameLine().Match(line) is { Success: true } f && !f.Groups[1].Success)
-                current.Reliable.Add(f.Groups[2].Value);
-        }
-        return list;
-    }
-
-    /// <summary>The panic's Call Trace, reliable frames only.</summary>
-    private static List<string> PanicTrace(string[] log)
-    {
-        int at = Array.FindIndex(log, l => l.Contains("Kernel panic - not syncing", StringComparison.Ordinal));
-        Assert.True(at >= 0, "no panic in the log");
-        var frames = new List<string>();
-        for (int i = at + 1; i < log.Length && !log[i].Contains("</TASK>", StringComparison.Ordinal); i++)
-            if (FrameLine().Match(log[i]) is { Success: true } f && !f.Groups[1].Success)
-                frames.Add(f.Groups[2].Value);
-        return frames;
-    }
-
     private static List<string> OurReliable(Backtrace bt, KallsymsTable symbols) =>
         bt.Frames.Where(f => f.Kind != FrameKind.Exception)
             .Select(f => symbols.Resolve(f.Kind == FrameKind.Start && f.Slot == 0 ? f.Ip : f.Ip - 1) is ({ } s, _) ? s.Name : $"{f.Ip:x}")
@@ -70,8 +27,8 @@ public partial class UnwindRealDumpTests(ITestOutputHelper output)
     [InlineData(RealData.CrashKernel612)]
     public void EveryTaskUnwindsAsTheKernelPrintedIt(string kernel)
     {
-        var log = File.ReadAllLines(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
-        var logged = SysrqTraces(log);
+        var log = SysrqLog.Lines(kernel);
+        var logged = SysrqLog.Tasks(log);
         Assert.NotEmpty(logged);
         var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
         using var _ = mem.Dump;
@@ -120,8 +77,8 @@ public partial class UnwindRealDumpTests(ITestOutputHelper output)
     [InlineData(RealData.CrashKernel612)]
     public void ThePanicTaskHoldsThePanicCallTraceFromPanicOn(string kernel)
     {
-        var log = File.ReadAllLines(RealData.CrashDump(kernel, "kdump-dmesg.txt"));
-        var expected = PanicTrace(log);
+        var log = SysrqLog.Lines(kernel);
+        var expected = SysrqLog.PanicTrace(log);
         int from = expected.IndexOf("panic");
         Assert.True(from >= 0, "no panic frame in the panic's Call Trace");
         var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
