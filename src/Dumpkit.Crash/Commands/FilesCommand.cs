@@ -23,24 +23,8 @@ internal sealed class FilesCommand : ICrashCommand
 
     public void Run(CrashSession session, string[] args)
     {
-        var targets = new List<string>();
-        foreach (var arg in args)
-        {
-            if (arg.Length > 1 && arg[0] == '-')
-            {
-                if (arg.Length == 2 && "dnRpc".Contains(arg[1], StringComparison.Ordinal))
-                    throw new CommandException($"files: option {arg} is not supported yet by dumpkit crash");
-                throw new CommandException($"files: invalid option -- '{arg[1]}'\n" + CrashSession.Usage(this).Message);
-            }
-            targets.Add(arg);
-        }
-        if (targets.Count == 0)
-        {
-            var current = session.CurrentTask ?? throw new CommandException("files: no current task");
-            TaskViews.Header(session, current, false);
-            Print(session, current);
+        if (TaskViews.Targets(session, this, args, "dnRpc", Print) is not { } targets)
             return;
-        }
         int subsequent = 0;
         foreach (var arg in targets)
         {
