@@ -38,9 +38,20 @@ internal static class HelpPages
               Bail out of the current crash session (the terminal's settings are restored). At the prompt,
               Ctrl-D on an empty line does the same.
             """,
+        "files" => """
+              The open files of a task: its root and working directories, then each open file descriptor with
+              its struct file, dentry, inode, type (REG DIR CHR BLK LNK FIFO SOCK UNKN) and path, the path built
+              from the dentry and mount chains in the dump. Without an argument, the current context.
+
+                    pid  every task with that PID.
+                  taskp  a task_struct address.
+
+              The options of crash's files (-d, -p, -c, -R) are not there yet.
+            """,
         "foreach" => """
-              Run a command for every task, in ps order, or for the tasks named by PID, task address or
-              command name. The command taken is "bt" (with -f).
+              Run commands for every task, in ps order, or for the tasks selected by PID, task address,
+              command name, 'regex', state (RU, IN, UN, ...), kernel, user, gleader or active.
+              The commands taken are "bt" (with -f), "vm", "files" and "ps"; several may be given.
             """,
         "help" => """
               Without an argument, the table of commands. With command names, each one's page; "all" shows
@@ -117,6 +128,17 @@ internal static class HelpPages
         "sys" => """
               System data: the kernel release, the dump, CPUs, date, uptime, load average, tasks, node name,
               release, version, machine, memory, and the panic message.
+            """,
+        "vm" => """
+              The virtual memory of a task: its mm_struct, page directory, RSS and total size, then each
+              memory area (the maple tree of the mm from 6.1, the vm_next list before) with its
+              vm_area_struct, start, end, flags and file. Without an argument, the current context; a kernel
+              thread stops after the MM line.
+
+                    pid  every task with that PID.
+                   task  a task_struct address.
+
+              The options of crash's vm (-p, -P, -M, -v, -m, -R, -f, -d, -x) are not there yet.
             """,
         _ => null,
     };
