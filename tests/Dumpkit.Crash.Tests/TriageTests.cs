@@ -98,6 +98,35 @@ public partial class TriageTests
         Assert.Matches("^[0-9a-f]{16}$", json.GetProperty("signature").GetString());
     }
 
+    /// <summary>
+    /// Every dump present whose kernel log says the same panic came from the same path (the lab's
+    /// <c>echo c &gt; /proc/sysrq-trigger</c>, per their logs) on 6.1 and 6.12, whose builds differ (6.1 has
+    /// <c>__handle_sysrq.cold</c>, 6.12 <c>vpanic</c>): one signature.
+    /// </summary>
+    [SkippableFact]
+    public void TheSameBugOnBothKernelsHasOneSignature()
+    {
+        var dumps = new List<string>();
+        foreach (var (set, kernel) in new[]
+                 {
+                     ("vmcores", RealData.Kernel61), ("vmcores", RealData.Kernel612),
+                     ("crash-dumps", RealData.CrashKernel61), ("crash-dumps", RealData.CrashKernel612),
+                 })
+        {
+            try { dumps.Add(Dump(set, kernel)); }
+            catch (SkipException) { }
+        }
+        Skip.If(dumps.Count < 2, "fewer than two real dumps present");
+        var (text, err, code) = CrashRunner.Ours("", ["--triage", .. dumps]);
+        Assert.True(code == 0, err + text);
+        var objects = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(dumps.Count, objects.Count);
+        var byPanic = objects.GroupBy(o => o.GetProperty("panic").GetString()).ToList();
+        Assert.Contains(byPanic, g => g.Count() > 1);
+        foreach (var g in byPanic)
+            Assert.Single(g.Select(o => o.GetProperty("signature").GetString()).Distinct());
+    }
+
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61)]
     [InlineData(RealData.CrashKernel612)]

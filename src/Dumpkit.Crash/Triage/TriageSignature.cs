@@ -8,8 +8,10 @@ namespace Dumpkit.Crash.Triage;
 
 /// <summary>
 /// A crash's signature: the first 16 hex digits of the SHA-256 of the top <see cref="Depth"/> frames' function
-/// names (joined by newlines, UTF-8), counted from the first frame that is not panic/kdump/oops machinery, so
-/// that two dumps of the same bug group together whatever the offsets, addresses and dump format.
+/// names (joined by newlines, UTF-8), counted from the first frame that is not panic/kdump/oops machinery, each
+/// name without the compiler's clone suffix (<c>.cold</c>, <c>.isra.0</c>, <c>.constprop.0</c>, <c>.part.0</c>: from
+/// the first dot), so that two dumps of the same bug group together whatever the offsets, addresses, dump
+/// format and build.
 /// </summary>
 internal static class TriageSignature
 {
@@ -27,7 +29,10 @@ internal static class TriageSignature
 
     /// <summary>The frames the signature is made of: after the leading machinery, at most <see cref="Depth"/>.</summary>
     public static List<string> Frames(IReadOnlyList<string> backtrace) =>
-        [.. backtrace.SkipWhile(Machinery.Contains).Take(Depth)];
+        [.. backtrace.Select(BaseName).SkipWhile(Machinery.Contains).Take(Depth)];
+
+    /// <summary>A function's name without a clone suffix (C names have no dot; GCC's clones add one).</summary>
+    public static string BaseName(string function) => function.IndexOf('.', StringComparison.Ordinal) is int dot and > 0 ? function[..dot] : function;
 
     /// <summary>The signature of a backtrace (innermost first); null when no frame is left after the machinery.</summary>
     public static string? Of(IReadOnlyList<string> backtrace)
