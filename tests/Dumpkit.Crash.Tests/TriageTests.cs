@@ -204,6 +204,24 @@ public partial class TriageTests
         Assert.Equal(Triage(dump).GetProperty("signature").GetString(), lines[1].GetProperty("signature").GetString());
     }
 
+    /// <summary>The NativeAOT binary (DUMPKIT_BINARY) through a link named crash prints what the library prints.</summary>
+    [SkippableFact]
+    public void TheBinaryThroughTheLinkNamePrintsTheSameLines()
+    {
+        var bin = Environment.GetEnvironmentVariable("DUMPKIT_BINARY");
+        Skip.If(string.IsNullOrEmpty(bin) || !File.Exists(bin), "DUMPKIT_BINARY not set (test.sh publishes the NativeAOT binary and sets it)");
+        var dump = RealData.Kernel(RealData.Kernel612, "mdf-c-d31");
+        using var dir = new TempDir();
+        File.CreateSymbolicLink(dir["crash"], Path.GetFullPath(bin!));
+        string[] args = ["--triage", dump, dir["missing"]];
+        var theirs = RealData.Run(dir["crash"], args);
+        var ours = CrashRunner.Ours("", args);
+        Assert.Equal(1, theirs.ExitCode);
+        Assert.Equal(ours.Code, theirs.ExitCode);
+        Assert.Equal("", theirs.Err);
+        Assert.Equal(ours.Out, theirs.Out);
+    }
+
     [Theory]
     [InlineData()]
     [InlineData("-x", "vmcore")]
