@@ -18,7 +18,7 @@ internal sealed class FilesCommand : ICrashCommand
     public const string Header = " FD       FILE            DENTRY           INODE       TYPE PATH";
 
     public string Name => "files";
-    public string Synopsis => "  files [-d dentry] | [-p inode] | [-c] [-R reference] [pid | taskp] ... ";
+    public string Synopsis => "  files [-d dentry] | [-p inode] | [-c] [-R reference] [pid | taskp] ...";
     public string Summary => "open files";
 
     public void Run(CrashSession session, string[] args)

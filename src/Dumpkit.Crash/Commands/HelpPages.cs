@@ -118,6 +118,21 @@ internal static class HelpPages
               System data: the kernel release, the dump, CPUs, date, uptime, load average, tasks, node name,
               release, version, machine, memory, and the panic message.
             """,
+        "vm" => """
+              A task's memory: the task header, MM, PGD, RSS and TOTAL_VM, then each memory area (VMA, START,
+              END, FLAGS, FILE) in address order, read from the task's maple tree (6.1+). Kernel threads have
+              no mm. No options yet.
+
+                    pid  every task with that PID.
+                   task  a task_struct address.
+            """,
+        "files" => """
+              A task's root and working directories and its open files: FD, FILE, DENTRY, INODE, TYPE and
+              PATH. No options yet.
+
+                    pid  every task with that PID.
+                   task  a task_struct address.
+            """,
         _ => null,
     };
 }
