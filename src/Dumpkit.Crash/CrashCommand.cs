@@ -20,11 +20,13 @@ public static class CrashCommand
     private const int MaxInputFile = 16 << 20;
 
     private const string UsageText =
-        "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n" +
+        "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n  crash --triage VMCORE...\n" +
         "  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
 
     public static int Run(string[] args)
     {
+        if (args.Contains("--triage"))
+            return Run(args, TextReader.Null, Console.Out, Console.Error, interactive: false);
         if (Console.IsInputRedirected || !RawTerminal.TrySave())
             return Run(args, new ConsoleInput(), Console.Out, Console.Error, !Console.IsInputRedirected);
         // A terminal: the line editor in raw mode; the terminal's settings come back after each line, and on a signal
@@ -67,6 +69,8 @@ public static class CrashCommand
     internal static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive,
         Func<string, string?>? prompted)
     {
+        if (Array.IndexOf(args, "--triage") is int triage and >= 0)
+            return Triage.TriageCommand.Run([.. args[..triage], .. args[(triage + 1)..]], output, error);
         bool silent = false;
         string? inputFile = null;
         var files = new List<string>();
@@ -112,11 +116,9 @@ public static class CrashCommand
         {
             session = Open(dumpPath, vmlinux, output);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DumpFormatException or KernelDataException or InvalidDataException)
+        catch (Exception e) when (IsOpenFailure(e))
         {
-            // Format errors name the file already; the system's errors are strerror's words, never the runtime's.
-            string text = e is DumpFormatException or KernelDataException ? e.Message : SystemErrors.Message(e, dumpPath);
-            error.WriteLine(text.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {text}" : $"crash: {dumpPath}: {text}");
+            error.WriteLine(OpenFailure(e, dumpPath));
             return 1;
         }
 
@@ -171,7 +173,19 @@ public static class CrashCommand
         }
     }
 
-    private static CrashSession Open(string dumpPath, string? vmlinux, TextWriter output)
+    /// <summary>The failures of <see cref="Open"/> that are the dump's (or the system's), not a bug.</summary>
+    internal static bool IsOpenFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or DumpFormatException or KernelDataException or InvalidDataException;
+
+    /// <summary>crash's one line for a dump that cannot be opened.</summary>
+    internal static string OpenFailure(Exception e, string dumpPath)
+    {
+        // Format errors name the file already; the system's errors are strerror's words, never the runtime's.
+        string text = e is DumpFormatException or KernelDataException ? e.Message : SystemErrors.Message(e, dumpPath);
+        return text.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {text}" : $"crash: {dumpPath}: {text}";
+    }
+
+    internal static CrashSession Open(string dumpPath, string? vmlinux, TextWriter output)
     {
         // crash's words: a directory is no dump, a missing file is strerror's
         if (Directory.Exists(dumpPath))

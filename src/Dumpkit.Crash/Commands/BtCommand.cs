@@ -76,7 +76,7 @@ internal sealed class BtCommand : ICrashCommand
     }
 
     /// <summary>A frame line of the output: its slot and stack, for <c>-f</c>'s words between frames.</summary>
-    private sealed record FrameLine(ulong Slot, KernelStackKind Stack, string Text);
+    private sealed record FrameLine(ulong Slot, KernelStackKind Stack, string Name, string Text);
 
     /// <summary>One task's backtrace; <paramref name="words"/> (<c>-f</c>): each frame's stack words up to the next frame's slot.</summary>
     internal static void Print(CrashSession session, BtContext ctx, TaskInfo task, bool words, bool header = true)
@@ -85,14 +85,41 @@ internal sealed class BtCommand : ICrashCommand
         int cpu = ctx.CpuOf(task.Address);
         if (header)
             o.WriteLine($"PID: {task.Pid,-7}  TASK: {task.Address:x}  CPU: {cpu,-3}  COMMAND: \"{task.Comm}\"");
-        Backtrace bt;
-        try { bt = ctx.Unwinder.Unwind(task.Address); }
+        List<object> items;
+        try { items = Items(session, ctx, task, cpu); }
         catch (Exception e) when (e is KernelAddressException or KernelDataException or PageNotAvailableException)
         {
             // One unreadable task (a stack freed under an exiting task, an excluded page) does not end foreach.
-            o.WriteLine($"bt: cannot read the stack of task {task.Address:x}: {e.Message}");
+            o.WriteLine(CannotRead(task, e));
             return;
         }
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not FrameLine line)
+            {
+                o.WriteLine((string)items[i]);
+                continue;
+            }
+            o.WriteLine(line.Text);
+            if (words && i + 1 < items.Count && items[i + 1] is FrameLine next && next.Stack == line.Stack && next.Slot > line.Slot)
+                Words(session, o, line.Slot + 8, next.Slot);
+        }
+    }
+
+    /// <summary>bt's message for a task whose stack cannot be read.</summary>
+    internal static string CannotRead(TaskInfo task, Exception e) => $"bt: cannot read the stack of task {task.Address:x}: {e.Message}";
+
+    /// <summary>
+    /// The function names of a task's frames as bt prints them, innermost first (module functions without
+    /// their <c>[module]</c>); throws as the unwinder does when the stack cannot be read.
+    /// </summary>
+    internal static List<string> FrameNames(CrashSession session, BtContext ctx, TaskInfo task) =>
+        [.. Items(session, ctx, task, ctx.CpuOf(task.Address)).OfType<FrameLine>().Select(f => f.Name)];
+
+    /// <summary>bt's lines of one task, below its header: frames (<see cref="FrameLine"/>) and other lines (strings).</summary>
+    private static List<object> Items(CrashSession session, BtContext ctx, TaskInfo task, int cpu)
+    {
+        var bt = ctx.Unwinder.Unwind(task.Address);
         var items = new List<object>(); // FrameLine or a plain line
         KernelStackKind previous = KernelStackKind.Unknown;
         for (int i = 0; i < bt.Frames.Count; i++)
@@ -124,18 +151,7 @@ internal sealed class BtCommand : ICrashCommand
             items.AddRange(Registers(session, bt.UserRegs, exception: false));
         else if (bt.End == UnwindEnd.Error)
             items.Add($"bt: cannot unwind further: {bt.Error}");
-
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (items[i] is not FrameLine line)
-            {
-                o.WriteLine((string)items[i]);
-                continue;
-            }
-            o.WriteLine(line.Text);
-            if (words && i + 1 < items.Count && items[i + 1] is FrameLine next && next.Stack == line.Stack && next.Slot > line.Slot)
-                Words(session, o, line.Slot + 8, next.Slot);
-        }
+        return items;
     }
 
     private static FrameLine Frame(CrashSession session, List<object> items, ulong slot, ulong ip, KernelStackKind stack)
@@ -143,7 +159,7 @@ internal sealed class BtCommand : ICrashCommand
         int n = items.Count(x => x is FrameLine);
         // a module's function is followed by its module's name, as crash prints it
         var (name, module) = session.ResolveSymbol(ip) is { } s ? (s.Name, s.Module is null ? "" : $" [{s.Module}]") : ("(unknown)", "");
-        return new FrameLine(slot, stack, $"{(n < 10 ? " " : "")}#{n} [{slot:x}] {name} at {ip:x}{module}");
+        return new FrameLine(slot, stack, name, $"{(n < 10 ? " " : "")}#{n} [{slot:x}] {name} at {ip:x}{module}");
     }
 
     /// <summary>crash's <c>bt -f</c> words: two a line, <c>    ADDR: word word </c>, through <paramref name="last"/>.</summary>

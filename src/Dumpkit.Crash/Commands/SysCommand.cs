@@ -98,7 +98,7 @@ internal sealed class SysCommand : ICrashCommand
     }
 
     /// <summary>init_uts_ns.name: sysname, nodename, release, version, machine, domainname (65 bytes each).</summary>
-    private static string[]? Utsname(CrashSession s)
+    internal static string[]? Utsname(CrashSession s)
     {
         if (s.Info.Symbol("init_uts_ns") is not ulong ns)
             return null;
