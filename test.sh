@@ -151,7 +151,9 @@ if [ "${DUMPKIT_PACKAGE_TEST:-1}" != 0 ] && [ -n "${DUMPKIT_BINARY:-}" ] && [ "$
     esac
     # The README's "Make Dumpkit this machine's kdump service" commands in a throwaway root.
     echo "test.sh: kdump estimate/install/status/uninstall from the package in a throwaway root"
-    tests/package/kdump-setup-test.sh > "$data/kdump-setup-test.log" 2>&1
+    # this machine's own kernel may have no /lib/modules: the first e2e kernel's module tree stands in for it
+    kv1=${e2e_kvers%% *}
+    DUMPKIT_KMODDIR="$data/lab/kernels/$kv1/lib/modules/$kv1" tests/package/kdump-setup-test.sh > "$data/kdump-setup-test.log" 2>&1
     e=$?
     grep -E '^(FAIL|SKIP) |^kdump-setup: ' "$data/kdump-setup-test.log"
     case $e in
