@@ -16,4 +16,18 @@ internal static partial class Native
 
     /// <summary>mkdir(2): 0, or the errno (EEXIST when anything, even a dangling link, has the name).</summary>
     public static int MakeDirectory(string path, uint mode) => Mkdir(path, mode) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LStat(string path, ref byte buf);
+
+    /// <summary>Whether something that is not a regular file (a device, FIFO, socket, directory or link) has the name:
+    /// lstat(2)'s file type (st_mode at offset 24 of x86-64's struct stat). False when nothing has it.</summary>
+    public static bool IsOtherThanRegularFile(string path)
+    {
+        var buf = new byte[256];
+        if (LStat(path, ref buf[0]) != 0)
+            return false;
+        uint mode = BitConverter.ToUInt32(buf, 24);
+        return (mode & 0xF000) != 0x8000;
+    }
 }

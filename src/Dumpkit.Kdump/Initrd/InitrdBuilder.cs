@@ -108,6 +108,9 @@ public static class InitrdBuilder
             throw new InitrdException($"{output}: is a symbolic link; not replacing it (give the file it points to with -o)");
         if (Directory.Exists(output))
             throw new InitrdException($"{output}: {Cli.SystemErrors.StrError(Cli.SystemErrors.Eisdir)}");
+        // a device, FIFO or socket is never replaced by the image (-o /dev/full once turned the device into a file)
+        if (Native.IsOtherThanRegularFile(output))
+            throw new InitrdException($"{output}: not a regular file; not replacing it");
         string dir = Path.GetDirectoryName(Path.GetFullPath(output))!;
         Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, $".{Path.GetFileName(output)}.{Environment.ProcessId}.tmp");

@@ -63,6 +63,23 @@ public class InitrdCommandTests
         if (gunzip is not null) Assert.Equal(0, gunzip.ExitCode);
     }
 
+    /// <summary>-o naming a device, FIFO or socket is refused and the node stays (-o /dev/full once replaced the device
+    /// with a regular file: the image was renamed over it).</summary>
+    [SkippableFact]
+    public void RefusesAnOutputThatIsNotARegularFile()
+    {
+        Skip.IfNot(File.Exists("/bin/busybox") && File.Exists("/usr/bin/mkfifo"), "busybox-static or mkfifo missing");
+        var (f, kmod) = Machine();
+        using var _ = f;
+        string fifo = f.Dir["fifo.img"];
+        Assert.Equal(0, RealData.Run("/usr/bin/mkfifo", [fifo]).ExitCode);
+        string cfg = Conf(f, "dumpkit.conf", "KDUMP_TARGET=LABEL=dumps\nKDUMP_TARGET_FSTYPE=ext4\n");
+        Assert.Equal(1, Initrd(f, "--config", cfg, "initrd", "-o", fifo, "--kmoddir", kmod, Kver));
+        Assert.Contains("not a regular file", f.Err.ToString(), StringComparison.Ordinal);
+        Assert.True((File.GetAttributes(fifo) & FileAttributes.Directory) == 0 && new FileInfo(fifo).Length == 0);
+        Assert.Equal(0, RealData.Run("/usr/bin/test", ["-p", fifo]).ExitCode);
+    }
+
     [Fact]
     public void RefusesSymlinkOutputAndUnsupportedTargets()
     {
