@@ -16,6 +16,8 @@
 # Columns: wall seconds (the shell's microsecond clock), CPU seconds (user+sys) and peak RSS
 # (MiB, /usr/bin/time), the lines printed, and "x" = that program's median wall time over ours.
 # A program that refuses the dump (crash 8.0.2 on 6.12, drgn's unwinder on 6.4+) prints "fails".
+# At the end, a summary (markdown) a row per dump and command: the dump's size, each program's
+# median wall seconds (CPU seconds) / peak RSS MiB side by side, and crash's and drgn's wall time over ours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${DUMPKIT_DATA:-${TMPDIR:-/tmp}/dumpkit-data}
@@ -83,9 +85,12 @@ echo "dumpkit=$bin runs=$runs $($crash --version 2>/dev/null | awk 'NF {print; e
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 echo "machine: $(nproc) cores, $cpu, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 printf '%-48s %-4s %-8s %8s %7s %8s %6s %8s\n' dump cmd program wall cpu rss_MiB lines x
+declare -A sum=()   # "name cmd program" -> "wall rss" or "fails"
+names=()
 for input in "${inputs[@]}"; do
     release=$(basename "$(dirname "$input")")
     name=$release/$(basename "$input")
+    names+=("$name"); sum["$name size"]=$(stat -L -c %s "$input")
     vmlinux=$vmlinuxdir/vmlinux-$release
     progs=(dumpkit)
     if [ "$theirs" = 1 ] && [ -f "$vmlinux" ]; then
@@ -109,8 +114,10 @@ for input in "${inputs[@]}"; do
             [ -s "$tmp/r.$p" ] || continue
             if failed "$tmp/r.$p"; then
                 printf '%-48s %-4s %-8s %s\n' "$name" "$cmd" "$p" "fails (refuses the dump or prints no $cmd)"
+                sum["$name $cmd $p"]=fails
             else
                 w=$(col "$tmp/r.$p" 1)
+                sum["$name $cmd $p"]="$w $(echo "$(col "$tmp/r.$p" 3) / 1024" | bc -l) $(col "$tmp/r.$p" 2)"
                 printf '%-48s %-4s %-8s %8.3f %7.2f %8.1f %6d %8s\n' "$name" "$cmd" "$p" "$w" "$(col "$tmp/r.$p" 2)" \
                     "$(echo "$(col "$tmp/r.$p" 3) / 1024" | bc -l)" "$(col "$tmp/r.$p" 4)" \
                     "$(awk -v a="$w" -v b="$ours" 'BEGIN { printf "%.1f", a / b }')"
@@ -125,3 +132,27 @@ for input in "${inputs[@]}"; do
     done
 done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| dump | size | command | dumpkit: wall (CPU) / peak RSS | crash 8.0.2 | drgn 0.0.22 | crash / dumpkit | drgn / dumpkit |"
+echo "|---|---|---|---|---|---|---|---|"
+cell() { # KEY -> "W s (C s CPU) / R MiB", "fails" or "not run"
+    case ${sum[$1]:-} in
+        "") echo "not run" ;;
+        fails) echo "fails" ;;
+        *) read -r w r c <<< "${sum[$1]}"; printf '%.3f s (%.2f s CPU) / %.1f MiB' "$w" "$c" "$r" ;;
+    esac
+}
+ratio() { # KEY OURS-KEY -> "N.N×" or "–"
+    case ${sum[$1]:-}:${sum[$2]:-} in
+        :*|fails:*|*:|*:fails) echo "–" ;;
+        *) awk -v a="${sum[$1]%% *}" -v b="${sum[$2]%% *}" 'BEGIN { printf "%.1f×", a / b }' ;;
+    esac
+}
+for name in "${names[@]}"; do
+    for cmd in bt ps; do
+        k="$name $cmd"
+        printf '| %s | %s MB | %s | %s | %s | %s | %s | %s |\n' "$name" "$(echo "${sum["$name size"]} / 1000000" | bc)" \
+            "$([ $cmd = bt ] && echo 'first `bt`' || echo '`ps`')" "$(cell "$k dumpkit")" "$(cell "$k crash")" "$(cell "$k drgn")" \
+            "$(ratio "$k crash" "$k dumpkit")" "$(ratio "$k drgn" "$k dumpkit")"
+    done
+done
