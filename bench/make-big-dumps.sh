@@ -38,7 +38,7 @@ mkdir -p "$out" "$labroot"
 # (the lab's is 4 GiB); the waits allow for TCG (the lab's: 300 s to the panic, 600 s to capture);
 # the guest panics only once memhog holds all its pages (the lab's init waits 3 s, too short to
 # fill gigabytes under TCG), checked against /proc/meminfo's AnonPages.
-scripts=$labroot/scripts
+scripts=$labroot/scripts-$kv
 rm -rf "$scripts"; cp -r "$labsrc" "$scripts"; chmod -R u+w "$scripts"
 sed -i 's/truncate -s 4G "\$run\/out.img"/truncate -s $((GUEST_MEM + 1024))M "$run\/out.img"/' "$scripts/boot.sh"
 sed -i -e 's/for i in \$(seq 600)/for i in $(seq 3600)/' -e "s/'LAB-PANIC-NOW' 300/'LAB-PANIC-NOW' 3600/" "$scripts/kdump-run.sh"
@@ -58,7 +58,7 @@ ln -sfn "$labcache/kernels" "$labroot/kernels"
 LAB=$labroot "$scripts/mkinitramfs.sh" "$kv" > "$labroot/mkinitramfs-$kv.log" 2>&1 \
     || { echo "mkinitramfs failed: $labroot/mkinitramfs-$kv.log"; exit 1; }
 prepare() { # GIB -> LAB dir
-    local lab=$labroot/$1g
+    local lab=$labroot/$kv-$1g
     mkdir -p "$lab"
     ln -sfn "$labroot/kernels" "$lab/kernels"; ln -sfn "$labroot/initrd" "$lab/initrd"; ln -sfn "$labroot/data.img" "$lab/data.img"
     echo "$lab"
