@@ -10,7 +10,7 @@
 #   default binary: $DUMPKIT_DATA/bin/dumpkit (what test.sh publishes), else it publishes one.
 #   The kernel release is the dump's folder name; the debug vmlinux is
 #   $DUMPKIT_VMLINUX_DIR/vmlinux-RELEASE (default $DUMPKIT_DATA/vmlinux). Without it, only ours runs.
-#   THEIRS=0 runs only ours (crash takes about 10 s a run).
+#   THEIRS=0 runs only ours (crash takes about 10 s a run); CMDS="bt" times only the first `bt`.
 # Rows, per dump: the first `bt` (`printf 'bt\nq\n' | crash -s [VMLINUX] VMCORE`; drgn: the crashed
 # thread's stack trace) and `ps` (drgn: every task's PID and command), each from a fresh start.
 # Columns: wall seconds (the shell's microsecond clock), CPU seconds (user+sys) and peak RSS
@@ -99,7 +99,7 @@ for input in "${inputs[@]}"; do
     elif [ "$theirs" = 1 ]; then
         echo "$name: no debug vmlinux $vmlinux: only dumpkit runs"
     fi
-    for cmd in bt ps; do
+    for cmd in ${CMDS:-bt ps}; do
         for p in "${progs[@]}"; do : > "$tmp/r.$p"; done
         # Each round runs every program once, so the machine's drift falls on all of them alike.
         for _ in $(seq "$runs"); do
@@ -149,7 +149,7 @@ ratio() { # KEY OURS-KEY -> "N.N×" or "–"
     esac
 }
 for name in "${names[@]}"; do
-    for cmd in bt ps; do
+    for cmd in ${CMDS:-bt ps}; do
         k="$name $cmd"
         printf '| %s | %s MB | %s | %s | %s | %s | %s | %s |\n' "$name" "$(echo "${sum["$name size"]} / 1000000" | bc)" \
             "$([ $cmd = bt ] && echo 'first `bt`' || echo '`ps`')" "$(cell "$k dumpkit")" "$(cell "$k crash")" "$(cell "$k drgn")" \
