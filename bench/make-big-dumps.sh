@@ -82,7 +82,7 @@ run_size() { # GIB
     mv "$tmpout/kdump-vmcore.elf" "$out/vmcore-${g}g.elf"
     case $kv in
         6.1.*) mv "$tmpout/kdump-guest.mdf-c-d31" "$out/vmcore-${g}g.c-d31" ;;
-        *) "${DUMPKIT_BINARY:-$data/bin/dumpkit}" makedumpfile -c -d 31 -f "$out/vmcore-${g}g.elf" "$out/vmcore-${g}g.c-d31" >/dev/null ;;
+        *) "${DUMPKIT_BINARY:-$data/bin/dumpkit}" makedumpfile -c -d 31 -f "$out/vmcore-${g}g.elf" "$out/vmcore-${g}g.c-d31" > "$lab/makedumpfile.log" 2>&1 ;;
     esac
     mv "$tmpout/kdump-dmesg.txt" "$out/dmesg-${g}g.txt"
     mv "$tmpout/kdump-console.log" "$out/console-${g}g.log"
