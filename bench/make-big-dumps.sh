@@ -6,15 +6,17 @@
 #   OUT=${BIG_DUMPS:-$DUMPKIT_DATA/big-dumps}/KVER gets, per size N:
 #     vmcore-Ng.elf      the capture kernel's raw /proc/vmcore (ELF)
 #     vmcore-Ng.c-d31    makedumpfile -c -d 31 of it (made in the capture kernel; 6.12: on the host
-#                        by `dumpkit makedumpfile`, because Debian's 1.7.2 filters 6.12 wrongly)
+#                        by `dumpkit makedumpfile` (DUMPKIT_BINARY, default $DUMPKIT_DATA/bin/dumpkit),
+#                        because Debian's 1.7.2 filters 6.12 wrongly)
 #     dmesg-Ng.txt, console-Ng.log, timings-Ng.txt
 #   LABSRC: the lab scripts (default ../shared/lab); LAB: a work directory of this script's own
 #   (default $DUMPKIT_DATA/big-lab); the kernels are linked from LABCACHE (default
 #   $DUMPKIT_DATA/lab, what test.sh fetched; LABSRC/fetch-kernels.sh makes it) and never written.
-# Each size runs in its own LAB subdirectory, so sizes can run at once (JOBS=1 runs them in turn).
+#   DUMPKIT_BIG_DUMPS=$BIG_DUMPS lets tests/Dumpkit.Crash.Tests/BigDumpTests.cs check them.
+# Each kernel and size runs in its own LAB subdirectory, so sizes can run at once (JOBS=1: in turn).
 # The guest's memory is filled in proportion: after the crash kernel's reservation (256 MiB) and
-# ~200 MiB for the kernel and the initramfs, a twentieth zero pages, random and text tmpfs files
-# (256 MiB each at most: the lab's tmpfs holds 512 MiB), the 128 MiB block-device cache, the rest
+# ~200 MiB for the kernel and the initramfs, a twentieth zero pages, an eighth each random and text
+# tmpfs files (256 MiB at most: the lab's tmpfs holds 512 MiB), the 128 MiB block-device cache, the rest
 # LABANON pattern pages; APPEND="init_on_free=1 lab.rmboot=1 lab.sysrq_t=1" as for the
 # crash-dumps corpus, so each dump's kernel log holds every task's stack.
 set -euo pipefail
