@@ -77,7 +77,7 @@ public static partial class KdumpCommand
                 "load" => Load(plan, host),
                 "unload" => Unload(host),
                 "test" => Test(plan, host, runner),
-                "savecore" => new Savecore(config, host, vmcore).Run(),
+                "savecore" => new Savecore(config, host, vmcore, runner).Run(),
                 "estimate" => Estimate(plan, host, parsed.Json),
                 "install" => new Installer(plan, host, runner).Install(!parsed.NoInitrd),
                 "uninstall" => new Installer(plan, host, runner).Uninstall(),
