@@ -105,6 +105,16 @@ public class SavecoreNfsTests
     }
 
     [Fact]
+    public void ShowNamesTheExportAndItsMountSettings()
+    {
+        var (f, cfg, core) = Setup("NFS_RETRANS=5\n");
+        using var _ = f;
+        Assert.Equal(0, f.Kdump("--config", cfg, "show"));
+        Assert.Contains($"NFS             : 10.0.2.2:/srv/crash (mounted on {core})\nNFS_TIMEO       : 600\nNFS_RETRANS     : 5\n" +
+            "NFS_MOUNT_RETRY : 4\n", f.Out.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void IPv6ServersInBrackets()
     {
         var t = NfsTarget.FromConfig(KdumpConfig.Parse("NFS=[fd00::2]:/srv/crash\n"), out var problem);
