@@ -112,7 +112,9 @@ if [ "${DUMPKIT_E2E:-1}" != 0 ] && [ -n "${DUMPKIT_QEMU_DUMPS:-}" ] && [ -n "${D
     # savecore runs as a search: at 112M, then at 100M; it passes when 112M passes and reports
     # the smallest size that worked (6.1 needs 112M, 6.12 fits in 100M; tests/e2e/RESULTS.md).
     # initrd: the capture kernel boots "dumpkit kdump initrd"'s image and saves to a disk by UUID (2-3 min per kernel).
-    for mode in makedumpfile search initrd; do
+    # nfs: the same image with NFS=: DHCP on the guest's virtio-net card, the export of nfs-ganesha (NFSv4, run with QEMU in a
+    # network namespace of its own); skipped (exit 2) when ganesha.nfsd is missing or does not start (2-3 min per kernel).
+    for mode in makedumpfile search initrd nfs; do
         result=fail
         elog="$data/e2e-$mode-$kv.log"
         for try in 1 2; do

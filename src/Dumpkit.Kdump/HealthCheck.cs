@@ -44,7 +44,10 @@ public sealed class HealthCheck
             ? "kernel and initramfs fit in the reserved memory" : "not checked (no kernel or no reserved memory)");
         h.Add("KDUMP_KEXEC_ARGS", plan.KexecArgsProblem(), c.KexecArgs.Length == 0 ? "(none)" : string.Join(' ', c.KexecArgs));
         h.Add("MAKEDUMP_ARGS", MakedumpArgsProblem(c), $"\"{c.MakedumpArgs}\" makes a dump");
-        var (targetProblem, targetDetail) = c.Ssh is null ? LocalTarget(c, h.Estimate) : SshTarget(c, runner, h.Estimate);
+        var (targetProblem, targetDetail) = c.Ssh is not null && c.Nfs is not null
+            ? ($"SSH={c.Ssh} and NFS={c.Nfs}: set one of them (dumpkit saves to one target)", "")
+            : c.Nfs is not null ? NfsTargetCheck(c, runner, h.Estimate)
+            : c.Ssh is null ? LocalTarget(c, h.Estimate) : SshTarget(c, runner, h.Estimate);
         h.Add("target", targetProblem, targetDetail);
         return h;
     }
@@ -157,6 +160,56 @@ public sealed class HealthCheck
             return ($"{where}: {Room(available, e)}: no room for the expected dump", where);
         return (null, $"{where}: {Room(available, e)}");
     }
+
+    /// <summary>
+    /// NFS=HOST:/EXPORT: mounted once on a private temporary directory (short timeouts, so that an absent server does not
+    /// hold the check for minutes), its room read with statvfs, unmounted. Where this machine cannot mount it (no NFS client
+    /// in the running kernel, not root) the check says what it could not check, without calling it a problem.
+    /// </summary>
+    private static (string?, string) NfsTargetCheck(KdumpConfig c, ProgramRunner runner, EstimateReport e)
+    {
+        var nfs = NfsTarget.FromConfig(c, out string? problem);
+        if (nfs is null) return (problem, "");
+        string? address = nfs.Address(out string? why);
+        if (address is null) return ($"NFS={nfs.Spec}: {why}", nfs.Spec);
+        string dir;
+        try
+        {
+            dir = Directory.CreateTempSubdirectory("dumpkit-nfs-").FullName;
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"{nfs.Spec}: not checked: no temporary mount point ({Cli.SystemErrors.Message(x)})");
+        }
+        try
+        {
+            int errno = nfs.MountOnce(runner, address, dir, out string vers, timeo: CheckTimeo, retrans: 1);
+            if (errno is Eperm or Enodev)
+                return (null, $"{nfs.Spec}: not checked: mount: {Cli.SystemErrors.StrError(errno)}" +
+                    (errno == Eperm ? " (mounting needs root)" : " (no NFS client in the running kernel)"));
+            if (errno != 0)
+                return ($"NFS={nfs.Spec}: the export cannot be mounted: {Cli.SystemErrors.StrError(errno)}", nfs.Spec);
+            try
+            {
+                int err = NativeFs.Available(dir, out long available, out bool readOnly);
+                if (err != 0) return ($"NFS={nfs.Spec}: {Cli.SystemErrors.StrError(err)}", nfs.Spec);
+                if (readOnly) return ($"NFS={nfs.Spec}: {Cli.SystemErrors.StrError(30)}", nfs.Spec);
+                if (e.ExpectedDumpBytes is long need && available < need)
+                    return ($"NFS={nfs.Spec}: {Room(available, e)}: no room for the expected dump", nfs.Spec);
+                return (null, $"{nfs.Spec} (NFSv{vers}): {Room(available, e)}");
+            }
+            finally
+            {
+                runner.Unmount(dir);
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(dir); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private const int Eperm = 1, Enodev = 19, CheckTimeo = 50;
 
     public void WriteJson(Utf8JsonWriter j)
     {

@@ -77,7 +77,7 @@ public static partial class KdumpCommand
                 "load" => Load(plan, host),
                 "unload" => Unload(host),
                 "test" => Test(plan, host, runner),
-                "savecore" => new Savecore(config, host, vmcore).Run(),
+                "savecore" => new Savecore(config, host, vmcore, runner).Run(),
                 "estimate" => Estimate(plan, host, parsed.Json),
                 "install" => new Installer(plan, host, runner).Install(!parsed.NoInitrd),
                 "uninstall" => new Installer(plan, host, runner).Uninstall(),
@@ -112,7 +112,8 @@ public static partial class KdumpCommand
         w.WriteLine("  uninstall undo exactly what install did (its manifest: /var/lib/dumpkit/install.manifest)");
         w.WriteLine($"configuration: {KdumpConfig.DefaultPath} (KDUMP_KERNEL, KDUMP_INITRD, KDUMP_CMDLINE, KDUMP_CMDLINE_APPEND,");
         w.WriteLine("  KDUMP_COREDIR, MAKEDUMP_ARGS, KDUMP_NUM_DUMPS, KDUMP_FAIL_CMD, KDUMP_DUMP_DMESG, USE_KDUMP, KDUMP_KEXEC_ARGS,");
-        w.WriteLine("  KDUMP_SYSCTL, SSH, SSH_KEY; kdump-tools' NFS, FTP, HOSTTAG, KDUMP_COMPRESSION are refused)");
+        w.WriteLine("  KDUMP_SYSCTL, SSH, SSH_KEY, NFS, NFS_TIMEO, NFS_RETRANS, NFS_MOUNT_RETRY; kdump-tools' FTP, HOSTTAG,");
+        w.WriteLine("  KDUMP_COMPRESSION are refused)");
         w.WriteLine("exit: 0 ok, 1 failed, 2 usage/config error, 3 not ready / no vmcore, 4 only the raw vmcore was saved");
     }
 
@@ -137,6 +138,18 @@ public static partial class KdumpCommand
         w.WriteLine($"config file     : {c.Source ?? "(none, defaults)"}");
         w.WriteLine($"USE_KDUMP       : {(c.UseKdump ? 1 : 0)}");
         w.WriteLine($"KDUMP_COREDIR   : {c.CoreDir}");
+        if (c.Nfs is not null)
+        {
+            // as kdump-tools' show: the export and its mount's settings
+            var nfs = NfsTarget.FromConfig(c, out string? problem);
+            w.WriteLine($"NFS             : {c.Nfs}{(problem is null ? $" (mounted on {c.CoreDir})" : $" ({problem})")}");
+            if (nfs is not null)
+            {
+                w.WriteLine($"NFS_TIMEO       : {nfs.Timeo}");
+                w.WriteLine($"NFS_RETRANS     : {nfs.Retrans}");
+                w.WriteLine($"NFS_MOUNT_RETRY : {nfs.MountRetry}");
+            }
+        }
         w.WriteLine($"MAKEDUMP_ARGS   : {c.MakedumpArgs}");
         w.WriteLine($"KDUMP_NUM_DUMPS : {(c.NumDumps == 0 ? "0 (keep all)" : c.NumDumps.ToString(CultureInfo.InvariantCulture))}");
         w.WriteLine($"KDUMP_FAIL_CMD  : {c.FailCmd ?? "(none)"}");

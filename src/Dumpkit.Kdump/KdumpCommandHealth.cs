@@ -69,9 +69,10 @@ public static partial class KdumpCommand
         var c = plan.Config;
         host.Out.WriteLine($"crash memory: {CrashMemory(host)}");
         host.Out.WriteLine($"load would run: {plan.KexecCommandText}");
-        host.Out.WriteLine($"savecore would write: {Path.Combine(c.CoreDir, "YYYYmmddHHMM")}" +
+        string where = c.Nfs is null ? Path.Combine(c.CoreDir, "YYYYmmddHHMM") : $"{c.Nfs}/YYYYmmddHHMM (the export mounted on {c.CoreDir})";
+        host.Out.WriteLine($"savecore would write: {where}" +
             $"/dmesg.YYYYmmddHHMM and dump.YYYYmmddHHMM (makedumpfile {c.MakedumpArgs})" +
-                           (c.NumDumps > 0 ? $", keeping the newest {c.NumDumps}" : ""));
+                           (c.NumDumps > 0 && c.Nfs is null ? $", keeping the newest {c.NumDumps}" : ""));
         var health = HealthCheck.Run(plan, host, runner, census: true);
         foreach (var i in health.Items.Where(i => i.Ok))
             host.Out.WriteLine($"ok: {i.Name}: {i.Detail}");

@@ -46,6 +46,8 @@ public sealed class KdumpConfig
     public string SshCommand => Get("KDUMP_SSH_COMMAND") ?? "ssh";
     /// <summary>The dumpkit binary on the remote host (default "dumpkit").</summary>
     public string RemoteDumpkit => Get("KDUMP_REMOTE_DUMPKIT") ?? "dumpkit";
+    /// <summary>NFS=HOST:/EXPORT: savecore mounts the export on KDUMP_COREDIR and saves the dump there (<see cref="NfsTarget"/>).</summary>
+    public string? Nfs => Get("NFS");
     /// <summary>The crash dump to save (kdump-tools has no such knob; for tests and odd set-ups).</summary>
     public string? Vmcore => Get("KDUMP_VMCORE");
 

@@ -22,7 +22,6 @@ public sealed record KdumpKey(string Name, KeyHandling Handling, string Why);
 /// </summary>
 public static class KdumpKeys
 {
-    private const string NoNfs = "NFS targets are not supported yet: the dump would be written to the local KDUMP_COREDIR instead";
     private const string NoFtp = "FTP targets are not supported: use SSH= (or a local KDUMP_COREDIR)";
 
     public static IReadOnlyList<KdumpKey> All { get; } =
@@ -47,10 +46,10 @@ public static class KdumpKeys
         new("HOSTTAG", KeyHandling.Refused, "not supported: remote dump directories are named by the date only"),
         new("SSH_KDUMP_RETRY", KeyHandling.Refused, "not supported: savecore tries the SSH host once, then streams the raw vmcore"),
         new("KDUMP_COMPRESSION", KeyHandling.Refused, "not supported: compress the pages with MAKEDUMP_ARGS (-c, -l, -p, -z) instead"),
-        new("NFS", KeyHandling.Refused, NoNfs),
-        new("NFS_TIMEO", KeyHandling.Refused, NoNfs),
-        new("NFS_RETRANS", KeyHandling.Refused, NoNfs),
-        new("NFS_MOUNT_RETRY", KeyHandling.Refused, NoNfs),
+        new("NFS", KeyHandling.Honoured, "HOST:/EXPORT savecore mounts on KDUMP_COREDIR and saves the dump in"),
+        new("NFS_TIMEO", KeyHandling.Honoured, "timeo= of the NFS mount (tenths of a second, default 600)"),
+        new("NFS_RETRANS", KeyHandling.Honoured, "retrans= of the NFS mount (default 3)"),
+        new("NFS_MOUNT_RETRY", KeyHandling.Honoured, "attempts to mount the NFS export, 3 s apart (default 4)"),
         new("FTP", KeyHandling.Refused, NoFtp),
         new("FTP_USER", KeyHandling.Refused, NoFtp),
         new("FTP_PASSWORD", KeyHandling.Refused, NoFtp),

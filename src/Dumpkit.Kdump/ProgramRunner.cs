@@ -16,7 +16,8 @@ public sealed record ProgramResult(int ExitCode, string Output, string Errors)
 
 /// <summary>
 /// The programs install, uninstall and the health checks run (update-grub, systemctl, ssh, dumpkit
-/// itself): found in PATH and run without a shell; replaced by a recording fake in tests.
+/// itself): found in PATH and run without a shell; and the mount(2) and umount2(2) calls of an NFS target
+/// (savecore, test, status) with the pause between mount attempts; replaced by a recording fake in tests.
 /// </summary>
 public class ProgramRunner
 {
@@ -64,6 +65,16 @@ public class ProgramRunner
             return new ProgramResult(127, "", $"{program}: {Cli.SystemErrors.StrError(e.NativeErrorCode)}");
         }
     }
+
+    /// <summary>mount(2) of <paramref name="source"/> on <paramref name="target"/> with the kernel's text options: 0 or the errno.</summary>
+    public virtual int Mount(string source, string target, string fsType, string options) =>
+        NativeMount.Mount(source, target, fsType, options);
+
+    /// <summary>umount2(2): 0 or the errno.</summary>
+    public virtual int Unmount(string target) => NativeMount.Unmount(target);
+
+    /// <summary>The wait between two mount attempts.</summary>
+    public virtual void Pause(TimeSpan time) => Thread.Sleep(time);
 
     /// <summary>This program (the dumpkit binary) for running one of its own commands as a subprocess.</summary>
     public virtual string? Self => Environment.ProcessPath;

@@ -14,10 +14,13 @@ namespace Dumpkit.Kdump;
 /// MAKEDUMP_ARGS), each written as *-incomplete and renamed when complete; when makedumpfile
 /// fails, /proc/vmcore is copied raw to vmcore.STAMP (the partial dump-incomplete stays);
 /// after a success, directories beyond KDUMP_NUM_DUMPS are removed, oldest first; after a
-/// failure KDUMP_FAIL_CMD runs. The makedumpfile library runs in this process.
+/// failure KDUMP_FAIL_CMD runs. The makedumpfile library runs in this process. NFS= mounts the
+/// export on KDUMP_COREDIR first and unmounts it after (<see cref="NfsTarget"/>); SSH= streams the dump.
 /// </summary>
-public sealed partial class Savecore(KdumpConfig config, KexecHost host, string? vmcoreOverride)
+public sealed partial class Savecore(KdumpConfig config, KexecHost host, string? vmcoreOverride, ProgramRunner? runner = null)
 {
+    private readonly ProgramRunner _runner = runner ?? ProgramRunner.Default;
+
     private TextWriter Out => host.Out;
     private TextWriter Err => host.Err;
 
@@ -35,8 +38,52 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             return KdumpCommand.NotReady;
         }
         string stamp = host.Now().ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        if (config.Ssh is not null && config.Nfs is not null)
+        {
+            Err.WriteLine($"kdump: SSH={config.Ssh} and NFS={config.Nfs}: set one of them (dumpkit saves to one target)");
+            return Fail(null);
+        }
         if (config.Ssh is not null)
             return RunRemote(vmcore, stamp);
+        if (config.Nfs is not null)
+            return RunNfs(vmcore, stamp);
+        return SaveLocal(vmcore, stamp, rotate: true);
+    }
+
+    /// <summary>
+    /// NFS=HOST:/EXPORT, as kdump-tools does it: the export mounted on KDUMP_COREDIR (NFS_MOUNT_RETRY attempts), the
+    /// dump saved in KDUMP_COREDIR/STAMP (so EXPORT/STAMP on the server), no rotation, the export unmounted.
+    /// </summary>
+    private int RunNfs(string vmcore, string stamp)
+    {
+        var nfs = NfsTarget.FromConfig(config, out string? problem);
+        if (nfs is null)
+        {
+            Err.WriteLine($"kdump: {problem}");
+            return Fail(null);
+        }
+        try
+        {
+            Directory.CreateDirectory(config.CoreDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Err.WriteLine($"kdump: {config.CoreDir}: cannot create the mount point: {Cli.SystemErrors.Message(e, config.CoreDir)}");
+            return Fail(null);
+        }
+        if (!nfs.Mount(_runner, config.CoreDir, Out, Err))
+            return Fail(null);
+        Out.WriteLine($"kdump: Dumping to NFS mountpoint {nfs.Spec}/{stamp}");
+        int result = SaveLocal(vmcore, stamp, rotate: false);
+        int errno = _runner.Unmount(config.CoreDir);
+        if (errno != 0)
+            Err.WriteLine($"kdump: Unable to cleanly unmount the NFS file system: umount {config.CoreDir}: {Cli.SystemErrors.StrError(errno)}");
+        return result;
+    }
+
+    /// <summary>The dump saved in KDUMP_COREDIR/STAMP; <paramref name="rotate"/>: then KDUMP_NUM_DUMPS applied.</summary>
+    private int SaveLocal(string vmcore, string stamp, bool rotate)
+    {
         string dir;
         try
         {
@@ -80,7 +127,7 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             Out.WriteLine($"kdump: saved the unfiltered vmcore in {dir} ({rawFile})");
         }
         host.Sys.Sync();
-        Rotate(dir);
+        if (rotate) Rotate(dir);
         return result;
     }
 

@@ -27,8 +27,18 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
         "tmpfs", "ramfs", "proc", "sysfs", "devtmpfs", "overlay", "squashfs", "nfs", "nfs4", "cifs", "fuse", "9p", "virtiofs",
     };
 
+    /// <summary>Network drivers always put into an NFS target's image besides this machine's own: QEMU's and the common Intel ones.</summary>
+    public static readonly string[] CommonNetworkDrivers = ["virtio_pci", "virtio_net", "e1000", "e1000e"];
+
+    /// <summary>The NFS client modules an NFS target's image loads (their dependencies, sunrpc, lockd, …, come from modules.dep).</summary>
+    public static readonly string[] NfsModules = ["nfsv4", "nfsv3"];
+
+    public const string NfsFsType = "nfs";
+
     public static DumpTarget Resolve(KdumpConfig config, KexecHost host)
     {
+        if (config.Nfs is not null)
+            return ResolveNfs(config, host);
         string coreDir = config.CoreDir;
         if (!coreDir.StartsWith('/'))
             throw new DumpTargetException($"KDUMP_COREDIR={coreDir} is not an absolute path");
@@ -64,6 +74,29 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
         mods.Add("fs-" + mount.FsType);
         string inside = Join(mount.Root, coreDir.Length == mount.MountPoint.Length ? "/" : coreDir[mount.MountPoint.TrimEnd('/').Length..]);
         return new DumpTarget(source, mount.FsType, Join(MountPoint, inside), mods, notes);
+    }
+
+    /// <summary>NFS=HOST:/EXPORT: savecore in the image mounts the export on the mount point itself; the image needs the drivers
+    /// of this machine's network cards (/sys/class/net/*/device), the common ones and the NFS client.</summary>
+    private static DumpTarget ResolveNfs(KdumpConfig config, KexecHost host)
+    {
+        if (NfsTarget.FromConfig(config, out string? problem) is not { } nfs)
+            throw new DumpTargetException(problem!);
+        var notes = new List<string>();
+        var modules = new List<string>();
+        string net = host.SystemPath("/sys/class/net");
+        if (Directory.Exists(net))
+            foreach (var link in Directory.GetFileSystemEntries(net).Order(StringComparer.Ordinal))
+            {
+                // the card's own directory first: "device" is relative to it, not to /sys/class/net
+                string nic = Resolve(link) ?? link;
+                if (Path.Exists(Path.Combine(nic, "device")))
+                    foreach (var m in DriverModules(Path.Combine(nic, "device"), host, []))
+                        if (!modules.Contains(m)) modules.Add(m);
+            }
+        foreach (var m in CommonNetworkDrivers.Concat(NfsModules))
+            if (!modules.Contains(m)) modules.Add(m);
+        return new DumpTarget(nfs.Spec, NfsFsType, MountPoint, modules, notes);
     }
 
     private static bool Under(string path, string mountPoint) =>

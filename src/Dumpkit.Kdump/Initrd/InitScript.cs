@@ -8,7 +8,9 @@ namespace Dumpkit.Kdump.Initrd;
 /// <summary>
 /// The capture initramfs's /init, a busybox sh script: mount /proc, /sys and /dev, load the modules listed in
 /// /lib/modules/KVER/dumpkit.load (xz or gzip modules unpacked first), wait for the dump target, mount it, run
-/// "dumpkit kdump savecore", unmount, reboot. When the target cannot be mounted it runs KDUMP_FAIL_CMD itself
+/// "dumpkit kdump savecore", unmount, reboot. An NFS target instead: the network brought up (ip= of the command
+/// line, else DHCP with busybox udhcpc on the first network card), then savecore, which mounts the export itself.
+/// When the target cannot be mounted it runs KDUMP_FAIL_CMD itself
 /// (savecore runs it on its own failures) and reboots. "dumpkit.shell" on the capture kernel's command line
 /// opens a shell on the console instead of rebooting, to look around.
 /// </summary>
@@ -17,6 +19,22 @@ public static class InitScript
     public const string LoadList = "dumpkit.load";
     public const string Settings = "etc/dumpkit/initrd.sh";
     public const int TargetWaitSeconds = 60;
+    public const string DhcpScript = "etc/dumpkit/udhcpc.sh";
+
+    /// <summary>busybox udhcpc's script: the lease's address, netmask, first router and name servers put in place.</summary>
+    public const string DhcpScriptText = """
+        #!/bin/sh
+        # written by dumpkit kdump initrd: udhcpc calls it with deconfig, bound or renew (and the lease in the environment)
+        case $1 in
+          deconfig) ifconfig "$interface" 0.0.0.0 ;;
+          bound|renew)
+            ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
+            for r in $router; do route add default gw "$r" dev "$interface"; break; done
+            if [ -n "$dns" ]; then : > /etc/resolv.conf; for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done; fi ;;
+        esac
+        exit 0
+
+        """;
 
     /// <summary>The settings file /init sources: shell assignments, every value single-quoted.</summary>
     public static string SettingsText(string kver, DumpTarget target, string? failCmd)
@@ -57,6 +75,35 @@ public static class InitScript
           if [ -n "$FAIL_CMD" ]; then say "running KDUMP_FAIL_CMD: $FAIL_CMD"; sh -c "$FAIL_CMD"; fi
           finish
         }
+        # ip= of the capture kernel's command line, as initramfs-tools reads it: empty, dhcp (or on, any, both) for DHCP,
+        # else CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF (a static address unless AUTOCONF asks for DHCP)
+        ip_spec() { for a in $(cat /proc/cmdline); do case $a in ip=*) echo "${a#ip=}" ;; esac; done; }
+        first_nic() { for n in /sys/class/net/*; do n=${n##*/}; [ "$n" != lo ] && [ -e "/sys/class/net/$n" ] && { echo "$n"; return; }; done; }
+        net_up() {
+          ip link set lo up
+          spec=$(ip_spec); mode=dhcp; nic=; cip=; gw=; mask=
+          case $spec in
+            ""|dhcp|on|any|both) ;;
+            *) oifs=$IFS; IFS=:; set -f; set -- $spec; set +f; IFS=$oifs
+               cip=$1; gw=$3; mask=$4; nic=$6
+               case ${7:-off} in dhcp|on|any|both) ;; *) [ -n "$cip" ] && mode=static ;; esac ;;
+          esac
+          i=0
+          while :; do
+            d=${nic:-$(first_nic)}
+            [ -n "$d" ] && [ -e "/sys/class/net/$d" ] && break
+            [ $i -ge $WAIT ] && return 1
+            sleep 1; i=$((i+1))
+          done
+          ip link set "$d" up
+          if [ $mode = dhcp ]; then
+            udhcpc -i "$d" -f -q -n -t 10 -T 3 -s /{{DhcpScript}} || return 1
+          else
+            ifconfig "$d" "$cip" netmask "${mask:-255.255.255.0}" up || return 1
+            [ -z "$gw" ] || route add default gw "$gw" dev "$d"
+          fi
+          say "network: $d up ($mode), $(ip -4 addr show dev "$d" | sed -n 's/.*inet \([^ ]*\).*/\1/p')"
+        }
         say "Linux $(uname -r), /proc/vmcore $([ -e /proc/vmcore ] && echo present || echo absent)"
         while read -r m; do
           f=/lib/modules/$KVER/$m
@@ -68,23 +115,31 @@ public static class InitScript
         done < /lib/modules/$KVER/{{LoadList}}
         rm -f /tmp/module.ko
         [ -e /proc/vmcore ] || fail "no /proc/vmcore: not a capture kernel"
-        dev=; i=0
-        while [ -z "$dev" ] && [ $i -lt $WAIT ]; do
-          case $TARGET in
-            UUID=*|LABEL=*) dev=$(findfs "$TARGET" 2>/dev/null) ;;
-            *) [ -b "$TARGET" ] && dev=$TARGET ;;
-          esac
-          [ -n "$dev" ] || { sleep 1; i=$((i+1)); }
-        done
-        [ -n "$dev" ] || fail "dump target $TARGET not found after $WAIT s"
-        mkdir -p "$MOUNTPOINT"
-        mount -t "$FSTYPE" "$dev" "$MOUNTPOINT" || fail "cannot mount $TARGET ($dev, $FSTYPE) on $MOUNTPOINT"
-        say "mounted $TARGET ($dev, $FSTYPE) on $MOUNTPOINT; saving the dump in $COREDIR"
-        mkdir -p "$COREDIR"
-        dumpkit kdump savecore
-        rc=$?
-        sync
-        umount "$MOUNTPOINT" || say "umount $MOUNTPOINT failed"
+        if [ "$FSTYPE" = nfs ]; then
+          net_up || fail "network: no interface configured after $WAIT s (ip=$(ip_spec))"
+          mkdir -p "$MOUNTPOINT"
+          say "saving the dump on NFS $TARGET (savecore mounts it on $MOUNTPOINT)"
+          dumpkit kdump savecore
+          rc=$?
+        else
+          dev=; i=0
+          while [ -z "$dev" ] && [ $i -lt $WAIT ]; do
+            case $TARGET in
+              UUID=*|LABEL=*) dev=$(findfs "$TARGET" 2>/dev/null) ;;
+              *) [ -b "$TARGET" ] && dev=$TARGET ;;
+            esac
+            [ -n "$dev" ] || { sleep 1; i=$((i+1)); }
+          done
+          [ -n "$dev" ] || fail "dump target $TARGET not found after $WAIT s"
+          mkdir -p "$MOUNTPOINT"
+          mount -t "$FSTYPE" "$dev" "$MOUNTPOINT" || fail "cannot mount $TARGET ($dev, $FSTYPE) on $MOUNTPOINT"
+          say "mounted $TARGET ($dev, $FSTYPE) on $MOUNTPOINT; saving the dump in $COREDIR"
+          mkdir -p "$COREDIR"
+          dumpkit kdump savecore
+          rc=$?
+          sync
+          umount "$MOUNTPOINT" || say "umount $MOUNTPOINT failed"
+        fi
         case $rc in
           0) say "savecore: dump saved" ;;
           4) say "savecore: only the raw vmcore was saved" ;;

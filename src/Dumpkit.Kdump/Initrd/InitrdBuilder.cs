@@ -67,6 +67,8 @@ public static class InitrdBuilder
         Add(CpioEntry.File("etc/default/dumpkit", Text(config), 0x180));
         Add(CpioEntry.File(InitScript.Settings, Text(InitScript.SettingsText(input.Kver, target, input.Config.FailCmd))));
         Add(CpioEntry.File("init", Text(InitScript.Text(input.Kver)), 0x1ED));
+        if (target.FsType == DumpTarget.NfsFsType)
+            Add(CpioEntry.File(InitScript.DhcpScript, Text(InitScript.DhcpScriptText), 0x1ED));
         Add(CpioEntry.CharDevice("dev/console", 5, 1));
         foreach (var d in new[] { "dev", "proc", "sys", "tmp", "run", "mnt", "sbin", "usr/sbin", DumpTarget.MountPoint.TrimStart('/') })
             Add(CpioEntry.Directory(d));

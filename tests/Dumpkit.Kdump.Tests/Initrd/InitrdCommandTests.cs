@@ -92,13 +92,68 @@ public class InitrdCommandTests
         Assert.Equal(1, Initrd(f, "--config", cfg, "initrd", "-o", link, "--kmoddir", kmod, Kver));
         Assert.Equal([1], File.ReadAllBytes(victim));
         Assert.Contains("symbolic link", f.Err.ToString(), StringComparison.Ordinal);
-        string nfs = Conf(f, "nfs.conf", "NFS=server:/export\n");
+        string ssh = Conf(f, "ssh.conf", "SSH=user@server\n");
+        Assert.Equal(1, Initrd(f, "--config", ssh, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
+        Assert.Contains("SSH=user@server", f.Err.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(f.Dir["x.img"]));
+        string nfs = Conf(f, "nfs.conf", "NFS=server\n");
         Assert.Equal(1, Initrd(f, "--config", nfs, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
-        Assert.Contains("NFS=server:/export", f.Err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("kdump: initrd: NFS=server: expected HOSTNAME:MOUNTPOINT", f.Err.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(f.Dir["x.img"]));
         Assert.Equal(2, Initrd(f, "initrd", "a", "b"));
         Assert.Equal(1, Initrd(f, "--config", cfg, "initrd", "-o", f.Dir["y.img"], "--kmoddir", f.Dir["nowhere"], Kver));
         Assert.Contains("modules.dep: No such file or directory", f.Err.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An NFS target: this machine's network card driver (from /sys/class/net), the common ones, the NFS client with what
+    /// modules.dep says it needs, the DHCP script, and savecore's KDUMP_COREDIR the mount point it mounts the export on.</summary>
+    [SkippableFact]
+    public void NfsTargetGetsTheNetworkAndNfsModules()
+    {
+        Skip.IfNot(File.Exists("/bin/busybox") && File.Exists("/usr/bin/true"), "busybox-static or /usr/bin/true missing");
+        var (f, kmod) = Machine();
+        using var _ = f;
+        var mods = new[] { "drivers/net/virtio_net", "drivers/net/net_failover", "drivers/net/ethernet/intel/e1000/e1000",
+            "drivers/net/ethernet/intel/e1000e/e1000e", "drivers/net/ethernet/realtek/r8169", "fs/nfs/nfs", "fs/nfs/nfsv3", "fs/nfs/nfsv4",
+            "net/sunrpc/sunrpc", "fs/lockd/lockd" };
+        File.AppendAllText(Path.Combine(kmod, "modules.dep"),
+            "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko\nkernel/drivers/net/net_failover.ko:\n" +
+            "kernel/drivers/net/ethernet/intel/e1000/e1000.ko:\nkernel/drivers/net/ethernet/intel/e1000e/e1000e.ko:\n" +
+            "kernel/drivers/net/ethernet/realtek/r8169.ko:\nkernel/net/sunrpc/sunrpc.ko:\n" +
+            "kernel/fs/lockd/lockd.ko: kernel/net/sunrpc/sunrpc.ko\nkernel/fs/nfs/nfs.ko: kernel/fs/lockd/lockd.ko kernel/net/sunrpc/sunrpc.ko\n" +
+            "kernel/fs/nfs/nfsv3.ko: kernel/fs/nfs/nfs.ko kernel/fs/lockd/lockd.ko kernel/net/sunrpc/sunrpc.ko\n" +
+            "kernel/fs/nfs/nfsv4.ko: kernel/fs/nfs/nfs.ko kernel/fs/lockd/lockd.ko kernel/net/sunrpc/sunrpc.ko\n");
+        foreach (var m in mods)
+            f.WriteRoot($"lib/modules/{Kver}/kernel/{m}.ko", "\x7F" + "ELF fake module " + m);
+        // this machine's card: a Realtek one on PCI, its driver a module
+        string pci = "sys/devices/pci0000:00/0000:00:03.0";
+        f.WriteRoot(pci + "/net/enp0s3/address", "52:54:00:12:34:56\n");
+        f.WriteRoot("sys/bus/pci/drivers/r8169/bind", "");
+        f.WriteRoot("sys/module/r8169/refcnt", "1\n");
+        File.CreateSymbolicLink(Path.Combine(f.Root, "sys/bus/pci/drivers/r8169/module"), "../../../../module/r8169");
+        File.CreateSymbolicLink(Path.Combine(f.Root, pci, "driver"), "../../../bus/pci/drivers/r8169");
+        Directory.CreateDirectory(Path.Combine(f.Root, "sys/class/net"));
+        File.CreateSymbolicLink(Path.Combine(f.Root, "sys/class/net/enp0s3"), "../../devices/pci0000:00/0000:00:03.0/net/enp0s3");
+        File.CreateSymbolicLink(Path.Combine(f.Root, pci, "net/enp0s3/device"), "../../../0000:00:03.0");
+        string cfg = Conf(f, "dumpkit.conf", "NFS=server:/srv/crash\nNFS_TIMEO=100\n");
+        string img = f.Dir["nfs.img"];
+        Assert.Equal(0, Initrd(f, "--config", cfg, "initrd", "-o", img, "--kmoddir", kmod, Kver));
+        using var gz = new GZipStream(new MemoryStream(File.ReadAllBytes(img)), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        gz.CopyTo(raw);
+        var entries = CpioReader.Read(raw.ToArray());
+        string Text(string name) => System.Text.Encoding.UTF8.GetString(entries.Single(e => e.Name == name).Data);
+        var load = Text($"lib/modules/{Kver}/dumpkit.load").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["kernel/drivers/net/ethernet/realtek/r8169.ko", "kernel/drivers/net/net_failover.ko", "kernel/drivers/net/virtio_net.ko",
+            "kernel/drivers/net/ethernet/intel/e1000/e1000.ko", "kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko", "kernel/net/sunrpc/sunrpc.ko",
+            "kernel/fs/lockd/lockd.ko", "kernel/fs/nfs/nfs.ko", "kernel/fs/nfs/nfsv4.ko", "kernel/fs/nfs/nfsv3.ko"], load);
+        Assert.StartsWith("NFS=server:/srv/crash\nNFS_TIMEO=100\n", Text("etc/default/dumpkit"));
+        Assert.EndsWith("\nKDUMP_COREDIR='/mnt/target'\n", Text("etc/default/dumpkit"));
+        Assert.Contains("FSTYPE='nfs'\n", Text("etc/dumpkit/initrd.sh"));
+        Assert.Contains("udhcpc -i", Text("init"));
+        Assert.StartsWith("#!/bin/sh\n", Text("etc/dumpkit/udhcpc.sh"));
+        // virtio_pci is neither a module nor built in in this fake tree: named, left out
+        Assert.Contains("module virtio_pci is not in", f.Err.ToString());
     }
 
     [Fact]

@@ -73,6 +73,10 @@ public class KernelModulesTests
     [InlineData("ext4")]
     [InlineData("virtio_blk")]
     [InlineData("sd_mod")]
+    [InlineData("nfsv4")]
+    [InlineData("nfsv3")]
+    [InlineData("virtio_net")]
+    [InlineData("e1000")]
     public void SameModulesAsModprobe(string module)
     {
         var kernels = LabKernels();

@@ -47,6 +47,8 @@ public class KdumpKeysTests
             "KDUMP_SYSCTL" => "kernel.panic_on_oops=1",
             "KDUMP_COREDIR" => f.Dir["crash"],
             "MAKEDUMP_ARGS" => "'-c -d 31'",
+            "NFS" => "192.0.2.1:/export/crash", // the fake runner mounts nothing
+            "NFS_TIMEO" or "NFS_RETRANS" or "NFS_MOUNT_RETRY" => "2",
             _ => "x",
         };
         string kernel = key == "KDUMP_KERNEL" ? "" : $"KDUMP_KERNEL={f.Kernel()}\n";
@@ -77,10 +79,10 @@ public class KdumpKeysTests
     public void RefusedKeysStopLoadAndSavecoreButNotShow()
     {
         using var f = new FakeSystem();
-        var cfg = f.Config($"KDUMP_KERNEL={f.Kernel()}\nNFS=server:/export/crash\n");
+        var cfg = f.Config($"KDUMP_KERNEL={f.Kernel()}\nFTP=server:/export/crash\n");
         Assert.Equal(2, f.Kdump("--config", cfg, "load"));
         Assert.Empty(f.Sys.Loads);
-        Assert.Contains("kdump: NFS=server:/export/crash: NFS targets are not supported yet", f.Err.ToString());
+        Assert.Contains("kdump: FTP=server:/export/crash: FTP targets are not supported", f.Err.ToString());
         Assert.Equal(2, f.Kdump("--config", cfg, "--vmcore", f.Kernel(), "savecore"));
         Assert.Equal(0, f.Kdump("--config", cfg, "show"));
     }

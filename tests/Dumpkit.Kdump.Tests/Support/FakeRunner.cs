@@ -34,6 +34,27 @@ public sealed class FakeRunner : ProgramRunner
         return new(0, "", "");
     }
 
+    /// <summary>The mount(2) calls: "SOURCE TARGET FSTYPE OPTIONS", and "umount TARGET".</summary>
+    public List<string> Mounts { get; } = [];
+    /// <summary>The errno a mount(2) of (FSTYPE, OPTIONS) returns; none: 0, mounted.</summary>
+    public Func<string, string, int>? MountResult { get; set; }
+    public int UnmountResult { get; set; }
+    public List<TimeSpan> Pauses { get; } = [];
+
+    public override int Mount(string source, string target, string fsType, string options)
+    {
+        Mounts.Add($"{source} {target} {fsType} {options}");
+        return MountResult?.Invoke(fsType, options) ?? 0;
+    }
+
+    public override int Unmount(string target)
+    {
+        Mounts.Add($"umount {target}");
+        return UnmountResult;
+    }
+
+    public override void Pause(TimeSpan time) => Pauses.Add(time);
+
     public override string? Self => "/fake/bin/dumpkit";
 
     public override string? Find(string name) => Installed.Contains(name) ? $"/fake/bin/{name}" : null;
