@@ -216,8 +216,8 @@ internal static class Pptp
     /// <summary>Framing capabilities (A async, S sync) then bearer capabilities (D digital, A analog).</summary>
     private static void Capabilities(PrintContext nd, int p)
     {
-        uint framing = nd.Be32(p);
         nd.Print(" FRAME_CAP(");
+        uint framing = nd.Be32(p);
         if ((framing & 1) != 0) nd.Print("A");
         if ((framing & 2) != 0) nd.Print("S");
         nd.Print(")");
