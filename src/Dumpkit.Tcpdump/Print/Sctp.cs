@@ -133,7 +133,8 @@ internal static class Sctp
         if (size == 0) { Bogus(nd, chunkLen); return -1; }
         if (forces)
         {
-            // ForCES messages (RFC 5810) are not decoded yet: nothing is printed of them
+            Forces.Print(nd, payload, (uint)size);
+            nd.Proto = "sctp";
         }
         else if (nd.Verbose >= 2)
         {
