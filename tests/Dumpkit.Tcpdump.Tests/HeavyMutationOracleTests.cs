@@ -4,7 +4,7 @@
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The TLV-heavy printers (ISAKMP/IKE, RSVP, LMP, OSPFv2 TE, NFS) against Debian's tcpdump 4.99.3 on many seeded
+/// The TLV-heavy printers (ISAKMP/IKE, RSVP, LMP, OSPFv2 TE, NFS, SCTP/M3UA, ForCES, PPTP) against Debian's tcpdump 4.99.3 on many seeded
 /// variants of each packet of their conformance captures: up to four bytes changed past the IPv4/UDP headers, often
 /// in the length and type fields these printers branch on, and the variants cut at random lengths (seed from
 /// DUMPKIT_FUZZ_SEED, fixed by default). Both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -15,7 +15,8 @@ public class HeavyMutationOracleTests
     [
         ["ISAKMP_sa_setup.pcap", "-vvv"], ["ikev2four.pcap", "-vv"], ["isakmp4500.pcap", "-v"], ["rsvp_cap.pcap", "-v"],
         ["rsvp-infinite-loop.pcap", "-vv"], ["lmp.pcap", "-T lmp -v"], ["ospf-gmpls.pcap", "-v"], ["ospf-nssa-bitnt.pcap", "-vv"],
-        ["unaligned-nfs-1.pcap", "-vv"],
+        ["unaligned-nfs-1.pcap", "-vv"], ["isup.pcap", "-vv"], ["isup.pcap", ""], ["pptp.pcap", "-v"],
+        ["forces1.pcap", "-vvv"], ["forces2.pcap", "-vvvv"], ["forces3.pcap", "-vvv"], ["forces3.pcap", ""],
     ];
 
     [SkippableTheory]

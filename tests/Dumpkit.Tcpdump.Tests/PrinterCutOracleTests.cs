@@ -7,7 +7,7 @@ namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
 /// The printers added for tcpdump's PPP control protocols, RADIUS, LDP, LSP ping, VTP, OSPFv3/AH, sFlow, NFLOG, BCM-LI,
-/// IS-IS, ES-IS, GRE, ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP, NFS and OSPFv2,
+/// IS-IS, ES-IS, GRE, ISAKMP/IKEv1/IKEv2, ESP, RSVP, LMP, NFS, OSPFv2, PPTP, LACP, SCTP/M3UA and ForCES,
 /// checked against Debian's tcpdump 4.99.3 on the conformance captures of those protocols with every packet cut short
 /// at seeded random lengths (each truncation path, [|proto] included) and with seeded byte changes in the payload:
 /// both outputs must be identical. Skipped without /usr/bin/tcpdump or the conformance captures.
@@ -33,6 +33,8 @@ public class PrinterCutOracleTests
         ["lmp.pcap", "-T lmp -v"], ["lmp.pcap", "-T lmp -vv"], ["lmp.pcap", "-T lmp"], ["lmpv1_busyloop.pcap", "-v"],
         ["unaligned-nfs-1.pcap", "-vv"], ["unaligned-nfs-1.pcap", ""], ["nfs-attr-oobr.pcap", "-v"], ["hoobr_nfs_printfh.pcap", ""],
         ["hoobr_nfs_xid_map_enter.pcap", "-vv"], ["ospf-gmpls.pcap", "-v"], ["ospf-gmpls.pcap", "-vv"], ["ospf-nssa-bitnt.pcap", "-v"],
+        ["pptp.pcap", "-v"], ["pptp.pcap", ""], ["LACP.pcap", "-e -v"], ["LACP.pcap", "-vv"], ["isup.pcap", "-vv"], ["isup.pcap", "-v"],
+        ["forces1.pcap", "-vvvv"], ["forces1.pcap", ""], ["forces2.pcap", "-vvv"], ["forces3.pcap", "-vvv"], ["forces3.pcap", "-v"],
     ];
 
     /// <summary>The records of a classic pcap file: (link type, packets with their original lengths).</summary>

@@ -289,6 +289,7 @@ internal static class Ip
                 case 88: Eigrp.Print(nd, bp, length); return;
                 case 113: Pgm.Print(nd, bp, length, iph); return;
                 case 33: Dccp.Print(nd, bp, iph, length); return;
+                case 132: Sctp.Print(nd, bp, iph, length); return;
                 case 51:
                     if (!nd.TTest(bp, 1)) { nd.Proto = "ah"; nd.PrintTrunc(); return; }
                     nh = nd.U8(bp);

@@ -157,6 +157,7 @@ internal static class Tcp
         if (Is(25)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "smtp", null, true); }
         else if (Is(43)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "whois", null, false); }
         else if (Is(179)) Bgp.Print(nd, bp, length);
+        else if (Is(1723)) Pptp.Print(nd, bp);
         else if (Is(6379)) Resp.Print(nd, bp, length);
         else if (Is(22)) Ssh(nd, bp, length);
         else if (Is(21)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "ftp", null, true); }
