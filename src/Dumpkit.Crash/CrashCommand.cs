@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Dumpkit.Cli;
 using Dumpkit.Crash.Prompt;
 using Dumpkit.Formats;
+using Dumpkit.Formats.IO;
 using Dumpkit.Kernel;
 
 namespace Dumpkit.Crash;
@@ -20,8 +21,8 @@ public static class CrashCommand
     private const int MaxInputFile = 16 << 20;
 
     private const string UsageText =
-        "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n  crash --triage VMCORE...\n" +
-        "  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
+        "Usage:\n  crash [-s] [-i FILE] [VMLINUX] VMCORE\n  crash [-s] [-i FILE] [VMLINUX] SPLIT-DUMPFILE1 SPLIT-DUMPFILE2 ...\n" +
+        "  crash --triage VMCORE...\n  VMLINUX is optional: symbols and types are read from the dump (kallsyms, BTF).";
 
     public static int Run(string[] args)
     {
@@ -98,13 +99,15 @@ public static class CrashCommand
                     break;
             }
         }
-        if (files.Count is 0 or > 2)
+        if (files.Count == 0)
         {
             error.WriteLine(UsageText);
             return 1;
         }
-        string dumpPath = files[^1];
-        string? vmlinux = files.Count == 2 ? files[0] : null;
+        // crash's order: [VMLINUX] DUMPFILE..., several dump files being the parts of one --split set; the first
+        // file is the vmlinux unless it is a dump itself (kdump-compressed, flattened or an ELF core)
+        string? vmlinux = files.Count >= 2 && !DumpFiles.LooksLikeDump(files[0]) ? files[0] : null;
+        IReadOnlyList<string> dumpPaths = vmlinux is null ? files : files.Skip(1).ToList();
         if (vmlinux is not null && !File.Exists(vmlinux))
         {
             error.WriteLine($"crash: {vmlinux}: No such file or directory");
@@ -114,11 +117,11 @@ public static class CrashCommand
         CrashSession session;
         try
         {
-            session = Open(dumpPath, vmlinux, output);
+            session = Open(dumpPaths, vmlinux, output);
         }
         catch (Exception e) when (IsOpenFailure(e))
         {
-            error.WriteLine(OpenFailure(e, dumpPath));
+            error.WriteLine(OpenFailure(e, dumpPaths[0]));
             return 1;
         }
 
@@ -173,31 +176,45 @@ public static class CrashCommand
         }
     }
 
-    /// <summary>The failures of <see cref="Open"/> that are the dump's (or the system's), not a bug.</summary>
+    /// <summary>The failures of Open that are the dump's (or the system's), not a bug.</summary>
     internal static bool IsOpenFailure(Exception e) =>
         e is IOException or UnauthorizedAccessException or DumpFormatException or KernelDataException or InvalidDataException;
 
-    /// <summary>crash's one line for a dump that cannot be opened.</summary>
+    /// <summary>crash's one line for a dump that cannot be opened (<paramref name="dumpPath"/>: the file it names unless the error does).</summary>
     internal static string OpenFailure(Exception e, string dumpPath)
     {
+        dumpPath = e switch
+        {
+            DumpFormatException f => f.FilePath,
+            FileOpenException o => o.FilePath,
+            FileNotFoundException { FileName: string name } => name,
+            _ => dumpPath,
+        };
         // Format errors name the file already; the system's errors are strerror's words, never the runtime's.
         string text = e is DumpFormatException or KernelDataException ? e.Message : SystemErrors.Message(e, dumpPath);
         return text.StartsWith(dumpPath, StringComparison.Ordinal) ? $"crash: {text}" : $"crash: {dumpPath}: {text}";
     }
 
-    internal static CrashSession Open(string dumpPath, string? vmlinux, TextWriter output)
+    internal static CrashSession Open(string dumpPath, string? vmlinux, TextWriter output) => Open([dumpPath], vmlinux, output);
+
+    /// <summary>A session on one dump file, or on every part of a split set (any order).</summary>
+    internal static CrashSession Open(IReadOnlyList<string> dumpPaths, string? vmlinux, TextWriter output)
     {
-        // crash's words: a directory is no dump, a missing file is strerror's
-        if (Directory.Exists(dumpPath))
-            throw new DumpFormatException(dumpPath, null, "not a supported file format");
-        if (!File.Exists(dumpPath))
-            throw new FileNotFoundException(null, dumpPath);
-        var dump = DumpReader.Open(dumpPath);
+        foreach (var dumpPath in dumpPaths)
+        {
+            // crash's words: a directory is no dump, a missing file is strerror's
+            if (Directory.Exists(dumpPath))
+                throw new DumpFormatException(dumpPath, null, "not a supported file format");
+            if (!File.Exists(dumpPath))
+                throw new FileNotFoundException(null, dumpPath);
+        }
+        var dump = DumpReader.Open(dumpPaths);
         try
         {
+            DumpFiles.CheckComplete(dump, dumpPaths);
             var text = dump.VmcoreinfoText ?? throw new KernelDataException("the dump has no VMCOREINFO");
             var memory = new KernelMemory(dump, Vmcoreinfo.Parse(text));
-            var session = new CrashSession(memory, dumpPath, vmlinux, output);
+            var session = new CrashSession(memory, dumpPaths, vmlinux, output);
             _ = session.Symbols; // fail now, with one line, when the dump has no usable kallsyms
             return session;
         }

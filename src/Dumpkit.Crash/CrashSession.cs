@@ -23,16 +23,25 @@ public sealed partial class CrashSession : IDisposable
 
     public KernelMemory Memory { get; }
     public Vmcoreinfo Info => Memory.Info;
-    public string DumpPath { get; }
+    public string DumpPath => DumpPaths[0];
+
+    /// <summary>The dump file, or the parts of a split set as given.</summary>
+    public IReadOnlyList<string> DumpPaths { get; }
     public string? VmlinuxPath { get; }
     public TextWriter Out { get; private set; }
 
     internal IEnumerable<ICrashCommand> Commands => _commands.Values;
 
     public CrashSession(KernelMemory memory, string dumpPath, string? vmlinuxPath, TextWriter output)
+        : this(memory, [dumpPath], vmlinuxPath, output)
     {
+    }
+
+    public CrashSession(KernelMemory memory, IReadOnlyList<string> dumpPaths, string? vmlinuxPath, TextWriter output)
+    {
+        if (dumpPaths.Count == 0) throw new ArgumentException("no dump file", nameof(dumpPaths));
         Memory = memory;
-        DumpPath = dumpPath;
+        DumpPaths = dumpPaths;
         VmlinuxPath = vmlinuxPath;
         Out = output;
         foreach (var c in new ICrashCommand[]

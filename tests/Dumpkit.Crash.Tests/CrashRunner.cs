@@ -31,13 +31,16 @@ internal static class CrashRunner
     /// Runs each command line in one crash 8 session (TZ=UTC), each redirected to its own file, and
     /// returns the outputs in order; skips when crash is not installed.
     /// </summary>
-    public static string[] Oracle(string vmlinux, string dump, IReadOnlyList<string> commands)
+    public static string[] Oracle(string vmlinux, string dump, IReadOnlyList<string> commands) => Oracle(vmlinux, [dump], commands);
+
+    /// <summary>As above on a dump given as several files (the parts of a split set).</summary>
+    public static string[] Oracle(string vmlinux, IReadOnlyList<string> dump, IReadOnlyList<string> commands)
     {
         var dir = Directory.CreateTempSubdirectory("dumpkit-crash-oracle-");
         try
         {
             var script = string.Join("\n", commands.Select((c, i) => $"{c} > {dir.FullName}/{i}.txt")) + "\nq\n";
-            var psi = new ProcessStartInfo("crash", ["-s", vmlinux, dump])
+            var psi = new ProcessStartInfo("crash", ["-s", vmlinux, .. dump])
             {
                 RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
             };
@@ -73,13 +76,16 @@ internal static class CrashRunner
     }
 
     /// <summary>Our outputs for the same command lines, one session, each redirected like the oracle's.</summary>
-    public static string[] OursPerCommand(string dump, IReadOnlyList<string> commands)
+    public static string[] OursPerCommand(string dump, IReadOnlyList<string> commands) => OursPerCommand([dump], commands);
+
+    /// <summary>As above on a dump given as several files (the parts of a split set).</summary>
+    public static string[] OursPerCommand(IReadOnlyList<string> dump, IReadOnlyList<string> commands)
     {
         var dir = Directory.CreateTempSubdirectory("dumpkit-crash-ours-");
         try
         {
             var script = string.Join("\n", commands.Select((c, i) => $"{c} > {dir.FullName}/{i}.txt")) + "\nq\n";
-            var (o, e, code) = Ours(script, "-s", dump);
+            var (o, e, code) = Ours(script, ["-s", .. dump]);
             Assert.True(code == 0, $"exit {code}: {o}{e}");
             return commands.Select((_, i) => File.ReadAllText(Path.Combine(dir.FullName, $"{i}.txt"))).ToArray();
         }

@@ -87,7 +87,11 @@ public class CrashSessionTests
         }
         finally { File.Delete(junk); }
 
+        // three files are a vmlinux and a split set's parts (crash's order): the missing vmlinux is the one line
         (_, e, code) = CrashRunner.Ours("", "-s", "a", "b", "c");
+        Assert.Equal(1, code);
+        Assert.Equal("crash: a: No such file or directory\n", e);
+        (_, e, code) = CrashRunner.Ours("", "-s");
         Assert.Equal(1, code);
         Assert.StartsWith("Usage:", e);
     }

@@ -36,7 +36,11 @@ internal sealed class SysCommand : ICrashCommand
         var uts = Utsname(s);
         yield return ("KERNEL", s.VmlinuxPath ?? "(none: kallsyms and BTF of the dump)");
         var partial = s.Memory.Dump.FilterLevel > 0 ? "  [PARTIAL DUMP]" : "";
-        yield return ("DUMPFILE", s.DumpPath + partial);
+        if (s.DumpPaths.Count == 1)
+            yield return ("DUMPFILE", s.DumpPath + partial);
+        else
+            // a split set: crash's DUMPFILES, one part a line, the later ones under the first, one blank before [PARTIAL DUMP]
+            yield return ("DUMPFILES", string.Join("\n" + new string(' ', 14), s.DumpPaths.Select(p => partial.Length > 0 ? p + partial[1..] : p)));
         yield return ("CPUS", Cpus(s));
         yield return ("DATE", KernelFacts.CrashTime(s) is long t ? CrashTime.Format(t) : "(unknown)");
         yield return ("UPTIME", Uptime(s));

@@ -42,9 +42,9 @@ internal static class TriageCommand
             return 2;
         }
         int status = 0;
-        foreach (var dump in dumps)
+        foreach (var set in SplitSets.Group(dumps))
         {
-            var line = Analyse(dump, out bool ok);
+            var line = Analyse(set, out bool ok);
             output.WriteLine(line);
             output.Flush();
             if (!ok) status = 1;
@@ -53,15 +53,19 @@ internal static class TriageCommand
     }
 
     /// <summary>One dump's JSON line; <paramref name="ok"/> false when it is an error object.</summary>
-    internal static string Analyse(string dump, out bool ok)
+    internal static string Analyse(string dump, out bool ok) => Analyse([dump], out ok);
+
+    /// <summary>One dump's JSON line, the dump being one file or the parts of a split set.</summary>
+    internal static string Analyse(IReadOnlyList<string> parts, out bool ok)
     {
         string failure;
+        string dump = parts[0];
         try
         {
-            using var session = CrashCommand.Open(dump, null, TextWriter.Null);
+            using var session = CrashCommand.Open(parts, null, TextWriter.Null);
             var report = TriageReport.Analyse(session);
             ok = true;
-            return Json(w => report.Write(w, dump));
+            return Json(w => report.Write(w, parts));
         }
         catch (Exception e) when (CrashCommand.IsOpenFailure(e))
         {
@@ -81,6 +85,12 @@ internal static class TriageCommand
         {
             w.WriteStartObject();
             w.WriteString("dump", dump);
+            if (parts.Count > 1)
+            {
+                w.WriteStartArray("parts");
+                foreach (var p in parts) w.WriteStringValue(p);
+                w.WriteEndArray();
+            }
             w.WriteString("error", failure.ReplaceLineEndings(" ").Trim());
             w.WriteEndObject();
         });

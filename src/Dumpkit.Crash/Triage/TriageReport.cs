@@ -55,10 +55,15 @@ internal sealed class TriageReport
     }
 
     /// <summary>The JSON object of the README's schema (members in that order).</summary>
-    public void Write(Utf8JsonWriter w, string dump)
+    public void Write(Utf8JsonWriter w, string dump) => Write(w, [dump]);
+
+    /// <summary>The object; <paramref name="dumps"/>: the dump file, or the parts of a split set (then also <c>parts</c>).</summary>
+    public void Write(Utf8JsonWriter w, IReadOnlyList<string> dumps)
     {
         w.WriteStartObject();
-        w.WriteString("dump", dump);
+        w.WriteString("dump", dumps[0]);
+        if (dumps.Count > 1)
+            WriteArray(w, "parts", [.. dumps]);
         w.WriteString("release", Release);
         w.WriteString("panic", Panic);
         WriteNumber(w, "cpu", Cpu);

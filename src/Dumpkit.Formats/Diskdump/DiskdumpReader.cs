@@ -27,6 +27,31 @@ public sealed class DiskdumpReader : DumpReader
     public DiskdumpHeader Header => _parts[0].Header;
     public DiskdumpSubHeader? SubHeader => _parts[0].Sub;
     public int PartCount => _parts.Length;
+
+    /// <summary>True when a file given is one part of a <c>--split</c> set (its sub header's split flag).</summary>
+    public bool IsSplit => _parts.Any(p => p.Sub is { Split: not 0 });
+
+    /// <summary>The files given, in page frame order, each with the frames [start, end) it holds.</summary>
+    public IReadOnlyList<(string Name, PfnRange Frames)> Parts => [.. _parts.Select(p => (p.File.Name, new PfnRange(p.StartPfn, p.EndPfn)))];
+
+    /// <summary>
+    /// The first run of frames below <see cref="DumpReader.MaxPfn"/> that no file given holds (a split set
+    /// with a part missing), or null when the files cover every frame.
+    /// </summary>
+    public PfnRange? MissingFrames
+    {
+        get
+        {
+            ulong next = 0;
+            foreach (var p in _parts)
+            {
+                if (p.StartPfn > next)
+                    return new PfnRange(next, p.StartPfn);
+                next = Math.Max(next, p.EndPfn);
+            }
+            return next < MaxPfn ? new PfnRange(next, MaxPfn) : null;
+        }
+    }
     public PfnBitmap RamBitmap => _ram;
     public PfnBitmap DumpableBitmap => _dumpable;
 
@@ -97,6 +122,13 @@ public sealed class DiskdumpReader : DumpReader
             {
                 throw new DumpFormatException(file.Name, 428, "not part of the same split dump (block size or frame count differ)");
             }
+            else if (header.TimestampSeconds != parts[0].Header.TimestampSeconds
+                     || header.TimestampMicroseconds != parts[0].Header.TimestampMicroseconds
+                     || !header.Utsname.AsSpan().SequenceEqual(parts[0].Header.Utsname))
+            {
+                // every part of one --split run carries the dumped kernel's crash time and utsname
+                throw new DumpFormatException(file.Name, 0, $"not part of the same split dump as {parts[0].File.Name} (crash time or utsname differ)");
+            }
             ulong start = 0, end = frames;
             if (sub is not null && sub.Split != 0)
             {
@@ -112,8 +144,9 @@ public sealed class DiskdumpReader : DumpReader
         parts.Sort((a, b) => a.StartPfn.CompareTo(b.StartPfn));
         for (int i = 1; i < parts.Count; i++)
             if (parts[i].StartPfn < parts[i - 1].EndPfn)
-                throw new DumpFormatException(parts[i].File.Name, parts[i].Header.BlockSize + 80,
-                    $"split range overlaps {parts[i - 1].File.Name}");
+                throw parts[i].StartPfn == parts[i - 1].StartPfn && parts[i].EndPfn == parts[i - 1].EndPfn
+                    ? new DumpFormatException(parts[i].File.Name, null, $"the same part of the split dump as {parts[i - 1].File.Name}")
+                    : new DumpFormatException(parts[i].File.Name, parts[i].Header.BlockSize + 80, $"split range overlaps {parts[i - 1].File.Name}");
         _parts = parts.ToArray();
         _vmcoreinfo = ReadVmcoreinfo(_parts[0]);
         _ram = ram!;

@@ -15,7 +15,7 @@ public enum OrcType
     RegsPartial,
 }
 
-/// <summary>The base register of an ORC rule (arch/x86/include/asm/orc_types.h before 7.1).</summary>
+/// <summary>The base register of an ORC rule (arch/x86/include/asm/orc_types.h: the numbering of every layout OrcTable knows).</summary>
 public enum OrcRegister
 {
     Undefined,

@@ -75,8 +75,11 @@ public sealed class OrcTable
             throw new KernelDataException("the kernel has no ORC unwind table (__start_orc_unwind_ip)");
         if (stop < start || stop - start > (ulong)MaxEntries * 4)
             throw new KernelDataException($"ORC ip table {start:x}-{stop:x} is implausible");
-        var layout = DetectLayout(types, release)
-            ?? throw new KernelDataException("cannot tell the ORC entry layout (no struct orc_entry in BTF, unknown release)");
+        byte[]? header = ReadHeader(read, symbols);
+        var layout = (header is not null ? LayoutOfHeader(header) : DetectLayout(types, release))
+            ?? throw new KernelDataException(header is not null
+                ? $"unknown ORC version: .orc_header {Convert.ToHexStringLower(header)} is none of the known orc_types.h hashes"
+                : "cannot tell the ORC entry layout (no .orc_header, no struct orc_entry in BTF, unknown release)");
         int n = (int)((stop - start) / 4);
         // Its first and last pages must be there: a table the dump lacks fails here, not at the first bt.
         Span<byte> probe = stackalloc byte[OrcEntry.Size];
@@ -87,7 +90,37 @@ public sealed class OrcTable
     }
 
     /// <summary>
-    /// The layout from BTF (an <c>end</c> member: 6.1 or 6.3 by <c>signal</c>; a 3-bit <c>type</c>: 6.4+),
+    /// The 20 bytes of the kernel's <c>.orc_header</c> (since 6.4, and 6.3.10): the SHA-1 of the orc_types.h it was built
+    /// with, so that a reader can tell the layout and the register numbering for certain. Null when the kernel has none.
+    /// </summary>
+    public static byte[]? ReadHeader(VirtualMemoryReader read, KallsymsTable symbols)
+    {
+        if ((symbols.AddressOf("__start_orc_header") ?? symbols.AddressOf("orc_header")) is not ulong at)
+            return null;
+        if (symbols.AddressOf("__stop_orc_header") is ulong stop && stop - at != 20)
+            throw new KernelDataException($".orc_header of {stop - at} bytes is not a 20-byte hash");
+        var hash = new byte[20];
+        return read(at, hash) ? hash : throw new KernelDataException($"cannot read the ORC header at {at:x}");
+    }
+
+    /// <summary>
+    /// The orc_types.h hash of 6.4's layout (sp_reg:4 bp_reg:4 type:3 signal:1, registers UNDEFINED 0 to SP_INDIRECT 9, types
+    /// UNDEFINED 0 to REGS_PARTIAL 4), as the kernels' own <c>.orc_header</c> holds it (Debian's 6.12 has it); a later kernel
+    /// with the same hash was built from the same header text.
+    /// </summary>
+    public static ReadOnlySpan<byte> HashV3 =>
+        [0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6, 0x3b, 0x2c, 0xa9, 0xa5, 0xc6, 0x5b, 0xa5, 0xa6, 0x25, 0xea, 0xb3, 0xfe, 0x24];
+
+    /// <summary>The hash of 6.3's layout (with <c>signal</c> and <c>end</c>), which 6.3.10+ stable kernels carry.</summary>
+    public static ReadOnlySpan<byte> HashV2 =>
+        [0xdb, 0x84, 0xae, 0xd4, 0x10, 0x3b, 0x31, 0xdd, 0x51, 0xe0, 0x17, 0xf8, 0xf7, 0x97, 0x83, 0xca, 0x98, 0x5c, 0x2c, 0x51];
+
+    /// <summary>The layout of a known <c>.orc_header</c> hash, else null (a header this reader does not know: refused).</summary>
+    public static OrcLayout? LayoutOfHeader(ReadOnlySpan<byte> header) =>
+        header.SequenceEqual(HashV3) ? OrcLayout.V3 : header.SequenceEqual(HashV2) ? OrcLayout.V2 : null;
+
+    /// <summary>
+    /// Without a <c>.orc_header</c>: the layout from BTF (an <c>end</c> member: 6.1 or 6.3 by <c>signal</c>; a 3-bit <c>type</c>: 6.4+),
     /// else from the release; null when neither tells.
     /// </summary>
     public static OrcLayout? DetectLayout(BtfTypes? types, string? release)
@@ -107,7 +140,7 @@ public sealed class OrcTable
             return OrcLayout.V1;
         if (v < new KernelVersion(6, 4, 0))
             return OrcLayout.V2;
-        return v < new KernelVersion(7, 1, 0) ? OrcLayout.V3 : null; // 7.1 renumbered the registers: not known here
+        return OrcLayout.V3; // every 6.4+ kernel has a .orc_header, which decides before this
     }
 
     /// <summary>The first ip covered by the entry that covers <paramref name="ip"/>, and that entry; null below the table.</summary>

@@ -161,4 +161,64 @@ public class OrcTableTests
         Assert.True(compared > 10_000, $"{compared} functions");
         Assert.Null(inPlace.Lookup(0));
     }
+
+    /// <summary>
+    /// orc_types.h of 6.4 on (the newest x86 header found, spelled with __ASSEMBLER__ as from 6.16, is the same): registers
+    /// UNDEFINED 0, PREV_SP 1, DX 2, DI 3, BP 4, SP 5, R10 6, R13 7, BP_INDIRECT 8, SP_INDIRECT 9; types UNDEFINED 0,
+    /// END_OF_STACK 1, CALL 2, REGS 3, REGS_PARTIAL 4; bits sp_reg:4 bp_reg:4 type:3 signal:1.
+    /// </summary>
+    [Theory]
+    [InlineData(0, OrcRegister.Undefined)]
+    [InlineData(1, OrcRegister.PrevSp)]
+    [InlineData(2, OrcRegister.Dx)]
+    [InlineData(3, OrcRegister.Di)]
+    [InlineData(4, OrcRegister.Bp)]
+    [InlineData(5, OrcRegister.Sp)]
+    [InlineData(6, OrcRegister.R10)]
+    [InlineData(7, OrcRegister.R13)]
+    [InlineData(8, OrcRegister.BpIndirect)]
+    [InlineData(9, OrcRegister.SpIndirect)]
+    public void V3RegistersAreTheHeadersNumbers(int number, OrcRegister register)
+    {
+        var e = OrcEntry.Decode(Entry(16, -8, number | number << 4 | 2 << 8), OrcLayout.V3);
+        Assert.Equal(new OrcEntry(16, -8, register, register, OrcType.Call, false), e);
+        for (int type = 0; type <= 4; type++)
+            Assert.Equal((OrcType)type, OrcEntry.Decode(Entry(16, -8, number | type << 8 | 1 << 11), OrcLayout.V3).Type);
+        Assert.True(OrcEntry.Decode(Entry(16, -8, number | 3 << 8 | 1 << 11), OrcLayout.V3).Signal);
+        Assert.Equal(OrcRegister.Undefined, OrcEntry.Decode(Entry(0, 0, 10), OrcLayout.V3).SpRegister); // 10..15: none defined
+    }
+
+    [Fact]
+    public void TheHeaderHashDecidesTheLayout()
+    {
+        Assert.Equal(OrcLayout.V3, OrcTable.LayoutOfHeader(OrcTable.HashV3));
+        Assert.Equal(OrcLayout.V2, OrcTable.LayoutOfHeader(OrcTable.HashV2));
+        var other = OrcTable.HashV3.ToArray();
+        other[19] ^= 1;
+        Assert.Null(OrcTable.LayoutOfHeader(other));
+        Assert.Null(OrcTable.LayoutOfHeader([]));
+    }
+
+    /// <summary>
+    /// The 6.12 kernel's own .orc_header is the hash OrcTable knows for 6.4's orc_types.h, and the table is read with it; the
+    /// 6.1 kernel has none (BTF and the release decide there).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(RealData.CrashKernel61, null)]
+    [InlineData(RealData.CrashKernel612, OrcLayout.V3)]
+    public void TheDumpsOrcHeaderIsAKnownHash(string kernel, OrcLayout? fromHeader)
+    {
+        var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
+        using var _ = mem.Dump;
+        var symbols = KallsymsTable.Load(mem);
+        var header = OrcTable.ReadHeader(mem.TryReadVirtual, symbols);
+        Assert.Equal(fromHeader is null, header is null);
+        if (header is not null)
+        {
+            Assert.Equal(fromHeader, OrcTable.LayoutOfHeader(header));
+            var types = BtfTypes.Load(mem.TryReadVirtual, symbols);
+            Assert.Equal(OrcTable.DetectLayout(types, null), OrcTable.LayoutOfHeader(header));
+            Assert.Equal(fromHeader, OrcTable.Load(mem.TryReadVirtual, symbols, null, "7.1.0").Layout);
+        }
+    }
 }
