@@ -44,6 +44,7 @@ public sealed partial class CrashSession : IDisposable
                      new DisCommand(), new KmemCommand(),
                      new VmCommand(),
                      new FilesCommand(),
+                     new TaskCommand(),
                  })
             _commands[c.Name] = c;
     }

@@ -16,6 +16,9 @@ namespace Dumpkit.Crash;
 /// </summary>
 internal sealed class TypePrinter(CrashSession session)
 {
+    /// <summary>Integers, characters, enums and bit fields in hexadecimal (gdb's <c>print/x</c>, crash's <c>-x</c>).</summary>
+    public bool Hex { get; init; }
+
     private const int MaxDepth = 32;
     private const int MaxArrayElements = 1 << 16;
     private BtfTypes Btf => session.Types;
@@ -164,11 +167,13 @@ internal sealed class TypePrinter(CrashSession session)
                 var e = btf.IntEncoding(t);
                 ulong raw = Raw(data, (int)btf.SizeOf(t));
                 if (e.Bool) { sb.Append(raw != 0 ? "true" : "false"); return; }
+                if (Hex) { sb.Append("0x").Append(raw.ToString("x", CultureInfo.InvariantCulture)); return; }
                 sb.Append(Integer(raw, (int)btf.SizeOf(t), e.Signed));
                 if (IsChar(t)) { sb.Append(" '"); CharLiteral(sb, (byte)raw, '\''); sb.Append('\''); }
                 return;
             case BtfKind.Enum or BtfKind.Enum64:
                 long v = (long)Raw(data, (int)btf.SizeOf(t));
+                if (Hex) { sb.Append("0x").Append(((ulong)v).ToString("x", CultureInfo.InvariantCulture)); return; }
                 if (btf.SizeOf(t) == 4) v = btf.EnumValues(t).Any(x => x.Value < 0) ? (int)v : (uint)v;
                 var name = btf.EnumValues(t).FirstOrDefault(x => x.Value == v).Name;
                 sb.Append(name ?? v.ToString(CultureInfo.InvariantCulture));
@@ -209,6 +214,8 @@ internal sealed class TypePrinter(CrashSession session)
         for (int i = last; i >= first; i--) raw = raw << 8 | data[i];
         raw = (raw >> (int)(m.BitOffset % 8)) & (m.BitfieldSize >= 64 ? ulong.MaxValue : (1UL << m.BitfieldSize) - 1);
         bool signed = Btf.Kind(type) == BtfKind.Int && Btf.IntEncoding(type).Signed;
+        if (Hex && !(Btf.Kind(type) == BtfKind.Int && Btf.IntEncoding(type).Bool))
+            return "0x" + raw.ToString("x", CultureInfo.InvariantCulture);
         if (signed && m.BitfieldSize < 64 && (raw >> (m.BitfieldSize - 1) & 1) != 0)
             return ((long)(raw | ~((1UL << m.BitfieldSize) - 1))).ToString(CultureInfo.InvariantCulture);
         if (Btf.Kind(type) == BtfKind.Int && Btf.IntEncoding(type).Bool) return raw != 0 ? "true" : "false";
