@@ -44,7 +44,7 @@ public sealed partial class CrashSession : IDisposable
                      new DisCommand(), new KmemCommand(),
                      new VmCommand(),
                      new FilesCommand(),
-                     new TaskCommand(), new SigCommand(),
+                     new TaskCommand(), new SigCommand(), new NetCommand(),
                  })
             _commands[c.Name] = c;
     }
