@@ -51,8 +51,7 @@ internal sealed class PageStructs
             return null;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{page:x16} {pfn << 12,8:x} ");
-        sb.Append(mapping == 0 ? new string(' ', 16) : mapping.ToString("x16", CultureInfo.InvariantCulture));
-        sb.Append(CultureInfo.InvariantCulture, $" {index,8:x} {(int)count,2} {flags:x}");
+        sb.Append(CultureInfo.InvariantCulture, $"{mapping,16:x} {index,8:x} {(int)count,2} {flags:x}");
         var names = Enumerable.Range(0, _names.Length).Where(b => (flags >> b & 1) != 0 && _names[b] is not null).Select(b => _names[b]!).ToList();
         if (names.Count > 0)
             sb.Append(' ').Append(string.Join(',', names));

@@ -64,7 +64,7 @@ internal sealed class StructCommand(bool union = false) : ICrashCommand
             throw new CommandException(ExcludedPages.Message(session, Name, address, "gdb_readmem_callback"));
         var sb = new StringBuilder();
         sb.Append(HeaderName(btf, type, body)).Append(' ');
-        printer.Value(sb, body, data, 0);
+        printer.Value(sb, body, data, 0, 0, address);
         var text = sb.ToString();
         if (members.Length == 0)
         {

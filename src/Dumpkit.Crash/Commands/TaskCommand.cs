@@ -115,7 +115,7 @@ internal sealed class TaskCommand : ICrashCommand
         if (!session.Memory.TryReadVirtual(address, data))
             throw new CommandException(ExcludedPages.Message(session, command, address, "gdb_readmem_callback"));
         var sb = new StringBuilder($"struct {type} ");
-        printer.Value(sb, id, data, 0);
+        printer.Value(sb, id, data, 0, 0, address);
         return sb.ToString();
     }
 }
