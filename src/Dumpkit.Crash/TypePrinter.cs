@@ -258,15 +258,14 @@ internal sealed class TypePrinter(CrashSession session)
         return v.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A char array as gdb prints it: the array but its final NUL, at most 200 characters, escapes in octal.</summary>
+    /// <summary>A char array as gdb prints it: the whole array but its final NUL, escapes in octal.</summary>
     private static void CharArray(StringBuilder sb, ReadOnlySpan<byte> bytes)
     {
-        const int PrintElements = 200; // gdb's "print elements" limit: the rest is "..."
         int n = bytes.Length;
         if (n > 0 && bytes[n - 1] == 0) n--;
         sb.Append('"');
-        for (int i = 0; i < Math.Min(n, PrintElements); i++) CharLiteral(sb, bytes[i], '"');
-        sb.Append(n > PrintElements ? "\"..." : "\"");
+        for (int i = 0; i < n; i++) CharLiteral(sb, bytes[i], '"');
+        sb.Append('"');
     }
 
     private static void CharLiteral(StringBuilder sb, byte c, char quote)
