@@ -53,6 +53,7 @@ public sealed partial class CrashSession : IDisposable
                      new DisCommand(), new KmemCommand(),
                      new VmCommand(),
                      new FilesCommand(),
+                     new TaskCommand(), new SigCommand(), new NetCommand(), new VtopCommand(),
                  })
             _commands[c.Name] = c;
     }

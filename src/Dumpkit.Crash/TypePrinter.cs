@@ -16,6 +16,9 @@ namespace Dumpkit.Crash;
 /// </summary>
 internal sealed class TypePrinter(CrashSession session)
 {
+    /// <summary>Integers, characters, booleans and bit fields in hexadecimal (gdb's <c>print/x</c>, crash's <c>-x</c>); enums keep their names.</summary>
+    public bool Hex { get; init; }
+
     private const int MaxDepth = 32;
     private const int MaxArrayElements = 1 << 16;
     private BtfTypes Btf => session.Types;
@@ -103,8 +106,11 @@ internal sealed class TypePrinter(CrashSession session)
 
     // ---- values (print) ----
 
-    /// <summary>A value of <paramref name="type"/> held in <paramref name="data"/>, as gdb's print shows it.</summary>
-    public void Value(StringBuilder sb, int type, ReadOnlySpan<byte> data, int indent, int depth = 0)
+    /// <summary>
+    /// A value of <paramref name="type"/> held in <paramref name="data"/>, as gdb's print shows it; <paramref name="address"/> is where
+    /// the data lies in memory (0 when unknown): gdb shows a flexible array member by its address.
+    /// </summary>
+    public void Value(StringBuilder sb, int type, ReadOnlySpan<byte> data, int indent, int depth = 0, ulong address = 0)
     {
         if (depth > MaxDepth) { sb.Append("..."); return; }
         var btf = Btf;
@@ -112,8 +118,13 @@ internal sealed class TypePrinter(CrashSession session)
         switch (btf.Kind(t))
         {
             case BtfKind.Struct or BtfKind.Union:
-                sb.Append("{\n");
                 var members = btf.Members(t).ToList();
+                if (members.Count == 0)
+                {
+                    sb.Append("{<No data fields>}");
+                    return;
+                }
+                sb.Append("{\n");
                 for (int i = 0; i < members.Count; i++)
                 {
                     var m = members[i];
@@ -126,7 +137,7 @@ internal sealed class TypePrinter(CrashSession session)
                         ulong size = btf.SizeOf(m.Type);
                         ulong off = m.BitOffset / 8;
                         if (off + size > (ulong)data.Length) sb.Append("<unavailable>");
-                        else Value(sb, m.Type, data.Slice((int)off, (int)size), indent + 2, depth + 1);
+                        else Value(sb, m.Type, data.Slice((int)off, (int)size), indent + 2, depth + 1, address == 0 ? 0 : address + off);
                     }
                     sb.Append(i + 1 < members.Count ? ",\n" : "\n");
                 }
@@ -136,6 +147,12 @@ internal sealed class TypePrinter(CrashSession session)
                 var a = btf.Array(t);
                 int elem = btf.Strip(a.ElementType);
                 ulong es = btf.SizeOf(elem);
+                if (a.Count == 0 && address != 0)
+                {
+                    // a flexible array member: gdb prints where it starts, as a pointer to its element type
+                    Pointer(sb, address, IsChar(elem));
+                    return;
+                }
                 if (IsChar(elem))
                 {
                     CharArray(sb, data[..(int)Math.Min((ulong)data.Length, a.Count)]);
@@ -148,22 +165,20 @@ internal sealed class TypePrinter(CrashSession session)
                     if (i > 0) sb.Append(", ");
                     ulong off = i * es;
                     if (off + es > (ulong)data.Length) { sb.Append("<unavailable>"); break; }
-                    Value(sb, a.ElementType, data.Slice((int)off, (int)es), indent, depth + 1);
+                    // gdb indents the members of a struct element two more than the array's member
+                    int inner = btf.Kind(elem) is BtfKind.Struct or BtfKind.Union ? indent + 2 : indent;
+                    Value(sb, a.ElementType, data.Slice((int)off, (int)es), inner, depth + 1, address == 0 ? 0 : address + off);
                 }
                 sb.Append('}');
                 return;
             case BtfKind.Pointer:
-                ulong p = BinaryPrimitives.ReadUInt64LittleEndian(data);
-                sb.Append(p == 0 ? "0x0" : $"0x{p:x}");
-                if (p != 0 && session.ResolveSymbol(p) is { } r)
-                    sb.Append(r.Offset == 0 ? $" <{r.Name}>" : $" <{r.Name}+{r.Offset}>");
-                if (p != 0 && IsChar(btf.Strip(btf.Referenced(t))))
-                    PointedString(sb, p);
+                Pointer(sb, BinaryPrimitives.ReadUInt64LittleEndian(data), IsChar(btf.Strip(btf.Referenced(t))));
                 return;
             case BtfKind.Int:
                 var e = btf.IntEncoding(t);
                 ulong raw = Raw(data, (int)btf.SizeOf(t));
-                if (e.Bool) { sb.Append(raw != 0 ? "true" : "false"); return; }
+                if (e.Bool && !Hex) { sb.Append(raw != 0 ? "true" : "false"); return; }
+                if (Hex) { sb.Append("0x").Append(raw.ToString("x", CultureInfo.InvariantCulture)); return; }
                 sb.Append(Integer(raw, (int)btf.SizeOf(t), e.Signed));
                 if (IsChar(t)) { sb.Append(" '"); CharLiteral(sb, (byte)raw, '\''); sb.Append('\''); }
                 return;
@@ -177,6 +192,16 @@ internal sealed class TypePrinter(CrashSession session)
                 sb.Append(btf.Kind(t) is BtfKind.FunctionProto ? "{...}" : "<unprintable>");
                 return;
         }
+    }
+
+    /// <summary>A pointer value as gdb prints it: hex, the symbol it points at, and for a <c>char *</c> the string there.</summary>
+    private void Pointer(StringBuilder sb, ulong p, bool toChar)
+    {
+        sb.Append(p == 0 ? "0x0" : $"0x{p:x}");
+        if (p != 0 && session.ResolveSymbol(p) is { } r)
+            sb.Append(r.Offset == 0 ? $" <{r.Name}>" : $" <{r.Name}+{r.Offset}>");
+        if (p != 0 && toChar)
+            PointedString(sb, p);
     }
 
     /// <summary>A one-byte int gdb treats as a character: BTF's CHAR flag, or a name with "char" (pahole's BTF has no flag).</summary>
@@ -209,6 +234,8 @@ internal sealed class TypePrinter(CrashSession session)
         for (int i = last; i >= first; i--) raw = raw << 8 | data[i];
         raw = (raw >> (int)(m.BitOffset % 8)) & (m.BitfieldSize >= 64 ? ulong.MaxValue : (1UL << m.BitfieldSize) - 1);
         bool signed = Btf.Kind(type) == BtfKind.Int && Btf.IntEncoding(type).Signed;
+        if (Hex)
+            return "0x" + raw.ToString("x", CultureInfo.InvariantCulture);
         if (signed && m.BitfieldSize < 64 && (raw >> (m.BitfieldSize - 1) & 1) != 0)
             return ((long)(raw | ~((1UL << m.BitfieldSize) - 1))).ToString(CultureInfo.InvariantCulture);
         if (Btf.Kind(type) == BtfKind.Int && Btf.IntEncoding(type).Bool) return raw != 0 ? "true" : "false";

@@ -66,6 +66,34 @@ public class BadInputSessionTests
     }
 
     [SkippableFact]
+    // task, sig, net, vtop, vm, files, rd and their foreach forms with any words: an answer or crash's message, never an exception.
+    public void RandomLinesOfTheNewCommandsNeverEscape()
+    {
+        var dump = RealData.CrashDump(RealData.CrashKernel61, "vmcore.elf");
+        var command = Gen.OneOf(Gen.Const("task"), Gen.Const("sig"), Gen.Const("net"), Gen.Const("vtop"), Gen.Const("vm"), Gen.Const("files"),
+            Gen.Const("rd"), Gen.Const("foreach"), Gen.Const("foreach 1"), Gen.Const("foreach kernel"));
+        var word = Gen.OneOf(
+            Gen.Const("-R"), Gen.Const("-x"), Gen.Const("-d"), Gen.Const("-g"), Gen.Const("-l"), Gen.Const("-s"), Gen.Const("-S"), Gen.Const("-a"),
+            Gen.Const("-n"), Gen.Const("-c"), Gen.Const("-u"), Gen.Const("-k"), Gen.Const("-m"), Gen.Const("-f"), Gen.Const("-p"), Gen.Const("-Rpid"),
+            Gen.Const("pid"), Gen.Const("comm"), Gen.Const("flags,stack"), Gen.Const(","), Gen.Const("task"), Gen.Const("sig"), Gen.Const("set"),
+            Gen.Const("net"), Gen.Const("vtop"), Gen.Const("0"), Gen.Const("1"), Gen.Const("-1"), Gen.Const("99999999999999999999"),
+            Gen.ULong.Select(v => v.ToString("x")), Gen.ULong[0xffff_8000_0000_0000, ulong.MaxValue].Select(v => v.ToString("x")),
+            Gen.ULong[0, 0x7fff_ffff_ffff].Select(v => v.ToString("x")), Gen.Int[-5, 70000].Select(i => i.ToString()), Gen.String[0, 6],
+            Gen.Const("\""));
+        var output = new StringWriter();
+        using var checkedSession = new CrashSession(RealData.OpenMemory(dump), dump, null, output);
+        Gen.Select(command, word.Array[0, 4]).Select((c, w) => string.Join(' ', w.Prepend(c))).Sample(line =>
+        {
+            if (line.Contains('>')) return; // no files
+            output.GetStringBuilder().Clear();
+            checkedSession.Execute(line);
+            var text = output.ToString();
+            Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        }, iter: 200, threads: 1); // one session, one output: one thread
+    }
+
+    [SkippableFact]
     // Found by the fuzzer above: an empty argument ("dis \"") threw out of dis; crash 8.0.2 prints the usage.
     public void DisOfAnEmptyArgumentIsTheUsage()
     {

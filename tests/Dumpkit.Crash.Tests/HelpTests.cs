@@ -9,8 +9,8 @@ namespace Dumpkit.Crash.Tests;
 public class HelpTests
 {
     private static readonly string[] OurCommands =
-        ["bt", "dis", "exit", "files", "foreach", "help", "kmem", "log", "mod", "p", "ps", "q", "rd", "runq", "set", "struct", "sym", "sys",
-         "union", "vm"];
+        ["bt", "dis", "exit", "files", "foreach", "help", "kmem", "log", "mod", "net", "p", "ps", "q", "rd", "runq", "set", "sig", "struct",
+         "sym", "sys", "task", "union", "vm", "vtop"];
 
     private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs = new(() =>
     {

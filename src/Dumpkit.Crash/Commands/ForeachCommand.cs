@@ -8,14 +8,14 @@ namespace Dumpkit.Crash.Commands;
 
 /// <summary>
 /// <c>foreach [pid | taskp | name | 'regex' | state | kernel | user | gleader | active]... command... [flag]</c>:
-/// <c>bt</c> (<c>-f</c>), <c>vm</c>, <c>files</c> and <c>ps</c> of every task crash's selectors pick, in
+/// <c>bt</c> (<c>-f</c>), <c>vm</c>, <c>files</c>, <c>ps</c>, <c>task</c> (<c>-R</c>, <c>-x</c>), <c>sig</c>, <c>set</c>,
+/// <c>net -s</c> and <c>vtop</c> (<c>-u</c>, <c>-k</c>, addresses) of every task crash's selectors pick, in
 /// <c>ps</c> order (each CPU's idle task, then by PID): crash's task header before each task's output,
 /// a blank line between tasks; <c>ps</c> prints its table's header once instead.
 /// </summary>
 internal sealed class ForeachCommand : ICrashCommand
 {
     private static readonly string[] Keywords = ["bt", "vm", "task", "files", "net", "set", "ps", "sig", "vtop"];
-    private static readonly string[] Supported = ["bt", "vm", "files", "ps"];
     private static readonly string[] States = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "PA", "WA", "ID", "NE", "SW"];
 
     public string Name => "foreach";
@@ -28,21 +28,39 @@ internal sealed class ForeachCommand : ICrashCommand
         if (args.Length == 0 || at < 0)
             throw CrashSession.Usage(this);
         var keys = new List<string>();
+        var keyArgs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         bool words = false;
         foreach (var word in args[at..])
         {
             if (Keywords.Contains(word))
             {
-                if (!Supported.Contains(word))
-                    throw new CommandException($"foreach: {word} is not supported by this crash (only bt, vm, files and ps)");
                 keys.Add(word);
+                keyArgs[word] = [];
             }
-            else if (word == "-f" && keys.Contains("bt"))
-                words = true;
-            else if (word.Length == 2 && word[0] == '-' && BtCommand.KnownFlags.Contains(word[1]))
-                throw new CommandException($"foreach: {string.Join(' ', keys)} {word} is not supported by this crash (only bt -f)");
-            else
+            else if (keys[^1] == "bt")
+            {
+                if (word == "-f")
+                    words = true;
+                else if (word.Length == 2 && word[0] == '-' && BtCommand.KnownFlags.Contains(word[1]))
+                    throw new CommandException($"foreach: bt {word} is not supported by this crash (only bt -f)");
+                else
+                    throw CrashSession.Usage(this);
+            }
+            else if (keys[^1] is "vm" or "files" or "ps" or "set")
                 throw CrashSession.Usage(this);
+            else
+                keyArgs[keys[^1]].Add(word);
+        }
+        (TypePrinter Printer, List<string> Members)? task = keyArgs.TryGetValue("task", out var ta) ? TaskOptions(session, ta) : null;
+        (List<ulong> Addresses, bool User, bool Kernel)? vtop = keyArgs.TryGetValue("vtop", out var va) ? VtopOptions(va) : null;
+        if (keyArgs.TryGetValue("sig", out var sa) && sa.Count > 0)
+            throw CrashSession.Usage(this);
+        if (keyArgs.TryGetValue("net", out var na))
+        {
+            if (na.Any(a => a != "-s"))
+                throw new CommandException("foreach: net is supported with -s only by this crash");
+            if (na.Count == 0)
+                session.Out.WriteLine("WARNING: net command requires -s or -S option\n");
         }
 
         var table = session.Processes;
@@ -50,6 +68,7 @@ internal sealed class ForeachCommand : ICrashCommand
         var ctx = keys.Contains("bt") ? BtContext.Of(session) : null;
         var btTasks = ctx?.Tasks.ToDictionary(t => t.Address);
         bool headers = !keys.Contains("ps");
+        bool pageHeader = true;
         int subsequent = 0;
         foreach (var e in selected)
         {
@@ -74,9 +93,64 @@ internal sealed class ForeachCommand : ICrashCommand
                             session.Out.WriteLine(PsCommand.Header);
                         session.Out.WriteLine(PsCommand.Format(table, e));
                         break;
+                    case "task":
+                        TaskCommand.Print(session, task!.Value.Printer, e, task.Value.Members);
+                        break;
+                    case "sig":
+                        SigCommand.Print(session, e);
+                        break;
+                    case "set":
+                        SetCommand.Show(session, e);
+                        break;
+                    case "net":
+                        NetCommand.Sockets(session, e);
+                        break;
+                    case "vtop":
+                        VtopCommand.Translate(session, e, vtop!.Value.Addresses, vtop.Value.User, vtop.Value.Kernel, ref pageHeader);
+                        break;
                 }
             }
         }
+    }
+
+    /// <summary><c>task</c>'s options after the keyword: <c>-R member[,member]</c>, <c>-x</c>, <c>-d</c>.</summary>
+    private (TypePrinter Printer, List<string> Members) TaskOptions(CrashSession session, List<string> words)
+    {
+        var members = new List<string>();
+        bool hex = false;
+        for (int i = 0; i < words.Count; i++)
+        {
+            switch (words[i])
+            {
+                case "-x": hex = true; break;
+                case "-d": hex = false; break;
+                case "-R" when i + 1 < words.Count:
+                    members.AddRange(words[++i].Split(',', StringSplitOptions.RemoveEmptyEntries));
+                    break;
+                default:
+                    throw CrashSession.Usage(this);
+            }
+        }
+        return (new TypePrinter(session) { Hex = hex }, members);
+    }
+
+    /// <summary><c>vtop</c>'s words after the keyword: <c>-u</c>, <c>-k</c> and at least one address.</summary>
+    private (List<ulong> Addresses, bool User, bool Kernel) VtopOptions(List<string> words)
+    {
+        bool user = false, kernel = false;
+        var addresses = new List<ulong>();
+        foreach (var w in words)
+        {
+            if (w == "-u") user = true;
+            else if (w == "-k") kernel = true;
+            else if (CrashSession.TryParseHex(w, out ulong a)) addresses.Add(a);
+            else throw new CommandException($"foreach: invalid input: \"{w}\"");
+        }
+        if (addresses.Count == 0)
+            throw new CommandException("foreach: foreach command requires address argument");
+        if (user && kernel)
+            throw CrashSession.Usage(this);
+        return (addresses, user, kernel);
     }
 
     /// <summary>The tasks the selectors before the first keyword pick, in ps order.</summary>

@@ -45,13 +45,15 @@ internal static class HelpPages
 
                     pid  every task with that PID.
                   taskp  a task_struct address.
+                     -c  each open file's inode, its i_mapping and the number of pages in its page cache.
 
-              The options of crash's files (-d, -p, -c, -R) are not there yet.
+              The other options of crash's files (-d, -p, -R) are not there yet.
             """,
         "foreach" => """
               Run commands for every task, in ps order, or for the tasks selected by PID, task address,
               command name, 'regex', state (RU, IN, UN, ...), kernel, user, gleader or active.
-              The commands taken are "bt" (with -f), "vm", "files" and "ps"; several may be given.
+              The commands taken are "bt" (with -f), "vm", "files", "ps", "task" (with -R, -x, -d), "sig",
+              "set", "net -s" and "vtop" (with -u, -k and addresses); several may be given.
             """,
         "help" => """
               Without an argument, the table of commands. With command names, each one's page; "all" shows
@@ -93,10 +95,16 @@ internal static class HelpPages
               Display memory, kernel virtual by default.
 
                 -8/-16/-32/-64  the size of each item (default 64 bits).
+                     -p  the address is physical.
                      -x  no ASCII translation.
                      -s  symbolic: each word that is a kernel or module address is shown as its symbol.
-                address  a hexadecimal address or a symbol.
+                address  a hexadecimal address or a symbol; a user address is read in the current
+                         context's address space.
                   count  the number of items.
+
+              An address the dump does not hold is reported as crash words it: "page excluded" (filtered
+              out), "read error" (ELF) or "seek error" (kdump-compressed) for a memory hole or beyond memory,
+              "invalid ... virtual address" when it does not translate.
             """,
         "runq" => """
               The run queue of each CPU: the running task, the real-time priority lists and the CFS tree,
@@ -125,6 +133,45 @@ internal static class HelpPages
                      -l  dumps all symbols and their values.
               -q string  searches for all symbols containing "string".
             """,
+        "sig" => """
+              The signal handling of a task: its signal_struct and thread count, each signal's sigaction
+              (handler, mask, flags), whether a signal is pending, the blocked set, and the private and shared
+              pending sets with their queues. Without an argument, the current context.
+
+                    pid  every task with that PID.
+                  taskp  a task_struct address.
+                     -g  every thread of the task's thread group.
+                     -l  the signal numbers and names.
+              -s sigset  the names of the signals set in a hexadecimal sigset.
+            """,
+        "net" => """
+              Without an option, the network devices of the initial namespace: net_device, name and IPv4
+              addresses (-n without a task gives the same list).
+
+              -s [pid | task]  "No open sockets." for a task without sockets; the socket table of a task
+                               with sockets, -S, -a, -N and -R are not there yet.
+            """,
+        "task" => """
+              The task_struct and thread_info of a task, printed as gdb prints them (types from BTF). Without
+              an argument, the current context.
+
+                    pid  every task with that PID.
+                  taskp  a task_struct address.
+              -R member  only these members (comma-separated, or repeated), from the task_struct and then the
+                         thread_info; a member name alone as an argument does the same.
+                     -x  integers in hexadecimal.
+                     -d  integers in decimal (the default).
+            """,
+        "vtop" => """
+              Translate a virtual address to its physical address: the page-table walk (the kernel's
+              init_top_pgt, or the task's mm->pgd for a user address), the final entry's flags and the
+              struct page of the frame (mapping, index, count, flags by name). The direct map and the kernel
+              image translate by arithmetic, as crash does, and the walk is shown as far as it goes.
+
+                     -u  the address is a user address (of the current context, or of -c's task).
+                     -k  the address is a kernel address.
+                -c task  a PID or task_struct address whose address space is used.
+            """,
         "sys" => """
               System data: the kernel release, the dump, CPUs, date, uptime, load average, tasks, node name,
               release, version, machine, memory, and the panic message.
@@ -138,7 +185,10 @@ internal static class HelpPages
                     pid  every task with that PID.
                    task  a task_struct address.
 
-              The options of crash's vm (-p, -P, -M, -v, -m, -R, -f, -d, -x) are not there yet.
+                     -m  the task's mm_struct, as gdb prints it.
+            -f vm_flags  the names of the bits of a vm_flags value, as crash 8.0.2 names them.
+
+              The other options of crash's vm (-p, -P, -M, -v, -R, -d, -x) are not there yet.
             """,
         _ => null,
     };

@@ -90,7 +90,7 @@ internal sealed class PrintCommand : ICrashCommand
             sb.Append('}');
         }
         else
-            printer.Value(sb, valueType, data, 0);
+            printer.Value(sb, valueType, data, 0, 0, address + offset);
         session.Out.WriteLine(sb.ToString());
     }
 

@@ -21,7 +21,7 @@ internal sealed class RdCommand : ICrashCommand
     public void Run(CrashSession session, string[] args)
     {
         int size = 8;
-        bool ascii = true, symbolic = false;
+        bool ascii = true, symbolic = false, physical = false;
         var rest = new List<string>();
         foreach (var a in args)
         {
@@ -33,6 +33,7 @@ internal sealed class RdCommand : ICrashCommand
                 case "-64": size = 8; break;
                 case "-x": ascii = false; break;
                 case "-s": symbolic = true; ascii = false; break;
+                case "-p": physical = true; break;
                 default:
                     if (a.Length > 1 && a[0] == '-' && !char.IsAsciiDigit(a[1]))
                         throw new CommandException($"rd: invalid option -- '{a[1]}'\n" + CrashSession.Usage(this).Message);
@@ -42,7 +43,8 @@ internal sealed class RdCommand : ICrashCommand
         }
         if (rest.Count is 0 or > 2)
             throw CrashSession.Usage(this);
-        if (!session.TryParseAddress(rest[0], out ulong address, out _))
+        ulong address;
+        if (physical ? !CrashSession.TryParseHex(rest[0], out address) : !session.TryParseAddress(rest[0], out address, out _))
             throw SymCommand.NotFound(session.Symbols, rest[0]);
         long count = 1;
         if (rest.Count == 2)
@@ -55,10 +57,29 @@ internal sealed class RdCommand : ICrashCommand
             if (count <= 0 || count > MaxCount)
                 throw new CommandException($"rd: invalid count request: {count}");
         }
-        Dump(session, address, size, count, ascii, symbolic);
+        Dump(session, address, size, count, ascii, symbolic, physical);
     }
 
-    private static void Dump(CrashSession session, ulong address, int size, long count, bool ascii, bool symbolic)
+    /// <summary>One line's bytes: physical (<c>-p</c>), a user address of the current context, or kernel memory; crash's message when not.</summary>
+    private static void Read(CrashSession session, ulong at, Span<byte> chunk, int size, bool physical)
+    {
+        if (physical)
+        {
+            if (!AddressSpaces.TryReadPhysical(session, at, chunk))
+                throw new CommandException(ExcludedPages.PhysicalMessage(session, "rd", at, $"{size * 8}-bit PHYSADDR"));
+            return;
+        }
+        if (!session.IsKernelVirtual(at))
+        {
+            if (AddressSpaces.TryReadUser(session, "rd", at, chunk, $"{size * 8}-bit UVADDR") is { } message)
+                throw new CommandException(message);
+            return;
+        }
+        if (!session.Memory.TryReadVirtual(at, chunk))
+            throw new CommandException(ExcludedPages.Message(session, "rd", at, $"{size * 8}-bit KVADDR"));
+    }
+
+    private static void Dump(CrashSession session, ulong address, int size, long count, bool ascii, bool symbolic, bool physical)
     {
         int perLine = 16 / size;
         int width = size * 2;
@@ -70,13 +91,9 @@ internal sealed class RdCommand : ICrashCommand
             int n = (int)Math.Min(perLine, count - done);
             ulong at = address + (ulong)(done * size);
             var chunk = bytes.AsSpan(0, n * size);
-            if (!session.Memory.TryReadVirtual(at, chunk))
-            {
-                bool kernel = session.IsKernelVirtual(at);
-                throw new CommandException(ExcludedPages.Message(session, "rd", at, $"{size * 8}-bit {(kernel ? "KVADDR" : "UVADDR")}"));
-            }
+            Read(session, at, chunk, size, physical);
             line.Clear();
-            line.Append(at.ToString("x16")).Append(":  ");
+            line.Append(at.ToString("x", System.Globalization.CultureInfo.InvariantCulture).PadLeft(16)).Append(":  ");
             for (int i = 0; i < perLine; i++)
             {
                 if (i >= n)

@@ -53,7 +53,7 @@ internal sealed class SetCommand : ICrashCommand
         }
     }
 
-    private static void Show(CrashSession session, ProcessEntry? task)
+    internal static void Show(CrashSession session, ProcessEntry? task)
     {
         if (task is null)
             throw new CommandException("set: no current context");

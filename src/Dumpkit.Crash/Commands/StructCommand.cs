@@ -61,13 +61,10 @@ internal sealed class StructCommand(bool union = false) : ICrashCommand
             throw new CommandException($"{Name}: {typeName} is too large to print ({size} bytes)");
         var data = new byte[size];
         if (!session.Memory.TryReadVirtual(address, data))
-        {
-            bool kernel = session.IsKernelVirtual(address);
-            throw new CommandException($"{Name}: invalid {(kernel ? "kernel" : "user")} virtual address: {address:x}  type: \"gdb_readmem_callback\"");
-        }
+            throw new CommandException(ExcludedPages.Message(session, Name, address, "gdb_readmem_callback"));
         var sb = new StringBuilder();
         sb.Append(HeaderName(btf, type, body)).Append(' ');
-        printer.Value(sb, body, data, 0);
+        printer.Value(sb, body, data, 0, 0, address);
         var text = sb.ToString();
         if (members.Length == 0)
         {
@@ -121,7 +118,7 @@ internal sealed class StructCommand(bool union = false) : ICrashCommand
     }
 
     /// <summary>The lines of one top-level member in a printed value (its trailing comma kept, as crash keeps it).</summary>
-    private static IEnumerable<string> MemberLines(string[] lines, string member)
+    internal static IEnumerable<string> MemberLines(string[] lines, string member)
     {
         var start = $"  {member} = ";
         for (int i = 0; i < lines.Length; i++)

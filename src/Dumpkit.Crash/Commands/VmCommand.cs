@@ -11,7 +11,8 @@ namespace Dumpkit.Crash.Commands;
 /// <summary>
 /// <c>vm [pid | taskp] ...</c>: a task's memory as crash 8 prints it: the task header, MM, PGD, RSS and
 /// TOTAL_VM, then each memory area (VMA, START, END, FLAGS, FILE) in address order, from the maple tree
-/// of 6.1+ kernels. Kernel threads (no mm) stop after the MM line.
+/// of 6.1+ kernels. Kernel threads (no mm) stop after the MM line. <c>-m</c> prints the mm_struct instead,
+/// <c>-f FLAGS</c> names the bits of a vm_flags value.
 /// </summary>
 internal sealed class VmCommand : ICrashCommand
 {
@@ -19,12 +20,31 @@ internal sealed class VmCommand : ICrashCommand
     public const string VmaHeader = "      VMA          START      END     FLAGS FILE";
 
     public string Name => "vm";
-    public string Synopsis => "  vm [-p | -P vma | -M mm | -v | -m | [-R reference] [-f vm_flags]] [-d | -x] [pid | task] ...";
+    public string Synopsis => "  vm [-p | -P vma | -M mm | -v | -m | -x | -d | [-R reference] [pid | task]]\n     [-f vm_flags]";
     public string Summary => "virtual memory";
 
     public void Run(CrashSession session, string[] args)
     {
-        if (TaskViews.Targets(session, this, args, "pPMvmRfdx", Print) is not { } targets)
+        var rest = new List<string>();
+        bool mm = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "-f")
+            {
+                if (++i >= args.Length)
+                    throw new CommandException($"vm: option requires an argument -- 'f'\n{CrashSession.Usage(this).Message}");
+                if (!CrashSession.TryParseHex(args[i], out ulong flags))
+                    throw new CommandException($"vm: invalid input: \"{args[i]}\"");
+                session.Out.WriteLine($"{flags:x}: ({VmFlags.Names(flags)})");
+                return;
+            }
+            if (args[i] == "-m")
+                mm = true;
+            else
+                rest.Add(args[i]);
+        }
+        Action<CrashSession, ProcessEntry> print = mm ? PrintMm : Print;
+        if (TaskViews.Targets(session, this, rest.ToArray(), "pPMvRdx", print) is not { } targets)
             return;
         int subsequent = 0;
         foreach (var arg in targets)
@@ -37,9 +57,16 @@ internal sealed class VmCommand : ICrashCommand
             foreach (var e in tasks)
             {
                 TaskViews.Header(session, e, subsequent++ > 0);
-                Print(session, e);
+                print(session, e);
             }
         }
+    }
+
+    /// <summary><c>vm -m</c>: the task's mm_struct as gdb prints it; nothing for a kernel thread.</summary>
+    internal static void PrintMm(CrashSession session, ProcessEntry e)
+    {
+        if (e.Mm != 0)
+            session.Out.WriteLine(TaskCommand.Format(session, new TypePrinter(session), "mm_struct", e.Mm, "vm"));
     }
 
     /// <summary>Everything after the task header.</summary>
@@ -74,8 +101,7 @@ internal sealed class VmCommand : ICrashCommand
         }
         catch (KernelAddressException e)
         {
-            session.Out.WriteLine(ExcludedPages.IsExcluded(session, e.Address)
-                ? ExcludedPages.Message(session, "vm", e.Address, "vm_area_struct buffer") : $"vm: {e.Message}");
+            session.Out.WriteLine(ExcludedPages.Message(session, "vm", e.Address, "vm_area_struct buffer"));
         }
         catch (KernelDataException e)
         {
