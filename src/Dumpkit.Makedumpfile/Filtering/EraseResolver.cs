@@ -9,8 +9,11 @@ using Dumpkit.Kernel.Kallsyms;
 
 namespace Dumpkit.Makedumpfile.Filtering;
 
-/// <summary>Bytes of physical memory to overwrite in the output: makedumpfile poisons with 'X', nullify writes zeros.</summary>
-internal readonly record struct PhysicalErase(ulong Address, int Length, byte Fill);
+/// <summary>
+/// Bytes of physical memory to overwrite in the output: makedumpfile poisons with 'X', nullify writes zeros. Entry and Time:
+/// the <see cref="EraseLog"/> entry (0: none) and which of its erases this is.
+/// </summary>
+internal readonly record struct PhysicalErase(ulong Address, int Length, byte Fill, int Entry = 0, int Time = 0);
 
 /// <summary>
 /// Turns erase commands into physical byte ranges as makedumpfile's erase_info.c resolves them,
@@ -31,24 +34,33 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
 
     private readonly record struct Place(ulong Address, TypeRef Type);
 
+    /// <summary>Each erase as makedumpfile's filter_info holds it: its pieces, and its size.</summary>
+    private readonly List<(List<PhysicalErase> Pieces, long Size)> _erases = [];
+    private readonly Dictionary<ulong, int> _byStart = [];
+    private readonly Dictionary<EraseCommand, int> _entries = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>What was erased, for the dump's eraseinfo.</summary>
+    public EraseLog Log { get; } = new();
+
     public List<PhysicalErase> Resolve(IEnumerable<EraseCommand> commands)
     {
-        var erases = new List<PhysicalErase>();
         foreach (var c in commands)
         {
             try
             {
-                Resolve(c, erases);
+                Resolve(c);
             }
             catch (KernelDataException e)
             {
                 report(c.Line, $"{e.Message}.");
             }
         }
-        return erases;
+        return [.. _erases.SelectMany(e => e.Pieces)];
     }
 
-    private void Resolve(EraseCommand c, List<PhysicalErase> erases)
+    private void Resolve(EraseCommand c) => Resolve(c, _erases);
+
+    private void Resolve(EraseCommand c, List<(List<PhysicalErase> Pieces, long Size)> erases)
     {
         if (Locate(c.Line, c.Target) is not Place at)
             return;
@@ -215,8 +227,11 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         return true;
     }
 
-    /// <summary>Page by page, each translated on its own (a vmalloc'ed object need not be physically contiguous).</summary>
-    private void Erase(EraseCommand c, ulong address, long size, byte fill, List<PhysicalErase> erases)
+    /// <summary>
+    /// Page by page, each translated on its own (a vmalloc'ed object need not be physically contiguous). An erase starting
+    /// where an earlier one starts only makes that one as long as the longer of the two, as makedumpfile's insert_filter_info.
+    /// </summary>
+    private void Erase(EraseCommand c, ulong address, long size, byte fill, List<(List<PhysicalErase> Pieces, long Size)> erases)
     {
         const ulong Page = 4096;
         var pieces = new List<PhysicalErase>();
@@ -232,7 +247,20 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
             pieces.Add(new PhysicalErase(p, n, fill));
             done += n;
         }
-        erases.AddRange(pieces);
         msg.DebugLine($"erase {c.Target}: 0x{address:x}, {size} bytes");
+        if (pieces.Count == 0)
+            return;
+        if (_byStart.TryGetValue(pieces[0].Address, out int prior))
+        {
+            var (old, oldSize) = erases[prior];
+            if (size > oldSize)
+                erases[prior] = ([.. pieces.Select(p => p with { Fill = old[0].Fill, Entry = old[0].Entry, Time = old[0].Time })], size);
+            return;
+        }
+        _entries.TryGetValue(c, out int entry);
+        var (e, time) = Log.Add(ref entry, c.Target.MakedumpfileText);
+        _entries[c] = entry;
+        _byStart[pieces[0].Address] = erases.Count;
+        erases.Add(([.. pieces.Select(p => p with { Entry = e, Time = time })], size));
     }
 }

@@ -13,6 +13,9 @@ namespace Dumpkit.Makedumpfile.Filtering;
 /// </summary>
 internal sealed record SymbolExpression(string Symbol, string? TypeName, int PointerDepth, IReadOnlyList<string> Members)
 {
+    /// <summary>The expression as makedumpfile's config has it (no type): what its eraseinfo names.</summary>
+    public string MakedumpfileText => Symbol + string.Concat(Members.Select(m => "." + m));
+
     public override string ToString() =>
         Symbol + (TypeName is null ? "" : ":" + TypeName + new string('*', PointerDepth)) + string.Concat(Members.Select(m => "." + m));
 }

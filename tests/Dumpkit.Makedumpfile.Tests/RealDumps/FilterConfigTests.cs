@@ -84,6 +84,26 @@ public class FilterConfigTests(ITestOutputHelper output)
         }
         output.WriteLine($"{pages} pages identical to Debian's, {erasedBytes} bytes erased");
         Assert.True(erasedBytes > 65 + 16, $"only {erasedBytes} bytes differ from the vmcore");
+
+        // The eraseinfo blob after the pages: what was erased, in makedumpfile's words, byte for byte.
+        var blob = Eraseinfo(dir["debian"]);
+        output.WriteLine(System.Text.Encoding.ASCII.GetString(blob));
+        Assert.NotEmpty(blob);
+        Assert.Equal(blob, Eraseinfo(dir["ours"]));
+    }
+
+    /// <summary>The eraseinfo a kdump-compressed file's sub header points at (offset_eraseinfo, size_eraseinfo).</summary>
+    internal static byte[] Eraseinfo(string path)
+    {
+        using var f = File.OpenRead(path);
+        var block = new byte[4096 + Formats.Diskdump.DiskdumpSubHeader.Size];
+        f.ReadExactly(block);
+        int blockSize = Formats.Diskdump.DiskdumpHeader.Read(block).BlockSize;
+        var sub = Formats.Diskdump.DiskdumpSubHeader.Read(block.AsSpan(blockSize));
+        var blob = new byte[sub.SizeEraseinfo];
+        f.Position = sub.OffsetEraseinfo;
+        f.ReadExactly(blob);
+        return blob;
     }
 
     /// <summary>Each command's bytes, at the address and of the size drgn reads with the debug vmlinux; nothing else changed.</summary>
