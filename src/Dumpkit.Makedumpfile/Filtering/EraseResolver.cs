@@ -180,11 +180,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
             return;
         if (c.Nullify)
         {
-            if (!IsPointer(at.Type))
-            {
-                report(c.Line, $"'{c.Target}' is not a pointer: nullify erases nothing.");
-                return;
-            }
+            // a pointer's 8 bytes; makedumpfile zeroes as many at whatever the expression names (an array's first pointer)
             Erase(c, at.Address, 8, 0, erases);
             return;
         }

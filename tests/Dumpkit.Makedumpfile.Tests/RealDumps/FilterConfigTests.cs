@@ -48,8 +48,9 @@ public class FilterConfigTests(ITestOutputHelper output)
     [SkippableFact]
     public void ErasedAsDebianMakedumpfileErasesWithTheDebugVmlinux() => ErasedAsDebian(MakedumpfileConfig, DumpkitConfig, 65 + 16);
 
-    /// <summary>Loops over a list_head list (every task's comm), a NULL-ended chain (every file system's name) and an array
-    /// (every softirq's handler nullified): the same bytes erased and the same eraseinfo as Debian's makedumpfile.</summary>
+    /// <summary>Loops over a list_head list (every task's comm), a NULL-ended chain (every file system's name), an array of
+    /// structures (each standard I/O resource's start and name) and an array of pointers, NULL ones skipped (each CPU vendor's
+    /// name, its c_ident array's first pointer nullified): the same bytes erased and the same eraseinfo as Debian's makedumpfile.</summary>
     [SkippableFact]
     public void LoopsEraseAsDebianMakedumpfile() => ErasedAsDebian("""
         [vmlinux]
@@ -59,6 +60,14 @@ public class FilterConfigTests(ITestOutputHelper output)
         for fs in file_systems via next
         	erase fs.name
         endfor
+        for r in standard_io_resources
+        	erase r.start
+        	erase r.name
+        endfor
+        for c in cpu_devs
+        	erase c.c_vendor
+        	erase c.c_ident nullify
+        endfor
         """, """
         [vmlinux]
         for t in init_task:task_struct.tasks.next within task_struct:tasks
@@ -66,6 +75,14 @@ public class FilterConfigTests(ITestOutputHelper output)
         endfor
         for fs in file_systems:file_system_type* via next
         	erase fs.name
+        endfor
+        for r in standard_io_resources:resource[10]
+        	erase r.start
+        	erase r.name
+        endfor
+        for c in cpu_devs:cpu_dev*[12]
+        	erase c.c_vendor
+        	erase c.c_ident nullify
         endfor
         """, 16 * 20);
 
