@@ -38,6 +38,9 @@ internal sealed class ErasingDumpReader : DumpReader
         }
     }
 
+    /// <summary>The reader whose pages are erased.</summary>
+    public DumpReader Inner => _inner;
+
     /// <summary>Frames with erased bytes.</summary>
     public int ErasedFrames => _byFrame.Count;
 

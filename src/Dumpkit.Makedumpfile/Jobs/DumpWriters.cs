@@ -133,7 +133,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
             Header = o.Header, PhysBase = o.PhysBase, DumpLevel = o.DumpLevel, Notes = o.Notes, VmcoreinfoOffset = o.VmcoreinfoOffset,
             VmcoreinfoSize = o.VmcoreinfoSize, Codec = o.Codec, ExtraStatus = o.ExtraStatus, ExcludeZero = o.ExcludeZero,
             Threads = o.Threads, Progress = o.Progress, CycleFrames = o.CycleFrames, Split = o.Split,
-            Eraseinfo = () => erasing.Eraseinfo(first, end),
+            Eraseinfo = () => [.. o.Eraseinfo?.Invoke() ?? [], .. erasing.Eraseinfo(first, end)],
         };
     }
 
@@ -143,8 +143,12 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         (ulong, ulong)? split = null, uint extraStatus = 0)
     {
         var (viOff, viSize) = input.VmcoreinfoLocation;
+        // A kdump-compressed input's eraseinfo goes on into the output ahead of what this run erases, as makedumpfile copies it.
+        var source = input is Filtering.ErasingDumpReader e ? e.Inner : input;
+        byte[] inherited = source is DiskdumpReader d ? d.ReadEraseinfo() : [];
         return new DiskdumpWriterOptions
         {
+            Eraseinfo = inherited.Length > 0 ? () => inherited : null,
             Header = new DiskdumpHeader
             {
                 Utsname = meta.Utsname,
