@@ -108,6 +108,17 @@ internal sealed class DiskdumpLayout
         sink.Write(BitmapOffset + OneBitmap + used, pad);
     }
 
+    /// <summary>The erase information at <paramref name="offset"/>, and the sub header pointing at it.</summary>
+    public void WriteEraseinfo(IDumpSink sink, long offset, byte[] eraseinfo)
+    {
+        sink.Write(offset, eraseinfo);
+        _subHeader.OffsetEraseinfo = offset;
+        _subHeader.SizeEraseinfo = (ulong)eraseinfo.Length;
+        var b = new byte[DiskdumpSubHeader.Size];
+        _subHeader.Write(b);
+        sink.Write(BlockSize, b);
+    }
+
     /// <summary>Block 0 again, with the incomplete flag only if the dump is.</summary>
     public void WriteFinalHeader(IDumpSink sink, bool incomplete)
     {

@@ -55,6 +55,26 @@ public sealed class DiskdumpReader : DumpReader
     public PfnBitmap RamBitmap => _ram;
     public PfnBitmap DumpableBitmap => _dumpable;
 
+    /// <summary>
+    /// The eraseinfo of each part (makedumpfile's record of what <c>--config</c> erased: sub header offset_eraseinfo and
+    /// size_eraseinfo), one after another; empty when there is none. A part whose record lies outside its file adds nothing.
+    /// </summary>
+    public byte[] ReadEraseinfo()
+    {
+        const long Most = 64 << 20;
+        var all = new List<byte>();
+        foreach (var p in _parts)
+        {
+            if (p.Sub is not { SizeEraseinfo: > 0 and <= Most, OffsetEraseinfo: > 0 } sub
+                || sub.OffsetEraseinfo > p.File.Length - (long)sub.SizeEraseinfo)
+                continue;
+            var blob = new byte[sub.SizeEraseinfo];
+            p.File.ReadExactly(sub.OffsetEraseinfo, blob, "eraseinfo");
+            all.AddRange(blob);
+        }
+        return [.. all];
+    }
+
     public override string Path => _parts[0].File.Name;
     public override DumpKind Kind => DumpKind.Diskdump;
     public override bool IsIncomplete => _parts.Any(p => (p.Header.Status & DiskdumpFlags.Incomplete) != 0);

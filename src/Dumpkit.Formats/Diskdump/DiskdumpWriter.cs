@@ -60,12 +60,26 @@ public static class DiskdumpWriter
             result.Incomplete = true;
             result.IncompleteReason ??= $"{input.Path}: {result.MissingInputPages} pages are missing from the input dump";
         }
+        long end = pages.End;
+        if (!pages.Stopped && o.Eraseinfo?.Invoke() is { Length: > 0 } eraseinfo)
+        {
+            try
+            {
+                layout.WriteEraseinfo(sink, end, eraseinfo);
+                end += eraseinfo.Length;
+            }
+            catch (DumpSpaceException e)
+            {
+                result.Incomplete = true;
+                result.IncompleteReason ??= e.Message;
+            }
+        }
         // The data is durable before the header says the dump is complete.
         sink.Flush();
         // No flush after this write: if the header is lost, the dump merely stays marked incomplete.
         layout.WriteFinalHeader(sink, result.Incomplete);
         sink.Complete();
-        result.Size = pages.End;
+        result.Size = end;
         return result;
     }
 

@@ -31,6 +31,11 @@ public sealed class DiskdumpWriterOptions
     /// (the bitmaps stay whole, as in every part of a split set); null for a normal dump.
     /// </summary>
     public (ulong Start, ulong End)? Split { get; init; }
+    /// <summary>
+    /// makedumpfile's erase information (the <c>erase EXPR size N</c> lines of what <c>--config</c> erased), asked for once the
+    /// pages are written and stored after them, its place in the sub header's offset_eraseinfo/size_eraseinfo; null or empty: none.
+    /// </summary>
+    public Func<byte[]>? Eraseinfo { get; init; }
     /// <summary>Frames per cycle: the bitmap memory is two windows of this many bits.</summary>
     public ulong CycleFrames { get; init; } = DiskdumpWriter.DefaultCycleFrames;
 }

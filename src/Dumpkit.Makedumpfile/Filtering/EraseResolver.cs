@@ -9,8 +9,11 @@ using Dumpkit.Kernel.Kallsyms;
 
 namespace Dumpkit.Makedumpfile.Filtering;
 
-/// <summary>Bytes of physical memory to overwrite in the output: makedumpfile poisons with 'X', nullify writes zeros.</summary>
-internal readonly record struct PhysicalErase(ulong Address, int Length, byte Fill);
+/// <summary>
+/// Bytes of physical memory to overwrite in the output: makedumpfile poisons with 'X', nullify writes zeros. Entry and Time:
+/// the <see cref="EraseLog"/> entry (0: none) and which of its erases this is.
+/// </summary>
+internal readonly record struct PhysicalErase(ulong Address, int Length, byte Fill, int Entry = 0, int Time = 0);
 
 /// <summary>
 /// Turns erase commands into physical byte ranges as makedumpfile's erase_info.c resolves them,
@@ -31,39 +34,158 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
 
     private readonly record struct Place(ulong Address, TypeRef Type);
 
+    /// <summary>Each erase as makedumpfile's filter_info holds it: its pieces, and its size.</summary>
+    private readonly List<(List<PhysicalErase> Pieces, long Size)> _erases = [];
+    private readonly Dictionary<ulong, int> _byStart = [];
+    private readonly Dictionary<EraseCommand, int> _entries = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>What was erased, for the dump's eraseinfo.</summary>
+    public EraseLog Log { get; } = new();
+
+    /// <summary>A loop's iteration variable bound to one element: its address and type.</summary>
+    private sealed record Binding(string Id, Place Element);
+
+    /// <summary>The most elements one loop visits (a list that never comes back to its head ends there).</summary>
+    private const int MaxElements = 1 << 20;
+
     public List<PhysicalErase> Resolve(IEnumerable<EraseCommand> commands)
     {
-        var erases = new List<PhysicalErase>();
-        foreach (var c in commands)
+        var list = commands.ToList();
+        for (int i = 0; i < list.Count;)
         {
-            try
+            if (list[i].Loop is not { } loop)
             {
-                Resolve(c, erases);
+                Guarded(list[i].Line, () => Resolve(list[i], null));
+                i++;
+                continue;
             }
-            catch (KernelDataException e)
+            int end = i;
+            while (end < list.Count && ReferenceEquals(list[end].Loop, loop))
+                end++;
+            var body = list.GetRange(i, end - i);
+            Guarded(loop.Line, () =>
             {
-                report(c.Line, $"{e.Message}.");
-            }
+                foreach (var element in Elements(loop))
+                    foreach (var c in body)
+                        Guarded(c.Line, () => Resolve(c, new Binding(loop.Id, element)));
+            });
+            i = end;
         }
-        return erases;
+        return [.. _erases.SelectMany(e => e.Pieces)];
     }
 
-    private void Resolve(EraseCommand c, List<PhysicalErase> erases)
+    private void Guarded(int line, Action action)
     {
-        if (Locate(c.Line, c.Target) is not Place at)
+        try
+        {
+            action();
+        }
+        catch (KernelDataException e)
+        {
+            report(line, $"{e.Message}.");
+        }
+    }
+
+    /// <summary>The elements a loop visits, as makedumpfile's get_next_list_entry walks them.</summary>
+    private IEnumerable<Place> Elements(ForLoop loop)
+    {
+        var btf = types();
+        var e = loop.List;
+        if (loop.WithinStruct is { } structName)
+        {
+            // LIST_HEAD.next within STRUCT:MEMBER: the nodes after the head, up to the head again; a global list_head needs no type.
+            if (e.TypeName is null && e.Members.Count == 1 && e.Members[0] == "next")
+                e = e with { TypeName = "list_head" };
+            if (btf.FindType(structName) is not int sid || btf.Member(sid, loop.WithinMember!) is not { } m)
+            {
+                report(loop.Line, $"Can't find structure: {structName}.");
+                yield break;
+            }
+            if (Locate(loop.Line, e, null) is not Place at)
+                yield break;
+            bool viaNext = e.Members.Count > 0 && e.Members[^1] == "next" && IsPointer(at.Type);
+            ulong head = viaNext ? at.Address - (btf.MemberPath("list_head.next") is { } n ? n.ByteOffset : 0) : at.Address;
+            if (!ReadPointer(head, out ulong node))
+                throw new KernelDataException($"can't read the list head at 0x{head:x}");
+            for (int count = 0; node != 0 && node != head && count < MaxElements; count++)
+            {
+                yield return new Place(node - m.ByteOffset, new TypeRef(sid, 0));
+                if (!ReadPointer(node, out node))
+                    throw new KernelDataException($"can't read the list node at 0x{node:x}");
+            }
+            yield break;
+        }
+        if (Locate(loop.Line, e, null) is not Place list)
+            yield break;
+        if (loop.Via is { } via)
+        {
+            // STRUCT (or pointer to it) via NEXT: the chain until NULL or back to the first.
+            ulong first = list.Address;
+            var type = list.Type;
+            if (IsPointer(type))
+            {
+                if (!ReadPointer(list.Address, out first))
+                    throw new KernelDataException($"can't read the pointer '{e}' at 0x{list.Address:x}");
+                type = Pointee(type);
+            }
+            if (type.Pointers > 0 || type.Id < 0 || btf.Member(type.Id, via) is not { } next)
+            {
+                report(loop.Line, $"struct '{Describe(type)}' has no member with name '{via}'.");
+                yield break;
+            }
+            ulong v = first;
+            for (int count = 0; v != 0 && count < MaxElements; count++)
+            {
+                yield return new Place(v, type);
+                if (!ReadPointer(v + next.ByteOffset, out v))
+                    throw new KernelDataException($"can't read '{via}' at 0x{v + next.ByteOffset:x}");
+                if (v == first)
+                    break;
+            }
+            yield break;
+        }
+        // ARRAY: each element; of an array of pointers, each non-NULL pointer's target.
+        int id = list.Type.Pointers == 0 && list.Type.Id >= 0 ? btf.Strip(list.Type.Id) : -1;
+        TypeRef element;
+        uint length;
+        if (e.ArrayLength > 0)
+            (element, length) = (list.Type, e.ArrayLength);
+        else if (id >= 0 && btf.Kind(id) == BtfKind.Array)
+            (element, length) = (new TypeRef(btf.Array(id).ElementType, 0), btf.Array(id).Count);
+        else
+        {
+            report(loop.Line, $"'{e}' is not an array (a global array is written SYMBOL:TYPE[N]): use 'via' or 'within'.");
+            yield break;
+        }
+        ulong size = IsPointer(element) ? 8 : btf.SizeOf(element.Id);
+        for (uint k = 0; k < length; k++)
+        {
+            ulong at = list.Address + k * size;
+            if (!IsPointer(element))
+            {
+                yield return new Place(at, element);
+                continue;
+            }
+            if (!ReadPointer(at, out ulong target))
+                throw new KernelDataException($"can't read '{e}[{k}]' at 0x{at:x}");
+            if (target != 0)
+                yield return new Place(target, Pointee(element));
+        }
+    }
+
+    private void Resolve(EraseCommand c, Binding? bound)
+    {
+        var erases = _erases;
+        if (Locate(c.Line, c.Target, bound) is not Place at)
             return;
         if (c.Nullify)
         {
-            if (!IsPointer(at.Type))
-            {
-                report(c.Line, $"'{c.Target}' is not a pointer: nullify erases nothing.");
-                return;
-            }
+            // a pointer's 8 bytes; makedumpfile zeroes as many at whatever the expression names (an array's first pointer)
             Erase(c, at.Address, 8, 0, erases);
             return;
         }
         ulong target = at.Address;
-        if (IsPointer(at.Type) && !ReadPointer(at.Address, out target))
+        if (c.Target.ArrayLength == 0 && IsPointer(at.Type) && !ReadPointer(at.Address, out target))
             throw new KernelDataException($"can't read the pointer '{c.Target}' at 0x{at.Address:x}");
         if (target == 0)
             return; // a NULL pointer: nothing to erase, as makedumpfile
@@ -72,7 +194,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
             size = given;
         else if (c.SizeFrom is { } from)
         {
-            if (SizeValue(c.Line, from) is not long value)
+            if (SizeValue(c.Line, from, bound) is not long value)
                 return;
             size = value;
         }
@@ -90,28 +212,37 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
     }
 
     /// <summary>The address and type the expression leads to, or null (the message written).</summary>
-    private Place? Locate(int line, SymbolExpression e)
+    private Place? Locate(int line, SymbolExpression e, Binding? bound)
     {
-        if (symbols.AddressOf(e.Symbol) is not ulong address)
-        {
-            report(line, $"Can't find symbol '{e.Symbol}'.");
-            return null;
-        }
+        ulong address;
         var type = new TypeRef(-1, 0);
-        if (e.TypeName is string name)
+        if (bound is not null && e.Symbol == bound.Id)
         {
-            if (types().FindType(name) is not int id)
+            (address, type) = (bound.Element.Address, bound.Element.Type); // the loop's element
+        }
+        else
+        {
+            if (symbols.AddressOf(e.Symbol) is not ulong found)
             {
-                report(line, $"type '{name}' is not in the kernel's BTF.");
+                report(line, $"Can't find symbol '{e.Symbol}'.");
                 return null;
             }
-            type = new TypeRef(id, e.PointerDepth);
-        }
-        else if (e.Members.Count > 0)
-        {
-            report(line, $"the type of '{e.Symbol}' is unknown (the kernel's BTF has no types for globals): "
-                + $"write {e.Symbol}:TYPE.");
-            return null;
+            address = found;
+            if (e.TypeName is string name)
+            {
+                if (types().FindType(name) is not int id)
+                {
+                    report(line, $"type '{name}' is not in the kernel's BTF.");
+                    return null;
+                }
+                type = new TypeRef(id, e.PointerDepth);
+            }
+            else if (e.Members.Count > 0)
+            {
+                report(line, $"the type of '{e.Symbol}' is unknown (the kernel's BTF has no types for globals): "
+                    + $"write {e.Symbol}:TYPE.");
+                return null;
+            }
         }
         var at = new Place(address, type);
         foreach (var member in e.Members)
@@ -142,15 +273,15 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         return at;
     }
 
-    private long? SizeValue(int line, SymbolExpression from)
+    private long? SizeValue(int line, SymbolExpression from, Binding? bound)
     {
-        if (from.TypeName is null && from.Members.Count == 0)
+        if (from.TypeName is null && from.Members.Count == 0 && (bound is null || from.Symbol != bound.Id))
         {
             report(line, $"the type of size symbol '{from.Symbol}' is unknown (the kernel's BTF has no types "
                 + $"for globals): write {from.Symbol}:TYPE.");
             return null;
         }
-        if (Locate(line, from) is not Place at)
+        if (Locate(line, from, bound) is not Place at)
             return null;
         var btf = types();
         int id = at.Type.Pointers == 0 ? btf.Strip(at.Type.Id) : -1;
@@ -177,6 +308,8 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
             return null;
         }
         var btf = types();
+        if (c.Target.ArrayLength > 0)
+            return c.Target.ArrayLength * (IsPointer(type) ? 8L : (long)btf.SizeOf(type.Id));
         if (!IsPointer(type))
             return (long)btf.SizeOf(type.Id);
         var pointee = Pointee(type);
@@ -215,8 +348,11 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         return true;
     }
 
-    /// <summary>Page by page, each translated on its own (a vmalloc'ed object need not be physically contiguous).</summary>
-    private void Erase(EraseCommand c, ulong address, long size, byte fill, List<PhysicalErase> erases)
+    /// <summary>
+    /// Page by page, each translated on its own (a vmalloc'ed object need not be physically contiguous). An erase starting
+    /// where an earlier one starts only makes that one as long as the longer of the two, as makedumpfile's insert_filter_info.
+    /// </summary>
+    private void Erase(EraseCommand c, ulong address, long size, byte fill, List<(List<PhysicalErase> Pieces, long Size)> erases)
     {
         const ulong Page = 4096;
         var pieces = new List<PhysicalErase>();
@@ -232,7 +368,20 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
             pieces.Add(new PhysicalErase(p, n, fill));
             done += n;
         }
-        erases.AddRange(pieces);
         msg.DebugLine($"erase {c.Target}: 0x{address:x}, {size} bytes");
+        if (pieces.Count == 0)
+            return;
+        if (_byStart.TryGetValue(pieces[0].Address, out int prior))
+        {
+            var (old, oldSize) = erases[prior];
+            if (size > oldSize)
+                erases[prior] = ([.. pieces.Select(p => p with { Fill = old[0].Fill, Entry = old[0].Entry, Time = old[0].Time })], size);
+            return;
+        }
+        _entries.TryGetValue(c, out int entry);
+        var (e, time) = Log.Add(ref entry, c.Target.MakedumpfileText);
+        _entries[c] = entry;
+        _byStart[pieces[0].Address] = erases.Count;
+        erases.Add(([.. pieces.Select(p => p with { Entry = e, Time = time })], size));
     }
 }

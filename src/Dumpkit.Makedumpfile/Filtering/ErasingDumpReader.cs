@@ -9,20 +9,26 @@ namespace Dumpkit.Makedumpfile.Filtering;
 /// The input as the output must hold it: every page read through it has the erased bytes
 /// overwritten (makedumpfile's filter_data_buffer), before the zero-page test and compression,
 /// so an erase that leaves a page all zeros lets <c>-d 1</c> drop it as makedumpfile does.
-/// Everything else is the wrapped reader's; it stays the caller's to dispose.
+/// Everything else is the wrapped reader's; it stays the caller's to dispose. The frames with erased bytes that were read
+/// are noted: they are the ones the output holds, whose erases its eraseinfo records.
 /// </summary>
 internal sealed class ErasingDumpReader : DumpReader
 {
     private readonly DumpReader _inner;
     private readonly Dictionary<ulong, List<(int Offset, int Length, byte Fill)>> _byFrame = [];
+    private readonly List<PhysicalErase> _erases;
+    private readonly EraseLog _log;
+    private readonly HashSet<ulong> _read = [];
 
-    public ErasingDumpReader(DumpReader inner, IEnumerable<PhysicalErase> erases)
+    public ErasingDumpReader(DumpReader inner, IEnumerable<PhysicalErase> erases, EraseLog? log = null)
     {
         _inner = inner;
+        _erases = [.. erases];
+        _log = log ?? new EraseLog();
         PageSize = inner.PageSize;
         MaxPfn = inner.MaxPfn;
         Notes = inner.Notes;
-        foreach (var e in erases)
+        foreach (var e in _erases)
         {
             ulong pfn = e.Address >> inner.PageShift;
             int offset = (int)(e.Address & (ulong)(inner.PageSize - 1));
@@ -32,8 +38,25 @@ internal sealed class ErasingDumpReader : DumpReader
         }
     }
 
+    /// <summary>The reader whose pages are erased.</summary>
+    public DumpReader Inner => _inner;
+
     /// <summary>Frames with erased bytes.</summary>
     public int ErasedFrames => _byFrame.Count;
+
+    /// <summary>Forgets the frames read so far (a new output is written).</summary>
+    public void ForgetReads()
+    {
+        lock (_read)
+            _read.Clear();
+    }
+
+    /// <summary>The eraseinfo of an output holding the frames read since <see cref="ForgetReads"/> in [first, end).</summary>
+    public byte[] Eraseinfo(ulong first = 0, ulong end = ulong.MaxValue)
+    {
+        lock (_read)
+            return _log.Build(_erases, PageShift, pfn => pfn >= first && pfn < end && _read.Contains(pfn));
+    }
 
     public override string Path => _inner.Path;
     public override DumpKind Kind => _inner.Kind;
@@ -72,6 +95,8 @@ internal sealed class ErasingDumpReader : DumpReader
     {
         if (!_byFrame.TryGetValue(pfn, out var list))
             return;
+        lock (_read)
+            _read.Add(pfn);
         foreach (var (offset, length, fill) in list)
             page.Slice(offset, length).Fill(fill);
     }

@@ -13,17 +13,35 @@ namespace Dumpkit.Makedumpfile.Filtering;
 /// </summary>
 internal sealed record SymbolExpression(string Symbol, string? TypeName, int PointerDepth, IReadOnlyList<string> Members)
 {
-    public override string ToString() =>
-        Symbol + (TypeName is null ? "" : ":" + TypeName + new string('*', PointerDepth)) + string.Concat(Members.Select(m => "." + m));
+    /// <summary><c>SYMBOL:TYPE[N]</c>: the global is an array of N TYPEs (BTF has no array types of its own for globals); 0: not.</summary>
+    public uint ArrayLength { get; init; }
+
+    /// <summary>The expression as makedumpfile's config has it (no type): what its eraseinfo names.</summary>
+    public string MakedumpfileText => Symbol + string.Concat(Members.Select(m => "." + m));
+
+    public override string ToString() => Symbol + (TypeName is null ? "" : ":" + TypeName + new string('*', PointerDepth))
+        + (ArrayLength > 0 ? $"[{ArrayLength}]" : "") + string.Concat(Members.Select(m => "." + m));
 }
 
-/// <summary>One <c>erase</c> command (makedumpfile.conf(5)): what, and how much (a size, a size read from memory, or nullify).</summary>
-internal sealed record EraseCommand(int Line, SymbolExpression Target, long? Size, SymbolExpression? SizeFrom, bool Nullify);
+/// <summary>
+/// One <c>erase</c> command (makedumpfile.conf(5)): what, and how much (a size, a size read from memory, or nullify);
+/// inside a loop, <see cref="Loop"/> is the loop, whose iteration variable the target and size may start from.
+/// </summary>
+internal sealed record EraseCommand(int Line, SymbolExpression Target, long? Size, SymbolExpression? SizeFrom, bool Nullify)
+{
+    public ForLoop? Loop { get; init; }
+}
+
+/// <summary>
+/// <c>for ID in LIST [via NEXT | within STRUCT:MEMBER]</c> … <c>endfor</c>: the elements of an array, of a chain of structures
+/// linked by their NEXT pointer, or of a list_head list (each element the STRUCT holding the MEMBER on the list).
+/// </summary>
+internal sealed record ForLoop(int Line, string Id, SymbolExpression List, string? Via, string? WithinStruct, string? WithinMember);
 
 /// <summary>
 /// makedumpfile's filter config file (makedumpfile.conf(5)): <c>[module]</c> sections (vmlinux only),
-/// <c>erase EXPR [size N[K|M] | size EXPR | nullify]</c>, <c>#</c> comments. Loops (<c>for ... endfor</c>)
-/// are reported and skipped. Problems are makedumpfile's "Config error at LINE: ..." lines.
+/// <c>erase EXPR [size N[K|M] | size EXPR | nullify]</c>, <c>for ... endfor</c> loops, <c>#</c> comments.
+/// Problems are makedumpfile's "Config error at LINE: ..." lines.
 /// </summary>
 internal static class FilterConfig
 {
@@ -67,6 +85,8 @@ internal static class FilterConfig
         var commands = new List<EraseCommand>();
         string module = "vmlinux";
         int loopStart = 0;
+        ForLoop? loop = null;
+        bool skipping = false;
         var lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
@@ -92,15 +112,24 @@ internal static class FilterConfig
             var words = s.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (words.Length == 0 || module != "vmlinux")
                 continue;
-            if (loopStart > 0)
+            if (loop is not null && words[0] == "endfor")
             {
-                if (words[0] == "endfor") loopStart = 0;
+                loop = null;
+                loopStart = 0;
                 continue;
             }
-            if (words[0] == "for")
+            if (words[0] == "for" && loop is null && loopStart == 0)
             {
-                errors.Add((line, $"'for' loops are not supported by dumpkit; skipped to 'endfor'."));
                 loopStart = line;
+                loop = ParseFor(line, words, errors);
+                if (loop is null)
+                    skipping = true;
+                continue;
+            }
+            if (skipping)
+            {
+                if (words[0] == "endfor")
+                    (skipping, loopStart) = (false, 0);
                 continue;
             }
             if (words[0] != "erase")
@@ -109,11 +138,52 @@ internal static class FilterConfig
                 continue;
             }
             if (ParseErase(line, words, errors) is { } command)
-                commands.Add(command);
+                commands.Add(command with { Loop = loop });
         }
         if (loopStart > 0)
             errors.Add((loopStart, $"No matching 'endfor' found."));
         return commands;
+    }
+
+    /// <summary>A loop's first line, or null (the message written; its body is then skipped).</summary>
+    private static ForLoop? ParseFor(int line, string[] words, List<(int Line, string Message)> errors)
+    {
+        if (words.Length < 2 || !IsIdentifier(words[1]))
+        {
+            errors.Add((line, "expected iteration VAR entry after 'for' keyword."));
+            return null;
+        }
+        if (words.Length < 3 || words[2] != "in")
+        {
+            errors.Add((line, "expected token 'in'."));
+            return null;
+        }
+        if (words.Length < 4 || ParseExpression(words[3]) is not { } list)
+        {
+            errors.Add((line, "expected list symbol after 'in' keyword."));
+            return null;
+        }
+        if (words.Length == 4)
+            return new ForLoop(line, words[1], list, null, null, null);
+        if (words[4] == "via")
+        {
+            if (words.Length == 6 && IsIdentifier(words[5]))
+                return new ForLoop(line, words[1], list, words[5], null, null);
+            errors.Add((line, "expected member name after 'via' keyword."));
+            return null;
+        }
+        if (words[4] == "within" && words.Length == 6)
+        {
+            int colon = words[5].IndexOf(':');
+            string name = colon < 0 ? words[5] : words[5][..colon];
+            string member = colon < 0 ? "list" : words[5][(colon + 1)..];
+            if (IsIdentifier(name) && IsIdentifier(member))
+                return new ForLoop(line, words[1], list, null, name, member);
+            errors.Add((line, "expected struct name after 'within' keyword."));
+            return null;
+        }
+        errors.Add((line, $"Invalid token '{words[4]}'."));
+        return null;
     }
 
     private static EraseCommand? ParseErase(int line, string[] words, List<(int Line, string Message)> errors)
@@ -166,11 +236,20 @@ internal static class FilterConfig
         string head = parts[0];
         string? type = null;
         int pointers = 0;
+        uint length = 0;
         int colon = head.IndexOf(':');
         if (colon >= 0)
         {
             type = head[(colon + 1)..];
             head = head[..colon];
+            int open = type.IndexOf('[');
+            if (open > 0 && type.EndsWith(']'))
+            {
+                if (parts.Length > 1 || !uint.TryParse(type[(open + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out length)
+                    || length == 0)
+                    return null;
+                type = type[..open];
+            }
             while (type.EndsWith('*'))
             {
                 type = type[..^1];
@@ -181,7 +260,7 @@ internal static class FilterConfig
         }
         if (!IsIdentifier(head) || parts.Skip(1).Any(p => !IsIdentifier(p)))
             return null;
-        return new SymbolExpression(head, type, pointers, parts[1..]);
+        return new SymbolExpression(head, type, pointers, parts[1..]) { ArrayLength = length };
     }
 
     private static bool IsIdentifier(string s) =>

@@ -43,9 +43,10 @@ internal static class FilterConfigInput
         BtfTypes? btf = null;
         BtfTypes Types() => btf ??= BtfTypes.Load(memory.TryReadVirtual, symbols);
         List<PhysicalErase> erases;
+        var resolver = new EraseResolver(memory, symbols, Types, (line, text) => errors.Add((line, text)), msg);
         try
         {
-            erases = new EraseResolver(memory, symbols, Types, (line, text) => errors.Add((line, text)), msg).Resolve(commands);
+            erases = resolver.Resolve(commands);
         }
         catch (KernelDataException e)
         {
@@ -53,7 +54,7 @@ internal static class FilterConfigInput
             return null;
         }
         Report(errors, msg);
-        return new ErasingDumpReader(input, erases);
+        return new ErasingDumpReader(input, erases, resolver.Log);
     }
 
     /// <summary>makedumpfile's "Config error at LINE: ..." lines, in the file's order.</summary>

@@ -124,7 +124,7 @@ public sealed record DumpJob
         {
             var level = Levels[attempt];
             var stats = new Statistics(input, wholeLastPages: WorkDir is not null);
-            var dropped = ExcludeVmemmap ? UnusedVmemmap.Plan(input, info, level, WorkDir is not null, msg) : null;
+            var dropped = ExcludeVmemmap ? UnusedVmemmap.Plan(input, info, level, WorkDir is not null, Elf, msg) : null;
             var filter = CreateFilter(input, info, ref level, msg);
             var bitmaps = new DumpBitmaps(input, filter, stats)
             {

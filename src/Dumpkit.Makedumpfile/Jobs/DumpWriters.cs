@@ -28,6 +28,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
     {
         var options = DiskdumpOptions(job.ThreadCount, (done, total) => msg.ShowProgress("Copying data", done, total, clock));
         using IDumpSink sink = OpenSink(job.OutputName);
+        (input as Filtering.ErasingDumpReader)?.ForgetReads();
         var result = DiskdumpWriter.Write(sink, input, input.MaxPfn, bitmaps, options);
         stats.ZeroPages = result.ZeroPages;
         stats.WriteBytes = result.Size;
@@ -59,6 +60,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
             }
         }
         int perPart = Math.Max(1, job.ThreadCount / outputs.Count);
+        (input as Filtering.ErasingDumpReader)?.ForgetReads();
         var workers = new List<Thread>();
         for (int i = 0; i < outputs.Count; i++)
         {
@@ -120,8 +122,20 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         ? new FlattenedWriter(stream, path, leaveOpen: true)
         : new FileDumpSink(path, overwrite, job.SizeLimit);
 
-    private DiskdumpWriterOptions DiskdumpOptions(int threads, Action<ulong, ulong>? progress, (ulong, ulong)? split = null) =>
-        DiskdumpOptionsFor(input, meta, level, job.Codec, threads, job.CycleFrames, progress, split, ExtraStatus);
+    private DiskdumpWriterOptions DiskdumpOptions(int threads, Action<ulong, ulong>? progress, (ulong Start, ulong End)? split = null)
+    {
+        var o = DiskdumpOptionsFor(input, meta, level, job.Codec, threads, job.CycleFrames, progress, split, ExtraStatus);
+        if (input is not Filtering.ErasingDumpReader erasing)
+            return o;
+        var (first, end) = split ?? (0, ulong.MaxValue);
+        return new DiskdumpWriterOptions
+        {
+            Header = o.Header, PhysBase = o.PhysBase, DumpLevel = o.DumpLevel, Notes = o.Notes, VmcoreinfoOffset = o.VmcoreinfoOffset,
+            VmcoreinfoSize = o.VmcoreinfoSize, Codec = o.Codec, ExtraStatus = o.ExtraStatus, ExcludeZero = o.ExcludeZero,
+            Threads = o.Threads, Progress = o.Progress, CycleFrames = o.CycleFrames, Split = o.Split,
+            Eraseinfo = () => [.. o.Eraseinfo?.Invoke() ?? [], .. erasing.Eraseinfo(first, end)],
+        };
+    }
 
     /// <summary>The kdump-compressed writer's options for an output of <paramref name="input"/> at <paramref name="level"/>.</summary>
     public static DiskdumpWriterOptions DiskdumpOptionsFor(DumpReader input, DumpMetadata meta, DumpLevel level,
@@ -129,8 +143,12 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         (ulong, ulong)? split = null, uint extraStatus = 0)
     {
         var (viOff, viSize) = input.VmcoreinfoLocation;
+        // A kdump-compressed input's eraseinfo goes on into the output ahead of what this run erases, as makedumpfile copies it.
+        var source = input is Filtering.ErasingDumpReader e ? e.Inner : input;
+        byte[] inherited = source is DiskdumpReader d ? d.ReadEraseinfo() : [];
         return new DiskdumpWriterOptions
         {
+            Eraseinfo = inherited.Length > 0 ? () => inherited : null,
             Header = new DiskdumpHeader
             {
                 Utsname = meta.Utsname,

@@ -46,15 +46,55 @@ public class FilterConfigTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void ErasedAsDebianMakedumpfileErasesWithTheDebugVmlinux()
+    public void ErasedAsDebianMakedumpfileErasesWithTheDebugVmlinux() => ErasedAsDebian(MakedumpfileConfig, DumpkitConfig, 65 + 16);
+
+    /// <summary>Loops over a list_head list (every task's comm), a NULL-ended chain (every file system's name), an array of
+    /// structures (each standard I/O resource's start and name) and an array of pointers, NULL ones skipped (each CPU vendor's
+    /// name, its c_ident array's first pointer nullified): the same bytes erased and the same eraseinfo as Debian's makedumpfile.</summary>
+    [SkippableFact]
+    public void LoopsEraseAsDebianMakedumpfile() => ErasedAsDebian("""
+        [vmlinux]
+        for t in init_task.tasks.next within task_struct:tasks
+        	erase t.comm
+        endfor
+        for fs in file_systems via next
+        	erase fs.name
+        endfor
+        for r in standard_io_resources
+        	erase r.start
+        	erase r.name
+        endfor
+        for c in cpu_devs
+        	erase c.c_vendor
+        	erase c.c_ident nullify
+        endfor
+        """, """
+        [vmlinux]
+        for t in init_task:task_struct.tasks.next within task_struct:tasks
+        	erase t.comm
+        endfor
+        for fs in file_systems:file_system_type* via next
+        	erase fs.name
+        endfor
+        for r in standard_io_resources:resource[10]
+        	erase r.start
+        	erase r.name
+        endfor
+        for c in cpu_devs:cpu_dev*[12]
+        	erase c.c_vendor
+        	erase c.c_ident nullify
+        endfor
+        """, 16 * 20);
+
+    private void ErasedAsDebian(string makedumpfileConfig, string dumpkitConfig, long leastErased)
     {
         var mdf = RealData.Tool("/usr/bin/makedumpfile");
         string kver = RealData.Kernel61;
         var vmcore = RealData.Kernel(kver, "vmcore.elf");
         var vmlinux = Vmlinux(kver);
         using var dir = new TempDir();
-        File.WriteAllText(dir["mdf.conf"], MakedumpfileConfig);
-        File.WriteAllText(dir["dumpkit.conf"], DumpkitConfig);
+        File.WriteAllText(dir["mdf.conf"], makedumpfileConfig);
+        File.WriteAllText(dir["dumpkit.conf"], dumpkitConfig);
         var d = RealData.Run(mdf, ["-d", "31", "-x", vmlinux, "--config", dir["mdf.conf"], vmcore, dir["debian"]]);
         Assert.True(d.ExitCode == 0, d.Out + d.Err);
         var r = Tools.Makedumpfile("-d", "31", "--config", dir["dumpkit.conf"], vmcore, dir["ours"]);
@@ -83,7 +123,64 @@ public class FilterConfigTests(ITestOutputHelper output)
             pages++;
         }
         output.WriteLine($"{pages} pages identical to Debian's, {erasedBytes} bytes erased");
-        Assert.True(erasedBytes > 65 + 16, $"only {erasedBytes} bytes differ from the vmcore");
+        Assert.True(erasedBytes > leastErased, $"only {erasedBytes} bytes differ from the vmcore");
+
+        // The eraseinfo blob after the pages: what was erased, in makedumpfile's words, byte for byte.
+        var blob = Eraseinfo(dir["debian"]);
+        output.WriteLine(System.Text.Encoding.ASCII.GetString(blob));
+        Assert.NotEmpty(blob);
+        Assert.Equal(blob, Eraseinfo(dir["ours"]));
+    }
+
+    /// <summary>
+    /// A dump with eraseinfo refiltered keeps it ahead of what the new run erases, and a split set's files' eraseinfo is
+    /// joined by --reassemble: the same blobs as Debian's makedumpfile makes from the same files.
+    /// </summary>
+    [SkippableFact]
+    public void EraseinfoGoesOnThroughRefilteringAndReassemblyAsDebians()
+    {
+        var mdf = RealData.Tool("/usr/bin/makedumpfile");
+        var vmcore = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
+        using var dir = new TempDir();
+        File.WriteAllText(dir["dumpkit.conf"], DumpkitConfig);
+        var r = Tools.Makedumpfile("-d", "1", "--config", dir["dumpkit.conf"], vmcore, dir["first"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var first = Eraseinfo(dir["first"]);
+        Assert.NotEmpty(first);
+
+        var d = RealData.Run(mdf, ["-d", "31", dir["first"], dir["debian"]]);
+        Assert.True(d.ExitCode == 0, d.Out + d.Err);
+        r = Tools.Makedumpfile("-d", "31", dir["first"], dir["ours"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(first, Eraseinfo(dir["debian"]));
+        Assert.Equal(Eraseinfo(dir["debian"]), Eraseinfo(dir["ours"]));
+
+        r = Tools.Makedumpfile("--split", "-d", "31", "--config", dir["dumpkit.conf"], vmcore, dir["part1"], dir["part2"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        d = RealData.Run(mdf, ["--reassemble", dir["part1"], dir["part2"], dir["debian-joined"]]);
+        Assert.True(d.ExitCode == 0, d.Out + d.Err);
+        r = Tools.Makedumpfile("--reassemble", dir["part1"], dir["part2"], dir["ours-joined"]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var joined = Eraseinfo(dir["debian-joined"]);
+        output.WriteLine(System.Text.Encoding.ASCII.GetString(joined));
+        Assert.Equal([.. Eraseinfo(dir["part1"]), .. Eraseinfo(dir["part2"])], joined);
+        Assert.Equal(joined, Eraseinfo(dir["ours-joined"]));
+    }
+
+    /// <summary>The eraseinfo a kdump-compressed file's sub header points at (offset_eraseinfo, size_eraseinfo).</summary>
+    internal static byte[] Eraseinfo(string path)
+    {
+        using var f = File.OpenRead(path);
+        var block = new byte[4096 + Formats.Diskdump.DiskdumpSubHeader.Size];
+        f.ReadExactly(block);
+        int blockSize = Formats.Diskdump.DiskdumpHeader.Read(block).BlockSize;
+        var sub = Formats.Diskdump.DiskdumpSubHeader.Read(block.AsSpan(blockSize));
+        var blob = new byte[sub.SizeEraseinfo];
+        if (blob.Length == 0)
+            return blob;
+        f.Position = sub.OffsetEraseinfo;
+        f.ReadExactly(blob);
+        return blob;
     }
 
     /// <summary>Each command's bytes, at the address and of the size drgn reads with the debug vmlinux; nothing else changed.</summary>
@@ -187,7 +284,7 @@ public class FilterConfigTests(ITestOutputHelper output)
             Config error at 2: struct 'new_utsname' has no member with name 'no_member'.
             Config error at 3: the type of 'init_uts_ns' is unknown (the kernel's BTF has no types for globals): write init_uts_ns:TYPE.
             Config error at 4: type 'no_such_type' is not in the kernel's BTF.
-            Config error at 5: 'for' loops are not supported by dumpkit; skipped to 'endfor'.
+            Config error at 5: expected member name after 'via' keyword.
             Config error at 8: module section [some_module] skipped: dumpkit filters vmlinux symbols only.
             Config error at 11: Invalid token 'frobnicate'.
 
