@@ -35,6 +35,8 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             return KdumpCommand.NotReady;
         }
         string stamp = host.Now().ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        if (config.Get("KDUMP_S3") is not null)
+            return RunS3(vmcore, stamp);
         if (config.Ssh is not null)
             return RunRemote(vmcore, stamp);
         string dir;
