@@ -85,7 +85,7 @@ public static class InitrdCommand
             host.Err.WriteLine($"kdump: {configPath}: {Cli.SystemErrors.Message(e, configPath)}");
             return KdumpCommand.Usage;
         }
-        foreach (var key in new[] { "NFS", "SSH" })
+        foreach (var key in new[] { "NFS", "SSH", "KDUMP_S3" })
             if (config.Get(key) is { } v)
             {
                 host.Err.WriteLine($"kdump: initrd: {key}={v}: the capture initramfs of dumpkit does not support {key} targets yet " +
