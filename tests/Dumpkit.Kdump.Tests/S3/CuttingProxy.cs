@@ -37,6 +37,7 @@ internal sealed class CuttingProxy : IDisposable
             try { client = _listener.AcceptSocket(); }
             catch (SocketException) { return; }
             catch (ObjectDisposedException) { return; }
+            catch (InvalidOperationException) { return; }
             var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try { server.Connect(IPAddress.Loopback, _upstreamPort); }
             catch (SocketException) { client.Dispose(); server.Dispose(); continue; }
