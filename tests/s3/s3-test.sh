@@ -56,7 +56,8 @@ if [ -n "${DUMPKIT_BINARY:-}" ] && [ -x "$DUMPKIT_BINARY" ]; then
     else
         echo "FAIL s3: binary kdump test on a missing bucket:"; grep -i s3 "$w/test-nobucket.out" | head -5; failed=1
     fi
-    curl -sf -X PUT --aws-sigv4 aws:amz:us-east-1:s3 --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" "$S3_ENDPOINT/$bucket" \
+    curl -sf -X PUT -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+        --aws-sigv4 aws:amz:us-east-1:s3 --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" "$S3_ENDPOINT/$bucket" \
         || echo "s3: curl could not create the bucket $bucket"
     LD_DEBUG=libs "$DUMPKIT_BINARY" kdump --config "$w/dumpkit.conf" test > "$w/test.out" 2> "$w/test.ld"
     if grep -q 'the bucket answers and is writable' "$w/test.out"; then
