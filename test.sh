@@ -167,13 +167,29 @@ else
     echo "test.sh: package test skipped (needs root and the published binary)"
 fi
 
+# KDUMP_S3 against a real S3 server: Ceph's radosgw on a one-node memstore cluster (tests/s3/s3-test.sh, about a
+# minute). Skips without the ceph packages (scripts/test-deps.sh installs them as root) or the corpus vmcores.
+# DUMPKIT_S3_TEST=0 skips it.
+s3_passed=0 s3_failed=0
+if [ "${DUMPKIT_S3_TEST:-1}" != 0 ]; then
+    echo "test.sh: the S3 target against radosgw"
+    DUMPKIT_S3_NO_BUILD=1 tests/s3/s3-test.sh "$data/s3" > "$data/s3-test.log" 2>&1
+    e=$?
+    grep -E '^(PASS|FAIL|SKIP) |^s3: ' "$data/s3-test.log"
+    case $e in
+        0) s3_passed=1 ;;
+        2) echo "test.sh: S3 test skipped (see $data/s3-test.log)" ;;
+        *) s3_failed=1 ;;
+    esac
+fi
+
 # dotnet test prints one summary line per test assembly:
 #   Passed!  - Failed:     0, Passed:    46, Skipped:     2, Total:    48, Duration: ...
 read -r passed failed skipped < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\2 \1 \3/p' "$log" \
     | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 assemblies=$(grep -c 'Failed: *[0-9]*, Passed:' "$log")
 rm -f "$log"
-passed=$((passed + e2e_passed + pkg_passed)); failed=$((failed + e2e_failed + pkg_failed))
+passed=$((passed + e2e_passed + pkg_passed + s3_passed)); failed=$((failed + e2e_failed + pkg_failed + s3_failed))
 if [ -n "${publish_failed:-}" ]; then
     echo "test.sh: counting the failed NativeAOT publish as a failure"
     failed=$((failed + 1))
@@ -183,6 +199,6 @@ if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
     failed=1
 fi
 echo "($assemblies test assemblies, $skipped skipped; e2e in QEMU: $e2e_passed passed, $e2e_failed failed;" \
-    "package: $pkg_passed passed, $pkg_failed failed)"
+    "package: $pkg_passed passed, $pkg_failed failed; S3/radosgw: $s3_passed passed, $s3_failed failed)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$rc" = 0 ]

@@ -44,8 +44,16 @@ public sealed class HealthCheck
             ? "kernel and initramfs fit in the reserved memory" : "not checked (no kernel or no reserved memory)");
         h.Add("KDUMP_KEXEC_ARGS", plan.KexecArgsProblem(), c.KexecArgs.Length == 0 ? "(none)" : string.Join(' ', c.KexecArgs));
         h.Add("MAKEDUMP_ARGS", MakedumpArgsProblem(c), $"\"{c.MakedumpArgs}\" makes a dump");
-        var (targetProblem, targetDetail) = c.Ssh is not null && c.Nfs is not null
-            ? ($"SSH={c.Ssh} and NFS={c.Nfs}: set one of them (dumpkit saves to one target)", "")
+        if (c.Get("KDUMP_S3") is not null && c.TargetConflict is null)
+        {
+            var (s3Problem, s3Detail, incomplete) = S3.S3Health.Check(c, writeProbe: census);
+            h.Add("target", s3Problem, s3Detail);
+            h.Add("s3 uploads", incomplete.Count == 0 ? null : string.Join("; ", incomplete),
+                s3Problem is null ? "no incomplete upload" : "not checked");
+            return h;
+        }
+        var (targetProblem, targetDetail) = c.TargetConflict is { } conflict
+            ? (conflict, "")
             : c.Nfs is not null ? NfsTargetCheck(c, runner, h.Estimate)
             : c.Ssh is null ? LocalTarget(c, h.Estimate) : SshTarget(c, runner, h.Estimate);
         h.Add("target", targetProblem, targetDetail);

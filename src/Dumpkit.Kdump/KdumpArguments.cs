@@ -20,6 +20,8 @@ internal sealed record KdumpArguments(bool Help, string? Unexpected, string Conf
     public bool Json { get; init; }
     /// <summary>--root DIR: every system path under DIR (default: $DUMPKIT_ROOT, else /).</summary>
     public string? Root { get; init; }
+    /// <summary>The words after a command that takes operands (fetch LOCATION OUTDIR).</summary>
+    public IReadOnlyList<string> Operands { get; init; } = [];
     /// <summary>--no-initrd: install does not build the capture initramfs.</summary>
     public bool NoInitrd { get; init; }
 
@@ -48,6 +50,7 @@ internal sealed record KdumpArguments(bool Help, string? Unexpected, string Conf
                 else if (p.Option == JsonOption) r = r with { Json = true };
                 else if (p.Option == RootOption) r = r with { Root = p.Value };
                 else if (p.Option == NoInitrdOption) r = r with { NoInitrd = true };
+                else if (r.Command == "fetch" && p.IsPositional) r = r with { Operands = [.. r.Operands, p.Value!] };
                 else if (p.Value!.StartsWith('-') || r.Command is not null) return r with { Unexpected = p.Value };
                 else r = r with { Command = p.Value };
             }

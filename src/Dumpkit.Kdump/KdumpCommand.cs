@@ -78,6 +78,7 @@ public static partial class KdumpCommand
                 "unload" => Unload(host),
                 "test" => Test(plan, host, runner),
                 "savecore" => new Savecore(config, host, vmcore, runner).Run(),
+                "fetch" => new S3.S3Fetch(config, host).Run(parsed.Operands),
                 "estimate" => Estimate(plan, host, parsed.Json),
                 "install" => new Installer(plan, host, runner).Install(!parsed.NoInitrd),
                 "uninstall" => new Installer(plan, host, runner).Uninstall(),
@@ -93,7 +94,7 @@ public static partial class KdumpCommand
 
     private static int Unknown(string command, KexecHost host)
     {
-        host.Err.WriteLine($"kdump: unknown command '{command}' (show, status, load, unload, savecore, test, estimate, install, uninstall)");
+        host.Err.WriteLine($"kdump: unknown command '{command}' (show, status, load, unload, savecore, test, estimate, install, uninstall, fetch)");
         return Usage;
     }
 
@@ -106,14 +107,15 @@ public static partial class KdumpCommand
         w.WriteLine("  unload    unload the capture kernel (kexec -p -u)");
         w.WriteLine("  savecore  in the capture kernel: save dmesg and the filtered dump to KDUMP_COREDIR");
         w.WriteLine("  test      check everything load and savecore need and print what they would do");
+        w.WriteLine("  fetch LOCATION OUTDIR  a dump savecore uploaded to KDUMP_S3, checked and rebuilt into OUTDIR");
         w.WriteLine("  initrd [-o OUTPUT] [--kmoddir DIR] [KVER]  build the capture initramfs and print its path");
         w.WriteLine("  estimate  the crashkernel= size this machine needs and the expected dump size (--json)");
         w.WriteLine("  install   reserve crashkernel= (GRUB), build the capture initramfs, enable dumpkit-kdump.service");
         w.WriteLine("  uninstall undo exactly what install did (its manifest: /var/lib/dumpkit/install.manifest)");
         w.WriteLine($"configuration: {KdumpConfig.DefaultPath} (KDUMP_KERNEL, KDUMP_INITRD, KDUMP_CMDLINE, KDUMP_CMDLINE_APPEND,");
         w.WriteLine("  KDUMP_COREDIR, MAKEDUMP_ARGS, KDUMP_NUM_DUMPS, KDUMP_FAIL_CMD, KDUMP_DUMP_DMESG, USE_KDUMP, KDUMP_KEXEC_ARGS,");
-        w.WriteLine("  KDUMP_SYSCTL, SSH, SSH_KEY, NFS, NFS_TIMEO, NFS_RETRANS, NFS_MOUNT_RETRY; kdump-tools' FTP, HOSTTAG,");
-        w.WriteLine("  KDUMP_COMPRESSION are refused)");
+        w.WriteLine("  KDUMP_SYSCTL, SSH, SSH_KEY, NFS, NFS_TIMEO, NFS_RETRANS, NFS_MOUNT_RETRY, KDUMP_S3, KDUMP_S3_REGION,");
+        w.WriteLine("  KDUMP_S3_CREDENTIALS, KDUMP_S3_PART_SIZE; kdump-tools' FTP, HOSTTAG, KDUMP_COMPRESSION are refused)");
         w.WriteLine("exit: 0 ok, 1 failed, 2 usage/config error, 3 not ready / no vmcore, 4 only the raw vmcore was saved");
     }
 

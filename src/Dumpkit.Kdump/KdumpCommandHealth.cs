@@ -69,10 +69,16 @@ public static partial class KdumpCommand
         var c = plan.Config;
         host.Out.WriteLine($"crash memory: {CrashMemory(host)}");
         host.Out.WriteLine($"load would run: {plan.KexecCommandText}");
-        string where = c.Nfs is null ? Path.Combine(c.CoreDir, "YYYYmmddHHMM") : $"{c.Nfs}/YYYYmmddHHMM (the export mounted on {c.CoreDir})";
-        host.Out.WriteLine($"savecore would write: {where}" +
-            $"/dmesg.YYYYmmddHHMM and dump.YYYYmmddHHMM (makedumpfile {c.MakedumpArgs})" +
-                           (c.NumDumps > 0 && c.Nfs is null ? $", keeping the newest {c.NumDumps}" : ""));
+        if (c.Get("KDUMP_S3") is { } s3 && c.TargetConflict is null)
+            host.Out.WriteLine($"savecore would upload: {s3.TrimEnd('/')}/YYYYmmddHHMM/dmesg.YYYYmmddHHMM and " +
+                               $"dump.YYYYmmddHHMM.flat (makedumpfile -F {c.MakedumpArgs}, multipart)");
+        else
+        {
+            string where = c.Nfs is null ? Path.Combine(c.CoreDir, "YYYYmmddHHMM") : $"{c.Nfs}/YYYYmmddHHMM (the export mounted on {c.CoreDir})";
+            host.Out.WriteLine($"savecore would write: {where}" +
+                $"/dmesg.YYYYmmddHHMM and dump.YYYYmmddHHMM (makedumpfile {c.MakedumpArgs})" +
+                               (c.NumDumps > 0 && c.Nfs is null ? $", keeping the newest {c.NumDumps}" : ""));
+        }
         var health = HealthCheck.Run(plan, host, runner, census: true);
         foreach (var i in health.Items.Where(i => i.Ok))
             host.Out.WriteLine($"ok: {i.Name}: {i.Detail}");

@@ -48,6 +48,19 @@ public sealed class KdumpConfig
     public string RemoteDumpkit => Get("KDUMP_REMOTE_DUMPKIT") ?? "dumpkit";
     /// <summary>NFS=HOST:/EXPORT: savecore mounts the export on KDUMP_COREDIR and saves the dump there (<see cref="NfsTarget"/>).</summary>
     public string? Nfs => Get("NFS");
+
+    /// <summary>
+    /// Set when more than one remote target (SSH, NFS, KDUMP_S3) is configured: dumpkit saves to one target, and
+    /// picking one silently would put the dump where the operator does not look.
+    /// </summary>
+    public string? TargetConflict
+    {
+        get
+        {
+            var set = new[] { "SSH", "NFS", "KDUMP_S3" }.Where(k => Get(k) is not null).Select(k => $"{k}={Get(k)}").ToList();
+            return set.Count > 1 ? $"{string.Join(" and ", set)}: set one of them (dumpkit saves to one target)" : null;
+        }
+    }
     /// <summary>The crash dump to save (kdump-tools has no such knob; for tests and odd set-ups).</summary>
     public string? Vmcore => Get("KDUMP_VMCORE");
 

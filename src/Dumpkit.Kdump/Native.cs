@@ -30,4 +30,16 @@ internal static partial class Native
         uint mode = BitConverter.ToUInt32(buf, 24);
         return (mode & 0xF000) != 0x8000;
     }
+
+    /// <summary>lstat(2)'s st_mode and st_uid (offsets 24 and 28 of x86-64's struct stat), or null when nothing has the name.</summary>
+    public static (uint Mode, uint Uid)? Lstat(string path)
+    {
+        var buf = new byte[256];
+        if (LStat(path, ref buf[0]) != 0)
+            return null;
+        return (BitConverter.ToUInt32(buf, 24), BitConverter.ToUInt32(buf, 28));
+    }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint Geteuid();
 }

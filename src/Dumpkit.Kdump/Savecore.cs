@@ -38,11 +38,13 @@ public sealed partial class Savecore(KdumpConfig config, KexecHost host, string?
             return KdumpCommand.NotReady;
         }
         string stamp = host.Now().ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        if (config.Ssh is not null && config.Nfs is not null)
+        if (config.TargetConflict is { } conflict)
         {
-            Err.WriteLine($"kdump: SSH={config.Ssh} and NFS={config.Nfs}: set one of them (dumpkit saves to one target)");
+            Err.WriteLine($"kdump: {conflict}");
             return Fail(null);
         }
+        if (config.Get("KDUMP_S3") is not null)
+            return RunS3(vmcore, stamp);
         if (config.Ssh is not null)
             return RunRemote(vmcore, stamp);
         if (config.Nfs is not null)
