@@ -109,6 +109,32 @@ public class PrivilegeDropTests
         Assert.Equal(results[0], results[1]);
     }
 
+    /// <summary>
+    /// Where we part from Debian on purpose: its tcpdump, as root, chowns whatever -w names to the tcpdump user — a
+    /// `-w /dev/null` gives the device node away for good. Ours writes the packets to the device and leaves its owner
+    /// (a character device made in a fresh directory stands in for /dev/null).
+    /// </summary>
+    [SkippableFact]
+    public void ADeviceNamedByWKeepsItsOwner()
+    {
+        SkipUnlessComparable();
+        var dir = Directory.CreateTempSubdirectory("dk-priv-").FullName;
+        try
+        {
+            var sample = Sample(dir);
+            var node = Path.Combine(dir, "null");
+            Assert.Equal(0, Run("mknod", ["-m", "666", node, "c", "1", "3"]).ExitCode);
+            var r = Exec(Ours()!, ["-r", sample, "-w", node]);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal("0:0 character special file", Run("stat", ["-c", "%u:%g %F", node]).Out.Trim());
+            var regular = Path.Combine(dir, "x.pcap");
+            Assert.Equal(0, Exec(Ours()!, ["-r", sample, "-w", regular]).ExitCode);
+            var (uid, gid) = Dumpkit.Tcpdump.Cli.Privileges.Lookup("tcpdump")!.Value;
+            Assert.Equal($"{uid}:{gid}", Run("stat", ["-c", "%u:%g", regular]).Out.Trim()); // a regular file is still handed over
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     /// <summary>What differs from one process to the next (pids, counters) is left out: ids, groups, capabilities.</summary>
     private static string Credentials(int pid) => string.Join('\n', File.ReadAllLines($"/proc/{pid}/status")
         .Where(l => l.StartsWith("Uid:", StringComparison.Ordinal) || l.StartsWith("Gid:", StringComparison.Ordinal)

@@ -33,7 +33,10 @@ internal static partial class Privileges
     private static partial int initgroups(string user, uint gid);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int chown(string path, uint owner, uint group);
+    private static partial int lchown(string path, uint owner, uint group);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lstat(string path, ref byte buf);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr getpwnam(string name);
@@ -57,11 +60,26 @@ internal static partial class Privileges
     /// <summary>tcpdump's %.32s.</summary>
     private static string Cut(string user) => user.Length > 32 ? user[..32] : user;
 
-    /// <summary>Hands the savefile just opened (as root) to the user, as the Debian patch does before dropping root.</summary>
+    /// <summary>
+    /// Hands the savefile just opened (as root) to the user, as the Debian patch does before dropping root — but only a
+    /// regular file: Debian's tcpdump chowns whatever -w names, so `-w /dev/full` or `-w /dev/null` as root gives the
+    /// device node to the tcpdump user for good; a device, FIFO or socket keeps its owner here (and a symbolic link is
+    /// never followed to its target).
+    /// </summary>
     public static void GiveSavefile(string user, string path)
     {
         var pw = Lookup(user) ?? throw new UsageException($"Couldn't find user '{user}'");
-        if (chown(path, pw.Uid, pw.Gid) != 0) throw new UsageException("Couldn't change ownership of savefile");
+        if (!IsRegularFile(path)) return;
+        if (lchown(path, pw.Uid, pw.Gid) != 0) throw new UsageException("Couldn't change ownership of savefile");
+    }
+
+    /// <summary>lstat(2)'s file type is S_IFREG (st_mode: offset 24 in x86-64's struct stat, 16 in arm64's).</summary>
+    private static bool IsRegularFile(string path)
+    {
+        var buf = new byte[256];
+        if (lstat(path, ref buf[0]) != 0) return false;
+        int at = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 16 : 24;
+        return (BitConverter.ToUInt32(buf, at) & 0xF000) == 0x8000;
     }
 
     /// <summary>Becomes the user (silently, as Debian's build); throws UsageException with tcpdump's messages on failure.</summary>
