@@ -25,6 +25,7 @@ public static partial class KdumpCommand
     public static int Run(IReadOnlyList<string> args, KexecHost host, ProgramRunner runner)
     {
         if (Initrd.InitrdCommand.IsInitrd(args)) return Initrd.InitrdCommand.Run(args, host);
+        if (Initrd.FindFs.IsFindFs(args)) return Initrd.FindFs.Run(args, host);
         var parsed = KdumpArguments.Parse(args);
         var (help, unexpected, configPath, configGiven, vmcore, command) = parsed;
         host = WithRoot(host, parsed.Root ?? Environment.GetEnvironmentVariable("DUMPKIT_ROOT"));
@@ -107,6 +108,7 @@ public static partial class KdumpCommand
         w.WriteLine("  savecore  in the capture kernel: save dmesg and the filtered dump to KDUMP_COREDIR");
         w.WriteLine("  test      check everything load and savecore need and print what they would do");
         w.WriteLine("  initrd [-o OUTPUT] [--kmoddir DIR] [KVER]  build the capture initramfs and print its path");
+        w.WriteLine("  findfs UUID=…|LABEL=…  the device of that file system, from the superblocks (the capture initramfs's, no udev)");
         w.WriteLine("  estimate  the crashkernel= size this machine needs and the expected dump size (--json)");
         w.WriteLine("  install   reserve crashkernel= (GRUB), build the capture initramfs, enable dumpkit-kdump.service");
         w.WriteLine("  uninstall undo exactly what install did (its manifest: /var/lib/dumpkit/install.manifest)");
