@@ -75,7 +75,7 @@ public static partial class KdumpCommand
             {
                 "show" => Show(plan, host),
                 "status" => Status(plan, host, runner, parsed.Json),
-                "load" => Load(plan, host),
+                "load" => Load(plan, host, runner),
                 "unload" => Unload(host),
                 "test" => Test(plan, host, runner),
                 "savecore" => new Savecore(config, host, vmcore).Run(),
@@ -151,7 +151,7 @@ public static partial class KdumpCommand
         return Ok;
     }
 
-    private static int Load(KdumpPlan plan, KexecHost host)
+    private static int Load(KdumpPlan plan, KexecHost host, ProgramRunner runner)
     {
         if (!plan.Config.UseKdump)
         {
@@ -175,6 +175,8 @@ public static partial class KdumpCommand
             host.Err.WriteLine($"kdump: {badArgs}");
             return Usage;
         }
+        if (RebuildStaleInitrd(plan, host, runner) is int failed)
+            return failed;
         host.Out.WriteLine($"kdump: {plan.KexecCommandText}");
         int rc = KexecCommand.Run(plan.KexecArgs, host);
         if (rc != 0)
