@@ -85,7 +85,9 @@ public static partial class KdumpCommand
                 _ => Unknown(command, host),
             };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        // a failed standard output goes on to the dispatcher, which says "kdump: write error: …"
+        catch (Exception e) when (e is (IOException and not Cli.StdoutWriteException) or UnauthorizedAccessException
+                                  or PlatformNotSupportedException)
         {
             host.Err.WriteLine($"kdump: {command}: {Cli.SystemErrors.Message(e)}");
             return Failed;
