@@ -31,6 +31,9 @@ public sealed partial class FdOutputStream(int fd = 1, bool dieOfSigpipe = false
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static unsafe partial int Poll(PollFd* fds, nuint nfds, int timeout);
 
+    /// <summary>The errno of the first write that failed (EPIPE too), or null while every write succeeded.</summary>
+    public int? FailedErrno { get; private set; }
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
@@ -60,6 +63,7 @@ public sealed partial class FdOutputStream(int fd = 1, bool dieOfSigpipe = false
                     Poll(&pfd, 1, -1);
                     continue;
                 }
+                FailedErrno ??= e;
                 if (e == SystemErrors.Epipe && dieOfSigpipe)
                     ProcessSignals.DieOf(ProcessSignals.SigPipe);
                 if (error is null)

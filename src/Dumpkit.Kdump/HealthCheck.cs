@@ -14,7 +14,7 @@ public sealed record HealthItem(string Name, bool Ok, string Detail);
 /// Everything a dump needs, checked without loading anything (<c>kdump test</c> and <c>kdump status</c>):
 /// the configuration's keys, kexec in the running kernel, the crashkernel= memory against the estimate,
 /// the capture kernel and initramfs (present, loadable, newer than the kernel and, for dumpkit's own
-/// initramfs, than the configuration), KDUMP_KEXEC_ARGS and MAKEDUMP_ARGS through the parsers load and
+/// initramfs, built from the configuration and module tree there are now: its stamp), KDUMP_KEXEC_ARGS and MAKEDUMP_ARGS through the parsers load and
 /// the dump job use, and the target: reachable, writable, with room for the expected dump.
 /// </summary>
 public sealed class HealthCheck
@@ -88,7 +88,11 @@ public sealed class HealthCheck
         if (File.Exists(plan.Kernel) && built < File.GetLastWriteTimeUtc(plan.Kernel))
             return $"{plan.Initrd}: older than the kernel {plan.Kernel}: rebuild it (dumpkit kdump install)";
         bool own = plan.Initrd == host.SystemPath(KdumpPlan.OwnInitrdPath(plan.Release));
-        if (own && plan.Config.Source is { } source && File.Exists(source) && built < File.GetLastWriteTimeUtc(source))
+        if (own && plan.InitrdChange(host) is { } change)
+            return $"{plan.Initrd}: stale: {change} since it was built: dumpkit kdump load rebuilds it";
+        // an image without a stamp (an older dumpkit's): its age against the configuration's
+        if (own && Initrd.InitrdStamp.Read(plan.Initrd) is null && plan.Config.Source is { } source && File.Exists(source)
+            && built < File.GetLastWriteTimeUtc(source))
             return $"{plan.Initrd}: older than {source}, whose settings it carries: rebuild it (dumpkit kdump install)";
         return null;
     }

@@ -86,6 +86,8 @@ public sealed class Installer(KdumpPlan plan, KexecHost host, ProgramRunner runn
             return false;
         }
         manifest.AddFile(output, InstallManifest.Sha256(output));
+        string stamp = Initrd.InitrdStamp.PathOf(output);
+        if (File.Exists(stamp)) manifest.AddFile(stamp, InstallManifest.Sha256(stamp));
         Out.WriteLine($"kdump: capture initramfs: {output} ({SystemFacts.Mib(new FileInfo(output).Length)})");
         return true;
     }

@@ -25,6 +25,7 @@ public static partial class KdumpCommand
     public static int Run(IReadOnlyList<string> args, KexecHost host, ProgramRunner runner)
     {
         if (Initrd.InitrdCommand.IsInitrd(args)) return Initrd.InitrdCommand.Run(args, host);
+        if (Initrd.FindFs.IsFindFs(args)) return Initrd.FindFs.Run(args, host);
         var parsed = KdumpArguments.Parse(args);
         var (help, unexpected, configPath, configGiven, vmcore, command) = parsed;
         host = WithRoot(host, parsed.Root ?? Environment.GetEnvironmentVariable("DUMPKIT_ROOT"));
@@ -74,7 +75,7 @@ public static partial class KdumpCommand
             {
                 "show" => Show(plan, host),
                 "status" => Status(plan, host, runner, parsed.Json),
-                "load" => Load(plan, host),
+                "load" => Load(plan, host, runner),
                 "unload" => Unload(host),
                 "test" => Test(plan, host, runner),
                 "savecore" => new Savecore(config, host, vmcore, runner).Run(),
@@ -85,7 +86,9 @@ public static partial class KdumpCommand
                 _ => Unknown(command, host),
             };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        // a failed standard output goes on to the dispatcher, which says "kdump: write error: …"
+        catch (Exception e) when (e is (IOException and not Cli.StdoutWriteException) or UnauthorizedAccessException
+                                  or PlatformNotSupportedException)
         {
             host.Err.WriteLine($"kdump: {command}: {Cli.SystemErrors.Message(e)}");
             return Failed;
@@ -109,6 +112,7 @@ public static partial class KdumpCommand
         w.WriteLine("  test      check everything load and savecore need and print what they would do");
         w.WriteLine("  fetch LOCATION OUTDIR  a dump savecore uploaded to KDUMP_S3, checked and rebuilt into OUTDIR");
         w.WriteLine("  initrd [-o OUTPUT] [--kmoddir DIR] [KVER]  build the capture initramfs and print its path");
+        w.WriteLine("  findfs UUID=…|LABEL=…  the device of that file system, from the superblocks (the capture initramfs's, no udev)");
         w.WriteLine("  estimate  the crashkernel= size this machine needs and the expected dump size (--json)");
         w.WriteLine("  install   reserve crashkernel= (GRUB), build the capture initramfs, enable dumpkit-kdump.service");
         w.WriteLine("  uninstall undo exactly what install did (its manifest: /var/lib/dumpkit/install.manifest)");
@@ -164,7 +168,7 @@ public static partial class KdumpCommand
         return Ok;
     }
 
-    private static int Load(KdumpPlan plan, KexecHost host)
+    private static int Load(KdumpPlan plan, KexecHost host, ProgramRunner runner)
     {
         if (!plan.Config.UseKdump)
         {
@@ -188,6 +192,8 @@ public static partial class KdumpCommand
             host.Err.WriteLine($"kdump: {badArgs}");
             return Usage;
         }
+        if (RebuildStaleInitrd(plan, host, runner) is int failed)
+            return failed;
         host.Out.WriteLine($"kdump: {plan.KexecCommandText}");
         int rc = KexecCommand.Run(plan.KexecArgs, host);
         if (rc != 0)

@@ -36,6 +36,19 @@ public sealed class KdumpPlan
         Cmdline = string.Join(' ', new[] { baseLine, config.CmdlineAppend }.Where(s => s.Length > 0));
     }
 
+    /// <summary>
+    /// What changed since dumpkit's own capture initramfs <see cref="Initrd"/> was built (the configuration, the module
+    /// tree: its <see cref="Initrd.InitrdStamp"/>), or null when nothing did, it has no stamp or it is not dumpkit's.
+    /// </summary>
+    public string? InitrdChange(KexecHost host)
+    {
+        if (Initrd is null || Initrd != host.SystemPath(OwnInitrdPath(Release)) || !File.Exists(Initrd)) return null;
+        if (Dumpkit.Kdump.Initrd.InitrdStamp.Read(Initrd) is not { } stamp) return null;
+        string config = Config.Source ?? host.SystemPath(KdumpConfig.DefaultPath);
+        try { return stamp.Change(stamp.Now(config)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"{config}: {Cli.SystemErrors.Message(e, config)}"; }
+    }
+
     /// <summary>kexec's arguments: -p, KDUMP_KEXEC_ARGS, the kernel, the initrd and the command line.</summary>
     public string[] KexecArgs =>
         Initrd is null

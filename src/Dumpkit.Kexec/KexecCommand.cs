@@ -34,7 +34,9 @@ public static class KexecCommand
         {
             return Execute(o, host);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        // a failed standard output goes on to the dispatcher, which says "kexec: write error: …"
+        catch (Exception e) when (e is (IOException and not Cli.StdoutWriteException) or UnauthorizedAccessException
+                                  or PlatformNotSupportedException)
         {
             host.Err.WriteLine($"kexec: {Cli.SystemErrors.Message(e)}");
             return Failed;

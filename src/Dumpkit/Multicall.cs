@@ -17,26 +17,40 @@ public static class Multicall
         /// Runs the tool; an exception none of its own handlers took ends the run in one line in the tool's name
         /// (the system's words, "memory exhausted" or the kind of failure, never .NET's message) and its status.
         /// </summary>
-        public int Run(string[] args)
+        public int Run(string[] args) => Guarded(Name, FailStatus, () => Main(args));
+    }
+
+    /// <summary>
+    /// Runs a tool's main, and ends it in one line in the tool's name and its failure status when it threw (the system's
+    /// words, "memory exhausted" or the kind of failure, never .NET's message), or when a write to standard output failed
+    /// on the way ("TOOL: write error: strerror", even when the command caught it: <see cref="Cli.StandardStreams.Finish"/>).
+    /// </summary>
+    private static int Guarded(string name, int failStatus, Func<int> main)
+    {
+        int status;
+        try
+        {
+            status = main();
+        }
+        catch (Cli.StdoutWriteException e)
+        {
+            Console.Error.WriteLine(Cli.StandardStreams.WriteError(name, e.Errno));
+            return failStatus;
+        }
+        catch (Exception e)
         {
             try
             {
-                return Main(args);
+                Console.Out.Flush();
             }
-            catch (Exception e)
+            catch (Exception flush) when (flush is IOException or ObjectDisposedException)
             {
-                try
-                {
-                    Console.Out.Flush();
-                }
-                catch (Exception flush) when (flush is IOException or ObjectDisposedException)
-                {
-                    // stdout itself failed; the message goes to stderr all the same
-                }
-                Console.Error.WriteLine($"{Name}: {Cli.SystemErrors.Text(e)}");
-                return FailStatus;
+                // stdout itself failed; the message goes to stderr all the same
             }
+            Console.Error.WriteLine($"{name}: {Cli.SystemErrors.Text(e)}");
+            return failStatus;
         }
+        return Cli.StandardStreams.Finish(name, status, failStatus);
     }
 
     private static readonly Personality[] Personalities =
@@ -62,15 +76,17 @@ public static class Multicall
             return direct.Run(args);
 
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            PrintHelp(Console.Out);
-            return args.Length == 0 ? 1 : 0;
-        }
+            return Guarded("dumpkit", 1, () =>
+            {
+                PrintHelp(Console.Out);
+                return args.Length == 0 ? 1 : 0;
+            });
         if (args[0] is "--version" or "-V")
-        {
-            Console.Out.WriteLine($"dumpkit {Version}");
-            return 0;
-        }
+            return Guarded("dumpkit", 1, () =>
+            {
+                Console.Out.WriteLine($"dumpkit {Version}");
+                return 0;
+            });
         var p = Find(args[0]);
         if (p is null)
         {

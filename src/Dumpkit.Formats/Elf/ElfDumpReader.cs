@@ -74,12 +74,16 @@ public sealed class ElfDumpReader : DumpReader
             long at = (long)h.PhOff + (long)i * ElfLayout.PhdrSize;
             var p = ElfPhdr.Read(ph.AsSpan(i * ElfLayout.PhdrSize));
             phdrs.Add(p);
+            // /proc/kcore: vmalloc, module and vmemmap mappings have no physical address (p_paddr -1): not RAM
+            if (p.Type == ElfLayout.PT_LOAD && p.PAddr == NoPhysicalAddress)
+                continue;
             if (p.Type is ElfLayout.PT_LOAD or ElfLayout.PT_NOTE)
             {
                 if (p.Offset > (ulong)file.Length || p.FileSize > (ulong)file.Length - p.Offset)
                     throw new DumpFormatException(file.Name, at,
                         $"segment {i} (file offset 0x{p.Offset:x}, size 0x{p.FileSize:x}) extends past the end of the file (0x{file.Length:x})");
-                if (p.FileSize > p.MemSize)
+                // a note has no memory image (/proc/kcore's say p_memsz 0)
+                if (p.Type == ElfLayout.PT_LOAD && p.FileSize > p.MemSize)
                     throw new DumpFormatException(file.Name, at, $"segment {i} has file size 0x{p.FileSize:x} > memory size 0x{p.MemSize:x}");
                 if (p.PAddr + p.MemSize < p.PAddr)
                     throw new DumpFormatException(file.Name, at, $"segment {i} wraps around the physical address space");
@@ -170,6 +174,9 @@ public sealed class ElfDumpReader : DumpReader
         }
         return result.ToArray();
     }
+
+    /// <summary>p_paddr of a /proc/kcore mapping that is not of RAM (vmalloc, modules, vmemmap): (elf_addr_t)-1.</summary>
+    private const ulong NoPhysicalAddress = ulong.MaxValue;
 
     public override IEnumerable<PfnRange> RamRanges() => _ram;
 

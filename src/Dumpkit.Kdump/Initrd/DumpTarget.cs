@@ -151,6 +151,9 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
             _ => throw new DumpTargetException($"KDUMP_TARGET={target}: expected UUID=…, LABEL=… or /dev/…"),
         };
         string? real = Resolve(host.SystemPath(dev));
+        // no udev links (a container, a minimal system): the superblocks say it
+        if ((real is null || !Path.Exists(real)) && !target.StartsWith('/') && FindFs.Find(target, host) is { } found)
+            real = Resolve(host.SystemPath(found));
         if (real is null || !Path.Exists(real)) return null;
         string sys = host.SystemPath("/sys/class/block/" + Path.GetFileName(real));
         return Directory.Exists(sys) ? sys : null;
@@ -163,8 +166,14 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
     {
         string dir = host.SystemPath("/dev/disk/by-uuid");
         string? real = Resolve(sysDir);
-        if (!Directory.Exists(dir) || real is null) return null;
+        if (real is null) return null;
         string name = Path.GetFileName(real);
+        if (!Directory.Exists(dir))
+        {
+            // no udev links: the file system's own superblock
+            try { return FsSuperblock.Read(host.SystemPath("/dev/" + name))?.Uuid; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        }
         foreach (var link in Directory.GetFileSystemEntries(dir).Order(StringComparer.Ordinal))
             if (Resolve(link) is { } dev && Path.GetFileName(dev) == name)
                 return Path.GetFileName(link);

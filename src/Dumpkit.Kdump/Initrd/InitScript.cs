@@ -10,8 +10,9 @@ namespace Dumpkit.Kdump.Initrd;
 /// /lib/modules/KVER/dumpkit.load (xz or gzip modules unpacked first), wait for the dump target, mount it, run
 /// "dumpkit kdump savecore", unmount, reboot. An NFS target instead: the network brought up (ip= of the command
 /// line, else DHCP with busybox udhcpc on the first network card), then savecore, which mounts the export itself.
-/// When the target cannot be mounted it runs KDUMP_FAIL_CMD itself
-/// (savecore runs it on its own failures) and reboots. "dumpkit.shell" on the capture kernel's command line
+/// When the target cannot be mounted it runs KDUMP_FAIL_CMD itself (savecore runs it on its own failures) and reboots.
+/// A UUID=/LABEL= target is found by "dumpkit kdump findfs", which reads the superblocks itself (no udev in the image).
+/// "dumpkit.shell" on the capture kernel's command line
 /// opens a shell on the console instead of rebooting, to look around.
 /// </summary>
 public static class InitScript
@@ -125,7 +126,7 @@ public static class InitScript
           dev=; i=0
           while [ -z "$dev" ] && [ $i -lt $WAIT ]; do
             case $TARGET in
-              UUID=*|LABEL=*) dev=$(findfs "$TARGET" 2>/dev/null) ;;
+              UUID=*|LABEL=*) dev=$(dumpkit kdump findfs "$TARGET" 2>/dev/null) ;;
               *) [ -b "$TARGET" ] && dev=$TARGET ;;
             esac
             [ -n "$dev" ] || { sleep 1; i=$((i+1)); }

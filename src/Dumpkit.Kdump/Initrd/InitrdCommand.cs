@@ -8,7 +8,8 @@ namespace Dumpkit.Kdump.Initrd;
 /// <summary>
 /// <c>dumpkit kdump [--config FILE] initrd [-o OUTPUT] [--kmoddir DIR] [KVER]</c>: builds the capture initramfs for
 /// kernel KVER (default: the running one) from /lib/modules/KVER (or DIR), writes it to OUTPUT (default: KDUMP_INITRD,
-/// else <see cref="DefaultOutput"/>) and prints the path. Exit 0 written, 1 failed, 2 usage or configuration error.
+/// else <see cref="DefaultOutput"/>), what it was built from beside it (<see cref="InitrdStamp"/>, OUTPUT.stamp) and prints
+/// the path. Exit 0 written, 1 failed, 2 usage or configuration error.
 /// </summary>
 public static class InitrdCommand
 {
@@ -110,6 +111,7 @@ public static class InitrdCommand
             var input = new InitrdInputs(kver, kmoddir, busybox, dumpkit, config, configText);
             var image = InitrdBuilder.Compress(InitrdBuilder.Entries(input, target, host.Err));
             InitrdBuilder.WriteFile(output, image);
+            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir).Write(output);
             host.Out.WriteLine(output);
             return KdumpCommand.Ok;
         }
