@@ -97,7 +97,10 @@ public sealed partial class FileDumpSink : IDumpSink
             var options = new FileStreamOptions
             {
                 Mode = overwrite ? FileMode.Create : FileMode.CreateNew,
-                Access = FileAccess.ReadWrite,
+                // Write-only: opened for reading too, an NFS client reads a page in before a write that
+                // covers it in part (read-modify-write); the 6.12 client does that with NFSv4.2 READ_PLUS,
+                // which nfs-ganesha 4.3 answers so that the write fails with EIO (tests/e2e/RESULTS.md).
+                Access = FileAccess.Write,
                 Share = FileShare.Read,
                 BufferSize = 0,
             };
