@@ -11,14 +11,14 @@ namespace Dumpkit.Formats;
 /// <summary>Detects a dump's format by content and opens the matching reader.</summary>
 internal static class DumpOpener
 {
-    public static DumpReader Open(IReadOnlyList<string> paths, bool mmap = true)
+    public static DumpReader Open(IReadOnlyList<string> paths, bool mmap = true, IReadOnlyList<PhysicalRange>? leaveOut = null)
     {
         var sources = new List<IRandomAccess>();
         try
         {
             foreach (var path in paths)
                 sources.Add(Unwrap(OpenFile(path, mmap)));
-            return Open(sources);
+            return Open(sources, leaveOut);
         }
         catch
         {
@@ -55,7 +55,7 @@ internal static class DumpOpener
         return source;
     }
 
-    public static DumpReader Open(IReadOnlyList<IRandomAccess> sources)
+    public static DumpReader Open(IReadOnlyList<IRandomAccess> sources, IReadOnlyList<PhysicalRange>? leaveOut = null)
     {
         Span<byte> head = stackalloc byte[8];
         var first = sources[0];
@@ -66,7 +66,7 @@ internal static class DumpOpener
         {
             if (sources.Count > 1)
                 throw new DumpFormatException(sources[1].Name, null, "only kdump-compressed files can be opened as a split set");
-            return new ElfDumpReader(first);
+            return new ElfDumpReader(first, leaveOut: leaveOut);
         }
         if (DiskdumpHeader.HasSignature(head[..n]))
             return new DiskdumpReader(sources);

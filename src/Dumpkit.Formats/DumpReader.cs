@@ -212,6 +212,12 @@ public abstract class DumpReader : IDisposable
     /// <summary>Open a dump; <paramref name="mmap"/> false reads with pread only (makedumpfile's --non-mmap).</summary>
     public static DumpReader Open(string path, bool mmap) => DumpOpener.Open([path], mmap);
 
+    /// <summary>
+    /// Open a dump; an ELF dump's PT_LOADs are cut around <paramref name="leaveOut"/>, whose frames are then holes (a
+    /// kdump-compressed file's first bitmap already says which frames are RAM: the ranges do not apply to it).
+    /// </summary>
+    public static DumpReader Open(string path, bool mmap, IReadOnlyList<PhysicalRange> leaveOut) => DumpOpener.Open([path], mmap, leaveOut);
+
     /// <summary>Open a split kdump set (files of one <c>--split</c> run, any order).</summary>
     public static DumpReader Open(IReadOnlyList<string> paths) => DumpOpener.Open(paths);
 

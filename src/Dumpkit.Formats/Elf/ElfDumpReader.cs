@@ -31,7 +31,13 @@ public sealed class ElfDumpReader : DumpReader
     public override DumpKind Kind => DumpKind.Elf;
     public override bool IsIncomplete => (_flags & ElfLayout.ElfIncomplete) != 0;
 
-    public ElfDumpReader(IRandomAccess file, int pageSize = 4096)
+    /// <param name="file">The ELF file.</param>
+    /// <param name="pageSize">The page size of the dumped machine.</param>
+    /// <param name="leaveOut">
+    /// Physical ranges that are not part of the dump even though a PT_LOAD maps them (the segments are cut around them,
+    /// so their frames are holes): the <c>crashkernel=</c> reservation of a running kernel's /proc/kcore.
+    /// </param>
+    public ElfDumpReader(IRandomAccess file, int pageSize = 4096, IReadOnlyList<PhysicalRange>? leaveOut = null)
     {
         _file = file;
         PageSize = pageSize;
@@ -102,6 +108,8 @@ public sealed class ElfDumpReader : DumpReader
             }
         }
         ProgramHeaders = phdrs;
+        if (leaveOut is { Count: > 0 })
+            loads = CutOut(loads, leaveOut);
         Segments = loads.Select(p => new MemorySegment(p.PAddr, p.VAddr, p.MemSize)).ToArray();
         Notes = notes.ToArray();
 
@@ -161,6 +169,42 @@ public sealed class ElfDumpReader : DumpReader
         }
         _data = Intersect(data, _ram);
     }
+
+    /// <summary>The PT_LOADs without the bytes of <paramref name="leaveOut"/>: a segment is shortened or split in two.</summary>
+    private static List<ElfPhdr> CutOut(List<ElfPhdr> loads, IReadOnlyList<PhysicalRange> leaveOut)
+    {
+        foreach (var cut in leaveOut)
+        {
+            if (cut.Size == 0)
+                continue;
+            var next = new List<ElfPhdr>(loads.Count + 1);
+            foreach (var p in loads)
+            {
+                ulong end = p.PAddr + p.MemSize;
+                if (cut.End <= p.PAddr || cut.Start >= end)
+                {
+                    next.Add(p);
+                    continue;
+                }
+                if (cut.Start > p.PAddr)
+                    next.Add(Part(p, 0, cut.Start - p.PAddr));
+                if (cut.End < end)
+                    next.Add(Part(p, cut.End - p.PAddr, end - cut.End));
+            }
+            loads = next;
+        }
+        return loads;
+    }
+
+    /// <summary>The part of a PT_LOAD that starts <paramref name="skip"/> bytes in and is <paramref name="size"/> bytes long.</summary>
+    private static ElfPhdr Part(ElfPhdr p, ulong skip, ulong size) => p with
+    {
+        PAddr = p.PAddr + skip,
+        VAddr = p.VAddr + skip,
+        Offset = p.Offset + Math.Min(skip, p.FileSize),
+        FileSize = Math.Min(size, p.FileSize - Math.Min(skip, p.FileSize)),
+        MemSize = size,
+    };
 
     private static PfnRange[] Intersect(List<PfnRange> a, PfnRange[] b)
     {

@@ -69,6 +69,9 @@ public sealed record DumpJob
     /// <summary><c>-e</c>: leave out the vmemmap frames holding only struct pages of frames the dump leaves out.</summary>
     public bool ExcludeVmemmap { get; init; }
 
+    /// <summary>Physical ranges of an ELF input that are not part of it (<see cref="CrashKernelRanges"/> of /proc/kcore).</summary>
+    internal IReadOnlyList<PhysicalRange> LeaveOut { get; init; } = [];
+
     /// <summary>Do everything but write.</summary>
     public bool DryRun { get; init; }
 
@@ -100,7 +103,7 @@ public sealed record DumpJob
             }
         }
 
-        using var raw = DumpReader.Open(Input, Mmap);
+        using var raw = DumpReader.Open(Input, Mmap, LeaveOut);
         var info = JobRunner.LoadVmcoreinfo(VmcoreinfoFile, raw);
         var input = FilterConfig is null ? raw : Filtering.FilterConfigInput.Open(FilterConfig, raw, info, msg);
         if (input is null)

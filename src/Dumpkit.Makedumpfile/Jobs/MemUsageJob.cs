@@ -8,7 +8,8 @@ namespace Dumpkit.Makedumpfile;
 /// <summary>
 /// <c>--mem-usage VMCORE</c>: how many pages of each class the kernel's memory holds, as
 /// makedumpfile's table prints them. Every page is classified at dump level 31 and read (to count
-/// zero pages) as for a dump, which is then thrown away.
+/// zero pages) as for a dump, which is then thrown away. On /proc/kcore the <c>crashkernel=</c> reservation is left out
+/// (<see cref="CrashKernelRanges"/>), as makedumpfile leaves it out.
 /// </summary>
 internal sealed class MemUsageJob
 {
@@ -22,7 +23,7 @@ internal sealed class MemUsageJob
         Statistics? counted = null;
         var job = new DumpJob
         {
-            Input = Input, VmcoreinfoFile = VmcoreinfoFile, Mmap = Mmap, Threads = Threads,
+            Input = Input, VmcoreinfoFile = VmcoreinfoFile, Mmap = Mmap, Threads = Threads, LeaveOut = CrashKernelRanges.ForInput(Input),
             FlattenedTo = Stream.Null, Levels = [(DumpLevel)31], MessageLevel = 0, Finished = s => counted = s,
         };
         var quiet = new Messages(TextWriter.Null, msg.Err, msg.Level & Messages.Error, false);
@@ -74,14 +75,16 @@ public sealed record PageCensus(ulong PageSize, ulong TotalPages, ulong ZeroPage
 
     /// <summary>
     /// The census of <paramref name="input"/> (<c>/proc/kcore</c> or a dump), as <c>makedumpfile --mem-usage</c> takes
-    /// it; null when it cannot be taken, with makedumpfile's messages on <paramref name="errors"/>.
+    /// it (the <c>crashkernel=</c> reservation left out of /proc/kcore); null when it cannot be taken, with makedumpfile's
+    /// messages on <paramref name="errors"/>.
     /// </summary>
     public static PageCensus? Take(string input, TextWriter errors, int threads = 0)
     {
         Statistics? counted = null;
         var job = new DumpJob
         {
-            Input = input, Threads = threads, FlattenedTo = Stream.Null, Levels = [(DumpLevel)31], MessageLevel = 0,
+            Input = input, Threads = threads, LeaveOut = CrashKernelRanges.ForInput(input), FlattenedTo = Stream.Null,
+            Levels = [(DumpLevel)31], MessageLevel = 0,
             Finished = s => counted = s,
         };
         int rc;
