@@ -135,6 +135,15 @@ if [ "${DUMPKIT_E2E:-1}" != 0 ] && [ -n "${DUMPKIT_QEMU_DUMPS:-}" ] && [ -n "${D
         case $result in pass) e2e_passed=$((e2e_passed + 1)) ;; fail) e2e_failed=$((e2e_failed + 1)) ;; esac
     done
     done
+    # makedumpfile --mem-usage /proc/kcore in a running guest: Debian's makedumpfile, ours, Debian's again (under a minute)
+    echo "test.sh: --mem-usage /proc/kcore in QEMU against Debian's makedumpfile"
+    DUMPKIT_LAB_DATA="$data/lab" tests/e2e/kcore-mem-usage.sh $e2e_kvers > "$data/kcore-mem-usage.log" 2>&1
+    e=$?
+    grep -E '^(PASS|FAIL|SKIP) ' "$data/kcore-mem-usage.log"
+    if [ $e != 0 ]; then e2e_failed=$((e2e_failed + 1))
+    elif grep -q '^PASS ' "$data/kcore-mem-usage.log" && ! grep -q '^SKIP ' "$data/kcore-mem-usage.log"; then e2e_passed=$((e2e_passed + 1))
+    else echo "test.sh: kcore --mem-usage skipped (see $data/kcore-mem-usage.log)"
+    fi
 else
     echo "test.sh: e2e kdump in QEMU skipped (needs root, QEMU, ../shared/lab and the published binary)"
 fi
