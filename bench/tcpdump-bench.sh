@@ -6,6 +6,7 @@
 #   RUNS=n          runs per program and row (default 5)
 #   FILES=0         skip the file rows and start-up; LIVE=0 skips the live rows (root only anyway)
 #   LIVE_SECONDS=n  length of the live flood (default 5)
+#   MIX=n           packets in the protocol-mix capture of the `-r -v (mix)` row (default 200000)
 # For every row the two programs alternate, RUNS runs each, output to /dev/null; the median wall
 # time, packets/s and the ratio (tcpdump time / dumpkit time, >= 1.0 means dumpkit is at least as
 # fast) are printed, and whether one more run of each produced the same bytes (same output).
@@ -25,32 +26,33 @@ F=$WORK/bench.pcap
 
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+WRAP=()   # a command both programs run under (the name-resolution row's namespace)
 same() { # args... ; runs both once more into files and compares the bytes (-w rows compare the pcaps)
   local a b
   if [[ " $* " == *" -w "* ]]; then
-    "$TD" "${@/@OUT@/$WORK/td.pcap}" >/dev/null 2>&1 || true
-    "$DK" tcpdump "${@/@OUT@/$WORK/dk.pcap}" >/dev/null 2>&1 || true
+    "${WRAP[@]}" "$TD" "${@/@OUT@/$WORK/td.pcap}" >/dev/null 2>&1 || true
+    "${WRAP[@]}" "$DK" tcpdump "${@/@OUT@/$WORK/dk.pcap}" >/dev/null 2>&1 || true
     a=$WORK/td.pcap; b=$WORK/dk.pcap
   else
-    "$TD" "$@" >"$WORK/td.out" 2>/dev/null || true
-    "$DK" tcpdump "$@" >"$WORK/dk.out" 2>/dev/null || true
+    "${WRAP[@]}" "$TD" "$@" >"$WORK/td.out" 2>/dev/null || true
+    "${WRAP[@]}" "$DK" tcpdump "$@" >"$WORK/dk.out" 2>/dev/null || true
     a=$WORK/td.out; b=$WORK/dk.out
   fi
   cmp -s "$a" "$b" && echo yes || echo NO
   rm -f "$WORK"/td.* "$WORK"/dk.*
 }
-row() { # label, args...
+row() { # label, args... (PKTS=n when the capture is not the generated one)
   local label="$1"; shift
-  local a=() b=() i s e
+  local a=() b=() i s e n=${PKTS:-$N}
   local args=("${@/@OUT@/$WORK/out.pcap}")
   for ((i = 0; i < RUNS; i++)); do
-    s=$(now); "$TD" "${args[@]}" >/dev/null 2>&1 || true; e=$(now); a+=("$(echo "$e - $s" | bc -l)")
-    s=$(now); "$DK" tcpdump "${args[@]}" >/dev/null 2>&1 || true; e=$(now); b+=("$(echo "$e - $s" | bc -l)")
+    s=$(now); "${WRAP[@]}" "$TD" "${args[@]}" >/dev/null 2>&1 || true; e=$(now); a+=("$(echo "$e - $s" | bc -l)")
+    s=$(now); "${WRAP[@]}" "$DK" tcpdump "${args[@]}" >/dev/null 2>&1 || true; e=$(now); b+=("$(echo "$e - $s" | bc -l)")
   done
   local ma mb
   ma=$(median "${a[@]}"); mb=$(median "${b[@]}")
   printf '| %-18s | %7.3f s | %10.0f | %7.3f s | %10.0f | %5.2f | %s |\n' \
-    "$label" "$ma" "$(echo "$N / $ma" | bc -l)" "$mb" "$(echo "$N / $mb" | bc -l)" "$(echo "$ma / $mb" | bc -l)" "$(same "$@")"
+    "$label" "$ma" "$(echo "$n / $ma" | bc -l)" "$mb" "$(echo "$n / $mb" | bc -l)" "$(echo "$ma / $mb" | bc -l)" "$(same "$@")"
 }
 echo "packets=$N runs=$RUNS tcpdump=$("$TD" --version 2>&1 | head -1) dumpkit=$DK"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -64,6 +66,53 @@ row "-r -n -X"       -r "$F" -n -X
 row "-r -n -e -tttt" -r "$F" -n -e -tttt
 row "-r --count"     -r "$F" --count
 row "-r -w (rewrite)" -r "$F" -w @OUT@
+# Names without -n: both programs run in a private mount and network namespace whose /etc/hosts names
+# the capture's two addresses (and no resolver is reachable), so every name comes from /etc/hosts.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+  printf '10.0.0.1\tclient.bench.example client\n10.0.0.2\tserver.bench.example server\n' >"$WORK/hosts"
+  printf 'nameserver 127.0.0.1\n' >"$WORK/resolv.conf"
+  printf '#!/bin/sh\nmount --bind %s /etc/hosts && mount --bind %s /etc/resolv.conf && exec "$@"\n' \
+    "$WORK/hosts" "$WORK/resolv.conf" >"$WORK/ns.sh"
+  chmod +x "$WORK/ns.sh"
+  WRAP=(unshare -m -n "$WORK/ns.sh")
+  row "-r (names)"     -r "$F"
+  WRAP=()
+else
+  echo "| -r (names) | skipped: needs root and unshare(1) for a private /etc/hosts | | | | | |"
+fi
+# Protocol mix: the Ethernet captures of tcpdump's own suite for the printers added since the first rows
+# (PPTP, LACP, M3UA/SCTP, IS-IS, OSPFv3, RADIUS, ISAKMP, RSVP, PIM, EIGRP, HSRP, OpenFlow, HNCP, Rx, LMP,
+# VRRP), their packets repeated to MIX packets, printed with -v.
+SUITE=$SHARED/tcpdump-tests/4.99.3
+if [ -d "$SUITE" ]; then
+  M=$WORK/mix.pcap
+  PKTS=$(python3 - "$M" "${MIX:-200000}" "$SUITE" <<'PY'
+import struct, sys, os
+out, want, suite = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+names = ["pptp", "LACP", "isup", "ISIS_level1_adjacency", "OSPFv3_broadcast_adjacency", "RADIUS", "ISAKMP_sa_setup",
+         "rsvp_cap", "PIMv2_hellos", "EIGRP_adjacency", "HSRP_election", "of10_p3295", "hncp", "afs", "lmp", "vrrp"]
+recs = []
+for n in names:
+    d = open(os.path.join(suite, n + ".pcap"), "rb").read()
+    e = "<" if struct.unpack("<I", d[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    if struct.unpack(e + "I", d[20:24])[0] != 1: continue
+    o = 24
+    while o + 16 <= len(d):
+        _, _, incl, orig = struct.unpack(e + "IIII", d[o:o + 16])
+        recs.append((d[o + 16:o + 16 + incl], orig)); o += 16 + incl
+with open(out, "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(want):
+        b, orig = recs[i % len(recs)]
+        f.write(struct.pack("<IIII", 1700000000 + i // 1000, (i % 1000) * 1000, len(b), orig)); f.write(b)
+print(want)
+PY
+)
+  row "-r -n -v (mix)" -r "$M" -n -v
+  PKTS=
+else
+  echo "| -r -n -v (mix) | skipped: $SUITE not found | | | | | |"
+fi
 startup() { local s e i; s=$(now); for i in $(seq 20); do "$@" --version >/dev/null 2>&1; done; e=$(now); echo "($e - $s) * 50" | bc -l; }
 ta=() tb=()
 for ((i = 0; i < RUNS; i++)); do ta+=("$(startup "$TD")"); tb+=("$(startup "$DK" tcpdump)"); done
