@@ -76,7 +76,9 @@ public sealed class EstimateReport
             Cpus = cpus,
             InitrdPath = initrd,
             InitrdBytes = initrdBytes,
-            Crashkernel = ram is long r ? new CrashkernelEstimate(r, cpus ?? 1, SystemFacts.OneCpu(plan.Cmdline), initrdBytes) : null,
+            Crashkernel = ram is long r
+                ? new CrashkernelEstimate(r, cpus ?? 1, SystemFacts.OneCpu(plan.Cmdline), initrdBytes, CaptureRelease(plan))
+                : null,
             Reserved = host.CrashSize,
             DumpLevel = level,
             Census = pages,
@@ -86,6 +88,17 @@ public sealed class EstimateReport
     }
 
     private static string Mib(long b) => SystemFacts.Mib(b);
+
+    /// <summary>
+    /// The capture kernel's release: from KDUMP_KERNEL's name when it is /boot's "vmlinuz-RELEASE", else the running
+    /// kernel's (the default capture kernel).
+    /// </summary>
+    public static string CaptureRelease(KdumpPlan plan)
+    {
+        string name = Path.GetFileName(plan.Kernel);
+        return plan.Config.Kernel is not null && name.StartsWith("vmlinuz-", StringComparison.Ordinal) && name.Length > 8
+            ? name[8..] : plan.Release;
+    }
 
     public void PrintText(TextWriter w, KdumpConfig config)
     {
@@ -135,6 +148,9 @@ public sealed class EstimateReport
         j.WriteString("crashkernel", Crashkernel?.Parameter);
         if (Crashkernel is { } e)
         {
+            j.WriteString("capture_release", e.Release);
+            j.WriteString("measured_series", e.Anchor.Series);
+            j.WriteBoolean("measured_on_this_series", e.AnchorMatches);
             j.WriteStartArray("crashkernel_parts");
             foreach (var p in e.Parts)
             {

@@ -20,8 +20,9 @@ if ! command -v radosgw >/dev/null || ! command -v ceph-osd >/dev/null || ! comm
 fi
 command -v dotnet >/dev/null || { echo "SKIP s3: no dotnet"; exit 2; }
 mkdir -p "$(dirname "$dir")"
-# A start now and then fails with the OSD's "mon_cmd_maybe_osd_create fail: 'wrong fsid'" (seen once in several CI
-# runs, the cluster directory reused from an earlier run): one more try on the next port, after a pause.
+# One more try on the next port, after a pause, when the cluster does not start. The OSD's "mon_cmd_maybe_osd_create
+# fail: 'wrong fsid'" that once made CI skip this test was a race in Ceph 16.2's OSD start, not left-over state; radosgw.sh
+# now avoids it (see there), and the retry stays for anything else.
 for try in 1 2; do
     out=$(tests/s3/radosgw.sh start "$dir" "$port" 2>"$dir.err")
     e=$?

@@ -39,7 +39,7 @@ public class InstallTests
         Assert.Equal($"dumpkit kdump --config {cfg} initrd -o {initrd} 6.1.0-56-amd64", runner.Calls[0]);
         Assert.True(File.Exists(initrd));
         // sized for the initramfs just built: 2 GiB, 4 CPUs but nr_cpus=1, a 6 MiB image
-        var estimate = new CrashkernelEstimate(2048L << 20, 4, true, new FileInfo(initrd).Length);
+        var estimate = new CrashkernelEstimate(2048L << 20, 4, true, new FileInfo(initrd).Length, "6.1.0-56-amd64");
         string snippet = File.ReadAllText(Path.Combine(f.Root, "etc/default/grub.d/dumpkit-kdump.cfg"));
         Assert.EndsWith($"GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT {estimate.Parameter}\"\n", snippet);
         Assert.Contains(DumpkitSizeLine(estimate), f.Out.ToString());
