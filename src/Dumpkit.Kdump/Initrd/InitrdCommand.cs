@@ -86,13 +86,18 @@ public static class InitrdCommand
             host.Err.WriteLine($"kdump: {configPath}: {Cli.SystemErrors.Message(e, configPath)}");
             return KdumpCommand.Usage;
         }
-        foreach (var key in new[] { "SSH", "KDUMP_S3" })
-            if (config.Get(key) is { } v)
-            {
-                host.Err.WriteLine($"kdump: initrd: {key}={v}: the capture initramfs of dumpkit does not support {key} targets yet " +
-                                   "(use a full initramfs as KDUMP_INITRD)");
-                return KdumpCommand.Failed;
-            }
+        if (config.Get("SSH") is { } ssh)
+        {
+            host.Err.WriteLine($"kdump: initrd: SSH={ssh}: the capture initramfs of dumpkit does not support SSH targets yet " +
+                               "(use a full initramfs as KDUMP_INITRD)");
+            return KdumpCommand.Failed;
+        }
+        // a conflict is refused here too: the image would save to one target while the configuration names two
+        if (config.TargetConflict is { } conflict)
+        {
+            host.Err.WriteLine($"kdump: initrd: {conflict}");
+            return KdumpCommand.Failed;
+        }
         kver ??= host.KernelRelease;
         if (kver.Contains('/') || kver is "." or "..")
         {
