@@ -86,6 +86,8 @@ public static class InitrdCommand
             host.Err.WriteLine($"kdump: {configPath}: {Cli.SystemErrors.Message(e, configPath)}");
             return KdumpCommand.Usage;
         }
+        foreach (var o in KdumpKeys.Orphans(config))
+            host.Err.WriteLine($"kdump: initrd: warning: {o}");
         if (config.Get("SSH") is { } ssh)
         {
             host.Err.WriteLine($"kdump: initrd: SSH={ssh}: the capture initramfs of dumpkit does not support SSH targets yet " +
@@ -116,7 +118,7 @@ public static class InitrdCommand
             var input = new InitrdInputs(kver, kmoddir, busybox, dumpkit, config, configText);
             var image = InitrdBuilder.Compress(InitrdBuilder.Entries(input, target, host.Err));
             InitrdBuilder.WriteFile(output, image);
-            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir).Write(output);
+            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir).WithCredentials(target.CredentialsFile).Write(output);
             host.Out.WriteLine(output);
             return KdumpCommand.Ok;
         }
