@@ -216,7 +216,7 @@ public class InitrdCommandTests
         f.Err.GetStringBuilder().Clear();
         string both = Conf(f, "both.conf", $"KDUMP_S3=http://10.0.2.2:7480/dumps\nNFS=server:/srv/crash\n");
         Assert.Equal(1, Initrd(f, "--config", both, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
-        Assert.Contains("KDUMP_S3=http://10.0.2.2:7480/dumps and NFS=server:/srv/crash: set one of them", f.Err.ToString());
+        Assert.Contains("kdump: initrd: NFS=server:/srv/crash and KDUMP_S3=http://10.0.2.2:7480/dumps: set one of them", f.Err.ToString());
         Assert.False(File.Exists(f.Dir["x.img"]));
     }
 
