@@ -409,8 +409,8 @@ run_s3() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up 
   check "crash kernel loaded (kexec_crash_loaded=1)" grep -aq 'LAB-KEXEC-LOADED loaded=1' "$c"
   check "capture kernel ran our /init with /proc/vmcore" grep -aq 'dumpkit-initrd: Linux .*, /proc/vmcore present' "$c"
   check "our /init brought up the network card by DHCP" grep -aEq 'dumpkit-initrd: network: [a-z0-9]+ up \(dhcp\), 10\.0\.2\.' "$c"
-  check "savecore uploaded the dump in parts of KDUMP_S3_PART_SIZE (5 MiB)" \
-    grep -aEq "kdump: s3: $bucket/$loc/dump\.[0-9]+\.flat: [0-9]+ bytes in [0-9]+ part\(s\), SHA-256 [0-9a-f]{64}" "$c"
+  check "savecore uploaded the dump in parts of KDUMP_S3_PART_SIZE (5 MiB)" bash -c "grep -aq 'kdump: s3: part 1 (5242880 bytes) sent' '$c' &&
+    grep -aEq 'kdump: s3: $bucket/$loc/dump\.[0-9]+\.flat: [0-9]+ bytes in [0-9]+ part\(s\), SHA-256 [0-9a-f]{64}' '$c'"
   check "savecore: dump saved" grep -aq 'dumpkit-initrd: savecore: dump saved' "$c"
   check "capture kernel rebooted (QEMU exited by itself)" bash -c "[ $exited = yes ] && grep -aq 'dumpkit-initrd: rebooting' '$c'"
   check "COMPLETE marker on the server, no upload-state left (GET: 404)" bash -c "grep -q '^dumpkit S3 dump 1\$' '$out/COMPLETE' &&
