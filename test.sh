@@ -114,7 +114,11 @@ if [ "${DUMPKIT_E2E:-1}" != 0 ] && [ -n "${DUMPKIT_QEMU_DUMPS:-}" ] && [ -n "${D
     # initrd: the capture kernel boots "dumpkit kdump initrd"'s image and saves to a disk by UUID (2-3 min per kernel).
     # nfs: the same image with NFS=: DHCP on the guest's virtio-net card, the export of nfs-ganesha (NFSv4, run with QEMU in a
     # network namespace of its own); skipped (exit 2) when ganesha.nfsd is missing or does not start (2-3 min per kernel).
-    for mode in makedumpfile search initrd nfs; do
+    # s3: the same image with KDUMP_S3= (the credentials inside, mode 0600): savecore uploads the dump to radosgw (a one-node
+    # memstore Ceph cluster, tests/s3/radosgw.sh, with QEMU in a network namespace of its own), the host fetches and checks it;
+    # skipped (exit 2) when ceph-mon, ceph-osd or radosgw is missing or the cluster does not start (3.5 to 12 min per kernel
+    # here, 2 cores shared with other QEMU runs and builds).
+    for mode in makedumpfile search initrd nfs s3; do
         result=fail
         elog="$data/e2e-$mode-$kv.log"
         for try in 1 2; do

@@ -31,7 +31,7 @@ public sealed class HealthCheck
     {
         var c = plan.Config;
         var h = new HealthCheck(EstimateReport.Make(plan, host, census));
-        var refused = KdumpKeys.Refusals(c);
+        var refused = KdumpKeys.Refusals(c).Concat(KdumpKeys.Orphans(c)).ToList();
         h.Add("configuration", refused.Count == 0 ? null : string.Join("; ", refused),
             $"{c.Source ?? "(no file, defaults)"}: every key honoured");
         h.Add("kexec", host.ReadSystemFile("/sys/kernel/kexec_crash_size") is null

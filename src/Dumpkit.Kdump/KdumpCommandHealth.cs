@@ -17,13 +17,18 @@ public static partial class KdumpCommand
         };
 
     /// <summary>
-    /// A warning for each unknown key; for the commands that act on the configuration (all but show, estimate
-    /// and uninstall) one line per refused key and exit 2.
+    /// A warning for each unknown key and, but for test and status (which report them as problems), for each target key set
+    /// without its target; for the commands that act on the configuration (all but show, estimate and uninstall) one line per
+    /// refused key and exit 2.
     /// </summary>
     private static int? RefuseKeys(string command, KdumpConfig config, KexecHost host)
     {
         foreach (var w in KdumpKeys.Unknown(config))
             host.Err.WriteLine($"kdump: {w}");
+        // test and status name them as problems of the configuration; the others warn and go on (savecore still saves the dump)
+        if (command is not ("test" or "status"))
+            foreach (var o in KdumpKeys.Orphans(config))
+                host.Err.WriteLine($"kdump: warning: {o}");
         if (command is "show" or "estimate" or "uninstall" or "unload") return null;
         var refused = KdumpKeys.Refusals(config);
         foreach (var r in refused)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end kdump in QEMU with only Dumpkit in the initramfs (no kexec-tools, no makedumpfile).
 #
-# usage: sudo tests/e2e/kdump-e2e.sh [makedumpfile|savecore|both|search|initrd|nfs] [KVER]
+# usage: sudo tests/e2e/kdump-e2e.sh [makedumpfile|savecore|both|search|initrd|nfs|s3] [KVER]
 #   makedumpfile  the unchanged lab init (../shared/lab/init): "kexec -p" and "makedumpfile"
 #                 are links to our binary (DUMPKIT=... mkinitramfs.sh)
 #   savecore      tests/e2e/init-savecore: "dumpkit kdump load" in the first kernel,
@@ -14,6 +14,11 @@
 #                 guest's network card (NIC=virtio-net-pci, or e1000) by DHCP from QEMU's user network and savecore
 #                 mounts the export of nfs-ganesha (NFSv4 only, on 127.0.0.1:2049 of a private network namespace it
 #                 shares with QEMU) and saves the dump in EXPORT/STAMP; exit 2 when the server cannot be set up
+#   s3            as nfs, but the dump target is KDUMP_S3=http://10.0.2.2:PORT/dumpkit-e2e/e2e: the image carries the credentials
+#                 (mode 0600), brings up the network the same way, and savecore uploads the flattened dump (multipart) to
+#                 radosgw (a one-node memstore Ceph cluster, tests/s3/radosgw.sh, in the same private network namespace as
+#                 QEMU); the host then "dumpkit kdump fetch"es it, checks COMPLETE and the objects with curl's own SigV4 and
+#                 sha256sum, and Debian's makedumpfile -R of the object against the fetched dump; exit 2 when Ceph does not start
 #   search        savecore at each of CRASHKERNEL_SIZES (default "112M 96M 80M 64M"), largest
 #                 first, until one fails: prints the smallest crashkernel= that worked
 # Proves: the crash kernel is loaded by our kexec through kexec_file_load (the capture
@@ -327,6 +332,115 @@ run_nfs() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up
   cat "$out/e2e-timings.txt" >&2
 }
 
+run_s3() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up its network card and uploads to radosgw
+  local out=${OUT:-$LAB/e2e/s3-$KVER} nic=${NIC:-virtio-net-pci} port=${S3_PORT:-7480}
+  rm -rf "$out"; mkdir -p "$out"; RES=$out/e2e-results.txt; : > "$RES"
+  local t0 t1 t2 t3 try conf=$out/dumpkit.conf creds=$out/s3-credentials run=$LAB/run/s3-$KVER bucket=dumpkit-e2e ceph=$out/ceph s3env
+  t0=$(now)
+  ip link set lo up || { log "s3: cannot bring up lo in the private network namespace"; return 2; }
+  stop_rgw() { "$repo/tests/s3/radosgw.sh" stop "$ceph" > /dev/null 2>&1 || true; }
+  # a start now and then fails with the OSD's "wrong fsid" (as tests/s3/s3-test.sh saw): once more on the next port
+  for try in 1 2; do
+    s3env=$("$repo/tests/s3/radosgw.sh" start "$ceph" "$port" 2> "$out/radosgw.err") && break
+    stop_rgw
+    [ $try = 2 ] && { log "s3: the one-node Ceph cluster did not start, twice: $(tail -2 "$out/radosgw.err" | tr '\n' ' ')"; return 2; }
+    log "s3: the one-node Ceph cluster did not start ($(grep -m1 -o 'fail: .*' "$out/radosgw.err" || true)); once more"
+    sleep 5; port=$((port + 1))
+  done
+  eval "$s3env"
+  # curl's own SigV4 (--aws-sigv4), independent of ours: makes the bucket, and later reads the objects back (no query
+  # strings: Debian 12's curl 7.88 signs them so that radosgw answers SignatureDoesNotMatch)
+  s3curl() { curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@"; }
+  s3curl -X PUT "$S3_ENDPOINT/$bucket" || { log "s3: curl could not create the bucket $bucket"; stop_rgw; return 2; }
+  ( umask 077; printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$S3_ACCESS_KEY" "$S3_SECRET_KEY" > "$creds" )
+  { cat "$here/dumpkit-s3.conf"; echo "KDUMP_S3=http://10.0.2.2:$port/$bucket/e2e"; echo "KDUMP_S3_CREDENTIALS=$creds"; } > "$conf"
+  # the host reaches the same server on its own loopback
+  sed "s|^KDUMP_S3=http://10.0.2.2:|KDUMP_S3=http://127.0.0.1:|" "$conf" > "$out/host.conf"
+  "$DUMPKIT_BIN" kdump --config "$conf" initrd -o "$out/initrd.img" --kmoddir "$LAB/kernels/$KVER/lib/modules/$KVER" "$KVER" \
+    > "$out/initrd-build.log" 2>&1 || { log "dumpkit kdump initrd failed: $(cat "$out/initrd-build.log")"; stop_rgw; return 2; }
+  zcat "$out/initrd.img" | cpio -tv --quiet > "$out/initrd-list.txt" 2>/dev/null || true
+  DUMPKIT=$DUMPKIT_BIN "$SHARED_LAB/mkinitramfs.sh" "$KVER" > "$out/mkinitramfs.log" 2>&1 || { log "mkinitramfs failed"; stop_rgw; return 2; }
+  local st=$LAB/build/initrd-$KVER pl=$LAB/build/payload-$KVER
+  cp "$here/init-savecore" "$st/init"; chmod +x "$st/init"
+  # the first kernel's configuration: the same without the credentials (they live in the capture image only)
+  mkdir -p "$st/etc/default"; grep -v '^KDUMP_S3_CREDENTIALS=' "$conf" > "$st/etc/default/dumpkit"
+  (cd "$st" && find . | cpio -o -H newc --quiet | gzip -6) > "$LAB/initrd/$KVER-base.cpio.gz"
+  cp "$out/initrd.img" "$pl/boot/initrd.img"
+  (cd "$pl" && find . | cpio -o -H newc --quiet | gzip -1) | cat "$LAB/initrd/$KVER-base.cpio.gz" - > "$LAB/initrd/$KVER-first.cpio.gz"
+  t1=$(now)
+  local c=$run/console.log pid i exited=no
+  for try in 1 2 3; do
+    log "s3: kdump run $try (GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL NIC=$nic, radosgw 10.0.2.2:$port)"
+    rm -rf "$run"; mkdir -p "$run"; exited=no
+    "$SHARED_LAB/boot.sh" "$KVER" kdump "$run" -netdev user,id=n0 -device "$nic,netdev=n0" > "$run/qemu.out" 2>&1 & pid=$!
+    for i in $(seq 900); do kill -0 "$pid" 2>/dev/null || { exited=yes; break; }; sleep 1; done
+    [ "$exited" = yes ] || { log "qemu still running after 900 s; killing"; kill "$pid"; }
+    wait "$pid" || true
+    if grep -aq 'crashkernel reservation failed' "$c" 2>/dev/null; then log "no crashkernel area this boot; retrying"; continue; fi
+    if ! grep -aq 'LAB-BOOTED' "$c" 2>/dev/null; then log "the first kernel died before /init; retrying"; continue; fi
+    if ! grep -aq 'dumpkit-initrd:' "$c" && grep -aq 'IO-APIC + timer doesn.t work' "$c"; then
+      log "the capture kernel died in its IO-APIC timer check (TCG under load), before our /init; retrying"; continue; fi
+    break
+  done
+  t2=$(now)
+  cp "$c" "$out/kdump-console.log" 2>/dev/null || true; c=$out/kdump-console.log
+  # where savecore said it put the dump: BUCKET/e2e/STAMP/; the host fetches STAMP (under the prefix e2e) with the same
+  # configuration but for the server's address
+  local dir loc got=$out/fetched d m
+  dir=$(tr -d '\r' < "$c" | sed -n "s|.*kdump: saved vmcore in $bucket/\(e2e/[0-9-]*\)/ at http://10.0.2.2:$port\$|\1|p" | tail -1 || true)
+  loc=${dir:-e2e/none}
+  "$DUMPKIT_BIN" kdump --config "$out/host.conf" fetch "${loc##*/}" "$got" > "$out/fetch.log" 2>&1 || true
+  s3curl -o "$out/COMPLETE" "$S3_ENDPOINT/$bucket/$loc/COMPLETE" 2>/dev/null || true
+  local state_http
+  state_http=$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 aws:amz:us-east-1:s3 --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$S3_ENDPOINT/$bucket/$loc/upload-state" || true)
+  local flat
+  flat=$(tr -d '\r' < "$c" | sed -n "s|.*kdump: s3: $bucket/$loc/\(dump\.[0-9]*\.flat\): .*|\1|p" | tail -1 || true); flat=${flat:-dump.none.flat}
+  s3curl -o "$out/$flat" "$S3_ENDPOINT/$bucket/$loc/$flat" 2>/dev/null || true
+  stop_rgw
+  d=$(find "$got" -name 'dump.*' 2>/dev/null | head -1 || true); m=$(find "$got" -name 'dmesg.*' 2>/dev/null | head -1 || true)
+  d=${d:-$got/none}; m=${m:-$got/none}
+  check "initramfs: dumpkit kdump initrd wrote it" grep -q "^$out/initrd.img\$" "$out/initrd-build.log"
+  check "initramfs: /init, dumpkit, udhcpc script, NIC driver, the credentials mode 0600" bash -c "grep -q ' init\$' '$out/initrd-list.txt' &&
+    grep -q ' usr/bin/dumpkit\$' '$out/initrd-list.txt' && grep -q ' etc/dumpkit/udhcpc.sh\$' '$out/initrd-list.txt' &&
+    grep -Eq '/(virtio_net|e1000)\.ko' '$out/initrd-list.txt' && grep -Eq '^-rw------- .* etc/dumpkit/s3-credentials\$' '$out/initrd-list.txt'"
+  check "first kernel reserved crash memory" grep -aEq 'Reserving .* for crashkernel|crashkernel reserved: ' "$c"
+  check "crash kernel loaded (kexec_crash_loaded=1)" grep -aq 'LAB-KEXEC-LOADED loaded=1' "$c"
+  check "capture kernel ran our /init with /proc/vmcore" grep -aq 'dumpkit-initrd: Linux .*, /proc/vmcore present' "$c"
+  check "our /init brought up the network card by DHCP" grep -aEq 'dumpkit-initrd: network: [a-z0-9]+ up \(dhcp\), 10\.0\.2\.' "$c"
+  check "savecore uploaded the dump in parts of KDUMP_S3_PART_SIZE (5 MiB)" bash -c "grep -aq 'kdump: s3: part 1 (5242880 bytes) sent' '$c' &&
+    grep -aEq 'kdump: s3: $bucket/$loc/dump\.[0-9]+\.flat: [0-9]+ bytes in [0-9]+ part\(s\), SHA-256 [0-9a-f]{64}' '$c'"
+  check "savecore: dump saved" grep -aq 'dumpkit-initrd: savecore: dump saved' "$c"
+  check "capture kernel rebooted (QEMU exited by itself)" bash -c "[ $exited = yes ] && grep -aq 'dumpkit-initrd: rebooting' '$c'"
+  check "COMPLETE marker on the server, no upload-state left (GET: 404)" bash -c "grep -q '^dumpkit S3 dump 1\$' '$out/COMPLETE' &&
+    [ '$state_http' = 404 ]"
+  check "the dump object (read with curl) has the size and SHA-256 COMPLETE records" bash -c "
+    [ -s '$out/$flat' ] && grep -qx \"$flat: \$(stat -c %s '$out/$flat') \$(sha256sum < '$out/$flat' | cut -d' ' -f1)\" '$out/COMPLETE'"
+  check "the dmesg object's size and SHA-256 in COMPLETE match the fetched log" bash -c "
+    [ -s '$m' ] && grep -qx \"\$(basename '$m'): \$(stat -c %s '$m') \$(sha256sum < '$m' | cut -d' ' -f1)\" '$out/COMPLETE'"
+  check "kdump fetch rebuilt dump.STAMP and saved dmesg.STAMP" bash -c "[ -s '$d' ] && [ -s '$m' ]"
+  if command -v makedumpfile > /dev/null; then
+    makedumpfile -R "$out/debian-R.dump" < "$out/$flat" > "$out/debian-R.log" 2>&1 || true
+    check "Debian's makedumpfile -R of the object gives the same file as kdump fetch" cmp "$out/debian-R.dump" "$d"
+  else
+    echo "SKIP Debian's makedumpfile -R: makedumpfile not installed" | tee -a "$RES"
+  fi
+  check "guest dmesg file has the marker" grep -q 'LAB-MARKER kdump-lab' "$m"
+  check_saved_dump "$d"
+  t3=$(now)
+  [ -s "$out/fetch.log" ] && cat "$out/fetch.log" >&2
+  { echo "mode=s3 kver=$KVER nic=$nic GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL accel=${ACCEL:-tcg} tries=$try"
+    echo "initrd_bytes $(stat -c %s "$out/initrd.img")"
+    echo "initramfs_s $(secs "$t0" "$t1")"; echo "qemu_kdump_run_s $(secs "$t1" "$t2")"; echo "host_checks_s $(secs "$t2" "$t3")"
+    grep -aE 'dumpkit-initrd:|kdump: (s3|saving|saved|failed)|LAB-PANIC-NOW' "$c" | tr -d '\r' || true
+    echo "object_bytes $(stat -c %s "$out/$flat" 2>/dev/null || echo 0) dump_bytes $(stat -c %s "$d" 2>/dev/null || echo 0)"
+  } > "$out/e2e-timings.txt"
+  rm -f "$out/$flat" "$out/debian-R.dump"
+  log "s3: $(grep -c PASS "$RES") passed, $(grep -c FAIL "$RES") failed; results in $out"
+  cat "$out/e2e-timings.txt" >&2
+}
+
 search() { # savecore at each CRASHKERNEL_SIZES size, largest first; report the smallest that passed
   local size smallest=none
   for size in ${CRASHKERNEL_SIZES:-112M 96M 80M 64M}; do
@@ -342,15 +456,15 @@ case $MODE in
   both) run_mode makedumpfile; run_mode savecore ;;
   search) search ;;
   initrd) run_initrd ;;
-  nfs)
-    # QEMU and the NFS server in a network namespace of their own: the server listens on that namespace's loopback only
+  nfs|s3)
+    # QEMU and the server (NFS or S3) in a network namespace of their own: the server listens on that namespace's loopback only
     if [ -z "${E2E_NETNS:-}" ]; then
-      command -v unshare > /dev/null || { log "nfs: no unshare"; exit 2; }
-      unshare --net true 2> /dev/null || { log "nfs: cannot make a network namespace (unshare --net; root needed)"; exit 2; }
-      exec unshare --net env E2E_NETNS=1 DUMPKIT_BIN="$DUMPKIT_BIN" "$0" nfs "$KVER"
+      command -v unshare > /dev/null || { log "$MODE: no unshare"; exit 2; }
+      unshare --net true 2> /dev/null || { log "$MODE: cannot make a network namespace (unshare --net; root needed)"; exit 2; }
+      exec unshare --net env E2E_NETNS=1 DUMPKIT_BIN="$DUMPKIT_BIN" "$0" "$MODE" "$KVER"
     fi
-    run_nfs || exit $? ;;
-  *) echo "usage: $0 [makedumpfile|savecore|both|search|initrd|nfs] [KVER]" >&2; exit 2 ;;
+    if [ "$MODE" = nfs ]; then run_nfs || exit $?; else run_s3 || exit $?; fi ;;
+  *) echo "usage: $0 [makedumpfile|savecore|both|search|initrd|nfs|s3] [KVER]" >&2; exit 2 ;;
 esac
 log "total $(secs "$T0" "$(now)") s (publish $(secs "$T0" "$T1") s); $fails check(s) failed"
 [ "$fails" -eq 0 ]

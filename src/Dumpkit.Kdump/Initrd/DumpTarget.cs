@@ -35,8 +35,22 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
 
     public const string NfsFsType = "nfs";
 
+    /// <summary>The pseudo file system type of a KDUMP_S3 target: nothing is mounted, savecore uploads over the network.</summary>
+    public const string S3FsType = "s3";
+
+    /// <summary>Where the image holds the S3 credentials file (mode 0600; KDUMP_S3_CREDENTIALS in the image's configuration).</summary>
+    public const string S3CredentialsInImage = "/etc/dumpkit/s3-credentials";
+
+    /// <summary>Whether the image's /init brings up the network before savecore (NFS and S3 targets).</summary>
+    public bool NeedsNetwork => FsType is NfsFsType or S3FsType;
+
+    /// <summary>KDUMP_S3: the credentials file on this machine the image carries a copy of.</summary>
+    public string? CredentialsFile { get; init; }
+
     public static DumpTarget Resolve(KdumpConfig config, KexecHost host)
     {
+        if (config.Get("KDUMP_S3") is not null)
+            return ResolveS3(config, host);
         if (config.Nfs is not null)
             return ResolveNfs(config, host);
         string coreDir = config.CoreDir;
@@ -82,7 +96,32 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
     {
         if (NfsTarget.FromConfig(config, out string? problem) is not { } nfs)
             throw new DumpTargetException(problem!);
-        var notes = new List<string>();
+        var modules = NetworkModules(host);
+        foreach (var m in NfsModules)
+            if (!modules.Contains(m)) modules.Add(m);
+        return new DumpTarget(nfs.Spec, NfsFsType, MountPoint, modules, []);
+    }
+
+    /// <summary>KDUMP_S3=http://HOST[:PORT]/BUCKET[/PREFIX]: savecore in the image uploads the dump; the image needs the network card
+    /// drivers (as for NFS) and a copy of the credentials file, which must be safe here (root's, mode 0600) as savecore demands.</summary>
+    private static DumpTarget ResolveS3(KdumpConfig config, KexecHost host)
+    {
+        S3.S3Target target;
+        try
+        {
+            target = S3.S3Target.FromConfig(config)!;
+            S3.S3Credentials.Load(target.CredentialsPath);
+        }
+        catch (S3.S3ConfigException e)
+        {
+            throw new DumpTargetException(e.Message);
+        }
+        return new DumpTarget(target.Url, S3FsType, MountPoint, NetworkModules(host), []) { CredentialsFile = target.CredentialsPath };
+    }
+
+    /// <summary>The drivers of this machine's network cards (/sys/class/net/*/device) and the common ones.</summary>
+    private static List<string> NetworkModules(KexecHost host)
+    {
         var modules = new List<string>();
         string net = host.SystemPath("/sys/class/net");
         if (Directory.Exists(net))
@@ -94,9 +133,9 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
                     foreach (var m in DriverModules(Path.Combine(nic, "device"), host, []))
                         if (!modules.Contains(m)) modules.Add(m);
             }
-        foreach (var m in CommonNetworkDrivers.Concat(NfsModules))
+        foreach (var m in CommonNetworkDrivers)
             if (!modules.Contains(m)) modules.Add(m);
-        return new DumpTarget(nfs.Spec, NfsFsType, MountPoint, modules, notes);
+        return modules;
     }
 
     private static bool Under(string path, string mountPoint) =>

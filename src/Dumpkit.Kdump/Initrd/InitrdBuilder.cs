@@ -20,7 +20,8 @@ public sealed record InitrdInputs(string Kver, string ModulesDirectory, string B
 /// <summary>
 /// Builds the capture initramfs: busybox (static), the dumpkit binary with the shared objects it needs and the links
 /// makedumpfile and kexec, the modules of the dump target (<see cref="DumpTarget"/>) with their dependencies, the
-/// configuration (KDUMP_COREDIR rewritten to where the target is mounted) and /init (<see cref="InitScript"/>).
+/// configuration (KDUMP_COREDIR rewritten to where the target is mounted), for KDUMP_S3 a copy of the credentials file (mode
+/// 0600, KDUMP_S3_CREDENTIALS rewritten to it) and /init (<see cref="InitScript"/>).
 /// Members are sorted by name with owner root and modification time 0, so the same inputs give the same bytes.
 /// </summary>
 public static class InitrdBuilder
@@ -64,10 +65,17 @@ public static class InitrdBuilder
         config += (config.Length > 0 ? "\n" : "") +
                   "# dumpkit kdump initrd: where the capture environment mounts the dump target\n" +
                   $"KDUMP_COREDIR={InitScript.Quote(target.CoreDir)}\n";
+        if (target.CredentialsFile is { } credentials)
+        {
+            // the S3 key travels in the image (itself mode 0600), root's and owner-only as savecore demands of it
+            Add(CpioEntry.File(DumpTarget.S3CredentialsInImage.TrimStart('/'), ReadRequired(credentials, null), 0x180));
+            config += "# dumpkit kdump initrd: the copy of KDUMP_S3_CREDENTIALS in the image\n" +
+                      $"KDUMP_S3_CREDENTIALS={InitScript.Quote(DumpTarget.S3CredentialsInImage)}\n";
+        }
         Add(CpioEntry.File("etc/default/dumpkit", Text(config), 0x180));
         Add(CpioEntry.File(InitScript.Settings, Text(InitScript.SettingsText(input.Kver, target, input.Config.FailCmd))));
         Add(CpioEntry.File("init", Text(InitScript.Text(input.Kver)), 0x1ED));
-        if (target.FsType == DumpTarget.NfsFsType)
+        if (target.NeedsNetwork)
             Add(CpioEntry.File(InitScript.DhcpScript, Text(InitScript.DhcpScriptText), 0x1ED));
         Add(CpioEntry.CharDevice("dev/console", 5, 1));
         foreach (var d in new[] { "dev", "proc", "sys", "tmp", "run", "mnt", "sbin", "usr/sbin", DumpTarget.MountPoint.TrimStart('/') })

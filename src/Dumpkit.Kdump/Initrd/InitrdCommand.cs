@@ -86,13 +86,20 @@ public static class InitrdCommand
             host.Err.WriteLine($"kdump: {configPath}: {Cli.SystemErrors.Message(e, configPath)}");
             return KdumpCommand.Usage;
         }
-        foreach (var key in new[] { "SSH", "KDUMP_S3" })
-            if (config.Get(key) is { } v)
-            {
-                host.Err.WriteLine($"kdump: initrd: {key}={v}: the capture initramfs of dumpkit does not support {key} targets yet " +
-                                   "(use a full initramfs as KDUMP_INITRD)");
-                return KdumpCommand.Failed;
-            }
+        foreach (var o in KdumpKeys.Orphans(config))
+            host.Err.WriteLine($"kdump: initrd: warning: {o}");
+        if (config.Get("SSH") is { } ssh)
+        {
+            host.Err.WriteLine($"kdump: initrd: SSH={ssh}: the capture initramfs of dumpkit does not support SSH targets yet " +
+                               "(use a full initramfs as KDUMP_INITRD)");
+            return KdumpCommand.Failed;
+        }
+        // a conflict is refused here too: the image would save to one target while the configuration names two
+        if (config.TargetConflict is { } conflict)
+        {
+            host.Err.WriteLine($"kdump: initrd: {conflict}");
+            return KdumpCommand.Failed;
+        }
         kver ??= host.KernelRelease;
         if (kver.Contains('/') || kver is "." or "..")
         {
@@ -111,7 +118,7 @@ public static class InitrdCommand
             var input = new InitrdInputs(kver, kmoddir, busybox, dumpkit, config, configText);
             var image = InitrdBuilder.Compress(InitrdBuilder.Entries(input, target, host.Err));
             InitrdBuilder.WriteFile(output, image);
-            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir).Write(output);
+            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir).WithCredentials(target.CredentialsFile).Write(output);
             host.Out.WriteLine(output);
             return KdumpCommand.Ok;
         }

@@ -12,10 +12,21 @@ namespace Dumpkit.Kdump.Initrd;
 /// the SHA-256 of the configuration file it carries and of the kernel's module tree (modules.dep and, for every module
 /// it lists, the file's size and modification time: depmod, a new module package or a DKMS rebuild change it).
 /// <c>kdump load</c> rebuilds an image whose stamp no longer matches, <c>status</c> and <c>test</c> say it is stale,
-/// as kdump-tools and kdumpctl rebuild when the configuration is newer than the image.
+/// as kdump-tools and kdumpctl rebuild when the configuration is newer than the image. An image carrying the KDUMP_S3
+/// credentials also records the SHA-256 of that file (<see cref="CredentialsPath"/>): a rotated key makes it stale too.
 /// </summary>
 public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHash, string ModuleDir, string ModulesHash)
 {
+    /// <summary>The credentials file the image carries a copy of, or null.</summary>
+    public string? CredentialsPath { get; init; }
+
+    /// <summary>Its SHA-256 ("-" when missing), or null when it could not be read (not root: unknown, not a change).</summary>
+    public string? CredentialsHash { get; init; }
+
+    /// <summary>This stamp recording the credentials file <paramref name="path"/> as it is now.</summary>
+    public InitrdStamp WithCredentials(string? path) =>
+        path is null ? this : this with { CredentialsPath = path, CredentialsHash = HashFile(path) };
+
     private const string Header = "# dumpkit kdump initrd: what the capture initramfs beside this file was built from";
 
     public static string PathOf(string image) => image + ".stamp";
@@ -28,7 +39,7 @@ public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHa
     public InitrdStamp Now(string configPath)
     {
         string text = File.Exists(configPath) ? File.ReadAllText(configPath) : "";
-        return Of(Kver, configPath, text, ModuleDir);
+        return Of(Kver, configPath, text, ModuleDir).WithCredentials(CredentialsPath);
     }
 
     /// <summary>What changed since the image was built, in words, or null when nothing did.</summary>
@@ -37,11 +48,14 @@ public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHa
         var changed = new List<string>();
         if (now.ConfigHash != ConfigHash) changed.Add($"{now.ConfigPath} changed");
         if (now.ModulesHash != ModulesHash) changed.Add($"the module tree {ModuleDir} changed");
+        if (CredentialsPath is not null && now.CredentialsHash is not null && now.CredentialsHash != CredentialsHash)
+            changed.Add($"the S3 credentials {CredentialsPath} changed");
         return changed.Count == 0 ? null : string.Join(" and ", changed);
     }
 
     public string Text() =>
-        $"{Header}\nkver {Kver}\nconfig {ConfigHash} {ConfigPath}\nmodules {ModulesHash} {ModuleDir}\n";
+        $"{Header}\nkver {Kver}\nconfig {ConfigHash} {ConfigPath}\nmodules {ModulesHash} {ModuleDir}\n" +
+        (CredentialsPath is null ? "" : $"credentials {CredentialsHash ?? "?"} {CredentialsPath}\n");
 
     public void Write(string image) => File.WriteAllText(PathOf(image), Text());
 
@@ -51,7 +65,7 @@ public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHa
         string[] lines;
         try { lines = File.ReadAllLines(PathOf(image)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        string? kver = null, configHash = null, configPath = null, modulesHash = null, moduleDir = null;
+        string? kver = null, configHash = null, configPath = null, modulesHash = null, moduleDir = null, credHash = null, credPath = null;
         foreach (var line in lines)
         {
             var f = line.Split(' ', 3);
@@ -60,10 +74,23 @@ public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHa
                 case "kver" when f.Length >= 2: kver = f[1]; break;
                 case "config" when f.Length == 3: configHash = f[1]; configPath = f[2]; break;
                 case "modules" when f.Length == 3: modulesHash = f[1]; moduleDir = f[2]; break;
+                case "credentials" when f.Length == 3: credHash = f[1]; credPath = f[2]; break;
             }
         }
         return kver is null || configHash is null || configPath is null || modulesHash is null || moduleDir is null ? null
-            : new InitrdStamp(kver, configPath, configHash, moduleDir, modulesHash);
+            : new InitrdStamp(kver, configPath, configHash, moduleDir, modulesHash) { CredentialsPath = credPath, CredentialsHash = credHash };
+    }
+
+    private static string? HashFile(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Hash(File.ReadAllBytes(path)) : "-";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static string Hash(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));

@@ -156,6 +156,70 @@ public class InitrdCommandTests
         Assert.Contains("module virtio_pci is not in", f.Err.ToString());
     }
 
+    /// <summary>A KDUMP_S3 target: the network card drivers without the NFS client, the DHCP script, /init bringing the network up
+    /// for savecore's upload, and a copy of the credentials file, mode 0600, that the image's configuration points at.</summary>
+    [SkippableFact]
+    public void S3TargetGetsTheNetworkAndTheCredentials()
+    {
+        Skip.IfNot(File.Exists("/bin/busybox") && File.Exists("/usr/bin/true"), "busybox-static or /usr/bin/true missing");
+        var (f, kmod) = Machine();
+        using var _ = f;
+        File.AppendAllText(Path.Combine(kmod, "modules.dep"), "kernel/drivers/net/virtio_net.ko:\nkernel/fs/nfs/nfsv4.ko:\n");
+        foreach (var m in new[] { "drivers/net/virtio_net", "fs/nfs/nfsv4" })
+            f.WriteRoot($"lib/modules/{Kver}/kernel/{m}.ko", "\x7F" + "ELF fake module " + m);
+        string creds = f.MakeFile("s3-credentials", System.Text.Encoding.UTF8.GetBytes("[default]\naws_access_key_id = AK\naws_secret_access_key = SK\n"));
+        File.SetUnixFileMode(creds, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        string cfg = Conf(f, "dumpkit.conf", $"KDUMP_S3=http://10.0.2.2:7480/dumps/site\nKDUMP_S3_CREDENTIALS={creds}\n");
+        string img = f.Dir["s3.img"];
+        Assert.Equal(0, Initrd(f, "--config", cfg, "initrd", "-o", img, "--kmoddir", kmod, Kver));
+        using var gz = new GZipStream(new MemoryStream(File.ReadAllBytes(img)), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        gz.CopyTo(raw);
+        var entries = CpioReader.Read(raw.ToArray());
+        var copy = entries.Single(e => e.Name == "etc/dumpkit/s3-credentials");
+        Assert.Equal(File.ReadAllBytes(creds), copy.Data);
+        Assert.Equal(0x8180u, copy.Mode);
+        string Text(string name) => System.Text.Encoding.UTF8.GetString(entries.Single(e => e.Name == name).Data);
+        // the image's configuration: the file's, then the copy's path (a later assignment wins, as in sh and KdumpConfig)
+        var inImage = KdumpConfig.Parse(Text("etc/default/dumpkit"));
+        Assert.Equal("/etc/dumpkit/s3-credentials", inImage.Get("KDUMP_S3_CREDENTIALS"));
+        Assert.Equal("http://10.0.2.2:7480/dumps/site", inImage.Get("KDUMP_S3"));
+        Assert.Contains("FSTYPE='s3'\n", Text("etc/dumpkit/initrd.sh"));
+        Assert.Contains("TARGET='http://10.0.2.2:7480/dumps/site'\n", Text("etc/dumpkit/initrd.sh"));
+        Assert.Contains("udhcpc -i", Text("init"));
+        Assert.StartsWith("#!/bin/sh\n", Text("etc/dumpkit/udhcpc.sh"));
+        var load = Text($"lib/modules/{Kver}/dumpkit.load");
+        Assert.Contains("virtio_net.ko", load);
+        Assert.DoesNotContain("nfs", load);
+        // the stamp records the credentials: a rotated key makes the image stale (load rebuilds it, status says so)
+        var stamp = InitrdStamp.Read(img)!;
+        Assert.Null(stamp.Change(stamp.Now(cfg)));
+        File.WriteAllText(creds, "[default]\naws_access_key_id = AK2\naws_secret_access_key = SK2\n");
+        Assert.Equal($"the S3 credentials {creds} changed", stamp.Change(stamp.Now(cfg)));
+        // nothing said but the drivers this fake module tree lacks (e1000, virtio_pci, …)
+        Assert.All(f.Err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.EndsWith("(neither a module nor built in): left out", l));
+    }
+
+    /// <summary>Credentials savecore would refuse are refused when the image is built, naming the file; so is a second target.</summary>
+    [Fact]
+    public void S3TargetWithUnsafeCredentialsOrASecondTargetIsRefused()
+    {
+        var (f, kmod) = Machine();
+        using var _ = f;
+        string creds = f.MakeFile("s3-credentials", System.Text.Encoding.UTF8.GetBytes("aws_access_key_id = AK\naws_secret_access_key = SK\n"));
+        File.SetUnixFileMode(creds, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        string cfg = Conf(f, "dumpkit.conf", $"KDUMP_S3=http://10.0.2.2:7480/dumps\nKDUMP_S3_CREDENTIALS={creds}\n");
+        Assert.Equal(1, Initrd(f, "--config", cfg, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
+        Assert.Equal($"kdump: initrd: KDUMP_S3_CREDENTIALS: {creds}: mode 604 lets others read it: refusing the credentials (chmod 600 it)\n",
+            f.Err.ToString());
+        Assert.False(File.Exists(f.Dir["x.img"]));
+        f.Err.GetStringBuilder().Clear();
+        string both = Conf(f, "both.conf", $"KDUMP_S3=http://10.0.2.2:7480/dumps\nNFS=server:/srv/crash\n");
+        Assert.Equal(1, Initrd(f, "--config", both, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
+        Assert.Contains("kdump: initrd: NFS=server:/srv/crash and KDUMP_S3=http://10.0.2.2:7480/dumps: set one of them", f.Err.ToString());
+        Assert.False(File.Exists(f.Dir["x.img"]));
+    }
+
     [Fact]
     public void DispatchedFromKdump()
     {

@@ -68,6 +68,13 @@ public class KdumpKeysTests
             Assert.StartsWith($"kdump: {key}={value}: ", err);
             Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
+        else if (KdumpKeys.Find(key)!.Needs is { } needs)
+        {
+            // a target's key alone: nothing would use it, a problem naming the key and its target
+            Assert.Equal(1, rc);
+            Assert.StartsWith($"kdump: {key}={value}: set without {needs}, so nothing uses it", err);
+            Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
         else if (key == "KDUMP_S3")
         {
             // honoured: a value that is no URL is a target problem that names the key
