@@ -50,8 +50,9 @@ internal static class OpenFlow
     {
         if (len == 0) return;
         nd.Print($"\n\t data ({len} octets)");
-        if (nd.Verbose >= 2) HexDump.HexAscii(nd, "\n\t  ", cp, len);
-        else nd.Check(cp, len);
+        // a cut dump ends the packet with one " [|openflow]", as tcpdump's hex_and_ascii_print longjmps
+        if (nd.Verbose >= 2) HexDump.HexAscii(nd, "\n\t  ", cp, Math.Min(len, nd.Avail(cp)));
+        nd.Check(cp, len);
     }
 
     /// <summary>A name from a table of consecutive values starting at 0, or null.</summary>
