@@ -160,6 +160,7 @@ internal static class Tcp
         else if (Is(1723)) Pptp.Print(nd, bp);
         else if (Is(6379)) Resp.Print(nd, bp, length);
         else if (Is(22)) Ssh(nd, bp, length);
+        else if (Is(6633) || Is(6653)) OpenFlow.Print(nd, bp, length);
         else if (Is(21)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "ftp", null, true); }
         else if (Is(80) || Is(8080)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "http", TextProtocol.HttpCmds, true); }
         else if (Is(554) || Is(8554)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "rtsp", TextProtocol.RtspCmds, true); }
