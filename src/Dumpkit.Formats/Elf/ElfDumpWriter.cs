@@ -1,6 +1,7 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using System.Buffers.Binary;
 using Dumpkit.Formats.IO;
 
 namespace Dumpkit.Formats.Elf;
@@ -10,10 +11,11 @@ public readonly record struct ElfSegment(ulong PAddr, ulong VAddr, ulong MemSize
 
 /// <summary>
 /// Writes an ELF64 vmcore (<c>makedumpfile -E</c>): the input's note segment and its PT_LOADs,
-/// each cut where at least <see cref="CutRun"/> consecutive pages are excluded. Excluded pages
-/// inside a kept stretch are written as zeros (their content is dropped, as the dump level
-/// asked), trailing ones lie beyond p_filesz. e_flags bit 0 (incomplete) stays set until the
-/// last byte is on disk.
+/// each cut where at least <see cref="CutRun"/> consecutive pages are excluded, as makedumpfile's
+/// write_elf_pages_cyclic cuts them. A shorter run of excluded pages inside a load keeps the input's
+/// bytes (makedumpfile copies a load's file bytes whole), trailing ones lie beyond p_filesz. With
+/// erased bytes the note segment ends in makedumpfile's ERASEINFO note. e_flags bit 0 (incomplete)
+/// stays set until the last byte is on disk.
 /// <para>
 /// The pages come through the <see cref="PagePipeline"/>, twice when zero pages are excluded:
 /// the program headers (which lead the file) depend on which pages are zero, so a first pass
@@ -25,7 +27,8 @@ public static class ElfDumpWriter
     /// <summary>Runs of excluded pages at least this long split a segment (as makedumpfile does).</summary>
     public const int CutRun = 256;
 
-    private readonly record struct Load(ulong PAddr, ulong VAddr, ulong MemSize, ulong FileSize);
+    /// <summary>A PT_LOAD; HasOffset: its p_offset is where it would start even without file bytes (a segment's last).</summary>
+    private readonly record struct Load(ulong PAddr, ulong VAddr, ulong MemSize, ulong FileSize, bool HasOffset);
 
     /// <summary>
     /// Write the vmcore of the pages set in <paramref name="keep"/>, from which the zero pages are
@@ -38,13 +41,16 @@ public static class ElfDumpWriter
         ulong cycle = Math.Max(PagePipeline.BatchFrames, o.CycleFrames);
         ulong zeroPages = o.ExcludeZero ? DropZeroPages(input, keep, o.Threads, cycle) : 0;
         var loads = CutLoads(segments, keep, input.PageShift);
-        var head = Headers(loads, notes, out long dataOffset);
+        var head = Headers(loads, notes, o.EraseinfoSize, o.NoteHeader, out long dataOffset, out long eraseinfoOffset);
         var data = new LoadWriter(sink, loads, dataOffset, input.PageShift, cycle, o.Progress);
         try
         {
             sink.Write(0, head);
+            o.BeforeData?.Invoke();
             using (var pipeline = new PagePipeline(input, new PagePipelineOptions { Threads = o.Threads }))
-                data.WriteAll(pipeline, keep);
+                data.WriteAll(pipeline);
+            if (o.EraseinfoSize > 0)
+                WriteEraseinfo(sink, eraseinfoOffset, o.EraseinfoSize, o.Eraseinfo?.Invoke() ?? []);
             sink.Flush();
             ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, 1 + loads.Count, 0);
             sink.Write(0, head.AsSpan(0, ElfLayout.EhdrSize));
@@ -90,76 +96,112 @@ public static class ElfDumpWriter
         return zeroPages;
     }
 
-    /// <summary>The PT_LOADs of the output: each segment cut at the long runs of pages not kept.</summary>
+    /// <summary>
+    /// The PT_LOADs of the output, cut as makedumpfile cuts them: walking each segment's frames, a run of at least
+    /// <see cref="CutRun"/> frames not kept that a kept frame follows ends a load (the run its memory beyond the file
+    /// bytes; a run at the start of a segment is a load without file bytes); a shorter run stays in the file with the
+    /// input's bytes; a run at the segment's end lies beyond p_filesz. A partial first page is always in the file.
+    /// </summary>
     private static List<Load> CutLoads(IReadOnlyList<ElfSegment> segments, PfnBitmap keep, int shift)
     {
         var loads = new List<Load>();
+        ulong page = 1UL << shift;
         foreach (var seg in segments)
         {
-            ulong endAddr = seg.PAddr + seg.MemSize;
-            var pieces = Pieces(keep, seg.PAddr >> shift, endAddr >> shift); // whole pages only, as the reader counts them
-            for (int i = 0; i < pieces.Count; i++)
+            ulong first = seg.PAddr >> shift, end = (seg.PAddr + seg.MemSize) >> shift;
+            ulong head = page - (seg.PAddr & (page - 1)), tail = (seg.PAddr + seg.MemSize) & (page - 1);
+            ulong memSize = 0, fileSize = 0, excluded = 0, paddr = seg.PAddr, vaddr = seg.VAddr;
+            if (head != page)
             {
-                ulong startAddr = i == 0 ? seg.PAddr : pieces[i].Start << shift;
-                ulong stopAddr = i + 1 < pieces.Count ? pieces[i + 1].Start << shift : endAddr;
-                ulong fileEnd = pieces[i].KeptEnd << shift;
-                ulong fileSize = fileEnd > startAddr ? fileEnd - startAddr : 0;
-                loads.Add(new Load(startAddr, seg.VAddr + (startAddr - seg.PAddr), stopAddr - startAddr, fileSize));
+                (memSize, fileSize) = (head, head);
+                first++;
             }
+            if (tail != 0)
+                end++;
+            for (ulong pfn = first; pfn < end; pfn++)
+            {
+                ulong n = pfn == end - 1 && tail != 0 ? tail : page;
+                memSize += n;
+                if (!keep[pfn])
+                {
+                    excluded++;
+                    continue;
+                }
+                if (excluded < CutRun)
+                {
+                    fileSize += excluded * page + n;
+                    excluded = 0;
+                    continue;
+                }
+                memSize -= n;
+                loads.Add(new Load(paddr, vaddr, memSize, fileSize, fileSize > 0));
+                (paddr, vaddr) = (paddr + memSize, vaddr + memSize);
+                (memSize, fileSize, excluded) = (page, page, 0);
+            }
+            loads.Add(new Load(paddr, vaddr, memSize, fileSize, true));
         }
         return loads;
     }
 
-    /// <summary>The pieces of the frames [first, last): where each starts and where its kept frames end.</summary>
-    private static List<(ulong Start, ulong KeptEnd)> Pieces(PfnBitmap keep, ulong first, ulong last)
-    {
-        var pieces = new List<(ulong Start, ulong KeptEnd)>();
-        ulong pieceStart = first, keptEnd = first, p = first;
-        bool any = false;
-        while (p < last)
-        {
-            if (keep[p])
-            {
-                keptEnd = p + 1;
-                any = true;
-                p++;
-                continue;
-            }
-            ulong runStart = p;
-            while (p < last && !keep[p]) p++;
-            if (p - runStart >= CutRun && any && p < last)
-            {
-                pieces.Add((pieceStart, keptEnd));
-                pieceStart = p;
-                keptEnd = p;
-                any = false;
-            }
-        }
-        pieces.Add((pieceStart, keptEnd));
-        return pieces;
-    }
+    /// <summary>The ERASEINFO note's name, as makedumpfile names it (with its NUL, padded to 4 bytes in the note).</summary>
+    private static ReadOnlySpan<byte> EraseinfoName => "ERASEINFO\0"u8;
 
-    /// <summary>ELF header (marked incomplete), PT_NOTE, the PT_LOADs and the notes; where the data starts.</summary>
-    private static byte[] Headers(List<Load> loads, byte[] notes, out long dataOffset)
+    /// <summary>
+    /// ELF header (marked incomplete), PT_NOTE (the input's <paramref name="note"/>, moved), the PT_LOADs and the notes;
+    /// where the data starts. With an eraseinfo of <paramref name="eraseinfoSize"/> bytes (makedumpfile's estimate, made
+    /// before the pages are written) the PT_NOTE grows by an ERASEINFO note of that size, type 0, after the input's notes;
+    /// where its text goes.
+    /// </summary>
+    private static byte[] Headers(List<Load> loads, byte[] notes, long eraseinfoSize, ElfPhdr? note, out long dataOffset,
+        out long eraseinfoOffset)
     {
         int phnum = 1 + loads.Count;
         long notesOffset = ElfLayout.EhdrSize + (long)phnum * ElfLayout.PhdrSize;
-        dataOffset = notesOffset + notes.Length;
+        long notesSize = notes.Length;
+        eraseinfoOffset = 0;
+        if (eraseinfoSize > 0)
+        {
+            int nameSize = (EraseinfoName.Length + 3) & ~3;
+            notesSize += 12 + nameSize + ((eraseinfoSize + 3) & ~3L);
+            long noteAt = notesOffset + ((notes.Length + 3) & ~3);
+            eraseinfoOffset = noteAt + 12 + nameSize;
+        }
+        dataOffset = notesOffset + notesSize;
         var head = new byte[dataOffset];
         ElfHeader.WriteCore(head, ElfLayout.EM_X86_64, phnum, ElfLayout.ElfIncomplete);
-        new ElfPhdr(ElfLayout.PT_NOTE, 0, (ulong)notesOffset, 0, 0, (ulong)notes.Length, (ulong)notes.Length, 0)
-            .Write(head.AsSpan(ElfLayout.EhdrSize));
+        // makedumpfile grows p_filesz alone: p_memsz stays the input's notes' size
+        var n = note ?? new ElfPhdr(ElfLayout.PT_NOTE, 0, 0, 0, 0, 0, (ulong)notes.Length, 0);
+        (n with { Offset = (ulong)notesOffset, FileSize = (ulong)notesSize }).Write(head.AsSpan(ElfLayout.EhdrSize));
+        if (eraseinfoSize > 0)
+        {
+            var nhdr = head.AsSpan((int)(eraseinfoOffset - 12 - ((EraseinfoName.Length + 3) & ~3)));
+            BinaryPrimitives.WriteUInt32LittleEndian(nhdr, (uint)EraseinfoName.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(nhdr[4..], (uint)eraseinfoSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(nhdr[8..], 0);
+            EraseinfoName.CopyTo(nhdr[12..]);
+        }
         long cursor = dataOffset;
         for (int i = 0; i < loads.Count; i++)
         {
             var l = loads[i];
-            ulong off = l.FileSize > 0 ? (ulong)cursor : 0;
+            ulong off = l.FileSize > 0 || l.HasOffset ? (ulong)cursor : 0;
             new ElfPhdr(ElfLayout.PT_LOAD, 7, off, l.VAddr, l.PAddr, l.FileSize, l.MemSize, 0)
                 .Write(head.AsSpan(ElfLayout.EhdrSize + (i + 1) * ElfLayout.PhdrSize));
             cursor += (long)l.FileSize;
         }
         notes.CopyTo(head, (int)notesOffset);
         return head;
+    }
+
+    /// <summary>
+    /// The eraseinfo text into its note, as much as the estimate has room for; the rest of the estimate stays zeros
+    /// (makedumpfile's estimate counts every erase, the text only those whose bytes the file holds).
+    /// </summary>
+    private static void WriteEraseinfo(IDumpSink sink, long offset, long size, byte[] text)
+    {
+        var b = new byte[size];
+        text.AsSpan(0, (int)Math.Min(text.Length, size)).CopyTo(b);
+        sink.Write(offset, b);
     }
 
     /// <summary>
@@ -230,9 +272,10 @@ public static class ElfDumpWriter
 
         /// <summary>
         /// Runs the pipeline over the pieces, about <c>runFrames</c> frames at a time, so
-        /// that its batch plan stays the size of one cycle's, whatever the dump size.
+        /// that its batch plan stays the size of one cycle's, whatever the dump size. Every frame of the file bytes is
+        /// read, kept or not: a short run of frames not kept holds the input's bytes, as makedumpfile copies it.
         /// </summary>
-        public void WriteAll(PagePipeline pipeline, PfnBitmap keep)
+        public void WriteAll(PagePipeline pipeline)
         {
             var ranges = new List<(ulong, ulong)>();
             ulong frames = 0;
@@ -241,7 +284,7 @@ public static class ElfDumpWriter
                 var (start, end, _) = _pieces[i];
                 if (ranges.Count > 0 && frames + (end - start) > _runFrames)
                 {
-                    pipeline.Run(keep, ranges, Write);
+                    pipeline.Run(Selected(ranges), ranges, Write);
                     _firstPiece = i;
                     ranges.Clear();
                     frames = 0;
@@ -250,8 +293,20 @@ public static class ElfDumpWriter
                 frames += end - start;
             }
             if (ranges.Count > 0)
-                pipeline.Run(keep, ranges, Write);
+                pipeline.Run(Selected(ranges), ranges, Write);
             _progress?.Invoke(_total, _total);
+        }
+
+        /// <summary>A window of every frame in <paramref name="ranges"/>.</summary>
+        private static PfnBitmap Selected(List<(ulong Start, ulong End)> ranges)
+        {
+            ulong first = ulong.MaxValue, last = 0;
+            foreach (var (start, end) in ranges)
+                (first, last) = (Math.Min(first, start), Math.Max(last, end));
+            var selected = new PfnBitmap(first & ~63UL, Math.Max(last, first & ~63UL));
+            foreach (var (start, end) in ranges)
+                selected.SetRange(start, end);
+            return selected;
         }
 
         private bool Write(PageBatch batch)

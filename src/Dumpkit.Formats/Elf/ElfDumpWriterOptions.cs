@@ -14,6 +14,20 @@ public sealed class ElfDumpWriterOptions
     public Action<ulong, ulong>? Progress { get; init; }
     /// <summary>Frames the pipeline takes at a time (its batch plan and the zero pass's window); output unchanged.</summary>
     public ulong CycleFrames { get; init; } = Diskdump.DiskdumpWriter.DefaultCycleFrames;
+    /// <summary>
+    /// The size of the ERASEINFO note's text, fixed before any page is written (makedumpfile's estimate: every erase's
+    /// line); 0: no note.
+    /// </summary>
+    public long EraseinfoSize { get; init; }
+    /// <summary>The eraseinfo text, asked for once the pages are written (it may be shorter than the estimate).</summary>
+    public Func<byte[]>? Eraseinfo { get; init; }
+    /// <summary>
+    /// The input's PT_NOTE header: the output's keeps its flags, addresses and alignment (makedumpfile moves the input's),
+    /// with its own offset and size. Null: all zero.
+    /// </summary>
+    public ElfPhdr? NoteHeader { get; init; }
+    /// <summary>Called after the zero pages are found, before the pages of the file are read.</summary>
+    public Action? BeforeData { get; init; }
 }
 
 /// <summary>What an ELF vmcore came to hold.</summary>

@@ -29,6 +29,9 @@ internal sealed class EraseLog
         return (entry, times);
     }
 
+    /// <summary>The expression of entry <paramref name="entry"/> (1-based), as its lines name it.</summary>
+    public string Expression(int entry) => _entries[entry - 1].Expression;
+
     /// <summary>The eraseinfo of a file holding the frames <paramref name="written"/> says it holds.</summary>
     public byte[] Build(IEnumerable<PhysicalErase> erases, int pageShift, Func<ulong, bool> written)
     {

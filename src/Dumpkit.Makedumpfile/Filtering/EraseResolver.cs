@@ -74,6 +74,22 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         return [.. _erases.SelectMany(e => e.Pieces)];
     }
 
+    /// <summary>
+    /// The eraseinfo's size as makedumpfile estimates it for an ELF file (get_size_eraseinfo): one line per erase (two
+    /// starting at one address are one, the longer), <c>erase EXPR size N</c> or <c>erase EXPR nullify</c>.
+    /// </summary>
+    public long PlannedEraseinfoSize()
+    {
+        long size = 0;
+        foreach (var (pieces, length) in _erases)
+        {
+            var first = pieces[0];
+            string tail = first.Fill == 0 ? "nullify\n" : $"size {length}\n";
+            size += "erase ".Length + Log.Expression(first.Entry).Length + 1 + tail.Length;
+        }
+        return size;
+    }
+
     private void Guarded(int line, Action action)
     {
         try

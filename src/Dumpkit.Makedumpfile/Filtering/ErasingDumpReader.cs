@@ -19,9 +19,11 @@ internal sealed class ErasingDumpReader : DumpReader
     private readonly List<PhysicalErase> _erases;
     private readonly EraseLog _log;
     private readonly HashSet<ulong> _read = [];
+    private bool _once;
 
-    public ErasingDumpReader(DumpReader inner, IEnumerable<PhysicalErase> erases, EraseLog? log = null)
+    public ErasingDumpReader(DumpReader inner, IEnumerable<PhysicalErase> erases, EraseLog? log = null, long plannedEraseinfoSize = 0)
     {
+        PlannedEraseinfoSize = plannedEraseinfoSize;
         _inner = inner;
         _erases = [.. erases];
         _log = log ?? new EraseLog();
@@ -38,17 +40,41 @@ internal sealed class ErasingDumpReader : DumpReader
         }
     }
 
+    /// <summary>
+    /// The eraseinfo's size as makedumpfile estimates it before writing an ELF file (get_size_eraseinfo): a line for every
+    /// erase, whether the file will hold its bytes or not.
+    /// </summary>
+    public long PlannedEraseinfoSize { get; }
+
     /// <summary>The reader whose pages are erased.</summary>
     public DumpReader Inner => _inner;
 
     /// <summary>Frames with erased bytes.</summary>
     public int ErasedFrames => _byFrame.Count;
 
-    /// <summary>Forgets the frames read so far (a new output is written).</summary>
+    /// <summary>Forgets the frames read so far (a new output is written); every read erases.</summary>
     public void ForgetReads()
     {
         lock (_read)
+        {
             _read.Clear();
+            _once = false;
+        }
+    }
+
+    /// <summary>
+    /// Forgets the frames read so far, and from now on erases a frame's bytes only the first time it is read: makedumpfile
+    /// writing an ELF file uses each erase up once (extract_filter_info), so a frame two PT_LOADs hold (the kernel's
+    /// text and its direct mapping) is erased where the file holds it first and kept as it is where it comes again. The
+    /// frames must then be read in the file's order.
+    /// </summary>
+    public void EraseOnceFromNow()
+    {
+        lock (_read)
+        {
+            _read.Clear();
+            _once = true;
+        }
     }
 
     /// <summary>The eraseinfo of an output holding the frames read since <see cref="ForgetReads"/> in [first, end).</summary>
@@ -96,7 +122,8 @@ internal sealed class ErasingDumpReader : DumpReader
         if (!_byFrame.TryGetValue(pfn, out var list))
             return;
         lock (_read)
-            _read.Add(pfn);
+            if (!_read.Add(pfn) && _once)
+                return;
         foreach (var (offset, length, fill) in list)
             page.Slice(offset, length).Fill(fill);
     }

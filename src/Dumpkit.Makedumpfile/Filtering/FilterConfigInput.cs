@@ -54,7 +54,7 @@ internal static class FilterConfigInput
             return null;
         }
         Report(errors, msg);
-        return new ErasingDumpReader(input, erases, resolver.Log);
+        return new ErasingDumpReader(input, erases, resolver.Log, resolver.PlannedEraseinfoSize());
     }
 
     /// <summary>makedumpfile's "Config error at LINE: ..." lines, in the file's order.</summary>

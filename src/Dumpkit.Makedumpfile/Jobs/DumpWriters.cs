@@ -97,13 +97,21 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
     public (bool OutOfSpace, string? Reason) WriteElf(DumpBitmaps bitmaps)
     {
         var (_, dumpable) = bitmaps.Whole();
+        var erasing = input as Filtering.ErasingDumpReader;
         var options = new ElfDumpWriterOptions
         {
             // ELF output drops zero pages from the kept set (they read back as zero anyway).
             ExcludeZero = (level & DumpLevel.Zero) != 0,
-            Threads = job.ThreadCount,
+            // erasing, the frames are read in the file's order (each erase is used up where the file first holds its bytes)
+            Threads = erasing is null ? job.ThreadCount : 1,
             Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
             CycleFrames = job.CycleFrames,
+            EraseinfoSize = erasing?.PlannedEraseinfoSize ?? 0,
+            Eraseinfo = erasing is null ? null : () => erasing.Eraseinfo(),
+            BeforeData = erasing is null ? null : erasing.EraseOnceFromNow,
+            NoteHeader = (erasing?.Inner ?? input) is ElfDumpReader elf && elf.ProgramHeaders.Any(p => p.Type == ElfLayout.PT_NOTE)
+                ? elf.ProgramHeaders.First(p => p.Type == ElfLayout.PT_NOTE)
+                : null,
         };
         var segments = new List<ElfSegment>();
         foreach (var seg in input.Segments)
