@@ -46,7 +46,7 @@ internal sealed class ForeachCommand : ICrashCommand
                 else
                     throw CrashSession.Usage(this);
             }
-            else if (keys[^1] is "vm" or "files" or "ps" or "set")
+            else if (keys[^1] is "vm" or "ps" or "set")
                 throw CrashSession.Usage(this);
             else
                 keyArgs[keys[^1]].Add(word);
@@ -62,12 +62,16 @@ internal sealed class ForeachCommand : ICrashCommand
             if (na.Count == 0)
                 session.Out.WriteLine("WARNING: net command requires -s or -S option\n");
         }
+        (string? Reference, bool Cache) files = keyArgs.TryGetValue("files", out var fa) ? FilesOptions(fa) : (null, false);
+        if (files.Reference is not null && keys.Count > 1)
+            throw CrashSession.Usage(this);
 
         var table = session.Processes;
         var selected = Select(session, table, args[..at]);
         var ctx = keys.Contains("bt") ? BtContext.Of(session) : null;
         var btTasks = ctx?.Tasks.ToDictionary(t => t.Address);
-        bool headers = !keys.Contains("ps");
+        // files -R prints a task's header only when a file refers to the reference
+        bool headers = !keys.Contains("ps") && files.Reference is null;
         bool pageHeader = true;
         int subsequent = 0;
         foreach (var e in selected)
@@ -85,8 +89,14 @@ internal sealed class ForeachCommand : ICrashCommand
                     case "vm":
                         VmCommand.Print(session, e);
                         break;
+                    case "files" when files.Reference is { } reference:
+                        FilesCommand.PrintReferences(session, e, reference, files.Cache);
+                        break;
                     case "files":
-                        FilesCommand.Print(session, e);
+                        if (files.Cache)
+                            FilesCommand.PrintCache(session, e);
+                        else
+                            FilesCommand.Print(session, e);
                         break;
                     case "ps":
                         if (subsequent++ == 0)
@@ -111,6 +121,23 @@ internal sealed class ForeachCommand : ICrashCommand
                 }
             }
         }
+    }
+
+    /// <summary><c>files</c>' options after the keyword: <c>-R reference</c> (with <c>files</c> the only command) and <c>-c</c>.</summary>
+    private (string? Reference, bool Cache) FilesOptions(List<string> words)
+    {
+        string? reference = null;
+        bool cache = false;
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (words[i] == "-c")
+                cache = true;
+            else if (words[i] == "-R" && i + 1 < words.Count && reference is null)
+                reference = words[++i];
+            else
+                throw CrashSession.Usage(this);
+        }
+        return (reference, cache);
     }
 
     /// <summary><c>task</c>'s options after the keyword: <c>-R member[,member]</c>, <c>-x</c>, <c>-d</c>.</summary>

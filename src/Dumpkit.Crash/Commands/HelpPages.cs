@@ -46,14 +46,18 @@ internal static class HelpPages
                     pid  every task with that PID.
                   taskp  a task_struct address.
                      -c  each open file's inode, its i_mapping and the number of pages in its page cache.
-
-              The other options of crash's files (-d, -p, -R) are not there yet.
+              -R reference  only the open files that refer to it: a descriptor number, a file, dentry or inode
+                         address, a type, or a part of the path; a task without one shows nothing.
+              -d dentry  a dentry (hexadecimal address): its inode, super block, type and full path.
+               -p inode  an inode (hexadecimal address): its page count, then each page of its page cache
+                         (page, physical address, mapping, index, count, flags).
             """,
         "foreach" => """
               Run commands for every task, in ps order, or for the tasks selected by PID, task address,
               command name, 'regex', state (RU, IN, UN, ...), kernel, user, gleader or active.
               The commands taken are "bt" (with -f), "vm", "files", "ps", "task" (with -R, -x, -d), "sig",
-              "set", "net -s" and "vtop" (with -u, -k and addresses); several may be given.
+              "set", "net -s" and "vtop" (with -u, -k and addresses); several may be given; "files -R" prints
+              only the tasks that hold the reference.
             """,
         "help" => """
               Without an argument, the table of commands. With command names, each one's page; "all" shows
