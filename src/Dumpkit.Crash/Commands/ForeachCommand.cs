@@ -55,13 +55,22 @@ internal sealed class ForeachCommand : ICrashCommand
         (List<ulong> Addresses, bool User, bool Kernel)? vtop = keyArgs.TryGetValue("vtop", out var va) ? VtopOptions(va) : null;
         if (keyArgs.TryGetValue("sig", out var sa) && sa.Count > 0)
             throw CrashSession.Usage(this);
+        string? netReference = null;
         if (keyArgs.TryGetValue("net", out var na))
         {
-            if (na.Any(a => a != "-s"))
-                throw new CommandException("foreach: net is supported with -s only by this crash");
-            if (na.Count == 0)
+            for (int i = 0; i < na.Count; i++)
+            {
+                if (na[i] == "-R" && i + 1 < na.Count && netReference is null)
+                    netReference = na[++i];
+                else if (na[i] is not ("-s" or "-x" or "-d"))
+                    throw new CommandException("foreach: net is supported with -s, -x, -d and -R only by this crash");
+            }
+            if (!na.Contains("-s"))
                 session.Out.WriteLine("WARNING: net command requires -s or -S option\n");
+            if (netReference is not null && keys.Count > 1)
+                throw CrashSession.Usage(this);
         }
+
         (string? Reference, bool Cache) files = keyArgs.TryGetValue("files", out var fa) ? FilesOptions(fa) : (null, false);
         if (files.Reference is not null && keys.Count > 1)
             throw CrashSession.Usage(this);
@@ -71,7 +80,7 @@ internal sealed class ForeachCommand : ICrashCommand
         var ctx = keys.Contains("bt") ? BtContext.Of(session) : null;
         var btTasks = ctx?.Tasks.ToDictionary(t => t.Address);
         // files -R prints a task's header only when a file refers to the reference
-        bool headers = !keys.Contains("ps") && files.Reference is null;
+        bool headers = !keys.Contains("ps") && files.Reference is null && netReference is null;
         bool pageHeader = true;
         int subsequent = 0;
         foreach (var e in selected)
@@ -113,7 +122,7 @@ internal sealed class ForeachCommand : ICrashCommand
                         SetCommand.Show(session, e);
                         break;
                     case "net":
-                        NetCommand.Sockets(session, e);
+                        NetCommand.Sockets(session, e, netReference);
                         break;
                     case "vtop":
                         VtopCommand.Translate(session, e, vtop!.Value.Addresses, vtop.Value.User, vtop.Value.Kernel, ref pageHeader);
