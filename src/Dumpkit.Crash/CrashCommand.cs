@@ -205,6 +205,7 @@ public static class CrashCommand
             // crash's words: a directory is no dump, a missing file is strerror's
             if (Directory.Exists(dumpPath))
                 throw new DumpFormatException(dumpPath, null, "not a supported file format");
+            DumpFiles.RefuseSpecial(dumpPath);
             if (!File.Exists(dumpPath))
                 throw new FileNotFoundException(null, dumpPath);
         }

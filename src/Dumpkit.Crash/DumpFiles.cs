@@ -2,6 +2,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Dumpkit.Formats;
 using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.Elf;
@@ -10,9 +11,44 @@ using Dumpkit.Formats.Flattened;
 namespace Dumpkit.Crash;
 
 /// <summary>The dump files of a session: which argument is a dump, and whether a split set is whole.</summary>
-internal static class DumpFiles
+internal static partial class DumpFiles
 {
     private const ushort ElfCore = 4; // ET_CORE
+
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Stat(string path, ref byte buf);
+
+    /// <summary>
+    /// What stat(2) says a path is when it is neither a regular file, a directory nor a block device (a FIFO, socket
+    /// or character device: opening one to read can block for ever, or read an endless stream), else null.
+    /// st_mode lies at offset 24 of x86-64's struct stat and 16 of arm64's.
+    /// </summary>
+    public static string? SpecialKind(string path)
+    {
+        if (!OperatingSystem.IsLinux() || path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+            return null;
+        var buf = new byte[256];
+        if (Stat(path, ref buf[0]) != 0)
+            return null;
+        int at = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 16 : 24;
+        return (BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(at)) & 0xf000) switch
+        {
+            0x1000 => "a FIFO",
+            0xc000 => "a socket",
+            0x2000 => "a character device",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Refuses a dump path that is a FIFO, socket or character device before anything opens it (open(2) of a FIFO
+    /// without a writer never returns): one line naming the file, as for a directory.
+    /// </summary>
+    public static void RefuseSpecial(string path)
+    {
+        if (SpecialKind(path) is { } kind)
+            throw new DumpFormatException(path, null, $"not a supported file format ({kind}, not a regular file)");
+    }
 
     /// <summary>
     /// True when <paramref name="path"/> is a dump by its first bytes (kdump-compressed, flattened, an ELF core), so
@@ -20,6 +56,8 @@ internal static class DumpFiles
     /// </summary>
     public static bool LooksLikeDump(string path)
     {
+        if (SpecialKind(path) is not null)
+            return false;
         try
         {
             using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);

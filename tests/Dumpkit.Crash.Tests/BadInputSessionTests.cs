@@ -94,6 +94,37 @@ public class BadInputSessionTests
     }
 
     [SkippableFact]
+    // net's and files' options as crash's getopt reads them (clusters, attached values, -N numbers, -d/-p addresses, -R
+    // references), on 6.1 and 6.12: an answer or crash's message, never an exception.
+    public void RandomNetAndFilesOptionsNeverEscape()
+    {
+        var command = Gen.OneOf(Gen.Const("net"), Gen.Const("files"), Gen.Const("foreach net"), Gen.Const("foreach files"),
+            Gen.Const("foreach 1 files"));
+        var word = Gen.OneOf(
+            Gen.Const("-s"), Gen.Const("-S"), Gen.Const("-a"), Gen.Const("-n"), Gen.Const("-N"), Gen.Const("-R"), Gen.Const("-x"),
+            Gen.Const("-d"), Gen.Const("-p"), Gen.Const("-c"), Gen.Const("-sx"), Gen.Const("-aN"), Gen.Const("-Rconsole"), Gen.Const("-N0x7f000001"),
+            Gen.Const("-dff"), Gen.Const("--"), Gen.Const("-"), Gen.Const("-z"), Gen.Const("console"), Gen.Const("/"), Gen.Const("0"), Gen.Const("1"),
+            Gen.Const("99999999999999999999"), Gen.Const("0x"), Gen.ULong.Select(v => v.ToString("x")),
+            Gen.ULong[0xffff_8000_0000_0000, ulong.MaxValue].Select(v => v.ToString("x")), Gen.UInt.Select(v => v.ToString()),
+            Gen.Int[-5, 70000].Select(i => i.ToString()), Gen.String[0, 6]);
+        foreach (var kernel in RealData.Kernels)
+        {
+            var dump = RealData.Kernel(kernel, "vmcore.elf");
+            var output = new StringWriter();
+            using var checkedSession = new CrashSession(RealData.OpenMemory(dump), dump, null, output);
+            Gen.Select(command, word.Array[0, 4]).Select((c, w) => string.Join(' ', w.Prepend(c))).Sample(line =>
+            {
+                if (line.Contains('>')) return; // no files
+                output.GetStringBuilder().Clear();
+                checkedSession.Execute(line);
+                var text = output.ToString();
+                Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+            }, iter: 150, threads: 1); // one session, one output: one thread
+        }
+    }
+
+    [SkippableFact]
     // Found by the fuzzer above: an empty argument ("dis \"") threw out of dis; crash 8.0.2 prints the usage.
     public void DisOfAnEmptyArgumentIsTheUsage()
     {

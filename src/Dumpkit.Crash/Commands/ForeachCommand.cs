@@ -46,7 +46,7 @@ internal sealed class ForeachCommand : ICrashCommand
                 else
                     throw CrashSession.Usage(this);
             }
-            else if (keys[^1] is "vm" or "files" or "ps" or "set")
+            else if (keys[^1] is "vm" or "ps" or "set")
                 throw CrashSession.Usage(this);
             else
                 keyArgs[keys[^1]].Add(word);
@@ -55,19 +55,32 @@ internal sealed class ForeachCommand : ICrashCommand
         (List<ulong> Addresses, bool User, bool Kernel)? vtop = keyArgs.TryGetValue("vtop", out var va) ? VtopOptions(va) : null;
         if (keyArgs.TryGetValue("sig", out var sa) && sa.Count > 0)
             throw CrashSession.Usage(this);
+        string? netReference = null;
         if (keyArgs.TryGetValue("net", out var na))
         {
-            if (na.Any(a => a != "-s"))
-                throw new CommandException("foreach: net is supported with -s only by this crash");
-            if (na.Count == 0)
+            for (int i = 0; i < na.Count; i++)
+            {
+                if (na[i] == "-R" && i + 1 < na.Count && netReference is null)
+                    netReference = na[++i];
+                else if (na[i] is not ("-s" or "-x" or "-d"))
+                    throw new CommandException("foreach: net is supported with -s, -x, -d and -R only by this crash");
+            }
+            if (!na.Contains("-s"))
                 session.Out.WriteLine("WARNING: net command requires -s or -S option\n");
+            if (netReference is not null && keys.Count > 1)
+                throw CrashSession.Usage(this);
         }
+
+        (string? Reference, bool Cache) files = keyArgs.TryGetValue("files", out var fa) ? FilesOptions(fa) : (null, false);
+        if (files.Reference is not null && keys.Count > 1)
+            throw CrashSession.Usage(this);
 
         var table = session.Processes;
         var selected = Select(session, table, args[..at]);
         var ctx = keys.Contains("bt") ? BtContext.Of(session) : null;
         var btTasks = ctx?.Tasks.ToDictionary(t => t.Address);
-        bool headers = !keys.Contains("ps");
+        // files -R prints a task's header only when a file refers to the reference
+        bool headers = !keys.Contains("ps") && files.Reference is null && netReference is null;
         bool pageHeader = true;
         int subsequent = 0;
         foreach (var e in selected)
@@ -85,8 +98,14 @@ internal sealed class ForeachCommand : ICrashCommand
                     case "vm":
                         VmCommand.Print(session, e);
                         break;
+                    case "files" when files.Reference is { } reference:
+                        FilesCommand.PrintReferences(session, e, reference, files.Cache);
+                        break;
                     case "files":
-                        FilesCommand.Print(session, e);
+                        if (files.Cache)
+                            FilesCommand.PrintCache(session, e);
+                        else
+                            FilesCommand.Print(session, e);
                         break;
                     case "ps":
                         if (subsequent++ == 0)
@@ -103,7 +122,7 @@ internal sealed class ForeachCommand : ICrashCommand
                         SetCommand.Show(session, e);
                         break;
                     case "net":
-                        NetCommand.Sockets(session, e);
+                        NetCommand.Sockets(session, e, netReference);
                         break;
                     case "vtop":
                         VtopCommand.Translate(session, e, vtop!.Value.Addresses, vtop.Value.User, vtop.Value.Kernel, ref pageHeader);
@@ -111,6 +130,23 @@ internal sealed class ForeachCommand : ICrashCommand
                 }
             }
         }
+    }
+
+    /// <summary><c>files</c>' options after the keyword: <c>-R reference</c> (with <c>files</c> the only command) and <c>-c</c>.</summary>
+    private (string? Reference, bool Cache) FilesOptions(List<string> words)
+    {
+        string? reference = null;
+        bool cache = false;
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (words[i] == "-c")
+                cache = true;
+            else if (words[i] == "-R" && i + 1 < words.Count && reference is null)
+                reference = words[++i];
+            else
+                throw CrashSession.Usage(this);
+        }
+        return (reference, cache);
     }
 
     /// <summary><c>task</c>'s options after the keyword: <c>-R member[,member]</c>, <c>-x</c>, <c>-d</c>.</summary>

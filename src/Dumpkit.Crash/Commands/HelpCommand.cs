@@ -40,7 +40,7 @@ internal sealed class HelpCommand : ICrashCommand
             o.WriteLine($"  {c.Name} - {c.Summary}");
             o.WriteLine();
             o.WriteLine("SYNOPSIS");
-            o.WriteLine(c.Synopsis);
+            o.WriteLine(c.Synopsis.TrimEnd());
             o.WriteLine();
             if (HelpPages.Description(c.Name) is string d)
             {

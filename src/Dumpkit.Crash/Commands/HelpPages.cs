@@ -46,14 +46,18 @@ internal static class HelpPages
                     pid  every task with that PID.
                   taskp  a task_struct address.
                      -c  each open file's inode, its i_mapping and the number of pages in its page cache.
-
-              The other options of crash's files (-d, -p, -R) are not there yet.
+              -R reference  only the open files that refer to it: a descriptor number, a file, dentry or inode
+                         address, a type, or a part of the path; a task without one shows nothing.
+              -d dentry  a dentry (hexadecimal address): its inode, super block, type and full path.
+               -p inode  an inode (hexadecimal address): its page count, then each page of its page cache
+                         (page, physical address, mapping, index, count, flags).
             """,
         "foreach" => """
               Run commands for every task, in ps order, or for the tasks selected by PID, task address,
               command name, 'regex', state (RU, IN, UN, ...), kernel, user, gleader or active.
               The commands taken are "bt" (with -f), "vm", "files", "ps", "task" (with -R, -x, -d), "sig",
-              "set", "net -s" and "vtop" (with -u, -k and addresses); several may be given.
+              "set", "net -s" (with -R) and "vtop" (with -u, -k and addresses); several may be given; "files -R"
+              and "net -s -R" print only the tasks that hold the reference.
             """,
         "help" => """
               Without an argument, the table of commands. With command names, each one's page; "all" shows
@@ -146,10 +150,19 @@ internal static class HelpPages
             """,
         "net" => """
               Without an option, the network devices of the initial namespace: net_device, name and IPv4
-              addresses (-n without a task gives the same list).
+              addresses.
 
-              -s [pid | task]  "No open sockets." for a task without sockets; the socket table of a task
-                               with sockets, -S, -a, -N and -R are not there yet.
+              -n [pid | task]  the devices of the network namespace of the current context, or of the task.
+              -s [pid | task]  each open socket of the current context or the tasks: descriptor, struct socket,
+                               struct sock, family and type, and for INET the source and destination
+                               address-port pairs; "No open sockets." when it has none.
+                       -R ref  with -s: only the socket or sock address, or the descriptor, it names; a task
+                               without it shows nothing.
+                       -x, -d  taken, as crash takes them (they change only -S's structures).
+                           -a  the ARP cache: neighbour, IP address, hardware type and address, device, state.
+                      -N addr  an IPv4 address given as a decimal or hexadecimal number, in dotted notation.
+
+              -S (the socket and sock structures) is not there yet.
             """,
         "task" => """
               The task_struct and thread_info of a task, printed as gdb prints them (types from BTF). Without

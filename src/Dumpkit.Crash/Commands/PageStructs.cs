@@ -38,6 +38,14 @@ internal sealed class PageStructs
 
     public static PageStructs Of(CrashSession session) => Cache.GetValue(session, s => new PageStructs(s));
 
+    /// <summary>The line of a <c>struct page</c> address (crash's is_page_ptr: inside the vmemmap array, on a page boundary); else null.</summary>
+    public string? LineOfPage(ulong page)
+    {
+        if (page < _vmemmap || (page - _vmemmap) % _size != 0)
+            return null;
+        return Line((page - _vmemmap) / _size << 12);
+    }
+
     /// <summary><c>PAGE PHYSICAL MAPPING INDEX CNT FLAGS</c> of the frame holding <paramref name="paddr"/>; null beyond memory or unreadable.</summary>
     public string? Line(ulong paddr)
     {

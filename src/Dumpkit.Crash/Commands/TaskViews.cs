@@ -20,12 +20,13 @@ internal sealed class TaskViews
 
     public VmAreas Areas { get; }
     public OpenFiles Files { get; }
+    public PathNames Paths { get; }
 
     private TaskViews(CrashSession session)
     {
         try
         {
-            var paths = new PathNames(session.Memory, session.Types);
+            var paths = Paths = new PathNames(session.Memory, session.Types);
             Areas = new VmAreas(session.Memory, session.Types, paths);
             Files = new OpenFiles(session.Memory, session.Symbols, session.Types, paths);
         }

@@ -39,7 +39,7 @@ internal static class SplitSets
     {
         try
         {
-            if (!File.Exists(path))
+            if (!File.Exists(path) || DumpFiles.SpecialKind(path) is not null)
                 return null;
             using var dump = DumpReader.Open(path);
             if (dump is not DiskdumpReader { IsSplit: true } split)

@@ -49,6 +49,14 @@ public sealed class OpenFiles
         _pipeOps = symbols.AddressOf("pipe_inode_operations");
     }
 
+    /// <summary>The task's <c>fdtable.max_fds</c> (0 without a file table).</summary>
+    public uint DescriptorLimit(ulong task)
+    {
+        ulong files = ReadU64(task + _taskFiles, "task_struct");
+        ulong fdt = files == 0 ? 0 : ReadU64(files + _filesFdt, "files_struct");
+        return fdt != 0 && _memory.TryReadU32(fdt + _fdtMaxFds, out uint m) ? m : 0;
+    }
+
     public TaskFiles Read(ulong task)
     {
         string? root = null, cwd = null;
@@ -100,11 +108,18 @@ public sealed class OpenFiles
         string path = _paths.Path(dentry, mnt);
         if (path.StartsWith("/pts/", StringComparison.Ordinal) && _paths.DeviceName(mnt) == "devpts")
             path = "/dev" + path;
+        var (type, shown) = TypeOf(inode, path);
+        return new OpenFile(fd, file, dentry, inode, type, shown);
+    }
+
+    /// <summary>crash's type of an inode (four columns, from <c>i_mode</c>) and the path it shows with it (none for a pipe).</summary>
+    public (string Type, string Path) TypeOf(ulong inode, string path)
+    {
         Span<byte> mode = stackalloc byte[2];
         if (!_memory.TryReadVirtual(inode + _iMode, mode))
             throw new KernelAddressException(inode, "inode");
         string type = TypeOf((ushort)(mode[0] | mode[1] << 8), inode, ref path);
-        return new OpenFile(fd, file, dentry, inode, type, path);
+        return (type, path);
     }
 
     /// <summary>crash's type name for an inode mode (four columns: "REG ", "FIFO").</summary>

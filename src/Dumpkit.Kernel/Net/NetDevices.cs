@@ -19,11 +19,14 @@ public static class NetDevices
 {
     private const int MaxEntries = 1 << 16;
 
-    /// <summary>The devices of <c>init_net</c> in list order; unreadable memory throws <see cref="KernelAddressException"/>.</summary>
-    public static List<NetDevice> Read(KernelMemory memory, KallsymsTable symbols, BtfTypes types)
+    /// <summary>
+    /// The devices of <c>init_net</c> (or of the <c>struct net</c> at <paramref name="netNamespace"/>) in list order;
+    /// unreadable memory throws <see cref="KernelAddressException"/>.
+    /// </summary>
+    public static List<NetDevice> Read(KernelMemory memory, KallsymsTable symbols, BtfTypes types, ulong? netNamespace = null)
     {
         ulong Offset(string path) => types.MemberPath(path)?.ByteOffset ?? throw new KernelDataException($"BTF lacks {path}");
-        ulong net = symbols.AddressOf("init_net") ?? throw new KernelDataException("no init_net symbol");
+        ulong net = netNamespace ?? symbols.AddressOf("init_net") ?? throw new KernelDataException("no init_net symbol");
         ulong head = net + Offset("net.dev_base_head");
         ulong devList = Offset("net_device.dev_list");
         ulong name = Offset("net_device.name");
