@@ -75,6 +75,7 @@ public class BadInputSessionTests
         var word = Gen.OneOf(
             Gen.Const("-R"), Gen.Const("-x"), Gen.Const("-d"), Gen.Const("-g"), Gen.Const("-l"), Gen.Const("-s"), Gen.Const("-S"), Gen.Const("-a"),
             Gen.Const("-n"), Gen.Const("-c"), Gen.Const("-u"), Gen.Const("-k"), Gen.Const("-m"), Gen.Const("-f"), Gen.Const("-p"), Gen.Const("-Rpid"),
+            Gen.Const("-v"), Gen.Const("-P"), Gen.Const("-M"), Gen.Const("-px"), Gen.Const("-R400000"), Gen.Const("/bin/busybox"),
             Gen.Const("pid"), Gen.Const("comm"), Gen.Const("flags,stack"), Gen.Const(","), Gen.Const("task"), Gen.Const("sig"), Gen.Const("set"),
             Gen.Const("net"), Gen.Const("vtop"), Gen.Const("0"), Gen.Const("1"), Gen.Const("-1"), Gen.Const("99999999999999999999"),
             Gen.ULong.Select(v => v.ToString("x")), Gen.ULong[0xffff_8000_0000_0000, ulong.MaxValue].Select(v => v.ToString("x")),

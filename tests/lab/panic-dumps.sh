@@ -2,10 +2,11 @@
 # Real kdumps of other kinds of panics than sysrq c, for checking `crash --triage` against the kernel's
 # own log: a Debian kernel in QEMU (../shared/lab's kernels, initramfs and capture init) whose first
 # /init is tests/lab/panic-init, which loads the capture kernel and then panics as KIND says
-# (oom, taint, hung; see panic-init). The capture kernel saves /proc/vmcore.
+# (oom, taint, hung, nmi, softlockup; see panic-init). The capture kernel saves /proc/vmcore. For nmi this script
+# sends QEMU's monitor `nmi` once the guest is ready, for softlockup it stops QEMU (SIGSTOP) for 15 s.
 # usage: tests/lab/panic-dumps.sh LABDIR KVER KIND...
 #   -> LABDIR/panic/KVER/KIND/{vmcore.elf,mdf-c-d31,kdump-dmesg.txt,console.log}   (kept between runs)
-# Needs root, qemu-system-x86, busybox-static, kexec-tools, makedumpfile, cpio; 5-9 min per dump under TCG on
+# Needs root, qemu-system-x86, busybox-static, kexec-tools, makedumpfile, cpio, socat; 5-9 min per dump under TCG on
 # this 2-core machine at load 35-50 (most of it the capture kernel writing the 384 MiB /proc/vmcore to disk).
 # no_timer_check: under TCG on a loaded host a kernel's IO-APIC timer check can fail and panic it at boot.
 set -euo pipefail
@@ -28,13 +29,26 @@ for kind; do
     truncate -s 2G "$run/out.img"; truncate -s 64M "$run/slow.img"
     log "panic-dumps: $kv $kind"
     t0=$(date +%s)
-    timeout 1200 qemu-system-x86_64 -accel "$ACCEL" -m "$GUEST_MEM" -smp "$GUEST_SMP" -display none -no-reboot \
+    timeout 1200 qemu-system-x86_64 -pidfile "$run/qemu.pid" -accel "$ACCEL" -m "$GUEST_MEM" -smp "$GUEST_SMP" -display none -no-reboot \
         -kernel "$(vmlinuz "$kv")" -initrd "$run/initrd" \
         -append "console=ttyS0 crashkernel=$CRASHKERNEL panic=5 lab.panic=$kind no_timer_check ${APPEND:-}" \
-        -serial "file:$run/console.log" -monitor none -device vmcoreinfo \
+        -serial "file:$run/console.log" -monitor "unix:$run/mon.sock,server=on,wait=off" -device vmcoreinfo \
         -drive "file=$run/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out,serial=labout \
         -drive "file=$run/slow.img,format=raw,if=none,id=slow,throttling.bps-total=65536" \
-        -device virtio-blk-pci,drive=slow,serial=labslow > "$run/qemu.out" 2>&1 || true
+        -device virtio-blk-pci,drive=slow,serial=labslow > "$run/qemu.out" 2>&1 &
+    qemu=$!
+    case $kind in
+      nmi|softlockup)
+        if wait_for "$run/console.log" "LAB-WAIT-HOST" 900 "$qemu"; then
+            sleep 3
+            if [ "$kind" = nmi ]; then
+                echo nmi | socat - "UNIX-CONNECT:$run/mon.sock" > "$run/monitor.out" 2>&1
+            else
+                kill -STOP "$(cat "$run/qemu.pid")"; sleep 15; kill -CONT "$(cat "$run/qemu.pid")"
+            fi
+        fi ;;
+    esac
+    wait "$qemu" || true
     grep -q LAB-CAPTURE-DONE "$run/console.log" || { log "panic-dumps: $kv $kind: no capture, see $run/console.log"; continue; }
     tar -xf "$run/out.img" -C "$run/x"
     mkdir -p "$out.tmp"

@@ -145,7 +145,7 @@ internal sealed class BtCommand : ICrashCommand
             if (i > 0 && f.Stack != previous && StackLabel(previous) is string label)
                 items.Add($"--- <{label}> ---");
             previous = f.Stack;
-            items.Add(Frame(session, items, f.Slot, f.Ip, f.Stack));
+            items.Add(Frame(session, items, f.Slot, f.Ip, f.Stack, returnAddress: f.Kind == FrameKind.Call));
         }
         if (bt.End == UnwindEnd.UserMode && bt.UserRegs is not null)
             items.AddRange(Registers(session, bt.UserRegs, exception: false));
@@ -154,11 +154,17 @@ internal sealed class BtCommand : ICrashCommand
         return items;
     }
 
-    private static FrameLine Frame(CrashSession session, List<object> items, ulong slot, ulong ip, KernelStackKind stack)
+    private static FrameLine Frame(CrashSession session, List<object> items, ulong slot, ulong ip, KernelStackKind stack,
+        bool returnAddress = false)
     {
         int n = items.Count(x => x is FrameLine);
+        // a return address at the first byte of a function follows a call that does not return at the end of the function
+        // before it (nmi_panic.cold's call of panic): named by the call, as the kernel's trace names it (ip - 1)
+        var resolved = session.ResolveSymbol(ip);
+        if (returnAddress && resolved is { Offset: 0 } && session.ResolveSymbol(ip - 1) is { } before)
+            resolved = before;
         // a module's function is followed by its module's name, as crash prints it
-        var (name, module) = session.ResolveSymbol(ip) is { } s ? (s.Name, s.Module is null ? "" : $" [{s.Module}]") : ("(unknown)", "");
+        var (name, module) = resolved is { } s ? (s.Name, s.Module is null ? "" : $" [{s.Module}]") : ("(unknown)", "");
         return new FrameLine(slot, stack, name, $"{(n < 10 ? " " : "")}#{n} [{slot:x}] {name} at {ip:x}{module}");
     }
 

@@ -193,15 +193,24 @@ internal static class HelpPages
               The virtual memory of a task: its mm_struct, page directory, RSS and total size, then each
               memory area (the maple tree of the mm from 6.1, the vm_next list before) with its
               vm_area_struct, start, end, flags and file. Without an argument, the current context; a kernel
-              thread stops after the MM line.
+              thread stops after the MM line. -p, -m, -v, -P and -f exclude each other; -R goes with -p only.
 
-                    pid  every task with that PID.
-                   task  a task_struct address.
+                     pid  every task with that PID.
+                    task  a task_struct address.
 
-                     -m  the task's mm_struct, as gdb prints it.
-            -f vm_flags  the names of the bits of a vm_flags value, as crash 8.0.2 names them.
-
-              The other options of crash's vm (-p, -P, -M, -v, -R, -d, -x) are not there yet.
+                      -p  each page of each memory area: its physical address through the mm's page tables, else
+                          for a swap entry its device and offset, else for a file mapping the file and offset,
+                          else "(not mapped)".
+                  -P vma  the same for the one memory area at that vm_area_struct address.
+                   -M mm  the mm_struct to show for a task whose task_struct has none (an exiting task); it
+                          must be the mm of a task in the dump.
+            -R reference  only what leads to a reference: the mm_struct or page directory address, a memory
+                          area's address, flags or file name (a part of its path), a page's virtual or physical
+                          address, a swap offset (decimal) or device, a file offset.
+                      -m  the task's mm_struct, as gdb prints it.
+                      -v  each vm_area_struct of the task, as gdb prints it.
+                  -x, -d  hexadecimal or decimal integers in -m and -v.
+             -f vm_flags  the names of the bits of a vm_flags value, as crash 8.0.2 names them.
             """,
         _ => null,
     };

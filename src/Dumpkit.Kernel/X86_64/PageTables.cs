@@ -92,6 +92,49 @@ public sealed class PageTables
         return true;
     }
 
+    /// <summary>
+    /// The translation of a user page as crash's x86_64 <c>uvtop</c> reads the tables: the PGD and PUD entries must be
+    /// present, the PMD and PTE entries present or PROT_NONE (bit 8); 1 GiB and 2 MiB pages by their PSE bit. False when
+    /// it does not translate, with <paramref name="value"/> the PTE itself when the walk reached a PTE that is neither
+    /// (a swap entry or a marker; 0 for an empty one or a walk that stopped above), as crash hands it to its swap lookup.
+    /// An entry that cannot be read stops the walk like an empty one.
+    /// </summary>
+    public bool TryTranslateUser(ulong vaddr, out ulong value)
+    {
+        const ulong ProtNone = 1UL << 8;
+        value = 0;
+        ulong table = Root;
+        if (FiveLevel)
+        {
+            if (!Entry(table, (vaddr >> 48) & 0x1ff, out ulong pgd5) || (pgd5 & Present) == 0) return false;
+            table = pgd5 & _entryMask;
+        }
+        if (!Entry(table, (vaddr >> 39) & 0x1ff, out ulong pgd) || (pgd & Present) == 0) return false;
+        if (!Entry(pgd & _entryMask, (vaddr >> 30) & 0x1ff, out ulong pud) || (pud & Present) == 0) return false;
+        if ((pud & PageSizeBit) != 0)
+        {
+            value = (pud & _entryMask) + (vaddr & ((1UL << 30) - 1));
+            return true;
+        }
+        if (!Entry(pud & _entryMask, (vaddr >> 21) & 0x1ff, out ulong pmd) || (pmd & (Present | ProtNone)) == 0) return false;
+        if ((pmd & PageSizeBit) != 0)
+        {
+            value = (pmd & _entryMask) + (vaddr & ((1UL << 21) - 1));
+            return true;
+        }
+        if (!Entry(pmd & _entryMask, (vaddr >> 12) & 0x1ff, out ulong pte))
+            return false;
+        if ((pte & (Present | ProtNone)) == 0)
+        {
+            value = pte;
+            return false;
+        }
+        value = (pte & _entryMask) + (vaddr & 0xfff);
+        return true;
+    }
+
+    private bool Entry(ulong table, ulong index, out ulong entry) => TryReadPhysical64(_pages, table + index * 8, out entry);
+
     private bool Step(string level, ulong table, ulong index, List<PageTableStep>? trace, out ulong entry)
     {
         ulong at = table + index * 8;
