@@ -432,17 +432,12 @@ internal static class OpenFlow10
         if (nd.Verbose < 3) { nd.Check(cp, len); return; }
         nd.Print(", frame decoding below\n");
         int snapEnd = nd.SnapEnd;
+        // as in tcpdump, a frame cut short ends the packet before the verbosity is restored: it stays 3 lower for the run
         nd.Settings.Verbose -= 3;
-        try
-        {
-            nd.SnapEnd = Math.Min(cp + len, snapEnd);
-            Ether.Print(nd, cp, len, nd.Avail(cp));
-        }
-        finally
-        {
-            nd.SnapEnd = snapEnd;
-            nd.Settings.Verbose += 3;
-        }
+        nd.SnapEnd = Math.Min(cp + len, snapEnd);
+        Ether.Print(nd, cp, len, nd.Avail(cp));
+        nd.SnapEnd = snapEnd;
+        nd.Settings.Verbose += 3;
     }
 
     private static void PacketIn(PrintContext nd, int cp, int len)
