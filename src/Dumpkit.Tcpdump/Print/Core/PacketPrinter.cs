@@ -139,6 +139,10 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Radiotap.PrismPrint(Context, len, caplen);
             case Radiotap.LinkAvs:
                 return Radiotap.AvsPrint(Context, len, caplen);
+            case Arcnet.LinkLinux:
+                return Arcnet.LinuxIfPrint(Context, len, caplen);
+            case Atalk.LinkLtalk:
+                return Atalk.LtalkIfPrint(Context, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Context.Proto = "unsupported";
