@@ -83,6 +83,8 @@ internal sealed class Options
     public string? FilterFile { get; private set; }
     /// <summary>-T: the packet type forced on UDP payloads.</summary>
     public string? ForcedType { get; private set; }
+    /// <summary>-H: 802.11s mesh headers in 802.11 QoS data frames.</summary>
+    public bool Mesh { get; private set; }
     /// <summary>-Q: in, out or inout.</summary>
     public string? Direction { get; private set; }
     /// <summary>-Z: the user to switch to.</summary>
@@ -229,7 +231,7 @@ internal sealed class Options
                 RotateSeconds = Atoi(val!) is long g and >= 0 ? g : throw new UsageException($"invalid number of seconds {val}");
                 break;
             case 'h': Help = true; break;
-            case 'H': break;
+            case 'H': Mesh = true; break;
             case 'i': Interface = val; break;
             case 'I': break;
             case 'j':

@@ -247,6 +247,11 @@ internal static class Ether
                 return true;
             case 0x888e: Eap.EapolPrint(nd, p); return true;
             case 0x88f7: Ptp.Print(nd, p, length); return true;
+            case 0x809b:
+                if (nd.Verbose > 0) nd.Print("et1 ");
+                Atalk.Print(nd, p, length);
+                return true;
+            case 0x80f3: Atalk.Aarp(nd, p, length); return true;
             case 0x886f:
                 nd.Proto = "msnlb";
                 nd.Print("MS NLB heartbeat");

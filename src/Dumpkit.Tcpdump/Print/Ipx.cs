@@ -22,9 +22,11 @@ internal static class Ipx
     {
         nd.Proto = "ipx";
         if (!nd.Settings.LinkHeader) nd.Print("IPX ");
-        nd.Check(p + 6, 12);
+        // each address is printed whole or not at all (tcpdump fetches its fields before printing)
+        nd.Check(p + 18, 12);
         Addr(nd, p + 18, p + 22);
         nd.Print($".{nd.Be16(p + 28):x4} > ");
+        nd.Check(p + 6, 12);
         Addr(nd, p + 6, p + 10);
         nd.Print($".{nd.Be16(p + 16):x4}: ");
         length = nd.Be16(p + 2);

@@ -17,8 +17,11 @@ internal static class Llc
     /// Returns the length of what was decoded (LLC header, plus SNAP header when present); negative when the
     /// payload was not printed and the caller should dump it raw.
     /// </summary>
-    public static int Print(PrintContext nd, int p, int length, int caplen, int macOff)
+    /// <remarks>macOff is the destination MAC address (negative: none); the source follows it unless srcOff (802.11) says
+    /// where it is.</remarks>
+    public static int Print(PrintContext nd, int p, int length, int caplen, int macOff, int srcOff = -1)
     {
+        if (srcOff < 0) srcOff = macOff + 6;
         nd.Proto = "llc";
         if (caplen < 3 || length < 3) return Short(nd, p, length, caplen, 3);
         int dsapField = nd.U8(p), ssapField = nd.U8(p + 1);
@@ -55,7 +58,7 @@ internal static class Llc
             {
                 case 0xaa:
                     // a negative length tells the caller to dump the payload; both include the SNAP header
-                    return Snap(nd, p, length, caplen, macOff) ? hdrlen + 5 : -(hdrlen + 5);
+                    return Snap(nd, p, length, caplen, macOff, srcOff) ? hdrlen + 5 : -(hdrlen + 5);
                 case 0x42: Stp.Print(nd, p, length); return hdrlen;
                 case 0x06: Ip.Print(nd, p, length); return hdrlen;
                 case 0xe0:
@@ -70,12 +73,12 @@ internal static class Llc
             // nobody printed the link-layer addresses: print them with the SAPs
             if (ssap == dsap)
             {
-                if (macOff >= 0) { nd.Mac(macOff + 6); nd.Print(" > "); nd.Mac(macOff); nd.Print(' '); }
+                if (macOff >= 0) { nd.Mac(srcOff); nd.Print(" > "); nd.Mac(macOff); nd.Print(' '); }
                 nd.Print($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
             }
             else
             {
-                if (macOff >= 0) { nd.Mac(macOff + 6); nd.Print(' '); }
+                if (macOff >= 0) { nd.Mac(srcOff); nd.Print(' '); }
                 nd.Print($"{Sap(ssap) ?? $"Unknown SSAP 0x{ssap:x2}"} > ");
                 if (macOff >= 0) { nd.Mac(macOff); nd.Print(' '); }
                 nd.Print($"{Sap(dsap) ?? $"Unknown DSAP 0x{dsap:x2}"} ");
@@ -173,8 +176,9 @@ internal static class Llc
     };
 
     /// <summary>SNAP header after LLC; true when the payload was printed.</summary>
-    public static bool Snap(PrintContext nd, int p, int length, int caplen, int macOff)
+    public static bool Snap(PrintContext nd, int p, int length, int caplen, int macOff, int srcOff = -1)
     {
+        if (srcOff < 0) srcOff = macOff + 6;
         nd.Proto = "snap";
         if (!nd.TTest(p, 5) || caplen < 5 || length < 5) { nd.PrintTrunc(); return true; }
         uint oui = nd.Be24(p);
@@ -216,7 +220,7 @@ internal static class Llc
         }
         if (!nd.Settings.LinkHeader)
         {
-            if (macOff >= 0) { nd.Mac(macOff + 6); nd.Print(" > "); nd.Mac(macOff); nd.Print(' '); }
+            if (macOff >= 0) { nd.Mac(srcOff); nd.Print(" > "); nd.Mac(macOff); nd.Print(' '); }
             if (oui == 0) nd.Print($"SNAP, ethertype {Ether.TypeName(et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
             else nd.Print($"SNAP, oui {Oui(oui) ?? "Unknown"} (0x{oui:x6}), pid {Pid(oui, et) ?? "Unknown"} (0x{et:x4}), length {length}: ");
         }

@@ -131,6 +131,18 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Dsa.EdsaIfPrint(Context, len, caplen);
             case LinkTypes.JuniperEther:
                 return Juniper.EtherIfPrint(Context, len, caplen);
+            case LinkTypes.Ieee80211:
+                return Ieee80211.IfPrint(Context, len, caplen);
+            case LinkTypes.Ieee80211Radiotap:
+                return Radiotap.IfPrint(Context, len, caplen);
+            case Radiotap.LinkPrism:
+                return Radiotap.PrismPrint(Context, len, caplen);
+            case Radiotap.LinkAvs:
+                return Radiotap.AvsPrint(Context, len, caplen);
+            case Arcnet.LinkLinux:
+                return Arcnet.LinuxIfPrint(Context, len, caplen);
+            case Atalk.LinkLtalk:
+                return Atalk.LtalkIfPrint(Context, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Context.Proto = "unsupported";

@@ -30,6 +30,7 @@ internal sealed class PrintSettings
     public bool Nano;            // print nanoseconds
     public bool Number;          // -#
     public string? ForcedType;   // -T
+    public bool Mesh;            // -H: 802.11s mesh headers in QoS data frames
     /// <summary>The time zone times inside packets are shown in where tcpdump uses localtime/ctime.</summary>
     public TimeZoneInfo Zone = TimeZoneInfo.Utc;
     /// <summary>Names for addresses, ports and protocols; null with -n (everything numeric).</summary>
