@@ -83,6 +83,10 @@ internal sealed class Options
     public string? FilterFile { get; private set; }
     /// <summary>-T: the packet type forced on UDP payloads.</summary>
     public string? ForcedType { get; private set; }
+    /// <summary>-E: the ESP/IKEv2 secrets.</summary>
+    public string? EspSecret { get; private set; }
+    /// <summary>-M: the TCP-MD5 shared secret.</summary>
+    public string? SigSecret { get; private set; }
     /// <summary>-Q: in, out or inout.</summary>
     public string? Direction { get; private set; }
     /// <summary>-Z: the user to switch to.</summary>
@@ -222,7 +226,7 @@ internal sealed class Options
             case 'd': DumpCodeLevel++; break;
             case 'D': ListInterfaces = true; break;
             case 'e': LinkHeader = true; break;
-            case 'E': break;
+            case 'E': EspSecret = val; break;
             case 'f': break;
             case 'F': FilterFile = val; break;
             case 'G':
@@ -241,7 +245,7 @@ internal sealed class Options
             case 'l': LineBuffered = true; break;
             case 'L': ListDataLinks = true; break;
             case 'm': Warnings.Add($"ignoring option `-m {val}' (no libsmi support)"); break;
-            case 'M': break;
+            case 'M': SigSecret = val; break;
             case 'n': NoNames = true; break;
             case 'N': NoDomains = true; break;
             case 'O': OptimizeOff = true; break;

@@ -357,6 +357,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
                 Verbose = o.Verbosity, LinkHeader = o.LinkHeader, Quick = o.QuietCount > 0, AbsoluteSeq = o.AbsoluteSequence, NoChecksum = o.NoChecksum,
                 AsDot = o.AsDot, HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano,
                 Number = o.Number, ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains), Zone = zone,
+                EspSecret = o.EspSecret, SigSecret = o.SigSecret, Warnings = stderr,
             };
             _context ??= new PrintContext(settings, output);
             _timestamp ??= new Timestamp(zone, o.TimeFormat, nano);
