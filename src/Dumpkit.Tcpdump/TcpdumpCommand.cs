@@ -95,6 +95,10 @@ public static class TcpdumpCommand
                     stderr.WriteLine($"tcpdump: {u.Message}");
                     if (u.ShowUsage) stderr.Write(Options.VersionText + Options.Usage);
                     break;
+                case PrinterFatalException f:
+                    stderr.WriteLine($"tcpdump: {f.Message}");
+                    status = f.Status;
+                    break;
                 case OutputFailedException o:
                     stderr.WriteLine($"tcpdump: Unable to write output: {SystemErrors.StrError(o.Errno)}");
                     status = OutputFailedException.ExitStatus;

@@ -26,7 +26,7 @@ public static class ConformanceSuite
     }
 
     /// <summary>Features of this implementation, for EXTRA-TESTS config_set / config_unset.</summary>
-    private static readonly HashSet<string> Features = ["HAVE_FPTYPE1"];
+    private static readonly HashSet<string> Features = ["HAVE_FPTYPE1", "HAVE_LIBCRYPTO"];
 
     public static List<ConformanceCase> Load()
     {

@@ -85,6 +85,10 @@ internal sealed class Options
     public string? ForcedType { get; private set; }
     /// <summary>-H: 802.11s mesh headers in 802.11 QoS data frames.</summary>
     public bool Mesh { get; private set; }
+    /// <summary>-E: the ESP/IKEv2 secrets.</summary>
+    public string? EspSecret { get; private set; }
+    /// <summary>-M: the TCP-MD5 shared secret.</summary>
+    public string? SigSecret { get; private set; }
     /// <summary>-Q: in, out or inout.</summary>
     public string? Direction { get; private set; }
     /// <summary>-Z: the user to switch to.</summary>
@@ -224,7 +228,7 @@ internal sealed class Options
             case 'd': DumpCodeLevel++; break;
             case 'D': ListInterfaces = true; break;
             case 'e': LinkHeader = true; break;
-            case 'E': break;
+            case 'E': EspSecret = val; break;
             case 'f': break;
             case 'F': FilterFile = val; break;
             case 'G':
@@ -243,7 +247,7 @@ internal sealed class Options
             case 'l': LineBuffered = true; break;
             case 'L': ListDataLinks = true; break;
             case 'm': Warnings.Add($"ignoring option `-m {val}' (no libsmi support)"); break;
-            case 'M': break;
+            case 'M': SigSecret = val; break;
             case 'n': NoNames = true; break;
             case 'N': NoDomains = true; break;
             case 'O': OptimizeOff = true; break;

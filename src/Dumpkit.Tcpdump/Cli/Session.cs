@@ -358,6 +358,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
                 AsDot = o.AsDot, HexAscii = o.HexAsciiCount, Hex = o.HexCount, Ascii = o.AsciiCount, TimeFormat = o.TimeFormat, Nano = nano,
                 Number = o.Number, ForcedType = o.ForcedType, Names = o.NoNames ? null : new NameResolver(o.NoDomains), Zone = zone,
                 Mesh = o.Mesh,
+                EspSecret = o.EspSecret, SigSecret = o.SigSecret, Warnings = stderr,
             };
             _context ??= new PrintContext(settings, output);
             _timestamp ??= new Timestamp(zone, o.TimeFormat, nano);

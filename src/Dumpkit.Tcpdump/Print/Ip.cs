@@ -299,8 +299,9 @@ internal static class Ip
                     length = (int)Math.Min(llength, int.MaxValue);
                     continue;
                 case 9: Igrp.Print(nd, bp, length); return;
-                case 50: Esp.Print(nd, bp, length); return;
+                case 50: Esp.Print(nd, bp, length, iph, ver, fragmented, ttl); return;
                 case 46: Rsvp.Print(nd, bp, length); return;
+                case 55: Mobile.Print(nd, bp, length); return;
                 case 89 when ver == 6: Ospf6.Print(nd, bp, length); return;
                 case 89: Ospf.Print(nd, bp, length); return;
                 default:

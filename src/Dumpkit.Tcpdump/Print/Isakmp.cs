@@ -123,6 +123,7 @@ internal static class Isakmp
     public static void Print(PrintContext nd, int bp, int length, int iph)
     {
         nd.Proto = "isakmp";
+        Esp.Secrets(nd);
         if (nd.SnapEnd < bp + HdrLen)
         {
             nd.PrintTrunc();
@@ -150,7 +151,7 @@ internal static class Isakmp
     }
 
     /// <summary>UDP 4500 (RFC 3948): NAT keep-alive, IKE after the non-ESP marker, or ESP.</summary>
-    public static void PrintRfc3948(PrintContext nd, int bp, int length, int iph, bool fragmented)
+    public static void PrintRfc3948(PrintContext nd, int bp, int length, int iph, bool fragmented, int ttl)
     {
         nd.Proto = "isakmp_rfc3948";
         if (length == 1 && nd.U8(bp) == 0xff)
@@ -170,7 +171,7 @@ internal static class Isakmp
             return;
         }
         nd.Print("UDP-encap: ");
-        Esp.Print(nd, bp, length);
+        Esp.Print(nd, bp, length, iph, nd.Buf[iph] >> 4, fragmented, ttl);
     }
 
     private static void Hex(PrintContext nd, int off, int len)
@@ -285,7 +286,7 @@ internal static class Isakmp
         }
         int itemLen = nd.Be16(ext + 2);
         if (itemLen <= 4) return -1;
-        if (np == 46 && bp >= 0) return V2Encrypted(nd, np, ext, itemLen);
+        if (np == 46 && bp >= 0) return V2Encrypted(nd, np, ext, itemLen, bp, phase, depth);
         switch (np)
         {
             case 1: return V1Sa(nd, ext, ep, phase, proto, depth);
@@ -999,7 +1000,7 @@ internal static class Isakmp
         return ext + itemLen;
     }
 
-    private static int V2Encrypted(PrintContext nd, int tpay, int ext, int itemLen)
+    private static int V2Encrypted(PrintContext nd, int tpay, int ext, int itemLen, int bp, int phase, int depth)
     {
         if (!nd.TTest(ext, 4)) return Trunc(nd, tpay);
         PayName(nd, Np(tpay), nd.U8(ext + 1));
@@ -1011,7 +1012,48 @@ internal static class Isakmp
             if (!Raw(nd, ext + 4, dlen)) return Trunc(nd, tpay);
         }
         if (!nd.TTest(ext + 4, dlen)) return Trunc(nd, tpay);
+        V2Decrypt(nd, bp, nd.U8(ext), ext + 4, dlen, phase, depth);
         return -1;
+    }
+
+    /// <summary>With an -E "ikev2" secret for the message's cookies and side: the payloads inside the Encrypted
+    /// payload (RFC 7296 section 3.14: IV, ciphertext, integrity checksum), decrypted and printed.</summary>
+    private static void V2Decrypt(PrintContext nd, int bp, int np, int dat, int dlen, int phase, int depth)
+    {
+        var secrets = Esp.Secrets(nd);
+        if (secrets == null) return;
+        bool initiator = (nd.U8(bp + 19) & 0x08) != 0;
+        var ci = nd.Bytes(bp, 8);
+        var cr = nd.Bytes(bp + 8, 8);
+        EspSa? sa = null;
+        foreach (var s in secrets.List)
+        {
+            if (s.Spi == 0 && s.Initiator == initiator && ci.SequenceEqual(s.CookieI) && cr.SequenceEqual(s.CookieR))
+            {
+                sa = s;
+                break;
+            }
+        }
+        if (sa?.Cipher is not { } cipher) return;
+        int end = dat + dlen - sa.AuthLen;
+        int ct = dat + cipher.IvLen;
+        if (end <= ct) return;
+        int ctLen = end - ct;
+        var pt = Esp.Run(nd, "esp_decrypt_buffer_by_ikev2_print", sa, dat, ct, ctLen);
+        if (pt == null) return;
+        var saved = nd.Buf.AsSpan(ct, ctLen).ToArray();
+        int savedEnd = nd.SnapEnd;
+        pt.CopyTo(nd.Buf.AsSpan(ct));
+        nd.SnapEnd = ct + ctLen;
+        try
+        {
+            V2Sub(nd, bp, np, ct, ct + ctLen, phase, depth + 1);
+        }
+        finally
+        {
+            saved.CopyTo(nd.Buf.AsSpan(ct));
+            nd.SnapEnd = savedEnd;
+        }
     }
 }
 

@@ -130,7 +130,7 @@ internal static class Tcp
         if ((flags & 0x20) != 0) nd.Print($", urg {urp}");
         if (hlen > 20)
         {
-            if (!Options(nd, bp, hlen - 20, rev, thseq, thack, flags)) return;
+            if (!Options(nd, bp, hlen - 20, rev, thseq, thack, flags, iph, length)) return;
         }
         nd.Print($", length {length}");
         if (length == 0) return;
@@ -170,7 +170,7 @@ internal static class Tcp
         else if (Is(2049)) Nfs.Tcp(nd, bp, length, iph, sport, dport);
     }
 
-    private static bool Options(PrintContext nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags)
+    private static bool Options(PrintContext nd, int bp, int hlen, bool rev, uint thseq, uint thack, int flags, int iph, int length)
     {
         int cp = bp + 20;
         char ch = '\0';
@@ -246,9 +246,9 @@ internal static class Tcp
                         datalen = 16;
                         if (datalen > hlen) goto bad;
                         if (!nd.TTest(cp, datalen)) goto trunc;
-                        // as tcpdump built without libcrypto (the conformance suite's configuration): no verification
+                        // as Debian's tcpdump, built with OpenSSL: checked with -M's secret
                         nd.Print(' ');
-                        for (int i = 0; i < 16; i++) nd.Out.PutHex2(nd.U8(cp + i));
+                        TcpSignature.Print(nd, iph, bp, bp + (nd.U8(bp + 12) >> 4) * 4, length, cp);
                         break;
                     case 20:
                         datalen = 2;

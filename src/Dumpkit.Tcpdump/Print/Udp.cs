@@ -101,7 +101,7 @@ internal static class Udp
             if (Is(520)) { Rip.Print(nd, cp, length); return; }
             if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
             if (Is(500) || Is(7500) || Is(8500)) { Isakmp.Print(nd, cp, length, iph); return; }
-            if (Is(4500)) { Isakmp.PrintRfc3948(nd, cp, length, iph, fragmented); return; }
+            if (Is(4500)) { Isakmp.PrintRfc3948(nd, cp, length, iph, fragmented, ttl); return; }
             if (Is(701)) { Lmp.Print(nd, cp, length); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }

@@ -31,6 +31,10 @@ internal sealed class PrintSettings
     public bool Number;          // -#
     public string? ForcedType;   // -T
     public bool Mesh;            // -H: 802.11s mesh headers in QoS data frames
+    public string? EspSecret;    // -E
+    public string? SigSecret;    // -M
+    /// <summary>Where printers' warnings go (tcpdump's ndo_warning), null to drop them.</summary>
+    public TextWriter? Warnings;
     /// <summary>The time zone times inside packets are shown in where tcpdump uses localtime/ctime.</summary>
     public TimeZoneInfo Zone = TimeZoneInfo.Utc;
     /// <summary>Names for addresses, ports and protocols; null with -n (everything numeric).</summary>
@@ -246,6 +250,9 @@ internal sealed class PrintContext
     public readonly IsakmpState Isakmp = new();
     /// <summary>NFS: the last calls, to decode their replies.</summary>
     public readonly NfsState Nfs = new();
+    /// <summary>ESP: the -E security associations, read at the first ESP or ISAKMP packet.</summary>
+    public EspSecrets? EspSa;
+    public bool EspSecretRead;
 }
 
 internal static class Ip6Format
