@@ -58,8 +58,9 @@ internal static class DumpHeaders
         var tasks = Read(handle, DiskdumpHeader.Size, 8L * Math.Max(h.NrCpus, 0));
         o.WriteLine("diskdump_data: ");
         o.WriteLine($"          filename: {path}");
-        uint flags = 0x1c6 | (split ? 0x8u : 0);
-        o.WriteLine($"             flags: {flags:x} ({(split ? "DUMPFILE_SPLIT|" : "")}KDUMP_CMPRS_LOCAL|ERROR_EXCLUDED|"
+        // crash's DUMPFILE_SPLIT (0x10) has no name in its list.
+        uint flags = 0x1c6 | (split ? 0x10u : 0);
+        o.WriteLine($"             flags: {flags:x} (KDUMP_CMPRS_LOCAL|ERROR_EXCLUDED|"
             + "LZO_SUPPORTED|SNAPPY_SUPPORTED|ZSTD_SUPPORTED) ");
         o.WriteLine($"               dfd: {handle.DangerousGetHandle()}");
         o.WriteLine("               ofp: 0");
@@ -147,9 +148,13 @@ internal static class DumpHeaders
         o.WriteLine("         curbufptr: 0");
         o.WriteLine();
         var dumpable = Read(handle, bitmapOffset + bitmapLength / 2, bitmapLength / 2);
+        // A part of a split set counts the frames of its own range (each part holds the whole bitmap); crash 8.0.2 counts
+        // otherwise there.
+        ulong first = split ? (h.HeaderVersion >= 6 ? sub.StartPfn64 : sub.StartPfn) : 0;
+        ulong end = split ? (h.HeaderVersion >= 6 ? sub.EndPfn64 : sub.EndPfn) : ulong.MaxValue;
         long valid = 0;
-        foreach (byte b in dumpable)
-            valid += System.Numerics.BitOperations.PopCount(b);
+        for (ulong pfn = first; pfn < end && pfn / 8 < (ulong)dumpable.Length; pfn++)
+            valid += (dumpable[pfn / 8] >> (int)(pfn % 8)) & 1;
         o.WriteLine($" total_valid_pages: {valid}");
     }
 
