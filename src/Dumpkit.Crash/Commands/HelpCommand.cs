@@ -7,7 +7,7 @@ namespace Dumpkit.Crash.Commands;
 internal sealed class HelpCommand : ICrashCommand
 {
     public string Name => "help";
-    public string Synopsis => "  help [command | all]";
+    public string Synopsis => "  help [command | all] [-D]";
     public string Summary => "get help";
 
     public void Run(CrashSession session, string[] args)
@@ -23,6 +23,11 @@ internal sealed class HelpCommand : ICrashCommand
             o.WriteLine("dumpkit crash: symbols (kallsyms) and types (BTF) read from the dump");
             o.WriteLine("For help on any command above, enter \"help <command>\".");
             o.WriteLine();
+            return;
+        }
+        if (args is ["-D"])
+        {
+            DumpHeaders.Print(session, o);
             return;
         }
         if (args is ["all"])

@@ -63,6 +63,11 @@ internal static class HelpPages
               Without an argument, the table of commands. With command names, each one's page; "all" shows
               every page. At the prompt: left/right, Home/End (Ctrl-A/E), Backspace/Delete, Ctrl-U/K/W,
               up/down for the history (kept in ~/.dumpkit_crash_history), Ctrl-C for a fresh line.
+
+                     -D  the dump file's headers as crash prints them: disk_dump_header, kdump_sub_header with
+                         the VMCOREINFO text, the NT_PRSTATUS notes and the eraseinfo text (each part of a
+                         split set in turn); where crash prints its own heap pointers, the file offset of the
+                         data (0 for buffers without one). Kdump-compressed files only.
             """,
         "kmem" => """
               Kernel memory usage.
