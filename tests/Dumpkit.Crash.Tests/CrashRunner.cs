@@ -54,10 +54,12 @@ internal static class CrashRunner
                 p.StandardInput.Close();
                 var stdout = p.StandardOutput.ReadToEndAsync();
                 var stderr = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+                // A guard against a hung crash, not a speed check: crash 8.0.2 needs 10-20 s idle, but over 5 minutes
+                // for `dis` on a 2-core machine at load 50 (a CI run beside other jobs timed out at 5).
+                if (!p.WaitForExit(TimeSpan.FromMinutes(20)))
                 {
                     p.Kill();
-                    throw new TimeoutException("crash did not finish within 5 minutes");
+                    throw new TimeoutException("crash did not finish within 20 minutes");
                 }
                 var outputs = new string[commands.Count];
                 for (int i = 0; i < commands.Count; i++)
