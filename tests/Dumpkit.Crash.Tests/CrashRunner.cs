@@ -97,6 +97,35 @@ internal static class CrashRunner
         }
     }
 
+    /// <summary>
+    /// Ours and crash 8.0.2 (with the debug vmlinux) on the 6.1 corpus ELF dump: one output per command, in order;
+    /// skips without the vmlinux, the dump or crash.
+    /// </summary>
+    public static (string[] Ours, string[] Crash) BothOn61(IReadOnlyList<string> commands)
+    {
+        var vmlinux = RequireVmlinux(RealData.Kernel61);
+        var dump = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
+        return (OursPerCommand(dump, commands), Oracle(vmlinux, dump, commands));
+    }
+
+    /// <summary>The commands (outputs from index <paramref name="at"/> on) whose output is not crash's, each with its first difference.</summary>
+    public static IEnumerable<string> Mismatches(IReadOnlyList<string> commands, string[] crash, string[] ours, int at = 0) =>
+        commands.Select((c, i) => (c, i: at + i)).Where(x => crash[x.i] != ours[x.i])
+            .Select(x => $"'{x.c}': {FirstDifference(crash[x.i], ours[x.i])}");
+
+    /// <summary>
+    /// Usage errors (outputs from index <paramref name="at"/> on): crash prints getopt's complaint on the terminal only, so its
+    /// file holds the usage text, which must be the end of ours.
+    /// </summary>
+    public static IEnumerable<string> UsageMismatches(IReadOnlyList<string> commands, string[] crash, string[] ours, int at)
+    {
+        for (int i = 0; i < commands.Count; i++)
+        {
+            Assert.StartsWith("Usage:\n", crash[at + i]);
+            if (!ours[at + i].EndsWith(crash[at + i], StringComparison.Ordinal))
+                yield return $"'{commands[i]}': crash's\n{crash[at + i]}\nis not the end of ours:\n{ours[at + i]}";
+        }
+    }
     /// <summary>The first differing line of two texts, for assertion messages.</summary>
     public static string FirstDifference(string expected, string actual)
     {

@@ -36,30 +36,16 @@ public class FilesNetOracleTests
     private static readonly string[] ForeachCommands =
         ["foreach files -R console", "foreach files -R /init", "foreach files -c -R 10", "foreach files -R 1", "foreach net -s -R 1"];
 
-    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs = new(() =>
-    {
-        var vmlinux = CrashRunner.RequireVmlinux(RealData.Kernel61);
-        var dump = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
-        var all = Commands.Concat(UsageCommands).Concat(ForeachCommands).ToArray();
-        return (CrashRunner.OursPerCommand(dump, all), CrashRunner.Oracle(vmlinux, dump, all));
-    });
+    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs =
+        new(() => CrashRunner.BothOn61(Commands.Concat(UsageCommands).Concat(ForeachCommands).ToArray()));
 
     [SkippableFact]
     public void CommandsPrintWhatCrash8Prints()
     {
         Skip.IfNot(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), "Linux only");
         var (ours, crash) = Outputs.Value;
-        var failures = new List<string>();
-        for (int i = 0; i < Commands.Length; i++)
-            if (crash[i] != ours[i])
-                failures.Add($"'{Commands[i]}': {CrashRunner.FirstDifference(crash[i], ours[i])}");
-        for (int i = 0; i < UsageCommands.Length; i++)
-        {
-            int at = Commands.Length + i;
-            Assert.StartsWith("Usage:\n", crash[at]);
-            if (!ours[at].EndsWith(crash[at], StringComparison.Ordinal))
-                failures.Add($"'{UsageCommands[i]}': crash's\n{crash[at]}\nis not the end of ours:\n{ours[at]}");
-        }
+        var failures = CrashRunner.Mismatches(Commands, crash, ours)
+            .Concat(CrashRunner.UsageMismatches(UsageCommands, crash, ours, Commands.Length)).ToList();
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

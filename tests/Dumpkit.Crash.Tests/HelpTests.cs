@@ -12,13 +12,8 @@ public class HelpTests
         ["bt", "dis", "exit", "files", "foreach", "help", "kmem", "log", "mod", "net", "p", "ps", "q", "rd", "runq", "set", "sig", "struct",
          "sym", "sys", "task", "union", "vm", "vtop"];
 
-    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs = new(() =>
-    {
-        var vmlinux = CrashRunner.RequireVmlinux(RealData.Kernel61);
-        var dump = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
-        var all = OurCommands.Select(c => $"help {c}").Prepend("help").Append("help nosuch").ToArray();
-        return (CrashRunner.OursPerCommand(dump, all), CrashRunner.Oracle(vmlinux, dump, all));
-    });
+    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs =
+        new(() => CrashRunner.BothOn61(OurCommands.Select(c => $"help {c}").Prepend("help").Append("help nosuch").ToArray()));
 
     /// <summary>The command table of a <c>help</c> output: the lines between the first blank line and the next.</summary>
     private static List<string> TableLines(string help)

@@ -49,13 +49,8 @@ public partial class TaskSigNetVtopOracleTests
         "rd ffff888000000000", "rd -p 100000000", "rd 400000", "rd ffff8e3090000000", "vtop ffff8e3090000000",
     ];
 
-    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs = new(() =>
-    {
-        var vmlinux = CrashRunner.RequireVmlinux(RealData.Kernel61);
-        var dump = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
-        var all = Commands.Concat(UsageCommands).Concat(ForeachCommands).ToArray();
-        return (CrashRunner.OursPerCommand(dump, all), CrashRunner.Oracle(vmlinux, dump, all));
-    });
+    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs =
+        new(() => CrashRunner.BothOn61(Commands.Concat(UsageCommands).Concat(ForeachCommands).ToArray()));
 
     [SkippableFact]
     public void CommandsPrintWhatCrash8Prints()
@@ -70,13 +65,7 @@ public partial class TaskSigNetVtopOracleTests
             if (c != o)
                 failures.Add($"'{Commands[i]}': {CrashRunner.FirstDifference(c, o)}");
         }
-        for (int i = 0; i < UsageCommands.Length; i++)
-        {
-            int at = Commands.Length + i;
-            Assert.StartsWith("Usage:\n", crash[at]);
-            if (!ours[at].EndsWith(crash[at], StringComparison.Ordinal))
-                failures.Add($"'{UsageCommands[i]}': crash's\n{crash[at]}\nis not the end of ours:\n{ours[at]}");
-        }
+        failures.AddRange(CrashRunner.UsageMismatches(UsageCommands, crash, ours, Commands.Length));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

@@ -29,23 +29,15 @@ public partial class VmFilesOracleTests
 
     private static readonly string[] VmCommands = ["vm", "vm 1", "foreach vm", "foreach user vm"];
 
-    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs = new(() =>
-    {
-        var vmlinux = CrashRunner.RequireVmlinux(RealData.Kernel61);
-        var dump = RealData.Kernel(RealData.Kernel61, "vmcore.elf");
-        var all = Commands.Concat(ForeachCommands).Concat(VmCommands).ToArray();
-        return (CrashRunner.OursPerCommand(dump, all), CrashRunner.Oracle(vmlinux, dump, all));
-    });
+    private static readonly Lazy<(string[] Ours, string[] Crash)> Outputs =
+        new(() => CrashRunner.BothOn61(Commands.Concat(ForeachCommands).Concat(VmCommands).ToArray()));
 
     [SkippableFact]
     public void CommandsPrintWhatCrash8Prints()
     {
         Skip.IfNot(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), "Linux only");
         var (ours, crash) = Outputs.Value;
-        var failures = new List<string>();
-        for (int i = 0; i < Commands.Length; i++)
-            if (crash[i] != ours[i])
-                failures.Add($"'{Commands[i]}': {CrashRunner.FirstDifference(crash[i], ours[i])}");
+        var failures = CrashRunner.Mismatches(Commands, crash, ours).ToList();
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
