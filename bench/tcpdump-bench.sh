@@ -81,7 +81,7 @@ else
   echo "| -r (names) | skipped: needs root and unshare(1) for a private /etc/hosts | | | | | |"
 fi
 # Protocol mix: the Ethernet captures of tcpdump's own suite for the printers added since the first rows
-# (PPTP, LACP, M3UA/SCTP, IS-IS, OSPFv3, RADIUS, ISAKMP, RSVP, PIM, EIGRP, HSRP, OpenFlow, HNCP, Rx, LMP,
+# (PPTP, LACP, M3UA/SCTP, IS-IS, OSPFv3, RADIUS, ISAKMP, RSVP, PIM, EIGRP, HSRP, OpenFlow 1.0, LMP,
 # VRRP), their packets repeated to MIX packets, printed with -v.
 SUITE=$SHARED/tcpdump-tests/4.99.3
 if [ -d "$SUITE" ]; then
@@ -90,7 +90,7 @@ if [ -d "$SUITE" ]; then
 import struct, sys, os
 out, want, suite = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 names = ["pptp", "LACP", "isup", "ISIS_level1_adjacency", "OSPFv3_broadcast_adjacency", "RADIUS", "ISAKMP_sa_setup",
-         "rsvp_cap", "PIMv2_hellos", "EIGRP_adjacency", "HSRP_election", "of10_p3295", "hncp", "afs", "lmp", "vrrp"]
+         "rsvp_cap", "PIMv2_hellos", "EIGRP_adjacency", "HSRP_election", "of10_p3295", "of10_s4810", "lmp", "vrrp"]
 recs = []
 for n in names:
     d = open(os.path.join(suite, n + ".pcap"), "rb").read()
