@@ -32,9 +32,7 @@ internal static class Aodv
     private static string V6(PrintContext nd, int p)
     {
         nd.Check(p, 16);
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, nd.Buf.AsSpan(p, 16));
-        return o.ToString();
+        return Ip6Format.ToText(nd.Buf.AsSpan(p, 16));
     }
 
     private static void Extension(PrintContext nd, int ep, uint length)

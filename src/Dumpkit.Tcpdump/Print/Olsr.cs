@@ -236,8 +236,6 @@ internal static class Olsr
     private static string Ip6(PrintContext nd, int p)
     {
         nd.Check(p, 16);
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, nd.Buf.AsSpan(p, 16));
-        return o.ToString();
+        return Ip6Format.ToText(nd.Buf.AsSpan(p, 16));
     }
 }

@@ -21,9 +21,7 @@ internal static class Pgm
             case Inet6:
             {
                 nd.Check(bp, 16);
-                var o = new Output(Stream.Null);
-                Ip6Format.Write(o, nd.Buf.AsSpan(bp, 16));
-                s = o.ToString();
+                s = Ip6Format.ToText(nd.Buf.AsSpan(bp, 16));
                 bp += 16;
                 return true;
             }

@@ -1,8 +1,6 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
-using System.Text;
-
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>An IPv4 address read (bounds-checked) from the packet, formattable inside an interpolated print,
@@ -36,11 +34,6 @@ internal readonly struct V6(UInt128 a, NameResolver? names = null) : IUtf8SpanFo
         Span<byte> b = stackalloc byte[16];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(b, a);
         if (names?.Host6(b) is { } name) return V4.Copy(name, d, out w);
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, b);
-        var s = o.ToString();
-        if (s.Length > d.Length) { w = 0; return false; }
-        w = Encoding.Latin1.GetBytes(s, d);
-        return true;
+        return Ip6Format.TryWrite(b, d, out w);
     }
 }

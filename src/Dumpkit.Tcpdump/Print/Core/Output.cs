@@ -9,11 +9,18 @@ namespace Dumpkit.Tcpdump.Print;
 /// <summary>Byte-oriented, buffered output sink. Interpolated strings are formatted straight into the buffer.</summary>
 internal sealed class Output
 {
-    private byte[] _buf = new byte[1 << 16];
+    private byte[] _buf;
     private int _len;
     private readonly Stream _sink;
 
-    public Output(Stream sink) => _sink = sink;
+    public Output(Stream sink, int capacity = 1 << 16)
+    {
+        _sink = sink;
+        _buf = new byte[capacity];
+    }
+
+    /// <summary>What has been written and not yet flushed.</summary>
+    internal ReadOnlySpan<byte> Written => _buf.AsSpan(0, _len);
 
     public int Length => _len;
 

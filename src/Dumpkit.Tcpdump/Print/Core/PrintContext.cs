@@ -213,9 +213,7 @@ internal sealed class PrintContext
     public string Ip6String(ReadOnlySpan<byte> a)
     {
         if (Settings.Names?.Host6(a) is { } name) return System.Text.Encoding.Latin1.GetString(name);
-        var o = new Output(Stream.Null);
-        Ip6Format.Write(o, a);
-        return o.ToString();
+        return Ip6Format.ToText(a);
     }
 
     /// <summary>Prints the IPv6 address at off as a number whatever -n says (where tcpdump never resolves).</summary>
@@ -257,6 +255,32 @@ internal sealed class PrintContext
 
 internal static class Ip6Format
 {
+    // Text of an address held outside the output: formatted here, one small buffer per thread (an Output's own is 64 KiB,
+    // and allocating one per address made every IPv6 address printed through an interpolation cost a 64 KiB clear).
+    [ThreadStatic] private static Output? t_scratch;
+
+    private static Output Scratch(ReadOnlySpan<byte> a)
+    {
+        var o = t_scratch ??= new Output(Stream.Null, 64);
+        o.Truncate(0);
+        Write(o, a);
+        return o;
+    }
+
+    /// <summary>The address as text (see <see cref="Write"/>).</summary>
+    public static string ToText(ReadOnlySpan<byte> a) => Scratch(a).ToString();
+
+    /// <summary>The address as text into <paramref name="d"/>; false when it does not fit.</summary>
+    public static bool TryWrite(ReadOnlySpan<byte> a, Span<byte> d, out int w)
+    {
+        var text = Scratch(a).Written;
+        w = 0;
+        if (text.Length > d.Length) return false;
+        text.CopyTo(d);
+        w = text.Length;
+        return true;
+    }
+
     /// <summary>RFC 5952-ish text form as inet_ntop produces it (longest zero run compressed, IPv4-mapped tail).</summary>
     public static void Write(Output o, ReadOnlySpan<byte> a)
     {
