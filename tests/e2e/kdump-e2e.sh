@@ -44,6 +44,7 @@ export LAB=${LAB:-${TMPDIR:-/tmp}/dumpkit-e2e-lab}
 # crashkernel wherever KASLR puts the kernel (304 MiB sometimes failed: "No suitable area").
 # 128M, not 112M: the lab init writes dump + dmesg into the capture kernel's rootfs tmpfs, capped
 # at half its RAM; with 112M the dump fits and dmesg.txt is cut short (ENOSPC).
+USER_CRASHKERNEL=${CRASHKERNEL:-}
 export GUEST_MEM=${GUEST_MEM:-400} CRASHKERNEL=${CRASHKERNEL:-128M}
 export FILL_ANON=${FILL_ANON:-8} FILL_ZERO=${FILL_ZERO:-4} FILL_RANDOM=${FILL_RANDOM:-1} FILL_TEXT=${FILL_TEXT:-4} FILL_DISK=${FILL_DISK:-8}
 export APPEND=${APPEND:-init_on_free=1 lab.rmboot=1}
@@ -100,6 +101,9 @@ fi
 
 run_mode() { # MODE
   local mode=$1 out=${OUT:-$LAB/e2e/$1-$KVER}
+  # makedumpfile mode writes the dump into the capture's own RAM (the lab init's /out): at 128M the 6.1 dump (16.4 MB)
+  # no longer fit beside a 10.6 MB binary ("no space left on device" at 15.9 MB, 2026-12-07), so it gets 160M
+  [ "$mode" = makedumpfile ] && [ -z "$USER_CRASHKERNEL" ] && local -x CRASHKERNEL=160M
   rm -rf "$out"; mkdir -p "$out"; RES=$out/e2e-results.txt; : > "$RES"
   local t0 t1 t2 t3 try
   t0=$(now)
