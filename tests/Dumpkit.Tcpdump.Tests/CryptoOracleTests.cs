@@ -47,6 +47,7 @@ public class CryptoOracleTests(ITestOutputHelper output)
         ["isakmp4500.pcap", "-v", "-E|file @TESTDIR@/esp-secrets.txt"],
         ["ikev2pI2.pcap", "-vvvv", "-E|file @TESTDIR@/ikev2pI2-secrets.txt"],
         ["ikev2pI2.pcap", "-vv", "-E|file @TESTDIR@/ikev2pI2-secrets.txt"],
+        ["02-sunrise-sunset-esp.pcap", "", "-E|file @TESTDIR@/no-such-secrets.txt"],
     ];
 
     [SkippableTheory]

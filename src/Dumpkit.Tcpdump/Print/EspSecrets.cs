@@ -142,7 +142,8 @@ internal sealed class EspSecrets
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new PrinterFatalException($"print_esp: can't open {name}: {Cli.SystemErrors.StrError(Cli.SystemErrors.Errno(e, name) ?? 2)}", 13);
+            var why = Cli.SystemErrors.StrError(Cli.SystemErrors.Errno(e, name) ?? 2);
+            throw new PrinterFatalException($"esp_print_decode_onesecret: can't open {name}: {why}", 13);
         }
         int lineno = 0;
         foreach (var raw in System.Text.Encoding.Latin1.GetString(data).Split('\n'))
