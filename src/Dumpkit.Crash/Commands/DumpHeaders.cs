@@ -4,6 +4,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Dumpkit.Formats.Diskdump;
+using Dumpkit.Formats.Elf;
 using Microsoft.Win32.SafeHandles;
 
 namespace Dumpkit.Crash.Commands;
@@ -17,7 +18,6 @@ namespace Dumpkit.Crash.Commands;
 internal static class DumpHeaders
 {
     private const string Indent = "                      ";
-    private const uint NtPrstatus = 1;
 
     public static void Print(CrashSession session, TextWriter o)
     {
@@ -147,15 +147,41 @@ internal static class DumpHeaders
         o.WriteLine("   compressed_page: 0");
         o.WriteLine("         curbufptr: 0");
         o.WriteLine();
-        var dumpable = Read(handle, bitmapOffset + bitmapLength / 2, bitmapLength / 2);
         // A part of a split set counts the frames of its own range (each part holds the whole bitmap); crash 8.0.2 counts
         // otherwise there.
         ulong first = split ? (h.HeaderVersion >= 6 ? sub.StartPfn64 : sub.StartPfn) : 0;
         ulong end = split ? (h.HeaderVersion >= 6 ? sub.EndPfn64 : sub.EndPfn) : ulong.MaxValue;
-        long valid = 0;
-        for (ulong pfn = first; pfn < end && pfn / 8 < (ulong)dumpable.Length; pfn++)
-            valid += (dumpable[pfn / 8] >> (int)(pfn % 8)) & 1;
-        o.WriteLine($" total_valid_pages: {valid}");
+        o.WriteLine($" total_valid_pages: {SetBits(handle, bitmapOffset + bitmapLength / 2, bitmapLength / 2, first, end)}");
+    }
+
+    /// <summary>The set bits of frames [first, end) in the bitmap of <paramref name="length"/> bytes at <paramref name="offset"/>,
+    /// read a chunk at a time (a bitmap of a many-terabyte machine is hundreds of megabytes).</summary>
+    private static ulong SetBits(SafeFileHandle handle, long offset, long length, ulong first, ulong end)
+    {
+        if (offset < 0 || length < 0 || offset > RandomAccess.GetLength(handle) - length)
+            throw new CommandException("help: -D: dump file header out of range");
+        var chunk = new byte[Math.Min(length, 1 << 20)];
+        ulong count = 0;
+        for (long at = 0; at < length;)
+        {
+            int n = RandomAccess.Read(handle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, length - at)), offset + at);
+            if (n <= 0)
+                throw new CommandException("help: -D: dump file header out of range");
+            for (int i = 0; i < n; i++)
+            {
+                ulong pfn = (ulong)(at + i) * 8;
+                if (pfn >= end)
+                    return count;
+                int bits = chunk[i];
+                if (pfn < first)
+                    bits &= first - pfn >= 8 ? 0 : 0xff << (int)(first - pfn);
+                if (end - pfn < 8)
+                    bits &= (1 << (int)(end - pfn)) - 1;
+                count += (ulong)System.Numerics.BitOperations.PopCount((uint)bits);
+            }
+            at += n;
+        }
+        return count;
     }
 
     /// <summary>Text with every line after a newline indented as crash indents it; true when it ended in a newline.</summary>
@@ -183,30 +209,14 @@ internal static class DumpHeaders
         o.WriteLine($"           size_note: {sub.SizeNote} (0x{sub.SizeNote:x})");
         o.WriteLine($"           notes_buf: {sub.OffsetNote:x}");
         var buf = sub.SizeNote > 0 ? Read(handle, sub.OffsetNote, (long)sub.SizeNote) : [];
-        var notes = new List<(int Offset, uint Type, string Name, int Desc, int DescSize)>();
-        for (int p = 0; p + 12 <= buf.Length;)
-        {
-            int nameSize = BinaryPrimitives.ReadInt32LittleEndian(buf.AsSpan(p));
-            int descSize = BinaryPrimitives.ReadInt32LittleEndian(buf.AsSpan(p + 4));
-            uint type = BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(p + 8));
-            if (nameSize < 0 || descSize < 0)
-                break;
-            int desc = p + 12 + ((nameSize + 3) & ~3);
-            int next = desc + ((descSize + 3) & ~3);
-            if (next > buf.Length || next <= p)
-                break;
-            string name = Encoding.ASCII.GetString(buf, p + 12, Math.Max(nameSize - 1, 0));
-            notes.Add((p, type, name, desc, descSize));
-            p = next;
-        }
-        var prstatus = notes.Where(n => n.Type == NtPrstatus && n.Name == "CORE").ToList();
+        var prstatus = ElfNote.Parse(buf).Where(n => n.Type == ElfNote.NT_PRSTATUS && n.Name == "CORE").ToList();
         o.WriteLine("  num_vmcoredd_notes: 0");
         o.WriteLine($"  num_prstatus_notes: {prstatus.Count}");
         for (int i = 0; i < prstatus.Count; i++)
         {
             o.WriteLine($"            notes[{i}]: {sub.OffsetNote + prstatus[i].Offset:x} (NT_PRSTATUS)");
             if (prstatus[i].DescSize >= 336)
-                Prstatus(buf.AsSpan(prstatus[i].Desc, 336).ToArray(), o);
+                Prstatus(buf.AsSpan(prstatus[i].DescOffset, 336).ToArray(), o);
         }
         o.WriteLine("       snapshot_task: 0 ");
         o.WriteLine("      num_qemu_notes: 0");

@@ -48,33 +48,6 @@ internal sealed class TaskViews
     }
 
     /// <summary>
-    /// The task arguments of a per-task command (<c>vm</c>, <c>files</c>): an option is refused (those in
-    /// <paramref name="crashOptions"/>, which crash has, as not supported yet); without a task argument the
-    /// current task is shown with <paramref name="print"/> and the result is null.
-    /// </summary>
-    public static List<string>? Targets(CrashSession session, ICrashCommand command, string[] args, string crashOptions,
-        Action<CrashSession, ProcessEntry> print)
-    {
-        var targets = new List<string>();
-        foreach (var arg in args)
-        {
-            if (arg.Length > 1 && arg[0] == '-')
-            {
-                if (arg.Length == 2 && crashOptions.Contains(arg[1], StringComparison.Ordinal))
-                    throw new CommandException($"{command.Name}: option {arg} is not supported yet by dumpkit crash");
-                throw new CommandException($"{command.Name}: invalid option -- '{arg[1]}'\n" + CrashSession.Usage(command).Message);
-            }
-            targets.Add(arg);
-        }
-        if (targets.Count > 0)
-            return targets;
-        var current = session.CurrentTask ?? throw new CommandException($"{command.Name}: no current task");
-        Header(session, current, false);
-        print(session, current);
-        return null;
-    }
-
-    /// <summary>
     /// The tasks a command argument names, as crash's str_to_context reads it (a PID: every task with
     /// it; else a task address); null when it names none.
     /// </summary>

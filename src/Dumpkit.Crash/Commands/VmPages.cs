@@ -23,13 +23,24 @@ internal sealed class VmPages
     private readonly bool _initMm;
     private readonly int _paddrWidth;
     private readonly ulong _pgoff;
+    private readonly KernelReader _reader;
+    // The end of user space (5-level paging's when enabled): a corrupt vm_end beyond it must not make the walk endless.
+    private readonly ulong _userEnd;
+    // Swap tables (null without swap) and each swap type's device, looked up once.
+    private readonly ulong? _swapInfo;
+    private readonly bool _l1tf;
+    private readonly Dictionary<ulong, string> _swapDevices = [];
 
     public VmPages(CrashSession session, ulong mm)
     {
         _session = session;
-        var r = new KernelReader(session, "vm");
+        var r = _reader = new KernelReader(session, "vm");
         _initMm = session.Symbols.AddressOf("init_mm") == mm;
         _pgoff = r.Offset("vm_area_struct", "vm_pgoff");
+        _userEnd = session.Memory.FiveLevel ? 0x0100_0000_0000_0000UL : 0x0000_8000_0000_0000UL;
+        if (session.Symbols.AddressOf("nr_swapfiles") is not null)
+            _swapInfo = session.Symbols.AddressOf("swap_info");
+        _l1tf = session.Symbols.AddressOf("l1tf_mitigation") is not null;
         ulong pgd = r.ReadU64(mm + r.Offset("mm_struct", "pgd"));
         if (session.Memory.TryTranslate(pgd, out ulong root))
             _tables = new PageTables(session.Memory.Dump, root, session.Memory.FiveLevel, session.Memory.SmeMask);
@@ -49,36 +60,38 @@ internal sealed class VmPages
         if (r is null || r.Display)
             o.WriteLine($"{"VIRTUAL",-UvaddrWidth}  {"PHYSICAL".PadRight(_paddrWidth)}");
         ulong start = r is { Display: true } ? r.Page : a.Start;
-        for (; start < a.End; start += 4096)
+        ulong end = Math.Min(a.End, _userEnd);
+        ulong pgoff = a.Path.Length > 0 ? _reader.ReadU64(a.Vma + _pgoff) : 0;
+        for (; start < end; start += 4096)
         {
             bool display = r is null;
             if (r is not null && r.HexIs(start) && Match(r, start, ref display))
                 return true;
-            string line;
             ulong value = 0;
             if (_tables is not null && _tables.TryTranslateUser(start, out value))
             {
-                line = $"{start,-UvaddrWidth:x}  {value.ToString("x", CultureInfo.InvariantCulture).PadLeft(_paddrWidth)}";
                 if (r is not null && r.HexIs(value) && Match(r, start, ref display))
                     return true;
+                if (display)
+                    o.WriteLine($"{start,-UvaddrWidth:x}  {value.ToString("x", CultureInfo.InvariantCulture).PadLeft(_paddrWidth)}");
             }
             else if (_tables is not null && value != 0 && Swap(value) is { } swap)
             {
-                line = $"{start,-UvaddrWidth:x}  SWAP: {swap.Device}  OFFSET: {swap.Offset}";
                 if (r is not null && (r.DecIs(swap.Offset) || r.NamesFile(swap.Device)) && Match(r, start, ref display))
                     return true;
+                if (display)
+                    o.WriteLine($"{start,-UvaddrWidth:x}  SWAP: {swap.Device}  OFFSET: {swap.Offset}");
             }
             else if (a.Path.Length > 0)
             {
-                ulong offset = (((start - a.Start) >> 12) + ReadPgoff(a)) << 12;
-                line = $"{start,-UvaddrWidth:x}  FILE: {a.Path}  OFFSET: {offset:x}";
+                ulong offset = (((start - a.Start) >> 12) + pgoff) << 12;
                 if (r is not null && r.HexIs(offset) && Match(r, start, ref display))
                     return true;
+                if (display)
+                    o.WriteLine($"{start,-UvaddrWidth:x}  FILE: {a.Path}  OFFSET: {offset:x}");
             }
-            else
-                line = $"{start,-UvaddrWidth:x}  (not mapped)";
-            if (display)
-                o.WriteLine(line);
+            else if (display)
+                o.WriteLine($"{start,-UvaddrWidth:x}  (not mapped)");
         }
         return false;
     }
@@ -138,8 +151,6 @@ internal sealed class VmPages
         r.Display = false;
     }
 
-    private ulong ReadPgoff(VmArea a) => new KernelReader(_session, "vm").ReadU64(a.Vma + _pgoff);
-
     /// <summary>
     /// crash's swap_location of a PTE: the type and offset of the kernel's swap entry (inverted offset bits since the
     /// L1TF fix, <c>l1tf_mitigation</c> in kallsyms), the device the path of <c>swap_info[type]-&gt;swap_file</c>, else
@@ -147,13 +158,13 @@ internal sealed class VmPages
     /// </summary>
     private (string Device, ulong Offset)? Swap(ulong pte)
     {
-        var symbols = _session.Symbols;
-        if (symbols.AddressOf("nr_swapfiles") is null || symbols.AddressOf("swap_info") is not ulong swapInfo)
+        if (_swapInfo is not ulong swapInfo)
             return null;
-        bool l1tf = symbols.AddressOf("l1tf_mitigation") is not null;
-        ulong type = l1tf ? pte >> 59 : (pte >> 9) & 0x1f;
-        ulong offset = l1tf ? (~pte << 5) >> 14 : pte >> 14;
-        return (Device(swapInfo, type), offset);
+        ulong type = _l1tf ? pte >> 59 : (pte >> 9) & 0x1f;
+        ulong offset = _l1tf ? (~pte << 5) >> 14 : pte >> 14;
+        if (!_swapDevices.TryGetValue(type, out var device))
+            _swapDevices[type] = device = Device(swapInfo, type);
+        return (device, offset);
     }
 
     private string Device(ulong swapInfo, ulong type)
@@ -164,7 +175,7 @@ internal sealed class VmPages
         if (btf.Find("swap_info", BtfKind.Variable) is int v && btf.Strip(btf.Referenced(v)) is int t && btf.Kind(t) == BtfKind.Array)
             length = btf.Array(t).Count;
         var mem = _session.Memory;
-        var r = new KernelReader(_session, "vm");
+        var r = _reader;
         if (type >= length || !mem.TryReadU64(swapInfo + type * 8, out ulong si) || si == 0)
             return Unknown;
         if (!mem.TryReadU64(si + r.Offset("swap_info_struct", "swap_file"), out ulong file) || file == 0)
@@ -173,6 +184,6 @@ internal sealed class VmPages
         if (!mem.TryReadU64(file + path + r.Offset("path", "dentry"), out ulong dentry)
             || !mem.TryReadU64(file + path + r.Offset("path", "mnt"), out ulong mnt))
             return Unknown;
-        return new PathNames(mem, btf).Path(dentry, mnt);
+        return TaskViews.Of(_session).Paths.Path(dentry, mnt);
     }
 }

@@ -13,6 +13,9 @@ public readonly record struct ElfNote(string Name, uint Type, int DescOffset, in
     public const uint NT_PRPSINFO = 3;
     public const uint NT_TASKSTRUCT = 4;
 
+    /// <summary>Where the note's header starts inside the note area.</summary>
+    public int Offset { get; init; }
+
     public ReadOnlySpan<byte> Desc(ReadOnlySpan<byte> area) => area.Slice(DescOffset, DescSize);
 
     /// <summary>Parse an ELF note area (4-byte aligned records), stopping at the first malformed record.</summary>
@@ -36,7 +39,7 @@ public readonly record struct ElfNote(string Name, uint Type, int DescOffset, in
             int nul = nameBytes.IndexOf((byte)0);
             if (nul >= 0)
                 nameBytes = nameBytes[..nul];
-            notes.Add(new ElfNote(Encoding.ASCII.GetString(nameBytes), type, (int)descStart, (int)descsz));
+            notes.Add(new ElfNote(Encoding.ASCII.GetString(nameBytes), type, (int)descStart, (int)descsz) { Offset = pos });
             pos = (int)Math.Min(area.Length, descStart + Align4(descsz));
         }
         return notes;
