@@ -197,6 +197,44 @@ public class OracleTests
     }
 }
 
+/// <summary>The "reading from file" line names every link type the printers know as Debian's tcpdump names it.</summary>
+public class LinkTypeAnnounceTests
+{
+    public static IEnumerable<object[]> KnownLinkTypes() =>
+        typeof(Dumpkit.Pcap.Capture.LinkTypes).GetFields()
+            .Where(f => f.IsLiteral && f.FieldType == typeof(int))
+            .Select(f => (int)f.GetRawConstantValue()!).Distinct().Order().Select(lt => new object[] { lt });
+
+    [SkippableTheory]
+    [MemberData(nameof(KnownLinkTypes))]
+    public void ReadingFromFileLineIsTcpdumps(int linkType)
+    {
+        Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
+        var path = Path.Combine(Path.GetTempPath(), $"dumpkit-lt-{Environment.ProcessId}-{linkType}.pcap");
+        var header = new byte[24];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 65535);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), (uint)linkType);
+        File.WriteAllBytes(path, header);
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/tcpdump", ["-r", path]) { RedirectStandardError = true };
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var expected = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            var err = new StringWriter();
+            TcpdumpCommand.Run(["-r", path], new MemoryStream(), err, null, TimeZoneInfo.Utc);
+            Assert.Equal(expected.Split('\n')[0], err.ToString().Split('\n')[0]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
 /// <summary>-C / -W output rotation and -D interface listing.</summary>
 public class RotationTests
 {

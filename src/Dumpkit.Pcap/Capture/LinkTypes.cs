@@ -44,6 +44,14 @@ public static class LinkTypes
     public const int FrameRelay = 107;
     /// <summary>LINKTYPE_IEEE802_11_RADIOTAP: 802.11 frames after a radiotap header.</summary>
     public const int Ieee80211Radiotap = 127;
+    /// <summary>LINKTYPE_LTALK: Apple LocalTalk (LLAP).</summary>
+    public const int Ltalk = 114;
+    /// <summary>LINKTYPE_IEEE802_11_PRISM: 802.11 frames after a Prism monitor-mode header.</summary>
+    public const int PrismHeader = 119;
+    /// <summary>LINKTYPE_ARCNET_LINUX: ARCNET as Linux captures it.</summary>
+    public const int ArcnetLinux = 129;
+    /// <summary>LINKTYPE_IEEE802_11_AVS: 802.11 frames after an AVS monitor-mode header.</summary>
+    public const int Ieee80211RadioAvs = 163;
     /// <summary>LINKTYPE_JUNIPER_ETHER: Ethernet after a Juniper MGC pseudo-header.</summary>
     public const int JuniperEther = 178;
     /// <summary>LINKTYPE_MFR: multilink Frame Relay (FRF.16).</summary>
@@ -80,6 +88,18 @@ public static class LinkTypes
         Docsis => ("DOCSIS", "DOCSIS"),
         JuniperEther => ("JUNIPER_ETHER", "Juniper Ethernet"),
         Ieee80211Radiotap => ("IEEE802_11_RADIO", "802.11 plus radiotap header"),
+        Ltalk => ("LTALK", "Localtalk"),
+        PrismHeader => ("PRISM_HEADER", "802.11 plus Prism header"),
+        ArcnetLinux => ("ARCNET_LINUX", "Linux ARCNET"),
+        Ieee80211RadioAvs => ("IEEE802_11_RADIO_AVS", "802.11 plus AVS radio information header"),
+        Slip => ("SLIP", "SLIP"),
+        Mfr => ("MFR", "FRF.16 Frame Relay"),
+        Ipoib => ("IPOIB", "RFC 4391 IP-over-Infiniband"),
+        Vsock => ("VSOCK", "Linux vsock"),
+        DsaTagBrcm => ("DSA_TAG_BRCM", "Broadcom tag"),
+        DsaTagBrcmPrepend => ("DSA_TAG_BRCM_PREPEND", "Broadcom tag (prepended)"),
+        DsaTagDsa => ("DSA_TAG_DSA", "Marvell DSA"),
+        DsaTagEdsa => ("DSA_TAG_EDSA", "Marvell EDSA"),
         Ipnet => ("IPNET", "Solaris ipnet"),
         Ipv4 => ("IPV4", "Raw IPv4"),
         Ipv6 => ("IPV6", "Raw IPv6"),

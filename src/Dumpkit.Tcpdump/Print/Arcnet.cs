@@ -10,7 +10,6 @@ namespace Dumpkit.Tcpdump.Print;
 /// <remarks>Specification: RFC 1201 (IP over ARCNET), RFC 1051 (the older encoding); ANSI/ATA 878.1.</remarks>
 internal static class Arcnet
 {
-    public const int LinkLinux = 129;
 
     private static string TypeName(int t) => t switch
     {

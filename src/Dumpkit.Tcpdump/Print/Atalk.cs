@@ -12,7 +12,6 @@ namespace Dumpkit.Tcpdump.Print;
 /// (chapter 7), ATP (chapter 9), LLAP (chapter 1).</remarks>
 internal static class Atalk
 {
-    public const int LinkLtalk = 114;
     private const int DdpSize = 13, DdpShortSize = 5;
 
     private static string Addr(int net, int node) => node != 255 ? $"{net}.{node}" : $"{net}";

@@ -213,6 +213,7 @@ internal static class OpenFlow13
     {
         int reason = nd.U8(cp);
         string? r = reason switch { 0 => "ADD", 1 => "DELETE", 2 => "MODIFY", _ => null };
+        // tcpdump 4.99.3 prints this text as it stands ("0x02x" without a %: a slip in its port_status_reason table)
         nd.Print($"\n\t reason {r ?? "invalid (0x02x)"}");
         Port(nd, cp + 8);
     }

@@ -14,7 +14,6 @@ namespace Dumpkit.Tcpdump.Print;
 /// AVS WLAN capture header version 1/2 (wlan-ng); HT rates from IEEE Std 802.11-2016 clause 19.5.</remarks>
 internal static class Radiotap
 {
-    public const int LinkPrism = 119, LinkAvs = 163;
     private const int Namespace = 29, VendorNamespace = 30, Ext = 31;
     private const int FlagFcs = 0x10, FlagDataPad = 0x20;
 

@@ -135,13 +135,13 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Ieee80211.IfPrint(Context, len, caplen);
             case LinkTypes.Ieee80211Radiotap:
                 return Radiotap.IfPrint(Context, len, caplen);
-            case Radiotap.LinkPrism:
+            case LinkTypes.PrismHeader:
                 return Radiotap.PrismPrint(Context, len, caplen);
-            case Radiotap.LinkAvs:
+            case LinkTypes.Ieee80211RadioAvs:
                 return Radiotap.AvsPrint(Context, len, caplen);
-            case Arcnet.LinkLinux:
+            case LinkTypes.ArcnetLinux:
                 return Arcnet.LinuxIfPrint(Context, len, caplen);
-            case Atalk.LinkLtalk:
+            case LinkTypes.Ltalk:
                 return Atalk.LtalkIfPrint(Context, len, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
