@@ -228,7 +228,7 @@ internal sealed class Options
             case 'd': DumpCodeLevel++; break;
             case 'D': ListInterfaces = true; break;
             case 'e': LinkHeader = true; break;
-            case 'E': EspSecret = val; break;
+            case 'E': EspSecret = ArgvBytes(val); break;
             case 'f': break;
             case 'F': FilterFile = val; break;
             case 'G':
@@ -247,7 +247,7 @@ internal sealed class Options
             case 'l': LineBuffered = true; break;
             case 'L': ListDataLinks = true; break;
             case 'm': Warnings.Add($"ignoring option `-m {val}' (no libsmi support)"); break;
-            case 'M': SigSecret = val; break;
+            case 'M': SigSecret = ArgvBytes(val); break;
             case 'n': NoNames = true; break;
             case 'N': NoDomains = true; break;
             case 'O': OptimizeOff = true; break;
@@ -311,4 +311,11 @@ internal sealed class Options
         "\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]\n";
 
     public const string VersionText = "tcpdump version 4.99.3 (dumpkit)\nlibpcap version none (dumpkit AF_PACKET)\n";
+
+    /// <summary>
+    /// A secret as the bytes tcpdump sees in argv (UTF-8 here), one char per byte, as a secrets file's lines are read:
+    /// the printers then key the ciphers and TCP-MD5 with the same bytes as tcpdump, whatever the characters.
+    /// </summary>
+    private static string ArgvBytes(string? value) =>
+        value is null ? "" : System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(value));
 }

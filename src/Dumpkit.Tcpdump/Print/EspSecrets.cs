@@ -135,6 +135,7 @@ internal sealed class EspSecrets
 
     private void ReadFile(string name)
     {
+        name = System.Text.Encoding.UTF8.GetString(System.Text.Encoding.Latin1.GetBytes(name));   // -E's bytes back to a path
         byte[] data;
         try
         {
