@@ -162,7 +162,7 @@ public sealed class HealthCheck
         args.AddRange([c.Ssh!, "df", "-Pk", c.CoreDir]);
         var r = runner.Run(ssh, args);
         if (r.ExitCode != 0)
-            return ($"SSH={c.Ssh}: the target is not reachable or {c.CoreDir} is missing there: {r.FirstLine} (ssh exit {r.ExitCode})", where);
+            return ($"SSH={c.Ssh}: the target is not reachable or {c.CoreDir} is missing there: {r.LastLine} (ssh exit {r.ExitCode})", where);
         var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var words = lines.Length >= 2 ? lines[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
         if (words.Length < 4 || !long.TryParse(words[3], NumberStyles.None, CultureInfo.InvariantCulture, out long kb))

@@ -82,7 +82,7 @@ public sealed class Installer(KdumpPlan plan, KexecHost host, ProgramRunner runn
         var r = runner.Run(self, args);
         if (r.ExitCode != 0 || !File.Exists(output))
         {
-            Err.WriteLine($"kdump: install: dumpkit kdump initrd failed (exit {r.ExitCode}): {r.FirstLine}");
+            Err.WriteLine($"kdump: install: dumpkit kdump initrd failed (exit {r.ExitCode}): {r.LastLine}");
             return false;
         }
         manifest.AddFile(output, InstallManifest.Sha256(output));
@@ -150,7 +150,7 @@ public sealed class Installer(KdumpPlan plan, KexecHost host, ProgramRunner runn
         Out.WriteLine($"kdump: {updateGrub}");
         var r = runner.Run(updateGrub, []);
         if (r.ExitCode == 0) return true;
-        Err.WriteLine($"kdump: update-grub failed (exit {r.ExitCode}): {r.FirstLine}");
+        Err.WriteLine($"kdump: update-grub failed (exit {r.ExitCode}): {r.LastLine}");
         return false;
     }
 
@@ -173,7 +173,7 @@ public sealed class Installer(KdumpPlan plan, KexecHost host, ProgramRunner runn
         var r = runner.Run(systemctl, Systemctl("enable", Unit));
         if (r.ExitCode != 0)
         {
-            Err.WriteLine($"kdump: install: systemctl enable {Unit} failed (exit {r.ExitCode}): {r.FirstLine}");
+            Err.WriteLine($"kdump: install: systemctl enable {Unit} failed (exit {r.ExitCode}): {r.LastLine}");
             return false;
         }
         if (!manifest.Units.Contains(Unit)) manifest.Units.Add(Unit);
@@ -205,7 +205,7 @@ public sealed class Installer(KdumpPlan plan, KexecHost host, ProgramRunner runn
             if (r.ExitCode == 0) Out.WriteLine($"kdump: {unit}: disabled");
             else
             {
-                Err.WriteLine($"kdump: uninstall: systemctl disable {unit} failed (exit {r.ExitCode}): {r.FirstLine}");
+                Err.WriteLine($"kdump: uninstall: systemctl disable {unit} failed (exit {r.ExitCode}): {r.LastLine}");
                 left.Units.Add(unit);
                 failures++;
             }

@@ -29,7 +29,7 @@ public static partial class KdumpCommand
         var r = runner.Run(self, args);
         if (r.ExitCode != 0)
         {
-            host.Err.WriteLine($"kdump: rebuilding {image} failed (exit {r.ExitCode}): {r.FirstLine}: not loading a stale capture initramfs");
+            host.Err.WriteLine($"kdump: rebuilding {image} failed (exit {r.ExitCode}): {r.LastLine}: not loading a stale capture initramfs");
             return Failed;
         }
         string manifestFile = host.SystemPath(InstallManifest.Path);

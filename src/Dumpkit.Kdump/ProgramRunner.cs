@@ -8,10 +8,14 @@ namespace Dumpkit.Kdump;
 /// <summary>What a program run said: its exit status (127 when it could not be started) and its output.</summary>
 public sealed record ProgramResult(int ExitCode, string Output, string Errors)
 {
-    /// <summary>The first line of the errors, else of the output, for a one-line report.</summary>
-    public string FirstLine =>
-        (Errors.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0)
-         ?? Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0)) ?? "";
+    /// <summary>
+    /// The last line of the errors, else of the output, for a one-line report: programs end with the reason they stopped,
+    /// after their warnings and progress (ssh's "Warning: Permanently added …", update-grub's "Generating …", a child
+    /// dumpkit's warnings about the configuration).
+    /// </summary>
+    public string LastLine =>
+        (Errors.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0)
+         ?? Output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0)) ?? "";
 }
 
 /// <summary>
