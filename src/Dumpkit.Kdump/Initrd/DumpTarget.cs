@@ -47,6 +47,9 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
     /// <summary>KDUMP_S3: the credentials file on this machine the image carries a copy of.</summary>
     public string? CredentialsFile { get; init; }
 
+    /// <summary>Its bytes as they were checked (root's, mode 0600): the image carries these, not a second read of the path.</summary>
+    public byte[]? CredentialsBytes { get; init; }
+
     public static DumpTarget Resolve(KdumpConfig config, KexecHost host)
     {
         if (config.Get("KDUMP_S3") is not null)
@@ -107,16 +110,21 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
     private static DumpTarget ResolveS3(KdumpConfig config, KexecHost host)
     {
         S3.S3Target target;
+        byte[] credentials;
         try
         {
             target = S3.S3Target.FromConfig(config)!;
-            S3.S3Credentials.Load(target.CredentialsPath);
+            S3.S3Credentials.Load(target.CredentialsPath, out credentials);
         }
         catch (S3.S3ConfigException e)
         {
             throw new DumpTargetException(e.Message);
         }
-        return new DumpTarget(target.Url, S3FsType, MountPoint, NetworkModules(host), []) { CredentialsFile = target.CredentialsPath };
+        return new DumpTarget(target.Url, S3FsType, MountPoint, NetworkModules(host), []) 
+        {
+            CredentialsFile = target.CredentialsPath,
+            CredentialsBytes = credentials,
+        };
     }
 
     /// <summary>The drivers of this machine's network cards (/sys/class/net/*/device) and the common ones.</summary>

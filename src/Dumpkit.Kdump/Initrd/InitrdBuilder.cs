@@ -65,10 +65,10 @@ public static class InitrdBuilder
         config += (config.Length > 0 ? "\n" : "") +
                   "# dumpkit kdump initrd: where the capture environment mounts the dump target\n" +
                   $"KDUMP_COREDIR={InitScript.Quote(target.CoreDir)}\n";
-        if (target.CredentialsFile is { } credentials)
+        if (target.CredentialsBytes is { } credentials)
         {
-            // the S3 key travels in the image (itself mode 0600), root's and owner-only as savecore demands of it
-            Add(CpioEntry.File(DumpTarget.S3CredentialsInImage.TrimStart('/'), ReadRequired(credentials, null), 0x180));
+            // the S3 key travels in the image (itself mode 0600): the bytes checked as root's and owner-only, as savecore demands
+            Add(CpioEntry.File(DumpTarget.S3CredentialsInImage.TrimStart('/'), credentials, 0x180));
             config += "# dumpkit kdump initrd: the copy of KDUMP_S3_CREDENTIALS in the image\n" +
                       $"KDUMP_S3_CREDENTIALS={InitScript.Quote(DumpTarget.S3CredentialsInImage)}\n";
         }

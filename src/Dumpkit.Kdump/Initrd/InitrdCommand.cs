@@ -118,7 +118,8 @@ public static class InitrdCommand
             var input = new InitrdInputs(kver, kmoddir, busybox, dumpkit, config, configText);
             var image = InitrdBuilder.Compress(InitrdBuilder.Entries(input, target, host.Err));
             InitrdBuilder.WriteFile(output, image);
-            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir).WithCredentials(target.CredentialsFile).Write(output);
+            InitrdStamp.Of(kver, config.Source ?? configPath, configText, kmoddir)
+                .WithCredentials(target.CredentialsFile, target.CredentialsBytes).Write(output);
             host.Out.WriteLine(output);
             return KdumpCommand.Ok;
         }

@@ -23,9 +23,10 @@ public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHa
     /// <summary>Its SHA-256 ("-" when missing), or null when it could not be read (not root: unknown, not a change).</summary>
     public string? CredentialsHash { get; init; }
 
-    /// <summary>This stamp recording the credentials file <paramref name="path"/> as it is now.</summary>
-    public InitrdStamp WithCredentials(string? path) =>
-        path is null ? this : this with { CredentialsPath = path, CredentialsHash = HashFile(path) };
+    /// <summary>This stamp recording the credentials file <paramref name="path"/>: <paramref name="bytes"/> when the image
+    /// carries those, else the file as it is now.</summary>
+    public InitrdStamp WithCredentials(string? path, byte[]? bytes = null) =>
+        path is null ? this : this with { CredentialsPath = path, CredentialsHash = bytes is null ? HashFile(path) : Hash(bytes) };
 
     private const string Header = "# dumpkit kdump initrd: what the capture initramfs beside this file was built from";
 

@@ -14,7 +14,11 @@ public sealed record S3Credentials(string AccessKey, string SecretKey)
     /// (by the caller when not root, for tests) and readable by its owner only (no group or other bits);
     /// anything else is refused with a message naming the file.
     /// </summary>
-    public static S3Credentials Load(string path)
+    public static S3Credentials Load(string path) => Load(path, out _);
+
+    /// <summary>As <see cref="Load(string)"/>, with the file's bytes as they were checked and read (what a capture
+    /// initramfs carries a copy of).</summary>
+    public static S3Credentials Load(string path, out byte[] bytes)
     {
         var st = Native.Lstat(path);
         if (st is null)
@@ -28,17 +32,16 @@ public sealed record S3Credentials(string AccessKey, string SecretKey)
         if ((mode & 0x3f) != 0)
             throw new S3ConfigException($"KDUMP_S3_CREDENTIALS: {path}: mode {Convert.ToString(mode & 0xfff, 8)} lets others read it: " +
                 "refusing the credentials (chmod 600 it)");
-        string text;
         try
         {
-            text = Cli.BoundedFile.ReadAllText(path, 1 << 16);
+            bytes = Cli.BoundedFile.ReadAllBytes(path, 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Cli.FileTooLargeException)
         {
             throw new S3ConfigException($"KDUMP_S3_CREDENTIALS: {path}: cannot read the credentials: {Cli.SystemErrors.Message(e, path)}");
         }
         string? access = null, secret = null;
-        foreach (var raw in text.Split('\n'))
+        foreach (var raw in System.Text.Encoding.UTF8.GetString(bytes).Split('\n'))
         {
             string line = raw.Trim();
             if (line.Length == 0 || line[0] is '#' or ';' or '[') continue;
