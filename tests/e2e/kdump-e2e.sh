@@ -352,6 +352,7 @@ run_s3() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up 
     sleep 5; port=$((port + 1))
   done
   eval "$s3env"
+  trap stop_rgw EXIT   # set -e ending the script early must not leave ceph-mon, ceph-osd and radosgw running
   # curl's own SigV4 (--aws-sigv4), independent of ours: makes the bucket, and later reads the objects back (no query
   # strings: Debian 12's curl 7.88 signs them so that radosgw answers SignatureDoesNotMatch)
   s3curl() { curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
@@ -402,7 +403,7 @@ run_s3() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up 
   local flat
   flat=$(tr -d '\r' < "$c" | sed -n "s|.*kdump: s3: $bucket/$loc/\(dump\.[0-9]*\.flat\): .*|\1|p" | tail -1 || true); flat=${flat:-dump.none.flat}
   s3curl -o "$out/$flat" "$S3_ENDPOINT/$bucket/$loc/$flat" 2>/dev/null || true
-  stop_rgw
+  stop_rgw; trap - EXIT
   d=$(find "$got" -name 'dump.*' 2>/dev/null | head -1 || true); m=$(find "$got" -name 'dmesg.*' 2>/dev/null | head -1 || true)
   d=${d:-$got/none}; m=${m:-$got/none}
   check "initramfs: dumpkit kdump initrd wrote it" grep -q "^$out/initrd.img\$" "$out/initrd-build.log"
