@@ -47,7 +47,7 @@ public static class ElfDumpWriter
         {
             sink.Write(0, head);
             o.BeforeData?.Invoke();
-            using (var pipeline = new PagePipeline(input, new PagePipelineOptions { Threads = o.Threads }))
+            using (var pipeline = new PagePipeline(input, new PagePipelineOptions { Threads = o.DataInFileOrder ? 1 : o.Threads }))
                 data.WriteAll(pipeline);
             if (o.EraseinfoSize > 0)
                 WriteEraseinfo(sink, eraseinfoOffset, o.EraseinfoSize, o.Eraseinfo?.Invoke() ?? []);

@@ -28,6 +28,8 @@ public sealed class ElfDumpWriterOptions
     public ElfPhdr? NoteHeader { get; init; }
     /// <summary>Called after the zero pages are found, before the pages of the file are read.</summary>
     public Action? BeforeData { get; init; }
+    /// <summary>The data pass reads the pages on one thread in the file's order (the zero pass still uses <see cref="Threads"/>).</summary>
+    public bool DataInFileOrder { get; init; }
 }
 
 /// <summary>What an ELF vmcore came to hold.</summary>

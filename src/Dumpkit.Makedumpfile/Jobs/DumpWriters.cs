@@ -102,15 +102,17 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         {
             // ELF output drops zero pages from the kept set (they read back as zero anyway).
             ExcludeZero = (level & DumpLevel.Zero) != 0,
-            // erasing, the frames are read in the file's order (each erase is used up where the file first holds its bytes)
-            Threads = erasing is null ? job.ThreadCount : 1,
+            Threads = job.ThreadCount,
+            // erasing, the data pass reads the frames in the file's order (each erase is used up where the file first holds its
+            // bytes); the zero pass before it sees every erase and needs no order
+            DataInFileOrder = erasing is not null,
             Progress = (done, total) => msg.ShowProgress("Copying data", done, total, clock),
             CycleFrames = job.CycleFrames,
             EraseinfoSize = erasing?.PlannedEraseinfoSize ?? 0,
             Eraseinfo = erasing is null ? null : () => erasing.Eraseinfo(),
             BeforeData = erasing is null ? null : erasing.EraseOnceFromNow,
-            NoteHeader = (erasing?.Inner ?? input) is ElfDumpReader elf && elf.ProgramHeaders.Any(p => p.Type == ElfLayout.PT_NOTE)
-                ? elf.ProgramHeaders.First(p => p.Type == ElfLayout.PT_NOTE)
+            NoteHeader = (erasing?.Inner ?? input) is ElfDumpReader elf
+                ? elf.ProgramHeaders.Where(p => p.Type == ElfLayout.PT_NOTE).Select(p => (ElfPhdr?)p).FirstOrDefault()
                 : null,
         };
         var segments = new List<ElfSegment>();
