@@ -113,10 +113,11 @@ public static class ElfDumpWriter
             ulong memSize = 0, fileSize = 0, excluded = 0, paddr = seg.PAddr, vaddr = seg.VAddr;
             if (head != page)
             {
+                head = Math.Min(head, seg.MemSize);   // a segment within one page is that partial page alone
                 (memSize, fileSize) = (head, head);
                 first++;
             }
-            if (tail != 0)
+            if (tail != 0 && end >= first)
                 end++;
             for (ulong pfn = first; pfn < end; pfn++)
             {
@@ -136,7 +137,7 @@ public static class ElfDumpWriter
                 memSize -= n;
                 loads.Add(new Load(paddr, vaddr, memSize, fileSize, fileSize > 0));
                 (paddr, vaddr) = (paddr + memSize, vaddr + memSize);
-                (memSize, fileSize, excluded) = (page, page, 0);
+                (memSize, fileSize, excluded) = (n, n, 0);   // the kept frame starts the next load (a partial last page too)
             }
             loads.Add(new Load(paddr, vaddr, memSize, fileSize, true));
         }
