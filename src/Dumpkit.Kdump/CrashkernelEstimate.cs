@@ -103,16 +103,8 @@ public sealed class CrashkernelEstimate
     }
 
     /// <summary>"MAJOR.MINOR" of a kernel release ("6.1.0-57-amd64": "6.1"), or null when it does not start so.</summary>
-    public static string? Series(string release)
-    {
-        int i = 0;
-        while (i < release.Length && char.IsAsciiDigit(release[i])) i++;
-        if (i == 0 || i >= release.Length || release[i] != '.') return null;
-        int j = ++i;
-        while (i < release.Length && char.IsAsciiDigit(release[i])) i++;
-        if (i == j) return null;
-        return release[..i];
-    }
+    public static string? Series(string release) =>
+        Kernel.KernelVersion.Parse(release) is { } v ? $"{v.Major}.{v.Minor}" : null;
 
     private static long Bitmaps(long ram) => 2 * Math.Min(BitmapCap, ram / 4096 / 8);
 
