@@ -203,6 +203,8 @@ fi
 read -r passed failed skipped < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\2 \1 \3/p' "$log" \
     | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 assemblies=$(grep -c 'Failed: *[0-9]*, Passed:' "$log")
+# The failing tests' names again at the end, where a truncated CI record still shows them.
+failed_tests=$(grep -E '^ +Failed [A-Za-z]' "$log" | sed 's/ \[[^]]*\]$//' | sort -u | head -20)
 rm -f "$log"
 passed=$((passed + e2e_passed + pkg_passed + s3_passed)); failed=$((failed + e2e_failed + pkg_failed + s3_failed))
 if [ -n "${publish_failed:-}" ]; then
@@ -213,6 +215,7 @@ if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
     echo "test.sh: dotnet test exited with $rc without a failing test (a build or runner error)"
     failed=1
 fi
+[ -n "$failed_tests" ] && printf 'test.sh: failed tests:\n%s\n' "$failed_tests"
 echo "($assemblies test assemblies, $skipped skipped; e2e in QEMU: $e2e_passed passed, $e2e_failed failed;" \
     "package: $pkg_passed passed, $pkg_failed failed; S3/radosgw: $s3_passed passed, $s3_failed failed)"
 echo "$passed passed, $failed failed"
