@@ -66,7 +66,12 @@ public sealed partial class CrashSession : IDisposable
             if (_symbols is null)
             {
                 try { _symbols = KallsymsTable.Load(Memory); }
-                catch (KernelDataException e) { throw new CommandException($"crash: cannot read the kernel's symbols: {e.Message}"); }
+                catch (KernelDataException e)
+                {
+                    // Say why the read failed: a cut-short file, a filtered page, a page the dump never had.
+                    string? why = e.Address is ulong at ? Memory.WhyUnreadable(at, e.Length) : null;
+                    throw new CommandException($"crash: cannot read the kernel's symbols: {e.Message}{(why is null ? "" : $" ({why})")}");
+                }
             }
             return _symbols;
         }

@@ -134,6 +134,45 @@ public sealed class KernelMemory
     /// <summary>Kernel text/data address to physical, without the page tables.</summary>
     public ulong KernelTextToPhysical(ulong vaddr) => vaddr - StartKernelMap + PhysBase;
 
+    /// <summary>
+    /// Why <see cref="TryReadVirtual"/> fails somewhere in <paramref name="length"/> bytes at <paramref name="vaddr"/>,
+    /// in words for a message (the first page that fails); null when every page reads. A page the dump claims but
+    /// cannot give (a file cut short, data that does not decompress) gets the reader's own line, naming file and offset.
+    /// </summary>
+    public string? WhyUnreadable(ulong vaddr, long length = 1)
+    {
+        Span<byte> one = stackalloc byte[1];
+        ulong end = vaddr + (ulong)Math.Max(length, 1);
+        for (ulong page = vaddr & ~0xfffUL; page < end && page >= (vaddr & ~0xfffUL); page += 0x1000)
+        {
+            ulong at = Math.Max(page, vaddr);
+            // Kernel text and data map by arithmetic when the page tables cannot be read themselves.
+            if (!TryTranslate(at, out ulong paddr))
+            {
+                if (at < StartKernelMap)
+                    return $"no page table maps 0x{at:x}";
+                paddr = KernelTextToPhysical(at);
+            }
+            ulong pfn = paddr >> Dump.PageShift;
+            var state = pfn < Dump.MaxPfn ? Dump.GetPageState(pfn) : PageState.Hole;
+            switch (state)
+            {
+                case PageState.Excluded: return $"page frame 0x{pfn:x} (of 0x{at:x}) was excluded by the dump level";
+                case PageState.Incomplete: return $"page frame 0x{pfn:x} (of 0x{at:x}) is missing: the dump is incomplete";
+                case PageState.Hole: return $"page frame 0x{pfn:x} (of 0x{at:x}) is not in the dump";
+            }
+            try
+            {
+                Dump.ReadPhysical(paddr, one);
+            }
+            catch (Exception e) when (e is DumpFormatException or IOException or InvalidDataException or PageNotAvailableException)
+            {
+                return e.Message;
+            }
+        }
+        return null;
+    }
+
     public bool TryTranslate(ulong vaddr, out ulong paddr)
     {
         int small = (int)((vaddr >> 12) & (CacheSlots - 1));

@@ -44,6 +44,35 @@ public class BadInputSessionTests
     }
 
     [SkippableFact]
+    // A dump cut short (a copy onto a full disk): the one line says which file, where, and that its data lies outside it.
+    public void ADumpCutShortSaysWhyTheSymbolsCannotBeRead()
+    {
+        var source = RealData.Kernel(RealData.Kernel61, "mdf-c-d31");
+        var dir = Directory.CreateTempSubdirectory("dumpkit-cut-");
+        try
+        {
+            var copy = Path.Combine(dir.FullName, "vmcore");
+            using (var from = File.OpenRead(source))
+            using (var to = File.Create(copy))
+            {
+                var head = new byte[3_000_000];
+                from.ReadExactly(head);
+                to.Write(head);
+            }
+            var (o, e, code) = CrashRunner.Ours("sym panic\nq\n", "-s", copy);
+            Assert.Equal(1, code);
+            Assert.Equal("", o);
+            var lines = e.TrimEnd('\n').Split('\n');
+            Assert.Single(lines);
+            Assert.StartsWith("crash: ", lines[0], StringComparison.Ordinal);
+            Assert.Contains("cannot read the kernel's symbols", lines[0], StringComparison.Ordinal);
+            Assert.True(lines[0].Contains($"{copy}: offset 0x", StringComparison.Ordinal), lines[0]);
+            Assert.True(lines[0].Contains("lies outside the file", StringComparison.Ordinal), lines[0]);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [SkippableFact]
     // bt, ps, foreach, set, runq, mod, dis, kmem with any words: an answer or crash's message, never an exception out of the session.
     public void RandomTaskCommandLinesNeverEscape()
     {

@@ -130,7 +130,7 @@ public sealed class KallsymsTable
     {
         Span<byte> u32 = stackalloc byte[4];
         if (!read(loc.NumSyms, u32))
-            throw new KernelDataException($"cannot read kallsyms_num_syms at 0x{loc.NumSyms:x}");
+            throw new KernelDataException($"cannot read kallsyms_num_syms at 0x{loc.NumSyms:x}", loc.NumSyms, 4);
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(u32);
         if (count == 0 || count > MaxSymbols)
             throw new KernelDataException($"kallsyms_num_syms is implausible ({count})");
@@ -152,7 +152,7 @@ public sealed class KallsymsTable
     {
         var index = new byte[256 * 2];
         if (!read(loc.TokenIndex, index))
-            throw new KernelDataException($"cannot read kallsyms_token_index at 0x{loc.TokenIndex:x}");
+            throw new KernelDataException($"cannot read kallsyms_token_index at 0x{loc.TokenIndex:x}", loc.TokenIndex, index.Length);
         int max = 0;
         for (int t = 0; t < 256; t++)
             max = Math.Max(max, BinaryPrimitives.ReadUInt16LittleEndian(index.AsSpan(t * 2)));
@@ -277,7 +277,7 @@ public sealed class KallsymsTable
         {
             Span<byte> u64 = stackalloc byte[8];
             if (!read(rb, u64))
-                throw new KernelDataException($"cannot read kallsyms_relative_base at 0x{rb:x}");
+                throw new KernelDataException($"cannot read kallsyms_relative_base at 0x{rb:x}", rb, 8);
             relativeBase = BinaryPrimitives.ReadUInt64LittleEndian(u64);
         }
         int Offset(int i) => BinaryPrimitives.ReadInt32LittleEndian(offs.AsSpan(i * 4));
@@ -313,7 +313,7 @@ public sealed class KallsymsTable
     {
         var b = new byte[length];
         if (!read(at, b))
-            throw new KernelDataException($"cannot read {what} ({length} bytes at 0x{at:x})");
+            throw new KernelDataException($"cannot read {what} ({length} bytes at 0x{at:x})", at, length);
         return b;
     }
 

@@ -31,7 +31,7 @@ internal sealed class SequentialReader(VirtualMemoryReader read, ulong start, lo
         if (page != _pageAddress)
         {
             if (!read(page, _page))
-                throw new KernelDataException($"cannot read {what} at 0x{at:x}");
+                throw new KernelDataException($"cannot read {what} at 0x{at:x}", at);
             _pageAddress = page;
         }
         _position++;
@@ -97,7 +97,7 @@ internal sealed class ChunkReader(VirtualMemoryReader read, ulong start, long li
             }
             int page = (int)Math.Min(Page - (int)(at & (Page - 1)), limit - _filled);
             if (!read(at, _buffer.AsSpan(_filled, page)))
-                throw new KernelDataException($"cannot read {what} at 0x{at:x}");
+                throw new KernelDataException($"cannot read {what} at 0x{at:x}", at);
             _filled += page;
         }
     }
