@@ -20,6 +20,19 @@ public static class Dmesg
     public static byte[] Extract(DumpReader dump, Vmcoreinfo info, bool partial, TextWriter? warnings)
     {
         var mem = new KernelMemory(dump, info);
+        try
+        {
+            return Extract(mem, info, partial, warnings);
+        }
+        catch (KernelDataException e) when (e.Address is ulong at && mem.WhyUnreadable(at, e.Length) is { } why)
+        {
+            // Say why the read failed: a cut-short file, a filtered page, a page the dump never had.
+            throw new KernelDataException($"{e.Message} ({why})");
+        }
+    }
+
+    private static byte[] Extract(KernelMemory mem, Vmcoreinfo info, bool partial, TextWriter? warnings)
+    {
         var output = new MemoryStream();
         if (info.Symbol("prb") is not null)
         {

@@ -39,3 +39,34 @@ public class LyingVmcoreinfoTests
         }
     }
 }
+
+/// <summary>
+/// A dump cut short (copied onto a full disk): <c>--dump-dmesg</c> either saves what it can read or ends in one line
+/// that says why the log cannot be read, naming the cut file and the offset of the page whose data lies past its end.
+/// </summary>
+public class CutShortDmesgTests
+{
+    [Fact]
+    public void ACutDumpNamesTheFileAndWhereItsDataIsMissing()
+    {
+        var bytes = File.ReadAllBytes(DumpJobTests.Sample());
+        using var dir = new TempDir();
+        int failed = 0;
+        for (int eighth = 1; eighth < 8; eighth++)
+        {
+            var cut = dir[$"cut{eighth}"];
+            File.WriteAllBytes(cut, bytes.AsSpan(0, bytes.Length / 8 * eighth).ToArray());
+            var r = Tools.Makedumpfile("-f", "--dump-dmesg", cut, dir["log"]);
+            Assert.True(r.ExitCode is 0 or 1, $"{eighth}/8: exit {r.ExitCode}: {r.Err}");
+            Assert.DoesNotContain("Exception", r.Err);
+            if (r.ExitCode == 0) continue;
+            failed++;
+            var line = r.Err.TrimEnd('\n');
+            Assert.DoesNotContain('\n', line);
+            Assert.StartsWith($"{cut}: cannot read the kernel log: ", line, StringComparison.Ordinal);
+            Assert.True(line.Contains($"({cut}: offset 0x", StringComparison.Ordinal) && line.EndsWith("lies outside the file)", StringComparison.Ordinal),
+                $"{eighth}/8: {line}");
+        }
+        Assert.True(failed > 0, "every cut still gave the whole log");
+    }
+}

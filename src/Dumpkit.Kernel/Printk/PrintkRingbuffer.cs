@@ -40,9 +40,9 @@ internal sealed class PrintkRingbuffer
         long S(string n) => info.Size(n) is long v and > 0 and <= 1 << 16 ? v : throw new KernelDataException($"VMCOREINFO lacks a plausible SIZE({n})");
 
         ulong prbSym = info.Symbol("prb") ?? throw new KernelDataException("VMCOREINFO lacks SYMBOL(prb)");
-        ulong prb = mem.TryReadU64(prbSym, out ulong p) ? p : throw new KernelDataException("Can't get the prb address.");
+        ulong prb = mem.TryReadU64(prbSym, out ulong p) ? p : throw new KernelDataException("Can't get the prb address.", prbSym, 8);
         var rb = new byte[S("printk_ringbuffer")];
-        if (!mem.TryReadVirtual(prb, rb)) throw new KernelDataException("Can't get prb.");
+        if (!mem.TryReadVirtual(prb, rb)) throw new KernelDataException("Can't get prb.", prb, rb.Length);
 
         long counter = info.Offset("atomic_long_t.counter") is null ? 0 : O("atomic_long_t.counter");
         long descRing = O("printk_ringbuffer.desc_ring");
@@ -87,7 +87,7 @@ internal sealed class PrintkRingbuffer
     private static byte[] Read(KernelMemory mem, ulong addr, long length, string error)
     {
         var b = new byte[length];
-        if (!mem.TryReadVirtual(addr, b)) throw new KernelDataException(error);
+        if (!mem.TryReadVirtual(addr, b)) throw new KernelDataException(error, addr, length);
         return b;
     }
 
