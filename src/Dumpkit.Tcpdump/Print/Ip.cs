@@ -17,13 +17,13 @@ internal static class Ip
         _ => null,
     };
 
-    /// <summary>Raw IP link: version nibble picks IPv4 or IPv6.</summary>
+    /// <summary>Raw IP link (tcpdump's ipN_print): version nibble picks IPv4 or IPv6.</summary>
     public static void PrintAny(PrintContext nd, int off, int length)
     {
         int v = nd.U8(off) >> 4;
         if (v == 6) Ip6.Print(nd, off, length);
         else if (v == 4) Print(nd, off, length);
-        else nd.Print($"IP{v}");
+        else nd.Print($"unknown ip {v}");
     }
 
     /// <summary>" NAME" from /etc/protocols without -n, else " ip-proto-N" (for a protocol no printer knows).</summary>
