@@ -302,6 +302,7 @@ internal static class Ip
                 case 50: Esp.Print(nd, bp, length, iph, ver, fragmented, ttl); return;
                 case 46: Rsvp.Print(nd, bp, length); return;
                 case 55: Mobile.Print(nd, bp, length); return;
+                case 108: Ipcomp.Print(nd, bp); return;
                 case 89 when ver == 6: Ospf6.Print(nd, bp, length); return;
                 case 89: Ospf.Print(nd, bp, length); return;
                 default:
