@@ -17,13 +17,13 @@ internal static class Ip
         _ => null,
     };
 
-    /// <summary>Raw IP link: version nibble picks IPv4 or IPv6.</summary>
+    /// <summary>Raw IP link (tcpdump's ipN_print): version nibble picks IPv4 or IPv6.</summary>
     public static void PrintAny(PrintContext nd, int off, int length)
     {
         int v = nd.U8(off) >> 4;
         if (v == 6) Ip6.Print(nd, off, length);
         else if (v == 4) Print(nd, off, length);
-        else nd.Print($"IP{v}");
+        else nd.Print($"unknown ip {v}");
     }
 
     /// <summary>" NAME" from /etc/protocols without -n, else " ip-proto-N" (for a protocol no printer knows).</summary>
@@ -302,6 +302,7 @@ internal static class Ip
                 case 50: Esp.Print(nd, bp, length, iph, ver, fragmented, ttl); return;
                 case 46: Rsvp.Print(nd, bp, length); return;
                 case 55: Mobile.Print(nd, bp, length); return;
+                case 108: Ipcomp.Print(nd, bp); return;
                 case 89 when ver == 6: Ospf6.Print(nd, bp, length); return;
                 case 89: Ospf.Print(nd, bp, length); return;
                 default:

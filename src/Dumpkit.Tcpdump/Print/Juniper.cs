@@ -5,13 +5,19 @@ namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>
 /// Juniper capture link types: the "MGC" pseudo-header (flags, extension TLVs, the no-L2 IP guess) in front of
-/// the frame. Only DLT_JUNIPER_ETHER (178), which carries plain Ethernet and no cookie, is wired up.
+/// the frame. DLT_JUNIPER_ETHER (178, plain Ethernet, no cookie), DLT_JUNIPER_ATM1 (137, a 4-byte cookie, then OAM,
+/// LLC, Cisco NLPID or bare IP) and DLT_JUNIPER_ES (132, the IPsec services header, then IP) are wired up.
 /// </summary>
 /// <remarks>Specification: Juniper's capture pseudo-header (no public specification).</remarks>
 internal static class Juniper
 {
     private const uint Magic = 0x4d4743; // "MGC"
     private const int FlagIn = 0x01, FlagNoL2 = 0x02, FlagExt = 0x80;
+
+    private const int LsCookieId = 0x54, AsCookieId = 0x47;
+
+    /// <summary>The PIC types that carry a cookie: its base length and the name -e prints.</summary>
+    private enum Pic { Ether, Atm1, Es }
 
     private static readonly Tok[] FlagNames =
     [
@@ -60,18 +66,84 @@ internal static class Juniper
     public static int EtherIfPrint(PrintContext nd, int length, int caplen)
     {
         nd.Proto = "juniper_ether";
-        int hlen = ParseHeader(nd, length, out bool more);
+        int hlen = ParseHeader(nd, length, Pic.Ether, out bool more, out _);
         if (!more) return hlen;
         return hlen + Ether.Print(nd, hlen, length - hlen, caplen - hlen);
     }
 
+    /// <summary>DLT_JUNIPER_ATM1: the pseudo-header and cookie, then an OAM cell, LLC/SNAP, Cisco NLPID or bare IP.</summary>
+    public static int Atm1IfPrint(PrintContext nd, int length, int caplen)
+    {
+        nd.Proto = "juniper_atm1";
+        int hlen = ParseHeader(nd, length, Pic.Atm1, out bool more, out int cookie0);
+        if (!more) return hlen;
+        int p = hlen;
+        length -= hlen;
+        caplen -= hlen;
+        if (cookie0 == 0x80)
+        {
+            Atm.OamPrint(nd, p, length, false);
+            return hlen;
+        }
+        uint h3 = nd.Be24(p);
+        if ((h3 == 0xfefe03 || h3 == 0xaaaa03) && Llc.Print(nd, p, length, caplen, -1) > 0) return hlen;
+        if (nd.U8(p) == 0x03)
+        {
+            Isoclns.Print(nd, p + 1, length - 1);
+            return hlen;
+        }
+        IpGuess(nd, p, length);
+        return hlen;
+    }
+
+    private static readonly Tok[] IpsecTypes =
+    [
+        new(1, "ESP ENCR-AUTH"), new(2, "ESP ENCR-AH AUTH"), new(3, "ESP AUTH"), new(4, "AH AUTH"), new(5, "ESP ENCR"),
+    ];
+
+    /// <summary>DLT_JUNIPER_ES: the pseudo-header, a 16-byte IPsec services header (rewritten away for some types), then IP.</summary>
+    public static int EsIfPrint(PrintContext nd, int length, int caplen)
+    {
+        nd.Proto = "juniper_es";
+        int hlen = ParseHeader(nd, length, Pic.Es, out bool more, out _);
+        if (!more) return hlen;
+        int p = hlen;
+        length -= hlen;
+        nd.Check(p, 16);
+        int type = nd.U8(p + 3);
+        bool bundle;
+        int rewrite;
+        switch (type)
+        {
+            case 1: case 2: bundle = true; rewrite = 0; break;
+            case 3: case 4: case 5: bundle = false; rewrite = 16; break;
+            default:
+                nd.Print($"ES Invalid type {type}, length {(uint)length}");
+                return hlen;
+        }
+        length -= rewrite;
+        if (nd.Settings.LinkHeader)
+        {
+            string name = Toks.Find(IpsecTypes, (uint)type) ?? "Unknown";
+            if (!bundle)
+            {
+                nd.Print($"ES SA, index {nd.Be16(p)}, ttl {nd.U8(p + 2)} type {name} ({type}), spi {nd.Be32(p + 4)}, Tunnel ");
+                nd.Print($"{new V4(nd.Be32(p + 8), nd.Settings.Names)} > {new V4(nd.Be32(p + 12), nd.Settings.Names)}, length {(uint)length}\n");
+            }
+            else nd.Print($"ES SA, index {nd.Be16(p)}, ttl {nd.U8(p + 2)} type {name} ({type}), length {(uint)length}\n");
+        }
+        Ip.Print(nd, p + rewrite, length);
+        return hlen;
+    }
+
     /// <summary>
-    /// Parses (and with -e/-vv prints) the pseudo-header at offset 0; returns its length. more is false when
-    /// nothing follows to print (no magic, invalid extensions, or an L2-less packet already printed as IP).
+    /// Parses (and with -e/-vv prints) the pseudo-header at offset 0 and the PIC's cookie; returns their length. more is
+    /// false when nothing follows to print (no magic, invalid extensions, or an L2-less packet already printed as IP).
     /// </summary>
-    private static int ParseHeader(PrintContext nd, int length, out bool more)
+    private static int ParseHeader(PrintContext nd, int length, Pic pic, out bool more, out int cookie0)
     {
         more = false;
+        cookie0 = 0;
         int flags = nd.U8(3);
         if (nd.Be24(0) != Magic)
         {
@@ -132,8 +204,29 @@ internal static class Juniper
             if (!IpGuess(nd, ip, Math.Max(0, length - ip))) nd.Print("no IP-hdr found!");
             return ip;
         }
-        // Ethernet PICs carry no cookie and no protocol field
-        if (e) nd.Print($"hlen {hlen}, proto 0x{0:x4}, ");
+        int proto = 0;
+        if (pic != Pic.Ether)
+        {
+            // Ethernet PICs carry no cookie and no protocol field
+            int p = hlen;
+            int cookieLen = pic == Pic.Atm1 ? 4 : 0;
+            int first = nd.U8(p);
+            if (first == LsCookieId) cookieLen += 2;
+            else if (first == AsCookieId) cookieLen = 8;
+            hlen += cookieLen;
+            if (e) nd.Print($"{(pic == Pic.Atm1 ? "ATM1" : "ES")}-PIC, cookie-len {cookieLen}");
+            if (cookieLen > 0)
+            {
+                nd.Check(p, cookieLen);
+                if (e) nd.Print(", cookie 0x");
+                for (int i = 0; i < cookieLen; i++)
+                    if (e) nd.Print($"{nd.U8(p + i):x2}");
+                cookie0 = nd.U8(p);
+            }
+            if (e) nd.Print(": ");
+            proto = nd.Be16(p + cookieLen);
+        }
+        if (e) nd.Print($"hlen {hlen}, proto 0x{proto:x4}, ");
         more = true;
         return hlen;
     }
