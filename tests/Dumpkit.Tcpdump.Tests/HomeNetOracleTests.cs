@@ -16,6 +16,8 @@ public class HomeNetOracleTests
     [
         ["hncp.pcap", "-vvv", 62], ["hncp.pcap", "-v", 62], ["hncp.pcap", "", 62], ["hncp.pcap", "-vv", 62],
         ["hncp_prefix-oobr.pcap", "-vvv", 62], ["hncp_dhcpv6data-oobr.pcap", "-v", 62], ["hncp_dhcpv4data-oobr.pcap", "-vvv", 42],
+        ["DECnet_Phone.pcap", "", 14], ["DECnet_Phone.pcap", "-v", 14], ["DECnet_Phone.pcap", "-e -vv", 16], ["decnet-oobr.pcap", "-v", 14],
+        ["decnet-shorthdr-oobr.pcap", "", 12],
     ];
 
     [SkippableTheory]
