@@ -3,7 +3,8 @@
 
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>DECnet Phase IV (ethertype 0x6003): routing layer headers and control messages, NSP messages.</summary>
+/// <summary>DECnet Phase IV (ethertype 0x6003): routing layer headers and control messages, NSP messages. Undecoded
+/// messages are dumped in hex whatever -q/-x say, as tcpdump's ND_DEFAULTPRINT does.</summary>
 /// <remarks>Specification: DECnet Digital Network Architecture Phase IV, Routing Layer Functional Specification
 /// (AA-X435A-TK) and NSP Functional Specification (AA-X439A-TK).</remarks>
 internal static class Decnet
@@ -21,6 +22,14 @@ internal static class Decnet
         new(41, "no link terminate"), new(42, "disconnect complete"), new(43, "bad image data in connect"),
         new(54, "cryptographic service mismatch"),
     ];
+
+    /// <summary>tcpdump's ND_DEFAULTPRINT: hex and ASCII, then truncation (the whole packet dumped with -x) when cut short.</summary>
+    private static void Dump(PrintContext nd, int off, uint len)
+    {
+        uint n = Math.Min(len, (uint)nd.Avail(off));
+        HexDump.HexAscii(nd, "\n\t", off, (int)n);
+        if (n < len) PrintContext.Trunc();
+    }
 
     /// <summary>A node address as area.node.</summary>
     private static string Node(int a) => $"{(a & 0xfc00) >> 10}.{a & 0x3ff}";
@@ -71,7 +80,7 @@ internal static class Decnet
         if ((flags & 0x40) != 0)
         {
             nd.Print("future-version-decnet");
-            nd.DefaultPrint(ap, (int)Math.Min(length, (uint)caplen));
+            Dump(nd, ap, Math.Min(length, (uint)caplen));
             return true;
         }
         if ((flags & 1) != 0) return Control(nd, rhp, length, caplen);
@@ -101,7 +110,7 @@ internal static class Decnet
                 break;
             default:
                 nd.Print("unknown message flags under mask");
-                nd.DefaultPrint(ap, (int)Math.Min(length, (uint)caplen));
+                Dump(nd, ap, Math.Min(length, (uint)caplen));
                 return true;
         }
         nd.Print($"{Node(src)} > {Node(dst)} {pktLen} ");
@@ -171,7 +180,7 @@ internal static class Decnet
             }
             default:
                 nd.Print("unknown control message");
-                nd.DefaultPrint(cm, (int)Math.Min(length, (uint)caplen));
+                Dump(nd, cm, Math.Min(length, (uint)caplen));
                 break;
         }
         return true;
