@@ -243,6 +243,7 @@ internal static class Ether
             case 0x88ca: Tipc.Print(nd, p); return true;
             case 0x8809: Slow.Print(nd, p, length); return true;
             case 0x8137: Ipx.Print(nd, p, length); return true;
+            case 0x6003: Decnet.Print(nd, p, length, caplen); return true;
             case 0x880b:
                 if (length != 0) { nd.Print(": "); Ppp.Print(nd, p, length); }
                 return true;

@@ -111,6 +111,7 @@ internal static class Udp
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
             if (dport == 4567) { Wb.Print(nd, cp, length); return; }
+            if (Is(8231)) { Hncp.Print(nd, cp, length); return; }
             if (Is(1645) || Is(1812) || Is(1646) || Is(1813) || Is(1700) || Is(3799)) { Radius.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
             if (Is(646)) { Ldp.Print(nd, cp, length); return; }
