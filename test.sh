@@ -118,7 +118,10 @@ if [ "${DUMPKIT_E2E:-1}" != 0 ] && [ -n "${DUMPKIT_QEMU_DUMPS:-}" ] && [ -n "${D
     # memstore Ceph cluster, tests/s3/radosgw.sh, with QEMU in a network namespace of its own), the host fetches and checks it;
     # skipped (exit 2) when ceph-mon, ceph-osd or radosgw is missing or the cluster does not start (3.5 to 12 min per kernel
     # here, 2 cores shared with other QEMU runs and builds).
-    for mode in makedumpfile search initrd nfs s3; do
+    # ssh: the same image with SSH= (OpenSSH's client, the key mode 0600 and the known hosts inside): savecore streams the dump
+    # to a throwaway sshd (own host key and authorized_keys, with QEMU in a network namespace of its own) where our makedumpfile
+    # -R rebuilds it; skipped (exit 2) when sshd or ssh-keygen is missing or sshd does not start (2-3 min per kernel).
+    for mode in makedumpfile search initrd nfs s3 ssh; do
         result=fail
         elog="$data/e2e-$mode-$kv.log"
         for try in 1 2; do

@@ -44,6 +44,7 @@ public static class KdumpKeys
         new("SSH_KEY", KeyHandling.Honoured, "the private key ssh uses", "SSH"),
         new("KDUMP_SSH_COMMAND", KeyHandling.Honoured, "the ssh client (dumpkit's key)", "SSH"),
         new("KDUMP_REMOTE_DUMPKIT", KeyHandling.Honoured, "dumpkit on the SSH host (dumpkit's key)", "SSH"),
+        new("KDUMP_SSH_KNOWN_HOSTS", KeyHandling.Honoured, "the host keys kdump initrd's image gives ssh (dumpkit's key)", "SSH"),
         new("KDUMP_VMCORE", KeyHandling.Honoured, "the crash dump savecore saves (dumpkit's key)"),
         new("KDUMP_S3", KeyHandling.Honoured, "http://HOST[:PORT]/BUCKET[/PREFIX] the dump is uploaded to (dumpkit's key)"),
         new("KDUMP_S3_REGION", KeyHandling.Honoured, "the S3 region the requests are signed for (dumpkit's key)", "KDUMP_S3"),

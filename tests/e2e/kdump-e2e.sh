@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end kdump in QEMU with only Dumpkit in the initramfs (no kexec-tools, no makedumpfile).
 #
-# usage: sudo tests/e2e/kdump-e2e.sh [makedumpfile|savecore|both|search|initrd|nfs|s3] [KVER]
+# usage: sudo tests/e2e/kdump-e2e.sh [makedumpfile|savecore|both|search|initrd|nfs|s3|ssh] [KVER]
 #   makedumpfile  the unchanged lab init (../shared/lab/init): "kexec -p" and "makedumpfile"
 #                 are links to our binary (DUMPKIT=... mkinitramfs.sh)
 #   savecore      tests/e2e/init-savecore: "dumpkit kdump load" in the first kernel,
@@ -19,6 +19,11 @@
 #                 radosgw (a one-node memstore Ceph cluster, tests/s3/radosgw.sh, in the same private network namespace as
 #                 QEMU); the host then "dumpkit kdump fetch"es it, checks COMPLETE and the objects with curl's own SigV4 and
 #                 sha256sum, and Debian's makedumpfile -R of the object against the fetched dump; exit 2 when Ceph does not start
+#   ssh           as nfs, but the dump target is SSH=ssh://root@10.0.2.2:PORT: the image carries OpenSSH's client with its shared
+#                 objects, the key (mode 0600) and the known hosts, brings up the network the same way, and savecore streams the
+#                 flattened dump through ssh to a throwaway sshd (own host key and authorized_keys, port SSH_PORT, default
+#                 2222, in the same private network namespace as QEMU), where "dumpkit makedumpfile -R" rebuilds it in
+#                 KDUMP_COREDIR/STAMP on the host; exit 2 when sshd cannot be set up
 #   search        savecore at each of CRASHKERNEL_SIZES (default "112M 96M 80M 64M"), largest
 #                 first, until one fails: prints the smallest crashkernel= that worked
 # Proves: the crash kernel is loaded by our kexec through kexec_file_load (the capture
@@ -161,6 +166,40 @@ run_mode() { # MODE
   cat "$out/e2e-timings.txt" >&2
 }
 
+# pack_first_kernel GUEST_CONF IMAGE: the first kernel's image is the lab's with our first-kernel init ("kdump load") and
+# GUEST_CONF as its /etc/default/dumpkit; its kexec payload is IMAGE, the capture initramfs "dumpkit kdump initrd" built.
+# Uses the caller's $out; 2 when mkinitramfs.sh fails.
+pack_first_kernel() {
+  DUMPKIT=$DUMPKIT_BIN "$SHARED_LAB/mkinitramfs.sh" "$KVER" > "$out/mkinitramfs.log" 2>&1 || { log "mkinitramfs failed"; return 2; }
+  local st=$LAB/build/initrd-$KVER pl=$LAB/build/payload-$KVER
+  cp "$here/init-savecore" "$st/init"; chmod +x "$st/init"
+  mkdir -p "$st/etc/default"; cp "$1" "$st/etc/default/dumpkit"
+  (cd "$st" && find . | cpio -o -H newc --quiet | gzip -6) > "$LAB/initrd/$KVER-base.cpio.gz"
+  cp "$2" "$pl/boot/initrd.img"
+  (cd "$pl" && find . | cpio -o -H newc --quiet | gzip -1) | cat "$LAB/initrd/$KVER-base.cpio.gz" - > "$LAB/initrd/$KVER-first.cpio.gz"
+}
+
+# boot_capture RUN WHAT QEMU-ARGS...: boots the lab guest (panic, capture kernel, its /init) until QEMU exits, at most 900 s,
+# up to 3 tries when a boot failed before our /init for a reason of QEMU's or KASLR's; sets the caller's $try and $exited.
+boot_capture() {
+  local run=$1 what=$2 pid i; shift 2
+  local c=$run/console.log
+  for try in 1 2 3; do
+    log "$what: kdump run $try (GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL)"
+    rm -rf "$run"; mkdir -p "$run"; exited=no
+    "$SHARED_LAB/boot.sh" "$KVER" kdump "$run" "$@" > "$run/qemu.out" 2>&1 & pid=$!
+    for i in $(seq 900); do kill -0 "$pid" 2>/dev/null || { exited=yes; break; }; sleep 1; done
+    [ "$exited" = yes ] || { log "qemu still running after 900 s; killing"; kill "$pid"; }
+    wait "$pid" || true
+    if grep -aq 'crashkernel reservation failed' "$c" 2>/dev/null; then log "no crashkernel area this boot; retrying"; continue; fi
+    if ! grep -aq 'LAB-BOOTED' "$c" 2>/dev/null; then log "the first kernel died before /init; retrying"; continue; fi
+    # seen on 6.12 under TCG on a loaded host: the capture kernel panics in its timer check, before any /init runs
+    if ! grep -aq 'dumpkit-initrd:' "$c" && grep -aq 'IO-APIC + timer doesn.t work' "$c"; then
+      log "the capture kernel died in its IO-APIC timer check (TCG under load), before our /init; retrying"; continue; fi
+    break
+  done
+}
+
 run_initrd() { # the capture kernel boots the output of "dumpkit kdump initrd"; the dump goes to a disk by LABEL or UUID
   local out=${OUT:-$LAB/e2e/initrd-$KVER} by=${TARGET_BY:-LABEL}
   rm -rf "$out"; mkdir -p "$out"; RES=$out/e2e-results.txt; : > "$RES"
@@ -173,31 +212,10 @@ run_initrd() { # the capture kernel boots the output of "dumpkit kdump initrd"; 
   "$DUMPKIT_BIN" kdump --config "$conf" initrd -o "$out/initrd.img" --kmoddir "$LAB/kernels/$KVER/lib/modules/$KVER" "$KVER" \
     > "$out/initrd-build.log" 2>&1 || { log "dumpkit kdump initrd failed: $(cat "$out/initrd-build.log")"; return 2; }
   zcat "$out/initrd.img" | cpio -tv --quiet > "$out/initrd-list.txt" 2>/dev/null || true
-  # the first kernel: the lab image with our first-kernel init (kdump load) and config; the kexec payload is our image
-  DUMPKIT=$DUMPKIT_BIN "$SHARED_LAB/mkinitramfs.sh" "$KVER" > "$out/mkinitramfs.log" 2>&1 || { log "mkinitramfs failed"; return 2; }
-  local st=$LAB/build/initrd-$KVER pl=$LAB/build/payload-$KVER
-  cp "$here/init-savecore" "$st/init"; chmod +x "$st/init"
-  mkdir -p "$st/etc/default"; cp "$conf" "$st/etc/default/dumpkit"
-  (cd "$st" && find . | cpio -o -H newc --quiet | gzip -6) > "$LAB/initrd/$KVER-base.cpio.gz"
-  cp "$out/initrd.img" "$pl/boot/initrd.img"
-  (cd "$pl" && find . | cpio -o -H newc --quiet | gzip -1) | cat "$LAB/initrd/$KVER-base.cpio.gz" - > "$LAB/initrd/$KVER-first.cpio.gz"
+  pack_first_kernel "$conf" "$out/initrd.img" || return 2
   t1=$(now)
-  local c=$run/console.log pid i exited=no
-  for try in 1 2 3; do
-    log "initrd: kdump run $try (GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL target $spec)"
-    rm -rf "$run"; mkdir -p "$run"; exited=no
-    "$SHARED_LAB/boot.sh" "$KVER" kdump "$run" -drive "file=$img,format=raw,if=none,id=tgt" \
-      -device virtio-blk-pci,drive=tgt,serial=labtarget > "$run/qemu.out" 2>&1 & pid=$!
-    for i in $(seq 900); do kill -0 "$pid" 2>/dev/null || { exited=yes; break; }; sleep 1; done
-    [ "$exited" = yes ] || { log "qemu still running after 900 s; killing"; kill "$pid"; }
-    wait "$pid" || true
-    if grep -aq 'crashkernel reservation failed' "$c" 2>/dev/null; then log "no crashkernel area this boot; retrying"; continue; fi
-    if ! grep -aq 'LAB-BOOTED' "$c" 2>/dev/null; then log "the first kernel died before /init; retrying"; continue; fi
-    # seen on 6.12 under TCG on a loaded host: the capture kernel panics in its timer check, before any /init runs
-    if ! grep -aq 'dumpkit-initrd:' "$c" && grep -aq 'IO-APIC + timer doesn.t work' "$c"; then
-      log "the capture kernel died in its IO-APIC timer check (TCG under load), before our /init; retrying"; continue; fi
-    break
-  done
+  local c=$run/console.log exited=no
+  boot_capture "$run" "initrd (target $spec)" -drive "file=$img,format=raw,if=none,id=tgt" -device virtio-blk-pci,drive=tgt,serial=labtarget
   t2=$(now)
   cp "$c" "$out/kdump-console.log" 2>/dev/null || true; c=$out/kdump-console.log
   debugfs -R "rdump /crash $out" "$img" > "$out/debugfs.log" 2>&1 || true
@@ -273,29 +291,10 @@ run_nfs() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up
   "$DUMPKIT_BIN" kdump --config "$conf" initrd -o "$out/initrd.img" --kmoddir "$LAB/kernels/$KVER/lib/modules/$KVER" "$KVER" \
     > "$out/initrd-build.log" 2>&1 || { log "dumpkit kdump initrd failed: $(cat "$out/initrd-build.log")"; kill "$ganesha_pid"; return 2; }
   zcat "$out/initrd.img" | cpio -tv --quiet > "$out/initrd-list.txt" 2>/dev/null || true
-  DUMPKIT=$DUMPKIT_BIN "$SHARED_LAB/mkinitramfs.sh" "$KVER" > "$out/mkinitramfs.log" 2>&1 \
-    || { log "mkinitramfs failed"; kill "$ganesha_pid"; return 2; }
-  local st=$LAB/build/initrd-$KVER pl=$LAB/build/payload-$KVER
-  cp "$here/init-savecore" "$st/init"; chmod +x "$st/init"
-  mkdir -p "$st/etc/default"; cp "$conf" "$st/etc/default/dumpkit"
-  (cd "$st" && find . | cpio -o -H newc --quiet | gzip -6) > "$LAB/initrd/$KVER-base.cpio.gz"
-  cp "$out/initrd.img" "$pl/boot/initrd.img"
-  (cd "$pl" && find . | cpio -o -H newc --quiet | gzip -1) | cat "$LAB/initrd/$KVER-base.cpio.gz" - > "$LAB/initrd/$KVER-first.cpio.gz"
+  pack_first_kernel "$conf" "$out/initrd.img" || { kill "$ganesha_pid"; return 2; }
   t1=$(now)
-  local c=$run/console.log pid i exited=no
-  for try in 1 2 3; do
-    log "nfs: kdump run $try (GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL NIC=$nic, NFS server 10.0.2.2:/export)"
-    rm -rf "$run"; mkdir -p "$run"; exited=no
-    "$SHARED_LAB/boot.sh" "$KVER" kdump "$run" -netdev user,id=n0 -device "$nic,netdev=n0" > "$run/qemu.out" 2>&1 & pid=$!
-    for i in $(seq 900); do kill -0 "$pid" 2>/dev/null || { exited=yes; break; }; sleep 1; done
-    [ "$exited" = yes ] || { log "qemu still running after 900 s; killing"; kill "$pid"; }
-    wait "$pid" || true
-    if grep -aq 'crashkernel reservation failed' "$c" 2>/dev/null; then log "no crashkernel area this boot; retrying"; continue; fi
-    if ! grep -aq 'LAB-BOOTED' "$c" 2>/dev/null; then log "the first kernel died before /init; retrying"; continue; fi
-    if ! grep -aq 'dumpkit-initrd:' "$c" && grep -aq 'IO-APIC + timer doesn.t work' "$c"; then
-      log "the capture kernel died in its IO-APIC timer check (TCG under load), before our /init; retrying"; continue; fi
-    break
-  done
+  local c=$run/console.log exited=no
+  boot_capture "$run" "nfs (NIC=$nic, NFS server 10.0.2.2:/export)" -netdev user,id=n0 -device "$nic,netdev=n0"
   t2=$(now)
   kill "$ganesha_pid" 2>/dev/null; wait "$ganesha_pid" 2>/dev/null || true
   cp "$c" "$out/kdump-console.log" 2>/dev/null || true; c=$out/kdump-console.log
@@ -365,29 +364,12 @@ run_s3() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up 
   "$DUMPKIT_BIN" kdump --config "$conf" initrd -o "$out/initrd.img" --kmoddir "$LAB/kernels/$KVER/lib/modules/$KVER" "$KVER" \
     > "$out/initrd-build.log" 2>&1 || { log "dumpkit kdump initrd failed: $(cat "$out/initrd-build.log")"; stop_rgw; return 2; }
   zcat "$out/initrd.img" | cpio -tv --quiet > "$out/initrd-list.txt" 2>/dev/null || true
-  DUMPKIT=$DUMPKIT_BIN "$SHARED_LAB/mkinitramfs.sh" "$KVER" > "$out/mkinitramfs.log" 2>&1 || { log "mkinitramfs failed"; stop_rgw; return 2; }
-  local st=$LAB/build/initrd-$KVER pl=$LAB/build/payload-$KVER
-  cp "$here/init-savecore" "$st/init"; chmod +x "$st/init"
   # the first kernel's configuration: the same without the credentials (they live in the capture image only)
-  mkdir -p "$st/etc/default"; grep -v '^KDUMP_S3_CREDENTIALS=' "$conf" > "$st/etc/default/dumpkit"
-  (cd "$st" && find . | cpio -o -H newc --quiet | gzip -6) > "$LAB/initrd/$KVER-base.cpio.gz"
-  cp "$out/initrd.img" "$pl/boot/initrd.img"
-  (cd "$pl" && find . | cpio -o -H newc --quiet | gzip -1) | cat "$LAB/initrd/$KVER-base.cpio.gz" - > "$LAB/initrd/$KVER-first.cpio.gz"
+  grep -v '^KDUMP_S3_CREDENTIALS=' "$conf" > "$out/guest.conf"
+  pack_first_kernel "$out/guest.conf" "$out/initrd.img" || { stop_rgw; return 2; }
   t1=$(now)
-  local c=$run/console.log pid i exited=no
-  for try in 1 2 3; do
-    log "s3: kdump run $try (GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL NIC=$nic, radosgw 10.0.2.2:$port)"
-    rm -rf "$run"; mkdir -p "$run"; exited=no
-    "$SHARED_LAB/boot.sh" "$KVER" kdump "$run" -netdev user,id=n0 -device "$nic,netdev=n0" > "$run/qemu.out" 2>&1 & pid=$!
-    for i in $(seq 900); do kill -0 "$pid" 2>/dev/null || { exited=yes; break; }; sleep 1; done
-    [ "$exited" = yes ] || { log "qemu still running after 900 s; killing"; kill "$pid"; }
-    wait "$pid" || true
-    if grep -aq 'crashkernel reservation failed' "$c" 2>/dev/null; then log "no crashkernel area this boot; retrying"; continue; fi
-    if ! grep -aq 'LAB-BOOTED' "$c" 2>/dev/null; then log "the first kernel died before /init; retrying"; continue; fi
-    if ! grep -aq 'dumpkit-initrd:' "$c" && grep -aq 'IO-APIC + timer doesn.t work' "$c"; then
-      log "the capture kernel died in its IO-APIC timer check (TCG under load), before our /init; retrying"; continue; fi
-    break
-  done
+  local c=$run/console.log exited=no
+  boot_capture "$run" "s3 (NIC=$nic, radosgw 10.0.2.2:$port)" -netdev user,id=n0 -device "$nic,netdev=n0"
   t2=$(now)
   cp "$c" "$out/kdump-console.log" 2>/dev/null || true; c=$out/kdump-console.log
   # where savecore said it put the dump: BUCKET/e2e/STAMP/; the host fetches STAMP (under the prefix e2e) with the same
@@ -446,6 +428,100 @@ run_s3() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up 
   cat "$out/e2e-timings.txt" >&2
 }
 
+# A throwaway sshd (Debian's openssh-server) on 127.0.0.1:PORT of this network namespace, run as root in the foreground
+# (-D -e -f CONFIG): its own host key and authorized_keys under DIR, root by key only. Makes the client's key DIR/kdump_id
+# and DIR/known_hosts naming the server as the guest reaches it ([10.0.2.2]:PORT). Sets $sshd_pid; 1 when it does not
+# listen within 30 s.
+start_sshd() { # DIR PORT
+  local dir=$1 port=$2 i
+  [ -x /usr/sbin/sshd ] || { log "ssh: no /usr/sbin/sshd (apt-get install openssh-server)"; return 1; }
+  command -v ssh-keygen > /dev/null || { log "ssh: no ssh-keygen (apt-get install openssh-client)"; return 1; }
+  mkdir -p "$dir" /run/sshd   # /run/sshd: the privilege separation directory sshd insists on
+  ssh-keygen -q -t ed25519 -N '' -C dumpkit-e2e-host -f "$dir/host_key"
+  ssh-keygen -q -t ed25519 -N '' -C dumpkit-e2e-kdump -f "$dir/kdump_id"
+  cp "$dir/kdump_id.pub" "$dir/authorized_keys"
+  echo "[10.0.2.2]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" > "$dir/known_hosts"
+  cat > "$dir/sshd_config" <<EOF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+AuthorizedKeysFile $dir/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile $dir/sshd.pid
+LogLevel VERBOSE
+EOF
+  /usr/sbin/sshd -D -e -f "$dir/sshd_config" > "$dir/sshd.log" 2>&1 & sshd_pid=$!
+  for i in $(seq 30); do
+    ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && return 0
+    kill -0 "$sshd_pid" 2>/dev/null || break
+    sleep 1
+  done
+  log "ssh: sshd did not listen on 127.0.0.1:$port: $(tail -3 "$dir/sshd.log" 2>/dev/null | tr '\n' ' ')"
+  kill "$sshd_pid" 2>/dev/null; return 1
+}
+
+run_ssh() { # the capture kernel boots "dumpkit kdump initrd"'s image, brings up its network card and sends the dump over ssh
+  local out=${OUT:-$LAB/e2e/ssh-$KVER} nic=${NIC:-virtio-net-pci} port=${SSH_PORT:-2222}
+  rm -rf "$out"; mkdir -p "$out"; RES=$out/e2e-results.txt; : > "$RES"
+  local t0 t1 t2 t3 try conf=$out/dumpkit.conf run=$LAB/run/ssh-$KVER sshdir=$out/sshd crash=$out/crash
+  t0=$(now)
+  ip link set lo up || { log "ssh: cannot bring up lo in the private network namespace"; return 2; }
+  start_sshd "$sshdir" "$port" || return 2
+  trap 'kill "$sshd_pid" 2>/dev/null || true' EXIT   # set -e ending the script early must not leave sshd running
+  mkdir -p "$crash"
+  { cat "$here/dumpkit-ssh.conf"; echo "SSH=ssh://root@10.0.2.2:$port"; echo "SSH_KEY=$sshdir/kdump_id"
+    echo "KDUMP_SSH_KNOWN_HOSTS=$sshdir/known_hosts"; echo "KDUMP_REMOTE_DUMPKIT=$DUMPKIT_BIN"; echo "KDUMP_COREDIR=$crash"; } > "$conf"
+  "$DUMPKIT_BIN" kdump --config "$conf" initrd -o "$out/initrd.img" --kmoddir "$LAB/kernels/$KVER/lib/modules/$KVER" "$KVER" \
+    > "$out/initrd-build.log" 2>&1 || { log "dumpkit kdump initrd failed: $(cat "$out/initrd-build.log")"; return 2; }
+  zcat "$out/initrd.img" | cpio -tv --quiet > "$out/initrd-list.txt" 2>/dev/null || true
+  # the first kernel's configuration: the same without the key files (they live in the capture image only)
+  grep -Ev '^(SSH_KEY|KDUMP_SSH_KNOWN_HOSTS)=' "$conf" > "$out/guest.conf"
+  pack_first_kernel "$out/guest.conf" "$out/initrd.img" || return 2
+  t1=$(now)
+  local c=$run/console.log exited=no
+  boot_capture "$run" "ssh (NIC=$nic, sshd 10.0.2.2:$port)" -netdev user,id=n0 -device "$nic,netdev=n0"
+  t2=$(now)
+  kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null || true; trap - EXIT
+  cp "$c" "$out/kdump-console.log" 2>/dev/null || true; c=$out/kdump-console.log
+  local d m
+  d=$(find "$crash" -name 'dump.*' 2>/dev/null | head -1 || true); m=$(find "$crash" -name 'dmesg.*' 2>/dev/null | head -1 || true)
+  d=${d:-$crash/none}; m=${m:-$crash/none}
+  check "initramfs: dumpkit kdump initrd wrote it" grep -q "^$out/initrd.img\$" "$out/initrd-build.log"
+  check "initramfs: /init, dumpkit, udhcpc script, NIC driver, ssh with libcrypto, the key mode 0600, known_hosts, passwd" \
+    bash -c "grep -q ' init\$' '$out/initrd-list.txt' && grep -q ' usr/bin/dumpkit\$' '$out/initrd-list.txt' &&
+    grep -q ' etc/dumpkit/udhcpc.sh\$' '$out/initrd-list.txt' && grep -Eq '/(virtio_net|e1000)\.ko' '$out/initrd-list.txt' &&
+    grep -Eq '^-rwxr-xr-x .* usr/bin/ssh\$' '$out/initrd-list.txt' && grep -q '/libcrypto\.so\.3\$' '$out/initrd-list.txt' &&
+    grep -Eq '^-rw------- .* etc/dumpkit/ssh-key\$' '$out/initrd-list.txt' && grep -q ' root/\.ssh/known_hosts\$' '$out/initrd-list.txt' &&
+    grep -q ' etc/passwd\$' '$out/initrd-list.txt'"
+  check "first kernel reserved crash memory" grep -aEq 'Reserving .* for crashkernel|crashkernel reserved: ' "$c"
+  check "crash kernel loaded (kexec_crash_loaded=1)" grep -aq 'LAB-KEXEC-LOADED loaded=1' "$c"
+  check "capture kernel ran our /init with /proc/vmcore" grep -aq 'dumpkit-initrd: Linux .*, /proc/vmcore present' "$c"
+  check "our /init brought up the network card by DHCP" grep -aEq 'dumpkit-initrd: network: [a-z0-9]+ up \(dhcp\), 10\.0\.2\.' "$c"
+  check "savecore ran the image's ssh" grep -aqF "kdump: /usr/bin/ssh ssh://root@10.0.2.2:$port mkdir -p '$crash/" "$c"
+  check "sshd accepted the guest's key for root" grep -aEq 'Accepted publickey for root from 127\.0\.0\.1 ' "$sshdir/sshd.log"
+  check "savecore: dump saved" grep -aq 'dumpkit-initrd: savecore: dump saved' "$c"
+  check "capture kernel rebooted (QEMU exited by itself)" bash -c "[ $exited = yes ] && grep -aq 'dumpkit-initrd: rebooting' '$c'"
+  check "dump.STAMP and dmesg.STAMP in KDUMP_COREDIR/STAMP on the host" bash -c "[ -s '$d' ] && [ -s '$m' ] &&
+    [ \"\$(dirname '$d')\" = \"\$(dirname '$m')\" ] && [ \"\$(dirname \"\$(dirname '$d')\")\" = '$crash' ]"
+  check "no *-incomplete left" bash -c "! find '$crash' -name '*-incomplete' | grep -q ."
+  check "guest dmesg file has the marker" grep -q 'LAB-MARKER kdump-lab' "$m"
+  check_saved_dump "$d"
+  t3=$(now)
+  { echo "mode=ssh kver=$KVER nic=$nic GUEST_MEM=$GUEST_MEM CRASHKERNEL=$CRASHKERNEL accel=${ACCEL:-tcg} tries=$try"
+    echo "initrd_bytes $(stat -c %s "$out/initrd.img")"
+    echo "initramfs_s $(secs "$t0" "$t1")"; echo "qemu_kdump_run_s $(secs "$t1" "$t2")"; echo "host_checks_s $(secs "$t2" "$t3")"
+    grep -aE 'dumpkit-initrd:|kdump: (saving|saved|sending|failed|/usr/bin/ssh)|LAB-PANIC-NOW' "$c" | tr -d '\r' || true
+    echo "dump_bytes $(stat -c %s "$d" 2>/dev/null || echo 0)"
+  } > "$out/e2e-timings.txt"
+  log "ssh: $(grep -c PASS "$RES") passed, $(grep -c FAIL "$RES") failed; results in $out"
+  cat "$out/e2e-timings.txt" >&2
+}
+
 search() { # savecore at each CRASHKERNEL_SIZES size, largest first; report the smallest that passed
   local size smallest=none
   for size in ${CRASHKERNEL_SIZES:-112M 96M 80M 64M}; do
@@ -461,15 +537,15 @@ case $MODE in
   both) run_mode makedumpfile; run_mode savecore ;;
   search) search ;;
   initrd) run_initrd ;;
-  nfs|s3)
-    # QEMU and the server (NFS or S3) in a network namespace of their own: the server listens on that namespace's loopback only
+  nfs|s3|ssh)
+    # QEMU and the server (NFS, S3 or SSH) in a network namespace of their own: the server listens on that namespace's loopback only
     if [ -z "${E2E_NETNS:-}" ]; then
       command -v unshare > /dev/null || { log "$MODE: no unshare"; exit 2; }
       unshare --net true 2> /dev/null || { log "$MODE: cannot make a network namespace (unshare --net; root needed)"; exit 2; }
       exec unshare --net env E2E_NETNS=1 DUMPKIT_BIN="$DUMPKIT_BIN" "$0" "$MODE" "$KVER"
     fi
-    if [ "$MODE" = nfs ]; then run_nfs || exit $?; else run_s3 || exit $?; fi ;;
-  *) echo "usage: $0 [makedumpfile|savecore|both|search|initrd|nfs|s3] [KVER]" >&2; exit 2 ;;
+    case $MODE in nfs) run_nfs || exit $? ;; s3) run_s3 || exit $? ;; ssh) run_ssh || exit $? ;; esac ;;
+  *) echo "usage: $0 [makedumpfile|savecore|both|search|initrd|nfs|s3|ssh] [KVER]" >&2; exit 2 ;;
 esac
 log "total $(secs "$T0" "$(now)") s (publish $(secs "$T0" "$T1") s); $fails check(s) failed"
 [ "$fails" -eq 0 ]

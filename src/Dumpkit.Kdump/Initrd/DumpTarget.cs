@@ -41,10 +41,16 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
     /// <summary>Where the image holds the S3 credentials file (mode 0600; KDUMP_S3_CREDENTIALS in the image's configuration).</summary>
     public const string S3CredentialsInImage = "/etc/dumpkit/s3-credentials";
 
-    /// <summary>Whether the image's /init brings up the network before savecore (NFS and S3 targets).</summary>
-    public bool NeedsNetwork => FsType is NfsFsType or S3FsType;
+    /// <summary>The pseudo file system type of an SSH target: nothing is mounted, savecore streams the dump through ssh.</summary>
+    public const string SshFsType = "ssh";
 
-    /// <summary>KDUMP_S3: the credentials file on this machine the image carries a copy of.</summary>
+    /// <summary>Whether the image's /init brings up the network before savecore (NFS, S3 and SSH targets).</summary>
+    public bool NeedsNetwork => FsType is NfsFsType or S3FsType or SshFsType;
+
+    /// <summary>SSH=: the ssh client, key and known hosts the image carries.</summary>
+    public SshClientFiles? Ssh { get; init; }
+
+    /// <summary>KDUMP_S3: the credentials file on this machine the image carries a copy of (SSH: the private key SSH_KEY).</summary>
     public string? CredentialsFile { get; init; }
 
     /// <summary>Its bytes as they were checked (root's, mode 0600): the image carries these, not a second read of the path.</summary>
@@ -56,6 +62,8 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
             return ResolveS3(config, host);
         if (config.Nfs is not null)
             return ResolveNfs(config, host);
+        if (config.Ssh is not null)
+            return ResolveSsh(config, host);
         string coreDir = config.CoreDir;
         if (!coreDir.StartsWith('/'))
             throw new DumpTargetException($"KDUMP_COREDIR={coreDir} is not an absolute path");
@@ -120,10 +128,23 @@ public sealed record DumpTarget(string Source, string FsType, string CoreDir, Li
         {
             throw new DumpTargetException(e.Message);
         }
-        return new DumpTarget(target.Url, S3FsType, MountPoint, NetworkModules(host), []) 
+        return new DumpTarget(target.Url, S3FsType, MountPoint, NetworkModules(host), [])
         {
             CredentialsFile = target.CredentialsPath,
             CredentialsBytes = credentials,
+        };
+    }
+
+    /// <summary>SSH=user@host: savecore in the image streams the dump through ssh to KDUMP_COREDIR on that host; the image needs
+    /// the network card drivers (as for NFS), the ssh client, the key and the known hosts (<see cref="SshClientFiles"/>).</summary>
+    private static DumpTarget ResolveSsh(KdumpConfig config, KexecHost host)
+    {
+        var files = SshClientFiles.Resolve(config, host);
+        return new DumpTarget(config.Ssh!, SshFsType, config.CoreDir, NetworkModules(host), [])
+        {
+            Ssh = files,
+            CredentialsFile = files.KeyPath,
+            CredentialsBytes = files.Key,
         };
     }
 

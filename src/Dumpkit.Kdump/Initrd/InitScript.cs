@@ -8,9 +8,10 @@ namespace Dumpkit.Kdump.Initrd;
 /// <summary>
 /// The capture initramfs's /init, a busybox sh script: mount /proc, /sys and /dev, load the modules listed in
 /// /lib/modules/KVER/dumpkit.load (xz or gzip modules unpacked first), wait for the dump target, mount it, run
-/// "dumpkit kdump savecore", unmount, reboot. An NFS or S3 target instead: the network brought up (ip= of the command
-/// line, else DHCP with busybox udhcpc on the first network card), then savecore, which mounts the export itself or
-/// uploads the dump (KDUMP_S3, the credentials a copy in the image).
+/// "dumpkit kdump savecore", unmount, reboot. An NFS, S3 or SSH target instead: the network brought up (ip= of the command
+/// line, else DHCP with busybox udhcpc on the first network card), then savecore, which mounts the export itself,
+/// uploads the dump (KDUMP_S3, the credentials a copy in the image) or streams it through ssh (the client, key and known
+/// hosts in the image).
 /// When the target cannot be mounted it runs KDUMP_FAIL_CMD itself (savecore runs it on its own failures) and reboots.
 /// A UUID=/LABEL= target is found by "dumpkit kdump findfs", which reads the superblocks itself (no udev in the image).
 /// "dumpkit.shell" on the capture kernel's command line
@@ -117,10 +118,12 @@ public static class InitScript
         done < /lib/modules/$KVER/{{LoadList}}
         rm -f /tmp/module.ko
         [ -e /proc/vmcore ] || fail "no /proc/vmcore: not a capture kernel"
-        if [ "$FSTYPE" = nfs ] || [ "$FSTYPE" = s3 ]; then
+        if [ "$FSTYPE" = nfs ] || [ "$FSTYPE" = s3 ] || [ "$FSTYPE" = ssh ]; then
           net_up || fail "network: no interface configured after $WAIT s (ip=$(ip_spec))"
           if [ "$FSTYPE" = s3 ]; then
             say "uploading the dump to S3 $TARGET"
+          elif [ "$FSTYPE" = ssh ]; then
+            say "sending the dump over ssh to $TARGET:$COREDIR"
           else
             mkdir -p "$MOUNTPOINT"
             say "saving the dump on NFS $TARGET (savecore mounts it on $MOUNTPOINT)"

@@ -21,7 +21,7 @@ public sealed record InitrdInputs(string Kver, string ModulesDirectory, string B
 /// Builds the capture initramfs: busybox (static), the dumpkit binary with the shared objects it needs and the links
 /// makedumpfile and kexec, the modules of the dump target (<see cref="DumpTarget"/>) with their dependencies, the
 /// configuration (KDUMP_COREDIR rewritten to where the target is mounted), for KDUMP_S3 a copy of the credentials file (mode
-/// 0600, KDUMP_S3_CREDENTIALS rewritten to it) and /init (<see cref="InitScript"/>).
+/// 0600, KDUMP_S3_CREDENTIALS rewritten to it), for SSH the ssh client, a copy of the key and the known hosts and /init (<see cref="InitScript"/>).
 /// Members are sorted by name with owner root and modification time 0, so the same inputs give the same bytes.
 /// </summary>
 public static class InitrdBuilder
@@ -65,7 +65,9 @@ public static class InitrdBuilder
         config += (config.Length > 0 ? "\n" : "") +
                   "# dumpkit kdump initrd: where the capture environment mounts the dump target\n" +
                   $"KDUMP_COREDIR={InitScript.Quote(target.CoreDir)}\n";
-        if (target.CredentialsBytes is { } credentials)
+        if (target.Ssh is { } ssh)
+            config += AddSshClient(ssh, input.LibraryRoot, Add);
+        else if (target.CredentialsBytes is { } credentials)
         {
             // the S3 key travels in the image (itself mode 0600): the bytes checked as root's and owner-only, as savecore demands
             Add(CpioEntry.File(DumpTarget.S3CredentialsInImage.TrimStart('/'), credentials, 0x180));
@@ -84,6 +86,35 @@ public static class InitrdBuilder
             for (string? dir = Path.GetDirectoryName(name); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
                 if (!files.ContainsKey(dir)) Add(CpioEntry.Directory(dir));
         return [.. files.Values];
+    }
+
+    /// <summary>An SSH target's files: OpenSSH's client and the shared objects it needs (found as dumpkit's are), the key (mode 0600),
+    /// the known hosts, /etc/passwd and /etc/group with root (ssh looks its user and home up), /dev/null and /dev/tty (before
+    /// devtmpfs is mounted); returns the configuration lines pointing savecore at the client and key in the image.</summary>
+    private static string AddSshClient(SshClientFiles ssh, string libraryRoot, Action<CpioEntry> add)
+    {
+        byte[] client = ReadRequired(ssh.Client, "openssh-client");
+        ElfDependencies.Read(client);
+        add(CpioEntry.File(SshClientFiles.ClientInImage.TrimStart('/'), client, 0x1ED));
+        var missingLibs = new List<string>();
+        foreach (var lib in ElfDependencies.Closure(ssh.Client, missingLibs, libraryRoot))
+            add(CpioEntry.File(lib.TrimStart('/'), File.ReadAllBytes(ElfDependencies.Under(libraryRoot, lib)), 0x1ED));
+        if (missingLibs.Count > 0)
+            throw new InitrdException($"{ssh.Client}: shared object {missingLibs[0]} not found");
+        add(CpioEntry.File(SshClientFiles.KeyInImage.TrimStart('/'), ssh.Key, 0x180));
+        add(CpioEntry.Directory("root", 0x1C0));
+        add(CpioEntry.Directory("root/.ssh", 0x1C0));
+        if (ssh.KnownHosts is { } known)
+            add(CpioEntry.File(SshClientFiles.KnownHostsInImage.TrimStart('/'), known));
+        if (ssh.GlobalKnownHosts is { } global)
+            add(CpioEntry.File(SshClientFiles.GlobalKnownHostsPath.TrimStart('/'), global));
+        add(CpioEntry.File("etc/passwd", Text("root:x:0:0:root:/root:/bin/sh\n")));
+        add(CpioEntry.File("etc/group", Text("root:x:0:\n")));
+        add(CpioEntry.CharDevice("dev/null", 1, 3, 0x1B6));
+        add(CpioEntry.CharDevice("dev/tty", 5, 0, 0x1B6));
+        return "# dumpkit kdump initrd: the ssh client and the copy of SSH_KEY in the image\n" +
+               $"KDUMP_SSH_COMMAND={InitScript.Quote(SshClientFiles.ClientInImage)}\n" +
+               $"SSH_KEY={InitScript.Quote(SshClientFiles.KeyInImage)}\n";
     }
 
     /// <summary>The gzip-compressed newc archive of the entries (the kernel unpacks gzip with its own inflate).</summary>

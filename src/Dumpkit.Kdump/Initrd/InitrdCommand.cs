@@ -88,12 +88,6 @@ public static class InitrdCommand
         }
         foreach (var o in KdumpKeys.Orphans(config))
             host.Err.WriteLine($"kdump: initrd: warning: {o}");
-        if (config.Get("SSH") is { } ssh)
-        {
-            host.Err.WriteLine($"kdump: initrd: SSH={ssh}: the capture initramfs of dumpkit does not support SSH targets yet " +
-                               "(use a full initramfs as KDUMP_INITRD)");
-            return KdumpCommand.Failed;
-        }
         // a conflict is refused here too: the image would save to one target while the configuration names two
         if (config.TargetConflict is { } conflict)
         {

@@ -13,7 +13,7 @@ namespace Dumpkit.Kdump.Initrd;
 /// it lists, the file's size and modification time: depmod, a new module package or a DKMS rebuild change it).
 /// <c>kdump load</c> rebuilds an image whose stamp no longer matches, <c>status</c> and <c>test</c> say it is stale,
 /// as kdump-tools and kdumpctl rebuild when the configuration is newer than the image. An image carrying the KDUMP_S3
-/// credentials also records the SHA-256 of that file (<see cref="CredentialsPath"/>): a rotated key makes it stale too.
+/// credentials or the SSH_KEY also records the SHA-256 of that file (<see cref="CredentialsPath"/>): a rotated key makes it stale too.
 /// </summary>
 public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHash, string ModuleDir, string ModulesHash)
 {
@@ -50,7 +50,7 @@ public sealed record InitrdStamp(string Kver, string ConfigPath, string ConfigHa
         if (now.ConfigHash != ConfigHash) changed.Add($"{now.ConfigPath} changed");
         if (now.ModulesHash != ModulesHash) changed.Add($"the module tree {ModuleDir} changed");
         if (CredentialsPath is not null && now.CredentialsHash is not null && now.CredentialsHash != CredentialsHash)
-            changed.Add($"the S3 credentials {CredentialsPath} changed");
+            changed.Add($"the key {CredentialsPath} changed");
         return changed.Count == 0 ? null : string.Join(" and ", changed);
     }
 

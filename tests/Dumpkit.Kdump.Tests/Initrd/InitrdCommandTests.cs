@@ -195,7 +195,7 @@ public class InitrdCommandTests
         var stamp = InitrdStamp.Read(img)!;
         Assert.Null(stamp.Change(stamp.Now(cfg)));
         File.WriteAllText(creds, "[default]\naws_access_key_id = AK2\naws_secret_access_key = SK2\n");
-        Assert.Equal($"the S3 credentials {creds} changed", stamp.Change(stamp.Now(cfg)));
+        Assert.Equal($"the key {creds} changed", stamp.Change(stamp.Now(cfg)));
         // nothing said but the drivers this fake module tree lacks (e1000, virtio_pci, …)
         Assert.All(f.Err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.EndsWith("(neither a module nor built in): left out", l));
     }

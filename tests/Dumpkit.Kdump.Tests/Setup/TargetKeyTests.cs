@@ -73,7 +73,7 @@ public class TargetKeyTests
     public void EveryTargetKeyNamesAnHonouredTargetKey()
     {
         var dependent = KdumpKeys.All.Where(k => k.Needs is not null).ToList();
-        Assert.Equal(10, dependent.Count);
+        Assert.Equal(11, dependent.Count);
         Assert.All(dependent, k => Assert.Equal(KeyHandling.Honoured, KdumpKeys.Find(k.Needs!)?.Handling));
         Assert.Equal(["KDUMP_S3", "KDUMP_TARGET", "NFS", "SSH"], dependent.Select(k => k.Needs!).Distinct().Order(StringComparer.Ordinal));
     }
