@@ -11,7 +11,7 @@ namespace Dumpkit.Crash.Tests;
 /// tests/lab/sockhold.c (TCP listening, connected and accepted over loopback, UDP connected, TCP over IPv6, a unix stream
 /// pair and a bound unix datagram socket) replaces /init and crashes the kernel with sysrq c. On 6.1 against crash 8.0.2
 /// with the debug vmlinux (PID 1 is one of the three tasks crash 8.0.2 finds there): <c>net</c>, <c>net -s</c> in its
-/// forms, byte for byte; on 6.1 and 6.12 (which crash 8.0.2 refuses) against drgn 0.0.22: every socket
+/// forms and <c>net -S</c>, byte for byte; on 6.1 and 6.12 (which crash 8.0.2 refuses) against drgn 0.0.22: every socket
 /// descriptor of every task, its struct socket, sock, family, type and IPv4 ends. DUMPKIT_PANIC_DUMPS names LABDIR/panic;
 /// without it, or without the dump, they skip.
 /// </summary>
@@ -53,11 +53,12 @@ public class NetSocketsLabTests
     /// <summary>The commands compared with crash 8.0.2 on 6.1 (PID 1 holds the sockets; descriptor 5 is the accepted end).</summary>
     private static readonly string[] Commands =
     [
-        "net", "net -s 1", "net -s", "net -s -x 1", "net -s -R 5 1", "net -s -R 7", "foreach net -s -R 8", "foreach 0 1 net -s",
+        "net", "net -s 1", "net -s", "net -s -x 1", "net -s -R 5 1", "net -s -R 7", "net -S 1", "net -S", "net -S -x 1",
+        "net -S -d 1", "net -S -R 6 1", "foreach net -S -R 8", "foreach 0 1 net -S",
     ];
 
     /// <summary>foreach over every task: crash 8.0.2 sees 3 of them, so each of its task blocks must be one of ours.</summary>
-    private static readonly string[] ForeachCommands = ["foreach net -s"];
+    private static readonly string[] ForeachCommands = ["foreach net -s", "foreach net -S", "foreach net -S -x", "foreach net -s -S"];
 
     [SkippableFact]
     public void NetIsCrashsOnThe61SocketsDump()
@@ -67,10 +68,11 @@ public class NetSocketsLabTests
         string[] all = [.. Commands, .. ForeachCommands];
         var crash = CrashRunner.Oracle(vmlinux, dump, all);
         var ours = CrashRunner.OursPerCommand(dump, all);
-        // not an empty comparison: crash itself sees PID 1's TCP, UDP and unix sockets
+        // not an empty comparison: crash itself sees PID 1's TCP, UDP and unix sockets and their structures
         Assert.Contains("INET:STREAM  127.0.0.1-5555 0.0.0.0-0", crash[1], StringComparison.Ordinal);
         Assert.Contains("INET:DGRAM   127.0.0.1-5556 127.0.0.1-5557", crash[1], StringComparison.Ordinal);
         Assert.Contains("UNIX:STREAM", crash[1], StringComparison.Ordinal);
+        Assert.Contains("struct inet_sock {", crash[6], StringComparison.Ordinal);
         var mismatches = CrashRunner.Mismatches(Commands, crash, ours).ToList();
         for (int i = Commands.Length; i < all.Length; i++)
         {

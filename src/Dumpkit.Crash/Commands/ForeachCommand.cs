@@ -8,8 +8,9 @@ namespace Dumpkit.Crash.Commands;
 
 /// <summary>
 /// <c>foreach [pid | taskp | name | 'regex' | state | kernel | user | gleader | active]... command... [flag]</c>:
-/// <c>bt</c> (<c>-f</c>), <c>vm</c>, <c>files</c>, <c>ps</c>, <c>task</c> (<c>-R</c>, <c>-x</c>), <c>sig</c>, <c>set</c>,
-/// <c>net -s</c> and <c>vtop</c> (<c>-u</c>, <c>-k</c>, addresses) of every task crash's selectors pick, in
+/// <c>bt</c> (<c>-f</c>), <c>vm</c>, <c>files</c>, <c>ps</c>,
+/// <c>task</c> (<c>-R</c>, <c>-x</c>), <c>sig</c>, <c>set</c>, <c>net -s|-S</c> and <c>vtop</c> (<c>-u</c>, <c>-k</c>, addresses)
+/// of every task crash's selectors pick, in
 /// <c>ps</c> order (each CPU's idle task, then by PID): crash's task header before each task's output,
 /// a blank line between tasks; <c>ps</c> prints its table's header once instead.
 /// </summary>
@@ -56,19 +57,27 @@ internal sealed class ForeachCommand : ICrashCommand
         if (keyArgs.TryGetValue("sig", out var sa) && sa.Count > 0)
             throw CrashSession.Usage(this);
         string? netReference = null;
+        NetCommand.SocketView? netView = null;
         if (keyArgs.TryGetValue("net", out var na))
         {
             for (int i = 0; i < na.Count; i++)
             {
                 if (na[i] == "-R" && i + 1 < na.Count && netReference is null)
                     netReference = na[++i];
-                else if (na[i] is not ("-s" or "-x" or "-d"))
-                    throw new CommandException("foreach: net is supported with -s, -x, -d and -R only by this crash");
+                else if (na[i] is not ("-s" or "-S" or "-x" or "-d"))
+                    throw new CommandException("foreach: net is supported with -s, -S, -x, -d and -R only by this crash");
             }
-            if (!na.Contains("-s"))
+            bool structs = na.Contains("-S");
+            if (structs && na.Contains("-s"))
+            {
+                session.Out.WriteLine("WARNING: net -s and -S options are mutually exclusive!");
+                structs = false;
+            }
+            else if (!na.Contains("-s") && !structs)
                 session.Out.WriteLine("WARNING: net command requires -s or -S option\n");
             if (netReference is not null && keys.Count > 1)
                 throw CrashSession.Usage(this);
+            netView = new NetCommand.SocketView(netReference, structs, structs ? new TypePrinter(session) { Hex = na.Contains("-x") } : null);
         }
 
         (string? Reference, bool Cache) files = keyArgs.TryGetValue("files", out var fa) ? FilesOptions(fa) : (null, false);
@@ -122,7 +131,7 @@ internal sealed class ForeachCommand : ICrashCommand
                         SetCommand.Show(session, e);
                         break;
                     case "net":
-                        NetCommand.Sockets(session, e, netReference);
+                        NetCommand.Sockets(session, e, netView!);
                         break;
                     case "vtop":
                         VtopCommand.Translate(session, e, vtop!.Value.Addresses, vtop.Value.User, vtop.Value.Kernel, ref pageHeader);
