@@ -237,9 +237,15 @@ internal sealed class TypePrinter(CrashSession session)
         if (Hex)
             return "0x" + raw.ToString("x", CultureInfo.InvariantCulture);
         if (signed && m.BitfieldSize < 64 && (raw >> (m.BitfieldSize - 1) & 1) != 0)
-            return ((long)(raw | ~((1UL << m.BitfieldSize) - 1))).ToString(CultureInfo.InvariantCulture);
+            raw |= ~((1UL << m.BitfieldSize) - 1);
         if (Btf.Kind(type) == BtfKind.Int && Btf.IntEncoding(type).Bool) return raw != 0 ? "true" : "false";
-        return raw.ToString(CultureInfo.InvariantCulture);
+        var text = signed ? ((long)raw).ToString(CultureInfo.InvariantCulture) : raw.ToString(CultureInfo.InvariantCulture);
+        if (!IsChar(type))
+            return text;
+        // a char bit field (unsigned char skc_reuse:4) as gdb prints any char: 12 '\f'
+        var sb = new StringBuilder(text).Append(" '");
+        CharLiteral(sb, (byte)raw, '\'');
+        return sb.Append('\'').ToString();
     }
 
     private static ulong Raw(ReadOnlySpan<byte> data, int size) => size switch

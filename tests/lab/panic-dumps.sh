@@ -2,11 +2,11 @@
 # Real kdumps of other kinds of panics than sysrq c, for checking `crash --triage` against the kernel's
 # own log: a Debian kernel in QEMU (../shared/lab's kernels, initramfs and capture init) whose first
 # /init is tests/lab/panic-init, which loads the capture kernel and then panics as KIND says
-# (oom, taint, hung, nmi, softlockup; see panic-init). The capture kernel saves /proc/vmcore. For nmi this script
+# (oom, taint, hung, nmi, softlockup, sockets; see panic-init). The capture kernel saves /proc/vmcore. For nmi this script
 # sends QEMU's monitor `nmi` once the guest is ready, for softlockup it stops QEMU (SIGSTOP) for 15 s.
 # usage: tests/lab/panic-dumps.sh LABDIR KVER KIND...
 #   -> LABDIR/panic/KVER/KIND/{vmcore.elf,mdf-c-d31,kdump-dmesg.txt,console.log}   (kept between runs)
-# Needs root, qemu-system-x86, busybox-static, kexec-tools, makedumpfile, cpio, socat; 5-9 min per dump under TCG on
+# Needs root, qemu-system-x86, busybox-static, gcc and glibc's static library (sockets: tests/lab/sockhold.c), kexec-tools, makedumpfile, cpio, socat; 5-9 min per dump under TCG on
 # this 2-core machine at load 35-50 (most of it the capture kernel writing the 384 MiB /proc/vmcore to disk).
 # no_timer_check: under TCG on a loaded host a kernel's IO-APIC timer check can fail and panic it at boot.
 set -euo pipefail
@@ -24,8 +24,14 @@ for kind; do
     [ -s "$out/vmcore.elf" ] && continue
     rm -rf "$run"; mkdir -p "$run/root" "$run/x"
     cp "$here/panic-init" "$run/root/init"
+    members=init
+    if [ "$kind" = sockets ]; then
+        mkdir -p "$run/root/usr/bin"
+        gcc -static -O2 -o "$run/root/usr/bin/sockhold" "$here/sockhold.c"
+        members="init usr/bin/sockhold"
+    fi
     # a later cpio member replaces an earlier one: the lab's first initramfs with this /init
-    (cd "$run/root" && echo init | cpio -o -H newc --quiet | gzip -1) | cat "$(initrd_first "$kv")" - > "$run/initrd"
+    (cd "$run/root" && printf '%s\n' $members | cpio -o -H newc --quiet | gzip -1) | cat "$(initrd_first "$kv")" - > "$run/initrd"
     truncate -s 2G "$run/out.img"; truncate -s 64M "$run/slow.img"
     log "panic-dumps: $kv $kind"
     t0=$(date +%s)

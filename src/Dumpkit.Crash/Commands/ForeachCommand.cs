@@ -8,8 +8,9 @@ namespace Dumpkit.Crash.Commands;
 
 /// <summary>
 /// <c>foreach [pid | taskp | name | 'regex' | state | kernel | user | gleader | active]... command... [flag]</c>:
-/// <c>bt</c> (<c>-f</c>), <c>vm</c>, <c>files</c>, <c>ps</c>, <c>task</c> (<c>-R</c>, <c>-x</c>), <c>sig</c>, <c>set</c>,
-/// <c>net -s</c> and <c>vtop</c> (<c>-u</c>, <c>-k</c>, addresses) of every task crash's selectors pick, in
+/// <c>bt</c> (<c>-f</c>), <c>vm</c> (<c>-p</c>, <c>-v</c>, <c>-m</c>, <c>-x</c>, <c>-d</c>, <c>-R</c>), <c>files</c>, <c>ps</c>,
+/// <c>task</c> (<c>-R</c>, <c>-x</c>), <c>sig</c>, <c>set</c>, <c>net -s|-S</c> and <c>vtop</c> (<c>-u</c>, <c>-k</c>, addresses)
+/// of every task crash's selectors pick, in
 /// <c>ps</c> order (each CPU's idle task, then by PID): crash's task header before each task's output,
 /// a blank line between tasks; <c>ps</c> prints its table's header once instead.
 /// </summary>
@@ -46,7 +47,7 @@ internal sealed class ForeachCommand : ICrashCommand
                 else
                     throw CrashSession.Usage(this);
             }
-            else if (keys[^1] is "vm" or "ps" or "set")
+            else if (keys[^1] is "ps" or "set")
                 throw CrashSession.Usage(this);
             else
                 keyArgs[keys[^1]].Add(word);
@@ -56,20 +57,32 @@ internal sealed class ForeachCommand : ICrashCommand
         if (keyArgs.TryGetValue("sig", out var sa) && sa.Count > 0)
             throw CrashSession.Usage(this);
         string? netReference = null;
+        NetCommand.SocketView? netView = null;
         if (keyArgs.TryGetValue("net", out var na))
         {
             for (int i = 0; i < na.Count; i++)
             {
                 if (na[i] == "-R" && i + 1 < na.Count && netReference is null)
                     netReference = na[++i];
-                else if (na[i] is not ("-s" or "-x" or "-d"))
-                    throw new CommandException("foreach: net is supported with -s, -x, -d and -R only by this crash");
+                else if (na[i] is not ("-s" or "-S" or "-x" or "-d"))
+                    throw new CommandException("foreach: net is supported with -s, -S, -x, -d and -R only by this crash");
             }
-            if (!na.Contains("-s"))
+            bool structs = na.Contains("-S");
+            if (structs && na.Contains("-s"))
+            {
+                session.Out.WriteLine("WARNING: net -s and -S options are mutually exclusive!");
+                structs = false;
+            }
+            else if (!na.Contains("-s") && !structs)
                 session.Out.WriteLine("WARNING: net command requires -s or -S option\n");
             if (netReference is not null && keys.Count > 1)
                 throw CrashSession.Usage(this);
+            netView = new NetCommand.SocketView(netReference, structs, structs ? new TypePrinter(session) { Hex = na.Contains("-x") } : null);
         }
+
+        VmOptions vm = keyArgs.TryGetValue("vm", out var vma) ? VmOptions(vma) : Commands.VmOptions.Plain;
+        if (vm.Reference is not null && keys.Count > 1)
+            throw CrashSession.Usage(this);
 
         (string? Reference, bool Cache) files = keyArgs.TryGetValue("files", out var fa) ? FilesOptions(fa) : (null, false);
         if (files.Reference is not null && keys.Count > 1)
@@ -80,7 +93,7 @@ internal sealed class ForeachCommand : ICrashCommand
         var ctx = keys.Contains("bt") ? BtContext.Of(session) : null;
         var btTasks = ctx?.Tasks.ToDictionary(t => t.Address);
         // files -R prints a task's header only when a file refers to the reference
-        bool headers = !keys.Contains("ps") && files.Reference is null && netReference is null;
+        bool headers = !keys.Contains("ps") && files.Reference is null && netReference is null && vm.Reference is null;
         bool pageHeader = true;
         int subsequent = 0;
         foreach (var e in selected)
@@ -96,7 +109,7 @@ internal sealed class ForeachCommand : ICrashCommand
                             BtCommand.Print(session, ctx!, t, words, header: false);
                         break;
                     case "vm":
-                        VmCommand.Print(session, e);
+                        VmCommand.Dump(session, e, vm);
                         break;
                     case "files" when files.Reference is { } reference:
                         FilesCommand.PrintReferences(session, e, reference, files.Cache);
@@ -122,7 +135,7 @@ internal sealed class ForeachCommand : ICrashCommand
                         SetCommand.Show(session, e);
                         break;
                     case "net":
-                        NetCommand.Sockets(session, e, netReference);
+                        NetCommand.Sockets(session, e, netView!);
                         break;
                     case "vtop":
                         VtopCommand.Translate(session, e, vtop!.Value.Addresses, vtop.Value.User, vtop.Value.Kernel, ref pageHeader);
@@ -147,6 +160,23 @@ internal sealed class ForeachCommand : ICrashCommand
                 throw CrashSession.Usage(this);
         }
         return (reference, cache);
+    }
+
+    /// <summary><c>vm</c>'s options after the keyword: <c>-p</c>, <c>-v</c>, <c>-m</c> (one of them), <c>-x</c>/<c>-d</c>, <c>-R reference</c>.</summary>
+    private VmOptions VmOptions(List<string> words)
+    {
+        string? reference = null;
+        var flags = "";
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (words[i] == "-R" && i + 1 < words.Count && reference is null)
+                reference = words[++i];
+            else if (words[i].Length > 1 && words[i][0] == '-')
+                flags += words[i][1..];
+            else
+                throw CrashSession.Usage(this);
+        }
+        return Commands.VmOptions.ForForeach(flags, reference) ?? throw CrashSession.Usage(this);
     }
 
     /// <summary><c>task</c>'s options after the keyword: <c>-R member[,member]</c>, <c>-x</c>, <c>-d</c>.</summary>

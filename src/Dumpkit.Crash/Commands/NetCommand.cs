@@ -13,8 +13,9 @@ namespace Dumpkit.Crash.Commands;
 /// <c>net</c> as crash 8.0.2 reads its options (<c>N:asSR:xdn</c>): the network devices (NET_DEVICE, NAME, IP
 /// ADDRESS(ES)) of the initial namespace, or with <c>-n [pid | task]</c> of a task's namespace; <c>-a</c> the ARP cache;
 /// <c>-N ADDR</c> a number in dotted notation; <c>-s [pid | task]</c> each task's socket table (FD SOCKET SOCK
-/// FAMILY:TYPE SOURCE-PORT DESTINATION-PORT), <c>-R REF</c> only the sockets (or descriptor) it names. <c>-S</c> (the
-/// structures) is not there yet.
+/// FAMILY:TYPE SOURCE-PORT DESTINATION-PORT), <c>-S [pid | task]</c> each socket's <c>struct socket</c> and
+/// <c>struct inet_sock</c> (whatever its family, as crash prints it; <c>-x</c>/<c>-d</c> their radix), <c>-R REF</c> only the
+/// sockets (or descriptor) it names.
 /// </summary>
 internal sealed class NetCommand : ICrashCommand
 {
@@ -79,11 +80,10 @@ internal sealed class NetCommand : ICrashCommand
         }
         if (errors.Count > 0)
             throw CrashGetopt.UsageAfter(this, errors);
-        if (structs)
-            throw new CommandException("net: option -S is not supported yet by dumpkit crash");
-        if (sockets)
+        if (sockets || structs)
         {
-            SocketTables(session, words, reference);
+            var view = new SocketView(reference, structs, structs ? new TypePrinter(session) { Hex = hex } : null);
+            SocketTables(session, words, view);
             return;
         }
         if (args.Length == 0 || namespaces)
@@ -174,15 +174,22 @@ internal sealed class NetCommand : ICrashCommand
         }
     }
 
-    /// <summary><c>net -s [pid | task]...</c>: each task's header and socket table (none with <c>-R</c>).</summary>
-    private static void SocketTables(CrashSession session, List<string> words, string? reference)
+    /// <summary>
+    /// What <c>net -s</c> or <c>-S</c> shows of each socket: the reference of <c>-R</c>, and with <c>-S</c> the structures,
+    /// printed with <paramref name="Printer"/>'s radix.
+    /// </summary>
+    internal sealed record SocketView(string? Reference, bool Structs = false, TypePrinter? Printer = null);
+
+    /// <summary><c>net -s|-S [pid | task]...</c>: each task's header and sockets (no header with <c>-R</c>).</summary>
+    private static void SocketTables(CrashSession session, List<string> words, SocketView view)
     {
+        var reference = view.Reference;
         if (words.Count == 0)
         {
             var current = session.CurrentTask ?? throw new CommandException("net: no current task");
             if (reference is null)
                 TaskViews.Header(session, current, false);
-            Sockets(session, current, reference);
+            Sockets(session, current, view);
             return;
         }
         int subsequent = 0;
@@ -197,18 +204,19 @@ internal sealed class NetCommand : ICrashCommand
             {
                 if (reference is null)
                     TaskViews.Header(session, e, subsequent++ > 0);
-                Sockets(session, e, reference);
+                Sockets(session, e, view);
             }
         }
     }
 
     /// <summary>
-    /// A task's sockets after its header: the table of every open file whose inode is a socket, "No open sockets." when
-    /// none is. With a reference (a socket or sock address, or a descriptor) only the sockets it names, after the task's
-    /// header, then a blank line; nothing when none.
+    /// A task's sockets after its header: the table of every open file whose inode is a socket (with <c>-S</c> each
+    /// socket's structures), "No open sockets." when none is. With a reference (a socket or sock address, or a
+    /// descriptor) only the sockets it names, after the task's header, then a blank line; nothing when none.
     /// </summary>
-    internal static void Sockets(CrashSession session, ProcessEntry e, string? reference = null)
+    internal static void Sockets(CrashSession session, ProcessEntry e, SocketView view)
     {
+        var reference = view.Reference;
         var views = TaskViews.Of(session);
         var files = views.Files.Read(e.Task);
         var o = session.Out;
@@ -242,6 +250,11 @@ internal sealed class NetCommand : ICrashCommand
                 if (found == 0)
                     TaskViews.Header(session, e, false);
             }
+            if (view.Structs)
+            {
+                Structures(session, view.Printer!, f.Fd, s, found++ > 0);
+                continue;
+            }
             if (found++ == 0)
                 o.WriteLine(SocketHeader);
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.Fd,2} {s.Socket,16:x} {s.Sock,16:x} {Describe(s)}"));
@@ -250,6 +263,19 @@ internal sealed class NetCommand : ICrashCommand
             o.WriteLine("No open sockets.");
         if (found > 0 && reference is not null)
             o.WriteLine();
+    }
+
+    /// <summary>
+    /// <c>-S</c>'s block for one socket: FD, SOCKET and SOCK (a blank line before all but the first), then the
+    /// <c>struct socket</c> and the <c>struct inet_sock</c> at its sock, as crash's dump_struct prints them.
+    /// </summary>
+    private static void Structures(CrashSession session, TypePrinter printer, int fd, SocketInfo s, bool subsequent)
+    {
+        var o = session.Out;
+        o.WriteLine($"{(subsequent ? "\n" : "")}FD  {VmCommand.Center("SOCKET", 16)}  {VmCommand.Center("SOCK", 16)}");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fd,2}  {s.Socket,16:x}  {s.Sock,16:x}\n"));
+        o.WriteLine(TaskCommand.Format(session, printer, "socket", s.Socket, "net"));
+        o.WriteLine(TaskCommand.Format(session, printer, "inet_sock", s.Sock, "net"));
     }
 
     /// <summary>crash's FAMILY:TYPE and, for INET, " SOURCE-PORT DESTINATION-PORT" (addresses first byte lowest).</summary>

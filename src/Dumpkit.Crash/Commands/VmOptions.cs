@@ -121,6 +121,34 @@ internal sealed class VmOptions
         return o;
     }
 
+    /// <summary>
+    /// <c>foreach vm</c>'s flags as crash's foreach checks them: one of <c>-p</c>, <c>-m</c>, <c>-v</c>, <c>-x</c> or
+    /// <c>-d</c> for their radix, <c>-R</c> with <c>-p</c> or alone; null when <paramref name="flags"/> holds another flag.
+    /// </summary>
+    public static VmOptions? ForForeach(string flags, string? reference)
+    {
+        var o = new VmOptions { Reference = reference };
+        if (flags.Contains('x') && flags.Contains('d'))
+            throw new CommandException("foreach: vm: -x and -d options are mutually exclusive");
+        if (flags.Count(c => c is 'p' or 'm' or 'v') > 1)
+            throw new CommandException("foreach: vm command accepts only one of -p, -m or -v flags");
+        foreach (char c in flags)
+        {
+            switch (c)
+            {
+                case 'p': o.Mode = VmMode.Physical; break;
+                case 'm': o.Mode = VmMode.MmStruct; break;
+                case 'v': o.Mode = VmMode.VmaStructs; break;
+                case 'x': o.Hex = true; break;
+                case 'd': break;
+                default: return null;
+            }
+        }
+        if (reference is not null && o.Mode is VmMode.MmStruct or VmMode.VmaStructs)
+            throw new CommandException($"foreach: vm: -{(o.Mode == VmMode.MmStruct ? 'm' : 'v')} is not applicable to the -R option");
+        return o;
+    }
+
     private bool Set(VmMode mode)
     {
         if (Mode != VmMode.None)
