@@ -102,19 +102,23 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         return data;
     }
 
-    /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
+    /// <summary>-d/-dd/-ddd without -r: compile for -i's device (opened, as tcpdump opens it), -y's link type or (with a warning) Ethernet.</summary>
     private int DumpCode(Options o)
     {
         int dlt;
         bool linux = false;
         if (o.Interface != null)
         {
-            dlt = LiveLinkType(o.Interface);
+            PacketSource src;
+            try { src = OpenLive(o, o.Interface, forList: false); }
+            catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
+            using (src) dlt = src.LinkType;
+            if (o.LinkTypeName != null || o.Interface == "any") stderr.WriteLine($"tcpdump: data link type {LinkTypes.Describe(dlt)!.Value.Name}");
             linux = true;
         }
         else if (o.LinkTypeName != null)
         {
-            dlt = LinkTypes.FromName(o.LinkTypeName) ?? throw new UsageException($"invalid data link type {o.LinkTypeName}");
+            dlt = LinkTypes.FromAnyName(o.LinkTypeName) ?? throw new UsageException($"invalid data link type {o.LinkTypeName}");
         }
         else
         {
@@ -123,6 +127,17 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         }
         var target = new FilterTarget(dlt, o.SnapLen) { Netmask = 0, LinuxExtensions = linux };
         return PrintCode(o, target);
+    }
+
+    /// <summary>
+    /// Opens a live source: an AF_PACKET socket. -y applies unless
+    /// <paramref name="forList"/> (-L lists what the device offers whatever -y says).
+    /// </summary>
+    private AfPacketSource OpenLive(Options o, string iface, bool forList)
+    {
+        string? linkType = forList ? null : o.LinkTypeName;
+        var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, linkType);
+        return new AfPacketSource(lo, cancel);
     }
 
     private int PrintCode(Options o, FilterTarget target)
@@ -138,20 +153,6 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         try { return FilterCompiler.Compile(FilterText(o), target, !o.OptimizeOff); }
         // libpcap formats its errors into a PCAP_ERRBUF_SIZE (256) buffer: at most 255 characters reach tcpdump
         catch (FilterException ex) { throw new UsageException(ex.Message.Length > 255 ? ex.Message[..255] : ex.Message); }
-    }
-
-    /// <summary>The link type AfPacketSource delivers for an interface (Ethernet for Ethernet and loopback, else cooked).</summary>
-    private static int LiveLinkType(string iface)
-    {
-        try
-        {
-            var type = File.ReadAllText(Path.Combine("/sys/class/net", iface, "type")).Trim();
-            return type is "1" or "772" ? LinkTypes.Ethernet : LinkTypes.LinuxSll;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return LinkTypes.LinuxSll;
-        }
     }
 
     private static string DefaultInterface()
@@ -197,19 +198,19 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         }
         if (o.TimeStampType != null) TimeStampTypes.Check(stderr, iface, o.TimeStampType);
         AfPacketSource src;
-        var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
-        try { src = new AfPacketSource(lo, cancel); }
+        try { src = OpenLive(o, iface, forList: o.ListDataLinks); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var _ = src;
         if (o.ListDataLinks)
         {
-            using var w = new StreamWriter(stdout, leaveOpen: true);
-            w.Write($"Data link types for {iface} (use option -y to set):\n");
+            // on standard error, as tcpdump 4.99.3's show_dlts_and_exit
+            var list = new System.Text.StringBuilder($"Data link types for {iface} (use option -y to set):\n");
             foreach (int lt in src.DataLinks)
             {
                 var (name, desc) = LinkTypes.Describe(lt)!.Value;
-                w.Write($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
+                list.Append($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
             }
+            stderr.Write(list.ToString());
             return 0;
         }
         BpfInstruction[]? userFilter = null;
@@ -217,7 +218,8 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         {
             // netmask 0, as Debian's tcpdump ends up with here: "ip broadcast" tests for all-ones/all-zeros hosts
             var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
-            if (!src.AttachFilter(prog, out string? refused))
+            string? refused = null;
+            if (!src.AttachFilter(prog, out refused))
             {
                 // as libpcap: the kernel's refusal is reported, and the program runs in user space
                 if (refused != null) stderr.WriteLine($"Warning: Kernel filter failed: {refused}");
