@@ -7,7 +7,7 @@ namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
 /// -y / --linktype and -L against Debian's tcpdump 4.99.3 (libpcap 1.10.3) in a network namespace with a veth pair:
-/// the lists for an Ethernet device, loopback and <c>any</c>; -y a device does not offer, a name libpcap does
+/// the lists for an Ethernet device, loopback, <c>any</c> and nflog; -y a device does not offer, a name libpcap does
 /// not know, with -d, -D, -L and -r. Standard output, standard error and exit status must be the same.
 /// </summary>
 public sealed class LinkTypeOptionTests
@@ -16,13 +16,15 @@ public sealed class LinkTypeOptionTests
 
     public static TheoryData<string> Cases() => new()
     {
-        "-L -i {dev}", "-L -i lo", "-L -i any", "--list-data-link-types -i {dev}", "-L -i no-such-dev-dk", 
-        "-y LINUX_SLL -L -i any", "-y NFLOG -L -i lo", "-L -y FOO -i lo",
+        "-L -i {dev}", "-L -i lo", "-L -i any", "--list-data-link-types -i {dev}", "-L -i no-such-dev-dk", "-L -i nflog", "-L -i nflog:5",
+        "-L -i nflog:5,7", "-y LINUX_SLL -L -i any", "-y NFLOG -L -i lo", "-L -y FOO -i lo",
         "-y FOO -i {dev}", "-y FOO -D", "-D -y FOO", "--linktype=BAR -i lo",
         "-y DOCSIS -i lo -d", "-y LINUX_SLL -i {dev} -d", "-y LINUX_SLL -i lo -d", "-y EN10MB -d -i any", "-y en10mb -i lo -d",
         "-y EN10MB -i {dev} -d ip", "-y LINUX_SLL2 -d -i any ip", "-y LINUX_SLL -d -i any ip", "-y linux_sll -d -i any udp port 53",
         "-d -i any ip", "-d -i no-such-dev-dk ip",
         "-y NFLOG -d", "-y NFLOG -d ip", "-y DOCSIS -d", "-y DOCSIS -d ip", "-y IPV4 -d udp", "-y RAW -d ip",
+        "-i nflog -d ip", "-i nflog:5 -d", "-y IPV4 -i nflog -d udp", "-y NFLOG -i nflog:3 -d", "-i nflog:5 -y LINUX_SLL -d",
+        "-i nflog:70000 -d", "-i nflog:-1 -d", "-i nflog:abc -d", "-i nflog:5, -d", "-i nflog:0x10 -d", "-i nflog:010,011 -d",
         "-y LINUX_SLL -r {file} -n", "-y FOO -r {file}", "-L -r {file} -n",
     };
 

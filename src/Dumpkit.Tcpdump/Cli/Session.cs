@@ -110,10 +110,11 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         if (o.Interface != null)
         {
             PacketSource src;
-            try { src = OpenLive(o, o.Interface, forList: false); }
+            string device = DeviceName(o.Interface);
+            try { src = OpenLive(o, device, forList: false); }
             catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
             using (src) dlt = src.LinkType;
-            if (o.LinkTypeName != null || o.Interface == "any") stderr.WriteLine($"tcpdump: data link type {LinkTypes.Describe(dlt)!.Value.Name}");
+            if (o.LinkTypeName != null || device == "any") stderr.WriteLine($"tcpdump: data link type {LinkTypes.Describe(dlt)!.Value.Name}");
             linux = true;
         }
         else if (o.LinkTypeName != null)
@@ -130,12 +131,13 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
     }
 
     /// <summary>
-    /// Opens a live source: an AF_PACKET socket. -y applies unless
+    /// Opens a live source: netfilter log groups for nflog[:GROUPS], else an AF_PACKET socket. -y applies unless
     /// <paramref name="forList"/> (-L lists what the device offers whatever -y says).
     /// </summary>
-    private AfPacketSource OpenLive(Options o, string iface, bool forList)
+    private PacketSource OpenLive(Options o, string iface, bool forList)
     {
         string? linkType = forList ? null : o.LinkTypeName;
+        if (NflogSource.IsNflog(iface)) return new NflogSource(iface, o.SnapLen, linkType, o.BufferSizeKb, cancel);
         var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, linkType);
         return new AfPacketSource(lo, cancel);
     }
@@ -172,24 +174,25 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         return "any";
     }
 
-    private int Live(Options o)
+    /// <summary>-i N (all of it a number, as strtol reads it): the Nth entry of -D; any other name as it is.</summary>
+    private static string DeviceName(string iface)
     {
-        string iface = o.Interface ?? DefaultInterface();
         if (iface.Length > 0 && iface.AsSpan(iface[0] is '-' or '+' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0
             && iface.Length > (iface[0] is '-' or '+' ? 1 : 0))
         {
-            // -i N (all of it a number, as strtol reads it): the Nth entry of -D
             if (!int.TryParse(iface, System.Globalization.NumberStyles.AllowLeadingSign,
                 System.Globalization.CultureInfo.InvariantCulture, out int num) || num < 1)
                 throw new UsageException("Invalid adapter index");
-            // -i N: the Nth entry of -D
-            var sw = new StringWriter();
-            Interfaces.List(sw);
-            var lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (num > lines.Length) throw new UsageException("Invalid adapter index");
-            var l = lines[num - 1];
-            iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
+            var names = Interfaces.Names();
+            if (num > names.Count) throw new UsageException("Invalid adapter index");
+            iface = names[num - 1];
         }
+        return iface;
+    }
+
+    private int Live(Options o)
+    {
+        string iface = DeviceName(o.Interface ?? DefaultInterface());
         if (o.ListTimeStampTypes)
         {
             // on standard error, as tcpdump 4.99.3 prints it
@@ -197,7 +200,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             return 0;
         }
         if (o.TimeStampType != null) TimeStampTypes.Check(stderr, iface, o.TimeStampType);
-        AfPacketSource src;
+        PacketSource src;
         try { src = OpenLive(o, iface, forList: o.ListDataLinks); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var _ = src;
@@ -205,7 +208,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         {
             // on standard error, as tcpdump 4.99.3's show_dlts_and_exit
             var list = new System.Text.StringBuilder($"Data link types for {iface} (use option -y to set):\n");
-            foreach (int lt in src.DataLinks)
+            foreach (int lt in src is NflogSource nf ? nf.DataLinks : ((AfPacketSource)src).DataLinks)
             {
                 var (name, desc) = LinkTypes.Describe(lt)!.Value;
                 list.Append($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
@@ -219,7 +222,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             // netmask 0, as Debian's tcpdump ends up with here: "ip broadcast" tests for all-ones/all-zeros hosts
             var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
             string? refused = null;
-            if (!src.AttachFilter(prog, out refused))
+            if (src is not AfPacketSource live || !live.AttachFilter(prog, out refused))
             {
                 // as libpcap: the kernel's refusal is reported, and the program runs in user space
                 if (refused != null) stderr.WriteLine($"Warning: Kernel filter failed: {refused}");
@@ -241,7 +244,8 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             stdout.WriteByte((byte)'\n');
             stdout.Flush();
         }
-        var (recv, drop) = src.ReadStats();
+        // netfilter: libpcap counts the packets it delivered (after the filter) and the ENOBUFS it saw
+        var (recv, drop) = src is AfPacketSource af ? af.ReadStats() : (LiveCount, ((NflogSource)src).ReadStats().Dropped);
         stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n" +
             $"{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
         return rc;

@@ -86,16 +86,12 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             case LinkTypes.Raw:
             case LinkTypes.RawDlt12:
             case LinkTypes.RawDlt14:
+            case LinkTypes.Ipv4: // tcpdump's raw_if_print for all three: the IP version picks the printer
+            case LinkTypes.Ipv6:
                 Context.Proto = "raw";
                 if (caplen == 0) { Context.PrintTrunc(); return 0; }
                 if (Context.Settings.LinkHeader) Context.Print("ip: ");
                 Ip.PrintAny(Context, 0, len);
-                return 0;
-            case LinkTypes.Ipv4:
-                Ip.Print(Context, 0, len);
-                return 0;
-            case LinkTypes.Ipv6:
-                Ip6.Print(Context, 0, len);
                 return 0;
             case LinkTypes.LinuxSll:
                 return Sll.Print(Context, len, caplen);
