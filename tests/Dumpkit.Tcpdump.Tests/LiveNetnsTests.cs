@@ -34,6 +34,8 @@ public sealed partial class LiveNetnsFixture : IDisposable
         ["v"] = ["-i", "{dev}", "-n", "-v"],
         ["snap"] = ["-i", "{dev}", "-n", "-s", "80", "-x"],
         ["any"] = ["-i", "any", "-n", "-e"],
+        ["sll1"] = ["-i", "any", "-n", "-e", "-y", "LINUX_SLL"],
+        ["sll2"] = ["-i", "any", "-n", "-e", "-y", "LINUX_SLL2"],
         ["in"] = ["-i", "{dev}", "-n", "-Q", "in"],
         ["out"] = ["-i", "{dev}", "-n", "-e", "-Q", "out"],
         ["immediate"] = ["-i", "{dev}", "-n", "--immediate-mode"],
@@ -206,6 +208,8 @@ public sealed partial class LiveNetnsTests(LiveNetnsFixture fx) : IClassFixture<
     [InlineData("v")]
     [InlineData("snap")]
     [InlineData("any")]
+    [InlineData("sll1")]
+    [InlineData("sll2")]
     [InlineData("in")]
     [InlineData("out")]
     [InlineData("immediate")]
@@ -227,7 +231,16 @@ public sealed partial class LiveNetnsTests(LiveNetnsFixture fx) : IClassFixture<
         if (variant == "out") Assert.DoesNotContain("ICMP echo request", text);
         if (variant == "e")
             Assert.Contains("ethertype 802.1Q (0x8100), length 54: vlan 10, p 1, ethertype IPv4 (0x0800), 10.201.0.2.40000 > 10.201.0.1.9", text);
-        if (variant == "any") Assert.Contains($" In  ", text);
+        if (variant is "any" or "sll2") Assert.Contains($" In  ", text);
+        if (variant == "sll1") Assert.Contains($" In ", text);
+        // -y: tcpdump names the link type it set; the listening line carries it
+        if (variant is "sll1" or "sll2")
+        {
+            string dlt = variant == "sll1" ? "LINUX_SLL" : "LINUX_SLL2";
+            Assert.Contains($"tcpdump: data link type {dlt}\n", r.TheirErr);
+            Assert.Contains($"tcpdump: data link type {dlt}\n", r.OurErr);
+            Assert.Contains($"link-type {dlt} (Linux cooked v{(variant == "sll1" ? 1 : 2)})", r.OurErr);
+        }
     }
 
     /// <summary>

@@ -114,7 +114,7 @@ public sealed unsafe class AfPacketSource : PacketSource
         };
         if (o.LinkTypeName != null)
         {
-            int? named = LinkTypes.FromName(o.LinkTypeName);
+            int? named = LinkTypes.FromAnyName(o.LinkTypeName);
             if (named is not int wanted)
             {
                 close(probe);

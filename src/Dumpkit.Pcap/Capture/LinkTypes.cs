@@ -120,4 +120,17 @@ public static class LinkTypes
         "IPV6" => Ipv6,
         _ => null,
     };
+
+    private static readonly int[] Known = [Null, Ethernet, Ppp, PppHdlc, Nflog, Raw, CHdlc, Ieee80211, FrameRelay, Loop, LinuxSll, Docsis,
+        JuniperEther, Ieee80211Radiotap, Ltalk, PrismHeader, ArcnetLinux, Ieee80211RadioAvs, Slip, Mfr, Ipoib, Vsock, DsaTagBrcm,
+        DsaTagBrcmPrepend, DsaTagDsa, DsaTagEdsa, Ipnet, Ipv4, Ipv6, LinuxSll2];
+
+    /// <summary>The link type libpcap's pcap_datalink_name_to_val gives a name (case-insensitive), among the ones we know; null otherwise.</summary>
+    public static int? FromAnyName(string name)
+    {
+        if (FromName(name) is int lt) return lt;
+        foreach (int k in Known)
+            if (Describe(k) is { } d && string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)) return k;
+        return null;
+    }
 }

@@ -157,6 +157,12 @@ internal static unsafe partial class LinuxPacket
     public static partial int getpagesize();
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial int getifaddrs(byte** ifap);
+
+    [LibraryImport("libc")]
+    public static partial void freeifaddrs(byte* ifa);
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial byte* if_indextoname(uint index, byte* name);
 
     /// <summary>The name of interface <paramref name="index"/> in the calling thread's network namespace, or null.</summary>

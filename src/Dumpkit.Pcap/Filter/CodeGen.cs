@@ -118,7 +118,11 @@ internal sealed partial class CodeGen
             case 9: // PPP
                 _offLinkType.ConstantPart = 2; _offLinkPl.ConstantPart = 4; _offNl = 0; _offNlNoSnap = 0; break;
             default:
-                throw Error($"unknown data link type {dlt}");
+                // libpcap's "matching" range (DLT_MATCHING_MIN..MAX, e.g. DOCSIS, NFLOG): only raw link[N:M] filtering
+                if (dlt < 104 || dlt > 289) throw Error($"unknown data link type {dlt}");
+                _offLinkType.ConstantPart = OffsetNotSet; _offLinkPl.ConstantPart = OffsetNotSet; _offNl = OffsetNotSet;
+                _offNlNoSnap = OffsetNotSet;
+                break;
         }
         _offOutermostLinkHdr = _offLinkHdr.Clone();
         _offPrevLinkHdr = _offLinkHdr.Clone();
@@ -457,6 +461,10 @@ internal sealed partial class CodeGen
                     default:
                         return False();
                 }
+            case LinkTypes.Docsis:
+                throw Error("DOCSIS link-layer type filtering not implemented");
+            case LinkTypes.Nflog:
+                throw Error("NFLOG link-layer type filtering not implemented");
             default:
                 if (_offLinkType.ConstantPart != OffsetNotSet) return Cmp(OffRel.LinkType, 0, Bpf.H, llProto);
                 throw Error($"{LinkDescription} link-layer type filtering not implemented");

@@ -279,7 +279,11 @@ internal sealed class Options
             case 'W': FileCount = ParseNum(val!, "number of output files", 1, int.MaxValue); break;
             case 'x': HexCount++; break;
             case 'X': HexAsciiCount++; break;
-            case 'y': LinkTypeName = val; break;
+            case 'y':
+                // as tcpdump: pcap_datalink_name_to_val when the option is read, whatever else the run does
+                if (LinkTypes.FromAnyName(val!) == null) throw new UsageException($"invalid data link type {val}");
+                LinkTypeName = val;
+                break;
             case 'Y': break;
             case 'z': PostRotate = val; break;
             case 'Z': User = val; break;

@@ -102,19 +102,24 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         return data;
     }
 
-    /// <summary>-d/-dd/-ddd without -r: compile for -i's device, -y's link type or (with a warning) Ethernet.</summary>
+    /// <summary>-d/-dd/-ddd without -r: compile for -i's device (opened, as tcpdump opens it), -y's link type or (with a warning) Ethernet.</summary>
     private int DumpCode(Options o)
     {
         int dlt;
         bool linux = false;
         if (o.Interface != null)
         {
-            dlt = LiveLinkType(o.Interface);
+            PacketSource src;
+            string device = DeviceName(o.Interface);
+            try { src = OpenLive(o, device, forList: false); }
+            catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
+            using (src) dlt = src.LinkType;
+            if (o.LinkTypeName != null || device == "any") stderr.WriteLine($"tcpdump: data link type {LinkTypes.Describe(dlt)!.Value.Name}");
             linux = true;
         }
         else if (o.LinkTypeName != null)
         {
-            dlt = LinkTypes.FromName(o.LinkTypeName) ?? throw new UsageException($"invalid data link type {o.LinkTypeName}");
+            dlt = LinkTypes.FromAnyName(o.LinkTypeName) ?? throw new UsageException($"invalid data link type {o.LinkTypeName}");
         }
         else
         {
@@ -123,6 +128,18 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         }
         var target = new FilterTarget(dlt, o.SnapLen) { Netmask = 0, LinuxExtensions = linux };
         return PrintCode(o, target);
+    }
+
+    /// <summary>
+    /// Opens a live source: netfilter log groups for nflog[:GROUPS], else an AF_PACKET socket. -y applies unless
+    /// <paramref name="forList"/> (-L lists what the device offers whatever -y says).
+    /// </summary>
+    private PacketSource OpenLive(Options o, string iface, bool forList)
+    {
+        string? linkType = forList ? null : o.LinkTypeName;
+        if (NflogSource.IsNflog(iface)) return new NflogSource(iface, o.SnapLen, linkType, o.BufferSizeKb, cancel);
+        var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, linkType);
+        return new AfPacketSource(lo, cancel);
     }
 
     private int PrintCode(Options o, FilterTarget target)
@@ -138,20 +155,6 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         try { return FilterCompiler.Compile(FilterText(o), target, !o.OptimizeOff); }
         // libpcap formats its errors into a PCAP_ERRBUF_SIZE (256) buffer: at most 255 characters reach tcpdump
         catch (FilterException ex) { throw new UsageException(ex.Message.Length > 255 ? ex.Message[..255] : ex.Message); }
-    }
-
-    /// <summary>The link type AfPacketSource delivers for an interface (Ethernet for Ethernet and loopback, else cooked).</summary>
-    private static int LiveLinkType(string iface)
-    {
-        try
-        {
-            var type = File.ReadAllText(Path.Combine("/sys/class/net", iface, "type")).Trim();
-            return type is "1" or "772" ? LinkTypes.Ethernet : LinkTypes.LinuxSll;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return LinkTypes.LinuxSll;
-        }
     }
 
     private static string DefaultInterface()
@@ -171,24 +174,25 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         return "any";
     }
 
-    private int Live(Options o)
+    /// <summary>-i N (all of it a number, as strtol reads it): the Nth entry of -D; any other name as it is.</summary>
+    private static string DeviceName(string iface)
     {
-        string iface = o.Interface ?? DefaultInterface();
         if (iface.Length > 0 && iface.AsSpan(iface[0] is '-' or '+' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0
             && iface.Length > (iface[0] is '-' or '+' ? 1 : 0))
         {
-            // -i N (all of it a number, as strtol reads it): the Nth entry of -D
             if (!int.TryParse(iface, System.Globalization.NumberStyles.AllowLeadingSign,
                 System.Globalization.CultureInfo.InvariantCulture, out int num) || num < 1)
                 throw new UsageException("Invalid adapter index");
-            // -i N: the Nth entry of -D
-            var sw = new StringWriter();
-            Interfaces.List(sw);
-            var lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (num > lines.Length) throw new UsageException("Invalid adapter index");
-            var l = lines[num - 1];
-            iface = l[(l.IndexOf('.') + 1)..].Split(' ')[0];
+            var names = Interfaces.Names();
+            if (num > names.Count) throw new UsageException("Invalid adapter index");
+            iface = names[num - 1];
         }
+        return iface;
+    }
+
+    private int Live(Options o)
+    {
+        string iface = DeviceName(o.Interface ?? DefaultInterface());
         if (o.ListTimeStampTypes)
         {
             // on standard error, as tcpdump 4.99.3 prints it
@@ -196,20 +200,20 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             return 0;
         }
         if (o.TimeStampType != null) TimeStampTypes.Check(stderr, iface, o.TimeStampType);
-        AfPacketSource src;
-        var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, o.LinkTypeName);
-        try { src = new AfPacketSource(lo, cancel); }
+        PacketSource src;
+        try { src = OpenLive(o, iface, forList: o.ListDataLinks); }
         catch (CaptureException ex) { stderr.WriteLine($"tcpdump: {ex.Message}"); return 1; }
         using var _ = src;
         if (o.ListDataLinks)
         {
-            using var w = new StreamWriter(stdout, leaveOpen: true);
-            w.Write($"Data link types for {iface} (use option -y to set):\n");
-            foreach (int lt in src.DataLinks)
+            // on standard error, as tcpdump 4.99.3's show_dlts_and_exit
+            var list = new System.Text.StringBuilder($"Data link types for {iface} (use option -y to set):\n");
+            foreach (int lt in src is NflogSource nf ? nf.DataLinks : ((AfPacketSource)src).DataLinks)
             {
                 var (name, desc) = LinkTypes.Describe(lt)!.Value;
-                w.Write($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
+                list.Append($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
             }
+            stderr.Write(list.ToString());
             return 0;
         }
         BpfInstruction[]? userFilter = null;
@@ -217,7 +221,8 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         {
             // netmask 0, as Debian's tcpdump ends up with here: "ip broadcast" tests for all-ones/all-zeros hosts
             var prog = Compile(o, new FilterTarget(src.LinkType, o.SnapLen) { Netmask = 0, LinuxExtensions = true });
-            if (!src.AttachFilter(prog, out string? refused))
+            string? refused = null;
+            if (src is not AfPacketSource live || !live.AttachFilter(prog, out refused))
             {
                 // as libpcap: the kernel's refusal is reported, and the program runs in user space
                 if (refused != null) stderr.WriteLine($"Warning: Kernel filter failed: {refused}");
@@ -239,7 +244,8 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             stdout.WriteByte((byte)'\n');
             stdout.Flush();
         }
-        var (recv, drop) = src.ReadStats();
+        // netfilter: libpcap counts the packets it delivered (after the filter) and the ENOBUFS it saw
+        var (recv, drop) = src is AfPacketSource af ? af.ReadStats() : (LiveCount, ((NflogSource)src).ReadStats().Dropped);
         stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n" +
             $"{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
         return rc;

@@ -90,7 +90,7 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             case LinkTypes.Raw:
             case LinkTypes.RawDlt12:
             case LinkTypes.RawDlt14:
-            case LinkTypes.Ipv4:
+            case LinkTypes.Ipv4: // tcpdump's raw_if_print for all three: the IP version picks the printer
             case LinkTypes.Ipv6:
                 Context.Proto = "raw";
                 if (caplen == 0) { Context.PrintTrunc(); return 0; }
