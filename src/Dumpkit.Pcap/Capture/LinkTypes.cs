@@ -52,6 +52,20 @@ public static class LinkTypes
     public const int ArcnetLinux = 129;
     /// <summary>LINKTYPE_IEEE802_11_AVS: 802.11 frames after an AVS monitor-mode header.</summary>
     public const int Ieee80211RadioAvs = 163;
+    /// <summary>LINKTYPE_ATM_RFC1483: LLC/SNAP-encapsulated ATM (RFC 1483).</summary>
+    public const int AtmRfc1483 = 100;
+    /// <summary>DLT_ATM_RFC1483 (11), found in files that predate LINKTYPE_ATM_RFC1483.</summary>
+    public const int AtmRfc1483Dlt = 11;
+    /// <summary>LINKTYPE_ATM_CLIP: Linux Classical IP over ATM.</summary>
+    public const int AtmClip = 106;
+    /// <summary>DLT_ATM_CLIP as Linux numbers it (19), found in files that predate LINKTYPE_ATM_CLIP.</summary>
+    public const int AtmClipDlt = 19;
+    /// <summary>LINKTYPE_SUNATM: Sun raw ATM (a 4-byte VPI/VCI pseudo-header).</summary>
+    public const int SunAtm = 123;
+    /// <summary>LINKTYPE_JUNIPER_ES: Juniper Encryption Services PIC.</summary>
+    public const int JuniperEs = 132;
+    /// <summary>LINKTYPE_JUNIPER_ATM1: Juniper ATM1 PIC.</summary>
+    public const int JuniperAtm1 = 137;
     /// <summary>LINKTYPE_JUNIPER_ETHER: Ethernet after a Juniper MGC pseudo-header.</summary>
     public const int JuniperEther = 178;
     /// <summary>LINKTYPE_MFR: multilink Frame Relay (FRF.16).</summary>
@@ -86,6 +100,11 @@ public static class LinkTypes
         Loop => ("LOOP", "OpenBSD loopback"),
         LinuxSll => ("LINUX_SLL", "Linux cooked v1"),
         Docsis => ("DOCSIS", "DOCSIS"),
+        AtmRfc1483Dlt or AtmRfc1483 => ("ATM_RFC1483", "RFC 1483 LLC-encapsulated ATM"),
+        AtmClipDlt or AtmClip => ("ATM_CLIP", "Linux Classical IP over ATM"),
+        SunAtm => ("SUNATM", "Sun raw ATM"),
+        JuniperEs => ("JUNIPER_ES", "Juniper Encryption Services PIC"),
+        JuniperAtm1 => ("JUNIPER_ATM1", "Juniper ATM1 PIC"),
         JuniperEther => ("JUNIPER_ETHER", "Juniper Ethernet"),
         Ieee80211Radiotap => ("IEEE802_11_RADIO", "802.11 plus radiotap header"),
         Ltalk => ("LTALK", "Localtalk"),
@@ -123,7 +142,7 @@ public static class LinkTypes
 
     private static readonly int[] Known = [Null, Ethernet, Ppp, PppHdlc, Nflog, Raw, CHdlc, Ieee80211, FrameRelay, Loop, LinuxSll, Docsis,
         JuniperEther, Ieee80211Radiotap, Ltalk, PrismHeader, ArcnetLinux, Ieee80211RadioAvs, Slip, Mfr, Ipoib, Vsock, DsaTagBrcm,
-        DsaTagBrcmPrepend, DsaTagDsa, DsaTagEdsa, Ipnet, Ipv4, Ipv6, LinuxSll2];
+        DsaTagBrcmPrepend, DsaTagDsa, DsaTagEdsa, Ipnet, Ipv4, Ipv6, LinuxSll2, AtmRfc1483, AtmClip, SunAtm, JuniperEs, JuniperAtm1];
 
     /// <summary>The link type libpcap's pcap_datalink_name_to_val gives a name (case-insensitive), among the ones we know; null otherwise.</summary>
     public static int? FromAnyName(string name)

@@ -8,10 +8,6 @@ namespace Dumpkit.Tcpdump.Print;
 /// <summary>Prints one packet as tcpdump's pretty_print_packet does: number, time, link printer, dumps.</summary>
 internal sealed class PacketPrinter(PrintContext context, int linkType, Timestamp ts)
 {
-    // LINKTYPE_ values of the ATM and Juniper printers (and the DLT_ values older files carry for two of them)
-    private const int AtmRfc1483 = 100, AtmRfc1483Dlt = 11, AtmClip = 106, AtmClipDlt = 19, SunAtm = 123;
-    private const int JuniperEs = 132, JuniperAtm1 = 137;
-
     public PrintContext Context { get; } = context;
 
     public void Print(in PacketHeader h, uint number)
@@ -131,17 +127,17 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Dsa.EdsaIfPrint(Context, len, caplen);
             case LinkTypes.JuniperEther:
                 return Juniper.EtherIfPrint(Context, len, caplen);
-            case JuniperAtm1:
+            case LinkTypes.JuniperAtm1:
                 return Juniper.Atm1IfPrint(Context, len, caplen);
-            case JuniperEs:
+            case LinkTypes.JuniperEs:
                 return Juniper.EsIfPrint(Context, len, caplen);
-            case SunAtm:
+            case LinkTypes.SunAtm:
                 return Atm.SunAtmIfPrint(Context, len, caplen);
-            case AtmRfc1483:
-            case AtmRfc1483Dlt:
+            case LinkTypes.AtmRfc1483:
+            case LinkTypes.AtmRfc1483Dlt:
                 return Atm.Rfc1483IfPrint(Context, len, caplen);
-            case AtmClip:
-            case AtmClipDlt:
+            case LinkTypes.AtmClip:
+            case LinkTypes.AtmClipDlt:
                 return Cip.IfPrint(Context, len, caplen);
             case LinkTypes.Ieee80211:
                 return Ieee80211.IfPrint(Context, len, caplen);
