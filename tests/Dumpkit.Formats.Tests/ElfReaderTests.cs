@@ -88,4 +88,61 @@ public class ElfReaderTests
         var expected = vm.ExpectedPage(0x100).Concat(vm.ExpectedPage(0x101)).Concat(vm.ExpectedPage(0x102)).ToArray();
         Assert.Equal(expected.AsSpan(4000, 6000).ToArray(), buf);
     }
+    /// <summary>
+    /// A frame two PT_LOADs hold (an -E file of makedumpfile's: the kernel text's and the direct mapping's) is read from the
+    /// first program header holding it, as makedumpfile's paddr_to_offset reads it, whatever their physical order.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void OverlappingLoadsReadFromTheFirstProgramHeader(bool innerFirst)
+    {
+        // inner: 1 page at paddr 0x2000 filled with 'I'; outer: 4 pages at paddr 0 filled with 'O'.
+        var inner = (PAddr: 0x2000UL, Pages: 1, Fill: (byte)'I');
+        var outer = (PAddr: 0UL, Pages: 4, Fill: (byte)'O');
+        var loads = innerFirst ? new[] { inner, outer } : [outer, inner];
+        int headers = 64 + 56 * loads.Length;
+        int dataAt = (headers + 4095) & ~4095;
+        var file = new byte[dataAt + 5 * 4096];
+        var f = file.AsSpan();
+        new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }.CopyTo(f);
+        f[4] = 2;
+        f[5] = 1;
+        f[6] = 1;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(f[16..], 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(f[18..], 62);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(f[20..], 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(f[32..], 64);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(f[52..], 64);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(f[54..], 56);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(f[56..], (ushort)loads.Length);
+        long offset = dataAt;
+        for (int i = 0; i < loads.Length; i++)
+        {
+            var h = f.Slice(64 + 56 * i, 56);
+            ulong size = (ulong)loads[i].Pages * 4096;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(h, 1); // PT_LOAD
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(h[4..], 7);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(h[8..], (ulong)offset);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(h[16..], 0xffff888000000000UL + loads[i].PAddr);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(h[24..], loads[i].PAddr);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(h[32..], size);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(h[40..], size);
+            f.Slice((int)offset, (int)size).Fill(loads[i].Fill);
+            offset += (long)size;
+        }
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir["overlap.elf"], file);
+        using var dump = DumpReader.Open(dir["overlap.elf"]);
+        var page = new byte[4096];
+        for (ulong pfn = 0; pfn < 4; pfn++)
+        {
+            dump.ReadPage(pfn, page);
+            byte expected = pfn == 2 && innerFirst ? (byte)'I' : (byte)'O';
+            Assert.All(page, b => Assert.Equal(expected, b));
+        }
+        var pages = new byte[4 * 4096];
+        if (dump.TryReadPages(0, 4, pages))
+            Assert.Equal(innerFirst ? (byte)'I' : (byte)'O', pages[2 * 4096 + 17]);
+    }
 }

@@ -113,21 +113,53 @@ public sealed class ElfDumpReader : DumpReader
         Segments = loads.Select(p => new MemorySegment(p.PAddr, p.VAddr, p.MemSize)).ToArray();
         Notes = notes.ToArray();
 
+        // Where PT_LOADs overlap (an -E file of makedumpfile's: the kernel text's and the direct mapping's, which need not hold
+        // the same bytes once an erase was used up in the first), a frame's bytes are the first program header's that holds
+        // it, as makedumpfile's paddr_to_offset reads them.
+        var ordered = loads.Select((p, i) => (P: p, I: i)).OrderBy(x => x.P.PAddr).ThenBy(x => x.I).ToList();
         loads.Sort((a, b) => a.PAddr.CompareTo(b.PAddr));
-        var pieces = new List<Piece>();
-        ulong covered = 0;
-        foreach (var p in loads)
+        var owned = new List<(Piece Piece, int Index)>();
+        foreach (var (p, i) in ordered)
         {
             ulong start = p.PAddr, end = p.PAddr + p.MemSize;
-            if (pieces.Count > 0 && start < covered)
-                start = covered;
-            if (start >= end)
-                continue;
-            ulong skip = start - p.PAddr;
-            ulong fileStart = p.Offset + Math.Min(skip, p.FileSize);
-            pieces.Add(new Piece(start, end, fileStart, p.Offset + p.FileSize));
-            covered = Math.Max(covered, end);
+            Piece Make(ulong s, ulong e) => new(s, e, p.Offset + (s - p.PAddr), p.Offset + p.FileSize);
+            static Piece Sub(Piece q, ulong s, ulong e) => new(s, e, q.FileOffset + (s - q.Start), q.FileEnd);
+            int k = owned.Count;
+            while (k > 0 && owned[k - 1].Piece.End > start)
+                k--;
+            var tail = owned.GetRange(k, owned.Count - k);
+            owned.RemoveRange(k, owned.Count - k);
+            ulong cursor = start;
+            void Add(Piece x, int index)
+            {
+                if (x.Start < x.End)
+                    owned.Add((x, index));
+            }
+            foreach (var (q, qi) in tail)
+            {
+                if (q.Start < start)
+                    Add(Sub(q, q.Start, start), qi);
+                ulong qs = Math.Max(q.Start, start);
+                if (qs >= end)
+                {
+                    if (cursor < end)
+                        Add(Make(cursor, end), i);
+                    cursor = end;
+                    Add(Sub(q, qs, q.End), qi);
+                    continue;
+                }
+                ulong qe = Math.Min(q.End, end);
+                if (cursor < qs)
+                    Add(Make(cursor, qs), i);
+                Add(qi < i ? Sub(q, qs, qe) : Make(qs, qe), qi < i ? qi : i);
+                cursor = qe;
+                if (q.End > end)
+                    Add(Sub(q, end, q.End), qi);
+            }
+            if (cursor < end)
+                Add(Make(cursor, end), i);
         }
+        var pieces = owned.Select(x => x.Piece).ToList();
         _pieces = pieces.ToArray();
 
         // Frames as makedumpfile counts them: from the frame holding a segment's first byte to the

@@ -22,12 +22,17 @@ public sealed class BtfTypes
     private const int MaxChain = 64; // typedef/const/... hops before a cycle is assumed
 
     private readonly byte[] _blob;
-    private readonly int _typesStart, _stringsStart, _stringsLength;
+    private readonly int _typesStart, _typesLength, _stringsStart, _stringsLength;
+    // A base merged with a module's split BTF: the first id of the module's own types (searched first by name); 0: none.
+    private int _splitStart;
     // Per type id (index 0 = void): where the record starts in the blob.
     private readonly int[] _record;
     private int[]? _byName; // open addressing: type id by hash of its name's bytes, 0 = empty
 
     public int Count => _record.Length; // including void
+
+    /// <summary>The string section's length: where a module's split BTF's string offsets start.</summary>
+    public int StringSectionLength => _stringsLength;
 
     private BtfTypes(byte[] blob)
     {
@@ -46,6 +51,7 @@ public sealed class BtfTypes
         if (typesEnd > (ulong)span.Length || strEnd > (ulong)span.Length)
             throw Corrupt($"sections (types {typeOff}+{typeLen}, strings {strOff}+{strLen}) run past the {span.Length}-byte blob");
         _typesStart = (int)(hdrLen + typeOff);
+        _typesLength = (int)typeLen;
         _stringsStart = (int)(hdrLen + strOff);
         _stringsLength = (int)strLen;
 
@@ -89,6 +95,45 @@ public sealed class BtfTypes
 
     /// <summary>Parses a raw BTF blob (vmlinux's, not split module BTF).</summary>
     public static BtfTypes Parse(byte[] blob) => new(blob);
+
+    /// <summary>
+    /// This (vmlinux's) BTF with a module's split BTF on top (the kernel's <c>struct btf</c> of the module: its types numbered
+    /// from this one's <see cref="Count"/>, its string offsets from this one's string section's length): one blob with both
+    /// type sections and both string sections one after the other, in which every id and string offset of either holds.
+    /// Lookups by name find the module's own types first.
+    /// </summary>
+    public BtfTypes WithSplit(byte[] split)
+    {
+        var s = split.AsSpan();
+        if (s.Length < 24 || BinaryPrimitives.ReadUInt16LittleEndian(s) != Magic || s[2] != 1)
+            throw Corrupt("a module's split BTF has no BTF header");
+        uint hdrLen = BinaryPrimitives.ReadUInt32LittleEndian(s[4..]), typeOff = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
+        uint typeLen = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]), strOff = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]);
+        uint strLen = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]);
+        if (hdrLen < 24 || (ulong)hdrLen + typeOff + typeLen > (ulong)s.Length || (ulong)hdrLen + strOff + strLen > (ulong)s.Length)
+            throw Corrupt($"a module's split BTF (types {typeOff}+{typeLen}, strings {strOff}+{strLen}) runs past its {s.Length} bytes");
+        long total = 24L + _typesLength + typeLen + _stringsLength + strLen;
+        if (total > MaxBlobBytes)
+            throw Corrupt($"vmlinux's and a module's BTF together are {total} bytes");
+        var blob = new byte[total];
+        var b = blob.AsSpan();
+        BinaryPrimitives.WriteUInt16LittleEndian(b, Magic);
+        b[2] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(b[4..], 24);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[8..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[12..], (uint)_typesLength + typeLen);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[16..], (uint)_typesLength + typeLen);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[20..], (uint)_stringsLength + strLen);
+        int at = 24;
+        _blob.AsSpan(_typesStart, _typesLength).CopyTo(b[at..]);
+        at += _typesLength;
+        s.Slice((int)(hdrLen + typeOff), (int)typeLen).CopyTo(b[at..]);
+        at += (int)typeLen;
+        _blob.AsSpan(_stringsStart, _stringsLength).CopyTo(b[at..]);
+        at += _stringsLength;
+        s.Slice((int)(hdrLen + strOff), (int)strLen).CopyTo(b[at..]);
+        return new BtfTypes(blob) { _splitStart = Count };
+    }
 
     /// <summary>Reads vmlinux's BTF from the dump: the bytes between the kallsyms <c>__start_BTF</c> and <c>__stop_BTF</c>.</summary>
     public static BtfTypes Load(VirtualMemoryReader read, KallsymsTable symbols)
@@ -186,13 +231,18 @@ public sealed class BtfTypes
         return ids;
     }
 
-    /// <summary>The first type of that name and kind, or null.</summary>
+    /// <summary>The first type of that name and kind (a module's own first, with <see cref="WithSplit"/>), or null.</summary>
     public int? Find(string name, BtfKind kind)
     {
+        int? first = null;
         foreach (int id in ByName(name))
             if (Kind(id) == kind)
-                return id;
-        return null;
+            {
+                if (_splitStart == 0 || id >= _splitStart)
+                    return id;
+                first ??= id;
+            }
+        return first;
     }
 
     /// <summary>

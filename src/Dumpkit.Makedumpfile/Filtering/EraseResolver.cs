@@ -23,9 +23,22 @@ internal readonly record struct PhysicalErase(ulong Address, int Length, byte Fi
 /// <c>char *</c> the string it points to up to 1024 bytes, <c>void *</c> nothing, another pointer
 /// what it points to); <c>nullify</c> zeroes a pointer.
 /// </summary>
-internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, Func<BtfTypes> types, Action<int, string> report,
-    Messages msg)
+/// <remarks>
+/// A command of a <c>[module]</c> section finds its symbol among that module's kallsyms first, then vmlinux's (as makedumpfile's
+/// sym_in_module, then get_symbol_addr), and its types in vmlinux's BTF with the module's split BTF on top
+/// (<paramref name="typesOf"/> of the module's name; null: vmlinux's; <paramref name="moduleSymbol"/>: a module's symbol).
+/// </remarks>
+internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, Func<string?, BtfTypes> typesOf,
+    Func<string, string, ulong?> moduleSymbol, Action<int, string> report, Messages msg)
 {
+    /// <summary>The section of the command being resolved: a module's name, or null for vmlinux.</summary>
+    private string? _module;
+
+    private BtfTypes Types() => typesOf(_module);
+
+    private ulong? AddressOf(string name) =>
+        (_module is { } m ? moduleSymbol(m, name) : null) ?? symbols.AddressOf(name);
+
     private const byte Poison = (byte)'X';
     private const int MaxString = 1024;
 
@@ -53,6 +66,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         var list = commands.ToList();
         for (int i = 0; i < list.Count;)
         {
+            _module = list[i].Module;
             if (list[i].Loop is not { } loop)
             {
                 Guarded(list[i].Line, () => Resolve(list[i], null));
@@ -105,7 +119,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
     /// <summary>The elements a loop visits, as makedumpfile's get_next_list_entry walks them.</summary>
     private IEnumerable<Place> Elements(ForLoop loop)
     {
-        var btf = types();
+        var btf = Types();
         var e = loop.List;
         if (loop.WithinStruct is { } structName)
         {
@@ -238,7 +252,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         }
         else
         {
-            if (symbols.AddressOf(e.Symbol) is not ulong found)
+            if (AddressOf(e.Symbol) is not ulong found)
             {
                 report(line, $"Can't find symbol '{e.Symbol}'.");
                 return null;
@@ -246,9 +260,10 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
             address = found;
             if (e.TypeName is string name)
             {
-                if (types().FindType(name) is not int id)
+                if (Types().FindType(name) is not int id)
                 {
-                    report(line, $"type '{name}' is not in the kernel's BTF.");
+                    report(line, _module is null ? $"type '{name}' is not in the kernel's BTF."
+                        : $"type '{name}' is not in the BTF of vmlinux or module {_module}.");
                     return null;
                 }
                 type = new TypeRef(id, e.PointerDepth);
@@ -263,7 +278,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         var at = new Place(address, type);
         foreach (var member in e.Members)
         {
-            var btf = types();
+            var btf = Types();
             ulong container = at.Address;
             var outer = at.Type;
             if (IsPointer(outer))
@@ -299,7 +314,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         }
         if (Locate(line, from, bound) is not Place at)
             return null;
-        var btf = types();
+        var btf = Types();
         int id = at.Type.Pointers == 0 ? btf.Strip(at.Type.Id) : -1;
         ulong width = id >= 0 ? btf.SizeOf(id) : 0;
         if (id < 0 || btf.Kind(id) is not (BtfKind.Int or BtfKind.Enum or BtfKind.Enum64) || width is not (1 or 2 or 4 or 8))
@@ -323,7 +338,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
                 + $"write {c.Target.Symbol}:TYPE, size N or nullify.");
             return null;
         }
-        var btf = types();
+        var btf = Types();
         if (c.Target.ArrayLength > 0)
             return c.Target.ArrayLength * (IsPointer(type) ? 8L : (long)btf.SizeOf(type.Id));
         if (!IsPointer(type))
@@ -348,11 +363,11 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         return nul >= 0 ? nul : MaxString;
     }
 
-    private bool IsPointer(TypeRef t) => t.Pointers > 0 || (t.Id >= 0 && types().Kind(types().Strip(t.Id)) == BtfKind.Pointer);
+    private bool IsPointer(TypeRef t) => t.Pointers > 0 || (t.Id >= 0 && Types().Kind(Types().Strip(t.Id)) == BtfKind.Pointer);
 
-    private TypeRef Pointee(TypeRef t) => t.Pointers > 0 ? t with { Pointers = t.Pointers - 1 } : new TypeRef(types().Referenced(types().Strip(t.Id)), 0);
+    private TypeRef Pointee(TypeRef t) => t.Pointers > 0 ? t with { Pointers = t.Pointers - 1 } : new TypeRef(Types().Referenced(Types().Strip(t.Id)), 0);
 
-    private string Describe(TypeRef t) => t.Id < 0 ? "?" : types().Name(types().Strip(t.Id)) + new string('*', t.Pointers);
+    private string Describe(TypeRef t) => t.Id < 0 ? "?" : Types().Name(Types().Strip(t.Id)) + new string('*', t.Pointers);
 
     private bool ReadPointer(ulong address, out ulong value)
     {

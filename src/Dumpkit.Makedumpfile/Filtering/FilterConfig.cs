@@ -30,6 +30,9 @@ internal sealed record SymbolExpression(string Symbol, string? TypeName, int Poi
 internal sealed record EraseCommand(int Line, SymbolExpression Target, long? Size, SymbolExpression? SizeFrom, bool Nullify)
 {
     public ForLoop? Loop { get; init; }
+
+    /// <summary>The <c>[module]</c> section the command is in; null: <c>[vmlinux]</c> (or before any section).</summary>
+    public string? Module { get; init; }
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ internal sealed record EraseCommand(int Line, SymbolExpression Target, long? Siz
 internal sealed record ForLoop(int Line, string Id, SymbolExpression List, string? Via, string? WithinStruct, string? WithinMember);
 
 /// <summary>
-/// makedumpfile's filter config file (makedumpfile.conf(5)): <c>[module]</c> sections (vmlinux only),
+/// makedumpfile's filter config file (makedumpfile.conf(5)): <c>[vmlinux]</c> and <c>[module]</c> sections,
 /// <c>erase EXPR [size N[K|M] | size EXPR | nullify]</c>, <c>for ... endfor</c> loops, <c>#</c> comments.
 /// Problems are makedumpfile's "Config error at LINE: ..." lines.
 /// </summary>
@@ -80,7 +83,11 @@ internal static class FilterConfig
         }
     }
 
-    public static List<EraseCommand> Parse(string text, List<(int Line, string Message)> errors)
+    /// <summary>
+    /// The commands in the file's order. The lines of a <c>[module]</c> section whose module <paramref name="isLoaded"/> says is
+    /// not in the dump are passed over unread, as makedumpfile passes them; without it every section is read.
+    /// </summary>
+    public static List<EraseCommand> Parse(string text, List<(int Line, string Message)> errors, Func<string, bool>? isLoaded = null)
     {
         var commands = new List<EraseCommand>();
         string module = "vmlinux";
@@ -105,12 +112,10 @@ internal static class FilterConfig
                     continue;
                 }
                 module = s[1..close];
-                if (module != "vmlinux")
-                    errors.Add((line, $"module section [{module}] skipped: dumpkit filters vmlinux symbols only."));
                 continue;
             }
             var words = s.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length == 0 || module != "vmlinux")
+            if (words.Length == 0 || module.Length == 0 || (module != "vmlinux" && isLoaded is not null && !isLoaded(module)))
                 continue;
             if (loop is not null && words[0] == "endfor")
             {
@@ -138,7 +143,7 @@ internal static class FilterConfig
                 continue;
             }
             if (ParseErase(line, words, errors) is { } command)
-                commands.Add(command with { Loop = loop });
+                commands.Add(command with { Loop = loop, Module = module == "vmlinux" ? null : module });
         }
         if (loopStart > 0)
             errors.Add((loopStart, $"No matching 'endfor' found."));

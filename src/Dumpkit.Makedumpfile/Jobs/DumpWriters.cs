@@ -147,15 +147,31 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         };
     }
 
+    /// <summary>
+    /// The eraseinfo of an earlier <c>--config</c> run that the input carries, which a kdump-compressed output holds ahead of what
+    /// this run erases, as makedumpfile's write_kdump_eraseinfo copies it: a kdump-compressed input's (its sub header's
+    /// offset_eraseinfo and size_eraseinfo), or an ELF input's ERASEINFO note's descriptor (type 0), zeros after the text and
+    /// all. An ELF output needs none of it: the input's notes, the ERASEINFO note among them, go into it whole.
+    /// </summary>
+    public static byte[] InheritedEraseinfo(DumpReader input)
+    {
+        var source = input is Filtering.ErasingDumpReader e ? e.Inner : input;
+        if (source is DiskdumpReader d)
+            return d.ReadEraseinfo();
+        if (source is ElfDumpReader)
+            foreach (var note in source.NoteList)
+                if (note.Name == "ERASEINFO" && note.Type == 0)
+                    return note.Desc(source.Notes).ToArray();
+        return [];
+    }
+
     /// <summary>The kdump-compressed writer's options for an output of <paramref name="input"/> at <paramref name="level"/>.</summary>
     public static DiskdumpWriterOptions DiskdumpOptionsFor(DumpReader input, DumpMetadata meta, DumpLevel level,
         Formats.Codecs.PageCodec codec, int threads, ulong cycleFrames, Action<ulong, ulong>? progress,
         (ulong, ulong)? split = null, uint extraStatus = 0)
     {
         var (viOff, viSize) = input.VmcoreinfoLocation;
-        // A kdump-compressed input's eraseinfo goes on into the output ahead of what this run erases, as makedumpfile copies it.
-        var source = input is Filtering.ErasingDumpReader e ? e.Inner : input;
-        byte[] inherited = source is DiskdumpReader d ? d.ReadEraseinfo() : [];
+        byte[] inherited = InheritedEraseinfo(input);
         return new DiskdumpWriterOptions
         {
             Eraseinfo = inherited.Length > 0 ? () => inherited : null,

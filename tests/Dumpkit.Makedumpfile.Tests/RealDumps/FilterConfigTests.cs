@@ -36,7 +36,7 @@ public class FilterConfigTests(ITestOutputHelper output)
         erase init_uts_ns:uts_namespace.name.machine	size nr_cpu_ids:u32
         """;
 
-    private static string Vmlinux(string kver)
+    internal static string Vmlinux(string kver)
     {
         var dir = Environment.GetEnvironmentVariable("DUMPKIT_VMLINUX_DIR");
         Skip.If(string.IsNullOrEmpty(dir), "DUMPKIT_VMLINUX_DIR is not set (debug vmlinux: tests/tools/fetch-debug-vmlinux.sh DIR)");
@@ -285,7 +285,6 @@ public class FilterConfigTests(ITestOutputHelper output)
             Config error at 3: the type of 'init_uts_ns' is unknown (the kernel's BTF has no types for globals): write init_uts_ns:TYPE.
             Config error at 4: type 'no_such_type' is not in the kernel's BTF.
             Config error at 5: expected member name after 'via' keyword.
-            Config error at 8: module section [some_module] skipped: dumpkit filters vmlinux symbols only.
             Config error at 11: Invalid token 'frobnicate'.
 
             """.Replace("\r\n", "\n"), r.Err);
