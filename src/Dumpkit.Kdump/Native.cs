@@ -40,6 +40,22 @@ internal static partial class Native
         return (BitConverter.ToUInt32(buf, 24), BitConverter.ToUInt32(buf, 28));
     }
 
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatPath(string path, ref byte buf);
+
+    /// <summary>
+    /// Whether the name leads (through links) to something that cannot be read as a file: a FIFO, socket or device,
+    /// whose open(2) can block for ever or read without end. False for a regular file, a directory, or nothing.
+    /// </summary>
+    public static bool IsSpecialFile(string path)
+    {
+        var buf = new byte[256];
+        if (StatPath(path, ref buf[0]) != 0)
+            return false;
+        uint type = BitConverter.ToUInt32(buf, 24) & 0xF000;
+        return type is not 0x8000 and not 0x4000;
+    }
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint Geteuid();
 }

@@ -47,4 +47,24 @@ public partial class KdumpConfigSafetyTests
         var e = Assert.Throws<KdumpConfigException>(() => KdumpConfig.Load("/dev/zero"));
         Assert.StartsWith("/dev/zero: too large for a configuration file", e.Message);
     }
+
+    [SkippableFact]
+    // A named FIFO without a writer would block open(2) for ever: one line, at once. A pipe behind /dev/fd (a shell's
+    // <(...)) is read as usual, and /dev/null is an empty configuration.
+    public void AFifoIsRefusedAndAPipeOrDevNullIsRead()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/mkfifo") && File.Exists("/dev/null"), "needs mkfifo and /dev/null");
+        using var dir = new TempDir();
+        string fifo = dir["fifo"];
+        Assert.Equal(0, RealData.Run("/usr/bin/mkfifo", [fifo]).ExitCode);
+        var load = Task.Run(() => Assert.Throws<KdumpConfigException>(() => KdumpConfig.Load(fifo)));
+        Assert.True(load.Wait(TimeSpan.FromMinutes(2)), "KdumpConfig.Load blocked opening a FIFO");
+        Assert.Equal($"{fifo}: not a regular file", load.Result.Message);
+        Assert.Null(KdumpConfig.Load("/dev/null").Get("USE_KDUMP"));
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        string reader = $"/proc/self/fd/{pipe.ClientSafePipeHandle.DangerousGetHandle()}";
+        pipe.Write("USE_KDUMP=1\n"u8);
+        pipe.Close(); // the writer's end: the reader sees the text, then the end of the file
+        Assert.Equal("1", KdumpConfig.Load(reader).Get("USE_KDUMP"));
+    }
 }

@@ -47,6 +47,8 @@ public sealed record SshClientFiles(string Client, string KeyPath, byte[] Key, s
     /// <summary>The key's bytes, read from the descriptor whose mode was checked: ssh ignores a key with any group or other bits.</summary>
     private static byte[] ReadKey(string path)
     {
+        if (Native.IsSpecialFile(path))
+            throw new DumpTargetException($"SSH_KEY={path}: not a regular file");
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
@@ -70,6 +72,8 @@ public sealed record SshClientFiles(string Client, string KeyPath, byte[] Key, s
     private static byte[]? ReadOptional(string path, string? key)
     {
         if (!File.Exists(path)) return null;
+        if (Native.IsSpecialFile(path))
+            throw new DumpTargetException($"{(key is null ? "" : key + "=")}{path}: not a regular file");
         try
         {
             return Cli.BoundedFile.ReadAllBytes(path, MaxFile);

@@ -171,4 +171,31 @@ public class InitrdSshTests
             "key of root@server: connect to it once as root, or set KDUMP_SSH_KNOWN_HOSTS)\n", f.Err.ToString());
         Assert.False(File.Exists(f.Dir["x.img"]));
     }
+
+    [SkippableFact]
+    // A FIFO as the key or the known hosts: refused at once, naming the key (open(2) of a FIFO without a writer never returns).
+    public void AFifoAsTheKeyOrTheKnownHostsIsRefusedWithoutWaiting()
+    {
+        Skip.IfNot(File.Exists(Keygen) && File.Exists("/usr/bin/mkfifo"), "openssh-client or mkfifo missing");
+        var (f, kmod) = Machine();
+        using var _ = f;
+        string fifo = f.Dir["fifo"];
+        Assert.Equal(0, RealData.Run("/usr/bin/mkfifo", [fifo]).ExitCode);
+        string key = NewKey(f, "kdump_id", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        string known = f.MakeFile("known_hosts", Encoding.UTF8.GetBytes("server ssh-ed25519 AAAA\n"));
+        foreach (var (conf, line) in new[]
+        {
+            ($"SSH=root@server\nSSH_KEY={fifo}\nKDUMP_SSH_KNOWN_HOSTS={known}\n", $"kdump: initrd: SSH_KEY={fifo}: not a regular file\n"),
+            ($"SSH=root@server\nSSH_KEY={key}\nKDUMP_SSH_KNOWN_HOSTS={fifo}\n", $"kdump: initrd: KDUMP_SSH_KNOWN_HOSTS={fifo}: not a regular file\n"),
+        })
+        {
+            string cfg = f.MakeFile("fifo.conf", Encoding.UTF8.GetBytes(conf));
+            f.Err.GetStringBuilder().Clear();
+            var run = Task.Run(() => Initrd(f, "--config", cfg, "initrd", "-o", f.Dir["x.img"], "--kmoddir", kmod, Kver));
+            Assert.True(run.Wait(TimeSpan.FromMinutes(2)), "kdump initrd blocked opening a FIFO");
+            Assert.Equal(1, run.Result);
+            Assert.Equal(line, f.Err.ToString());
+            Assert.False(File.Exists(f.Dir["x.img"]));
+        }
+    }
 }
