@@ -9,6 +9,18 @@ namespace Dumpkit.Crash.Tests;
 /// <summary>Bad input at the session: a dump without the kallsyms entries, and random command lines of the task commands.</summary>
 public class BadInputSessionTests
 {
+    /// <summary>crash on a dump it cannot open: exit 1, nothing on stdout, one line on stderr starting "crash: "; that line.</summary>
+    private static string TheOneErrorLine(string dump)
+    {
+        var (o, e, code) = CrashRunner.Ours("sym panic\nq\n", "-s", dump);
+        Assert.Equal(1, code);
+        Assert.Equal("", o);
+        var lines = e.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("crash: ", lines[0], StringComparison.Ordinal);
+        return lines[0];
+    }
+
     [SkippableFact]
     // A kernel before 6.0 lists no kallsyms tables in VMCOREINFO: made here from a 6.12 dump by renaming its entries.
     public void AVmcoreinfoWithoutKallsymsGivesOneLineSayingWhatIsMissing()
@@ -30,15 +42,10 @@ public class BadInputSessionTests
             Assert.True(renamed >= 4, $"{renamed} kallsyms entries renamed");
             var copy = Path.Combine(dir.FullName, "vmcore");
             File.WriteAllBytes(copy, bytes);
-            var (o, e, code) = CrashRunner.Ours("sym panic\nq\n", "-s", copy);
-            Assert.Equal(1, code);
-            Assert.Equal("", o);
-            var lines = e.TrimEnd('\n').Split('\n');
-            Assert.Single(lines);
-            Assert.StartsWith("crash: ", lines[0], StringComparison.Ordinal);
-            Assert.Contains("SYMBOL(kallsyms_names)", lines[0], StringComparison.Ordinal);
-            Assert.Contains("6.0", lines[0], StringComparison.Ordinal);
-            Assert.DoesNotContain("Exception", lines[0], StringComparison.Ordinal);
+            var line = TheOneErrorLine(copy);
+            Assert.Contains("SYMBOL(kallsyms_names)", line, StringComparison.Ordinal);
+            Assert.Contains("6.0", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
         }
         finally { dir.Delete(true); }
     }
@@ -59,15 +66,10 @@ public class BadInputSessionTests
                 from.ReadExactly(head);
                 to.Write(head);
             }
-            var (o, e, code) = CrashRunner.Ours("sym panic\nq\n", "-s", copy);
-            Assert.Equal(1, code);
-            Assert.Equal("", o);
-            var lines = e.TrimEnd('\n').Split('\n');
-            Assert.Single(lines);
-            Assert.StartsWith("crash: ", lines[0], StringComparison.Ordinal);
-            Assert.Contains("cannot read the kernel's symbols", lines[0], StringComparison.Ordinal);
-            Assert.True(lines[0].Contains($"{copy}: offset 0x", StringComparison.Ordinal), lines[0]);
-            Assert.True(lines[0].Contains("lies outside the file", StringComparison.Ordinal), lines[0]);
+            var line = TheOneErrorLine(copy);
+            Assert.Contains("cannot read the kernel's symbols", line, StringComparison.Ordinal);
+            Assert.True(line.Contains($"{copy}: offset 0x", StringComparison.Ordinal), line);
+            Assert.True(line.Contains("lies outside the file", StringComparison.Ordinal), line);
         }
         finally { dir.Delete(true); }
     }
