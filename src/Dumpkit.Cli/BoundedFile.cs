@@ -13,13 +13,16 @@ public sealed class FileTooLargeException(string path, long limit)
 
 /// <summary>
 /// "Read the whole file" with a bound: a configuration, a filter or a VMCOREINFO file is small, and an endless
-/// file (/dev/zero, a FIFO that never closes) must end in one clear line, not in running out of memory.
+/// file (/dev/zero, a FIFO that never closes) must end in one clear line, not in running out of memory; and a
+/// named FIFO or socket is refused before open(2), which would wait for a writer for ever.
 /// </summary>
 public static class BoundedFile
 {
     /// <summary>The bytes of <paramref name="path"/>; <see cref="FileTooLargeException"/> past <paramref name="limit"/> bytes.</summary>
+    /// <remarks>A named FIFO or socket: <see cref="NotRegularFileException"/>.</remarks>
     public static byte[] ReadAllBytes(string path, long limit)
     {
+        FileKind.RefusePipeOrSocket(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];

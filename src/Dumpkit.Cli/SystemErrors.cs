@@ -88,6 +88,7 @@ public static class SystemErrors
     /// </summary>
     public static string Text(Exception ex, string? path = null)
     {
+        if (ex is NotRegularFileException) return ex.Message;
         if (Describe(ex, path) is string s) return s;
         if (ex is OutOfMemoryException or InsufficientExecutionStackException) return "memory exhausted";
         string kind = ex.GetType().Name;

@@ -89,14 +89,16 @@ public sealed class KdumpConfig
     {
         if (!File.Exists(path))
             return new KdumpConfig { Source = null };
-        // A named FIFO or socket: open(2) would wait for a writer for ever. A pipe given as /dev/fd/N (a shell's
-        // process substitution) is a link to it, read as usual; /dev/null reads as an empty file.
-        if (Native.Lstat(path) is { } st && (st.Mode & 0xF000) is 0x1000 or 0xC000)
-            throw new KdumpConfigException($"{path}: not a regular file");
+        // A named FIFO or socket is refused by BoundedFile (open(2) would wait for a writer for ever). A pipe given as
+        // /dev/fd/N (a shell's process substitution) is a link to it, read as usual; /dev/null reads as an empty file.
         string text;
         try
         {
             text = Cli.BoundedFile.ReadAllText(path, MaxFile);
+        }
+        catch (Cli.NotRegularFileException)
+        {
+            throw new KdumpConfigException($"{path}: not a regular file");
         }
         catch (Cli.FileTooLargeException)
         {

@@ -75,6 +75,21 @@ public class OutputSafetyTests
         writer.Join(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task AFifoConfigIsRefusedInOneLineInsteadOfWaitingForAWriter()
+    {
+        using var dir = new TempDir();
+        var fifo = dir["fifo"];
+        if (Mkfifo(fifo) != 0)
+            return; // no FIFOs on this file system: nothing to test
+        // WaitAsync throws TimeoutException if makedumpfile blocks opening the FIFO
+        var r = await Task.Run(() => Tools.Makedumpfile("-d", "31", "--config", fifo, Sample(), dir["out"])).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"Can't open config file({fifo}). Not a regular file (a FIFO)", r.Out + r.Err);
+        Assert.DoesNotContain("Exception", r.Out + r.Err);
+        Assert.False(File.Exists(dir["out"]));
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
     private static extern int Mkfifo(string path, uint mode = 0x180);
 }

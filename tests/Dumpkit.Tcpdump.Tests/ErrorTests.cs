@@ -292,6 +292,23 @@ public partial class ErrorTests
     }
 
     [SkippableFact]
+    public async Task AFifoFilterFileIsRefusedInsteadOfWaitingForAWriter()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/mkfifo"), "needs mkfifo");
+        var d = TempDir();
+        try
+        {
+            string fifo = Path.Combine(d, "fifo");
+            using (var p = System.Diagnostics.Process.Start("/usr/bin/mkfifo", [fifo])) p.WaitForExit();
+            // WaitAsync throws TimeoutException if tcpdump blocks opening the FIFO
+            var (rc, _, err) = await Task.Run(() => Run(null, "-r", Sample(d), "-F", fifo)).WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.Equal(1, rc);
+            Assert.Equal($"tcpdump: can't open {fifo}: Not a regular file (a FIFO)", LastLine(err));
+        }
+        finally { Directory.Delete(d, true); }
+    }
+
+    [SkippableFact]
     public void BadInterfaceIsTcpdumpsMessage()
     {
         Skip.IfNot(Environment.UserName == "root" && Directory.Exists("/sys/class/net"), "opens a packet socket: root only");

@@ -59,25 +59,16 @@ internal static class FilterConfig
     {
         try
         {
-            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            var buffer = new byte[MaxBytes + 1];
-            int total = 0;
-            while (total < buffer.Length)
-            {
-                int n = f.Read(buffer, total, buffer.Length - total);
-                if (n <= 0) break;
-                total += n;
-            }
-            if (total > MaxBytes)
-            {
-                msg.Fail($"Can't read config file({path}). It is larger than {MaxBytes >> 20} MiB.");
-                return null;
-            }
-            return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
+            return Cli.BoundedFile.ReadAllText(path, MaxBytes);
+        }
+        catch (Cli.FileTooLargeException)
+        {
+            msg.Fail($"Can't read config file({path}). It is larger than {MaxBytes >> 20} MiB.");
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string why = Directory.Exists(path) ? "Is a directory" : VmlinuxCheck.Strerror(e);
+            string why = e is Cli.NotRegularFileException ? e.Message : Directory.Exists(path) ? "Is a directory" : VmlinuxCheck.Strerror(e);
             msg.Fail($"Can't open config file({path}). {why}");
             return null;
         }

@@ -61,6 +61,8 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         if (o.FilterFile == null || _filterRead) return _filter;
         string path = o.FilterFile;
         if (Directory.Exists(path)) throw new UsageException($"read {path}: Is a directory");
+        // a named FIFO without a writer would hold open(2) for ever (tcpdump's own fopen waits)
+        if (Dumpkit.Cli.FileKind.NamedPipeOrSocket(path) is { } kind) throw new UsageException($"can't open {path}: Not a regular file ({kind})");
         string text;
         try { text = System.Text.Encoding.Latin1.GetString(ReadInfile(path)); }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
