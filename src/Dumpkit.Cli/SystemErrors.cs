@@ -14,7 +14,7 @@ namespace Dumpkit.Cli;
 public static class SystemErrors
 {
     public const int Enoent = 2, Eio = 5, Eacces = 13, Eexist = 17, Enotdir = 20, Eisdir = 21, Espipe = 29, Epipe = 32;
-    public const int Efbig = 27, Enametoolong = 36;
+    public const int Efbig = 27, Enospc = 28, Enametoolong = 36;
 
     /// <summary>strerror(errno).</summary>
     public static string StrError(int errno) => Marshal.GetPInvokeErrorMessage(errno);

@@ -38,6 +38,21 @@ internal sealed class Messages(TextWriter stdout, TextWriter stderr, int level, 
         if ((Level & Error) != 0) stderr.WriteLine(line);
     }
 
+    /// <summary>
+    /// A dump cut short: on a full device makedumpfile's words first (write_buffer's line and its remark, common
+    /// messages on its stream), then which file, at which offset, and that its header says incomplete.
+    /// </summary>
+    public void ReportCut(string? reason, string? noSpaceFile)
+    {
+        if (noSpaceFile is not null)
+        {
+            Info("");
+            Info($"Can't write the dump file({noSpaceFile}). {Cli.SystemErrors.StrError(Cli.SystemErrors.Enospc)}");
+            Info("This is an incomplete dumpfile, but might analyzable.");
+        }
+        Fail($"{reason}: the dump is INCOMPLETE (marked so in its header).");
+    }
+
     public void DebugLine(string line)
     {
         if ((Level & Debug) != 0) stderr.WriteLine(line);

@@ -60,6 +60,32 @@ public class OutputFailureTests
     }
 
     /// <summary>
+    /// A full device, against Debian's makedumpfile on the same 2 MiB tmpfs: its stdout lines from the write error on
+    /// ("Can't write the dump file(PATH). No space left on device", its remark, "makedumpfile Failed.") and its exit
+    /// status are ours; ours also keeps what fitted as a readable dump marked incomplete, and says where it stopped.
+    /// </summary>
+    [SkippableFact]
+    public void FullDiskIsSaidInMakedumpfilesWords()
+    {
+        var mdf = RealData.Tool("/usr/bin/makedumpfile");
+        var sample = RealData.RepoFile("samples/vmcore-6.1.kdump");
+        using var dir = new TempDir();
+        using var tmpfs = SmallTmpfs.Mount(dir, "2m");
+        string path = Path.Combine(tmpfs.Path, "dump");
+        static string FromWriteError(string stdout) => stdout[stdout.IndexOf("\nCan't write", StringComparison.Ordinal)..];
+        var theirs = RealData.Run(mdf, ["-d", "0", sample, path]);
+        Assert.Equal(1, theirs.ExitCode);
+        File.Delete(path);
+        var ours = Tools.Makedumpfile("-d", "0", sample, path);
+        Assert.Equal(theirs.ExitCode, ours.ExitCode);
+        Assert.Equal(FromWriteError(theirs.Out), FromWriteError(ours.Out));
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(path)}: offset 0x[0-9a-f]+: no space left on device: the dump is INCOMPLETE",
+            ours.Err.Split('\n').Last(l => l.Length > 0));
+        using var dump = DumpReader.Open(path);
+        Assert.True(dump.IsIncomplete);
+    }
+
+    /// <summary>
     /// A real full filesystem: a 1 MiB tmpfs mounted by the test (root only). The dump must end
     /// as a valid, readable, incomplete file and a non-zero exit.
     /// </summary>
@@ -75,6 +101,9 @@ public class OutputFailureTests
             var r = Tools.Makedumpfile("-d", "0", input, path); // ~3 MiB raw: does not fit
             Assert.Equal(1, r.ExitCode);
             Assert.Contains("no space left", r.Err, StringComparison.OrdinalIgnoreCase);
+            // makedumpfile's words on its stream (stdout), as Debian's 1.7.2 prints them on a full tmpfs
+            Assert.Contains($"\nCan't write the dump file({path}). No space left on device\n" +
+                "This is an incomplete dumpfile, but might analyzable.\n", r.Out);
             using var dump = DumpReader.Open(path);
             Assert.True(dump.IsIncomplete);
             var page = new byte[4096];

@@ -16,5 +16,7 @@ public sealed class DiskdumpWriteResult
     /// <summary>The output was cut short (size limit or full disk); its header says so.</summary>
     public bool Incomplete { get; set; }
     public string? IncompleteReason { get; set; }
+    /// <summary>The file whose device was full (ENOSPC), when that is what cut the output short.</summary>
+    public string? NoSpaceFile { get; set; }
     public long Size { get; set; }
 }

@@ -72,6 +72,7 @@ public static class DiskdumpWriter
             {
                 result.Incomplete = true;
                 result.IncompleteReason ??= e.Message;
+                result.NoSpaceFile ??= e.NoSpace ? e.FilePath : null;
             }
         }
         // The data is durable before the header says the dump is complete.
@@ -176,6 +177,7 @@ public static class DiskdumpWriter
             {
                 Result.Incomplete = true;
                 Result.IncompleteReason = e.Message;
+                Result.NoSpaceFile = e.NoSpace ? e.FilePath : null;
                 Result.Size = _descriptorStart;
                 return false;
             }
@@ -192,16 +194,17 @@ public static class DiskdumpWriter
             }
             catch (DumpSpaceException e)
             {
-                Stop(e.Message);
+                Stop(e.Message, e);
                 return false;
             }
         }
 
-        private void Stop(string reason)
+        private void Stop(string reason, DumpSpaceException? cause = null)
         {
             Stopped = true;
             Result.Incomplete = true;
             Result.IncompleteReason = reason;
+            Result.NoSpaceFile = cause is { NoSpace: true } ? cause.FilePath : null;
         }
 
         /// <summary>Writes one batch; false once the output is full.</summary>
@@ -240,7 +243,7 @@ public static class DiskdumpWriter
                 // The disk filled up inside this batch: land what still fits, page by
                 // page, so the dump keeps every page that made it.
                 (landed, dataBytes) = WritePagesUntilFull(batch, landed);
-                Stop(e.Message);
+                Stop(e.Message, e);
             }
             return (landed, dataBytes);
         }

@@ -58,7 +58,8 @@ public static class ElfDumpWriter
         }
         catch (DumpSpaceException e)
         {
-            return new ElfWriteResult { Size = data.End, ZeroPages = zeroPages, Incomplete = true, IncompleteReason = e.Message };
+            return new ElfWriteResult { Size = data.End, ZeroPages = zeroPages, Incomplete = true, IncompleteReason = e.Message,
+                NoSpaceFile = e.NoSpace ? e.FilePath : null };
         }
         return new ElfWriteResult { Size = data.End, ZeroPages = zeroPages };
     }

@@ -40,6 +40,8 @@ public sealed class ElfWriteResult
     /// <summary>The output ran out of room (size limit or full disk); its header still says incomplete.</summary>
     public bool Incomplete { get; init; }
     public string? IncompleteReason { get; init; }
+    /// <summary>The file whose device was full (ENOSPC), when that is what cut the output short.</summary>
+    public string? NoSpaceFile { get; init; }
     /// <summary>Zero pages dropped from the kept set (<see cref="ElfDumpWriterOptions.ExcludeZero"/>).</summary>
     public ulong ZeroPages { get; init; }
 }

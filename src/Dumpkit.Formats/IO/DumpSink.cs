@@ -10,8 +10,14 @@ namespace Dumpkit.Formats.IO;
 public sealed class DumpSpaceException(string path, long offset, string reason)
     : Exception($"{path}: offset 0x{offset:x}: {reason}")
 {
+    /// <summary>The reason of a write the device had no room for (ENOSPC or EDQUOT).</summary>
+    public const string NoSpaceReason = "no space left on device";
+
     public string FilePath { get; } = path;
     public long Offset { get; } = offset;
+
+    /// <summary>The device is full (rather than the size limit of -L reached).</summary>
+    public bool NoSpace { get; } = reason == NoSpaceReason;
 }
 
 /// <summary>Where a dump is written: positional writes into a file, or records of a flattened stream.</summary>
@@ -138,7 +144,7 @@ public sealed partial class FileDumpSink : IDumpSink
         }
         catch (IOException e) when (IsNoSpace(e))
         {
-            throw new DumpSpaceException(Name, offset, "no space left on device");
+            throw new DumpSpaceException(Name, offset, DumpSpaceException.NoSpaceReason);
         }
         _unstarted += data.Length;
         if (_unstarted >= WriteBehindBytes && _regular && OperatingSystem.IsLinux())
@@ -221,7 +227,7 @@ public sealed partial class FileDumpSink : IDumpSink
                 return;
             int errno = Marshal.GetLastPInvokeError();
             if (errno is ENOSPC or EDQUOT)
-                throw new DumpSpaceException(Name, offset, "no space left on device");
+                throw new DumpSpaceException(Name, offset, DumpSpaceException.NoSpaceReason);
         }
         IDumpSink.WriteZeros(this, offset, length);
     }

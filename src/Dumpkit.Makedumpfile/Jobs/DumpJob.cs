@@ -144,7 +144,7 @@ public sealed record DumpJob
             {
                 ExtraStatus = dropped is null ? 0 : Formats.Diskdump.DiskdumpFlags.ExcludedVmemmap,
             };
-            var (outOfSpace, reason) = Elf ? writer.WriteElf(bitmaps)
+            var (outOfSpace, reason, noSpaceFile) = Elf ? writer.WriteElf(bitmaps)
                 : Split ? writer.WriteSplit(bitmaps)
                 : writer.WriteDiskdump(bitmaps);
             // Bitmap windows are made between the copy's cycles (and, when split, before it):
@@ -166,7 +166,7 @@ public sealed record DumpJob
                 msg.Fail($"{reason}; retrying with dump level {(int)Levels[attempt + 1]}.");
                 continue;
             }
-            msg.Fail($"{reason}: the dump is INCOMPLETE (marked so in its header).");
+            msg.ReportCut(reason, noSpaceFile);
             return JobRunner.Failed;
         }
         return JobRunner.Failed;

@@ -24,7 +24,7 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
     /// <summary>Header status bits of the dump beyond the codec's (<c>-e</c>'s DUMP_DH_EXCLUDED_VMEMMAP).</summary>
     public uint ExtraStatus { get; init; }
 
-    public (bool OutOfSpace, string? Reason) WriteDiskdump(DumpBitmaps bitmaps)
+    public (bool OutOfSpace, string? Reason, string? NoSpaceFile) WriteDiskdump(DumpBitmaps bitmaps)
     {
         var options = DiskdumpOptions(job.ThreadCount, (done, total) => msg.ShowProgress("Copying data", done, total, clock));
         using IDumpSink sink = OpenSink(job.OutputName);
@@ -34,14 +34,14 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         stats.WriteBytes = result.Size;
         if (result.MissingInputPages > 0)
             msg.Fail($"warning: {result.MissingInputPages} pages were missing from the (incomplete) input dump.");
-        return (result.Incomplete, result.IncompleteReason);
+        return (result.Incomplete, result.IncompleteReason, result.NoSpaceFile);
     }
 
     /// <summary>
     /// <c>--split</c>: N files written at the same time, each with the pages of one range of
     /// frames holding about 1/N of the dumpable pages; every file carries the whole bitmaps.
     /// </summary>
-    public (bool OutOfSpace, string? Reason) WriteSplit(DumpBitmaps bitmaps)
+    public (bool OutOfSpace, string? Reason, string? NoSpaceFile) WriteSplit(DumpBitmaps bitmaps)
     {
         var outputs = job.Outputs;
         var ranges = bitmaps.Balance(outputs.Count, job.CycleFrames);
@@ -91,10 +91,10 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
             stats.WriteBytes += r.Size;
         }
         var cut = Array.Find(results, r => r.Incomplete);
-        return (cut is not null, cut?.IncompleteReason);
+        return (cut is not null, cut?.IncompleteReason, cut?.NoSpaceFile);
     }
 
-    public (bool OutOfSpace, string? Reason) WriteElf(DumpBitmaps bitmaps)
+    public (bool OutOfSpace, string? Reason, string? NoSpaceFile) WriteElf(DumpBitmaps bitmaps)
     {
         var (_, dumpable) = bitmaps.Whole();
         var erasing = input as Filtering.ErasingDumpReader;
@@ -123,9 +123,9 @@ internal sealed class DumpWriters(DumpJob job, DumpReader input, DumpMetadata me
         var result = ElfDumpWriter.Write(sink, input, segments, dumpable, input.Notes, options);
         stats.ZeroPages = result.ZeroPages;
         if (result.Incomplete)
-            return (true, result.IncompleteReason);
+            return (true, result.IncompleteReason, result.NoSpaceFile);
         stats.WriteBytes = result.Size;
-        return (false, null);
+        return (false, null, null);
     }
 
     private IDumpSink OpenSink(string path) => job.FlattenedTo is { } stream

@@ -55,7 +55,7 @@ public sealed record ReassembleJob
             result = DiskdumpWriter.Write(sink, input, input.MaxPfn, new DumpBitmaps(input, null, stats), options);
         if (result.Incomplete)
         {
-            msg.Fail($"{result.IncompleteReason}: the dump is INCOMPLETE (marked so in its header).");
+            msg.ReportCut(result.IncompleteReason, result.NoSpaceFile);
             return JobRunner.Failed;
         }
         msg.Info("");
