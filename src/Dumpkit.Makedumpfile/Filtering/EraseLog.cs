@@ -32,6 +32,9 @@ internal sealed class EraseLog
     /// <summary>The expression of entry <paramref name="entry"/> (1-based), as its lines name it.</summary>
     public string Expression(int entry) => _entries[entry - 1].Expression;
 
+    /// <summary>One eraseinfo line: <c>erase EXPR size N</c>, or <c>erase EXPR nullify</c> for a negative <paramref name="size"/>.</summary>
+    public static string Line(string expression, long size) => size < 0 ? $"erase {expression} nullify\n" : $"erase {expression} size {size}\n";
+
     /// <summary>The eraseinfo of a file holding the frames <paramref name="written"/> says it holds.</summary>
     public byte[] Build(IEnumerable<PhysicalErase> erases, int pageShift, Func<ulong, bool> written)
     {
@@ -47,17 +50,17 @@ internal sealed class EraseLog
                 s[e.Time] += e.Length;
         }
         var text = new StringBuilder();
-        string? size = null;
+        long? size = null;
         for (int i = 0; i < sizes.Length; i++)
         {
             if (sizes[i] is not { } s)
                 continue;
             foreach (long n in s)
             {
-                // A time none of whose bytes is in this file repeats the size before it, as makedumpfile's buffer does.
-                size = n > 0 ? $"size {n}" : n == -1 ? "nullify" : size;
-                if (size is not null)
-                    text.Append("erase ").Append(_entries[i].Expression).Append(' ').Append(size).Append('\n');
+                // A time none of whose bytes is in this file (0) repeats the size before it, as makedumpfile's buffer does.
+                size = n != 0 ? n : size;
+                if (size is long last)
+                    text.Append(Line(_entries[i].Expression, last));
             }
         }
         return Encoding.UTF8.GetBytes(text.ToString());

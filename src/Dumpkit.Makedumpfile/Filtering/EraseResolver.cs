@@ -98,8 +98,7 @@ internal sealed class EraseResolver(KernelMemory memory, KallsymsTable symbols, 
         foreach (var (pieces, length) in _erases)
         {
             var first = pieces[0];
-            string tail = first.Fill == 0 ? "nullify\n" : $"size {length}\n";
-            size += "erase ".Length + Log.Expression(first.Entry).Length + 1 + tail.Length;
+            size += System.Text.Encoding.UTF8.GetByteCount(EraseLog.Line(Log.Expression(first.Entry), first.Fill == 0 ? -1 : length));
         }
         return size;
     }
