@@ -142,4 +142,14 @@ public class CfmOracleTests
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
     }
+
+    /// <summary>The suite's own captures of this protocol, cut and changed as <see cref="PrinterCutOracleTests"/> does.</summary>
+    [SkippableTheory]
+    [InlineData("kday2.pcap", "-v")]
+    [InlineData("kday5.pcap", "-vv")]
+    [InlineData("kday8.pcap", "-v -e")]
+    [InlineData("cfm_sender_id-oobr.pcap", "-v")]
+    [InlineData("cfm_sender_id-oobr.pcap", "-vv")]
+    public void ConformanceCapturesCutAndChangedMatchSystemTcpdump(string file, string options) =>
+        new PrinterCutOracleTests().CutAndChangedPacketsMatchSystemTcpdump(file, options);
 }

@@ -136,4 +136,11 @@ public class L2tpOracleTests
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
     }
+
+    /// <summary>The suite's own captures of this protocol, cut and changed as <see cref="PrinterCutOracleTests"/> does.</summary>
+    [SkippableTheory]
+    [InlineData("l2tp-avp-overflow.pcap", "-v")]
+    [InlineData("l2tp-avp-overflow.pcap", "")]
+    public void ConformanceCapturesCutAndChangedMatchSystemTcpdump(string file, string options) =>
+        new PrinterCutOracleTests().CutAndChangedPacketsMatchSystemTcpdump(file, options);
 }

@@ -102,4 +102,12 @@ public class TelnetOracleTests
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
     }
+
+    /// <summary>The suite's own captures of this protocol, cut and changed as <see cref="PrinterCutOracleTests"/> does.</summary>
+    [SkippableTheory]
+    [InlineData("telnet-iac-check-oobr.pcap", "-vvv -e")]
+    [InlineData("telnet-iac-check-oobr.pcap", "")]
+    [InlineData("telnet-iac-check-oobr.pcap", "-X -vvv")]
+    public void ConformanceCapturesCutAndChangedMatchSystemTcpdump(string file, string options) =>
+        new PrinterCutOracleTests().CutAndChangedPacketsMatchSystemTcpdump(file, options);
 }
