@@ -239,6 +239,8 @@ internal static class Ether
             case 0x894f: Nsh.Print(nd, p, length); return true;
             case 0xfefe: Isoclns.EtherIso(nd, p, length, caplen); return true;
             case 0x88a2: Aoe.Print(nd, p, length); return true;
+            case 0x8902:
+            case 0xabcd: Cfm.Print(nd, p, length); return true;
             case 0x88cc: Lldp.Print(nd, p, length); return true;
             case 0x88ca: Tipc.Print(nd, p); return true;
             case 0x8809: Slow.Print(nd, p, length); return true;

@@ -154,7 +154,8 @@ internal static class Tcp
             return;
         }
         bool Is(int p) => sport == p || dport == p;
-        if (Is(25)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "smtp", null, true); }
+        if (Is(23)) Telnet.Print(nd, bp, length);
+        else if (Is(25)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "smtp", null, true); }
         else if (Is(43)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "whois", null, false); }
         else if (Is(179)) Bgp.Print(nd, bp, length);
         else if (Is(1723)) Pptp.Print(nd, bp);

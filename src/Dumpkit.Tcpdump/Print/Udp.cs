@@ -105,6 +105,7 @@ internal static class Udp
             if (Is(701)) { Lmp.Print(nd, cp, length); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
+            if (Is(1701)) { L2tp.Print(nd, cp, length); return; }
             if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
             if (Is(521)) { Ripng.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
