@@ -107,6 +107,7 @@ internal static class Udp
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (Is(88) || Is(750)) { Krb.Print(nd, cp); return; }
             if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
+            if (Is(2103) || Is(2104)) { Zephyr.Print(nd, cp, length); return; }
             if (Is(521)) { Ripng.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
