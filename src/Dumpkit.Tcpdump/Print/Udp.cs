@@ -117,6 +117,7 @@ internal static class Udp
             if (Is(496)) { CiscoAutoRp.Print(nd, cp, length); return; }
             if (Is(1645) || Is(1812) || Is(1646) || Is(1813) || Is(1700) || Is(3799)) { Radius.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
+            if (Is(921)) { Lwres.Print(nd, cp, length); return; }
             if (Is(646)) { Ldp.Print(nd, cp, length); return; }
             if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
             if (Is(3503)) { LspPing.Print(nd, cp, length); return; }
