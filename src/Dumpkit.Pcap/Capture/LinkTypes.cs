@@ -76,6 +76,10 @@ public static class LinkTypes
     public const int Ipoib = 242;
     /// <summary>LINKTYPE_VSOCK: Linux vsock monitor (vsockmon) header.</summary>
     public const int Vsock = 271;
+    /// <summary>LINKTYPE_PKTAP: Apple's PKTAP pseudo-header, then a packet of the link type it names.</summary>
+    public const int Pktap = 258;
+    /// <summary>LINKTYPE_USER2, which macOS wrote for its PKTAP captures (tcpdump prints it as PKTAP).</summary>
+    public const int User2 = 149;
     /// <summary>LINKTYPE_DSA_TAG_BRCM: Ethernet with a Broadcom switch tag after the MAC addresses.</summary>
     public const int DsaTagBrcm = 281;
     /// <summary>LINKTYPE_DSA_TAG_BRCM_PREPEND: Ethernet after a Broadcom switch tag.</summary>
@@ -123,6 +127,7 @@ public static class LinkTypes
         Ipv4 => ("IPV4", "Raw IPv4"),
         Ipv6 => ("IPV6", "Raw IPv6"),
         LinuxSll2 => ("LINUX_SLL2", "Linux cooked v2"),
+        Pktap => ("PKTAP", "Apple DLT_PKTAP"),
         _ => null,
     };
 

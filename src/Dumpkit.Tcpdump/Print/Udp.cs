@@ -105,16 +105,20 @@ internal static class Udp
             if (Is(701)) { Lmp.Print(nd, cp, length); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
+            if (Is(88) || Is(750)) { Krb.Print(nd, cp); return; }
             if (Is(1701)) { L2tp.Print(nd, cp, length); return; }
             if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
+            if (Is(2103) || Is(2104)) { Zephyr.Print(nd, cp, length); return; }
             if (Is(521)) { Ripng.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
             if (dport == 4567) { Wb.Print(nd, cp, length); return; }
             if (Is(8231)) { Hncp.Print(nd, cp, length); return; }
+            if (Is(496)) { CiscoAutoRp.Print(nd, cp, length); return; }
             if (Is(1645) || Is(1812) || Is(1646) || Is(1813) || Is(1700) || Is(3799)) { Radius.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
+            if (Is(921)) { Lwres.Print(nd, cp, length); return; }
             if (Is(646)) { Ldp.Print(nd, cp, length); return; }
             if (Is(698)) { Olsr.Print(nd, cp, length, v6); return; }
             if (Is(3503)) { LspPing.Print(nd, cp, length); return; }

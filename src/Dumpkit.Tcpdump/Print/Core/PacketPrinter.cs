@@ -1,6 +1,7 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using System.Buffers;
 using Dumpkit.Pcap.Capture;
 
 namespace Dumpkit.Tcpdump.Print;
@@ -45,7 +46,16 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
         Context.LinkHdrLen = 0;
         try
         {
-            Context.LinkHdrLen = PrintLink((int)h.Len, h.CapLen);
+            int hdrLen = PrintLink(linkType, (int)h.Len, h.CapLen);
+            if (hdrLen == -1)
+            {
+                // link types without a printer print as tcpdump's "unsupported" printer does
+                Context.Proto = "unsupported";
+                Context.Print("UNSUPPORTED");
+                HexDump.HexAscii(Context, "\n\t", 0, h.CapLen);
+                hdrLen = 0;
+            }
+            Context.LinkHdrLen = hdrLen;
         }
         catch (TruncatedException)
         {
@@ -58,24 +68,25 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
         if (s.HexAscii > 0)
         {
             if (s.HexAscii > 1) HexDump.HexAscii(Context, "\n\t", 0, h.CapLen);
-            else if (h.CapLen > hdr) HexDump.HexAscii(Context, "\n\t", hdr, h.CapLen - hdr);
+            else if ((uint)h.CapLen > (uint)hdr) HexDump.HexAscii(Context, "\n\t", hdr, h.CapLen - hdr);
         }
         else if (s.Hex > 0)
         {
             if (s.Hex > 1) HexDump.Hex(Context, "\n\t", 0, h.CapLen);
-            else if (h.CapLen > hdr) HexDump.Hex(Context, "\n\t", hdr, h.CapLen - hdr);
+            else if ((uint)h.CapLen > (uint)hdr) HexDump.Hex(Context, "\n\t", hdr, h.CapLen - hdr);
         }
         else if (s.Ascii > 0)
         {
             if (s.Ascii > 1) HexDump.Ascii(Context, 0, h.CapLen);
-            else if (h.CapLen > hdr) HexDump.Ascii(Context, hdr, h.CapLen - hdr);
+            else if ((uint)h.CapLen > (uint)hdr) HexDump.Ascii(Context, hdr, h.CapLen - hdr);
         }
         o.Put('\n');
     }
 
-    private int PrintLink(int len, int caplen)
+    /// <summary>The printer of link type lt, as tcpdump's lookup_printer finds it; -1 (nothing printed) when there is none.</summary>
+    private int PrintLink(int lt, int len, int caplen)
     {
-        switch (linkType)
+        switch (lt)
         {
             case LinkTypes.Ethernet:
                 Context.Proto = "ether";
@@ -89,10 +100,14 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             case LinkTypes.Ipv4: // tcpdump's raw_if_print for all three: the IP version picks the printer
             case LinkTypes.Ipv6:
                 Context.Proto = "raw";
-                if (caplen == 0) { Context.PrintTrunc(); return 0; }
                 if (Context.Settings.LinkHeader) Context.Print("ip: ");
+                Context.Proto = "ipn"; // tcpdump's ipN_print (caplen 0 happens inside a PKTAP record)
+                if (len < 1) { Context.Print($"truncated-ip {len}"); return 0; }
                 Ip.PrintAny(Context, 0, len);
                 return 0;
+            case LinkTypes.Pktap:
+            case LinkTypes.User2: // macOS wrote PKTAP files as LINKTYPE_USER2; tcpdump prints them with the PKTAP printer
+                return Pktap.IfPrint(Context, len, caplen, this);
             case LinkTypes.LinuxSll:
                 return Sll.Print(Context, len, caplen);
             case LinkTypes.LinuxSll2:
@@ -152,11 +167,36 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             case LinkTypes.Ltalk:
                 return Atalk.LtalkIfPrint(Context, len, caplen);
         }
-        // link types without a printer print as tcpdump's "unsupported" printer does
-        Context.Proto = "unsupported";
-        Context.Print("UNSUPPORTED");
-        HexDump.HexAscii(Context, "\n\t", 0, caplen);
-        return 0;
+        return -1;
+    }
+
+    /// <summary>A packet of DLT dlt at offset off, inside a pseudo-header (PKTAP): printed by that DLT's printer with the
+    /// packet moved to offset 0 for the call; returns its link-header length, or -1 (nothing printed) when tcpdump has no
+    /// printer for the DLT. LINKTYPE_ values that are not Linux DLT values (14, 100, 101, 106) have none.</summary>
+    internal int PrintNested(int dlt, int off, int length, int caplen)
+    {
+        if (dlt is LinkTypes.RawDlt14 or LinkTypes.AtmRfc1483 or LinkTypes.Raw or LinkTypes.AtmClip) return -1;
+        var nd = Context;
+        int end = nd.SnapEnd, cap = nd.CapLen;
+        byte[] buf = nd.Buf;
+        byte[] prefix = ArrayPool<byte>.Shared.Rent(Math.Max(off, 1));
+        buf.AsSpan(0, off).CopyTo(prefix);
+        buf.AsSpan(off, end - off).CopyTo(buf);
+        nd.SnapEnd = end - off;
+        nd.CapLen = caplen;
+        try
+        {
+            return PrintLink(dlt, length, caplen);
+        }
+        finally
+        {
+            nd.Buf = buf;
+            buf.AsSpan(0, end - off).CopyTo(buf.AsSpan(off));
+            prefix.AsSpan(0, off).CopyTo(buf);
+            ArrayPool<byte>.Shared.Return(prefix);
+            nd.SnapEnd = end;
+            nd.CapLen = cap;
+        }
     }
 
     private int Ipnet(int length, int caplen)
