@@ -76,6 +76,10 @@ public static class LinkTypes
     public const int Ipoib = 242;
     /// <summary>LINKTYPE_VSOCK: Linux vsock monitor (vsockmon) header.</summary>
     public const int Vsock = 271;
+    /// <summary>LINKTYPE_IEEE802_15_4_WITHFCS: IEEE 802.15.4 frames with their FCS.</summary>
+    public const int Ieee802154 = 195;
+    /// <summary>LINKTYPE_IEEE802_15_4_NOFCS: IEEE 802.15.4 frames without FCS.</summary>
+    public const int Ieee802154NoFcs = 230;
     /// <summary>LINKTYPE_DSA_TAG_BRCM: Ethernet with a Broadcom switch tag after the MAC addresses.</summary>
     public const int DsaTagBrcm = 281;
     /// <summary>LINKTYPE_DSA_TAG_BRCM_PREPEND: Ethernet after a Broadcom switch tag.</summary>
@@ -120,6 +124,8 @@ public static class LinkTypes
         DsaTagDsa => ("DSA_TAG_DSA", "Marvell DSA"),
         DsaTagEdsa => ("DSA_TAG_EDSA", "Marvell EDSA"),
         Ipnet => ("IPNET", "Solaris ipnet"),
+        Ieee802154 => ("IEEE802_15_4", "IEEE 802.15.4 with FCS"),
+        Ieee802154NoFcs => ("IEEE802_15_4_NOFCS", "IEEE 802.15.4 without FCS"),
         Ipv4 => ("IPV4", "Raw IPv4"),
         Ipv6 => ("IPV6", "Raw IPv6"),
         LinuxSll2 => ("LINUX_SLL2", "Linux cooked v2"),

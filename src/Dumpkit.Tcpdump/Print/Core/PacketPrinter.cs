@@ -151,6 +151,9 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Arcnet.LinuxIfPrint(Context, len, caplen);
             case LinkTypes.Ltalk:
                 return Atalk.LtalkIfPrint(Context, len, caplen);
+            case LinkTypes.Ieee802154:
+            case LinkTypes.Ieee802154NoFcs:
+                return Ieee802154.IfPrint(Context, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Context.Proto = "unsupported";
