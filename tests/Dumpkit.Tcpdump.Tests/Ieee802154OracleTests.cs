@@ -6,21 +6,23 @@ using System.Buffers.Binary;
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
-/// The IEEE 802.15.4 printer (LINKTYPE_IEEE802_15_4_WITHFCS and _NOFCS) against Debian's tcpdump 4.99.3: generated frames of
-/// every frame type and version, every addressing mode with and without PAN ID compression and sequence number suppression,
-/// auxiliary security headers of every level and key identifier mode, header IEs, payload IEs with nested MLME IEs (TSCH,
-/// channel hopping, vendor), 802.15.9 multiplexed IEs, beacons with GTS and pending address lists, every MAC command,
-/// multipurpose frames with short and long frame control, with no FCS, a 2-octet and a 4-octet FCS; each frame whole,
-/// cut short at every length and with seeded byte changes; both outputs must be identical. Skipped without /usr/bin/tcpdump.
+/// The IEEE 802.15.4 printer (LINKTYPE_IEEE802_15_4_WITHFCS, _NOFCS and _TAP) against Debian's tcpdump 4.99.3: generated
+/// frames of every frame type and version, every addressing mode with and without PAN ID compression and sequence number
+/// suppression, auxiliary security headers of every level and key identifier mode, header IEs, payload IEs with nested MLME
+/// IEs (TSCH, channel hopping, vendor), 802.15.9 multiplexed IEs, beacons with GTS and pending address lists, every MAC
+/// command, multipurpose frames with short and long frame control, with no FCS, a 2-octet and a 4-octet FCS (behind good and
+/// bad TAP pseudo-headers for _TAP); each frame whole, cut short at every length and with seeded byte changes; both outputs
+/// must be identical. Skipped without /usr/bin/tcpdump.
 /// </summary>
 public class Ieee802154OracleTests
 {
-    private const int WithFcs = 195, NoFcs = 230;
+    private const int WithFcs = 195, NoFcs = 230, Tap = 283;
 
     public static IEnumerable<object[]> Cases()
     {
         foreach (var o in new[] { "-vvvv -e", "-vvv", "-vv", "-v", "", "-x" }) yield return [WithFcs, o];
         foreach (var o in new[] { "-vvvv", "-q -e" }) yield return [NoFcs, o];
+        foreach (var o in new[] { "-vvvv", "-x" }) yield return [Tap, o];
     }
 
     private static byte[] Le16(int v) => [(byte)v, (byte)(v >> 8)];
@@ -305,6 +307,17 @@ public class Ieee802154OracleTests
         if (r.Next(2) == 0) yield return [.. frame, .. Fcs32(frame)];
     }
 
+    /// <summary>The TAP pseudo-header: mostly a bare or TLV-carrying version 0 one, sometimes a wrong version, a length below
+    /// its own 4 octets or beyond the frame.</summary>
+    private static byte[] TapHeader(Random r, byte[] frame) => r.Next(10) switch
+    {
+        0 => [1, 0, 4, 0, .. frame],
+        1 => [0, 0, 3, 0, .. frame],
+        2 => [0, 0, (byte)(frame.Length + 5), 0, .. frame],
+        3 or 4 => [0, 0, 12, 0, 0, 0, 2, 0, 0x30, 0x75, 0, 0, .. frame],
+        _ => [0, 0, 4, 0, .. frame],
+    };
+
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void GeneratedCutAndChangedFramesMatchSystemTcpdump(int linkType, string options)
@@ -315,8 +328,9 @@ public class Ieee802154OracleTests
         var cut = new List<(byte[], int)>();
         var changed = new List<(byte[], int)>();
         foreach (var frame in Frames(r))
-            foreach (var f in WithFcsVariants(r, frame))
+            foreach (var v in WithFcsVariants(r, frame))
             {
+                var f = linkType == Tap ? TapHeader(r, v) : v;
                 whole.Add((f, f.Length));
                 for (int n = 1; n < f.Length; n++) cut.Add((f[..n], f.Length));
                 for (int k = 0; k < 3; k++)

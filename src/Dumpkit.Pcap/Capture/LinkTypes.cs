@@ -80,6 +80,8 @@ public static class LinkTypes
     public const int Ieee802154 = 195;
     /// <summary>LINKTYPE_IEEE802_15_4_NOFCS: IEEE 802.15.4 frames without FCS.</summary>
     public const int Ieee802154NoFcs = 230;
+    /// <summary>LINKTYPE_IEEE802_15_4_TAP: IEEE 802.15.4 frames after a TLV pseudo-header.</summary>
+    public const int Ieee802154Tap = 283;
     /// <summary>LINKTYPE_DSA_TAG_BRCM: Ethernet with a Broadcom switch tag after the MAC addresses.</summary>
     public const int DsaTagBrcm = 281;
     /// <summary>LINKTYPE_DSA_TAG_BRCM_PREPEND: Ethernet after a Broadcom switch tag.</summary>
@@ -126,6 +128,7 @@ public static class LinkTypes
         Ipnet => ("IPNET", "Solaris ipnet"),
         Ieee802154 => ("IEEE802_15_4", "IEEE 802.15.4 with FCS"),
         Ieee802154NoFcs => ("IEEE802_15_4_NOFCS", "IEEE 802.15.4 without FCS"),
+        Ieee802154Tap => ("IEEE802_15_4_TAP", "IEEE 802.15.4 with pseudo-header"),
         Ipv4 => ("IPV4", "Raw IPv4"),
         Ipv6 => ("IPV6", "Raw IPv6"),
         LinuxSll2 => ("LINUX_SLL2", "Linux cooked v2"),

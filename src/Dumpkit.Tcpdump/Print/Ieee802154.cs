@@ -3,7 +3,7 @@
 
 namespace Dumpkit.Tcpdump.Print;
 
-/// <summary>IEEE 802.15.4 MAC frames (LINKTYPE_IEEE802_15_4_WITHFCS and LINKTYPE_IEEE802_15_4_NOFCS) as tcpdump 4.99.3 prints
+/// <summary>IEEE 802.15.4 MAC frames (LINKTYPE_IEEE802_15_4_WITHFCS, _NOFCS and _TAP) as tcpdump 4.99.3 prints
 /// them: frame control, sequence number, PAN IDs and addresses, the auxiliary security header, header and payload IEs,
 /// MIC and FCS (a 4- or 2-octet FCS is recognised by its CRC), beacon and MAC command payloads, multipurpose frames.</summary>
 /// <remarks>Specification: IEEE 802.15.4-2015, 7.2 (general frame format, FCS in 7.2.10), 7.3 (frame formats), 7.4 (IEs),
@@ -15,6 +15,18 @@ internal static partial class Ieee802154
     {
         nd.Proto = "802.15.4";
         return Print(nd, 0, (uint)caplen);
+    }
+
+    /// <summary>LINKTYPE_IEEE802_15_4_TAP: a pseudo-header (version 0, its length at offset 2, TLVs) before the frame.</summary>
+    /// <remarks>Specification: the IEEE 802.15.4 TAP format (github.com/jkcko/ieee802.15.4-tap); tcpdump skips its TLVs.</remarks>
+    public static int TapIfPrint(PrintContext nd, int caplen)
+    {
+        nd.Proto = "802.15.4_tap";
+        if (caplen < 4) { nd.PrintTrunc(); return caplen; }
+        int version = nd.U8(0), length = nd.Le16(2);
+        if (version != 0 || length < 4) { nd.PrintInvalid(); return 0; }
+        if (caplen < length) { nd.PrintTrunc(); return caplen; }
+        return Print(nd, length, (uint)(caplen - length)) + length;
     }
 
     public static int Print(PrintContext nd, int p, uint caplen)

@@ -154,6 +154,8 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
             case LinkTypes.Ieee802154:
             case LinkTypes.Ieee802154NoFcs:
                 return Ieee802154.IfPrint(Context, caplen);
+            case LinkTypes.Ieee802154Tap:
+                return Ieee802154.TapIfPrint(Context, caplen);
         }
         // link types without a printer print as tcpdump's "unsupported" printer does
         Context.Proto = "unsupported";
