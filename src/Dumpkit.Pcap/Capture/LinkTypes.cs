@@ -80,6 +80,12 @@ public static class LinkTypes
     public const int Pktap = 258;
     /// <summary>LINKTYPE_USER2, which macOS wrote for its PKTAP captures (tcpdump prints it as PKTAP).</summary>
     public const int User2 = 149;
+    /// <summary>LINKTYPE_IEEE802_15_4_WITHFCS: IEEE 802.15.4 frames with their FCS.</summary>
+    public const int Ieee802154 = 195;
+    /// <summary>LINKTYPE_IEEE802_15_4_NOFCS: IEEE 802.15.4 frames without FCS.</summary>
+    public const int Ieee802154NoFcs = 230;
+    /// <summary>LINKTYPE_IEEE802_15_4_TAP: IEEE 802.15.4 frames after a TLV pseudo-header.</summary>
+    public const int Ieee802154Tap = 283;
     /// <summary>LINKTYPE_DSA_TAG_BRCM: Ethernet with a Broadcom switch tag after the MAC addresses.</summary>
     public const int DsaTagBrcm = 281;
     /// <summary>LINKTYPE_DSA_TAG_BRCM_PREPEND: Ethernet after a Broadcom switch tag.</summary>
@@ -124,6 +130,9 @@ public static class LinkTypes
         DsaTagDsa => ("DSA_TAG_DSA", "Marvell DSA"),
         DsaTagEdsa => ("DSA_TAG_EDSA", "Marvell EDSA"),
         Ipnet => ("IPNET", "Solaris ipnet"),
+        Ieee802154 => ("IEEE802_15_4", "IEEE 802.15.4 with FCS"),
+        Ieee802154NoFcs => ("IEEE802_15_4_NOFCS", "IEEE 802.15.4 without FCS"),
+        Ieee802154Tap => ("IEEE802_15_4_TAP", "IEEE 802.15.4 with pseudo-header"),
         Ipv4 => ("IPV4", "Raw IPv4"),
         Ipv6 => ("IPV6", "Raw IPv6"),
         LinuxSll2 => ("LINUX_SLL2", "Linux cooked v2"),

@@ -166,6 +166,11 @@ internal sealed class PacketPrinter(PrintContext context, int linkType, Timestam
                 return Arcnet.LinuxIfPrint(Context, len, caplen);
             case LinkTypes.Ltalk:
                 return Atalk.LtalkIfPrint(Context, len, caplen);
+            case LinkTypes.Ieee802154:
+            case LinkTypes.Ieee802154NoFcs:
+                return Ieee802154.IfPrint(Context, caplen);
+            case LinkTypes.Ieee802154Tap:
+                return Ieee802154.TapIfPrint(Context, caplen);
         }
         return -1;
     }
