@@ -1,6 +1,8 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using System.Buffers;
+
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>IP Encapsulating Security Payload (RFC 4303): the SPI and sequence number of the header and, with -E
@@ -67,30 +69,54 @@ internal static class Esp
         int payloadLen = ep - ct;
         var pt = Run(nd, "esp_print", sa, iv, ct, payloadLen);
         if (pt == null) return;
-        if (payloadLen < 2 || pt[payloadLen - 2] + 2 > payloadLen)
-        {
-            nd.PrintTrunc();
-            return;
-        }
-        int padLen = pt[payloadLen - 2];
-        int nh = pt[payloadLen - 1];
-        nd.Print(": ");
-        int innerLen = payloadLen - (padLen + 2);
-        // the plaintext takes the ciphertext's place while the inner packet is printed, then the captured bytes
-        // come back (for -x and the next printer); the snap end is the end of the inner packet
-        var saved = nd.Buf.AsSpan(ct, payloadLen).ToArray();
-        int savedEnd = nd.SnapEnd;
-        pt.AsSpan(0, payloadLen).CopyTo(nd.Buf.AsSpan(ct));
-        nd.SnapEnd = ct + innerLen;
         try
         {
-            Ip.Demux(nd, ct, innerLen, ver, fragmented, ttl, nh, iph);
+            if (payloadLen < 2 || pt[payloadLen - 2] + 2 > payloadLen)
+            {
+                nd.PrintTrunc();
+                return;
+            }
+            int padLen = pt[payloadLen - 2];
+            int nh = pt[payloadLen - 1];
+            nd.Print(": ");
+            int innerLen = payloadLen - (padLen + 2);
+            // the snap end is the end of the inner packet while it is printed
+            int savedEnd = PutPlaintext(nd, ct, payloadLen, pt, ct + innerLen);
+            try
+            {
+                Ip.Demux(nd, ct, innerLen, ver, fragmented, ttl, nh, iph);
+            }
+            finally
+            {
+                PutBack(nd, ct, payloadLen, pt, savedEnd);
+            }
         }
         finally
         {
-            saved.CopyTo(nd.Buf.AsSpan(ct));
-            nd.SnapEnd = savedEnd;
+            ArrayPool<byte>.Shared.Return(pt);
         }
+    }
+
+    /// <summary>
+    /// The plaintext (<paramref name="pt"/>'s first <paramref name="len"/> bytes) takes the ciphertext's place at
+    /// <paramref name="at"/>, and the snap end moves to <paramref name="snapEnd"/>, while the inner data is printed: the
+    /// two are swapped (no copy of the packet is made). Returns the snap end for <see cref="PutBack"/>.
+    /// </summary>
+    public static int PutPlaintext(PrintContext nd, int at, int len, byte[] pt, int snapEnd)
+    {
+        var place = nd.Buf.AsSpan(at, len);
+        var text = pt.AsSpan(0, len);
+        for (int i = 0; i < len; i++) (place[i], text[i]) = (text[i], place[i]);
+        int savedEnd = nd.SnapEnd;
+        nd.SnapEnd = snapEnd;
+        return savedEnd;
+    }
+
+    /// <summary>The captured bytes back in their place (for -x and the next printer), and the snap end.</summary>
+    public static void PutBack(PrintContext nd, int at, int len, byte[] pt, int savedEnd)
+    {
+        pt.AsSpan(0, len).CopyTo(nd.Buf.AsSpan(at, len));
+        nd.SnapEnd = savedEnd;
     }
 
     private static EspSa? Find(PrintContext nd, EspSecrets secrets, uint spi, int version, int dst, int len)
@@ -101,7 +127,10 @@ internal static class Esp
         return null;
     }
 
-    /// <summary>do_decrypt: the plaintext of ctLen bytes at ct, or null after a warning.</summary>
+    /// <summary>
+    /// do_decrypt: the plaintext of ctLen bytes at ct in a buffer rented from <see cref="ArrayPool{T}.Shared"/> (at least
+    /// ctLen long; the caller returns it), or null after a warning.
+    /// </summary>
     public static byte[]? Run(PrintContext nd, string caller, EspSa sa, int iv, int ct, int ctLen)
     {
         var c = sa.Cipher!;
@@ -110,7 +139,9 @@ internal static class Esp
             Warn(nd, $"{caller}: ciphertext size {(uint)ctLen} is not a multiple of the cipher block size {c.BlockSize}");
             return null;
         }
-        return EspCipher.Decrypt(c, sa.Secret, nd.Buf.AsSpan(iv, c.IvLen), nd.Buf.AsSpan(ct, ctLen));
+        var pt = ArrayPool<byte>.Shared.Rent(ctLen);
+        sa.Decryptor.Decrypt(nd.Buf.AsSpan(iv, c.IvLen), nd.Buf.AsSpan(ct, ctLen), pt.AsSpan(0, ctLen));
+        return pt;
     }
 
     public static void Warn(PrintContext nd, string msg) => nd.Settings.Warnings?.WriteLine("tcpdump: WARNING: " + msg);

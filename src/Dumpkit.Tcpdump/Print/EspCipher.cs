@@ -47,43 +47,73 @@ internal static class EspCipher
     }
 
     public static EspCipherKind? Lookup(string name) => Names.GetValueOrDefault(name);
+}
 
-    /// <summary>Decrypts ct (a whole number of blocks) with the SA's key and the IV (IvLen bytes), no padding removed.</summary>
-    public static byte[] Decrypt(EspCipherKind c, byte[] secret, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ct)
+/// <summary>
+/// One SA's cipher, keyed once: each packet gives only its IV (BouncyCastle keeps a mode's key schedule when the IV
+/// comes without a key), and decrypts into the caller's buffer, so a capture decrypts without allocating per packet.
+/// </summary>
+internal sealed class EspDecryptor
+{
+    private readonly EspCipherKind _c;
+    private readonly KeyParameter _key;
+    private readonly IBlockCipher _engine;
+    private readonly IBlockCipher? _cbc;
+    private readonly BufferedBlockCipher? _stream;
+    private readonly byte[] _iv;
+    private bool _keyed;
+
+    public EspDecryptor(EspCipherKind c, byte[] secret)
     {
-        IBlockCipher engine = c.Engine switch
+        _c = c;
+        _key = new KeyParameter(secret, 0, c.KeyLen);
+        _iv = new byte[c.IvLen];
+        _engine = c.Engine switch
         {
             "aes" => new AesEngine(),
             "camellia" => new CamelliaEngine(),
             _ => new DesEdeEngine(),
         };
-        var key = new KeyParameter(secret, 0, c.KeyLen);
-        var pt = new byte[ct.Length];
-        if (c.Mode == "ecb")
+        switch (c.Mode)
         {
-            engine.Init(false, key);
-            for (int i = 0; i < ct.Length; i += c.BlockSize) engine.ProcessBlock(ct[i..], pt.AsSpan(i));
-            return pt;
+            case "ecb":
+                break;
+            case "cbc":
+                _cbc = new CbcBlockCipher(_engine);
+                break;
+            default:
+                _stream = new BufferedBlockCipher(c.Mode switch
+                {
+                    "ctr" => new SicBlockCipher(_engine),
+                    "ofb" => new OfbBlockCipher(_engine, 128),
+                    _ => new CfbBlockCipher(_engine, 128),
+                });
+                break;
         }
-        var p = new ParametersWithIV(key, iv[..c.IvLen].ToArray());
-        if (c.Mode == "cbc")
+    }
+
+    /// <summary>Decrypts ct (a whole number of blocks) into pt (as long), with the IV (IvLen bytes); no padding removed.</summary>
+    public void Decrypt(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ct, Span<byte> pt)
+    {
+        if (_c.Mode == "ecb")
         {
-            var cbc = new CbcBlockCipher(engine);
-            cbc.Init(false, p);
-            for (int i = 0; i < ct.Length; i += c.BlockSize) cbc.ProcessBlock(ct[i..], pt.AsSpan(i));
-            return pt;
+            if (!_keyed) _engine.Init(false, _key);
+            _keyed = true;
+            for (int i = 0; i < ct.Length; i += _c.BlockSize) _engine.ProcessBlock(ct[i..], pt[i..]);
+            return;
         }
-        IBlockCipherMode mode = c.Mode switch
+        iv[.._c.IvLen].CopyTo(_iv);
+        // the key on the first packet only: after it the IV alone re-initialises the mode over the keyed engine
+        var p = new ParametersWithIV(_keyed ? null : _key, _iv);
+        _keyed = true;
+        if (_cbc is not null)
         {
-            "ctr" => new SicBlockCipher(engine),
-            "ofb" => new OfbBlockCipher(engine, 128),
-            _ => new CfbBlockCipher(engine, 128),
-        };
-        var s = new BufferedBlockCipher(mode);
-        s.Init(false, p);
-        byte[] input = ct.ToArray();
-        int n = s.ProcessBytes(input, 0, input.Length, pt, 0);
-        s.DoFinal(pt, n);
-        return pt;
+            _cbc.Init(false, p);
+            for (int i = 0; i < ct.Length; i += _c.BlockSize) _cbc.ProcessBlock(ct[i..], pt[i..]);
+            return;
+        }
+        _stream!.Init(false, p);
+        int n = _stream.ProcessBytes(ct, pt);
+        _stream.DoFinal(pt[n..]);
     }
 }

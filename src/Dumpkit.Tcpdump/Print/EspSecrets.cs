@@ -18,6 +18,10 @@ internal sealed class EspSa
     public EspCipherKind? Cipher;
     public int AuthLen;
     public byte[] Secret = new byte[256]; // zero-padded: a short key is completed with zeros
+    private EspDecryptor? _decryptor;
+
+    /// <summary>The SA's keyed cipher, made on its first packet.</summary>
+    public EspDecryptor Decryptor => _decryptor ??= new EspDecryptor(Cipher!, Secret);
 
     public EspSa Clone()
     {
@@ -26,6 +30,7 @@ internal sealed class EspSa
         c.CookieI = (byte[])CookieI.Clone();
         c.CookieR = (byte[])CookieR.Clone();
         c.Secret = (byte[])Secret.Clone();
+        c._decryptor = null;
         return c;
     }
 }

@@ -1041,18 +1041,15 @@ internal static class Isakmp
         int ctLen = end - ct;
         var pt = Esp.Run(nd, "esp_decrypt_buffer_by_ikev2_print", sa, dat, ct, ctLen);
         if (pt == null) return;
-        var saved = nd.Buf.AsSpan(ct, ctLen).ToArray();
-        int savedEnd = nd.SnapEnd;
-        pt.CopyTo(nd.Buf.AsSpan(ct));
-        nd.SnapEnd = ct + ctLen;
+        int savedEnd = Esp.PutPlaintext(nd, ct, ctLen, pt, ct + ctLen);
         try
         {
             V2Sub(nd, bp, np, ct, ct + ctLen, phase, depth + 1);
         }
         finally
         {
-            saved.CopyTo(nd.Buf.AsSpan(ct));
-            nd.SnapEnd = savedEnd;
+            Esp.PutBack(nd, ct, ctLen, pt, savedEnd);
+            System.Buffers.ArrayPool<byte>.Shared.Return(pt);
         }
     }
 }
