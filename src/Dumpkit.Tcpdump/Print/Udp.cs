@@ -105,6 +105,7 @@ internal static class Udp
             if (Is(701)) { Lmp.Print(nd, cp, length); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
+            if (Is(88) || Is(750)) { Krb.Print(nd, cp); return; }
             if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
             if (sport is >= 7000 and <= 7009 || dport is >= 7000 and <= 7009) { Rx.Print(nd, cp, length, sport, dport, iph); return; }
             if (Is(521)) { Ripng.Print(nd, cp, length); return; }
