@@ -130,7 +130,7 @@ public class ConformanceTests(ITestOutputHelper output)
     ];
 
     /// <summary>The full suite's pass count may not fall below this (raise it as printers are added).</summary>
-    public const int MinimumPassing = 578;
+    public const int MinimumPassing = 582;
 
     public static IEnumerable<object[]> MustPassData() => MustPass.Select(n => new object[] { n });
 

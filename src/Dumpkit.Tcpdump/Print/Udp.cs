@@ -109,6 +109,7 @@ internal static class Udp
             if (Is(1701)) { L2tp.Print(nd, cp, length); return; }
             if (dport == 3456) { Rtp.Vat(nd, cp, length); return; }
             if (Is(2103) || Is(2104)) { Zephyr.Print(nd, cp, length); return; }
+            if (sport is >= 7000 and <= 7009 || dport is >= 7000 and <= 7009) { Rx.Print(nd, cp, length, sport, dport, iph); return; }
             if (Is(521)) { Ripng.Print(nd, cp, length); return; }
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }

@@ -248,6 +248,8 @@ internal sealed class PrintContext
     public readonly IsakmpState Isakmp = new();
     /// <summary>NFS: the last calls, to decode their replies.</summary>
     public readonly NfsState Nfs = new();
+    /// <summary>Rx: the last AFS calls, to decode their replies.</summary>
+    public readonly RxState Rx = new();
     /// <summary>ESP: the -E security associations, read at the first ESP or ISAKMP packet.</summary>
     public EspSecrets? EspSa;
     public bool EspSecretRead;
