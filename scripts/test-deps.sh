@@ -4,7 +4,7 @@
 set -u
 pkgs=(makedumpfile crash python3-libkdumpfile python3-drgn liblzo2-2 zstd tcpdump tshark nftables
       qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils socat bc time
-      iproute2 iputils-ping dnsmasq-base dnsutils curl e2fsprogs xfsprogs btrfs-progs dosfstools mount lintian mandoc
+      iproute2 iputils-ping dnsmasq-base dnsutils curl e2fsprogs xfsprogs btrfs-progs dosfstools mount lintian mandoc dwarves
       nfs-ganesha nfs-ganesha-vfs ceph-mon ceph-osd radosgw openssh-client openssh-server)
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "test-deps: not root or no apt-get: not installing ${pkgs[*]} (suites that need them will skip)"

@@ -19,6 +19,7 @@ public sealed partial class CrashSession : IDisposable
 {
     private KallsymsTable? _symbols;
     private BtfTypes? _types;
+    private ModuleTypes? _moduleTypes;
     private readonly Dictionary<string, ICrashCommand> _commands = new(StringComparer.Ordinal);
 
     public KernelMemory Memory { get; }
@@ -90,6 +91,9 @@ public sealed partial class CrashSession : IDisposable
             return _types;
         }
     }
+
+    /// <summary>Types only modules define, from their own BTF (read when a name misses in vmlinux's types).</summary>
+    internal ModuleTypes ModuleTypes => _moduleTypes ??= new ModuleTypes(this);
 
     internal ICrashCommand? Find(string name) => _commands.GetValueOrDefault(name);
 

@@ -12,16 +12,17 @@ namespace Dumpkit.Crash;
 /// Types and values printed the way crash (through gdb) prints them: a definition as
 /// <c>ptype</c> does (<c>struct list_head {\n    struct list_head *next;\n ...}</c>), a value as
 /// <c>print</c> does (<c>{\n  next = 0xffff...,\n ...}</c>, pointers with their symbol, char
-/// arrays as strings with octal escapes). Types come from BTF, memory from the dump.
+/// arrays as strings with octal escapes). Types come from BTF (the session's, or <paramref name="types"/>: vmlinux's merged
+/// with a module's), memory from the dump.
 /// </summary>
-internal sealed class TypePrinter(CrashSession session)
+internal sealed class TypePrinter(CrashSession session, BtfTypes? types = null)
 {
     /// <summary>Integers, characters, booleans and bit fields in hexadecimal (gdb's <c>print/x</c>, crash's <c>-x</c>); enums keep their names.</summary>
     public bool Hex { get; init; }
 
     private const int MaxDepth = 32;
     private const int MaxArrayElements = 1 << 16;
-    private BtfTypes Btf => session.Types;
+    private BtfTypes Btf => types ?? session.Types;
 
     // ---- definitions (ptype) ----
 

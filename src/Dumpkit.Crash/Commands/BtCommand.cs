@@ -26,7 +26,8 @@ internal sealed class BtCommand : ICrashCommand
 
     public void Run(CrashSession session, string[] args)
     {
-        bool all = false, words = false;
+        bool all = false, words = false, offsets = false;
+        int radix = 0;
         var targets = new List<string>();
         foreach (var a in args)
         {
@@ -36,8 +37,17 @@ internal sealed class BtCommand : ICrashCommand
                 {
                     if (c == 'a') all = true;
                     else if (c == 'f') words = true;
+                    else if (c == 's') offsets = true;
+                    else if (c is 'x' or 'd')
+                    {
+                        if (radix == (c == 'x' ? 10 : 16))
+                            throw new CommandException("bt: -d and -x are mutually exclusive");
+                        radix = c == 'x' ? 16 : 10;
+                    }
+                    // kallsyms has no line numbers: crash's words when it has none, and the trace without them
+                    else if (c == 'l') session.Out.WriteLine("bt: line numbers are not available");
                     else if (KnownFlags.Contains(c))
-                        throw new CommandException($"bt: -{c} is not supported by this crash (only -a and -f)");
+                        throw new CommandException($"bt: -{c} is not supported by this crash (only -a, -f, -s, -l, -x and -d)");
                     else
                         throw new CommandException($"bt: invalid option -- '{c}'\n" + CrashSession.Usage(this).Message);
                 }
@@ -45,6 +55,7 @@ internal sealed class BtCommand : ICrashCommand
             else
                 targets.Add(a);
         }
+        var format = new BtFormat(words, offsets, radix);
         var ctx = BtContext.Of(session);
         var tasks = new List<TaskInfo>();
         if (all) // with -a crash shows every CPU's task, whatever else is named
@@ -71,16 +82,31 @@ internal sealed class BtCommand : ICrashCommand
         {
             if (i > 0)
                 session.Out.WriteLine();
-            Print(session, ctx, tasks[i], words);
+            Print(session, ctx, tasks[i], format);
         }
     }
 
-    /// <summary>A frame line of the output: its slot and stack, for <c>-f</c>'s words between frames.</summary>
-    private sealed record FrameLine(ulong Slot, KernelStackKind Stack, string Name, string Text);
+    /// <summary>
+    /// How frames print: <c>-f</c> (<see cref="Words"/>: each frame's stack words), <c>-s</c> (<see cref="Offsets"/>: the
+    /// function as <c>name+offset</c>, the offset in <see cref="Radix"/>: 16 with <c>-x</c>, else decimal).
+    /// </summary>
+    internal readonly record struct BtFormat(bool Words, bool Offsets = false, int Radix = 0);
 
-    /// <summary>One task's backtrace; <paramref name="words"/> (<c>-f</c>): each frame's stack words up to the next frame's slot.</summary>
-    internal static void Print(CrashSession session, BtContext ctx, TaskInfo task, bool words, bool header = true)
+    /// <summary>A frame line of the output: its slot and stack, for <c>-f</c>'s words between frames.</summary>
+    private sealed record FrameLine(int Number, ulong Slot, KernelStackKind Stack, string Name, ulong Offset, ulong Ip, string Module)
     {
+        /// <summary>crash's line: <c> #N [slot] name at ip</c>, with <c>-s</c> <c>name+offset</c> (none for offset 0).</summary>
+        public string Text(BtFormat format)
+        {
+            var at = !format.Offsets || Offset == 0 ? Name : format.Radix == 16 ? $"{Name}+0x{Offset:x}" : $"{Name}+{Offset}";
+            return $"{(Number < 10 ? " " : "")}#{Number} [{Slot:x}] {at} at {Ip:x}{Module}";
+        }
+    }
+
+    /// <summary>One task's backtrace; with <see cref="BtFormat.Words"/> (<c>-f</c>) each frame's stack words up to the next frame's slot.</summary>
+    internal static void Print(CrashSession session, BtContext ctx, TaskInfo task, BtFormat format, bool header = true)
+    {
+        bool words = format.Words;
         var o = session.Out;
         int cpu = ctx.CpuOf(task.Address);
         if (header)
@@ -100,7 +126,7 @@ internal sealed class BtCommand : ICrashCommand
                 o.WriteLine((string)items[i]);
                 continue;
             }
-            o.WriteLine(line.Text);
+            o.WriteLine(line.Text(format));
             if (words && i + 1 < items.Count && items[i + 1] is FrameLine next && next.Stack == line.Stack && next.Slot > line.Slot)
                 Words(session, o, line.Slot + 8, next.Slot);
         }
@@ -162,10 +188,10 @@ internal sealed class BtCommand : ICrashCommand
         // before it (nmi_panic.cold's call of panic): named by the call, as the kernel's trace names it (ip - 1)
         var resolved = session.ResolveSymbol(ip);
         if (returnAddress && resolved is { Offset: 0 } && session.ResolveSymbol(ip - 1) is { } before)
-            resolved = before;
+            resolved = before with { Offset = before.Offset + 1 };
         // a module's function is followed by its module's name, as crash prints it
-        var (name, module) = resolved is { } s ? (s.Name, s.Module is null ? "" : $" [{s.Module}]") : ("(unknown)", "");
-        return new FrameLine(slot, stack, name, $"{(n < 10 ? " " : "")}#{n} [{slot:x}] {name} at {ip:x}{module}");
+        var (name, offset, module) = resolved is { } s ? (s.Name, s.Offset, s.Module is null ? "" : $" [{s.Module}]") : ("(unknown)", 0UL, "");
+        return new FrameLine(n, slot, stack, name, offset, ip, module);
     }
 
     /// <summary>crash's <c>bt -f</c> words: two a line, <c>    ADDR: word word </c>, through <paramref name="last"/>.</summary>

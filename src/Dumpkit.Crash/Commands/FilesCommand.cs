@@ -189,16 +189,7 @@ internal sealed class FilesCommand : ICrashCommand
         {
             uint maxFds = TaskViews.Of(session).Files.DescriptorLimit(e.Task);
             // crash's IS_A_NUMBER: a decimal number up to the table's size is a descriptor, any other number an address
-            ulong? hex = null, dec = null;
-            if (IsNumber(reference))
-            {
-                if (reference.Any(c => c is (>= 'a' and <= 'f') or (>= 'A' and <= 'F') or 'x' or 'X'))
-                    hex = CrashSession.TryParseHex(reference, out ulong h) ? h : 0;
-                else if (ulong.TryParse(reference, CultureInfo.InvariantCulture, out ulong d) && d <= maxFds)
-                    dec = d;
-                else
-                    hex = CrashSession.TryParseHex(reference, out ulong h) ? h : 0;
-            }
+            var (hex, dec) = CrashReference.Parse(reference).DescriptorOrAddress(maxFds);
             bool header = false;
             var r = cache ? new KernelReader(session, "files") : null;
             foreach (var f in list)
@@ -217,16 +208,7 @@ internal sealed class FilesCommand : ICrashCommand
             o.WriteLine();
     }
 
-    /// <summary>crash's IS_A_NUMBER: decimal digits, or hexadecimal ones with an optional 0x.</summary>
-    private static bool IsNumber(string s)
-    {
-        var t = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? s[2..] : s;
-        return t.Length > 0 && t.All(char.IsAsciiHexDigit);
-    }
-
-    /// <summary>crash's FILENAME_COMPONENT: "/" matches only "/", anything else any path containing it.</summary>
-    private static bool Component(string path, string reference) =>
-        (path == "/" && reference == "/") || (reference != "/" && path.Contains(reference, StringComparison.Ordinal));
+    private static bool Component(string path, string reference) => CrashReference.NamesPath(path, reference);
 
     /// <summary>crash's open_file_reference on a printed line: FD, then three addresses, TYPE, PATH.</summary>
     private static bool Refers(string line, string reference, ulong? hex, ulong? dec)

@@ -8,7 +8,8 @@ namespace Dumpkit.Crash.Commands;
 
 /// <summary>
 /// <c>foreach [pid | taskp | name | 'regex' | state | kernel | user | gleader | active]... command... [flag]</c>:
-/// <c>bt</c> (<c>-f</c>), <c>vm</c> (<c>-p</c>, <c>-v</c>, <c>-m</c>, <c>-x</c>, <c>-d</c>, <c>-R</c>), <c>files</c>, <c>ps</c>,
+/// <c>bt</c> (<c>-f -s -x -d -l</c>), <c>ps</c> (<c>-G -s</c>), <c>vm</c> (<c>-p</c>, <c>-v</c>, <c>-m</c>, <c>-x</c>, <c>-d</c>, <c>-R</c>),
+/// <c>files</c>,
 /// <c>task</c> (<c>-R</c>, <c>-x</c>), <c>sig</c>, <c>set</c>, <c>net -s|-S</c> and <c>vtop</c> (<c>-u</c>, <c>-k</c>, addresses)
 /// of every task crash's selectors pick, in
 /// <c>ps</c> order (each CPU's idle task, then by PID): crash's task header before each task's output,
@@ -17,6 +18,8 @@ namespace Dumpkit.Crash.Commands;
 internal sealed class ForeachCommand : ICrashCommand
 {
     private static readonly string[] Keywords = ["bt", "vm", "task", "files", "net", "set", "ps", "sig", "vtop"];
+    // crash's foreach getopt string "R:vomlgersStTpukcfFxhdaGy:" (R and y take an argument)
+    private static readonly System.Buffers.SearchValues<char> Flags = System.Buffers.SearchValues.Create("RvomlgersStTpukcfFxhdaGy");
     private static readonly string[] States = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "PA", "WA", "ID", "NE", "SW"];
 
     public string Name => "foreach";
@@ -30,7 +33,7 @@ internal sealed class ForeachCommand : ICrashCommand
             throw CrashSession.Usage(this);
         var keys = new List<string>();
         var keyArgs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        bool words = false;
+        string btFlags = "", psFlags = "";
         foreach (var word in args[at..])
         {
             if (Keywords.Contains(word))
@@ -38,20 +41,21 @@ internal sealed class ForeachCommand : ICrashCommand
                 keys.Add(word);
                 keyArgs[word] = [];
             }
-            else if (keys[^1] == "bt")
+            else if (keys[^1] is "bt" or "ps")
             {
-                if (word == "-f")
-                    words = true;
-                else if (word.Length == 2 && word[0] == '-' && BtCommand.KnownFlags.Contains(word[1]))
-                    throw new CommandException($"foreach: bt {word} is not supported by this crash (only bt -f)");
-                else
+                // crash's foreach reads every flag with one getopt string; each command then takes the flags it uses
+                if (word.Length < 2 || word[0] != '-' || word.AsSpan(1).ContainsAnyExcept(Flags))
                     throw CrashSession.Usage(this);
+                if (keys[^1] == "bt") btFlags += word[1..];
+                else psFlags += word[1..];
             }
-            else if (keys[^1] is "ps" or "set")
+            else if (keys[^1] == "set")
                 throw CrashSession.Usage(this);
             else
                 keyArgs[keys[^1]].Add(word);
         }
+        var bt = keys.Contains("bt") ? BtFlags(session, btFlags) : default;
+        var ps = keys.Contains("ps") ? PsFlags(psFlags) : default;
         (TypePrinter Printer, List<string> Members)? task = keyArgs.TryGetValue("task", out var ta) ? TaskOptions(session, ta) : null;
         (List<ulong> Addresses, bool User, bool Kernel)? vtop = keyArgs.TryGetValue("vtop", out var va) ? VtopOptions(va) : null;
         if (keyArgs.TryGetValue("sig", out var sa) && sa.Count > 0)
@@ -106,7 +110,7 @@ internal sealed class ForeachCommand : ICrashCommand
                 {
                     case "bt":
                         if (btTasks!.TryGetValue(e.Task, out var t))
-                            BtCommand.Print(session, ctx!, t, words, header: false);
+                            BtCommand.Print(session, ctx!, t, bt, header: false);
                         break;
                     case "vm":
                         VmCommand.Dump(session, e, vm);
@@ -122,8 +126,10 @@ internal sealed class ForeachCommand : ICrashCommand
                         break;
                     case "ps":
                         if (subsequent++ == 0)
-                            session.Out.WriteLine(PsCommand.Header);
-                        session.Out.WriteLine(PsCommand.Format(table, e));
+                            session.Out.WriteLine(ps.Kstack ? PsCommand.KstackHeader : PsCommand.Header);
+                        // -G: only thread group leaders (a thread does not stand for its leader here, as in crash's foreach)
+                        if (!ps.Group || e.Pid == e.Tgid)
+                            session.Out.WriteLine(PsCommand.Format(table, e, ps.Kstack ? PsCommand.Kstack(session, e) : null));
                         break;
                     case "task":
                         TaskCommand.Print(session, task!.Value.Printer, e, task.Value.Members);
@@ -143,6 +149,45 @@ internal sealed class ForeachCommand : ICrashCommand
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <c>bt</c>'s flags, checked as crash's foreach checks them: <c>-x</c> (or <c>-h</c>) with <c>-d</c>, <c>-l</c> (no line
+    /// numbers: said, then ignored), <c>-g</c>; <c>-f</c>, <c>-s</c>, <c>-x</c>, <c>-d</c> taken; the flags only other commands
+    /// use (<c>-v -m -S -p -u -k -c -a -G</c>) ignored, as crash's bt ignores them.
+    /// </summary>
+    private static BtCommand.BtFormat BtFlags(CrashSession session, string flags)
+    {
+        bool hex = flags.AsSpan().ContainsAny("xh"), dec = flags.Contains('d');
+        if (hex && dec)
+            throw new CommandException("foreach: bt: -x and -d options are mutually exclusive");
+        if (flags.Contains('l'))
+            session.Out.WriteLine("foreach: line numbers are not available");
+        if (flags.Contains('g'))
+            throw new CommandException("foreach: bt -g option is not supported when issued from foreach");
+        foreach (char c in flags)
+            if ("rtTeoFRy".Contains(c))
+                throw new CommandException($"foreach: bt -{c} is not supported by this crash (only bt -f, -s, -l, -x and -d)");
+        return new BtCommand.BtFormat(flags.Contains('f'), flags.Contains('s'), hex ? 16 : dec ? 10 : 0);
+    }
+
+    /// <summary>
+    /// <c>ps</c>'s flags, checked as crash's foreach checks them: one of <c>-a -t -c -p -g -l -m -r</c> at most, <c>-G</c> not with
+    /// <c>-l</c>/<c>-m</c>; <c>-G</c> (thread group leaders) and <c>-s</c> (KSTACKP) taken; <c>-k</c>, <c>-u</c> and the flags only
+    /// other commands use ignored, as crash's foreach ps ignores them.
+    /// </summary>
+    private static (bool Group, bool Kstack) PsFlags(string flags)
+    {
+        const string Exclusive = "gatcplrm";
+        if (flags.Where(c => Exclusive.Contains(c)).Distinct().Count() > 1)
+            throw new CommandException("foreach: -a, -t, -c, -p, -g, -l, -m, -S, -r and -A flags are all mutually-exclusive");
+        bool group = flags.Contains('G');
+        if (group && flags.AsSpan().ContainsAny("lm"))
+            throw new CommandException($"foreach: -G not supported with -{(flags.Contains('l') ? 'l' : 'm')} option");
+        foreach (char c in flags)
+            if ((Exclusive + "yR").Contains(c))
+                throw new CommandException($"foreach: ps -{c} is not supported by this crash (only ps -G and -s)");
+        return (group, flags.Contains('s'));
     }
 
     /// <summary><c>files</c>' options after the keyword: <c>-R reference</c> (with <c>files</c> the only command) and <c>-c</c>.</summary>

@@ -19,6 +19,8 @@ internal static class HelpPages
 
                      -a  the running task of each online CPU.
                      -f  each frame's stack words, up to the next frame.
+                     -s  each function with its offset (name+offset), decimal; -x hexadecimal, -d decimal.
+                     -l  line numbers: the dump has none (kallsyms), so bt says so and prints the trace.
                     pid  every task with that PID (0: each CPU's idle task).
                    task  a task_struct address.
 
@@ -55,9 +57,10 @@ internal static class HelpPages
         "foreach" => """
               Run commands for every task, in ps order, or for the tasks selected by PID, task address,
               command name, 'regex', state (RU, IN, UN, ...), kernel, user, gleader or active.
-              The commands taken are "bt" (with -f), "vm", "files", "ps", "task" (with -R, -x, -d), "sig",
-              "set", "net -s" (with -R) and "vtop" (with -u, -k and addresses); several may be given; "files -R"
-              and "net -s -R" print only the tasks that hold the reference.
+              The commands taken are "bt" (with -f, -s, -x, -d, -l), "vm", "files", "ps" (with -G, -s),
+              "task" (with -R, -x, -d), "sig", "set", "net -s" (with -R) and "vtop" (with -u, -k and
+              addresses); several may be given; "files -R" and "net -s -R" print only the tasks that hold the
+              reference.
             """,
         "help" => """
               Without an argument, the table of commands. With command names, each one's page; "all" shows
@@ -99,6 +102,8 @@ internal static class HelpPages
                      -k  kernel threads only.
                      -u  user tasks only.
                      -G  thread group leaders only.
+                     -s  the kernel stack pointer saved at the task's last switch (KSTACKP) in place of the task
+                         address; "--" for a task running on a CPU.
             """,
         "rd" => """
               Display memory, kernel virtual by default.

@@ -226,15 +226,8 @@ internal sealed class NetCommand : ICrashCommand
                 o.WriteLine("No open sockets.");
             return;
         }
-        ulong? hex = null, dec = null;
-        if (reference is not null && PsCommand.IsNumber(reference))
-        {
-            bool hexOnly = reference.Any(c => c is (>= 'a' and <= 'f') or (>= 'A' and <= 'F') or 'x' or 'X');
-            if (!hexOnly && ulong.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out ulong d) && d <= views.Files.DescriptorLimit(e.Task))
-                dec = d;
-            else
-                hex = CrashSession.TryParseHex(reference, out ulong h) ? h : 0;
-        }
+        var (hex, dec) = reference is null ? (null, null)
+            : CrashReference.Parse(reference).DescriptorOrAddress(views.Files.DescriptorLimit(e.Task));
         var reader = new SocketReader(session.Memory, session.Types);
         int found = 0;
         foreach (var f in files.Files.Where(f => f.Type == "SOCK"))

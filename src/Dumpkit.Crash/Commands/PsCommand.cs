@@ -11,11 +11,15 @@ namespace Dumpkit.Crash.Commands;
 /// <summary>
 /// <c>ps [-k|-u] [-G] [pid | task | command | 'regex'] ...</c>: the task table as crash 8 prints it:
 /// <c>&gt;</c> for a task running on a CPU, PID, PPID, CPU, task address, state, %MEM, VSZ and RSS
-/// in KiB, the command in brackets for kernel threads; idle tasks first by CPU, then by PID.
+/// in KiB, the command in brackets for kernel threads; idle tasks first by CPU, then by PID. <c>-s</c>: the saved kernel
+/// stack pointer (<c>thread.sp</c>) in place of the task address, <c>--</c> for a task running on a CPU.
 /// </summary>
 internal sealed class PsCommand : ICrashCommand
 {
     public const string Header = "      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM";
+
+    /// <summary>The header with <c>-s</c>: the kernel stack pointer in the task's column.</summary>
+    public const string KstackHeader = "      PID    PPID  CPU      KSTACKP      ST  %MEM      VSZ      RSS  COMM";
 
     public string Name => "ps";
     public string Synopsis => "  ps [-k|-u|-G|-y policy] [-s] [-p|-c|-t|-[l|m][-C cpu]|-a|-g|-r|-S|-A]\n     [pid | task | command] ...";
@@ -25,7 +29,7 @@ internal sealed class PsCommand : ICrashCommand
 
     public void Run(CrashSession session, string[] args)
     {
-        bool kernel = false, user = false, group = false;
+        bool kernel = false, user = false, group = false, kstack = false;
         var filters = new List<(Match Kind, ulong Value, string Text, Regex? Pattern)>();
         var o = session.Out;
         var table = session.Processes;
@@ -49,7 +53,10 @@ internal sealed class PsCommand : ICrashCommand
                         case 'G':
                             group = true;
                             break;
-                        case 'H' or 'A' or 'I' or 'S' or 'g' or 's' or 't' or 'c' or 'p' or 'l' or 'm' or 'a' or 'r' or 'C' or 'y' or 'Y':
+                        case 's':
+                            kstack = true;
+                            break;
+                        case 'H' or 'A' or 'I' or 'S' or 'g' or 't' or 'c' or 'p' or 'l' or 'm' or 'a' or 'r' or 'C' or 'y' or 'Y':
                             throw new CommandException($"ps: option -{c} is not supported yet by dumpkit crash");
                         default:
                             throw new CommandException($"ps: invalid option -- '{c}'\n" + CrashSession.Usage(this).Message);
@@ -79,13 +86,13 @@ internal sealed class PsCommand : ICrashCommand
             }
         }
 
-        o.WriteLine(Header);
+        o.WriteLine(kstack ? KstackHeader : Header);
         var shown = new HashSet<ulong>();
         foreach (var e in table.Entries)
         {
             if (filters.Count == 0)
             {
-                Row(session, table, e, kernel, user, group, shown, leaderOnly: true);
+                Row(session, table, e, kernel, user, group, kstack, shown, leaderOnly: true);
                 continue;
             }
             foreach (var f in filters)
@@ -99,12 +106,12 @@ internal sealed class PsCommand : ICrashCommand
                     _ => false,
                 };
                 if (hit)
-                    Row(session, table, e, kernel, user, group, shown, leaderOnly: false);
+                    Row(session, table, e, kernel, user, group, kstack, shown, leaderOnly: false);
             }
         }
     }
 
-    private static void Row(CrashSession session, ProcessTable table, ProcessEntry e, bool kernel, bool user, bool group,
+    private static void Row(CrashSession session, ProcessTable table, ProcessEntry e, bool kernel, bool user, bool group, bool kstack,
         HashSet<ulong> shown, bool leaderOnly)
     {
         if ((user && e.KernelThread) || (kernel && !e.KernelThread))
@@ -121,15 +128,28 @@ internal sealed class PsCommand : ICrashCommand
             if (!shown.Add(e.Task))
                 return;
         }
-        session.Out.WriteLine(Format(table, e));
+        session.Out.WriteLine(Format(table, e, kstack ? Kstack(session, e) : null));
     }
 
-    /// <summary>One row of crash's ps.</summary>
-    internal static string Format(ProcessTable table, ProcessEntry e)
+    /// <summary>
+    /// <c>-s</c>'s column: the stack pointer <c>switch_to</c> saved in <c>thread.sp</c>, or crash's <c>--</c> centred for a
+    /// task running on a CPU (its saved pointer is stale) or without one.
+    /// </summary>
+    internal static string Kstack(CrashSession session, ProcessEntry e)
+    {
+        const string None = "       --       ";
+        if (e.Active || session.Types.MemberPath("task_struct.thread.sp") is not { } sp
+            || !session.Memory.TryReadU64(e.Task + sp.ByteOffset, out ulong value) || value == 0)
+            return None;
+        return $"{value:x}".PadLeft(16);
+    }
+
+    /// <summary>One row of crash's ps; <paramref name="pointer"/> in place of the task address (<c>-s</c>).</summary>
+    internal static string Format(ProcessTable table, ProcessEntry e, string? pointer = null)
     {
         var sb = new StringBuilder();
         sb.Append(e.Active ? "> " : "  ");
-        sb.Append(CultureInfo.InvariantCulture, $"{e.Pid,7} {e.Ppid,7} {e.Cpu,3}  {e.Task:x} {e.StateText,3}");
+        sb.Append(CultureInfo.InvariantCulture, $"{e.Pid,7} {e.Ppid,7} {e.Cpu,3}  {pointer ?? $"{e.Task:x}"} {e.StateText,3}");
         sb.Append(' ', e.StateText.Length > 3 ? 1 : 2);
         var pct = (e.KernelThread && e.RssPages == 0 ? 0 : table.PercentMemory(e)).ToString("0.0", CultureInfo.InvariantCulture);
         sb.Append(pct.Length == 3 ? " " + pct : pct).Append(' ');

@@ -9,7 +9,7 @@ namespace Dumpkit.Crash.Commands;
 /// <summary>
 /// <c>struct NAME[.member[,member]] [-o] [ADDR|SYMBOL]</c> (and <c>union</c>): the type's definition
 /// (with <c>-o</c> or members named: each member's offset), or its contents at an address, as
-/// crash prints them through gdb. Types from BTF.
+/// crash prints them through gdb. Types from vmlinux's BTF, else from the first loaded module whose own BTF defines the name.
 /// </summary>
 internal sealed class StructCommand(bool union = false) : ICrashCommand
 {
@@ -35,9 +35,15 @@ internal sealed class StructCommand(bool union = false) : ICrashCommand
         string typeName = dot < 0 ? spec : spec[..dot];
         string[] members = dot < 0 ? [] : spec[(dot + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
         var btf = session.Types;
-        int type = Find(btf, typeName) ?? throw new CommandException($"{Name}: invalid data structure reference: {typeName}");
+        int type;
+        if (Find(btf, typeName) is int found)
+            type = found;
+        else if (session.ModuleTypes.Find(typeName, t => Find(t, typeName)) is (BtfTypes merged, int id, _))
+            (btf, type) = (merged, id);
+        else
+            throw new CommandException($"{Name}: invalid data structure reference: {typeName}");
         int body = btf.Strip(type);
-        var printer = new TypePrinter(session);
+        var printer = new TypePrinter(session, btf);
         foreach (var m in members)
             if (btf.Member(body, m) is null)
                 throw new CommandException($"{Name}: invalid data structure reference: {typeName}.{m}");

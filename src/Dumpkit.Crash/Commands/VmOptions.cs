@@ -15,7 +15,7 @@ internal enum VmMode
 }
 
 /// <summary>
-/// <c>vm</c>'s options read as crash's getopt string <c>f:pmvR:P:xdM:</c> reads them (clustered, with their argument
+/// <c>vm</c>'s options read as crash's getopt string <c>f:pmvR:P:xdM:</c> reads them (<see cref="CrashGetopt"/>: clustered, with their argument
 /// attached or next, before or after the task arguments): <c>-p -m -v -P -f</c> exclude each other, <c>-R</c> goes only
 /// with <c>-p</c> and only once, <c>-d</c> and <c>-x</c> exclude each other; errors in crash's words.
 /// </summary>
@@ -36,83 +36,59 @@ internal sealed class VmOptions
         var o = new VmOptions();
         bool errors = false;
         int radix = 0;
-        for (int i = 0; i < args.Length; i++)
+        var (options, words) = CrashGetopt.Parse(command, args, "f:pmvR:P:xdM:");
+        o.Targets.AddRange(words);
+        foreach (var (c, value) in options)
         {
-            var arg = args[i];
-            if (arg.Length < 2 || arg[0] != '-' || arg == "--")
+            switch (c)
             {
-                if (arg == "--")
-                {
-                    o.Targets.AddRange(args[(i + 1)..]);
+                case '?': // getopt's sentence: an unknown letter or a missing argument ends the command here
+                    throw new CommandException($"{value}\n{CrashSession.Usage(command).Message}");
+                case 'M':
+                    o.ForcedMm = Hex64(value!);
                     break;
-                }
-                o.Targets.Add(arg);
-                continue;
-            }
-            for (int j = 1; j < arg.Length; j++)
-            {
-                char c = arg[j];
-                string? value = null;
-                if (c is 'f' or 'R' or 'P' or 'M')
-                {
-                    if (j + 1 < arg.Length)
-                        value = arg[(j + 1)..];
-                    else if (i + 1 < args.Length)
-                        value = args[++i];
+                case 'f':
+                    if (o.Mode != VmMode.None)
+                    {
+                        errors = true;
+                        break;
+                    }
+                    ulong flags = Hex64(value!);
+                    session.Out.WriteLine($"{flags:x}: ({VmFlags.Names(flags)})");
+                    return null;
+                case 'p': errors |= !o.Set(VmMode.Physical); break;
+                case 'm': errors |= !o.Set(VmMode.MmStruct); break;
+                case 'v': errors |= !o.Set(VmMode.VmaStructs); break;
+                case 'P':
+                    if (o.Set(VmMode.SingleVma))
+                        o.SingleVma = Hex64(value!);
                     else
-                        throw new CommandException($"vm: option requires an argument -- '{c}'\n{CrashSession.Usage(command).Message}");
-                    j = arg.Length;
-                }
-                switch (c)
-                {
-                    case 'M':
-                        o.ForcedMm = Hex64(value!);
-                        break;
-                    case 'f':
-                        if (o.Mode != VmMode.None)
-                        {
-                            errors = true;
-                            break;
-                        }
-                        ulong flags = Hex64(value!);
-                        session.Out.WriteLine($"{flags:x}: ({VmFlags.Names(flags)})");
-                        return null;
-                    case 'p': errors |= !o.Set(VmMode.Physical); break;
-                    case 'm': errors |= !o.Set(VmMode.MmStruct); break;
-                    case 'v': errors |= !o.Set(VmMode.VmaStructs); break;
-                    case 'P':
-                        if (o.Set(VmMode.SingleVma))
-                            o.SingleVma = Hex64(value!);
-                        else
-                            errors = true;
-                        break;
-                    case 'R':
-                        if (o.Reference is not null)
-                        {
-                            session.Out.WriteLine("vm: only one -R option allowed");
-                            errors = true;
-                        }
-                        else if (o.Mode != VmMode.None && o.Mode != VmMode.Physical)
-                            errors = true;
-                        else
-                        {
-                            o.Reference = value;
-                            o.Mode |= VmMode.Physical;
-                        }
-                        break;
-                    case 'x':
-                        if (radix == 10)
-                            throw new CommandException("vm: -d and -x are mutually exclusive");
-                        radix = 16;
-                        break;
-                    case 'd':
-                        if (radix == 16)
-                            throw new CommandException("vm: -d and -x are mutually exclusive");
-                        radix = 10;
-                        break;
-                    default:
-                        throw new CommandException($"vm: invalid option -- '{c}'\n{CrashSession.Usage(command).Message}");
-                }
+                        errors = true;
+                    break;
+                case 'R':
+                    if (o.Reference is not null)
+                    {
+                        session.Out.WriteLine("vm: only one -R option allowed");
+                        errors = true;
+                    }
+                    else if (o.Mode != VmMode.None && o.Mode != VmMode.Physical)
+                        errors = true;
+                    else
+                    {
+                        o.Reference = value;
+                        o.Mode |= VmMode.Physical;
+                    }
+                    break;
+                case 'x':
+                    if (radix == 10)
+                        throw new CommandException("vm: -d and -x are mutually exclusive");
+                    radix = 16;
+                    break;
+                case 'd':
+                    if (radix == 16)
+                        throw new CommandException("vm: -d and -x are mutually exclusive");
+                    radix = 10;
+                    break;
             }
         }
         if (errors)

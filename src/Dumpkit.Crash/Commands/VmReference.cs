@@ -12,9 +12,10 @@ internal sealed class VmReference
     public VmReference(string text)
     {
         Text = text;
-        IsNumber = CrashSession.TryParseHex(text, out ulong hex);
-        Hex = hex;
-        if (IsNumber && text.All(char.IsAsciiDigit) && ulong.TryParse(text, out ulong dec))
+        var parsed = CrashReference.Parse(text);
+        IsNumber = parsed.Hex is not null;
+        Hex = parsed.Hex ?? 0;
+        if (IsNumber && parsed.Dec is ulong dec)
             Dec = dec;
     }
 
@@ -39,5 +40,5 @@ internal sealed class VmReference
     public bool DecIs(ulong value) => IsNumber && Dec == value;
 
     /// <summary>crash's FILENAME_COMPONENT: "/" names only "/", another reference any path containing it.</summary>
-    public bool NamesFile(string path) => (path == "/" && Text == "/") || (Text != "/" && Text.Length > 0 && path.Contains(Text, StringComparison.Ordinal));
+    public bool NamesFile(string path) => Text.Length > 0 && CrashReference.NamesPath(path, Text);
 }
