@@ -248,21 +248,22 @@ internal static class Snmp
                 break;
             }
         }
-        uint o = 0;
+        // a signed accumulator as tcpdump 4.99.3's: a first sub-identifier past 2^31 prints as 0 and the rest
+        int o = 0;
         for (; i != 0; p++, i--)
         {
             byte b = nd.U8(p);
-            o = unchecked((o << 7) + (uint)(b & 0x7f));
+            o = unchecked((o << 7) + (b & 0x7f));
             if ((b & 0x80) != 0) continue;
             if (first < 0)
             {
                 if (names) level = SnmpMib.Root;
                 first = 0;
-                uint s = Math.Min(o / 40, 2);
-                PrintSub(nd, ref level, s, false);
-                o -= s * 40;
+                int s = Math.Min(o / 40, 2);
+                PrintSub(nd, ref level, (uint)s, false);
+                o = unchecked(o - s * 40);
             }
-            PrintSub(nd, ref level, o, first > 0);
+            PrintSub(nd, ref level, (uint)o, first > 0);
             if (--first < 0) first = 0;
             o = 0;
         }
