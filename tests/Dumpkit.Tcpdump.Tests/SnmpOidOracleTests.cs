@@ -167,6 +167,66 @@ public class SnmpOidOracleTests
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(frames), options, numeric);
     }
 
+    /// <summary>Seeded random OIDs: walks down the tree that leave it at random (arcs up to 2^32), encoded minimally or with
+    /// 0x80 bytes put before arcs, and random byte strings.</summary>
+    private static IEnumerable<byte[]> RandomOidBodies(Random r)
+    {
+        for (int n = 0; n < 3000; n++)
+        {
+            if (r.Next(5) == 0)
+            {
+                var junk = new byte[r.Next(13)];
+                r.NextBytes(junk);
+                yield return junk;
+                continue;
+            }
+            var arcs = new List<uint>();
+            var level = SnmpMib.Root;
+            for (int depth = r.Next(1, 14); arcs.Count < depth;)
+            {
+                uint arc;
+                if (level.Length > 0 && r.Next(6) != 0)
+                {
+                    var node = level[r.Next(level.Length)];
+                    arc = node.Sub;
+                    level = node.Children;
+                }
+                else
+                {
+                    arc = r.Next(4) switch { 0 => (uint)r.Next(300), 1 => (uint)r.Next(40), 2 => (uint)r.Next(), _ => (uint)r.NextInt64(1L << 32) };
+                    level = [];
+                }
+                arcs.Add(arc);
+            }
+            if (arcs.Count == 1) arcs.Add((uint)r.Next(50));
+            if (arcs[0] > 2) arcs[0] = (uint)r.Next(3);
+            if (arcs[0] < 2 && arcs[1] >= 40) arcs[1] %= 40;
+            var body = new List<byte>(OidBody(arcs));
+            for (int k = r.Next(3) == 0 ? r.Next(1, 3) : 0; k > 0; k--)
+            {
+                int at = r.Next(body.Count + 1);
+                if (at == 0 || body[at - 1] < 0x80) body.Insert(at, 0x80);
+            }
+            yield return [.. body];
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Options))]
+    public void RandomOidsMatchSystemTcpdump(string options, bool numeric)
+    {
+        Skip.IfNot(UdpOracle.HaveTcpdump, UdpOracle.SkipMessage);
+        var bodies = RandomOidBodies(new Random(20261207)).ToList();
+        var frames = new List<(byte[], int)>();
+        for (int i = 0; i < bodies.Count; i += 40)
+        {
+            var binds = bodies.Skip(i).Take(40).Select(b => (Tlv(6, b), Tlv(6, b)));
+            var f = Frame(Message(1, "public", Pdu(2, i, 0, 0, binds)));
+            frames.Add((f, f.Length));
+        }
+        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(frames), options, numeric);
+    }
+
     /// <summary>One message of each PDU type, SNMPv1, v2c and v3, with OIDs of each abbreviation and values of each type.</summary>
     private static IEnumerable<(byte[] Message, bool Trap)> Messages()
     {
