@@ -62,15 +62,17 @@ public class PrinterOracleTests
         return (output, p.ExitCode);
     }
 
-    /// <summary>Prints <paramref name="capture"/> with both tcpdumps and asserts the outputs are identical.</summary>
-    internal static void AssertSameOutput(byte[] capture, string options)
+    /// <summary>Prints <paramref name="capture"/> with both tcpdumps and asserts the outputs are identical (with -n unless
+    /// <paramref name="numeric"/> is false).</summary>
+    internal static void AssertSameOutput(byte[] capture, string options, bool numeric = true)
     {
         var path = Path.Combine(Path.GetTempPath(), $"dumpkit-oracle-{Guid.NewGuid():N}.pcap");
         File.WriteAllBytes(path, capture);
         bool keep = false;
         try
         {
-            var args = new List<string> { "-n", "-r", path };
+            var args = new List<string> { "-r", path };
+            if (numeric) args.Insert(0, "-n");
             args.AddRange(options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
             var (expected, exit) = RunSystemTcpdump(args);
             var o = new MemoryStream();

@@ -4,7 +4,8 @@
 namespace Dumpkit.Tcpdump.Print;
 
 /// <summary>
-/// SNMP v1/v2c/v3 over UDP 161/162: a small BER decoder and tcpdump's PDU rendering (numeric OIDs, as with -n).
+/// SNMP v1/v2c/v3 over UDP 161/162: a small BER decoder and tcpdump's PDU rendering; OIDs
+/// named from the compiled-in MIB tree of <see cref="SnmpMib"/> unless -n.
 /// Decoding problems print a bracketed note and end the PDU; a length running past the capture prints
 /// <c> [|snmp]</c> and ends only the element being decoded, as tcpdump does.
 /// </summary>
@@ -224,6 +225,65 @@ internal static class Snmp
         return 0;
     }
 
+    /// <summary>An OID: numbers with -n; otherwise a known prefix abbreviated and the names of the MIB tree's nodes on
+    /// its path, numbers from the first sub-identifier the tree does not hold.</summary>
+    private static void PrintOid(PrintContext nd, in Be e)
+    {
+        bool names = nd.Settings.Names != null;
+        SnmpMib.Node[]? level = null;
+        int p = e.Data;
+        uint i = e.AsnLen;
+        int first = -1;
+        if (names && i > 2)
+        {
+            foreach (var a in SnmpMib.Abbreviations)
+            {
+                if (i < a.Encoded.Length || !nd.TTest(p, a.Encoded.Length) || !nd.Bytes(p, a.Encoded.Length).SequenceEqual(a.Encoded))
+                    continue;
+                level = a.Node.Children;
+                i -= (uint)a.Encoded.Length;
+                p += a.Encoded.Length;
+                nd.Print(a.Prefix);
+                first = 1;
+                break;
+            }
+        }
+        // a signed accumulator as tcpdump 4.99.3's: a first sub-identifier past 2^31 prints as 0 and the rest
+        int o = 0;
+        for (; i != 0; p++, i--)
+        {
+            byte b = nd.U8(p);
+            o = unchecked((o << 7) + (b & 0x7f));
+            if ((b & 0x80) != 0) continue;
+            if (first < 0)
+            {
+                if (names) level = SnmpMib.Root;
+                first = 0;
+                int s = Math.Min(o / 40, 2);
+                PrintSub(nd, ref level, (uint)s, false);
+                o = unchecked(o - s * 40);
+            }
+            PrintSub(nd, ref level, (uint)o, first > 0);
+            if (--first < 0) first = 0;
+            o = 0;
+        }
+    }
+
+    private static void PrintSub(PrintContext nd, ref SnmpMib.Node[]? level, uint sub, bool noDot)
+    {
+        if (!noDot) nd.Print('.');
+        if (SnmpMib.Node.Find(level, sub) is { } n)
+        {
+            nd.Print(n.Name);
+            level = n.Children;
+        }
+        else
+        {
+            nd.Print($"{sub}");
+            level = null;
+        }
+    }
+
     private static int Print(PrintContext nd, in Be e)
     {
         switch (e.Type)
@@ -233,27 +293,8 @@ internal static class Snmp
             case T.Null:
                 break;
             case T.Oid:
-            {
-                int o = 0;
-                bool first = true;
-                for (int i = 0; i < e.AsnLen; i++)
-                {
-                    byte b = nd.U8(e.Data + i);
-                    o = unchecked((o << 7) + (b & 0x7f));
-                    if ((b & 0x80) != 0) continue;
-                    if (first)
-                    {
-                        first = false;
-                        int s = o / 40;
-                        if (s > 2) s = 2;
-                        nd.Print($".{(uint)s}");
-                        o -= s * 40;
-                    }
-                    nd.Print($".{(uint)o}");
-                    o = 0;
-                }
+                PrintOid(nd, e);
                 break;
-            }
             case T.Int:
                 nd.Print($"{e.Integer}");
                 break;

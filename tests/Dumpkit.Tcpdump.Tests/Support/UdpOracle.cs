@@ -19,8 +19,9 @@ internal static class UdpOracle
     /// <summary>The offset of the UDP payload in a frame of <see cref="Frame"/>.</summary>
     public static int PayloadOffset(bool v6) => v6 ? 14 + 40 + 8 : 14 + 20 + 8;
 
-    /// <summary>Ethernet, IPv4 (10.0.0.1 to 10.0.0.2) or IPv6 (2001:db8::1 to 2001:db8::2), UDP sport to dport, the payload.</summary>
-    public static byte[] Frame(byte[] payload, int sport, int dport, bool v6 = false)
+    /// <summary>Ethernet, IPv4 (10.0.0.1 to 10.0.0.2, or <paramref name="v4Addresses"/> as source and destination) or IPv6
+    /// (2001:db8::1 to 2001:db8::2), UDP sport to dport, the payload.</summary>
+    public static byte[] Frame(byte[] payload, int sport, int dport, bool v6 = false, byte[]? v4Addresses = null)
     {
         int off = PayloadOffset(v6);
         var b = new byte[off + payload.Length];
@@ -40,7 +41,8 @@ internal static class UdpOracle
         else
         {
             b[12] = 0x08;
-            PrinterOracleTests.WriteIpv4Header(b.AsSpan(14), 28 + payload.Length, 17, [10, 0, 0, 1], [10, 0, 0, 2]);
+            byte[] src = v4Addresses?[..4] ?? [10, 0, 0, 1], dst = v4Addresses?[4..] ?? [10, 0, 0, 2];
+            PrinterOracleTests.WriteIpv4Header(b.AsSpan(14), 28 + payload.Length, 17, src, dst);
         }
         var udp = b.AsSpan(off - 8);
         BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)sport);
@@ -51,8 +53,10 @@ internal static class UdpOracle
     }
 
     /// <summary>Each frame whole, cut at every length from its payload on, and changed changes times (one to three bytes of
-    /// its payload, seeded), printed by both; the captures and options of a failure are named by the assertion.</summary>
-    public static void AssertSameOutput(IEnumerable<(byte[] Frame, bool V6)> frames, string options, int seed, int changes = 8)
+    /// its payload, seeded), printed by both (with -n unless <paramref name="numeric"/> is false); the captures and options of
+    /// a failure are named by the assertion.</summary>
+    public static void AssertSameOutput(IEnumerable<(byte[] Frame, bool V6)> frames, string options, int seed, int changes = 8,
+        bool numeric = true)
     {
         var r = new Random(seed);
         var whole = new List<(byte[], int)>();
@@ -71,8 +75,8 @@ internal static class UdpOracle
                 changed.Add((m, m.Length));
             }
         }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
+        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole), options, numeric);
+        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options, numeric);
+        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options, numeric);
     }
 }
