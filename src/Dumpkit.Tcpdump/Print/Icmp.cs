@@ -56,7 +56,10 @@ internal static class Icmp
         const int ExtdMin = 156 - 20;
         if (nd.Verbose >= 1 && plen > ExtdMin && type is 3 or 11 or 12)
         {
-            nd.Check(bp, 8);
+            // the whole RFC 4884 extension header must be there (8 ICMP bytes, the 128-byte original datagram,
+            // version, checksum and the first data byte: 141), else the packet ends in [|icmp] as tcpdump's does
+            const int ExtHeaderBytes = 8 + 128 + 2 + 2 + 1;
+            nd.Check(bp, ExtHeaderBytes);
             int ver = bp + 8 + 128;
             if (nd.U8(bp + 5) == 0 && nd.TTest(ver, plen - ExtdMin))
             {
