@@ -139,6 +139,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
     private PacketSource OpenLive(Options o, string iface, bool forList)
     {
         string? linkType = forList ? null : o.LinkTypeName;
+        if (PseudoDevices.Claims(iface)) PseudoDevices.Open(iface, o.MonitorMode);
         if (NetfilterSource.IsNetfilter(iface))
         {
             // as libpcap: the groups bound, then monitor mode refused, then the direction (pcap_setdirection), then -y
