@@ -154,7 +154,7 @@ public sealed partial class NfqueueCaptureTests
                 "-Q in -i nfqueue", "-Q out -i nflog:3", "-L -Q in -i nfqueue", "-d -I -i nfqueue", "-I -y NFLOG -i nfqueue",
                 "-Q in -y NFLOG -i nfqueue", "-i nfqueue:9", "-i nfqueue:8,9",
                 "-i nfqueue:" + string.Join(',', Enumerable.Range(1, 33)),
-                "-B -1 -i nfqueue:4",
+                "-B -1 -i nfqueue:4", "-i x/nfqueue", "-i /nflog", // a '/' in the name: not a netfilter device for libpcap
             };
             string nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
             foreach (var c in cases.Select(c => (Prefix: "", Args: c))

@@ -35,13 +35,12 @@ public abstract unsafe partial class NetfilterSource : PacketSource
             ? new NflogSource(device, snapLen, linkTypeName, bufferSizeKb, cancel)
             : new NfqueueSource(device, snapLen, linkTypeName, bufferSizeKb, cancel);
 
-    /// <summary>True when the device name's last path element starts with <paramref name="prefix"/>, alone or before ':'.</summary>
-    private protected static bool Matches(string device, string prefix)
-    {
-        int slash = device.LastIndexOf('/');
-        var cp = device.AsSpan(slash + 1);
-        return cp.StartsWith(prefix, StringComparison.Ordinal) && (cp.Length == prefix.Length || cp[prefix.Length] == ':');
-    }
+    /// <summary>
+    /// True when the device name starts with <paramref name="prefix"/>, alone or before ':'. libpcap looks after the last
+    /// '/' but keeps the '/' there, so a name with a '/' is never a netfilter device.
+    /// </summary>
+    private protected static bool Matches(string device, string prefix) =>
+        device.StartsWith(prefix, StringComparison.Ordinal) && (device.Length == prefix.Length || device[prefix.Length] == ':');
 
     /// <summary>The link types -L lists.</summary>
     public abstract int[] DataLinks { get; }
@@ -102,8 +101,7 @@ public abstract unsafe partial class NetfilterSource : PacketSource
     private static List<ushort> ParseGroups(string device, int prefixLength)
     {
         var groups = new List<ushort>();
-        int slash = device.LastIndexOf('/');
-        string dev = device[(slash + 1 + prefixLength)..];
+        string dev = device[prefixLength..];
         int i = 0;
         if (dev.Length > 0 && dev[0] == ':')
         {

@@ -21,11 +21,11 @@ public static unsafe partial class PseudoDevices
     private static bool IsDbus(string device) =>
         device is "dbus-system" or "dbus-session" || device.StartsWith("dbus://", StringComparison.Ordinal);
 
-    /// <summary>bluetooth-monitor (only that whole name), or "bluetooth" and a decimal number after the last '/'.</summary>
+    /// <summary>bluetooth-monitor, or "bluetooth" and a decimal number (libpcap keeps the '/' it looks after: no '/' matches).</summary>
     private static bool IsBluetooth(string device)
     {
         if (device == "bluetooth-monitor") return true;
-        var cp = device.AsSpan(device.LastIndexOf('/') + 1);
+        var cp = device.AsSpan();
         if (!cp.StartsWith("bluetooth", StringComparison.Ordinal)) return false;
         var n = cp[9..];
         int i = 0;
