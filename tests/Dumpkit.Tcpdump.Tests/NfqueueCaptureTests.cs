@@ -169,4 +169,48 @@ public sealed partial class NfqueueCaptureTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    /// <summary>
+    /// Without <c>-Z root</c> a tcpdump started as root drops to the tcpdump user once the queue is bound, and its verdicts
+    /// fail (no CAP_NET_ADMIN): the queued packets are printed but never let through. Debian's tcpdump and ours (as a
+    /// process of its own) bind the same queue one after the other while a UDP datagram and a ping go out: the ping must
+    /// go unanswered under both, and the output, messages and status must be the same apart from time stamps.
+    /// </summary>
+    [SkippableFact]
+    public void DroppedPrivilegesHoldTheQueueAsDebians()
+    {
+        var why = Unavailable();
+        Skip.If(why != null, why);
+        Skip.If(Netns.Sh("id tcpdump").Rc != 0, "no tcpdump user (Debian's tcpdump package makes it); skipped");
+        var bin = Environment.GetEnvironmentVariable("DUMPKIT_BINARY");
+        (string File, string[] Pre) ours;
+        if (!string.IsNullOrEmpty(bin) && File.Exists(bin)) ours = (bin, ["tcpdump"]);
+        else
+        {
+            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? Netns.Which("dotnet");
+            Skip.If(dotnet == null, "dotnet (to run this assembly as tcpdump) not found; skipped");
+            ours = (dotnet, [typeof(NfqueueCaptureTests).Assembly.Location, "tcpdump"]);
+        }
+        var dir = Directory.CreateTempSubdirectory("dk-nfqueue-").FullName;
+        try
+        {
+            using var ns = new Netns("nd");
+            QueueRules(ns, "mangle", 5);
+            var results = new List<(int Ping, int Rc, string Out, string Err)>();
+            foreach (var (who, file, pre) in new[] { ("theirs", Oracle, Array.Empty<string>()), ("ours", ours.File, ours.Pre) })
+            {
+                var p = ns.Start(ns.A, file, [.. pre, "-n", "-i", "nfqueue:5", "udp"], Path.Combine(dir, $"{who}.out"), Path.Combine(dir, $"{who}.err"));
+                Assert.True(Netns.WaitFor(() => p.Err.Contains("listening on"), 15000), p.Err);
+                ns.Exec(ns.A, "sh -c 'echo held | socat - udp:127.0.0.1:9999,sourceport=40003'");
+                var (ping, _) = ns.Exec(ns.A, "ping -c 1 -W 1 127.0.0.1");
+                Netns.WaitFor(() => p.Out.Contains("40003"), 5000);
+                int rc = p.Interrupt();
+                results.Add((ping, rc, Stamp().Replace(p.Out, ""), p.Err));
+            }
+            Assert.NotEqual(0, results[0].Ping);
+            Assert.Contains("127.0.0.1.40003 > 127.0.0.1.9999: UDP, length 5", results[0].Out);
+            Assert.Equal(results[0], results[1]);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
