@@ -73,6 +73,9 @@ public sealed partial class NflogCaptureTests
             ns.Exec(ns.A, "ping -6 -c 2 -i 0.2 ::1");
             ns.Exec(ns.A, "sh -c 'echo dumpkit-nflog | socat - udp:127.0.0.1:9999,sourceport=40001'");
             Thread.Sleep(1000);
+            // on a loaded machine our capture thread may lag behind: let the printed lines catch up with Debian's before the stop
+            Netns.WaitFor(() => variants.Where(v => v.Name != "w")
+                .All(v => ours[v.Name].Out.Text().Count(c => c == '\n') >= theirs[v.Name].Out.Count(c => c == '\n')), 10000);
             foreach (var p in theirs.Values) p.SendInterrupt();
             stop.Cancel();
 

@@ -91,6 +91,8 @@ internal sealed class Options
     public string? SigSecret { get; private set; }
     /// <summary>-Q: in, out or inout.</summary>
     public string? Direction { get; private set; }
+    /// <summary>-I (monitor mode): refused by the netfilter devices as libpcap does, else ignored.</summary>
+    public bool MonitorMode { get; private set; }
     /// <summary>-Z: the user to switch to.</summary>
     public string? User { get; private set; }
     /// <summary>-z: the command run on each closed -C/-G file.</summary>
@@ -237,7 +239,7 @@ internal sealed class Options
             case 'h': Help = true; break;
             case 'H': Mesh = true; break;
             case 'i': Interface = val; break;
-            case 'I': break;
+            case 'I': MonitorMode = true; break;
             case 'j':
                 if (!TimeStampTypes.Contains(val!.ToLowerInvariant())) throw new UsageException($"invalid time stamp type {val}");
                 TimeStampType = val.ToLowerInvariant();

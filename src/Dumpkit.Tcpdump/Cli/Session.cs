@@ -133,13 +133,31 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
     }
 
     /// <summary>
-    /// Opens a live source: netfilter log groups for nflog[:GROUPS], else an AF_PACKET socket. -y applies unless
+    /// Opens a live source: netfilter log groups or queues for nflog[:GROUPS] and nfqueue[:QUEUES], else an AF_PACKET socket. -y applies unless
     /// <paramref name="forList"/> (-L lists what the device offers whatever -y says).
     /// </summary>
     private PacketSource OpenLive(Options o, string iface, bool forList)
     {
         string? linkType = forList ? null : o.LinkTypeName;
-        if (NflogSource.IsNflog(iface)) return new NflogSource(iface, o.SnapLen, linkType, o.BufferSizeKb, cancel);
+        if (PseudoDevices.Claims(iface)) PseudoDevices.Open(iface, o.MonitorMode);
+        if (NetfilterSource.IsNetfilter(iface))
+        {
+            // as libpcap: the groups bound, then monitor mode refused, then the direction (pcap_setdirection), then -y
+            var nf = NetfilterSource.Open(iface, o.SnapLen, null, o.BufferSizeKb, cancel);
+            try
+            {
+                if (o.MonitorMode) throw new CaptureException($"{iface}: That device doesn't support monitor mode");
+                if (o.Direction != null)
+                    throw new CaptureException($"{iface}: pcap_setdirection() failed: Setting direction is not supported on this device");
+                if (linkType != null) nf.SetLinkType(linkType);
+                return nf;
+            }
+            catch
+            {
+                nf.Dispose();
+                throw;
+            }
+        }
         var lo = new LiveOptions(iface, o.SnapLen, !o.NoPromiscuous, o.Direction, o.NanoPrecision == true, o.Immediate, o.BufferSizeKb, linkType);
         return new AfPacketSource(lo, cancel);
     }
@@ -210,7 +228,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
         {
             // on standard error, as tcpdump 4.99.3's show_dlts_and_exit
             var list = new System.Text.StringBuilder($"Data link types for {iface} (use option -y to set):\n");
-            foreach (int lt in src is NflogSource nf ? nf.DataLinks : ((AfPacketSource)src).DataLinks)
+            foreach (int lt in src is NetfilterSource nf ? nf.DataLinks : ((AfPacketSource)src).DataLinks)
             {
                 var (name, desc) = LinkTypes.Describe(lt)!.Value;
                 list.Append($"  {name} ({desc}){(lt == LinkTypes.Docsis ? " (printing not supported)" : "")}\n");
@@ -247,7 +265,7 @@ internal sealed partial class Session(Stream rawStdout, TextWriter stderr, Func<
             stdout.Flush();
         }
         // netfilter: libpcap counts the packets it delivered (after the filter) and the ENOBUFS it saw
-        var (recv, drop) = src is AfPacketSource af ? af.ReadStats() : (LiveCount, ((NflogSource)src).ReadStats().Dropped);
+        var (recv, drop) = src is AfPacketSource af ? af.ReadStats() : (LiveCount, ((NetfilterSource)src).ReadStats().Dropped);
         stderr.Write($"{LiveCount} packet{(LiveCount == 1 ? "" : "s")} captured\n" +
             $"{recv} packet{(recv == 1 ? "" : "s")} received by filter\n{drop} packet{(drop == 1 ? "" : "s")} dropped by kernel\n");
         return rc;
