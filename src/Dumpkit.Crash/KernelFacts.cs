@@ -11,17 +11,45 @@ namespace Dumpkit.Crash;
 /// </summary>
 internal static class KernelFacts
 {
-    /// <summary>HZ from tick_nsec (NSEC_PER_SEC / HZ, rounded), 250 on Debian.</summary>
+    /// <summary>
+    /// HZ from tick_nsec (NSEC_PER_SEC / HZ, rounded), 250 on Debian; kernels without tick_nsec (7.x): the one of x86's
+    /// HZ choices for which jiffies_64 counts the seconds the log's last record says the kernel had run.
+    /// </summary>
     public static ulong? Hz(CrashSession s) =>
-        ReadU64(s, "tick_nsec") is ulong tick and > 0 ? (ulong)Math.Round(1e9 / tick) : null;
+        ReadU64(s, "tick_nsec") is ulong tick and > 0 ? (ulong)Math.Round(1e9 / tick) : HzFromLog(s);
+
+    private static ulong? HzFromLog(CrashSession s)
+    {
+        if (ReadU64(s, "jiffies_64") is not ulong j)
+            return null;
+        IReadOnlyList<Kernel.Printk.LogRecord> records;
+        try { records = Kernel.Printk.KernelLog.Read(s.Memory); }
+        catch (Kernel.KernelDataException) { return null; }
+        if (records.Count == 0)
+            return null;
+        // jiffies count from a little after the clock of the log (about a second on 6.1 and 6.12). A wrong HZ gives
+        // 300 + (t - 300) * HZ / hz seconds with INITIAL_JIFFIES of hz: minutes off, but for t near 300 s, where every
+        // candidate gives about t (the closest one is taken).
+        double logged = records[^1].TimestampNs / 1e9;
+        ulong? best = null;
+        double bestMiss = 5 + logged / 100;
+        foreach (ulong hz in (ReadOnlySpan<ulong>)[100, 250, 300, 1000])
+        {
+            double miss = Math.Abs((long)(j - InitialJiffies(hz)) / (double)hz - (logged - 1));
+            if (miss < bestMiss)
+                (best, bestMiss) = (hz, miss);
+        }
+        return best;
+    }
+
+    private static ulong InitialJiffies(ulong hz) => (uint)unchecked((int)(0 - 300 * (long)hz));
 
     /// <summary>Jiffies since boot: jiffies_64 minus INITIAL_JIFFIES ((u32)-300*HZ on 64-bit).</summary>
     public static ulong? UptimeJiffies(CrashSession s)
     {
         if (Hz(s) is not ulong hz || ReadU64(s, "jiffies_64") is not ulong j)
             return null;
-        ulong initial = (uint)unchecked((int)(0 - 300 * (long)hz));
-        return j - initial;
+        return j - InitialJiffies(hz);
     }
 
     /// <summary>The crash time: VMCOREINFO's CRASHTIME (seconds since the epoch).</summary>

@@ -25,6 +25,7 @@ public partial class ForeachBtSysrqTests(ITestOutputHelper output)
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61)]
     [InlineData(RealData.CrashKernel612)]
+    [InlineData(RealData.CrashKernel72)]
     public void ForeachBtHoldsEveryTasksReliableFrames(string kernel)
     {
         var log = SysrqLog.Lines(kernel);

@@ -21,6 +21,9 @@ public static class RealData
     public const string CrashKernel61 = "6.1.0-57-amd64";
     public const string CrashKernel612 = "6.12.118+deb12-amd64";
 
+    /// <summary>Debian sid's 7.2 kernel, made with tests/lab/sysrq-dump-7.2.sh; not in ../shared: its tests skip unless it is restored there too.</summary>
+    public const string CrashKernel72 = "7.2.13+deb14-amd64";
+
     public static readonly string[] Kernels = [Kernel61, Kernel612];
 
     public static string? VmcoresDir

@@ -15,7 +15,10 @@ public enum OrcType
     RegsPartial,
 }
 
-/// <summary>The base register of an ORC rule (arch/x86/include/asm/orc_types.h: the numbering of every layout OrcTable knows).</summary>
+/// <summary>
+/// The base register of an ORC rule (arch/x86/include/asm/orc_types.h): the numbering up to 7.0; <see cref="OrcLayout.V4"/>
+/// numbers them differently and is mapped onto this.
+/// </summary>
 public enum OrcRegister
 {
     Undefined,
@@ -28,6 +31,8 @@ public enum OrcRegister
     R13,
     BpIndirect,
     SpIndirect,
+    /// <summary>7.1+ only (V4's 1): not used as a base by any entry of Debian's 7.2.13, and not followed by the unwinder.</summary>
+    Ax,
 }
 
 /// <summary>The bit layout of an entry's third 16-bit word, which changed twice.</summary>
@@ -41,6 +46,12 @@ public enum OrcLayout
 
     /// <summary>6.4 to 7.0: sp_reg:4 bp_reg:4 type:3 signal:1 (UNDEFINED 0, END_OF_STACK 1, CALL 2, REGS 3, REGS_PARTIAL 4).</summary>
     V3,
+
+    /// <summary>
+    /// 7.1+: V3's bits, registers renumbered (UNDEFINED 0, AX 1, DX 2, SP 3, BP 4, DI 5, R10 6, R13 7, PREV_SP 8,
+    /// SP_INDIRECT 9, BP_INDIRECT 10; Debian's 7.2.13 orc_types.h).
+    /// </summary>
+    V4,
 }
 
 /// <summary>
@@ -57,9 +68,9 @@ public readonly record struct OrcEntry(short SpOffset, short BpOffset, OrcRegist
         short sp = BinaryPrimitives.ReadInt16LittleEndian(raw);
         short bp = BinaryPrimitives.ReadInt16LittleEndian(raw[2..]);
         int flags = BinaryPrimitives.ReadUInt16LittleEndian(raw[4..]);
-        var spReg = Register(flags & 0xf);
-        var bpReg = Register((flags >> 4) & 0xf);
-        if (layout == OrcLayout.V3)
+        var spReg = Register(flags & 0xf, layout);
+        var bpReg = Register((flags >> 4) & 0xf, layout);
+        if (layout is OrcLayout.V3 or OrcLayout.V4)
         {
             int t = (flags >> 8) & 7;
             var type = t <= 4 ? (OrcType)t : OrcType.Undefined;
@@ -76,5 +87,20 @@ public readonly record struct OrcEntry(short SpOffset, short BpOffset, OrcRegist
         return new OrcEntry(sp, bp, spReg, bpReg, kind, signal);
     }
 
-    private static OrcRegister Register(int n) => n <= 9 ? (OrcRegister)n : OrcRegister.Undefined;
+    private static OrcRegister Register(int n, OrcLayout layout) => layout == OrcLayout.V4
+        ? n switch
+        {
+            1 => OrcRegister.Ax,
+            2 => OrcRegister.Dx,
+            3 => OrcRegister.Sp,
+            4 => OrcRegister.Bp,
+            5 => OrcRegister.Di,
+            6 => OrcRegister.R10,
+            7 => OrcRegister.R13,
+            8 => OrcRegister.PrevSp,
+            9 => OrcRegister.SpIndirect,
+            10 => OrcRegister.BpIndirect,
+            _ => OrcRegister.Undefined,
+        }
+        : n <= 9 ? (OrcRegister)n : OrcRegister.Undefined;
 }

@@ -115,13 +115,22 @@ public sealed class OrcTable
     public static ReadOnlySpan<byte> HashV2 =>
         [0xdb, 0x84, 0xae, 0xd4, 0x10, 0x3b, 0x31, 0xdd, 0x51, 0xe0, 0x17, 0xf8, 0xf7, 0x97, 0x83, 0xca, 0x98, 0x5c, 0x2c, 0x51];
 
+    /// <summary>
+    /// The hash of 7.1's numbering (ORC_REG_AX 1, SP 3, DI 5, PREV_SP 8, SP_INDIRECT 9, BP_INDIRECT 10; V3's bits): Debian's
+    /// 7.2.13 carries it, and it is the SHA-1 of the ORC_REG_, ORC_TYPE_ and struct orc_entry lines of that kernel's orc_types.h.
+    /// </summary>
+    public static ReadOnlySpan<byte> HashV4 =>
+        [0x13, 0x7c, 0x36, 0xad, 0x76, 0x27, 0xc4, 0xdd, 0x55, 0x93, 0x21, 0x76, 0xbb, 0x0e, 0xcd, 0xbd, 0x50, 0x41, 0xfc, 0x82];
+
     /// <summary>The layout of a known <c>.orc_header</c> hash, else null (a header this reader does not know: refused).</summary>
     public static OrcLayout? LayoutOfHeader(ReadOnlySpan<byte> header) =>
-        header.SequenceEqual(HashV3) ? OrcLayout.V3 : header.SequenceEqual(HashV2) ? OrcLayout.V2 : null;
+        header.SequenceEqual(HashV4) ? OrcLayout.V4
+        : header.SequenceEqual(HashV3) ? OrcLayout.V3
+        : header.SequenceEqual(HashV2) ? OrcLayout.V2 : null;
 
     /// <summary>
-    /// Without a <c>.orc_header</c>: the layout from BTF (an <c>end</c> member: 6.1 or 6.3 by <c>signal</c>; a 3-bit <c>type</c>: 6.4+),
-    /// else from the release; null when neither tells.
+    /// Without a <c>.orc_header</c>: the layout from BTF (an <c>end</c> member: 6.1 or 6.3 by <c>signal</c>; a 3-bit <c>type</c>: 6.4+,
+    /// V4 from 7.1 by the release, as BTF holds no register numbers), else from the release; null when neither tells.
     /// </summary>
     public static OrcLayout? DetectLayout(BtfTypes? types, string? release)
     {
@@ -132,10 +141,12 @@ public sealed class OrcTable
             if (end)
                 return signal ? OrcLayout.V2 : OrcLayout.V1;
             if (type is { BitfieldSize: 3 })
-                return OrcLayout.V3;
+                return KernelVersion.Parse(release) is KernelVersion k && k >= new KernelVersion(7, 1, 0) ? OrcLayout.V4 : OrcLayout.V3;
         }
         if (KernelVersion.Parse(release) is not KernelVersion v)
             return null;
+        if (v >= new KernelVersion(7, 1, 0))
+            return OrcLayout.V4;
         if (v < new KernelVersion(6, 3, 0))
             return OrcLayout.V1;
         if (v < new KernelVersion(6, 4, 0))

@@ -60,6 +60,23 @@ public class OrcTableTests
         Assert.True(e.Signal);
     }
 
+    [Fact]
+    // 7.1's orc_types.h: the same bits as 6.4's, the registers renumbered (SP 3, BP 4, DI 5, PREV_SP 8, BP_INDIRECT 10).
+    public void V4RenumbersTheRegisters()
+    {
+        var raw = Entry(16, -8, 3 | 8 << 4 | 2 << 8);
+        var e = OrcEntry.Decode(raw, OrcLayout.V4);
+        Assert.Equal((OrcRegister.Sp, OrcRegister.PrevSp, OrcType.Call, false), (e.SpRegister, e.BpRegister, e.Type, e.Signal));
+        var old = OrcEntry.Decode(raw, OrcLayout.V3);
+        Assert.Equal((OrcRegister.Di, OrcRegister.BpIndirect), (old.SpRegister, old.BpRegister));
+        Assert.Equal(OrcRegister.BpIndirect, OrcEntry.Decode(Entry(0, 0, 10 | 4 << 4 | 2 << 8), OrcLayout.V4).SpRegister);
+        Assert.Equal(OrcRegister.Di, OrcEntry.Decode(Entry(0, 0, 5 | 3 << 8 | 1 << 11), OrcLayout.V4).SpRegister);
+        Assert.Equal(OrcRegister.Undefined, OrcEntry.Decode(Entry(0, 0, 11), OrcLayout.V4).SpRegister);
+        Assert.Equal(OrcLayout.V4, OrcTable.LayoutOfHeader(OrcTable.HashV4));
+        Assert.Equal(OrcLayout.V4, OrcTable.DetectLayout(null, "7.2.13+deb14-amd64"));
+        Assert.Equal(OrcLayout.V3, OrcTable.DetectLayout(null, "7.0.1"));
+    }
+
     private static OrcTable Table(ulong baseAddress, ulong[] ips, short[] spOffsets)
     {
         var ipBytes = new byte[ips.Length * 4];
@@ -113,14 +130,15 @@ public class OrcTableTests
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61, OrcLayout.V1)]
     [InlineData(RealData.CrashKernel612, OrcLayout.V3)]
+    [InlineData(RealData.CrashKernel72, OrcLayout.V4)]
     public void TheDumpsTableAndLayoutAreRead(string kernel, OrcLayout layout)
     {
         var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
         using var _ = mem.Dump;
         var symbols = KallsymsTable.Load(mem);
         var types = BtfTypes.Load(mem.TryReadVirtual, symbols);
-        // BTF's struct orc_entry and the release agree.
-        Assert.Equal(OrcTable.DetectLayout(null, mem.Info.OsRelease), OrcTable.DetectLayout(types, null));
+        // BTF's struct orc_entry and the release agree (BTF's bits tell 6.4+ from older ones, the release 7.1's numbering).
+        Assert.Equal(OrcTable.DetectLayout(null, mem.Info.OsRelease), OrcTable.DetectLayout(types, mem.Info.OsRelease));
         var orc = OrcTable.Load(mem.TryReadVirtual, symbols, types, mem.Info.OsRelease);
         Assert.Equal(layout, orc.Layout);
         Assert.True(orc.Count > 10_000);
@@ -134,6 +152,7 @@ public class OrcTableTests
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61)]
     [InlineData(RealData.CrashKernel612)]
+    [InlineData(RealData.CrashKernel72)]
     // The table searched in place in the dump answers as the whole table read and parsed does.
     public void TheTableInTheDumpAnswersAsTheParsedTable(string kernel)
     {
@@ -200,12 +219,13 @@ public class OrcTableTests
     }
 
     /// <summary>
-    /// The 6.12 kernel's own .orc_header is the hash OrcTable knows for 6.4's orc_types.h, and the table is read with it; the
-    /// 6.1 kernel has none (BTF and the release decide there).
+    /// The 6.12 kernel's own .orc_header is the hash OrcTable knows for 6.4's orc_types.h, the 7.2 kernel's the one for 7.1's, and
+    /// the table is read with it; the 6.1 kernel has none (BTF and the release decide there).
     /// </summary>
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61, null)]
     [InlineData(RealData.CrashKernel612, OrcLayout.V3)]
+    [InlineData(RealData.CrashKernel72, OrcLayout.V4)]
     public void TheDumpsOrcHeaderIsAKnownHash(string kernel, OrcLayout? fromHeader)
     {
         var mem = RealData.OpenMemory(RealData.CrashDump(kernel, "vmcore.elf"));
@@ -217,7 +237,7 @@ public class OrcTableTests
         {
             Assert.Equal(fromHeader, OrcTable.LayoutOfHeader(header));
             var types = BtfTypes.Load(mem.TryReadVirtual, symbols);
-            Assert.Equal(OrcTable.DetectLayout(types, null), OrcTable.LayoutOfHeader(header));
+            Assert.Equal(OrcTable.DetectLayout(types, mem.Info.OsRelease), OrcTable.LayoutOfHeader(header));
             Assert.Equal(fromHeader, OrcTable.Load(mem.TryReadVirtual, symbols, null, "7.1.0").Layout);
         }
     }

@@ -16,6 +16,7 @@ public class TaskListTests
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61, 55)]
     [InlineData(RealData.CrashKernel612, 60)]
+    [InlineData(RealData.CrashKernel72, 61)]
     public void EveryTaskTheKernelLoggedIsOnTheTaskList(string kernel, int logged)
     {
         var expected = SysrqLog.Tasks(SysrqLog.Lines(kernel)).Select(t => (t.Pid, t.Ppid, t.Comm)).ToList();

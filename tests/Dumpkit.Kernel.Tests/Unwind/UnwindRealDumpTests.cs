@@ -25,6 +25,7 @@ public class UnwindRealDumpTests(ITestOutputHelper output)
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61)]
     [InlineData(RealData.CrashKernel612)]
+    [InlineData(RealData.CrashKernel72)]
     public void EveryTaskUnwindsAsTheKernelPrintedIt(string kernel)
     {
         var log = SysrqLog.Lines(kernel);
@@ -75,6 +76,7 @@ public class UnwindRealDumpTests(ITestOutputHelper output)
     [SkippableTheory]
     [InlineData(RealData.CrashKernel61)]
     [InlineData(RealData.CrashKernel612)]
+    [InlineData(RealData.CrashKernel72)]
     public void ThePanicTaskHoldsThePanicCallTraceFromPanicOn(string kernel)
     {
         var log = SysrqLog.Lines(kernel);
