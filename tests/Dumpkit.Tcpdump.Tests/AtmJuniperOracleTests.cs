@@ -3,6 +3,8 @@
 
 using System.Buffers.Binary;
 
+using Dumpkit.Tcpdump.Tests.Support;
+
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
@@ -172,22 +174,7 @@ public class AtmJuniperOracleTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
         var r = new Random(20261207 + linkType);
-        var whole = new List<(byte[], int)>();
-        var cut = new List<(byte[], int)>();
-        var changed = new List<(byte[], int)>();
-        foreach (var f in Frames(linkType, r))
-        {
-            whole.Add((f, f.Length));
-            for (int n = 1; n < f.Length; n++) cut.Add((f[..n], f.Length));
-            for (int k = 0; k < 6; k++)
-            {
-                var m = (byte[])f.Clone();
-                for (int n = r.Next(1, 3); n > 0; n--) m[r.Next(m.Length)] = (byte)r.Next(256);
-                changed.Add((m, m.Length + r.Next(3)));
-            }
-        }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole, linkType), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut, linkType), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed, linkType), options);
+        FrameOracle.AssertWholeCutChanged(Frames(linkType, r), options, r, cutFrom: 1, changes: 6, changeFrom: 0, lengthSlack: 2,
+            linkType: linkType);
     }
 }

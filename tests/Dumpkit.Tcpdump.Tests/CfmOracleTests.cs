@@ -1,6 +1,8 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using Dumpkit.Tcpdump.Tests.Support;
+
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
@@ -121,26 +123,12 @@ public class CfmOracleTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
         var r = new Random(20261207);
-        var whole = new List<(byte[], int)>();
-        var cut = new List<(byte[], int)>();
-        var changed = new List<(byte[], int)>();
         int i = 0;
-        foreach (var pdu in Pdus(r))
+        FrameOracle.AssertWholeCutChanged(Pdus(r).Select(pdu =>
         {
             byte[] type = i++ % 3 == 0 ? [0xab, 0xcd] : [0x89, 0x02];
-            byte[] f = [.. H("0180c2000030 00112233445566"), .. type, .. pdu];
-            whole.Add((f, f.Length));
-            for (int n = 14; n < f.Length; n++) cut.Add((f[..n], f.Length));
-            for (int k = 0; k < 4 && f.Length > 14; k++)
-            {
-                var m = (byte[])f.Clone();
-                for (int n = r.Next(1, 3); n > 0; n--) m[r.Next(14, m.Length)] = (byte)r.Next(256);
-                changed.Add((m, m.Length));
-            }
-        }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
+            return (byte[])[.. H("0180c2000030 00112233445566"), .. type, .. pdu];
+        }), options, r, cutFrom: 14, changes: 4);
     }
 
     /// <summary>The suite's own captures of this protocol, cut and changed as <see cref="PrinterCutOracleTests"/> does.</summary>

@@ -3,6 +3,8 @@
 
 using System.Buffers.Binary;
 
+using Dumpkit.Tcpdump.Tests.Support;
+
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
@@ -116,25 +118,8 @@ public class L2tpOracleTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
         var r = new Random(20261207);
-        var whole = new List<(byte[], int)>();
-        var cut = new List<(byte[], int)>();
-        var changed = new List<(byte[], int)>();
         int i = 0;
-        foreach (var payload in Payloads(r))
-        {
-            var f = Udp(payload, i++ % 2 == 0 ? 1701 : 40000);
-            whole.Add((f, f.Length));
-            for (int n = PayloadOffset; n < f.Length; n++) cut.Add((f[..n], f.Length));
-            for (int k = 0; k < 4; k++)
-            {
-                var m = (byte[])f.Clone();
-                for (int n = r.Next(1, 3); n > 0; n--) m[r.Next(PayloadOffset, m.Length)] = (byte)r.Next(256);
-                changed.Add((m, m.Length));
-            }
-        }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
+        FrameOracle.AssertWholeCutChanged(Payloads(r).Select(p => Udp(p, i++ % 2 == 0 ? 1701 : 40000)), options, r, PayloadOffset, changes: 4);
     }
 
     /// <summary>The suite's own captures of this protocol, cut and changed as <see cref="PrinterCutOracleTests"/> does.</summary>

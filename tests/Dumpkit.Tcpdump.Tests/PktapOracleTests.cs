@@ -3,6 +3,8 @@
 
 using System.Buffers.Binary;
 
+using Dumpkit.Tcpdump.Tests.Support;
+
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
@@ -103,27 +105,8 @@ public class PktapOracleTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
         var r = new Random(20261207 ^ linkType);
-        var whole = new List<(byte[], int)>();
-        var cut = new List<(byte[], int)>();
-        var changed = new List<(byte[], int)>();
-        foreach (var f in Records())
-        {
-            whole.Add((f, f.Length));
-            for (int n = 1; n < f.Length; n++) cut.Add((f[..n], f.Length));
-            for (int k = 0; k < 8; k++)
-            {
-                var m = (byte[])f.Clone();
-                for (int n = r.Next(1, 3); n > 0; n--)
-                {
-                    int at = r.Next(m.Length);
-                    if (at is >= 8 and < 12) continue; // the DLT: tcpdump decodes link types we do not
-                    m[at] = (byte)r.Next(256);
-                }
-                changed.Add((m, m.Length));
-            }
-        }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole, linkType), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut, linkType), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed, linkType), options);
+        // the DLT (bytes 8-11) stays: tcpdump decodes link types we do not
+        FrameOracle.AssertWholeCutChanged(Records(), options, r, cutFrom: 1, changes: 8, changeFrom: 0, keep: at => at is >= 8 and < 12,
+            linkType: linkType);
     }
 }

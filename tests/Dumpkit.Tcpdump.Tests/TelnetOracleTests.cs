@@ -3,6 +3,8 @@
 
 using System.Buffers.Binary;
 
+using Dumpkit.Tcpdump.Tests.Support;
+
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
@@ -81,26 +83,9 @@ public class TelnetOracleTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
         var r = new Random(20261207);
-        var whole = new List<(byte[], int)>();
-        var cut = new List<(byte[], int)>();
-        var changed = new List<(byte[], int)>();
-        int n0 = 0;
-        foreach (var payload in Payloads(r))
-        {
-            var f = Segment(payload, n0++ % 2 == 0);
-            whole.Add((f, f.Length));
-            for (int n = PayloadOffset; n < f.Length; n++) cut.Add((f[..n], f.Length));
-            for (int k = 0; k < 4; k++)
-            {
-                var m = (byte[])f.Clone();
-                for (int n = r.Next(1, 3); n > 0; n--)
-                    m[r.Next(PayloadOffset, m.Length)] = r.Next(2) == 0 ? (byte)r.Next(256) : (byte)(0xf0 + r.Next(16));
-                changed.Add((m, m.Length));
-            }
-        }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
+        int i = 0;
+        FrameOracle.AssertWholeCutChanged(Payloads(r).Select(p => Segment(p, i++ % 2 == 0)), options, r, PayloadOffset, changes: 4,
+            value: g => g.Next(2) == 0 ? (byte)g.Next(256) : (byte)(0xf0 + g.Next(16)));
     }
 
     /// <summary>The suite's own captures of this protocol, cut and changed as <see cref="PrinterCutOracleTests"/> does.</summary>

@@ -3,6 +3,8 @@
 
 using System.Buffers.Binary;
 
+using Dumpkit.Tcpdump.Tests.Support;
+
 namespace Dumpkit.Tcpdump.Tests;
 
 /// <summary>
@@ -65,23 +67,6 @@ public class WbOracleTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tcpdump"), "needs /usr/bin/tcpdump (Debian tcpdump 4.99.3) as the oracle");
         var r = new Random(20261207);
-        var whole = new List<(byte[], int)>();
-        var cut = new List<(byte[], int)>();
-        var changed = new List<(byte[], int)>();
-        foreach (var msg in Messages(r))
-        {
-            var f = Udp(msg);
-            whole.Add((f, f.Length));
-            for (int n = 42; n < f.Length; n++) cut.Add((f[..n], f.Length));
-            for (int k = 0; k < 6; k++)
-            {
-                var m = (byte[])f.Clone();
-                for (int n = r.Next(1, 3); n > 0; n--) m[r.Next(42, m.Length)] = (byte)r.Next(256);
-                changed.Add((m, m.Length));
-            }
-        }
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(whole), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(cut), options);
-        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(changed), options);
+        FrameOracle.AssertWholeCutChanged(Messages(r).Select(Udp), options, r, cutFrom: 42, changes: 6);
     }
 }
