@@ -76,6 +76,19 @@ if [ -z "${DUMPKIT_QEMU_DUMPS:-}" ] && [ "${DUMPKIT_LAB:-1}" != 0 ] && [ -d "$sh
     fi
 fi
 
+# A kdump of a guest whose PID 1 holds open TCP, UDP and unix sockets (tests/lab/panic-dumps.sh ... sockets, 2-5 min under
+# TCG), for crash's net tests against crash 8.0.2: on the 6.1 kernel of ../shared/crash-dumps, whose debug vmlinux the
+# step above fetches. In the background while the binary is published; cached in $data/lab/panic. DUMPKIT_PANIC=0 skips it.
+if [ -z "${DUMPKIT_PANIC_DUMPS:-}" ] && [ "${DUMPKIT_PANIC:-1}" != 0 ] && [ -d "$shared/lab" ] && [ -d "$shared/crash-dumps" ] \
+   && [ "$(id -u)" = 0 ] && command -v qemu-system-x86_64 gcc >/dev/null; then
+    panic_kv=$(ls "$shared/crash-dumps" | grep -E '^6\.1\.' | head -1)
+    if [ -n "$panic_kv" ]; then
+        echo "test.sh: making the sockets panic dump of $panic_kv (background; cached in $data/lab/panic)"
+        SHARED_LAB="$shared/lab" tests/lab/panic-dumps.sh "$data/lab" "$panic_kv" sockets > "$data/panic-dumps.log" 2>&1 &
+        panic_pid=$!
+    fi
+fi
+
 # The NativeAOT binary, for the tests that run it (ldd, multicall links, exit codes).
 if [ -z "${DUMPKIT_BINARY:-}" ]; then
     if dotnet publish src/Dumpkit -c Release -r linux-x64 -o "$data/bin" >"$data/publish.log" 2>&1; then
@@ -85,6 +98,16 @@ if [ -z "${DUMPKIT_BINARY:-}" ]; then
         echo "test.sh: dotnet publish failed (see $data/publish.log); binary tests will skip"
         tail -5 "$data/publish.log"
         publish_failed=1
+    fi
+fi
+
+if [ -n "${panic_pid:-}" ]; then
+    if wait "$panic_pid" && [ -s "$data/lab/panic/$panic_kv/sockets/vmcore.elf" ]; then
+        export DUMPKIT_PANIC_DUMPS="$data/lab/panic"
+        echo "test.sh: panic dumps in $DUMPKIT_PANIC_DUMPS"
+    else
+        echo "test.sh: the sockets panic dump could not be made (see $data/panic-dumps.log): its crash tests will skip"
+        tail -3 "$data/panic-dumps.log"
     fi
 fi
 

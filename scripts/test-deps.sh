@@ -3,7 +3,7 @@
 # needs. Runs as root on Debian/Ubuntu; elsewhere it says what it skipped and changes nothing.
 set -u
 pkgs=(makedumpfile crash python3-libkdumpfile python3-drgn liblzo2-2 zstd tcpdump tshark nftables iptables
-      qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils socat bc time
+      qemu-system-x86 busybox-static kexec-tools cpio gcc libc6-dev kmod xz-utils socat bc time
       iproute2 iputils-ping dnsmasq-base dnsutils curl e2fsprogs xfsprogs btrfs-progs dosfstools mount lintian mandoc dwarves
       nfs-ganesha nfs-ganesha-vfs ceph-mon ceph-osd radosgw openssh-client openssh-server)
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
