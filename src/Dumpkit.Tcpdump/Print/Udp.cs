@@ -100,9 +100,9 @@ internal static class Udp
             if (Is(67) || Is(68)) { Bootp.Print(nd, cp, length); return; }
             if (Is(520)) { Rip.Print(nd, cp, length); return; }
             if (Is(654)) { Aodv.Print(nd, cp, length, v6); return; }
-            if (Is(500) || Is(7500) || Is(8500)) { Isakmp.Print(nd, cp, length, iph); return; }
+            if (Is(500)) { Isakmp.Print(nd, cp, length, iph); return; }
             if (Is(4500)) { Isakmp.PrintRfc3948(nd, cp, length, iph, fragmented, ttl); return; }
-            if (Is(701)) { Lmp.Print(nd, cp, length); return; }
+            if (Is(7500) || Is(8500)) { Isakmp.Print(nd, cp, length, iph); return; }
             if (Is(161) || Is(162)) { Snmp.Print(nd, cp, length); return; }
             if (Is(123)) { Ntp.Print(nd, cp, length); return; }
             if (Is(88) || Is(750)) { Krb.Print(nd, cp); return; }
@@ -114,8 +114,8 @@ internal static class Udp
             if (Is(546) || Is(547)) { Dhcp6.Print(nd, cp, length); return; }
             if (Is(5359)) { Ahcp.Print(nd, cp, length); return; }
             if (Is(6696) || Is(6697)) { Babel.Print(nd, cp, length); return; }
-            if (dport == 4567) { Wb.Print(nd, cp, length); return; }
             if (Is(8231)) { Hncp.Print(nd, cp, length); return; }
+            if (dport == 4567) { Wb.Print(nd, cp, length); return; }
             if (Is(496)) { CiscoAutoRp.Print(nd, cp, length); return; }
             if (Is(1645) || Is(1812) || Is(1646) || Is(1813) || Is(1700) || Is(3799)) { Radius.Print(nd, cp, length); return; }
             if (dport == 1985) { Hsrp.Print(nd, cp, length); return; }
@@ -125,6 +125,7 @@ internal static class Udp
             if (Is(3503)) { LspPing.Print(nd, cp, length); return; }
             if (sport == 49152) { BcmLi.Print(nd, cp, length); return; }
             if (dport is 3784 or 4784 or 6784 or 3785) { Bfd.Print(nd, cp, length, dport); return; }
+            if (Is(701)) { Lmp.Print(nd, cp, length); return; }
             if (Is(1589)) { Vqp.Print(nd, cp, length); return; }
             if (Is(6343)) { Sflow.Print(nd, cp, length); return; }
             if (Is(514)) { Syslog.Print(nd, cp, length); return; }
