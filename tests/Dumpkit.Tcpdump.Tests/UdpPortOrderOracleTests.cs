@@ -1,6 +1,7 @@
 // Copyright (c) The Dumpkit authors.
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using System.Buffers.Binary;
 using Dumpkit.Tcpdump.Tests.Support;
 
 namespace Dumpkit.Tcpdump.Tests;
@@ -33,6 +34,30 @@ public class UdpPortOrderOracleTests
                 if (a != b)
                 {
                     var f = UdpOracle.Frame(payload, a, b);
+                    frames.Add((f, f.Length));
+                }
+        PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(frames), options);
+    }
+
+    private static readonly int[] TcpPorts =
+        [23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21, 80, 8080, 554, 8554, 53, 639, 323, 646, 2049];
+
+    /// <summary>The same for TCP segments (tcp_print's order), with a payload as long as a DNS-over-TCP length says.</summary>
+    [SkippableTheory]
+    [InlineData("")]
+    [InlineData("-v")]
+    public void EveryPairOfKnownTcpPortsGoesToTcpdumpsPrinter(string options)
+    {
+        Skip.IfNot(UdpOracle.HaveTcpdump, UdpOracle.SkipMessage);
+        byte[] payload = [0, 38, .. Enumerable.Range(0, 38).Select(i => (byte)(i % 7 == 0 ? 3 : 0x30 + i))];
+        var frames = new List<(byte[], int)>();
+        foreach (int a in TcpPorts)
+            foreach (int b in TcpPorts)
+                if (a != b)
+                {
+                    var f = PrinterOracleTests.TcpPacket([], 0x18, payload);
+                    BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(34), (ushort)a);
+                    BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(36), (ushort)b);
                     frames.Add((f, f.Length));
                 }
         PrinterOracleTests.AssertSameOutput(PrinterOracleTests.Pcap(frames), options);

@@ -161,11 +161,13 @@ internal static class Tcp
         else if (Is(1723)) Pptp.Print(nd, bp);
         else if (Is(6379)) Resp.Print(nd, bp, length);
         else if (Is(22)) Ssh(nd, bp, length);
+        else if (Is(10288)) Beep.Print(nd, bp, length);
         else if (Is(6633) || Is(6653)) OpenFlow.Print(nd, bp, length);
         else if (Is(21)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "ftp", null, true); }
         else if (Is(80) || Is(8080)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "http", TextProtocol.HttpCmds, true); }
         else if (Is(554) || Is(8554)) { nd.Print(": "); TextProtocol.Print(nd, bp, length, "rtsp", TextProtocol.RtspCmds, true); }
         else if (Is(53)) Dns.Print(nd, bp, length, true, false);
+        else if (Is(639)) Msdp.Print(nd, bp, length);
         else if (Is(323)) RpkiRtr.Print(nd, bp, length);
         else if (Is(646)) Ldp.Print(nd, bp, length);
         else if (Is(2049)) Nfs.Tcp(nd, bp, length, iph, sport, dport);
