@@ -76,15 +76,18 @@ if [ -z "${DUMPKIT_QEMU_DUMPS:-}" ] && [ "${DUMPKIT_LAB:-1}" != 0 ] && [ -d "$sh
     fi
 fi
 
-# A kdump of a guest whose PID 1 holds open TCP, UDP and unix sockets (tests/lab/panic-dumps.sh ... sockets, 2-5 min under
-# TCG), for crash's net tests against crash 8.0.2: on the 6.1 kernel of ../shared/crash-dumps, whose debug vmlinux the
-# step above fetches. In the background while the binary is published; cached in $data/lab/panic. DUMPKIT_PANIC=0 skips it.
+# Real kdumps of other panics (tests/lab/panic-dumps.sh, under a minute each here): a guest whose PID 1 holds open TCP, UDP
+# and unix sockets (crash's net tests against crash 8.0.2 and drgn) and an NMI panic (bt across the NMI stack, --triage), on
+# the kernels of ../shared/crash-dumps, whose debug vmlinux the step above fetches. In the background while the binary is
+# published; cached in $data/lab/panic. DUMPKIT_PANIC=0 skips them.
 if [ -z "${DUMPKIT_PANIC_DUMPS:-}" ] && [ "${DUMPKIT_PANIC:-1}" != 0 ] && [ -d "$shared/lab" ] && [ -d "$shared/crash-dumps" ] \
    && [ "$(id -u)" = 0 ] && command -v qemu-system-x86_64 gcc >/dev/null; then
-    panic_kv=$(ls "$shared/crash-dumps" | grep -E '^6\.1\.' | head -1)
-    if [ -n "$panic_kv" ]; then
-        echo "test.sh: making the sockets panic dump of $panic_kv (background; cached in $data/lab/panic)"
-        SHARED_LAB="$shared/lab" tests/lab/panic-dumps.sh "$data/lab" "$panic_kv" sockets > "$data/panic-dumps.log" 2>&1 &
+    panic_kvs=$(ls "$shared/crash-dumps" | grep -E '^[0-9]+\.[0-9]+\.' | tr '\n' ' ')
+    if [ -n "$panic_kvs" ]; then
+        echo "test.sh: making the sockets and NMI panic dumps of $panic_kvs(background; cached in $data/lab/panic)"
+        (for kv in $panic_kvs; do
+            SHARED_LAB="$shared/lab" tests/lab/panic-dumps.sh "$data/lab" "$kv" sockets nmi || echo "panic-dumps: $kv failed"
+        done) > "$data/panic-dumps.log" 2>&1 &
         panic_pid=$!
     fi
 fi
@@ -102,13 +105,15 @@ if [ -z "${DUMPKIT_BINARY:-}" ]; then
 fi
 
 if [ -n "${panic_pid:-}" ]; then
-    if wait "$panic_pid" && [ -s "$data/lab/panic/$panic_kv/sockets/vmcore.elf" ]; then
+    wait "$panic_pid"
+    made=$(ls "$data"/lab/panic/*/*/vmcore.elf 2>/dev/null | wc -l)
+    if [ "$made" -gt 0 ]; then
         export DUMPKIT_PANIC_DUMPS="$data/lab/panic"
-        echo "test.sh: panic dumps in $DUMPKIT_PANIC_DUMPS"
+        echo "test.sh: $made panic dumps in $DUMPKIT_PANIC_DUMPS"
     else
-        echo "test.sh: the sockets panic dump could not be made (see $data/panic-dumps.log): its crash tests will skip"
-        tail -3 "$data/panic-dumps.log"
+        echo "test.sh: no panic dump could be made (see $data/panic-dumps.log): their crash tests will skip"
     fi
+    grep -E 'failed|done in' "$data/panic-dumps.log" | tail -6
 fi
 
 if [ -n "${vmlinux_pid:-}" ]; then
