@@ -27,7 +27,7 @@ public class SavefileTests
         from snapLen in Gen.Int[64, SnapLength.Maximum]
         from packets in (from sec in Gen.Long[0, uint.MaxValue]
                          from frac in Gen.Long[0, nano ? 999_999_999 : 999_999]
-                         from data in Gen.Byte.Array[0, 300]
+                         from data in Gen.Byte.Array[0, Math.Min(300, snapLen)] // no more than the file keeps (libpcap cuts to it)
                          from extra in Gen.UInt[0, 2000]
                          select new Packet(sec, frac, data, (uint)data.Length + extra)).Array[0, 20]
         select new Savefile(pcapng, nano, linkType, snapLen, packets);
