@@ -2,7 +2,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Dumpkit.Formats;
 using Dumpkit.Formats.Diskdump;
 using Dumpkit.Formats.Elf;
@@ -11,34 +10,12 @@ using Dumpkit.Formats.Flattened;
 namespace Dumpkit.Crash;
 
 /// <summary>The dump files of a session: which argument is a dump, and whether a split set is whole.</summary>
-internal static partial class DumpFiles
+internal static class DumpFiles
 {
     private const ushort ElfCore = 4; // ET_CORE
 
-    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Stat(string path, ref byte buf);
-
-    /// <summary>
-    /// What stat(2) says a path is when it is neither a regular file, a directory nor a block device (a FIFO, socket
-    /// or character device: opening one to read can block for ever, or read an endless stream), else null.
-    /// st_mode lies at offset 24 of x86-64's struct stat and 16 of arm64's.
-    /// </summary>
-    public static string? SpecialKind(string path)
-    {
-        if (!OperatingSystem.IsLinux() || path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
-            return null;
-        var buf = new byte[256];
-        if (Stat(path, ref buf[0]) != 0)
-            return null;
-        int at = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 16 : 24;
-        return (BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(at)) & 0xf000) switch
-        {
-            0x1000 => "a FIFO",
-            0xc000 => "a socket",
-            0x2000 => "a character device",
-            _ => null,
-        };
-    }
+    /// <summary>A FIFO, socket or character device (through links), as <see cref="Cli.FileKind.Special"/> says, else null.</summary>
+    public static string? SpecialKind(string path) => Cli.FileKind.Special(path);
 
     /// <summary>
     /// Refuses a dump path that is a FIFO, socket or character device before anything opens it (open(2) of a FIFO
